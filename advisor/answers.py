@@ -1,0 +1,281 @@
+"""The interview's answers: loading, validation, normalization and saving.
+
+    >>> answers = parse_answers("organization: {domicile: DE}\\n", "answers.yaml")
+    >>> answers.deployment.mode
+    'hosted_service'
+    >>> answers.to_dict()["schema"]
+    'advisor.answers/1'
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from advisor.errors import InputError
+from advisor.fsio import atomic_write_text
+from advisor.regions import ALIASES, expand_regions, normalize_code
+from advisor.yamlio import dotted, line_of, load_yaml_text, read_text
+
+SCHEMA = "advisor.answers/1"
+MODES = ("internal", "hosted_service", "on_device", "on_prem", "research")
+MODALITIES = ("text", "image_input", "audio_input", "code")
+OPENNESS = ("any", "open_weights", "osaid")
+CORE_USE_CASES = (
+    "general_assistant", "coding", "content_generation", "summarization",
+    "customer_support", "education_tutoring", "education_assessment", "medical_advice",
+    "legal_advice", "financial_advice", "employment_decisions", "credit_scoring",
+    "insurance_pricing", "biometric_identification", "emotion_recognition_workplace",
+    "social_scoring", "law_enforcement", "migration_border", "justice_administration",
+    "critical_infrastructure", "military_defense", "weapons_development", "research",
+)
+# CONTRACT.md §2: missing keys take the values of the example shown there.
+DEFAULT_MAU = 2_000_000
+DEFAULT_REGIONS = ("DE", "FR", "US")
+
+
+@dataclass(frozen=True)
+class Organization:
+    domicile: str
+    monthly_active_users: int = DEFAULT_MAU
+
+
+@dataclass(frozen=True)
+class Deployment:
+    regions: tuple[str, ...] = DEFAULT_REGIONS
+    mode: str = "hosted_service"
+    commercial: bool = True
+
+
+@dataclass(frozen=True)
+class UseCase:
+    categories: tuple[str, ...] = ("general_assistant",)
+    modalities: tuple[str, ...] = ("text",)
+
+
+@dataclass(frozen=True)
+class Needs:
+    fine_tune: bool = False
+    distill_outputs: bool = False
+    redistribute_weights: bool = False
+    openness: str = "any"
+
+
+@dataclass(frozen=True)
+class Hardware:
+    ram_gb: float | None = None
+    vram_gb: float | None = None
+
+
+@dataclass(frozen=True)
+class Answers:
+    organization: Organization
+    deployment: Deployment = field(default_factory=Deployment)
+    use_case: UseCase = field(default_factory=UseCase)
+    needs: Needs = field(default_factory=Needs)
+    hardware: Hardware | None = None          # None means "auto": probe this machine
+
+    def to_dict(self) -> dict[str, Any]:
+        """The normalized answers in the CONTRACT §2 shape."""
+        hardware: Any = "auto"
+        if self.hardware is not None:
+            hardware = {k: v for k, v in (("ram_gb", self.hardware.ram_gb),
+                                          ("vram_gb", self.hardware.vram_gb)) if v is not None}
+        return {
+            "schema": SCHEMA,
+            "organization": {"domicile": self.organization.domicile,
+                             "monthly_active_users": self.organization.monthly_active_users},
+            "deployment": {"regions": list(self.deployment.regions), "mode": self.deployment.mode,
+                           "commercial": self.deployment.commercial},
+            "use_case": {"categories": list(self.use_case.categories),
+                         "modalities": list(self.use_case.modalities)},
+            "needs": {"fine_tune": self.needs.fine_tune,
+                      "distill_outputs": self.needs.distill_outputs,
+                      "redistribute_weights": self.needs.redistribute_weights,
+                      "openness": self.needs.openness},
+            "hardware": hardware,
+        }
+
+    def with_changes(self, section: str, **changes: Any) -> "Answers":
+        """A copy with fields of one section replaced: ``a.with_changes("needs", fine_tune=True)``."""
+        return replace(self, **{section: replace(getattr(self, section), **changes)})
+
+
+def default_answers(domicile: str = "DE") -> Answers:
+    return Answers(organization=Organization(domicile=domicile))
+
+
+class _Problem(Exception):
+    def __init__(self, path: tuple[str | int, ...], message: str) -> None:
+        super().__init__(message)
+        self.path, self.message = path, message
+
+
+def _mapping(value: Any, path: tuple, keys: Collection[str]) -> Mapping[str, Any]:
+    if value is None:
+        return {}
+    if not isinstance(value, Mapping):
+        raise _Problem(path, f"must be a mapping, not {_kind(value)}")
+    for key in value:
+        if key not in keys:
+            raise _Problem(path + (str(key),), f"unknown key (expected one of: {', '.join(keys)})")
+    return value
+
+
+def _kind(value: Any) -> str:
+    if value is None:
+        return "empty"
+    return {bool: "a boolean", int: "a number", float: "a number", str: "text",
+            list: "a list", dict: "a mapping"}.get(type(value), type(value).__name__)
+
+
+def _bool(section: Mapping, key: str, default: bool, path: tuple) -> bool:
+    value = section.get(key, default)
+    if not isinstance(value, bool):
+        raise _Problem(path + (key,), f"must be true or false, not {_kind(value)} {value!r}")
+    return value
+
+
+def _choice(section: Mapping, key: str, default: str, choices: Collection[str], path: tuple) -> str:
+    value = section.get(key, default)
+    if not isinstance(value, str) or value not in choices:
+        raise _Problem(path + (key,), f"{value!r} is not one of {', '.join(choices)}")
+    return value
+
+
+def _str_list(section: Mapping, key: str, default: tuple[str, ...], path: tuple) -> list[str]:
+    value = section.get(key, list(default))
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list):
+        raise _Problem(path + (key,), f"must be a list, not {_kind(value)}")
+    for index, item in enumerate(value):
+        if not isinstance(item, str):
+            raise _Problem(path + (key, index), f"must be text, not {_kind(item)} {item!r}")
+    return value
+
+
+def _number(section: Mapping, key: str, path: tuple, *, minimum: float) -> float | None:
+    value = section.get(key)
+    if value is None:
+        return None
+    if (isinstance(value, bool) or not isinstance(value, (int, float))
+            or not math.isfinite(value) or value < minimum):
+        raise _Problem(path + (key,), f"must be a number of at least {minimum:g}, not {value!r}")
+    return float(value)
+
+
+def _build(data: Any, use_case_ids: Collection[str]) -> Answers:
+    top = _mapping(data, (), ("schema", "organization", "deployment", "use_case", "needs",
+                              "hardware"))
+    if data is None:
+        raise _Problem((), "is empty; at least organization.domicile is required")
+    if "schema" in top and top["schema"] != SCHEMA:
+        raise _Problem(("schema",), f"{top['schema']!r} is not {SCHEMA}")
+
+    org = _mapping(top.get("organization"), ("organization",),
+                   ("domicile", "monthly_active_users"))
+    if "domicile" not in org:
+        raise _Problem(("organization", "domicile"), "is required (ISO 3166-1 alpha-2 code)")
+    raw_domicile = org["domicile"]
+    if not isinstance(raw_domicile, str):
+        raise _Problem(("organization", "domicile"),
+                       f"must be a country code, not {_kind(raw_domicile)} {raw_domicile!r}")
+    domicile = normalize_code(raw_domicile)
+    if domicile is None:
+        hint = " (a region alias; name the country of the principal place of business)" \
+            if raw_domicile.strip().upper() in ALIASES else ""
+        raise _Problem(("organization", "domicile"),
+                       f"{raw_domicile!r} is not an ISO 3166-1 alpha-2 country code{hint}")
+    mau = org.get("monthly_active_users", DEFAULT_MAU)
+    if isinstance(mau, bool) or not isinstance(mau, int) or mau < 0:
+        raise _Problem(("organization", "monthly_active_users"),
+                       f"must be a whole number of at least 0, not {mau!r}")
+
+    dep = _mapping(top.get("deployment"), ("deployment",), ("regions", "mode", "commercial"))
+    regions = _str_list(dep, "regions", DEFAULT_REGIONS, ("deployment",))
+    for index, code in enumerate(regions):
+        if code.strip().upper() not in ALIASES and normalize_code(code) is None:
+            raise _Problem(("deployment", "regions", index),
+                           f"{code!r} is not an ISO 3166-1 alpha-2 code, EU or EEA")
+    if not regions:
+        raise _Problem(("deployment", "regions"), "must name at least one region")
+    mode = _choice(dep, "mode", "hosted_service", MODES, ("deployment",))
+    commercial = _bool(dep, "commercial", True, ("deployment",))
+
+    use = _mapping(top.get("use_case"), ("use_case",), ("categories", "modalities"))
+    categories = _str_list(use, "categories", ("general_assistant",), ("use_case",))
+    if not categories:
+        raise _Problem(("use_case", "categories"), "must name at least one use case")
+    for index, category in enumerate(categories):
+        if category not in use_case_ids:
+            raise _Problem(("use_case", "categories", index),
+                           f"unknown use case {category!r} (see `advisor models --use-cases`)")
+    modalities = _str_list(use, "modalities", ("text",), ("use_case",))
+    for index, modality in enumerate(modalities):
+        if modality not in MODALITIES:
+            raise _Problem(("use_case", "modalities", index),
+                           f"{modality!r} is not one of {', '.join(MODALITIES)}")
+
+    nd = _mapping(top.get("needs"), ("needs",),
+                  ("fine_tune", "distill_outputs", "redistribute_weights", "openness"))
+    needs = Needs(
+        fine_tune=_bool(nd, "fine_tune", False, ("needs",)),
+        distill_outputs=_bool(nd, "distill_outputs", False, ("needs",)),
+        redistribute_weights=_bool(nd, "redistribute_weights", False, ("needs",)),
+        openness=_choice(nd, "openness", "any", OPENNESS, ("needs",)),
+    )
+
+    hardware_value = top.get("hardware", "auto")
+    hardware: Hardware | None = None
+    if hardware_value != "auto":
+        if not isinstance(hardware_value, Mapping):
+            raise _Problem(("hardware",), f"must be auto or {{ram_gb, vram_gb}}, not {hardware_value!r}")
+        hw = _mapping(hardware_value, ("hardware",), ("ram_gb", "vram_gb"))
+        hardware = Hardware(ram_gb=_number(hw, "ram_gb", ("hardware",), minimum=0.1),
+                            vram_gb=_number(hw, "vram_gb", ("hardware",), minimum=0))
+
+    return Answers(
+        organization=Organization(domicile=domicile, monthly_active_users=mau),
+        deployment=Deployment(regions=expand_regions(regions), mode=mode, commercial=commercial),
+        use_case=UseCase(categories=tuple(dict.fromkeys(categories)),
+                         modalities=tuple(dict.fromkeys(modalities))),
+        needs=needs,
+        hardware=hardware,
+    )
+
+
+def answers_from_data(data: Any, filename: str = "<answers>", text: str | None = None,
+                      use_case_ids: Collection[str] = CORE_USE_CASES) -> Answers:
+    """Validate already-parsed data; ``text`` lets errors carry a line number."""
+    try:
+        return _build(data, use_case_ids)
+    except _Problem as problem:
+        line = line_of(text, problem.path) if text is not None else None
+        raise InputError(filename, problem.message, line=line,
+                         field=dotted(problem.path) or None) from None
+
+
+def parse_answers(text: str, filename: str = "<answers>",
+                  use_case_ids: Collection[str] = CORE_USE_CASES) -> Answers:
+    """Parse and validate answers YAML; every problem is an ``InputError``."""
+    return answers_from_data(load_yaml_text(text, filename), filename, text, use_case_ids)
+
+
+def load_answers(path: Path | str, use_case_ids: Collection[str] = CORE_USE_CASES) -> Answers:
+    path = Path(path)
+    return parse_answers(read_text(path), str(path), use_case_ids)
+
+
+def answers_to_yaml(answers: Answers) -> str:
+    return yaml.safe_dump(answers.to_dict(), sort_keys=False, default_flow_style=None)
+
+
+def dump_answers(answers: Answers, path: Path | str, *, force: bool = False) -> Path:
+    """Save answers atomically; refuses to overwrite unless ``force``."""
+    return atomic_write_text(Path(path), answers_to_yaml(answers), force=force)

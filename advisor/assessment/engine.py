@@ -1,0 +1,263 @@
+"""The assessment: a pure, deterministic function of answers, profiles and Hub facts.
+
+    >>> result = assess(answers, kb, model_ids=["meta-llama/Llama-3.2-1B-Instruct"])
+    >>> result.candidates[0].verdict
+    'conditional'
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+from advisor.answers import Answers
+from advisor.assessment.openness import Openness, grade
+from advisor.assessment.result import (
+    SEVERITY_RANK, Assessment, Candidate, Finding,
+)
+from advisor.knowledge.hubfacts import HubFacts
+from advisor.knowledge.model import KnowledgeBase, License, ModelProfile, Rule, Source
+from advisor.knowledge.predicates import Facts, holds
+
+ENGINE_SOURCE = Source(title="advisor assessment engine")
+OSAID_SOURCE = Source(title="The Open Source AI Definition 1.0", section="What is Open Source AI",
+                      url="https://opensource.org/ai/open-source-ai-definition")
+UNKNOWN_CODES = ("unknown_model", "unknown_license")
+
+
+@dataclass(frozen=True)
+class _Subject:
+    """The model as the rules see it, wherever its facts came from."""
+
+    repo_id: str
+    profile: ModelProfile | None
+    licenses: tuple[str, ...]
+    basis: str
+    based_on: str | None
+    findings: tuple[Finding, ...]
+
+
+def _engine_finding(severity: str, code: str, message: str, source: Source = ENGINE_SOURCE,
+                    obligation: str | None = None) -> Finding:
+    return Finding(severity=severity, code=code, message=message, source=source,
+                   obligation=obligation, origin="engine")
+
+
+def _hub_license(kb: KnowledgeBase, facts: HubFacts) -> License | None:
+    return kb.license_for_hub(facts.license_tag, facts.license_name)
+
+
+def _declared(facts: HubFacts) -> str:
+    if facts.license_tag == "other" and facts.license_name:
+        return f"other ({facts.license_name})"
+    return facts.license_tag or "none"
+
+
+def _resolve(repo_id: str, kb: KnowledgeBase, hub: HubFacts | None) -> _Subject:
+    """Find the profile (or the profiled base model) that governs ``repo_id``."""
+    profile = kb.find_model(repo_id)
+    findings: list[Finding] = []
+    if profile is not None:
+        if hub is not None and hub.license_tag:
+            declared = _hub_license(kb, hub)
+            if declared is None or declared.id not in profile.licenses:
+                findings.append(_engine_finding(
+                    "condition", "review",
+                    f"The Hub card declares license {_declared(hub)}, but the profile says "
+                    f"{' AND '.join(profile.licenses)}; check which terms apply.",
+                    Source(title="Hugging Face model card", url=f"https://huggingface.co/{repo_id}")))
+        return _Subject(profile.id, profile, profile.licenses, "profile", None, tuple(findings))
+
+    if hub is None:
+        findings.append(_engine_finding(
+            "condition", "unknown_model",
+            f"{repo_id} is not in the profiles and no Hub facts were available; its license "
+            "cannot be checked."))
+        return _Subject(repo_id, None, (), "none", None, tuple(findings))
+
+    card = Source(title="Hugging Face model card", url=f"https://huggingface.co/{hub.repo_id}")
+    declared = _hub_license(kb, hub)
+    for base in hub.base_chain:
+        base_profile = kb.find_model(base.repo_id)
+        if base_profile is None:
+            continue
+        if declared is not None and declared.id not in base_profile.licenses:
+            findings.append(_engine_finding(
+                "condition", "review",
+                f"{hub.repo_id} declares {declared.id}, but its base model {base_profile.id} is "
+                f"under {' AND '.join(base_profile.licenses)}; the base model's license governs "
+                "derivatives of its weights.", card))
+        elif declared is None:
+            findings.append(_engine_finding(
+                "info", "base_model",
+                f"{hub.repo_id} declares license {_declared(hub)}; assessed under its base model "
+                f"{base_profile.id}'s license.", card))
+        else:
+            findings.append(_engine_finding(
+                "info", "base_model",
+                f"{hub.repo_id} derives from {base_profile.id} and carries its obligations.", card))
+        return _Subject(hub.repo_id, base_profile, base_profile.licenses, "base_model",
+                        base_profile.id, tuple(findings))
+
+    if declared is None:
+        findings.append(_engine_finding(
+            "condition", "unknown_license",
+            f"{hub.repo_id} declares license {_declared(hub)}, which the profiles do not "
+            "recognize, and no base model in its chain is profiled.", card))
+        return _Subject(hub.repo_id, None, (), "hub", None, tuple(findings))
+    findings.append(_engine_finding(
+        "condition", "review",
+        f"{hub.repo_id} is not profiled; assessed from its Hub card alone (license "
+        f"{declared.id}). Check the card and the files before relying on it.", card))
+    return _Subject(hub.repo_id, None, (declared.id,), "hub", None, tuple(findings))
+
+
+def _answer_facts(answers: Answers) -> dict:
+    return dict(
+        commercial=answers.deployment.commercial, mode=answers.deployment.mode,
+        mau=answers.organization.monthly_active_users, domicile=answers.organization.domicile,
+        regions=frozenset(answers.deployment.regions),
+        use_cases=frozenset(answers.use_case.categories),
+        modalities=frozenset(answers.use_case.modalities),
+        fine_tune=answers.needs.fine_tune, distill_outputs=answers.needs.distill_outputs,
+        redistribute_weights=answers.needs.redistribute_weights,
+        openness_required=answers.needs.openness,
+    )
+
+
+def _rules_for(subject: _Subject, kb: KnowledgeBase, answers: Answers) -> list[Rule]:
+    rules: list[Rule] = []
+    policy_ids: list[str] = []
+    for lid in subject.licenses:
+        lic = kb.licenses.get(lid)
+        if lic is not None:
+            rules.extend(lic.rules)
+            policy_ids.extend(lic.use_policies)
+    if subject.profile is not None:
+        policy_ids.extend(subject.profile.use_policies)
+    for pid in dict.fromkeys(policy_ids):
+        policy = kb.use_policies.get(pid)
+        if policy is not None:
+            rules.extend(policy.rules)
+    places = {answers.organization.domicile, *answers.deployment.regions}
+    for jurisdiction in kb.jurisdictions.values():
+        if not jurisdiction.members.isdisjoint(places):
+            rules.extend(jurisdiction.rules)
+    for policy in kb.policies.values():
+        rules.extend(policy.rules)
+    return rules
+
+
+def _finding_from_rule(rule: Rule) -> Finding:
+    severity, message = rule.severity, rule.message
+    if not rule.confirmed:
+        message = f"{message} (Not confirmed in the primary text: have it reviewed.)"
+        if severity == "info":
+            severity = "condition"
+    return Finding(severity=severity, code=rule.code, message=message, source=rule.source,
+                   obligation=rule.obligation, origin=rule.origin, confirmed=rule.confirmed)
+
+
+def _openness_findings(openness: Openness, answers: Answers,
+                       profile: ModelProfile | None) -> list[Finding]:
+    wanted = answers.needs.openness
+    if wanted == "osaid":
+        if openness.osaid == "fail":
+            return [_engine_finding("block", "openness",
+                                    "Open Source AI (OSAID 1.0) is required, and this model fails "
+                                    f"it: {'; '.join(openness.reasons)}.", OSAID_SOURCE)]
+        if openness.osaid == "unknown":
+            return [_engine_finding("condition", "openness",
+                                    "Open Source AI (OSAID 1.0) is required, and this model's "
+                                    f"grade is unknown: {'; '.join(openness.reasons)}.",
+                                    OSAID_SOURCE)]
+    if wanted == "open_weights":
+        weights = profile.openness.get("model_parameters_final") if profile else None
+        if weights is None or weights.status == "unknown":
+            return [_engine_finding("condition", "openness",
+                                    "Open weights are required, and whether the final weights "
+                                    "are downloadable is not known.")]
+        if weights.status == "not_released":
+            return [_engine_finding("block", "openness",
+                                    "Open weights are required, and the final weights are not "
+                                    "released.")]
+    return []
+
+
+def assess_one(repo_id: str, answers: Answers, kb: KnowledgeBase,
+               hub: HubFacts | None = None, *, base_facts: Mapping | None = None) -> Candidate:
+    """Assess one model; see :func:`assess`."""
+    subject = _resolve(repo_id, kb, hub)
+    profile = subject.profile
+    findings: list[Finding] = list(subject.findings)
+
+    known = [lid for lid in subject.licenses if lid in kb.licenses]
+    for lid in subject.licenses:
+        if lid not in kb.licenses:
+            findings.append(_engine_finding("condition", "unknown_license",
+                                            f"License {lid!r} has no profile; its terms are "
+                                            "unknown."))
+    weights_open: bool | None = None
+    if subject.licenses and len(known) == len(subject.licenses):
+        weights_open = all(kb.licenses[lid].osi_approved for lid in known)
+    openness = grade(profile.openness if profile else {}, weights_license_open=weights_open)
+
+    if profile is not None or subject.licenses:
+        facts = Facts(
+            **(base_facts or _answer_facts(answers)),
+            model_id=subject.repo_id.lower(),
+            model_modalities=frozenset(profile.modalities if profile else ("text",)),
+            vendor=(profile.vendor if profile else subject.repo_id.split("/")[0]).lower(),
+            family=(profile.family if profile else "").lower(),
+            licenses=frozenset(subject.licenses),
+            license_osi_approved=weights_open,
+            osaid=openness.osaid, mof_class=openness.mof_class,
+            training_flop=profile.training_flop if profile else None,
+            parameters=profile.parameters if profile else None,
+        )
+        for rule in _rules_for(subject, kb, answers):
+            if holds(rule.when, facts):
+                findings.append(_finding_from_rule(rule))
+        findings.extend(_openness_findings(openness, answers, profile))
+        if hub is not None and hub.gated:
+            findings.append(_engine_finding(
+                "info", "gated", "The Hub repository is gated: accept its terms on the Hub "
+                "(and use a token) before downloading.",
+                Source(title="Hugging Face model card", url=f"https://huggingface.co/{hub.repo_id}")))
+
+    findings.sort(key=lambda f: SEVERITY_RANK[f.severity])
+    obligations = tuple(dict.fromkeys(f.obligation for f in findings if f.obligation))
+    return Candidate(
+        model=subject.repo_id, licenses=subject.licenses, verdict=_verdict(findings),
+        findings=tuple(findings), obligations=obligations, openness=openness,
+        family=profile.family if profile else None, vendor=profile.vendor if profile else None,
+        parameters=profile.parameters if profile else None,
+        basis=subject.basis, based_on=subject.based_on,
+    )
+
+
+def _verdict(findings: Sequence[Finding]) -> str:
+    if any(f.severity == "block" for f in findings):
+        return "blocked"
+    if any(f.code in UNKNOWN_CODES for f in findings):
+        return "unknown"
+    if any(f.severity == "condition" for f in findings):
+        return "conditional"
+    return "allowed"
+
+
+def assess(answers: Answers, kb: KnowledgeBase, model_ids: Iterable[str] | None = None,
+           hub_facts: Mapping[str, HubFacts] | None = None) -> Assessment:
+    """Assess ``model_ids`` (default: every profiled model), worst first.
+
+    ``hub_facts`` maps repo ids (any case) to what the Hub said about them.
+    """
+    hub_by_id = {k.lower(): v for k, v in (hub_facts or {}).items()}
+    ids = list(dict.fromkeys(model_ids)) if model_ids is not None else \
+        [m.id for m in kb.models.values()]
+    base = _answer_facts(answers)
+    candidates = [assess_one(mid, answers, kb, hub_by_id.get(mid.lower()), base_facts=base)
+                  for mid in ids]
+    candidates.sort(key=Candidate.sort_key)
+    return Assessment(answers=answers.to_dict(), candidates=tuple(candidates),
+                      profiles_digest=kb.digest)

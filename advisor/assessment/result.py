@@ -1,0 +1,99 @@
+"""What an assessment returns: findings, candidates, the whole assessment.
+
+    >>> candidate.verdict, candidate.findings[0].to_dict()["source"]["section"]
+    ('conditional', '1.b.i')
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from advisor.assessment.openness import Openness
+from advisor.knowledge.model import Source
+
+SEVERITY_RANK = {"block": 0, "condition": 1, "info": 2}
+VERDICT_RANK = {"blocked": 0, "unknown": 1, "conditional": 2, "allowed": 3}
+VERDICTS = tuple(VERDICT_RANK)
+ASSESSMENT_SCHEMA = "advisor.assessment/1"
+
+
+@dataclass(frozen=True)
+class Finding:
+    severity: str                     # block | condition | info
+    code: str
+    message: str
+    source: Source
+    obligation: str | None = None
+    origin: str = ""                  # "license:llama3.2", "jurisdiction:EU", "engine"
+    confirmed: bool = True
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"severity": self.severity, "code": self.code,
+                               "message": self.message, "source": self.source.to_dict()}
+        if self.obligation:
+            out["obligation"] = self.obligation
+        if self.origin:
+            out["origin"] = self.origin
+        if not self.confirmed:
+            out["confirmed"] = False
+        return out
+
+
+@dataclass(frozen=True)
+class Candidate:
+    model: str
+    licenses: tuple[str, ...]
+    verdict: str
+    findings: tuple[Finding, ...]
+    obligations: tuple[str, ...]
+    openness: Openness
+    family: str | None = None
+    vendor: str | None = None
+    parameters: float | None = None
+    basis: str = "profile"            # profile | hub | base_model | none
+    based_on: str | None = None       # the profiled base model a Hub repo inherits from
+
+    @property
+    def license(self) -> str:
+        """The license expression: one id, or ids joined with AND."""
+        return " AND ".join(self.licenses) if self.licenses else "unknown"
+
+    def counts(self) -> dict[str, int]:
+        out = {"block": 0, "condition": 0, "info": 0}
+        for finding in self.findings:
+            out[finding.severity] += 1
+        return out
+
+    def sort_key(self) -> tuple:
+        counts = self.counts()
+        return (VERDICT_RANK[self.verdict], -counts["block"], -counts["condition"],
+                self.model.lower())
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "model": self.model, "license": self.license, "licenses": list(self.licenses),
+            "verdict": self.verdict,
+            "findings": [f.to_dict() for f in self.findings],
+            "obligations": list(self.obligations),
+            "openness": self.openness.to_dict(),
+            "family": self.family, "vendor": self.vendor, "parameters": self.parameters,
+            "basis": self.basis, "based_on": self.based_on,
+        }
+
+
+@dataclass(frozen=True)
+class Assessment:
+    answers: dict[str, Any]
+    candidates: tuple[Candidate, ...]
+    profiles_digest: str = ""
+    notes: tuple[str, ...] = field(default=())
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"schema": ASSESSMENT_SCHEMA, "answers": self.answers,
+                "candidates": [c.to_dict() for c in self.candidates],
+                "profiles_digest": self.profiles_digest, "notes": list(self.notes)}
+
+    def candidate(self, model_id: str) -> Candidate | None:
+        wanted = model_id.lower()
+        return next((c for c in self.candidates if c.model.lower() == wanted), None)

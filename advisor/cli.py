@@ -1,0 +1,73 @@
+"""The command line: a thin dispatcher over the services.
+
+Each subcommand lives in ``advisor/commands/<name>.py`` with two functions,
+``add_parser(subparsers)`` and ``run(args) -> int``. Those modules import only the
+standard library at module level; heavy imports (Textual, llama_cpp, huggingface_hub)
+happen inside ``run`` so that ``advisor assess`` stays fast.
+
+    >>> main(["assess", "--answers", "answers.yaml", "--json"])
+    0
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+
+from advisor import __version__
+from advisor.errors import AdvisorError
+
+COMMAND_MODULES = (
+    "assess",
+    "models",
+    "profiles",
+    "hub",
+    "ggufs",
+    "pull",
+    "local",
+    "smoke",
+    "record",
+)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="advisor",
+        description="Choose an open-weight AI model you may lawfully and practically adopt. "
+        "With no command, opens the interactive app.",
+    )
+    parser.add_argument("--version", action="version", version=f"advisor {__version__}")
+    parser.add_argument("--answers", metavar="FILE", help="open the app with these answers")
+    parser.add_argument("--profiles", metavar="DIR", action="append", default=[],
+                        help="add a directory of your own profiles (repeatable)")
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name in COMMAND_MODULES:
+        try:
+            module = importlib.import_module(f"advisor.commands.{name}")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"advisor.commands.{name}":
+                raise
+            continue
+        module.add_parser(subparsers)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        if args.command is None:
+            from advisor.tui.launch import run_app
+
+            return run_app(args)
+        return int(args.run(args) or 0)
+    except AdvisorError as exc:
+        print(f"advisor: {exc}", file=sys.stderr)
+        return exc.exit_status
+    except KeyboardInterrupt:
+        print("advisor: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0

@@ -1,0 +1,62 @@
+"""``advisor assess``: verdicts for candidate models against an answers file.
+
+    $ advisor assess --answers answers.yaml --models meta-llama/Llama-3.2-1B-Instruct --json
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from advisor.commands.common import add_profiles_option
+
+
+def add_parser(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser("assess", help="assess candidate models against your answers")
+    parser.add_argument("--answers", required=True, metavar="FILE", help="answers YAML (CONTRACT §2)")
+    parser.add_argument("--models", metavar="ID[,ID...]",
+                        help="Hugging Face repo ids (default: every profiled model)")
+    add_profiles_option(parser)
+    parser.add_argument("--json", action="store_true", help="print one JSON document")
+    parser.add_argument("--details", "-d", action="store_true",
+                        help="list every finding under the table")
+    parser.add_argument("--offline", action="store_true",
+                        help="do not ask the Hub about models missing from the profiles")
+    parser.set_defaults(run=run)
+
+
+def _hub_facts(ids: list[str], kb, offline: bool) -> tuple[dict, list[str]]:
+    """Hub facts for ids the profiles lack; never fails (warnings instead)."""
+    unknown = [i for i in ids if kb.find_model(i) is None]
+    if not unknown or offline:
+        return {}, []
+    try:
+        from advisor.hub.client import hub_facts_for
+    except ImportError:
+        return {}, ["the Hub adapter is not available; unprofiled models are unknown"]
+    return hub_facts_for(unknown)
+
+
+def run(args: argparse.Namespace) -> int:
+    from advisor.assessment import assess
+    from advisor.commands.common import answers_from_args, knowledge_from_args, print_json, split_ids
+    from advisor.commands.table import render_assessment
+    from advisor.errors import InputError
+
+    kb = knowledge_from_args(args)
+    answers = answers_from_args(args, kb)
+    ids = split_ids(args.models)
+    if ids is not None and not ids:
+        raise InputError(None, "no model ids given", field="--models")
+    hub_facts, warnings = _hub_facts(ids or [], kb, args.offline)
+    result = assess(answers, kb, model_ids=ids, hub_facts=hub_facts)
+    if warnings:
+        result = type(result)(answers=result.answers, candidates=result.candidates,
+                              profiles_digest=result.profiles_digest, notes=tuple(warnings))
+    for warning in warnings:
+        print(f"advisor: note: {warning}", file=sys.stderr)
+    if args.json:
+        print_json(result.to_dict())
+    else:
+        sys.stdout.write(render_assessment(result, details=args.details))
+    return 0

@@ -1,0 +1,40 @@
+"""Helpers shared by the subcommands: loading the knowledge base and the answers.
+
+    >>> kb = knowledge_from_args(args); answers = answers_from_args(args, kb)
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import Any
+
+
+def add_profiles_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--profiles", metavar="DIR", action="append",
+                        default=argparse.SUPPRESS,
+                        help="a directory of your own profiles over the shipped ones (repeatable)")
+
+
+def knowledge_from_args(args: argparse.Namespace):
+    from advisor.knowledge import load_knowledge
+
+    return load_knowledge(getattr(args, "profiles", None) or ())
+
+
+def answers_from_args(args: argparse.Namespace, kb):
+    from advisor.answers import CORE_USE_CASES, load_answers
+
+    return load_answers(args.answers, use_case_ids=frozenset(kb.use_cases) | set(CORE_USE_CASES))
+
+
+def print_json(document: Any) -> None:
+    json.dump(document, sys.stdout, indent=2, ensure_ascii=False)
+    sys.stdout.write("\n")
+
+
+def split_ids(value: str | None) -> list[str] | None:
+    if value is None:
+        return None
+    return [part.strip() for part in value.split(",") if part.strip()]

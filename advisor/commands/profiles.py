@@ -1,0 +1,44 @@
+"""``advisor profiles check [DIR]...``: validate profiles, one line per problem.
+
+    $ advisor profiles check my-profiles/
+    my-profiles/licenses/acme.yaml:12: rules[0].severity: 'blok' is not one of block, condition, info
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+
+def add_parser(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser("profiles", help="validate the knowledge base")
+    sub = parser.add_subparsers(dest="profiles_command", metavar="ACTION", required=True)
+    check = sub.add_parser("check", help="validate profile directories (default: the shipped ones)")
+    check.add_argument("dirs", nargs="*", metavar="DIR",
+                       help="directories to check; a user's directory is checked together "
+                            "with the shipped profiles it extends")
+    check.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from advisor.knowledge.loader import check_profiles, profile_dirs
+
+    dirs = [Path(d) for d in args.dirs]
+    missing = [d for d in dirs if not d.is_dir()]
+    if missing:
+        print(f"advisor: {missing[0]}: profiles directory not found", file=sys.stderr)
+        return 2
+    roots = profile_dirs([d for d in dirs if d.resolve() != profile_dirs()[0].resolve()])
+    kb, problems = check_profiles(roots)
+    for problem in problems:
+        print(problem.one_line(), file=sys.stderr)
+    if problems:
+        print(f"{len(problems)} problem(s) in {len(kb.file_hashes)} file(s)", file=sys.stderr)
+        return 2
+    print(f"ok: {len(kb.licenses)} licenses, {len(kb.use_policies)} use policies, "
+          f"{len(kb.models)} models, {len(kb.jurisdictions)} jurisdictions, "
+          f"{len(kb.use_cases)} use cases, {len(kb.policies)} organization policies "
+          f"({len(kb.file_hashes)} files, digest {kb.digest[:12]})")
+    return 0

@@ -1,0 +1,39 @@
+"""Errors the advisor raises on purpose, each with the exit status it maps to.
+
+    >>> raise InputError("answers.yaml", "deployment.mode: 'cloud' is not one of ...", line=7)
+"""
+
+from __future__ import annotations
+
+
+class AdvisorError(Exception):
+    """Base of every expected failure: printed as one line, never as a traceback."""
+
+    exit_status = 1
+
+
+class InputError(AdvisorError):
+    """Bad input from the user (a file, an argument, a field): exit status 2.
+
+    The message reads ``FILE:LINE: FIELD: PROBLEM`` where the parts are known.
+    """
+
+    exit_status = 2
+
+    def __init__(self, file: str | None, problem: str, *, line: int | None = None,
+                 field: str | None = None) -> None:
+        self.file, self.problem, self.line, self.field = file, problem, line, field
+        super().__init__(self.one_line())
+
+    def one_line(self) -> str:
+        where = ""
+        if self.file:
+            where = f"{self.file}:{self.line}: " if self.line else f"{self.file}: "
+        what = f"{self.field}: " if self.field else ""
+        return f"{where}{what}{self.problem}"
+
+
+class OperationError(AdvisorError):
+    """Something outside the user's input failed (network, model, checksum): exit status 1."""
+
+    exit_status = 1

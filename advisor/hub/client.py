@@ -1,0 +1,319 @@
+"""The Hugging Face Hub through huggingface_hub: repo facts, file lists, ranged reads.
+
+Every call honours the standard environment (HF_ENDPOINT, HF_TOKEN, HF_HUB_OFFLINE,
+HF_HOME, HF_HUB_CACHE) because huggingface_hub reads it; the token is passed on, never
+printed. Hub failures become one-line :class:`~advisor.errors.OperationError` messages.
+
+    >>> facts = fetch_hub_facts("bartowski/Llama-3.2-1B-Instruct-GGUF")
+    >>> facts.base_models, [b.repo_id for b in facts.base_chain]
+    (['meta-llama/Llama-3.2-1B-Instruct'], ['meta-llama/Llama-3.2-1B-Instruct', ...])
+    >>> facts_by_id, warnings = hub_facts_for(["org/private-model"])   # never raises
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from advisor.errors import OperationError
+from advisor.knowledge.hubfacts import HubFacts
+
+TIMEOUT = float(os.environ.get("ADVISOR_HUB_TIMEOUT", "20"))
+_RELATIONS = ("quantized", "finetune", "adapter", "merge")
+
+
+def is_offline() -> bool:
+    """True when HF_HUB_OFFLINE (or TRANSFORMERS_OFFLINE) is set."""
+    from huggingface_hub import constants
+
+    return bool(constants.is_offline_mode())
+
+
+def error_message(exc: BaseException, repo_id: str, filename: str | None = None) -> str | None:
+    """One line for a Hub failure, or None when ``exc`` is not one we expect."""
+    import httpx2
+    from huggingface_hub import errors
+
+    what = f"{repo_id}/{filename}" if filename else repo_id
+    if isinstance(exc, errors.OfflineModeIsEnabled):
+        return f"{what}: the Hub is not consulted in offline mode (HF_HUB_OFFLINE is set)"
+    if isinstance(exc, errors.GatedRepoError):
+        has_token = _has_token()
+        return (f"{repo_id} is gated: " + (
+            "your token has not been granted access; request it on the model page"
+            if has_token else "accept its terms on the Hub and set HF_TOKEN"))
+    if isinstance(exc, errors.RepositoryNotFoundError):
+        if exc.response is not None and exc.response.status_code == 401 and _has_token():
+            return f"{repo_id}: not found, or private and your token cannot see it"
+        return f"{repo_id}: no such repository on the Hub (or it is private)"
+    if isinstance(exc, errors.RevisionNotFoundError):
+        return f"{repo_id}: revision not found"
+    if isinstance(exc, errors.RemoteEntryNotFoundError):
+        return f"{what}: no such file in the repository"
+    if isinstance(exc, errors.DisabledRepoError):
+        return f"{repo_id}: access to this repository is disabled"
+    if isinstance(exc, errors.LocalEntryNotFoundError):
+        return f"{what}: not in the local cache and the Hub cannot be reached"
+    if isinstance(exc, errors.HfHubHTTPError):
+        status = exc.response.status_code if exc.response is not None else None
+        if status == 401:
+            return f"{repo_id}: the Hub rejected the token (HF_TOKEN is invalid or expired)"
+        if status == 403:
+            return f"{repo_id}: access forbidden (403); check the token's permissions"
+        if status == 429:
+            return f"{repo_id}: the Hub is rate-limiting requests (429); try again later"
+        return f"{repo_id}: the Hub answered HTTP {status}"
+    if isinstance(exc, httpx2.TimeoutException):
+        return f"{what}: the Hub did not answer in time ({_endpoint()})"
+    if isinstance(exc, (httpx2.ConnectError, httpx2.NetworkError)):
+        return f"{what}: cannot reach the Hub at {_endpoint()}"
+    if isinstance(exc, httpx2.HTTPError):
+        return f"{what}: network error talking to the Hub: {type(exc).__name__}"
+    if isinstance(exc, errors.FileMetadataError):
+        return f"{what}: the server at {_endpoint()} does not answer like the Hub"
+    if isinstance(exc, errors.HFValidationError):
+        return f"{repo_id!r} is not a valid repository id"
+    if isinstance(exc, (ConnectionError, TimeoutError)):
+        return f"{what}: cannot reach the Hub at {_endpoint()}"
+    return None
+
+
+def _has_token() -> bool:
+    from huggingface_hub import get_token
+
+    try:
+        return bool(get_token())
+    except Exception:
+        return False
+
+
+def _endpoint() -> str:
+    from huggingface_hub import constants
+
+    return constants.ENDPOINT
+
+
+@contextlib.contextmanager
+def hub_errors(repo_id: str, filename: str | None = None) -> Iterator[None]:
+    """Turn expected Hub failures raised inside into a one-line OperationError."""
+    try:
+        yield
+    except OperationError:
+        raise
+    except Exception as exc:
+        message = error_message(exc, repo_id, filename)
+        if message is None:
+            raise
+        raise OperationError(message) from None
+
+
+def model_info(repo_id: str, *, token: str | None = None, files: bool = True) -> Any:
+    """``HfApi.model_info`` with file metadata (sizes, LFS sha256); raises Hub errors."""
+    from huggingface_hub import HfApi
+
+    return HfApi(token=token).model_info(repo_id, files_metadata=files, timeout=TIMEOUT,
+                                         token=token)
+
+
+def _as_list(value: Any) -> list[str]:
+    if value is None:
+        return []
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, (list, tuple)):
+        return [str(v) for v in value if v]
+    return [str(value)]
+
+
+def _card(info: Any) -> dict[str, Any]:
+    card = getattr(info, "card_data", None)
+    if card is None:
+        return {}
+    if hasattr(card, "to_dict"):
+        return dict(card.to_dict())
+    return dict(card) if isinstance(card, dict) else {}
+
+
+def facts_from_info(info: Any) -> HubFacts:
+    """Reduce a ``ModelInfo`` to :class:`HubFacts` (without the base chain)."""
+    card = _card(info)
+    tags = [str(t) for t in (getattr(info, "tags", None) or [])]
+    licenses = _as_list(card.get("license"))
+    license_tag = licenses[0] if licenses else None
+    if license_tag is None:
+        license_tag = next((t.split(":", 1)[1] for t in tags if t.startswith("license:")), None)
+    base_models = _as_list(card.get("base_model"))
+    relation = card.get("base_model_relation")
+    for tag in tags:
+        parts = tag.split(":", 2)
+        if len(parts) == 3 and parts[0] == "base_model" and parts[1] in _RELATIONS:
+            relation = relation or parts[1]
+            if parts[2] not in base_models:
+                base_models.append(parts[2])
+    last = getattr(info, "last_modified", None)
+    gated = getattr(info, "gated", False)
+    return HubFacts(
+        repo_id=str(info.id),
+        sha=getattr(info, "sha", None),
+        license_tag=license_tag,
+        license_name=_first(card.get("license_name")),
+        license_link=_first(card.get("license_link")),
+        base_models=base_models,
+        base_relation=str(relation) if relation else None,
+        pipeline_tag=getattr(info, "pipeline_tag", None),
+        tags=tags,
+        gated=gated if isinstance(gated, (bool, str)) and gated is not None else bool(gated),
+        library_name=getattr(info, "library_name", None),
+        last_modified=last.isoformat() if hasattr(last, "isoformat") else (str(last) if last else None),
+    )
+
+
+def _first(value: Any) -> str | None:
+    items = _as_list(value)
+    return items[0] if items else None
+
+
+def fetch_hub_facts(repo_id: str, *, token: str | None = None, max_depth: int = 5) -> HubFacts:
+    """Facts about ``repo_id`` with ``base_chain``: its base models' facts, nearest first.
+
+    Follows the first declared base model of each link up to ``max_depth`` links, stopping
+    at cycles and at bases the Hub will not show (gated bases still show their card).
+    Raises OperationError (one line) when ``repo_id`` itself cannot be read.
+    """
+    with hub_errors(repo_id):
+        top = facts_from_info(model_info(repo_id, token=token, files=False))
+    chain: list[HubFacts] = []
+    seen = {repo_id.lower(), top.repo_id.lower()}
+    current = top
+    while current.base_models and len(chain) < max_depth:
+        base_id = current.base_models[0]
+        if base_id.lower() in seen:
+            break
+        seen.add(base_id.lower())
+        try:
+            base = facts_from_info(model_info(base_id, token=token, files=False))
+        except Exception as exc:
+            if error_message(exc, base_id) is None:
+                raise
+            break
+        chain.append(base)
+        current = base
+    return _with_chain(top, chain)
+
+
+def _with_chain(top: HubFacts, chain: list[HubFacts]) -> HubFacts:
+    from dataclasses import replace
+
+    return replace(top, base_chain=chain)
+
+
+def hub_facts_for(repo_ids: Iterable[str], *, token: str | None = None
+                  ) -> tuple[dict[str, HubFacts], list[str]]:
+    """Facts for each repo the Hub can show; a warning line for each it cannot.
+
+    Never raises for network or Hub trouble. In offline mode it returns at once with
+    one warning.
+
+    >>> facts, warnings = hub_facts_for(["meta-llama/Llama-3.2-1B-Instruct"])
+    """
+    ids = [r for r in dict.fromkeys(repo_ids) if r]
+    if not ids:
+        return {}, []
+    if is_offline():
+        return {}, ["HF_HUB_OFFLINE is set: answering from the profiles only, without the Hub"]
+    found: dict[str, HubFacts] = {}
+    warnings: list[str] = []
+    for repo_id in ids:
+        try:
+            found[repo_id] = fetch_hub_facts(repo_id, token=token)
+        except OperationError as exc:
+            warnings.append(str(exc))
+            if "cannot reach the Hub" in str(exc) or "did not answer in time" in str(exc):
+                rest = ids[ids.index(repo_id) + 1:]
+                if rest:
+                    warnings.append("skipped the Hub for: " + ", ".join(rest))
+                break
+        except Exception as exc:     # never let the Hub break an assessment
+            warnings.append(f"{repo_id}: Hub lookup failed: {type(exc).__name__}")
+    return found, warnings
+
+
+@dataclass(frozen=True)
+class RepoFile:
+    """A file in a repo with what the Hub says about it."""
+
+    filename: str
+    size: int | None
+    sha256: str | None          # LFS sha256 (None for small non-LFS files)
+
+
+def repo_files(info: Any) -> list[RepoFile]:
+    """The repo's files with sizes and LFS hashes, from ``model_info(files_metadata=True)``."""
+    out = []
+    for s in getattr(info, "siblings", None) or []:
+        lfs = getattr(s, "lfs", None)
+        sha = lfs.get("sha256") if isinstance(lfs, dict) else getattr(lfs, "sha256", None)
+        size = getattr(s, "size", None)
+        if size is None and lfs is not None:
+            size = lfs.get("size") if isinstance(lfs, dict) else getattr(lfs, "size", None)
+        out.append(RepoFile(s.rfilename, size, sha))
+    return out
+
+
+class RangeReader:
+    """Ranged reads of one Hub file: HEAD once (auth, redirects), then GET with Range.
+
+    Counts the bytes it receives in ``bytes_read``.
+
+    >>> reader = RangeReader("org/repo-GGUF", "model-Q4_K_M.gguf", revision=sha)
+    >>> reader(0, 1 << 20)[:4]
+    b'GGUF'
+    """
+
+    def __init__(self, repo_id: str, filename: str, *, revision: str | None = None,
+                 token: str | None = None) -> None:
+        from huggingface_hub import get_hf_file_metadata, hf_hub_url
+        from huggingface_hub.utils import build_hf_headers
+
+        self.repo_id, self.filename, self.bytes_read = repo_id, filename, 0
+        url = hf_hub_url(repo_id, filename, revision=revision)
+        self.headers = build_hf_headers(token=token)
+        with hub_errors(repo_id, filename):
+            meta = get_hf_file_metadata(url, token=token, timeout=TIMEOUT)
+        self.size = meta.size
+        self.location = meta.location or url
+        from huggingface_hub.utils._http import _is_same_or_hub_host
+
+        if not _is_same_or_hub_host(url, self.location):
+            self.headers.pop("authorization", None)
+            self.headers.pop("Authorization", None)
+
+    def __call__(self, offset: int, length: int) -> bytes:
+        from huggingface_hub.utils import get_session, hf_raise_for_status
+
+        if length <= 0:
+            return b""
+        headers = dict(self.headers, Range=f"bytes={offset}-{offset + length - 1}")
+        headers["Accept-Encoding"] = "identity"
+        chunks: list[bytes] = []
+        got = 0
+        with hub_errors(self.repo_id, self.filename):
+            with get_session().stream("GET", self.location, headers=headers, timeout=TIMEOUT,
+                                      follow_redirects=True) as response:
+                if response.status_code == 416:
+                    return b""
+                hf_raise_for_status(response)
+                skip = offset if response.status_code == 200 else 0   # server ignored Range
+                for chunk in response.iter_bytes():
+                    if skip:
+                        cut = min(skip, len(chunk))
+                        chunk, skip = chunk[cut:], skip - cut
+                    chunks.append(chunk)
+                    got += len(chunk)
+                    if got >= length:
+                        break
+        self.bytes_read += got
+        return b"".join(chunks)[:length]

@@ -1,0 +1,268 @@
+"""Read a GGUF file's header (metadata and tensor infos) from a byte prefix.
+
+The parser is a pure function of the bytes it is given: it either returns the header,
+raises :class:`NeedMoreData` (the prefix is too short; it says how many bytes it needs
+at least) or raises :class:`GGUFFormatError` (not a GGUF file, or a corrupt one). A
+reader then asks its source for growing prefixes until the header parses, so a header
+costs one or a few small reads whatever the size of the file.
+
+    >>> header = read_header(local_fetcher("model.gguf"))
+    >>> header.architecture, header.metadata["general.name"], len(header.tensors)
+    ('llama', 'SmolLM2 135M Instruct', 272)
+
+Big arrays (the tokenizer's tokens and merges) are skipped, keeping only their length.
+"""
+
+from __future__ import annotations
+
+import struct
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+GGUF_MAGIC = b"GGUF"
+DEFAULT_ALIGNMENT = 32
+MAX_HEADER_BYTES = 512 * 1024 * 1024     # a header beyond this is taken for garbage
+_MAX_KEY = 65_536
+_MAX_STRING = 64 * 1024 * 1024
+_MAX_ARRAY = 1 << 28
+_MAX_KV = 1 << 16
+_MAX_TENSORS = 1 << 20
+_MAX_DIMS = 8
+_KEEP_ARRAY = 64                          # arrays up to this length keep their values
+
+# GGUF value types (gguf.GGUFValueType), with their struct codes for the fixed sizes.
+_SCALAR = {0: "B", 1: "b", 2: "H", 3: "h", 4: "I", 5: "i", 6: "f", 7: "?", 10: "Q", 11: "q",
+           12: "d"}
+_STRING, _ARRAY = 8, 9
+
+
+class GGUFError(Exception):
+    """Base of the header reader's own errors."""
+
+
+class GGUFFormatError(GGUFError):
+    """The bytes are not a (readable) GGUF header."""
+
+
+class NeedMoreData(GGUFError):
+    """The prefix ends inside the header; ``needed`` is a lower bound on the bytes required."""
+
+    def __init__(self, needed: int) -> None:
+        super().__init__(f"need at least {needed} bytes")
+        self.needed = needed
+
+
+@dataclass(frozen=True)
+class ArrayValue:
+    """A metadata array: its element type and length; ``values`` only when short."""
+
+    elem_type: int
+    count: int
+    values: tuple[Any, ...] | None = None
+
+
+@dataclass(frozen=True)
+class TensorInfo:
+    name: str
+    shape: tuple[int, ...]
+    ggml_type: int
+    offset: int                    # relative to the start of the data section
+
+    @property
+    def n_elements(self) -> int:
+        n = 1
+        for d in self.shape:
+            n *= d
+        return n
+
+
+@dataclass(frozen=True)
+class GGUFHeader:
+    version: int
+    metadata: dict[str, Any]
+    tensors: list[TensorInfo]
+    header_bytes: int              # bytes up to the end of the tensor infos
+    data_offset: int               # where tensor data starts (aligned)
+    byte_order: str = "<"
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def architecture(self) -> str | None:
+        arch = self.metadata.get("general.architecture")
+        return arch if isinstance(arch, str) else None
+
+    def arch_value(self, key: str, default: Any = None) -> Any:
+        """``{architecture}.{key}`` from the metadata, e.g. ``arch_value("block_count")``."""
+        return self.metadata.get(f"{self.architecture}.{key}", default)
+
+
+class _Cursor:
+    def __init__(self, buf: bytes | memoryview, order: str) -> None:
+        self.buf, self.pos, self.order = memoryview(buf), 0, order
+
+    def need(self, n: int) -> None:
+        if n < 0:
+            raise GGUFFormatError("negative length")
+        end = self.pos + n
+        if end > MAX_HEADER_BYTES:
+            raise GGUFFormatError(f"header larger than {MAX_HEADER_BYTES} bytes")
+        if end > len(self.buf):
+            raise NeedMoreData(end)
+
+    def unpack(self, code: str) -> Any:
+        size = struct.calcsize(code)
+        self.need(size)
+        (value,) = struct.unpack_from(self.order + code, self.buf, self.pos)
+        self.pos += size
+        return value
+
+    def skip(self, n: int) -> None:
+        self.need(n)
+        self.pos += n
+
+    def string(self, limit: int = _MAX_STRING) -> str:
+        n = self.unpack("Q")
+        if n > limit:
+            raise GGUFFormatError(f"string of {n} bytes at offset {self.pos - 8}")
+        self.need(n)
+        raw = bytes(self.buf[self.pos:self.pos + n])
+        self.pos += n
+        return raw.decode("utf-8", errors="replace")
+
+    def skip_string(self) -> None:
+        n = self.unpack("Q")
+        if n > _MAX_STRING:
+            raise GGUFFormatError(f"string of {n} bytes at offset {self.pos - 8}")
+        self.skip(n)
+
+
+def _value(cur: _Cursor, vtype: int, depth: int = 0) -> Any:
+    if vtype in _SCALAR:
+        return cur.unpack(_SCALAR[vtype])
+    if vtype == _STRING:
+        return cur.string()
+    if vtype == _ARRAY:
+        if depth > 2:
+            raise GGUFFormatError("arrays nested too deeply")
+        elem = cur.unpack("I")
+        count = cur.unpack("Q")
+        if count > _MAX_ARRAY:
+            raise GGUFFormatError(f"array of {count} elements")
+        if elem in _SCALAR:
+            size = struct.calcsize(_SCALAR[elem])
+            if count <= _KEEP_ARRAY:
+                values = tuple(cur.unpack(_SCALAR[elem]) for _ in range(count))
+                return ArrayValue(elem, count, values)
+            cur.skip(size * count)
+            return ArrayValue(elem, count)
+        if elem == _STRING:
+            if count <= _KEEP_ARRAY:
+                return ArrayValue(elem, count, tuple(cur.string() for _ in range(count)))
+            for _ in range(count):
+                cur.skip_string()
+            return ArrayValue(elem, count)
+        if elem == _ARRAY:
+            values = tuple(_value(cur, _ARRAY, depth + 1) for _ in range(count))
+            return ArrayValue(elem, count, values if count <= _KEEP_ARRAY else None)
+        raise GGUFFormatError(f"unknown array element type {elem}")
+    raise GGUFFormatError(f"unknown value type {vtype}")
+
+
+def parse_header(buf: bytes | memoryview) -> GGUFHeader:
+    """Parse the GGUF header at the start of ``buf``.
+
+    >>> parse_header(open("m.gguf", "rb").read(4 << 20)).version
+    3
+    """
+    if len(buf) < 4:
+        raise NeedMoreData(4)
+    if bytes(buf[:4]) != GGUF_MAGIC:
+        raise GGUFFormatError("not a GGUF file (bad magic)")
+    if len(buf) < 8:
+        raise NeedMoreData(8)
+    order = "<"
+    (version,) = struct.unpack_from("<I", buf, 4)
+    if version & 0xFFFF == 0:
+        order = ">"
+        (version,) = struct.unpack_from(">I", buf, 4)
+    if version not in (2, 3):
+        raise GGUFFormatError(f"unsupported GGUF version {version}")
+    cur = _Cursor(buf, order)
+    cur.pos = 8
+    n_tensors = cur.unpack("Q")
+    n_kv = cur.unpack("Q")
+    if n_kv > _MAX_KV or n_tensors > _MAX_TENSORS:
+        raise GGUFFormatError(f"implausible counts: {n_kv} keys, {n_tensors} tensors")
+    metadata: dict[str, Any] = {}
+    for _ in range(n_kv):
+        key = cur.string(_MAX_KEY)
+        vtype = cur.unpack("I")
+        metadata[key] = _value(cur, vtype)
+    tensors: list[TensorInfo] = []
+    for _ in range(n_tensors):
+        name = cur.string(_MAX_KEY)
+        n_dims = cur.unpack("I")
+        if n_dims > _MAX_DIMS:
+            raise GGUFFormatError(f"tensor {name!r} has {n_dims} dimensions")
+        shape = tuple(cur.unpack("Q") for _ in range(n_dims))
+        ggml_type = cur.unpack("I")
+        offset = cur.unpack("Q")
+        tensors.append(TensorInfo(name, shape, ggml_type, offset))
+    alignment = metadata.get("general.alignment", DEFAULT_ALIGNMENT)
+    if not isinstance(alignment, int) or isinstance(alignment, bool) or not 0 < alignment <= 1 << 20:
+        raise GGUFFormatError(f"bad general.alignment {alignment!r}")
+    end = cur.pos
+    data_offset = (end + alignment - 1) // alignment * alignment
+    return GGUFHeader(int(version), metadata, tensors, end, data_offset, order)
+
+
+Fetcher = Callable[[int, int], bytes]
+"""``fetch(offset, length) -> bytes``: up to ``length`` bytes from ``offset`` (fewer at EOF)."""
+
+
+def read_header(fetch: Fetcher, *, first: int = 1 << 20, limit: int = MAX_HEADER_BYTES
+                ) -> tuple[GGUFHeader, int]:
+    """Read growing prefixes through ``fetch`` until the header parses.
+
+    Returns the header and the number of bytes fetched in all.
+
+    >>> header, fetched = read_header(local_fetcher("m.gguf"))
+    """
+    buf = bytearray()
+    want = first
+    while True:
+        requested = want - len(buf)
+        chunk = fetch(len(buf), requested) if requested > 0 else b""
+        eof = len(chunk) < requested
+        buf += chunk
+        try:
+            return parse_header(memoryview(buf)), len(buf)
+        except NeedMoreData as more:
+            if eof or more.needed > limit:
+                raise GGUFFormatError(
+                    "file ends inside the GGUF header" if eof else
+                    f"GGUF header larger than {limit} bytes") from None
+            want = max(more.needed, min(len(buf) * 2, limit))
+
+
+def local_fetcher(path: str | Path) -> Fetcher:
+    """A fetcher over a local file (opened per call, so nothing stays open)."""
+
+    def fetch(offset: int, length: int) -> bytes:
+        with open(path, "rb") as handle:
+            handle.seek(offset)
+            return handle.read(length)
+
+    return fetch
+
+
+def read_local_header(path: str | Path) -> GGUFHeader:
+    """Header of a local GGUF file, reading only the header's bytes.
+
+    >>> read_local_header("SmolLM2-135M-Instruct.Q4_1.gguf").architecture
+    'llama'
+    """
+    header, _ = read_header(local_fetcher(path), first=256 * 1024)
+    return header

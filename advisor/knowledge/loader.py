@@ -1,0 +1,516 @@
+"""Load and validate the YAML profiles into a ``KnowledgeBase``.
+
+Every ``*.yaml`` below a directory is read and dispatched on its ``schema:`` key.
+Problems are collected with their file and line; ``load_knowledge`` raises the first
+as an ``InputError`` and ``check_profiles`` returns them all.
+
+    >>> kb = load_knowledge()                       # the shipped profiles
+    >>> kb = load_knowledge(["my-profiles"])        # plus a user's own, which win by id
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from advisor.errors import InputError
+from advisor.knowledge.model import (
+    COMPONENT_STATUSES, COMPONENT_TYPES, SEVERITIES, Component, Jurisdiction,
+    KnowledgeBase, License, ModelProfile, Policy, Rule, Source, UseCaseInfo, UsePolicy,
+)
+from advisor.knowledge.predicates import PredicateError, compile_when
+from advisor.paths import PROFILES_DIR
+from advisor.regions import normalize_code
+from advisor.yamlio import dotted, line_of, load_yaml_text, read_text
+
+MODALITIES = ("text", "image_input", "audio_input", "code")
+SCHEMAS = ("advisor.license/1", "advisor.use-policy/1", "advisor.model-family/1",
+           "advisor.jurisdiction/1", "advisor.use-cases/1", "advisor.policy/1")
+
+
+@dataclass(frozen=True)
+class Problem:
+    file: str
+    line: int | None
+    field: str
+    message: str
+
+    def one_line(self) -> str:
+        where = f"{self.file}:{self.line}" if self.line else self.file
+        return f"{where}: {self.field + ': ' if self.field else ''}{self.message}"
+
+
+class _Bad(Exception):
+    def __init__(self, path: tuple[str | int, ...], message: str) -> None:
+        super().__init__(message)
+        self.path, self.message = path, message
+
+
+# ---------------------------------------------------------------- field readers
+
+def _date(value: Any, path: tuple) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()[:10]
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value.strip()).isoformat()
+        except ValueError:
+            pass
+    raise _Bad(path, f"must be a date YYYY-MM-DD, not {value!r}")
+
+
+def _text(data: Mapping, key: str, path: tuple, *, required: bool = True,
+          default: str | None = None) -> str | None:
+    value = data.get(key)
+    if value is None:
+        if required:
+            raise _Bad(path + (key,), "is required")
+        return default
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        value = str(value)
+    if not isinstance(value, str) or not value.strip():
+        raise _Bad(path + (key,), f"must be non-empty text, not {value!r}")
+    return value.strip()
+
+
+def _texts(data: Mapping, key: str, path: tuple) -> tuple[str, ...]:
+    value = data.get(key) or []
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list):
+        raise _Bad(path + (key,), "must be a list")
+    out = []
+    for index, item in enumerate(value):
+        if isinstance(item, (int, float)) and not isinstance(item, bool):
+            item = str(item)
+        if not isinstance(item, str):
+            raise _Bad(path + (key, index), f"must be text, not {item!r}")
+        out.append(item)
+    return tuple(out)
+
+
+def _bool(data: Mapping, key: str, path: tuple, default: bool) -> bool:
+    value = data.get(key, default)
+    if not isinstance(value, bool):
+        raise _Bad(path + (key,), f"must be true or false, not {value!r}")
+    return value
+
+
+def _number(data: Mapping, key: str, path: tuple) -> float | None:
+    value = data.get(key)
+    if value is None:
+        return None
+    if isinstance(value, str):
+        try:
+            value = float(value)
+        except ValueError:
+            pass
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
+        raise _Bad(path + (key,), f"must be a number, not {value!r}")
+    return float(value)
+
+
+def _keys(data: Any, path: tuple, allowed: Sequence[str]) -> Mapping:
+    if not isinstance(data, Mapping):
+        raise _Bad(path, "must be a mapping")
+    for key in data:
+        if key not in allowed:
+            raise _Bad(path + (str(key),), f"unknown key (expected one of: {', '.join(allowed)})")
+    return data
+
+
+def _source(data: Any, path: tuple, title: str, checked: str | None,
+            *, require_url: bool = True) -> Source:
+    src = _keys(data if data is not None else {}, path, ("title", "section", "url", "checked"))
+    url = _text(src, "url", path, required=require_url)
+    if url and not url.startswith(("https://", "http://")):
+        raise _Bad(path + ("url",), f"must be an http(s) URL, not {url!r}")
+    return Source(title=_text(src, "title", path, required=False) or title,
+                  section=_text(src, "section", path, required=False),
+                  url=url,
+                  checked=_date(src.get("checked"), path + ("checked",)) or checked)
+
+
+RULE_KEYS = ("code", "severity", "when", "message", "obligation", "source", "checked",
+             "confirmed")
+
+
+def _rules(data: Any, path: tuple, *, title: str, checked: str | None, origin: str,
+           use_case_ids: frozenset[str] | None, require_url: bool = True) -> tuple[Rule, ...]:
+    if data is None:
+        return ()
+    if not isinstance(data, list):
+        raise _Bad(path, "must be a list of rules")
+    rules = []
+    for index, raw in enumerate(data):
+        here = path + (index,)
+        rule = _keys(raw, here, RULE_KEYS)
+        code = _text(rule, "code", here)
+        if not code.replace("_", "").isalnum() or code != code.lower():
+            raise _Bad(here + ("code",), f"{code!r} must be snake_case")
+        severity = _text(rule, "severity", here)
+        if severity not in SEVERITIES:
+            raise _Bad(here + ("severity",), f"{severity!r} is not one of {', '.join(SEVERITIES)}")
+        try:
+            when = compile_when(rule.get("when"), use_case_ids, here + ("when",))
+        except PredicateError as exc:
+            raise _Bad(exc.path, str(exc)) from None
+        rule_checked = _date(rule.get("checked"), here + ("checked",)) or checked
+        if rule.get("source") is None and require_url:
+            raise _Bad(here + ("source",), "is required: {section, url} of the primary text")
+        rules.append(Rule(
+            code=code, severity=severity, when=when, message=_text(rule, "message", here),
+            source=_source(rule.get("source"), here + ("source",), title, rule_checked,
+                           require_url=require_url),
+            obligation=_text(rule, "obligation", here, required=False),
+            confirmed=_bool(rule, "confirmed", here, True), origin=origin,
+        ))
+    return tuple(rules)
+
+
+# ---------------------------------------------------------------- one file per kind
+
+def _license(data: Mapping, path_: Path, sha: str, ucs: frozenset[str] | None) -> License:
+    d = _keys(data, (), ("schema", "id", "title", "spdx", "hf_license", "hf_license_names",
+                         "osi_approved", "free_open_source", "url", "version_date", "checked",
+                         "summary", "use_policies", "rules"))
+    lid, title = _text(d, "id", ()), _text(d, "title", ())
+    checked = _date(d.get("checked"), ("checked",))
+    if checked is None:
+        raise _Bad(("checked",), "is required: the date the text was read")
+    return License(
+        id=lid, title=title, spdx=_text(d, "spdx", (), required=False),
+        hf_license=_texts(d, "hf_license", ()), hf_license_names=_texts(d, "hf_license_names", ()),
+        osi_approved=_bool(d, "osi_approved", (), False),
+        free_open_source=_bool(d, "free_open_source", (), False),
+        url=_text(d, "url", ()), version_date=_date(d.get("version_date"), ("version_date",)),
+        checked=checked, summary=_text(d, "summary", (), required=False, default="") or "",
+        use_policies=_texts(d, "use_policies", ()),
+        rules=_rules(d.get("rules"), ("rules",), title=title, checked=checked,
+                     origin=f"license:{lid}", use_case_ids=ucs),
+        file=path_, sha256=sha,
+    )
+
+
+def _use_policy(data: Mapping, path_: Path, sha: str, ucs: frozenset[str] | None) -> UsePolicy:
+    d = _keys(data, (), ("schema", "id", "title", "url", "checked", "prohibitions", "rules"))
+    pid, title = _text(d, "id", ()), _text(d, "title", ())
+    url = _text(d, "url", ())
+    checked = _date(d.get("checked"), ("checked",))
+    if checked is None:
+        raise _Bad(("checked",), "is required: the date the text was read")
+    rules = list(_rules(d.get("rules"), ("rules",), title=title, checked=checked,
+                        origin=f"use-policy:{pid}", use_case_ids=ucs))
+    prohibitions = d.get("prohibitions") or []
+    if not isinstance(prohibitions, list):
+        raise _Bad(("prohibitions",), "must be a list")
+    for index, raw in enumerate(prohibitions):
+        here = ("prohibitions", index)
+        p = _keys(raw, here, ("use_cases", "severity", "section", "text", "url", "confirmed",
+                              "obligation"))
+        severity = _text(p, "severity", here, required=False, default="block")
+        if severity not in SEVERITIES:
+            raise _Bad(here + ("severity",), f"{severity!r} is not one of {', '.join(SEVERITIES)}")
+        try:
+            when = compile_when({"use_cases_any": list(_texts(p, "use_cases", here))}, ucs,
+                                here)
+        except PredicateError as exc:
+            raise _Bad(tuple(k for k in exc.path if k != "use_cases_any") + ("use_cases",)
+                       + exc.path[-1:], str(exc)) from None
+        if not when["use_cases_any"]:
+            raise _Bad(here + ("use_cases",), "must name at least one use case")
+        text = _text(p, "text", here)
+        verb = "prohibits" if severity == "block" else "restricts"
+        rules.append(Rule(
+            code="use_policy", severity=severity, when=when,
+            message=f"{title} {verb}: {text}",
+            source=Source(title=title, section=_text(p, "section", here, required=False),
+                          url=_text(p, "url", here, required=False) or url, checked=checked),
+            obligation=_text(p, "obligation", here, required=False),
+            confirmed=_bool(p, "confirmed", here, True), origin=f"use-policy:{pid}",
+        ))
+    return UsePolicy(id=pid, title=title, url=url, checked=checked, rules=tuple(rules),
+                     file=path_, sha256=sha)
+
+
+MODEL_KEYS = ("id", "family", "vendor", "licenses", "base_model", "parameters",
+              "training_tokens", "modalities", "released", "context_length", "gated",
+              "gguf_repos", "use_policies", "sources", "openness", "notes")
+
+
+def _component(raw: Any, path: tuple) -> Component:
+    c = _keys(raw, path, ("status", "license", "evidence", "note"))
+    status = _text(c, "status", path)
+    if status not in COMPONENT_STATUSES:
+        raise _Bad(path + ("status",), f"{status!r} is not one of {', '.join(COMPONENT_STATUSES)}")
+    evidence = _text(c, "evidence", path, required=False)
+    if evidence and not evidence.startswith(("https://", "http://")):
+        raise _Bad(path + ("evidence",), f"must be an http(s) URL, not {evidence!r}")
+    return Component(status=status, license=_text(c, "license", path, required=False),
+                     evidence=evidence)
+
+
+def _merge_model(defaults: Mapping, raw: Mapping) -> dict[str, Any]:
+    merged = {**defaults, **raw}
+    openness = {**(defaults.get("openness") or {})}
+    for key, value in (raw.get("openness") or {}).items():
+        base = openness.get(key)
+        openness[key] = {**base, **value} if isinstance(base, Mapping) and isinstance(value, Mapping) else value
+    merged["openness"] = openness
+    return merged
+
+
+def _models(data: Mapping, path_: Path) -> list[ModelProfile]:
+    d = _keys(data, (), ("schema", "family", "vendor", "checked", "defaults", "models",
+                         "sources", "notes"))
+    family, vendor = _text(d, "family", ()), _text(d, "vendor", ())
+    defaults = _keys(d.get("defaults") or {}, ("defaults",), MODEL_KEYS)
+    raw_models = d.get("models")
+    if not isinstance(raw_models, list) or not raw_models:
+        raise _Bad(("models",), "must be a non-empty list")
+    out = []
+    for index, raw in enumerate(raw_models):
+        here = ("models", index)
+        _keys(raw, here, MODEL_KEYS)
+        m = _merge_model(defaults, raw)
+        mid = _text(m, "id", here)
+        if mid.count("/") != 1:
+            raise _Bad(here + ("id",), f"{mid!r} is not a Hub repo id (owner/name)")
+        licenses = _texts(m, "licenses", here)
+        if not licenses:
+            raise _Bad(here + ("licenses",), "must name at least one license id")
+        modalities = _texts(m, "modalities", here) or ("text",)
+        for i, modality in enumerate(modalities):
+            if modality not in MODALITIES:
+                raise _Bad(here + ("modalities", i), f"{modality!r} is not one of {', '.join(MODALITIES)}")
+        openness_raw = m.get("openness") or {}
+        if not isinstance(openness_raw, Mapping):
+            raise _Bad(here + ("openness",), "must be a mapping of components")
+        openness = {}
+        for key, value in openness_raw.items():
+            if key not in COMPONENT_TYPES:
+                raise _Bad(here + ("openness", str(key)),
+                           f"unknown component (expected one of: {', '.join(COMPONENT_TYPES)})")
+            openness[key] = _component(value, here + ("openness", key))
+        sources = []
+        for i, src in enumerate(m.get("sources") or []):
+            sources.append(_source(src, here + ("sources", i), "Source", None))
+        context = m.get("context_length")
+        if context is not None and (isinstance(context, bool) or not isinstance(context, int)):
+            raise _Bad(here + ("context_length",), f"must be a whole number, not {context!r}")
+        out.append(ModelProfile(
+            id=mid, family=_text(m, "family", here, required=False) or family,
+            vendor=_text(m, "vendor", here, required=False) or vendor, licenses=licenses,
+            base_model=_text(m, "base_model", here, required=False),
+            parameters=_number(m, "parameters", here),
+            training_tokens=_number(m, "training_tokens", here),
+            modalities=modalities, released=_date(m.get("released"), here + ("released",)),
+            context_length=context, gated=_bool(m, "gated", here, False),
+            gguf_repos=_texts(m, "gguf_repos", here), use_policies=_texts(m, "use_policies", here),
+            sources=tuple(sources), openness=openness,
+            notes=_text(m, "notes", here, required=False), file=path_,
+        ))
+    return out
+
+
+def _jurisdiction(data: Mapping, path_: Path, ucs: frozenset[str] | None) -> Jurisdiction:
+    d = _keys(data, (), ("schema", "id", "title", "members", "checked", "rules", "notes"))
+    jid, title = _text(d, "id", ()), _text(d, "title", ())
+    members = set()
+    for index, code in enumerate(_texts(d, "members", ())):
+        norm = normalize_code(code)
+        if norm is None:
+            raise _Bad(("members", index), f"{code!r} is not an ISO 3166-1 alpha-2 code")
+        members.add(norm)
+    if not members:
+        raise _Bad(("members",), "must list at least one country")
+    checked = _date(d.get("checked"), ("checked",))
+    return Jurisdiction(id=jid, title=title, members=frozenset(members), checked=checked,
+                        rules=_rules(d.get("rules"), ("rules",), title=title, checked=checked,
+                                     origin=f"jurisdiction:{jid}", use_case_ids=ucs),
+                        file=path_)
+
+
+def _use_cases(data: Mapping) -> list[UseCaseInfo]:
+    d = _keys(data, (), ("schema", "use_cases", "checked"))
+    items = d.get("use_cases")
+    if not isinstance(items, list):
+        raise _Bad(("use_cases",), "must be a list")
+    out = []
+    for index, raw in enumerate(items):
+        here = ("use_cases", index)
+        u = _keys(raw, here, ("id", "title", "description", "why", "suites", "regulatory"))
+        out.append(UseCaseInfo(
+            id=_text(u, "id", here), title=_text(u, "title", here),
+            description=_text(u, "description", here, required=False, default="") or "",
+            why=_text(u, "why", here, required=False, default="") or "",
+            suites=_texts(u, "suites", here), regulatory=_texts(u, "regulatory", here)))
+    return out
+
+
+def _policy(data: Mapping, path_: Path, ucs: frozenset[str] | None) -> Policy:
+    d = _keys(data, (), ("schema", "id", "title", "checked", "rules", "notes"))
+    pid, title = _text(d, "id", ()), _text(d, "title", ())
+    checked = _date(d.get("checked"), ("checked",))
+    return Policy(id=pid, title=title, checked=checked, file=path_,
+                  rules=_rules(d.get("rules"), ("rules",), title=title, checked=checked,
+                               origin=f"policy:{pid}", use_case_ids=ucs, require_url=False))
+
+
+# ---------------------------------------------------------------- the whole base
+
+@dataclass
+class _Loaded:
+    path: Path
+    text: str
+    data: Any
+    sha: str
+
+
+def _read_dir(directory: Path, problems: list[Problem]) -> list[_Loaded]:
+    if not directory.is_dir():
+        problems.append(Problem(str(directory), None, "", "is not a directory"))
+        return []
+    out = []
+    for path in sorted(directory.rglob("*.yaml")) + sorted(directory.rglob("*.yml")):
+        try:
+            raw = path.read_bytes()
+            text = raw.decode("utf-8")
+            data = load_yaml_text(text, str(path))
+        except InputError as exc:
+            problems.append(Problem(str(path), exc.line, exc.field or "", exc.problem))
+            continue
+        except UnicodeDecodeError:
+            problems.append(Problem(str(path), None, "", "not UTF-8 text"))
+            continue
+        except OSError as exc:
+            problems.append(Problem(str(path), None, "", exc.strerror or "cannot be read"))
+            continue
+        out.append(_Loaded(path, text, data, hashlib.sha256(raw).hexdigest()))
+    return out
+
+
+def _problem(item: _Loaded, path: tuple, message: str) -> Problem:
+    return Problem(str(item.path), line_of(item.text, path), dotted(path), message)
+
+
+def build_knowledge(dirs: Iterable[Path]) -> tuple[KnowledgeBase, list[Problem]]:
+    """Load every profile below ``dirs`` (later directories win by id)."""
+    problems: list[Problem] = []
+    files: list[_Loaded] = []
+    roots = [Path(d) for d in dirs]
+    for directory in roots:
+        files.extend(_read_dir(directory, problems))
+
+    kb = KnowledgeBase()
+    by_schema: dict[str, list[_Loaded]] = {s: [] for s in SCHEMAS}
+    for item in files:
+        schema = item.data.get("schema") if isinstance(item.data, Mapping) else None
+        if schema not in by_schema:
+            problems.append(_problem(item, ("schema",),
+                                     f"{schema!r} is not one of {', '.join(SCHEMAS)}"))
+            continue
+        by_schema[schema].append(item)
+
+    # Use cases first: rules are checked against their ids.
+    for item in by_schema["advisor.use-cases/1"]:
+        try:
+            for uc in _use_cases(item.data):
+                kb.use_cases[uc.id] = uc
+        except _Bad as bad:
+            problems.append(_problem(item, bad.path, bad.message))
+    ucs = frozenset(kb.use_cases) or None
+
+    def each(schema: str, build, store) -> None:
+        for item in by_schema[schema]:
+            try:
+                result = build(item)
+            except _Bad as bad:
+                problems.append(_problem(item, bad.path, bad.message))
+                continue
+            for record in result if isinstance(result, list) else [result]:
+                store(item, record)
+
+    def keep(table: dict, key: str, item: _Loaded, record: Any, where: tuple) -> None:
+        previous = table.get(key)
+        if previous is not None and Path(previous.file).parent.resolve() == item.path.parent.resolve() \
+                and Path(previous.file) != item.path:
+            problems.append(_problem(item, where, f"id {key!r} is defined twice (also in {previous.file})"))
+        table[key] = record
+
+    each("advisor.license/1", lambda i: _license(i.data, i.path, i.sha, ucs),
+         lambda i, r: keep(kb.licenses, r.id, i, r, ("id",)))
+    each("advisor.use-policy/1", lambda i: _use_policy(i.data, i.path, i.sha, ucs),
+         lambda i, r: keep(kb.use_policies, r.id, i, r, ("id",)))
+    each("advisor.model-family/1", lambda i: _models(i.data, i.path),
+         lambda i, r: kb.models.__setitem__(r.id.lower(), r))
+    each("advisor.jurisdiction/1", lambda i: _jurisdiction(i.data, i.path, ucs),
+         lambda i, r: keep(kb.jurisdictions, r.id, i, r, ("id",)))
+    each("advisor.policy/1", lambda i: _policy(i.data, i.path, ucs),
+         lambda i, r: keep(kb.policies, r.id, i, r, ("id",)))
+
+    # Cross references.
+    text_of = {str(i.path): i for i in files}
+    for model in kb.models.values():
+        for lid in model.licenses:
+            if lid not in kb.licenses:
+                item = text_of[str(model.file)]
+                problems.append(Problem(str(model.file), _find_line(item.text, lid), "licenses",
+                                        f"model {model.id}: no license profile with id {lid!r}"))
+        for pid in model.use_policies:
+            if pid not in kb.use_policies:
+                item = text_of[str(model.file)]
+                problems.append(Problem(str(model.file), _find_line(item.text, pid), "use_policies",
+                                        f"model {model.id}: no use-policy profile with id {pid!r}"))
+    for lic in kb.licenses.values():
+        for pid in lic.use_policies:
+            if pid not in kb.use_policies:
+                item = text_of[str(lic.file)]
+                problems.append(Problem(str(lic.file), _find_line(item.text, pid), "use_policies",
+                                        f"no use-policy profile with id {pid!r}"))
+
+    for item in files:
+        try:
+            rel = item.path.relative_to(next(r for r in roots if item.path.is_relative_to(r)))
+        except StopIteration:  # pragma: no cover - every file comes from a root
+            rel = item.path
+        kb.file_hashes[str(rel)] = item.sha
+    kb.digest = hashlib.sha256("".join(f"{k}\0{v}\n" for k, v in sorted(kb.file_hashes.items()))
+                               .encode()).hexdigest()
+    return kb, problems
+
+
+def _find_line(text: str, needle: str) -> int | None:
+    for number, line in enumerate(text.splitlines(), 1):
+        if needle in line:
+            return number
+    return None
+
+
+def profile_dirs(extra_dirs: Iterable[Path | str] = ()) -> list[Path]:
+    return [PROFILES_DIR, *(Path(d) for d in extra_dirs)]
+
+
+def load_knowledge(extra_dirs: Iterable[Path | str] = ()) -> KnowledgeBase:
+    """The shipped profiles plus ``extra_dirs``; the first problem raises ``InputError``."""
+    for directory in extra_dirs:
+        if not Path(directory).is_dir():
+            raise InputError(str(directory), "profiles directory not found")
+    kb, problems = build_knowledge(profile_dirs(extra_dirs))
+    if problems:
+        first = problems[0]
+        more = f" (and {len(problems) - 1} more; run `advisor profiles check`)" if len(problems) > 1 else ""
+        raise InputError(first.file, first.message + more, line=first.line,
+                         field=first.field or None)
+    return kb
+
+
+def check_profiles(dirs: Iterable[Path | str]) -> tuple[KnowledgeBase, list[Problem]]:
+    """Every problem in ``dirs`` (for ``advisor profiles check``)."""
+    return build_knowledge([Path(d) for d in dirs])

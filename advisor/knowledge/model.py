@@ -1,0 +1,183 @@
+"""The knowledge base's records: what the loader builds from the YAML profiles.
+
+Pure data. ``advisor.knowledge.loader`` builds them; the assessment reads them.
+
+    >>> kb.licenses["llama3.2"].rules[0].code
+    'notice'
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+SEVERITIES = ("block", "condition", "info")
+COMPONENT_STATUSES = ("open", "restricted", "not_released", "unknown")
+COMPONENT_TYPES: dict[str, str] = {
+    "model_architecture": "code",
+    "model_parameters_final": "data",
+    "model_card": "document",
+    "data_card": "document",
+    "technical_report": "document",
+    "evaluation_results": "document",
+    "sample_model_outputs": "document",
+    "training_code": "code",
+    "inference_code": "code",
+    "evaluation_code": "code",
+    "evaluation_data": "data",
+    "supporting_libraries": "code",
+    "datasets": "data",
+    "data_preprocessing_code": "code",
+    "model_parameters_intermediate": "data",
+    "research_paper": "document",
+    "model_metadata": "data",
+}
+
+
+@dataclass(frozen=True)
+class Source:
+    title: str
+    section: str | None = None
+    url: str | None = None
+    checked: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"title": self.title, "section": self.section, "url": self.url,
+                "checked": self.checked}
+
+
+@dataclass(frozen=True)
+class Rule:
+    code: str
+    severity: str
+    when: dict[str, Any]
+    message: str
+    source: Source
+    obligation: str | None = None
+    confirmed: bool = True
+    origin: str = ""                      # "license:llama3.2", "jurisdiction:EU", ...
+
+
+@dataclass(frozen=True)
+class License:
+    id: str
+    title: str
+    spdx: str | None
+    hf_license: tuple[str, ...]
+    hf_license_names: tuple[str, ...]
+    osi_approved: bool
+    free_open_source: bool
+    url: str | None
+    version_date: str | None
+    checked: str | None
+    summary: str
+    use_policies: tuple[str, ...]
+    rules: tuple[Rule, ...]
+    file: Path | None = None
+    sha256: str | None = None
+
+
+@dataclass(frozen=True)
+class UsePolicy:
+    id: str
+    title: str
+    url: str | None
+    checked: str | None
+    rules: tuple[Rule, ...]
+    file: Path | None = None
+    sha256: str | None = None
+
+
+@dataclass(frozen=True)
+class Component:
+    status: str = "unknown"
+    license: str | None = None
+    evidence: str | None = None
+
+
+@dataclass(frozen=True)
+class ModelProfile:
+    id: str
+    family: str
+    vendor: str
+    licenses: tuple[str, ...]
+    base_model: str | None = None
+    parameters: float | None = None
+    training_tokens: float | None = None
+    modalities: tuple[str, ...] = ("text",)
+    released: str | None = None
+    context_length: int | None = None
+    gated: bool = False
+    gguf_repos: tuple[str, ...] = ()
+    use_policies: tuple[str, ...] = ()
+    sources: tuple[Source, ...] = ()
+    openness: dict[str, Component] = field(default_factory=dict)
+    notes: str | None = None
+    file: Path | None = None
+
+    @property
+    def training_flop(self) -> float | None:
+        """6 x parameters x training tokens, the usual estimate of training compute."""
+        if self.parameters and self.training_tokens:
+            return 6.0 * self.parameters * self.training_tokens
+        return None
+
+
+@dataclass(frozen=True)
+class Jurisdiction:
+    id: str
+    title: str
+    members: frozenset[str]
+    checked: str | None
+    rules: tuple[Rule, ...]
+    file: Path | None = None
+
+
+@dataclass(frozen=True)
+class UseCaseInfo:
+    id: str
+    title: str
+    description: str = ""
+    why: str = ""
+    suites: tuple[str, ...] = ()
+    regulatory: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Policy:
+    id: str
+    title: str
+    checked: str | None
+    rules: tuple[Rule, ...]
+    file: Path | None = None
+
+
+@dataclass
+class KnowledgeBase:
+    licenses: dict[str, License] = field(default_factory=dict)
+    use_policies: dict[str, UsePolicy] = field(default_factory=dict)
+    models: dict[str, ModelProfile] = field(default_factory=dict)   # key: lower-case repo id
+    jurisdictions: dict[str, Jurisdiction] = field(default_factory=dict)
+    use_cases: dict[str, UseCaseInfo] = field(default_factory=dict)
+    policies: dict[str, Policy] = field(default_factory=dict)
+    file_hashes: dict[str, str] = field(default_factory=dict)       # relative path -> sha256
+    digest: str = ""
+
+    def find_model(self, repo_id: str) -> ModelProfile | None:
+        """Case-insensitive lookup: ``kb.find_model("qwen/qwen3-8b")``."""
+        return self.models.get(repo_id.strip().lower())
+
+    def license_for_hub(self, tag: str | None, name: str | None = None) -> License | None:
+        """The license profile a Hub card's ``license`` / ``license_name`` mean, if known."""
+        tag_l = (tag or "").strip().lower()
+        name_l = (name or "").strip().lower()
+        if name_l:
+            for lic in self.licenses.values():
+                if name_l in (n.lower() for n in lic.hf_license_names) or name_l == lic.id:
+                    return lic
+        if tag_l and tag_l != "other":
+            for lic in self.licenses.values():
+                if tag_l in (t.lower() for t in lic.hf_license) or tag_l == lic.id.lower():
+                    return lic
+        return None

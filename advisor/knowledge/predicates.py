@@ -1,0 +1,182 @@
+"""The `when:` language of rules: its vocabulary, its validation, its evaluation.
+
+A rule fires when every key of its ``when`` holds for the facts of one
+(answers, model) pair. Pure functions, no I/O.
+
+    >>> holds({"commercial": True, "mode": ["hosted_service"]}, facts)
+    True
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from advisor.regions import ALIASES, normalize_code
+
+
+@dataclass(frozen=True)
+class Facts:
+    """Everything a predicate may ask about, for one answers set and one model."""
+
+    commercial: bool
+    mode: str
+    mau: int
+    domicile: str
+    regions: frozenset[str]
+    use_cases: frozenset[str]
+    modalities: frozenset[str]
+    fine_tune: bool
+    distill_outputs: bool
+    redistribute_weights: bool
+    openness_required: str
+    model_id: str = ""
+    model_modalities: frozenset[str] = frozenset()
+    vendor: str = ""
+    family: str = ""
+    licenses: frozenset[str] = frozenset()
+    license_osi_approved: bool | None = None
+    osaid: str = "unknown"
+    mof_class: str = "none"
+    training_flop: float | None = None
+    parameters: float | None = None
+
+    @property
+    def distributes(self) -> bool:
+        return self.redistribute_weights or self.mode in ("on_device", "on_prem")
+
+    @property
+    def third_party_access(self) -> bool:
+        return self.mode in ("hosted_service", "on_device", "on_prem")
+
+
+def _any_in(values: frozenset[str], wanted: frozenset[str]) -> bool:
+    return not values.isdisjoint(wanted)
+
+
+def _over(value: float | None, limit: float) -> bool:
+    return value is not None and value > limit
+
+
+# key -> (value kind, test). Kinds: bool, int, number, list, regions, use_cases, predicates.
+_PREDICATES: dict[str, tuple[str, Callable[[Facts, Any], bool]]] = {
+    "commercial": ("bool", lambda f, v: f.commercial is v),
+    "mode": ("list", lambda f, v: f.mode in v),
+    "mode_not": ("list", lambda f, v: f.mode not in v),
+    "mau_over": ("int", lambda f, v: f.mau > v),
+    "mau_at_least": ("int", lambda f, v: f.mau >= v),
+    "domicile_in": ("regions", lambda f, v: f.domicile in v),
+    "domicile_not_in": ("regions", lambda f, v: f.domicile not in v),
+    "regions_any": ("regions", lambda f, v: _any_in(f.regions, v)),
+    "use_cases_any": ("use_cases", lambda f, v: _any_in(f.use_cases, v)),
+    "use_cases_all": ("use_cases", lambda f, v: v <= f.use_cases),
+    "modalities_any": ("list", lambda f, v: _any_in(f.modalities, v)),
+    "fine_tune": ("bool", lambda f, v: f.fine_tune is v),
+    "distill_outputs": ("bool", lambda f, v: f.distill_outputs is v),
+    "redistribute_weights": ("bool", lambda f, v: f.redistribute_weights is v),
+    "distributes": ("bool", lambda f, v: f.distributes is v),
+    "third_party_access": ("bool", lambda f, v: f.third_party_access is v),
+    "openness_required": ("list", lambda f, v: f.openness_required in v),
+    "model_ids": ("lower_list", lambda f, v: f.model_id in v),
+    "model_modalities_any": ("list", lambda f, v: _any_in(f.model_modalities, v)),
+    "vendor_in": ("lower_list", lambda f, v: f.vendor in v),
+    "family_in": ("lower_list", lambda f, v: f.family in v),
+    "license_in": ("list", lambda f, v: _any_in(f.licenses, v)),
+    "license_osi_approved": ("bool", lambda f, v: f.license_osi_approved is v),
+    "osaid": ("list", lambda f, v: f.osaid in v),
+    "mof_class_in": ("list", lambda f, v: f.mof_class in v),
+    "training_flop_over": ("number", lambda f, v: _over(f.training_flop, v)),
+    "parameters_over": ("number", lambda f, v: _over(f.parameters, v)),
+}
+_COMBINATORS = ("any", "all", "not")
+PREDICATE_KEYS = tuple(_PREDICATES) + _COMBINATORS
+
+
+class PredicateError(ValueError):
+    """A malformed `when:`; ``path`` locates it inside the map."""
+
+    def __init__(self, path: tuple[str | int, ...], message: str) -> None:
+        super().__init__(message)
+        self.path = path
+
+
+def _expand_regions(values: list[str], path: tuple) -> frozenset[str]:
+    out: set[str] = set()
+    for index, value in enumerate(values):
+        if not isinstance(value, str):
+            raise PredicateError(path + (index,), f"must be a country code, not {value!r}")
+        upper = value.strip().upper()
+        if upper in ALIASES:
+            out.update(ALIASES[upper])
+            continue
+        code = normalize_code(value)
+        if code is None:
+            raise PredicateError(path + (index,), f"{value!r} is not a country code, EU or EEA")
+        out.add(code)
+    return frozenset(out)
+
+
+def compile_when(when: Any, use_case_ids: frozenset[str] | None = None,
+                 path: tuple[str | int, ...] = ()) -> dict[str, Any]:
+    """Validate a `when:` map and return it with values in evaluation form
+    (sets, expanded regions). Raises ``PredicateError`` naming the bad key."""
+    if when is None:
+        return {}
+    if not isinstance(when, Mapping):
+        raise PredicateError(path, "must be a mapping of predicates")
+    compiled: dict[str, Any] = {}
+    for key, value in when.items():
+        here = path + (str(key),)
+        if key in ("any", "all"):
+            if not isinstance(value, list) or not value:
+                raise PredicateError(here, "must be a non-empty list of predicate maps")
+            compiled[key] = [compile_when(item, use_case_ids, here + (i,))
+                             for i, item in enumerate(value)]
+            continue
+        if key == "not":
+            compiled[key] = compile_when(value, use_case_ids, here)
+            continue
+        if key not in _PREDICATES:
+            raise PredicateError(here, f"unknown predicate (known: {', '.join(PREDICATE_KEYS)})")
+        kind = _PREDICATES[key][0]
+        if kind == "bool":
+            if not isinstance(value, bool):
+                raise PredicateError(here, f"must be true or false, not {value!r}")
+            compiled[key] = value
+        elif kind in ("int", "number"):
+            if isinstance(value, bool) or not isinstance(value, (int, float)):
+                raise PredicateError(here, f"must be a number, not {value!r}")
+            compiled[key] = value
+        else:
+            items = value if isinstance(value, list) else [value]
+            if kind == "regions":
+                compiled[key] = _expand_regions(items, here)
+                continue
+            for index, item in enumerate(items):
+                if not isinstance(item, str):
+                    raise PredicateError(here + (index,), f"must be text, not {item!r}")
+                if kind == "use_cases" and use_case_ids is not None and item not in use_case_ids:
+                    raise PredicateError(here + (index,), f"unknown use case {item!r}")
+            if kind == "lower_list":
+                compiled[key] = frozenset(item.lower() for item in items)
+            else:
+                compiled[key] = frozenset(items)
+    return compiled
+
+
+def holds(when: Mapping[str, Any], facts: Facts) -> bool:
+    """True when every predicate of a compiled `when:` holds for ``facts``."""
+    for key, value in when.items():
+        if key == "any":
+            if not any(holds(item, facts) for item in value):
+                return False
+        elif key == "all":
+            if not all(holds(item, facts) for item in value):
+                return False
+        elif key == "not":
+            if holds(value, facts):
+                return False
+        elif not _PREDICATES[key][1](facts, value):
+            return False
+    return True

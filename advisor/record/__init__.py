@@ -1,0 +1,58 @@
+"""Decision records: Markdown (MADR 4), JSON (``advisor.record/1``) and CycloneDX 1.6.
+
+The API the CLI and the TUI share:
+
+    >>> record = build_record(answers, kb, "Qwen/Qwen3-8B", smoke=smoke_result)
+    >>> paths = write_record(record, Path("decisions"), ["md", "json", "cdx"])
+    >>> verify_record(paths[1], load_knowledge()).drift
+    False
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from advisor.record.build import build_record
+from advisor.record.jsonfmt import load_record_file, record_json_text, record_to_json
+from advisor.record.markdown import render_markdown
+from advisor.record.model import FORMATS, SCHEMA, Record, model_slug, parse_formats
+from advisor.record.scrub import scrub_text
+from advisor.record.verify import Difference, VerifyReport, verify_record
+from advisor.record.write import write_files
+
+
+def record_to_cyclonedx(record: Record) -> str:
+    """CycloneDX 1.6 JSON text (imports cyclonedx-python-lib on first use)."""
+    from advisor.record.cdx import record_to_cyclonedx as to_cdx
+
+    return to_cdx(record)
+
+
+def render(record: Record, fmt: str) -> str:
+    """The text of one format: ``md``, ``json`` or ``cdx``."""
+    if fmt == "md":
+        return render_markdown(record, json_name=record.filename("json"))
+    if fmt == "json":
+        return record_json_text(record)
+    if fmt == "cdx":
+        return record_to_cyclonedx(record)
+    raise ValueError(f"unknown format {fmt!r}")
+
+
+def write_record(record: Record, out_dir: Path | str, formats: Sequence[str] = FORMATS,
+                 force: bool = False) -> list[Path]:
+    """Render every format first, then write all files atomically (none without ``force``
+    if any exists). Returns the written paths in the order of ``formats``."""
+    out = Path(out_dir)
+    files: dict[Path, str] = {}
+    for fmt in formats:
+        files[out / record.filename(fmt)] = scrub_text(render(record, fmt))
+    return write_files(files, force=force)
+
+
+__all__ = [
+    "FORMATS", "SCHEMA", "Difference", "Record", "VerifyReport", "build_record",
+    "load_record_file", "model_slug", "parse_formats", "record_to_cyclonedx", "record_to_json",
+    "render", "render_markdown", "verify_record", "write_record",
+]

@@ -1,0 +1,74 @@
+"""The record as JSON, and reading it back with validation against the shipped JSON Schema.
+
+    >>> doc = record_to_json(record)           # dict, ``schema: advisor.record/1``
+    >>> load_record_file(Path("decision-org--m-2026-11-23.json")).model
+    'org/M'
+"""
+
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from advisor.errors import InputError
+from advisor.paths import ASSETS_DIR
+from advisor.record.model import SCHEMA, Record
+
+SCHEMA_PATH = ASSETS_DIR / "schemas" / "record.schema.json"
+
+
+def record_to_json(record: Record) -> dict[str, Any]:
+    """The ``advisor.record/1`` document (a deep copy)."""
+    return record.to_dict()
+
+
+def record_json_text(record: Record) -> str:
+    return json.dumps(record_to_json(record), indent=2, ensure_ascii=False) + "\n"
+
+
+@lru_cache(maxsize=1)
+def _validator() -> Any:
+    import jsonschema
+
+    schema = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+    return jsonschema.Draft202012Validator(schema)
+
+
+def schema_problem(data: Any) -> str | None:
+    """The first way ``data`` fails the record schema, as ``field: problem``; None when valid."""
+    if not isinstance(data, dict):
+        return "not a JSON object"
+    if data.get("schema") != SCHEMA:
+        return f"schema: expected {SCHEMA!r}, found {data.get('schema')!r}"
+    errors = sorted(_validator().iter_errors(data), key=lambda e: list(e.absolute_path))
+    if not errors:
+        return None
+    err = errors[0]
+    where = ".".join(str(p) for p in err.absolute_path) or "(top level)"
+    message = " ".join(err.message.split())
+    if len(message) > 160:
+        message = message[:157] + "..."
+    return f"{where}: {message}"
+
+
+def load_record_file(path: Path | str) -> Record:
+    """Read and validate a record; any problem is an ``InputError`` (exit 2, one line)."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise InputError(str(path), "no such file") from None
+    except IsADirectoryError:
+        raise InputError(str(path), "is a directory, not a record file") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(str(path), f"cannot read: {getattr(exc, 'strerror', None) or exc}") from None
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InputError(str(path), f"not JSON: {exc.msg}", line=exc.lineno) from None
+    problem = schema_problem(data)
+    if problem:
+        raise InputError(str(path), f"not an {SCHEMA} record: {problem}")
+    return Record(data)

@@ -1,0 +1,191 @@
+"""Re-check a saved record against today's profiles (and the Hub) and list what drifted.
+
+    >>> report = verify_record("decision-qwen--qwen3-8b-2026-11-23.json", load_knowledge())
+    >>> report.drift, report.lines()[0]
+    (False, 'decision-qwen--qwen3-8b-2026-11-23.json: unchanged ...')
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from advisor.record.jsonfmt import load_record_file
+from advisor.record.model import Record
+
+
+@dataclass(frozen=True)
+class Difference:
+    kind: str          # license_text | license | verdict | finding_added | finding_removed |
+                       # obligation_added | obligation_removed | hub_revision | file_hash
+    message: str
+    before: Any = None
+    after: Any = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"kind": self.kind, "message": self.message, "before": self.before, "after": self.after}
+
+
+@dataclass(frozen=True)
+class VerifyReport:
+    path: str
+    model: str
+    verdict: str
+    differences: tuple[Difference, ...] = ()
+    notes: tuple[str, ...] = field(default=())
+
+    @property
+    def drift(self) -> bool:
+        return bool(self.differences)
+
+    @property
+    def exit_status(self) -> int:
+        return 1 if self.drift else 0
+
+    def lines(self) -> list[str]:
+        """The report as text lines: a headline, one line per difference, then notes."""
+        if not self.drift:
+            head = f"{self.path}: unchanged ({self.model}, verdict {self.verdict})"
+        else:
+            n = len(self.differences)
+            head = f"{self.path}: DRIFT, {n} difference{'s' if n != 1 else ''} ({self.model})"
+        return [head, *[f"  {d.message}" for d in self.differences],
+                *[f"  note: {n}" for n in self.notes]]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"schema": "advisor.record-verify/1", "path": self.path, "model": self.model,
+                "verdict": self.verdict, "drift": self.drift,
+                "differences": [d.to_dict() for d in self.differences], "notes": list(self.notes)}
+
+
+def _short(sha: str | None) -> str:
+    return (sha or "none")[:12]
+
+
+def _finding_key(f: dict[str, Any]) -> tuple[str, str, str]:
+    return (f.get("severity", ""), f.get("code", ""), " ".join(str(f.get("message", "")).split()))
+
+
+def _finding_text(f: dict[str, Any]) -> str:
+    src = f.get("source") or {}
+    where = f" ({src.get('title')}{' §' + src['section'] if src.get('section') else ''})" if src.get("title") else ""
+    return f"[{f.get('severity')}] {f.get('code')}: {f.get('message')}{where}"
+
+
+def _license_diffs(old: dict[str, Any], new: dict[str, Any]) -> list[Difference]:
+    out = []
+    for lic in sorted(set(old) | set(new)):
+        before, after = old.get(lic), new.get(lic)
+        label = (before or after or {}).get("kind", "license").replace("-", " ")
+        if before and after and before.get("sha256") != after.get("sha256"):
+            out.append(Difference("license_text", f"{label} text changed: {lic} "
+                                  f"({after.get('file') or before.get('file') or 'profile'}): sha256 "
+                                  f"{_short(before.get('sha256'))} -> {_short(after.get('sha256'))}",
+                                  before.get("sha256"), after.get("sha256")))
+        elif before and not after:
+            out.append(Difference("license", f"{label} no longer applies or its profile is gone: {lic}",
+                                  lic, None))
+        elif after and not before:
+            out.append(Difference("license", f"{label} now applies: {lic}", None, lic))
+    return out
+
+
+def compare_candidates(old: dict[str, Any], new: dict[str, Any], label: str = "") -> list[Difference]:
+    """Verdict, license, findings and obligations that differ between two candidate dicts."""
+    out: list[Difference] = []
+    prefix = f"{label}: " if label else ""
+    if old.get("verdict") != new.get("verdict"):
+        out.append(Difference("verdict", f"{prefix}verdict changed: {old.get('verdict')} -> {new.get('verdict')}",
+                              old.get("verdict"), new.get("verdict")))
+    if old.get("license") != new.get("license"):
+        out.append(Difference("license", f"{prefix}license changed: {old.get('license')} -> {new.get('license')}",
+                              old.get("license"), new.get("license")))
+    old_f = {_finding_key(f): f for f in old.get("findings") or []}
+    new_f = {_finding_key(f): f for f in new.get("findings") or []}
+    for key in new_f.keys() - old_f.keys():
+        out.append(Difference("finding_added", f"{prefix}finding added: {_finding_text(new_f[key])}",
+                              None, new_f[key]))
+    for key in old_f.keys() - new_f.keys():
+        out.append(Difference("finding_removed", f"{prefix}finding removed: {_finding_text(old_f[key])}",
+                              old_f[key], None))
+    old_o, new_o = list(old.get("obligations") or []), list(new.get("obligations") or [])
+    for ob in new_o:
+        if ob not in old_o:
+            out.append(Difference("obligation_added", f"{prefix}new obligation: {ob}", None, ob))
+    for ob in old_o:
+        if ob not in new_o:
+            out.append(Difference("obligation_removed", f"{prefix}obligation dropped: {ob}", ob, None))
+    order = {"license": 0, "verdict": 1, "finding_added": 2, "finding_removed": 3,
+             "obligation_added": 4, "obligation_removed": 5}
+    return sorted(out, key=lambda d: (order.get(d.kind, 9), d.message))
+
+
+def compare_records(old: dict[str, Any], new: dict[str, Any], *, hub_checked: bool = False,
+                    file_sha256: str | None = None) -> tuple[list[Difference], list[str]]:
+    """Differences that mean drift, and notes that do not, between a saved and a fresh record."""
+    diffs: list[Difference] = []
+    notes: list[str] = []
+    old_r, new_r = old["reproducibility"], new["reproducibility"]
+    diffs += _license_diffs(old_r.get("license_files") or {}, new_r.get("license_files") or {})
+    diffs += compare_candidates(old["chosen"], new["chosen"])
+    old_hub, new_hub = old_r.get("hub") or {}, new_r.get("hub") or {}
+    if hub_checked:
+        if old_hub.get("sha") and new_hub.get("sha") and old_hub["sha"] != new_hub["sha"]:
+            diffs.append(Difference("hub_revision", f"Hub revision changed for {new_hub.get('repo_id')}: "
+                                    f"{_short(old_hub['sha'])} -> {_short(new_hub['sha'])}",
+                                    old_hub["sha"], new_hub["sha"]))
+        elif not old_hub.get("sha") and new_hub.get("sha"):
+            notes.append(f"the record has no Hub revision; the Hub now says {_short(new_hub['sha'])}")
+    gguf = old_r.get("gguf") or {}
+    if file_sha256 and gguf.get("sha256") and file_sha256 != gguf["sha256"]:
+        diffs.append(Difference("file_hash", f"GGUF file hash changed: {gguf.get('path') or gguf.get('file')}: "
+                                f"sha256 {_short(gguf['sha256'])} -> {_short(file_sha256)}",
+                                gguf["sha256"], file_sha256))
+    fresh_alts = {c["model"].lower(): c for c in new.get("alternatives") or []}
+    for alt in old.get("alternatives") or []:
+        now = fresh_alts.get(alt["model"].lower())
+        if now and now.get("verdict") != alt.get("verdict"):
+            notes.append(f"alternative {alt['model']}: verdict {alt.get('verdict')} -> {now.get('verdict')}")
+    if old_r.get("profiles_digest") != new_r.get("profiles_digest"):
+        notes.append(f"profiles digest differs ({_short(old_r.get('profiles_digest'))} -> "
+                     f"{_short(new_r.get('profiles_digest'))}); the differences above are those that matter")
+    if old_r.get("advisor_version") != new_r.get("advisor_version"):
+        notes.append(f"recorded with advisor {old_r.get('advisor_version')}, checked with {new_r.get('advisor_version')}")
+    return diffs, notes
+
+
+def reassess(record: Record, kb: Any, hub_facts: Any = None, source: str = "record") -> Record:
+    """The record as it would be written today from the same answers and smoke result.
+
+    Without fresh ``hub_facts`` the Hub facts stored in the record are used, so only the
+    profiles can make a difference.
+    """
+    from advisor.answers import CORE_USE_CASES, answers_from_data
+    from advisor.record.build import build_record, hub_facts_from_record
+
+    data = record.data
+    if hub_facts is None:                    # offline: assess with what the Hub said then
+        hub_facts = hub_facts_from_record(data)
+    answers = answers_from_data(data["answers"], filename=f"{source}: answers",
+                                use_case_ids=set(CORE_USE_CASES) | set(kb.use_cases))
+    return build_record(answers, kb, data["model"], smoke=data.get("smoke"), hub_facts=hub_facts,
+                        decision_makers=data.get("decision_makers"), today=None,
+                        status=data.get("status", "proposed") if data.get("status") in ("proposed", "accepted")
+                        else "proposed")
+
+
+def verify_record(path: Path | str, kb: Any, hub_facts: Any = None,
+                  file_sha256: str | None = None) -> VerifyReport:
+    """Load the record at ``path``, re-assess it with ``kb`` and report each difference.
+
+    ``hub_facts`` (what the Hub says now) enables the revision check; ``file_sha256``
+    (the hash of the local GGUF, where the caller computed it) enables the file check.
+    A bad record raises ``InputError``.
+    """
+    record = load_record_file(path)
+    fresh = reassess(record, kb, hub_facts, source=str(path))
+    diffs, notes = compare_records(record.data, fresh.data, hub_checked=hub_facts is not None,
+                                   file_sha256=file_sha256)
+    return VerifyReport(path=str(path), model=record.model, verdict=fresh.chosen["verdict"],
+                        differences=tuple(diffs), notes=tuple(notes))

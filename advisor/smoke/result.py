@@ -1,0 +1,174 @@
+"""What a smoke run produces: per-check, per-prompt and per-run results, and live events.
+
+Plain dataclasses with ``to_dict()`` giving the ``advisor smoke --json`` shape
+(CONTRACT §5).
+
+    >>> check = CheckResult("contains", "Paris", True, "found")
+    >>> prompt = PromptResult(id="capital", output="Paris.", checks=[check])
+    >>> prompt.passed, prompt.failed_checks()
+    (True, [])
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any, Callable
+
+SCHEMA = "advisor.smoke/1"
+
+# Event kinds, in the order a run emits them.
+SPAWNED = "spawned"          # data: pid
+LOAD_DONE = "load_done"      # data: load_seconds, gpu_layers, backend, system_info, ...
+PROMPT_START = "prompt_start"  # data: id, prompt
+TOKEN = "token"              # data: id, text
+PROMPT_DONE = "prompt_done"  # data: id, result (PromptResult)
+DONE = "done"                # data: result (SmokeResult)
+
+
+@dataclass(frozen=True)
+class SmokeEvent:
+    """One live event of a run; ``data`` depends on ``kind`` (see the constants above)."""
+
+    kind: str
+    data: dict[str, Any]
+
+
+EventCallback = Callable[[SmokeEvent], None]
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    """One check of one prompt: ``check`` is its name, ``expected`` its argument."""
+
+    check: str
+    expected: Any
+    passed: bool
+    detail: str = ""
+
+    def describe(self) -> str:
+        """``contains 'Paris'``: how a failure message names the check."""
+        if self.expected is True or self.expected is None:
+            return self.check
+        return f"{self.check} {self.expected!r}"
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass
+class PromptResult:
+    """One prompt's output, metrics and checks."""
+
+    id: str
+    output: str = ""
+    checks: list[CheckResult] = field(default_factory=list)
+    prompt_tokens: int | None = None
+    completion_tokens: int = 0
+    ttft_seconds: float | None = None
+    total_seconds: float | None = None
+    tokens_per_second: float | None = None          # decode speed after the first token
+    prompt_tokens_per_second: float | None = None
+    finish_reason: str | None = None
+    error: str | None = None
+
+    @property
+    def passed(self) -> bool:
+        return self.error is None and all(c.passed for c in self.checks)
+
+    def failed_checks(self) -> list[CheckResult]:
+        return [c for c in self.checks if not c.passed]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "output": self.output,
+            "passed": self.passed,
+            "checks": [c.to_dict() for c in self.checks],
+            "ttft_seconds": _round(self.ttft_seconds),
+            "total_seconds": _round(self.total_seconds),
+            "prompt_tokens": self.prompt_tokens,
+            "completion_tokens": self.completion_tokens,
+            "tokens_per_second": _round(self.tokens_per_second, 2),
+            "prompt_tokens_per_second": _round(self.prompt_tokens_per_second, 2),
+            "finish_reason": self.finish_reason,
+            "error": self.error,
+        }
+
+
+@dataclass
+class SmokeResult:
+    """A whole run. ``runner`` is ``llama.cpp`` or ``endpoint``; ``backend`` is where the
+    model ran (``cpu``, ``cuda``, ``metal``, ``vulkan``, ... or ``endpoint``)."""
+
+    model: str
+    runner: str
+    backend: str
+    suite: str
+    prompts: list[PromptResult] = field(default_factory=list)
+    gpu_layers: int = 0
+    gpu_mode: str | None = None
+    gpu_reason: str | None = None
+    load_seconds: float | None = None
+    peak_rss_bytes: int | None = None
+    vram_bytes: int | None = None
+    n_ctx: int | None = None
+    threads: int | None = None
+    seed: int | None = None
+    llama_cpp_version: str | None = None
+    system_info: str | None = None
+    model_path: str | None = None
+    file_bytes: int | None = None
+    sha256: str | None = None
+    chat_template: str | None = None     # "gguf", "gguf (trusted)" or "fallback (chatml)"
+    cpu_extra_buffers: bool | None = None
+    endpoint: str | None = None
+    wall_seconds: float | None = None
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def passed(self) -> bool:
+        return bool(self.prompts) and all(p.passed for p in self.prompts)
+
+    def failures(self) -> list[tuple[str, str]]:
+        """(prompt id, what failed) for each failed prompt, e.g. ``('capital', "contains 'Paris'")``."""
+        out = []
+        for p in self.prompts:
+            if p.error:
+                out.append((p.id, p.error))
+            for c in p.failed_checks():
+                out.append((p.id, c.describe()))
+        return out
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "schema": SCHEMA,
+            "model": self.model,
+            "runner": self.runner,
+            "backend": self.backend,
+            "gpu_layers": self.gpu_layers,
+            "gpu_mode": self.gpu_mode,
+            "gpu_reason": self.gpu_reason,
+            "load_seconds": _round(self.load_seconds),
+            "suite": self.suite,
+            "passed": self.passed,
+            "prompts": [p.to_dict() for p in self.prompts],
+            "peak_rss_bytes": self.peak_rss_bytes,
+            "vram_bytes": self.vram_bytes,
+            "n_ctx": self.n_ctx,
+            "threads": self.threads,
+            "seed": self.seed,
+            "llama_cpp_version": self.llama_cpp_version,
+            "system_info": self.system_info,
+            "model_path": self.model_path,
+            "file_bytes": self.file_bytes,
+            "sha256": self.sha256,
+            "chat_template": self.chat_template,
+            "cpu_extra_buffers": self.cpu_extra_buffers,
+            "endpoint": self.endpoint,
+            "wall_seconds": _round(self.wall_seconds),
+            "notes": list(self.notes),
+        }
+
+
+def _round(value: float | None, digits: int = 4) -> float | None:
+    return None if value is None else round(float(value), digits)

@@ -1,0 +1,199 @@
+"""Prompt suites: YAML files of prompts with checks, validated against a JSON Schema.
+
+Shipped suites live in ``assets/suites/<name>.yaml``; a user passes a name or a path.
+A bad suite raises ``InputError`` naming the file and line (exit 2).
+
+    >>> suite = load_suite("general")
+    >>> suite.name, suite.prompts[0].id
+    ('general', 'capital-france')
+    >>> suite_for_use_cases(["coding"])
+    'coding'
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from advisor.errors import InputError
+from advisor.paths import ASSETS_DIR
+from advisor.smoke.checks import as_list
+
+SUITES_DIR = ASSETS_DIR / "suites"
+SCHEMA_PATH = ASSETS_DIR / "schemas" / "suite.schema.json"
+DEFAULT_SUITE = "general"
+DEFAULT_MAX_TOKENS = 64
+# Checks every prompt gets unless the suite says otherwise.
+DEFAULT_CHECKS: dict[str, Any] = {"min_tokens": 1, "max_latency_seconds": 120}
+
+# Use-case category ids (answers use_case.categories) -> the suite that fits them best.
+SUITE_FOR_CATEGORY = {
+    "coding": "coding",
+    "summarization": "summarization",
+    "content_generation": "general",
+    "customer_support": "general",
+    "education_tutoring": "general",
+    "general_assistant": "general",
+}
+
+
+@dataclass(frozen=True)
+class PromptSpec:
+    """One prompt: chat messages (system first when set), generation limits, checks."""
+
+    id: str
+    messages: tuple[dict[str, str], ...]
+    max_tokens: int = DEFAULT_MAX_TOKENS
+    stop: tuple[str, ...] = ()
+    checks: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def user_text(self) -> str:
+        """The last user message, for display."""
+        users = [m["content"] for m in self.messages if m["role"] == "user"]
+        return users[-1] if users else ""
+
+    def to_job(self) -> dict[str, Any]:
+        """The JSON-able form the child process and the endpoint runner take."""
+        return {"id": self.id, "messages": [dict(m) for m in self.messages],
+                "max_tokens": self.max_tokens, "stop": list(self.stop)}
+
+
+@dataclass(frozen=True)
+class Suite:
+    name: str
+    prompts: tuple[PromptSpec, ...]
+    description: str = ""
+    use_cases: tuple[str, ...] = ()
+    source: str = ""
+
+
+def shipped_suites() -> list[str]:
+    """Names of the suites in ``assets/suites``."""
+    return sorted(p.stem for p in SUITES_DIR.glob("*.yaml"))
+
+
+def suite_for_use_cases(categories: Iterable[str]) -> str:
+    """The shipped suite that fits a list of use-case categories (first match wins)."""
+    for category in categories:
+        if category in SUITE_FOR_CATEGORY:
+            return SUITE_FOR_CATEGORY[category]
+    return DEFAULT_SUITE
+
+
+def resolve_suite_path(name_or_path: str) -> Path:
+    """A shipped suite's name or a file path -> the file. Unknown name: InputError."""
+    candidate = Path(name_or_path).expanduser()
+    looks_like_path = (candidate.suffix in (".yaml", ".yml", ".json")
+                       or "/" in name_or_path or candidate.exists())
+    if looks_like_path:
+        if not candidate.is_file():
+            raise InputError(str(candidate), "no such suite file")
+        return candidate
+    shipped = SUITES_DIR / f"{name_or_path}.yaml"
+    if shipped.is_file():
+        return shipped
+    raise InputError(None, f"unknown suite {name_or_path!r}; shipped suites: "
+                     f"{', '.join(shipped_suites())}, or give a path to a YAML file",
+                     field="--suite")
+
+
+@lru_cache(maxsize=1)
+def _validator():
+    import jsonschema
+
+    schema = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+    return jsonschema.Draft202012Validator(schema)
+
+
+def _schema_problem(error) -> str:
+    """A short reading of a jsonschema error."""
+    if error.validator == "additionalProperties":
+        extra = re.findall(r"'([^']+)' was unexpected", error.message)
+        return f"unknown key {extra[0]!r}" if extra else error.message
+    if error.validator == "oneOf" and error.path and error.schema_path[-2:] != ["strings"]:
+        if isinstance(error.instance, dict) and "id" in error.instance:
+            return "give exactly one of 'prompt' or 'messages'"
+    return error.message if len(error.message) < 160 else error.message[:157] + "..."
+
+
+def validate_suite_data(data: Any, text: str, filename: str) -> None:
+    """Raise InputError (file:line) for the first schema violation or bad regex."""
+    from advisor.yamlio import dotted, line_of
+
+    errors = sorted(_validator().iter_errors(data), key=lambda e: (len(e.path), list(e.path)))
+    if errors:
+        err = errors[0]
+        path = list(err.path)
+        raise InputError(filename, _schema_problem(err), line=line_of(text, path),
+                         field=dotted(path) or None)
+    seen: dict[str, int] = {}
+    for index, prompt in enumerate(data["prompts"]):
+        if prompt["id"] in seen:
+            raise InputError(filename, f"duplicate prompt id {prompt['id']!r}",
+                             line=line_of(text, ["prompts", index, "id"]),
+                             field=f"prompts[{index}].id")
+        seen[prompt["id"]] = index
+    places = [(["defaults", "checks", "regex"], (data.get("defaults") or {}).get("checks"))]
+    places += [(["prompts", i, "checks", "regex"], p.get("checks"))
+               for i, p in enumerate(data["prompts"])]
+    for path, checks in places:
+        for pattern in as_list((checks or {}).get("regex")):
+            try:
+                re.compile(pattern)
+            except re.error as exc:
+                raise InputError(filename, f"bad regex {pattern!r}: {exc}",
+                                 line=line_of(text, path), field=dotted(path)) from None
+
+
+def _messages(prompt: Mapping[str, Any], system: str | None) -> tuple[dict[str, str], ...]:
+    if "messages" in prompt:
+        return tuple({"role": m["role"], "content": m["content"]} for m in prompt["messages"])
+    out = []
+    if system:
+        out.append({"role": "system", "content": system})
+    out.append({"role": "user", "content": prompt["prompt"]})
+    return tuple(out)
+
+
+def suite_from_data(data: Mapping[str, Any], source: str = "") -> Suite:
+    """Build a Suite from validated data, applying ``defaults`` and DEFAULT_CHECKS."""
+    defaults = data.get("defaults") or {}
+    base_checks = {**DEFAULT_CHECKS, **(defaults.get("checks") or {})}
+    prompts = []
+    for p in data["prompts"]:
+        system = p["system"] if "system" in p else defaults.get("system")
+        prompts.append(PromptSpec(
+            id=p["id"],
+            messages=_messages(p, system),
+            max_tokens=int(p.get("max_tokens", defaults.get("max_tokens", DEFAULT_MAX_TOKENS))),
+            stop=tuple(p.get("stop", defaults.get("stop", ()))),
+            checks={**base_checks, **(p.get("checks") or {})},
+        ))
+    return Suite(name=data["name"], prompts=tuple(prompts),
+                 description=data.get("description", ""),
+                 use_cases=tuple(data.get("use_cases", ())), source=source)
+
+
+def parse_suite(text: str, filename: str) -> Suite:
+    """Parse and validate suite YAML text; InputError (exit 2) names file:line."""
+    from advisor.yamlio import load_yaml_text
+
+    data = load_yaml_text(text, filename)
+    if not isinstance(data, dict):
+        raise InputError(filename, "a suite is a mapping with 'name' and 'prompts'", line=1)
+    validate_suite_data(data, text, filename)
+    return suite_from_data(data, filename)
+
+
+def load_suite(name_or_path: str = DEFAULT_SUITE) -> Suite:
+    """Load a shipped suite by name, or a suite file by path."""
+    from advisor.yamlio import read_text
+
+    path = resolve_suite_path(name_or_path)
+    return parse_suite(read_text(path), str(path))

@@ -1,0 +1,216 @@
+"""The Textual application: holds the answers and the assessment, wires the screens.
+
+    >>> app = AdvisorApp(AppSettings(offline=True, hardware=HardwareSpec(16, 0)))
+    >>> app.run()
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from textual.app import App
+from textual.binding import Binding
+from textual.signal import Signal
+
+from advisor.errors import AdvisorError
+from advisor.paths import STYLES_DIR
+from advisor.tui.commands import AdvisorCommands
+from advisor.tui.rows import HardwareSpec
+from advisor.tui.settings import AppSettings
+
+STYLE_FILES = ("app.tcss", "interview.tcss", "candidates.tcss", "detail.tcss",
+               "smoke.tcss", "export.tcss")
+
+
+class AdvisorApp(App[int]):
+    """Interview -> candidates -> model detail -> pull and smoke -> export."""
+
+    TITLE = "advisor"
+    SUB_TITLE = "open-weight model adoption"
+    CSS_PATH = [STYLES_DIR / name for name in STYLE_FILES]
+    COMMANDS = App.COMMANDS | {AdvisorCommands}
+    BINDINGS = [
+        Binding("f1", "help", "Help", priority=True),
+        Binding("ctrl+q", "quit", "Quit", priority=True),
+    ]
+
+    def __init__(self, settings: AppSettings | None = None, *, kb: Any = None,
+                 answers: Any = None) -> None:
+        super().__init__()
+        self.settings = settings or AppSettings()
+        self.kb = kb
+        self.answers = answers
+        self.assessment: Any = None
+        self.hub_facts: dict[str, Any] = {}
+        self.smoke_results: dict[str, dict[str, Any]] = {}
+        self.last_assess_ms = 0.0
+        self.assessment_changed: Signal[Any] = Signal(self, "assessment-changed")
+        self._offline_told = False
+        self.machine: HardwareSpec = self.settings.resolved_hardware()
+
+    @property
+    def hardware(self) -> HardwareSpec:
+        """The memory fit is judged against: the answers' override, else this machine."""
+        override = getattr(self.answers, "hardware", None)
+        if override is None:
+            return self.machine
+        ram = override.ram_gb if override.ram_gb is not None else self.machine.ram_gb
+        return HardwareSpec(ram_gb=ram, vram_gb=override.vram_gb or 0.0)
+
+    # -- lifecycle ---------------------------------------------------------------------
+    def on_mount(self) -> None:
+        from advisor.tui.screens.candidates import CandidatesScreen
+        from advisor.tui.screens.interview import InterviewScreen
+
+        self.theme = self.settings_theme()
+        try:
+            self._load_core()
+        except AdvisorError as exc:
+            from advisor.tui.screens.error import ErrorScreen
+
+            self.push_screen(ErrorScreen("The knowledge base could not be loaded", str(exc)))
+            return
+        self.push_screen(InterviewScreen())
+        if self.settings.answers_path is not None:
+            self.push_screen(CandidatesScreen())
+        if self.settings.resolved_offline():
+            self.tell_offline("HF_HUB_OFFLINE is set")
+
+    def settings_theme(self) -> str:
+        return "textual-dark"
+
+    def _load_core(self) -> None:
+        from advisor.answers import default_answers, load_answers
+        from advisor.knowledge import load_knowledge
+
+        if self.kb is None:
+            self.kb = load_knowledge(extra_dirs=self.settings.profile_dirs)
+        if self.answers is None:
+            if self.settings.answers_path is not None:
+                self.answers = load_answers(self.settings.answers_path,
+                                            use_case_ids=self.use_case_ids())
+            else:
+                self.answers = default_answers()
+        self.assessment = self._assess(self.answers)
+
+    # -- state -------------------------------------------------------------------------
+    def use_case_ids(self) -> tuple[str, ...]:
+        from advisor.answers import CORE_USE_CASES
+
+        cases = getattr(self.kb, "use_cases", None) or {}
+        ids = tuple(cases.keys()) if isinstance(cases, dict) else tuple(
+            getattr(c, "id", c) for c in cases)
+        return ids or CORE_USE_CASES
+
+    def _assess(self, answers: Any) -> Any:
+        from time import perf_counter
+
+        from advisor.assessment import assess
+
+        start = perf_counter()
+        result = assess(answers, self.kb, hub_facts=self.hub_facts or None)
+        self.last_assess_ms = (perf_counter() - start) * 1000
+        return result
+
+    def set_answers(self, answers: Any) -> None:
+        """Replace the answers, re-assess every model and tell the screens."""
+        if answers == self.answers and self.assessment is not None:
+            return
+        self.answers = answers
+        self.assessment = self._assess(answers)
+        self.assessment_changed.publish(self.assessment)
+
+    def add_hub_facts(self, repo_id: str, facts: Any) -> None:
+        """Hub facts reached us: re-assess so verdicts can use them."""
+        self.hub_facts[repo_id] = facts
+        try:
+            self.assessment = self._assess(self.answers)
+        except Exception as exc:  # noqa: BLE001 - keep the previous assessment
+            self.notify(f"Re-assessment with Hub facts failed: {exc}", severity="warning")
+            return
+        self.assessment_changed.publish(self.assessment)
+
+    def candidate(self, model_id: str) -> Any:
+        for cand in getattr(self.assessment, "candidates", ()):
+            from advisor.tui.rows import candidate_id
+
+            if candidate_id(cand).lower() == model_id.lower():
+                return cand
+        return None
+
+    def tell_offline(self, reason: str = "") -> None:
+        """Say once that the Hub is out of reach; later calls are silent."""
+        self.settings.offline = True
+        if self._offline_told:
+            return
+        self._offline_told = True
+        why = f" ({reason})" if reason else ""
+        self.notify(f"Working offline{why}: Hub metadata and downloads are off; "
+                    "assessment, local smoke tests and records still work.",
+                    title="Offline", severity="warning", timeout=8)
+
+    # -- navigation actions (also used by the command palette) ---------------------------
+    def action_help(self) -> None:
+        from advisor.tui.screens.help import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen(self.screen))
+
+    def action_go_interview(self) -> None:
+        from advisor.tui.screens.interview import InterviewScreen
+
+        self._pop_to(InterviewScreen)
+
+    def action_go_candidates(self) -> None:
+        from advisor.tui.screens.candidates import CandidatesScreen
+
+        if not self._pop_to(CandidatesScreen):
+            self.push_screen(CandidatesScreen())
+
+    def action_open_model(self, model_id: str) -> None:
+        from advisor.tui.screens.detail import DetailScreen
+
+        if self.candidate(model_id) is None:
+            self.notify(f"No model {model_id!r} in the profiles", severity="error")
+            return
+        self.action_go_candidates()
+        self.push_screen(DetailScreen(model_id))
+
+    def action_smoke(self, model_id: str | None = None, gguf: dict | None = None) -> None:
+        from advisor.tui.screens.smoke import SmokeScreen
+
+        self.push_screen(SmokeScreen(model_id=model_id, gguf=gguf))
+
+    def action_export(self, model_id: str | None = None) -> None:
+        from advisor.tui.screens.export import ExportScreen
+
+        model_id = model_id or self.current_model_id()
+        if model_id is None:
+            self.notify("Pick a model first (highlight one in the candidates table)",
+                        severity="warning")
+            return
+        self.push_screen(ExportScreen(model_id))
+
+    def current_model_id(self) -> str | None:
+        """The model the user is looking at, on whichever screen."""
+        for screen in reversed(self.screen_stack):
+            model_id = getattr(screen, "model_id", None)
+            if callable(model_id):
+                model_id = model_id()
+            if model_id:
+                return str(model_id)
+        return None
+
+    def _pop_to(self, screen_type: type) -> bool:
+        stack = self.screen_stack
+        if not any(isinstance(s, screen_type) for s in stack):
+            return False
+        while not isinstance(self.screen, screen_type):
+            self.pop_screen()
+        return True
+
+    def save_answers(self, path: Path, *, force: bool = False) -> Path:
+        from advisor.answers import dump_answers
+
+        return dump_answers(self.answers, path, force=force)

