@@ -30,7 +30,7 @@ class InputError(AdvisorError):
         if self.file:
             where = f"{self.file}:{self.line}: " if self.line else f"{self.file}: "
         what = f"{self.field}: " if self.field else ""
-        return f"{where}{what}{self.problem}"
+        return " ".join(f"{where}{what}{self.problem}".splitlines())
 
 
 class OperationError(AdvisorError):

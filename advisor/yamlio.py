@@ -91,5 +91,11 @@ def dotted(path: PathKey) -> str:
     """('deployment', 'regions', 2) -> 'deployment.regions[2]'."""
     out = ""
     for key in path:
-        out += f"[{key}]" if isinstance(key, int) else (f".{key}" if out else str(key))
+        if isinstance(key, int):
+            out += f"[{key}]"
+            continue
+        name = str(key)
+        if not name.isprintable() or not name:
+            name = repr(name)
+        out += f".{name}" if out else name
     return out

@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import shutil
+import sys
 from collections.abc import Sequence
 
 VERDICT_LABEL = {"blocked": "BLOCKED", "unknown": "UNKNOWN", "conditional": "CONDITIONAL",
@@ -19,7 +20,8 @@ def _clip(text: str, width: int) -> str:
 def render_table(headers: Sequence[str], rows: Sequence[Sequence[str]],
                  flexible: int | None = None, width: int | None = None) -> str:
     """Columns sized to content; the ``flexible`` column is clipped to fit ``width``."""
-    width = width or shutil.get_terminal_size((120, 24)).columns
+    if width is None:
+        width = shutil.get_terminal_size((120, 24)).columns if sys.stdout.isatty() else 240
     widths = [max([len(h)] + [len(r[i]) for r in rows]) for i, h in enumerate(headers)]
     if flexible is not None:
         fixed = sum(w for i, w in enumerate(widths) if i != flexible) + 2 * (len(widths) - 1)
@@ -32,6 +34,13 @@ def render_table(headers: Sequence[str], rows: Sequence[Sequence[str]],
     return "\n".join(lines) + "\n"
 
 
+def section_label(section: str | None) -> str | None:
+    """'1.b.i' -> '§1.b.i'; 'Art. 50(1)' and 'Section 5' stay as they are."""
+    if not section:
+        return None
+    return section if not section[0].isdigit() else f"§{section}"
+
+
 def _reason(candidate) -> str:
     for finding in candidate.findings:
         if finding.severity != "info":
@@ -41,7 +50,7 @@ def _reason(candidate) -> str:
 
 
 def render_assessment(result, *, details: bool = False) -> str:
-    rows = [[VERDICT_LABEL[c.verdict], c.model, c.license, c.openness.osaid,
+    rows = [[VERDICT_LABEL[c.verdict], c.model, _clip(c.license, 30), c.openness.osaid,
              c.openness.mof_class, _reason(c)] for c in result.candidates]
     out = render_table(["VERDICT", "MODEL", "LICENSE", "OSAID", "MOF", "WORST FINDING"], rows,
                        flexible=5)
@@ -54,7 +63,7 @@ def render_assessment(result, *, details: bool = False) -> str:
         for c in result.candidates:
             out += f"\n{c.model}  {VERDICT_LABEL[c.verdict]}  ({c.license})\n"
             for f in c.findings:
-                where = ", ".join(x for x in (f.source.title, f.source.section and f"§{f.source.section}",
+                where = ", ".join(x for x in (f.source.title, section_label(f.source.section),
                                                f.source.url) if x)
                 out += f"  [{f.severity}] {f.code}: {f.message}\n      source: {where}\n"
             for o in c.obligations:

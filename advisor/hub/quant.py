@@ -13,7 +13,8 @@ from __future__ import annotations
 import re
 
 _QUANT_RE = re.compile(
-    r"(?<![A-Za-z0-9])(I?Q[1-8](?:_[0-9])?(?:_K)?(?:_(?:XXS|XS|S|M|L|XL|NL))?|TQ[12]_0|"
+    r"(?<![A-Za-z0-9])(I?Q[1-8](?:_K(?:_(?:XXS|XS|S|M|L|XL))?|_[0-9](?:_[0-9]_[0-9])?|"
+    r"_(?:XXS|XS|S|M|L|NL))|TQ[12]_0|"
     r"BF16|F16|FP16|F32|FP32|MXFP4(?:_MOE)?)(?![A-Za-z0-9])",
     re.IGNORECASE,
 )

@@ -50,6 +50,29 @@ class _Bad(Exception):
         self.path, self.message = path, message
 
 
+class _ManyBad(Exception):
+    """Several independent problems in one file (one per rule or model)."""
+
+    def __init__(self, problems: list[_Bad]) -> None:
+        super().__init__(problems[0].message)
+        self.problems = problems
+
+
+def _each_item(items: list, build) -> list:
+    """Build every item, collecting each item's problem instead of stopping at the first."""
+    out, bad = [], []
+    for index, raw in enumerate(items):
+        try:
+            out.append(build(index, raw))
+        except _Bad as exc:
+            bad.append(exc)
+        except _ManyBad as exc:
+            bad.extend(exc.problems)
+    if bad:
+        raise _ManyBad(bad)
+    return out
+
+
 # ---------------------------------------------------------------- field readers
 
 def _date(value: Any, path: tuple) -> str | None:
@@ -147,8 +170,7 @@ def _rules(data: Any, path: tuple, *, title: str, checked: str | None, origin: s
         return ()
     if not isinstance(data, list):
         raise _Bad(path, "must be a list of rules")
-    rules = []
-    for index, raw in enumerate(data):
+    def one(index: int, raw: Any) -> Rule:
         here = path + (index,)
         rule = _keys(raw, here, RULE_KEYS)
         code = _text(rule, "code", here)
@@ -164,14 +186,14 @@ def _rules(data: Any, path: tuple, *, title: str, checked: str | None, origin: s
         rule_checked = _date(rule.get("checked"), here + ("checked",)) or checked
         if rule.get("source") is None and require_url:
             raise _Bad(here + ("source",), "is required: {section, url} of the primary text")
-        rules.append(Rule(
+        return Rule(
             code=code, severity=severity, when=when, message=_text(rule, "message", here),
             source=_source(rule.get("source"), here + ("source",), title, rule_checked,
                            require_url=require_url),
             obligation=_text(rule, "obligation", here, required=False),
             confirmed=_bool(rule, "confirmed", here, True), origin=origin,
-        ))
-    return tuple(rules)
+        )
+    return tuple(_each_item(data, one))
 
 
 # ---------------------------------------------------------------- one file per kind
@@ -274,8 +296,7 @@ def _models(data: Mapping, path_: Path) -> list[ModelProfile]:
     raw_models = d.get("models")
     if not isinstance(raw_models, list) or not raw_models:
         raise _Bad(("models",), "must be a non-empty list")
-    out = []
-    for index, raw in enumerate(raw_models):
+    def one(index: int, raw: Any) -> ModelProfile:
         here = ("models", index)
         _keys(raw, here, MODEL_KEYS)
         m = _merge_model(defaults, raw)
@@ -304,7 +325,7 @@ def _models(data: Mapping, path_: Path) -> list[ModelProfile]:
         context = m.get("context_length")
         if context is not None and (isinstance(context, bool) or not isinstance(context, int)):
             raise _Bad(here + ("context_length",), f"must be a whole number, not {context!r}")
-        out.append(ModelProfile(
+        return ModelProfile(
             id=mid, family=_text(m, "family", here, required=False) or family,
             vendor=_text(m, "vendor", here, required=False) or vendor, licenses=licenses,
             base_model=_text(m, "base_model", here, required=False),
@@ -315,8 +336,8 @@ def _models(data: Mapping, path_: Path) -> list[ModelProfile]:
             gguf_repos=_texts(m, "gguf_repos", here), use_policies=_texts(m, "use_policies", here),
             sources=tuple(sources), openness=openness,
             notes=_text(m, "notes", here, required=False), file=path_,
-        ))
-    return out
+        )
+    return _each_item(raw_models, one)
 
 
 def _jurisdiction(data: Mapping, path_: Path, ucs: frozenset[str] | None) -> Jurisdiction:
@@ -433,6 +454,9 @@ def build_knowledge(dirs: Iterable[Path]) -> tuple[KnowledgeBase, list[Problem]]
                 result = build(item)
             except _Bad as bad:
                 problems.append(_problem(item, bad.path, bad.message))
+                continue
+            except _ManyBad as many:
+                problems.extend(_problem(item, b.path, b.message) for b in many.problems)
                 continue
             for record in result if isinstance(result, list) else [result]:
                 store(item, record)

@@ -152,7 +152,7 @@ def _consequences(record: dict[str, Any]) -> list[str]:
         lines.append("* Good, because the model meets the OSI Open Source AI Definition 1.0")
     for f in chosen["findings"]:
         if f["severity"] == "block":
-            lines.append(f"* Bad, because {_with_source(f['message'], f.get('source'))}")
+            lines.append(f"* Bad, because {_lead(_with_source(f['message'], f.get('source')))}")
     sources = {f.get("obligation"): f.get("source") for f in chosen["findings"] if f.get("obligation")}
     for obligation in chosen.get("obligations") or []:
         lines.append(f"* Obligation: {_with_source(obligation, sources.get(obligation))}")
@@ -174,15 +174,20 @@ def _confirmation(record: dict[str, Any]) -> list[str]:
     s = smoke_summary(smoke)
     gguf = repro.get("gguf") or {}
     what = gguf.get("file") or smoke.get("model") or record["model"]
-    where = s.backend or "llama.cpp"
+    runner = smoke.get("runner") or "llama.cpp"
+    where = f"{runner} on {s.backend}" if s.backend and s.backend != runner else runner
     if s.gpu_layers is not None:
         where += f", {s.gpu_layers} GPU layers"
+    for key, label in (("threads", "threads"), ("n_ctx", "context")):
+        if isinstance(smoke.get(key), int):
+            where += f", {label} {smoke[key]}"
     hw = repro.get("hardware")
     if hw:
         where += f", on {hw if isinstance(hw, str) else json.dumps(hw, sort_keys=True)}"
     if repro.get("llama_cpp_version"):
-        where += f", llama.cpp {repro['llama_cpp_version']}"
-    lines = [f"Smoke test {'passed' if s.passed else 'FAILED'}: {what} ran on {where}."]
+        where += f", llama-cpp-python {repro['llama_cpp_version']}"
+    suite = f" (suite {smoke['suite']})" if smoke.get("suite") else ""
+    lines = [f"Smoke test{suite} {'passed' if s.passed else 'FAILED'}: {what} ran with {where}."]
     figures = []
     if s.load_seconds is not None:
         figures.append(f"load {s.load_seconds:.2f} s")
@@ -197,9 +202,22 @@ def _confirmation(record: dict[str, Any]) -> list[str]:
     lines.append(f"Checks passed: {s.checks_passed} of {s.checks_total}.")
     lines.append("")
     for p in smoke.get("prompts") or []:
-        lines.append(f"* {p.get('id')}: {'passed' if p.get('passed') else 'failed'}")
+        line = f"* {p.get('id')}: {'passed' if p.get('passed') else 'failed'}"
+        failed = [c for c in p.get("checks") or [] if isinstance(c, dict) and not c.get("passed")]
+        if failed:
+            line += " (" + "; ".join(f"{c.get('check')} {c.get('expected')!r}" for c in failed) + ")"
+        if p.get("error"):
+            line += f" (error: {p['error']})"
+        lines.append(line)
     lines += ["", f"Re-check the licenses, verdict and Hub revision in CI with {verify}."]
     return lines
+
+
+def _lead(message: str) -> str:
+    """Lower-case a message's first letter so it reads after "because" (not for "EU", "AI")."""
+    if len(message) > 1 and message[0].isupper() and message[1].islower():
+        return message[0].lower() + message[1:]
+    return message
 
 
 def _pros_cons(candidate: dict[str, Any]) -> list[str]:
@@ -211,17 +229,21 @@ def _pros_cons(candidate: dict[str, Any]) -> list[str]:
         desc += f" OSAID: {openness.get('osaid', 'unknown')}; MOF class: {openness.get('mof_class', 'none')}."
     lines += [desc, ""]
     findings = candidate.get("findings") or []
+    info = [f for f in findings if f["severity"] == "info"]
     if candidate["verdict"] == "allowed":
         lines.append("* Good, because no finding restricts the use")
-    for f in findings:
-        if f["severity"] == "info":
-            lines.append(f"* Good, because {_with_source(f['message'], f.get('source'))}")
+    if info:
+        codes = ", ".join(dict.fromkeys(f["code"] for f in info))
+        lines.append(f"* Good, because {len(info)} finding{'s are' if len(info) != 1 else ' is'} "
+                     f"informational only ({codes})")
+    if openness.get("osaid") == "pass":
+        lines.append("* Good, because it meets the OSI Open Source AI Definition 1.0")
     for f in findings:
         if f["severity"] == "condition":
-            lines.append(f"* Neutral, because {_with_source(f['message'], f.get('source'))}")
+            lines.append(f"* Neutral, because {_lead(_with_source(f['message'], f.get('source')))}")
     for f in findings:
         if f["severity"] == "block":
-            lines.append(f"* Bad, because {_with_source(f['message'], f.get('source'))}")
+            lines.append(f"* Bad, because {_lead(_with_source(f['message'], f.get('source')))}")
     if not findings and candidate["verdict"] != "allowed":
         lines.append("* Bad, because nothing about it could be assessed")
     return lines + [""]

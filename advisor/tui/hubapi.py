@@ -3,16 +3,14 @@
 Thin glue so the screens never depend on the adapter's exact return types; each
 function runs in a worker thread and raises ``Exception`` with a one-line message.
 
-    >>> builds = list_builds("bartowski/Llama-3.2-1B-Instruct-GGUF", HardwareSpec(16, 0))
+    >>> builds, warnings = list_builds("meta-llama/Llama-3.2-1B-Instruct", HardwareSpec(16, 0))
     >>> builds[0].quant, builds[0].fit
     ('Q4_K_M', 'cpu')
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from rich.text import Text
@@ -33,6 +31,8 @@ class GGUFBuild:
     bytes: int | None
     total_bytes: int | None
     fit: str
+    sha256: str | None = None
+    error: str | None = None
 
 
 def looks_offline(message: str) -> bool:
@@ -86,48 +86,32 @@ def _attr(obj: Any, *names: str) -> Any:
     return None
 
 
-def _lister() -> Callable[..., Any]:
-    try:
-        from advisor.hub import ggufs as module  # type: ignore[attr-defined]
-    except ImportError as exc:
-        raise RuntimeError("GGUF listing is not available in this build") from exc
-    for name in ("list_ggufs", "gguf_files", "list_gguf_files", "ggufs"):
-        func = getattr(module, name, None)
-        if callable(func):
-            return func
-    raise RuntimeError("GGUF listing is not available in this build")
+def hub_hardware(spec: HardwareSpec, detected: bool) -> Any:
+    """The hub adapter's Hardware: probed when ``detected``, else as ``spec`` says."""
+    from advisor.hub.hardware import detect_hardware, simulated_hardware
+
+    if detected:
+        return detect_hardware()
+    return simulated_hardware(ram_gb=spec.ram_gb, vram_gb=spec.vram_gb)
 
 
-def list_builds(repo: str, hardware: HardwareSpec, n_ctx: int = 4096) -> list[GGUFBuild]:
-    """GGUF files of ``repo`` with estimate and fit for ``hardware``."""
-    func = _lister()
-    items = func(repo, n_ctx=n_ctx)
-    if isinstance(items, dict):
-        items = items.get("files", items.get("ggufs", []))
+def list_builds(model_id: str, hardware: HardwareSpec, *, profile: Any = None,
+                detected: bool = False, n_ctx: int = 4096) -> tuple[list[GGUFBuild], list[str]]:
+    """GGUF files for ``model_id`` (its profile's GGUF repos when it has none itself),
+    with memory estimate and fit; plus warnings."""
+    from advisor.hub.catalog import gguf_report
+
+    report = gguf_report(model_id, ctx=n_ctx, hardware=hub_hardware(hardware, detected),
+                         profile=profile)
     builds = []
-    for item in items:
-        data = item.to_dict() if hasattr(item, "to_dict") else item
-        estimate = _attr(data, "estimate") or {}
-        total = _attr(estimate, "total_bytes")
-        size = _attr(data, "bytes", "size")
-        fit = fit_for_bytes(total, hardware) if total else "?"
-        builds.append(GGUFBuild(repo=repo, filename=str(_attr(data, "filename", "name")),
-                                quant=_attr(data, "quant"), bytes=size, total_bytes=total,
-                                fit=fit))
-    return builds
-
-
-def pull_file(repo: str, filename: str, progress: Callable[[int, int | None], None],
-              cancelled: Callable[[], bool]) -> Path:
-    """Download one file into the HF cache with progress; returns the local path."""
-    from advisor.hub import pull as pull_module  # type: ignore[attr-defined]
-
-    for name in ("pull_file", "pull", "download"):
-        func = getattr(pull_module, name, None)
-        if callable(func):
-            break
-    else:  # pragma: no cover - depends on the hub engineer's API
-        raise RuntimeError("pulling is not available in this build")
-    result = func(repo, filename=filename, progress=progress, cancelled=cancelled)
-    path = _attr(result, "path") if not isinstance(result, (str, Path)) else result
-    return Path(path)
+    for item in report.get("files", []):
+        if item.get("kind") == "projector":
+            continue
+        estimate = item.get("estimate") or {}
+        total = estimate.get("total_bytes")
+        fit = item.get("fit") or (fit_for_bytes(total, hardware) if total else "?")
+        builds.append(GGUFBuild(repo=str(item.get("repo_id") or model_id),
+                                filename=str(item.get("filename")), quant=item.get("quant"),
+                                bytes=item.get("bytes"), total_bytes=total, fit=fit,
+                                sha256=item.get("sha256"), error=item.get("error")))
+    return builds, list(report.get("warnings") or [])

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 from advisor.tui.rows import GIB, HardwareSpec
@@ -32,7 +33,7 @@ class AppSettings:
     offline: bool | None = None
     local_models: tuple[LocalModel, ...] | None = None
     work_dir: Path = field(default_factory=Path.cwd)
-    animate: bool = True
+    record_date: date | None = None      # fixed record date (snapshots); None: today
 
     def resolved_hardware(self) -> HardwareSpec:
         if self.hardware is None:
@@ -102,30 +103,26 @@ def discover_local_models() -> tuple[LocalModel, ...]:
     if demo is not None:
         found.append(LocalModel(f"local demo model ({demo.name})", demo))
     seen = {m.path.resolve() for m in found}
-    for path in _scan_local():
+    for label, path in _scan_local():
         if path.resolve() not in seen:
             seen.add(path.resolve())
-            found.append(LocalModel(path.name, path))
+            found.append(LocalModel(label, path))
     return tuple(found)
 
 
-def _scan_local() -> list[Path]:
-    """GGUF paths from the local scanner (``advisor.hub.local``) when it exists."""
+def _scan_local() -> list[tuple[str, Path]]:
+    """(label, path) of GGUFs that ``advisor local``'s scanner finds (empty on any trouble)."""
     try:
-        from advisor.hub import local as local_scan  # type: ignore[attr-defined]
-    except Exception:  # noqa: BLE001 - scanner not there: demo model only
+        from advisor.hub.local import find_local_ggufs
+
+        found = find_local_ggufs()
+    except Exception:  # noqa: BLE001 - a scan never breaks the app
         return []
-    for name in ("scan_local", "find_local_ggufs", "scan"):
-        func = getattr(local_scan, name, None)
-        if callable(func):
-            try:
-                items = func()
-            except Exception:  # noqa: BLE001
-                return []
-            paths = []
-            for item in items:
-                path = item if isinstance(item, (str, Path)) else getattr(item, "path", None)
-                if path:
-                    paths.append(Path(path))
-            return paths
-    return []
+    out = []
+    for model in found:
+        if getattr(model, "error", None):
+            continue
+        path = Path(model.path)
+        owner = model.repo_id or model.name or model.source
+        out.append((f"{owner}: {path.name}", path))
+    return out

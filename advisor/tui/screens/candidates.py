@@ -56,7 +56,7 @@ class CandidatesScreen(Screen[None]):
         yield Static("", id="answers-strip")
         with Horizontal(id="table-bar"):
             yield Static("", id="counts")
-            yield Input(placeholder="/ search model id", id="search")
+            yield Input(placeholder="/ search model id", id="search", compact=True)
         yield DataTable(id="candidates", cursor_type="row", zebra_stripes=True)
         yield Static("", id="status-line")
         yield Footer()

@@ -144,8 +144,6 @@ class DetailScreen(Screen[None]):
         self.fetch_ggufs()
 
     def action_reload_hub(self) -> None:
-        if self.app.settings.offline and not self.app.settings.resolved_offline():
-            pass
         from advisor.tui.settings import hub_offline_by_env
 
         if not hub_offline_by_env():
@@ -172,21 +170,16 @@ class DetailScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="hub-ggufs")
     def fetch_ggufs(self) -> None:
-        profile = self.app.kb.find_model(self._model_id) if self.app.kb else None
-        repos = list(getattr(profile, "gguf_repos", ()) or ())
-        if not repos:
-            self.app.call_from_thread(self._ggufs_ready, [], "No GGUF repository is listed "
-                                      "for this model in the profiles.")
+        app: Any = self.app
+        profile = app.kb.find_model(self._model_id) if app.kb else None
+        detected = app.settings.hardware is None and getattr(app.answers, "hardware", 1) is None
+        try:
+            builds, warnings = hubapi.list_builds(self._model_id, app.hardware, profile=profile,
+                                                  detected=detected)
+        except Exception as exc:  # noqa: BLE001 - shown in the tab
+            app.call_from_thread(self._ggufs_ready, [], str(exc))
             return
-        builds: list[hubapi.GGUFBuild] = []
-        problems: list[str] = []
-        hardware = self.app.hardware
-        for repo in repos:
-            try:
-                builds += hubapi.list_builds(repo, hardware)
-            except Exception as exc:  # noqa: BLE001
-                problems.append(f"{repo}: {exc}")
-        self.app.call_from_thread(self._ggufs_ready, builds, "\n".join(problems))
+        app.call_from_thread(self._ggufs_ready, builds, "\n".join(warnings))
 
     def _ggufs_ready(self, builds: list[hubapi.GGUFBuild], note: str) -> None:
         self.ggufs = builds
@@ -231,4 +224,5 @@ class DetailScreen(Screen[None]):
         build = self.ggufs[min(max(table.cursor_row, 0), len(self.ggufs) - 1)]
         self.app.action_smoke(self._model_id, gguf={"repo": build.repo,
                                                     "filename": build.filename,
-                                                    "bytes": build.bytes})
+                                                    "bytes": build.bytes,
+                                                    "sha256": build.sha256})

@@ -15,8 +15,8 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.validation import Function, Integer, Number
-from textual.widgets import (Button, Footer, Header, Input, Label, Select, SelectionList,
-                             Static, Switch)
+from textual.widgets import (Button, Checkbox, Footer, Header, Input, Label, Select, SelectionList,
+                             Static)
 from textual.widgets.selection_list import Selection
 
 from advisor.errors import AdvisorError, InputError
@@ -28,9 +28,13 @@ from advisor.tui.rows import VERDICTS, candidate_rows, verdict_counts
 from advisor.tui.widgets.badges import verdict_summary
 
 
-def _field(title: str, name: str) -> tuple[Label, Static]:
-    return (Label(title, classes="field-title"),
-            Static(WHY[name], classes="why", id=f"why-{name}"))
+def _row(name: str, title: str, *controls: Any) -> Horizontal:
+    """A form row: the question on the left; control, why-line and error on the right."""
+    return Horizontal(
+        Label(title, classes="field-title"),
+        Vertical(*controls, Static(WHY[name], classes="why", id=f"why-{name}"),
+                 Static("", classes="error", id=f"err-{name}"), classes="field-body"),
+        classes="field", id=f"field-{name}")
 
 
 class InterviewScreen(Screen[None]):
@@ -50,87 +54,64 @@ class InterviewScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Header()
         with VerticalScroll(id="form"):
-            yield Static("Tell me about the deployment. Verdicts update as you type; "
-                         "[b]ctrl+n[/b] shows the candidates.", id="intro")
-            with Vertical(classes="section"):
-                yield Label("Organization", classes="section-title")
-                with Vertical(classes="field", id="field-domicile"):
-                    yield from _field("Country of the principal place of business", "domicile")
-                    yield Input(placeholder="DE", id="domicile", max_length=3,
-                                validators=[Function(lambda v: normalize_code(v) is not None,
-                                                     "not an ISO 3166-1 alpha-2 code")])
-                    yield Static("", classes="error", id="err-domicile")
-                with Vertical(classes="field", id="field-users"):
-                    yield from _field("Monthly active users (with affiliates)", "users")
-                    yield Input(placeholder="2000000", id="users", type="integer",
-                                validators=[Integer(minimum=0)])
-                    yield Static("", classes="error", id="err-users")
-            with Vertical(classes="section"):
-                yield Label("Deployment", classes="section-title")
-                with Vertical(classes="field", id="field-regions"):
-                    yield from _field("Where end users are served", "regions")
-                    yield Input(placeholder="DE, FR, US or EU", id="regions",
-                                validators=[Function(_regions_ok,
-                                                     "use ISO alpha-2 codes, EU or EEA")])
-                    yield Static("", classes="error", id="err-regions")
-                with Vertical(classes="field", id="field-mode"):
-                    yield from _field("How the model is deployed", "mode")
-                    yield Select([(label, mode) for mode, label in MODE_LABELS.items()],
-                                 id="mode", allow_blank=False, value="hosted_service")
-                    yield Static("", classes="error", id="err-mode")
-                with Vertical(classes="field", id="field-commercial"):
-                    yield from _field("Commercial use", "commercial")
-                    with Horizontal(classes="switch-row"):
-                        yield Switch(value=True, id="commercial")
-                        yield Label("the deployment earns money or serves a business",
-                                    classes="switch-label")
-            with Vertical(classes="section"):
-                yield Label("Use case", classes="section-title")
-                with Vertical(classes="field", id="field-categories"):
-                    yield from _field("What the model is used for (space toggles)", "categories")
-                    yield SelectionList[str](*self._use_case_options(), id="categories")
-                    yield Static("", classes="why use-case-why", id="use-case-why")
-                    yield Static("", classes="error", id="err-categories")
-                with Vertical(classes="field", id="field-modalities"):
-                    yield from _field("Inputs the model must take", "modalities")
-                    yield SelectionList[str](
-                        *[Selection(label, value, value == "text")
-                          for value, label in MODALITY_LABELS.items()], id="modalities")
-                    yield Static("", classes="error", id="err-modalities")
-            with Vertical(classes="section"):
-                yield Label("Needs", classes="section-title")
-                for name, title in (("fine_tune", "Fine-tune the model"),
-                                    ("distill", "Use outputs to train another model"),
-                                    ("redistribute", "Redistribute the weights")):
-                    with Vertical(classes="field", id=f"field-{name}"):
-                        with Horizontal(classes="switch-row"):
-                            yield Switch(value=False, id=name)
-                            yield Label(title, classes="switch-label field-title")
-                        yield Static(WHY[name], classes="why")
-                with Vertical(classes="field", id="field-openness"):
-                    yield from _field("Openness you require", "openness")
-                    yield Select([(label, value) for value, label in OPENNESS_LABELS.items()],
-                                 id="openness", allow_blank=False, value="any")
-            with Vertical(classes="section"):
-                yield Label("Hardware", classes="section-title")
-                with Vertical(classes="field", id="field-hardware"):
-                    yield from _field("Memory for local runs", "hardware")
-                    with Horizontal(classes="switch-row"):
-                        yield Switch(value=True, id="hardware-auto")
-                        yield Label(f"this machine ({self.app.machine.describe()})",
-                                    classes="switch-label")
-                    with Horizontal(id="hardware-manual"):
-                        yield Label("RAM GiB", classes="inline-label")
-                        yield Input(placeholder="16", id="ram_gb", type="number",
-                                    validators=[Number(minimum=0.1)], disabled=True)
-                        yield Label("GPU GiB", classes="inline-label")
-                        yield Input(placeholder="0", id="vram_gb", type="number",
-                                    validators=[Number(minimum=0)], disabled=True)
-                    yield Static("", classes="error", id="err-hardware")
+            yield Static("Answer what you know; verdicts update as you type. "
+                         "[b]ctrl+n[/b] shows the candidates, [b]F1[/b] lists the keys.",
+                         id="intro")
+            yield Label("Organization", classes="section-title")
+            yield _row("domicile", "Home country",
+                       Input(placeholder="DE", id="domicile", max_length=3, compact=True,
+                             validators=[Function(lambda v: normalize_code(v) is not None,
+                                                  "not an ISO 3166-1 alpha-2 code")]))
+            yield _row("users", "Monthly active users",
+                       Input(placeholder="2000000", id="users", type="integer", compact=True,
+                             validators=[Integer(minimum=0)]))
+            yield Label("Deployment", classes="section-title")
+            yield _row("regions", "Users served in",
+                       Input(placeholder="DE, FR, US or EU", id="regions", compact=True,
+                             validators=[Function(_regions_ok,
+                                                  "use ISO alpha-2 codes, EU or EEA")]))
+            yield _row("mode", "Deployment mode",
+                       Select([(label, mode) for mode, label in MODE_LABELS.items()],
+                              id="mode", allow_blank=False, value="hosted_service",
+                              compact=True))
+            yield _row("commercial", "Commercial use",
+                       Checkbox("the deployment earns money or serves a business",
+                                value=True, id="commercial"))
+            yield Label("Use case", classes="section-title")
+            yield _row("categories", "Used for",
+                       SelectionList[str](*self._use_case_options(), id="categories"),
+                       Static("", classes="use-case-why", id="use-case-why"))
+            yield _row("modalities", "Inputs",
+                       SelectionList[str](*[Selection(label, value, value == "text")
+                                            for value, label in MODALITY_LABELS.items()],
+                                          id="modalities"))
+            yield Label("Needs", classes="section-title")
+            yield _row("fine_tune", "Fine-tune",
+                       Checkbox("fine-tune or otherwise modify the weights", id="fine_tune"))
+            yield _row("distill", "Train on outputs",
+                       Checkbox("use outputs to train or improve another model", id="distill"))
+            yield _row("redistribute", "Redistribute",
+                       Checkbox("pass the weights on to others", id="redistribute"))
+            yield _row("openness", "Openness required",
+                       Select([(label, value) for value, label in OPENNESS_LABELS.items()],
+                              id="openness", allow_blank=False, value="any", compact=True))
+            yield Label("Hardware", classes="section-title")
+            yield _row("hardware", "Memory for local runs",
+                       Checkbox(f"this machine ({self.app.machine.describe()})", value=True,
+                                id="hardware-auto"),
+                       Horizontal(Label("RAM GiB ", classes="inline-label"),
+                                  Input(placeholder="16", id="ram_gb", type="number",
+                                        compact=True, validators=[Number(minimum=0.1)],
+                                        disabled=True),
+                                  Label("  GPU GiB ", classes="inline-label"),
+                                  Input(placeholder="0", id="vram_gb", type="number",
+                                        compact=True, validators=[Number(minimum=0)],
+                                        disabled=True),
+                                  id="hardware-manual"))
             with Horizontal(id="form-buttons"):
-                yield Button("Load…", id="load")
-                yield Button("Save…", id="save")
-                yield Button("See candidates", id="next", variant="primary")
+                yield Button("Load…", id="load", compact=True)
+                yield Button("Save…", id="save", compact=True)
+                yield Button("See candidates ▶", id="next", variant="primary", compact=True)
         yield Static("", id="live-summary")
         yield Footer()
 
@@ -156,18 +137,18 @@ class InterviewScreen(Screen[None]):
             self.query_one("#users", Input).value = values.users
             self.query_one("#regions", Input).value = values.regions
             self.query_one("#mode", Select).value = values.mode
-            self.query_one("#commercial", Switch).value = values.commercial
+            self.query_one("#commercial", Checkbox).value = values.commercial
             for list_id, chosen in (("#categories", values.categories),
                                     ("#modalities", values.modalities)):
                 selection = self.query_one(list_id, SelectionList)
                 selection.deselect_all()
                 for value in chosen:
                     selection.select(value)
-            self.query_one("#fine_tune", Switch).value = values.fine_tune
-            self.query_one("#distill", Switch).value = values.distill
-            self.query_one("#redistribute", Switch).value = values.redistribute
+            self.query_one("#fine_tune", Checkbox).value = values.fine_tune
+            self.query_one("#distill", Checkbox).value = values.distill
+            self.query_one("#redistribute", Checkbox).value = values.redistribute
             self.query_one("#openness", Select).value = values.openness
-            self.query_one("#hardware-auto", Switch).value = values.hardware_auto
+            self.query_one("#hardware-auto", Checkbox).value = values.hardware_auto
             self.query_one("#ram_gb", Input).value = values.ram_gb
             self.query_one("#vram_gb", Input).value = values.vram_gb
             self._sync_hardware_inputs(values.hardware_auto)
@@ -185,14 +166,14 @@ class InterviewScreen(Screen[None]):
             users=self.query_one("#users", Input).value,
             regions=self.query_one("#regions", Input).value,
             mode=str(self.query_one("#mode", Select).value),
-            commercial=self.query_one("#commercial", Switch).value,
+            commercial=self.query_one("#commercial", Checkbox).value,
             categories=list(self.query_one("#categories", SelectionList).selected),
             modalities=list(self.query_one("#modalities", SelectionList).selected),
-            fine_tune=self.query_one("#fine_tune", Switch).value,
-            distill=self.query_one("#distill", Switch).value,
-            redistribute=self.query_one("#redistribute", Switch).value,
+            fine_tune=self.query_one("#fine_tune", Checkbox).value,
+            distill=self.query_one("#distill", Checkbox).value,
+            redistribute=self.query_one("#redistribute", Checkbox).value,
             openness=str(self.query_one("#openness", Select).value),
-            hardware_auto=self.query_one("#hardware-auto", Switch).value,
+            hardware_auto=self.query_one("#hardware-auto", Checkbox).value,
             ram_gb=self.query_one("#ram_gb", Input).value,
             vram_gb=self.query_one("#vram_gb", Input).value,
         )
@@ -207,10 +188,10 @@ class InterviewScreen(Screen[None]):
     # -- reacting to edits ----------------------------------------------------------------
     @on(Input.Changed)
     @on(Select.Changed)
-    @on(Switch.Changed)
+    @on(Checkbox.Changed)
     @on(SelectionList.SelectedChanged)
     def _changed(self, event: Any) -> None:
-        if isinstance(event, Switch.Changed) and event.switch.id == "hardware-auto":
+        if isinstance(event, Checkbox.Changed) and event.checkbox.id == "hardware-auto":
             self._sync_hardware_inputs(event.value)
         if self._filling:
             return

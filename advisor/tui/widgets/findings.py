@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from rich.console import Group
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Grid, Vertical
@@ -39,15 +38,19 @@ def source_line(source: Any) -> Text:
     return line
 
 
-def finding_renderable(finding: Any) -> Group:
-    head = severity_text(finding.severity)
-    head.append(f" {finding.code}", style="bold")
+def finding_renderable(finding: Any) -> Text:
+    """Severity badge and code, the message, the cited source, the obligation."""
+    text = severity_text(finding.severity)
+    text.append(f" {finding.code}", style="bold")
     if not getattr(finding, "confirmed", True):
-        head.append("  (unconfirmed source)", style="italic yellow")
-    parts: list[Any] = [head, Text(finding.message), source_line(finding.source)]
+        text.append("  (unconfirmed source)", style="italic yellow")
+    text.append("\n")
+    text.append(finding.message)
+    text.append("\n")
+    text.append_text(source_line(finding.source))
     if getattr(finding, "obligation", None):
-        parts.append(Text(f"  ⇒ {finding.obligation}", style="cyan"))
-    return Group(*parts)
+        text.append(f"\n  ⇒ {finding.obligation}", style="cyan")
+    return text
 
 
 class FindingList(Vertical):

@@ -1,0 +1,96 @@
+"""``advisor ggufs REPO_ID``: GGUF files with quant, size, memory estimate and fit.
+
+    $ advisor ggufs bartowski/Llama-3.2-1B-Instruct-GGUF --ctx 8192 --json
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from advisor.commands.common import add_profiles_option
+
+
+def add_parser(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser("ggufs", help="GGUF files of a repo: memory estimate and fit")
+    parser.add_argument("repo_id", metavar="REPO_ID")
+    parser.add_argument("--ctx", type=int, default=4096, metavar="N",
+                        help="context length for the KV cache (default 4096)")
+    parser.add_argument("--answers", metavar="FILE",
+                        help="use the answers' hardware: {ram_gb, vram_gb} instead of this machine")
+    add_profiles_option(parser)
+    parser.add_argument("--json", action="store_true", help="print one JSON document")
+    parser.set_defaults(run=run)
+
+
+def hardware_for(args: argparse.Namespace, kb=None):
+    from advisor.hub.hardware import detect_hardware, hardware_from_answers
+
+    if getattr(args, "answers", None):
+        from advisor.commands.common import answers_from_args, knowledge_from_args
+
+        answers = answers_from_args(args, kb or knowledge_from_args(args))
+        return hardware_from_answers(answers.hardware)
+    return detect_hardware()
+
+
+def find_profile(args: argparse.Namespace):
+    """The repo's model profile, or None (a broken profile set is reported, not fatal)."""
+    from advisor.commands.common import knowledge_from_args
+
+    from advisor.errors import AdvisorError
+
+    try:
+        kb = knowledge_from_args(args)
+    except (ImportError, AdvisorError) as exc:
+        print(f"advisor: note: profiles not used: {exc}", file=sys.stderr)
+        return None, None
+    return kb, kb.find_model(args.repo_id)
+
+
+def run(args: argparse.Namespace) -> int:
+    from advisor.commands.common import print_json
+    from advisor.errors import InputError, OperationError
+    from advisor.hub.catalog import gguf_report
+    from advisor.hub.client import is_offline
+    from advisor.hub.pull import human_bytes
+
+    if args.ctx < 1 or args.ctx > 10_000_000:
+        raise InputError(None, f"{args.ctx} is not a usable context length", field="--ctx")
+    kb, profile = find_profile(args)
+    hardware = hardware_for(args, kb)
+    if is_offline():
+        raise OperationError(f"{args.repo_id}: GGUF headers are read from the Hub, which is not "
+                             "consulted in offline mode (HF_HUB_OFFLINE is set); see `advisor local`")
+    report = gguf_report(args.repo_id, ctx=args.ctx, hardware=hardware, profile=profile)
+    for warning in report["warnings"]:
+        print(f"advisor: note: {warning}", file=sys.stderr)
+    if args.json:
+        print_json(report)
+        return 0
+    out = sys.stdout
+    hw = report["hardware"]
+    out.write(f"GGUF files for {args.repo_id} at context {args.ctx}; "
+              f"RAM available {human_bytes(hw['ram_available_bytes'])}, "
+              f"free VRAM {human_bytes(hw['vram_free_bytes'])}"
+              f"{'' if hw['gpu_offload'] or not hw['gpus'] else ' (llama.cpp has no GPU offload)'}"
+              f" [{hw['source']}]\n")
+    rows = [("FILE", "QUANT", "SIZE", "WEIGHTS", "KV", "TOTAL", "FIT")]
+    for f in report["files"]:
+        est = f["estimate"]
+        fit = f["fit"] + (f" ({f['gpu_layers']} layers)" if f["fit"] == "partial" else "")
+        name = f["filename"] if len(report["source_repos"]) == 1 else f"{f['repo_id']}/{f['filename']}"
+        if len(f["parts"]) > 1:
+            name += f" (+{len(f['parts']) - 1} parts)"
+        rows.append((name, f["quant"] or "?", human_bytes(f["bytes"] or 0),
+                     human_bytes(est["weights_bytes"]), human_bytes(est["kv_cache_bytes"]),
+                     human_bytes(est["total_bytes"]), fit + (" !" if f.get("error") else "")))
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    for r in rows:
+        out.write("  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip() + "\n")
+    rec = report["recommended"]
+    if rec:
+        out.write(f"recommended: {rec['repo_id']} {rec['filename']} ({rec['quant']}, {rec['fit']})\n")
+    else:
+        out.write("recommended: none fits this machine\n")
+    return 0

@@ -1,0 +1,49 @@
+"""``advisor local``: GGUF files already on this machine.
+
+    $ advisor local --dir ~/models --json
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from advisor.commands.common import add_profiles_option
+
+
+def add_parser(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser("local", help="GGUF files already on this machine")
+    parser.add_argument("--dir", metavar="DIR", action="append", default=[],
+                        help="also look in this folder (repeatable)")
+    add_profiles_option(parser)
+    parser.add_argument("--json", action="store_true", help="print one JSON document")
+    parser.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from advisor.commands.common import knowledge_from_args, print_json
+    from advisor.hub.local import find_local_ggufs
+    from advisor.hub.pull import human_bytes
+
+    from advisor.errors import AdvisorError
+
+    try:
+        kb = knowledge_from_args(args)
+    except AdvisorError as exc:
+        print(f"advisor: note: profiles not used: {exc}", file=sys.stderr)
+        kb = None
+    models = find_local_ggufs(args.dir, kb=kb)
+    if args.json:
+        print_json({"schema": "advisor.local/1", "files": [m.to_dict() for m in models]})
+        return 0
+    if not models:
+        sys.stdout.write("no GGUF files found\n")
+        return 0
+    for m in models:
+        label = m.repo_id or m.name or m.general_name or "-"
+        params = f"{m.parameters / 1e9:.2f}B" if m.parameters else "?"
+        sys.stdout.write(f"{m.source:9} {label}  {m.architecture or '?'} {params} {m.quant or '?'} "
+                         f"{human_bytes(m.bytes)}  profile: {m.profile or '-'}\n    {m.path}\n")
+        if m.error:
+            sys.stdout.write(f"    ! {m.error}\n")
+    return 0

@@ -1,0 +1,183 @@
+"""``advisor record``: write a decision record; ``advisor record verify``: re-check one.
+
+    $ advisor record --answers answers.yaml --model Qwen/Qwen3-8B --smoke smoke.json --out decisions/
+    $ advisor record verify decisions/decision-qwen--qwen3-8b-2026-11-23.json   # 0 same, 1 drift, 2 bad
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+from advisor.commands.common import add_profiles_option
+
+FORMAT_HELP = "comma-separated: md (MADR 4 Markdown), json (advisor.record/1), cdx (CycloneDX 1.6)"
+
+
+def add_parser(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "record", help="write a decision record (Markdown, JSON, CycloneDX); `record verify` re-checks one",
+        usage="advisor record --answers FILE --model ID [--smoke RESULT.json] [--format md,json,cdx]\n"
+              "                      --out DIR [--force] [--profiles DIR]... [--decision-makers \"A, B\"]\n"
+              "                      [--status proposed|accepted] [--offline]\n"
+              "       advisor record verify RECORD.json [--profiles DIR]... [--offline] [--json]",
+        description="Write a decision record for the chosen model, or re-check a saved one with "
+        "`advisor record verify RECORD.json` (exit 0 unchanged, 1 drift, 2 bad input).")
+    parser.add_argument("--answers", metavar="FILE", help="answers YAML (CONTRACT §2)")
+    parser.add_argument("--model", metavar="ID", help="the chosen model's Hugging Face repo id")
+    parser.add_argument("--smoke", metavar="RESULT.json", help="output of `advisor smoke --json`")
+    parser.add_argument("--format", default="md,json,cdx", metavar="LIST", help=FORMAT_HELP)
+    parser.add_argument("--out", metavar="DIR", help="directory to write the files into")
+    parser.add_argument("--force", action="store_true", help="overwrite existing record files")
+    add_profiles_option(parser)
+    parser.add_argument("--decision-makers", metavar='"A, B"', default="",
+                        help="who decides, comma-separated (MADR front matter)")
+    parser.add_argument("--status", choices=("proposed", "accepted"), default="proposed",
+                        help="MADR status (default: proposed)")
+    parser.add_argument("--offline", action="store_true",
+                        help="do not ask the Hub for the model's current revision")
+    parser.set_defaults(run=run, record_command=None)
+    sub = parser.add_subparsers(dest="record_command", metavar="verify")
+    verify = sub.add_parser("verify", help="re-check a saved JSON record against today's profiles and the Hub",
+                            description="Exit 0 when nothing that matters changed, 1 on drift, "
+                            "2 when the file is not a record.")
+    verify.add_argument("record", metavar="RECORD.json", help="a record written with --format json")
+    add_profiles_option(verify)
+    verify.add_argument("--offline", action="store_true", help="do not ask the Hub (HF_HUB_OFFLINE=1 too)")
+    verify.add_argument("--json", action="store_true", help="print the report as one JSON document")
+    verify.set_defaults(run=run)
+
+
+def _offline(args: argparse.Namespace) -> bool:
+    from advisor.hub.client import is_offline
+
+    return bool(args.offline) or is_offline()
+
+
+def _hub_facts(model_id: str, offline: bool) -> tuple[Any, list[str]]:
+    """What the Hub says about ``model_id`` now, or None with a note; never raises."""
+    if offline:
+        return None, []
+    try:
+        from advisor.hub.client import hub_facts_for
+    except ImportError:
+        return None, ["the Hub adapter is not available"]
+    facts, warnings = hub_facts_for([model_id])
+    found = next(iter(facts.values()), None)
+    return found, warnings
+
+
+def _load_smoke(path: str) -> dict[str, Any]:
+    from advisor.errors import InputError
+
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise InputError(path, "no such file") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(path, f"cannot read: {getattr(exc, 'strerror', None) or exc}") from None
+    except json.JSONDecodeError as exc:
+        raise InputError(path, f"not JSON: {exc.msg}", line=exc.lineno) from None
+    if not isinstance(data, dict):
+        raise InputError(path, "not a smoke result: expected a JSON object from `advisor smoke --json`")
+    if not isinstance(data.get("prompts"), list) or not isinstance(data.get("passed"), bool):
+        raise InputError(path, "not a smoke result: needs `prompts` (a list) and `passed` (true/false)")
+    return data
+
+
+def _sha256_file(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _refuse_existing(out: Path, model_id: str, formats: list[str], force: bool) -> None:
+    """Refuse early when today's record files exist (``write_record`` checks again)."""
+    import datetime as dt
+
+    from advisor.errors import InputError
+    from advisor.record.model import SUFFIXES, model_slug
+
+    if force:
+        return
+    today = dt.datetime.now(dt.timezone.utc).date().isoformat()
+    for fmt in formats:
+        path = out / f"decision-{model_slug(model_id)}-{today}{SUFFIXES[fmt]}"
+        if path.exists():
+            raise InputError(str(path), "already exists; use --force to overwrite (nothing written)")
+
+
+def _run_record(args: argparse.Namespace) -> int:
+    from advisor.commands.common import answers_from_args, knowledge_from_args
+    from advisor.errors import InputError
+    from advisor.record import build_record, parse_formats, write_record
+
+    missing = [flag for flag, value in (("--answers", args.answers), ("--model", args.model),
+                                        ("--out", args.out)) if not value]
+    if missing:
+        raise InputError(None, f"missing {', '.join(missing)} (usage: advisor record --answers FILE "
+                         "--model ID --out DIR, or advisor record verify RECORD.json)")
+    try:
+        formats = parse_formats(args.format)
+    except ValueError as exc:
+        raise InputError(None, str(exc), field="--format") from None
+    out = Path(args.out)
+    if out.exists() and not out.is_dir():
+        raise InputError(str(out), "exists and is not a directory", field="--out")
+    kb = knowledge_from_args(args)
+    answers = answers_from_args(args, kb)
+    smoke = _load_smoke(args.smoke) if args.smoke else None
+    model_id = args.model.strip()
+    profile = kb.find_model(model_id)
+    if profile is not None:
+        model_id = profile.id
+    _refuse_existing(out, model_id, formats, args.force)      # before any slow work
+    hub_facts, notes = _hub_facts(model_id, _offline(args))
+    makers = [m.strip() for m in args.decision_makers.split(",") if m.strip()]
+    record = build_record(answers, kb, model_id, smoke=smoke, hub_facts=hub_facts,
+                          decision_makers=makers, status=args.status)
+    for note in notes:
+        print(f"advisor: note: {note}", file=sys.stderr)
+    verdict = record.chosen["verdict"]
+    if verdict in ("blocked", "unknown"):
+        print(f"advisor: warning: the chosen model's verdict is {verdict}; the record says so",
+              file=sys.stderr)
+    for path in write_record(record, out, formats, force=args.force):
+        print(path)
+    return 0
+
+
+def _run_verify(args: argparse.Namespace) -> int:
+    from advisor.commands.common import knowledge_from_args, print_json
+    from advisor.record import load_record_file, verify_record
+
+    record = load_record_file(args.record)          # bad input: exit 2 before anything else
+    kb = knowledge_from_args(args)
+    hub_facts, notes = _hub_facts(record.model, _offline(args))
+    gguf = record.reproducibility.get("gguf") or {}
+    file_sha = None
+    if gguf.get("sha256") and gguf.get("path") and os.path.isfile(gguf["path"]):
+        file_sha = _sha256_file(Path(gguf["path"]))
+    elif gguf.get("sha256"):
+        notes.append("the GGUF file is not on this machine; its hash was not re-checked")
+    report = verify_record(args.record, kb, hub_facts=hub_facts, file_sha256=file_sha)
+    report = type(report)(path=report.path, model=report.model, verdict=report.verdict,
+                          differences=report.differences, notes=report.notes + tuple(notes))
+    if args.json:
+        print_json(report.to_dict())
+    else:
+        print("\n".join(report.lines()))
+    return report.exit_status
+
+
+def run(args: argparse.Namespace) -> int:
+    if getattr(args, "record_command", None) == "verify":
+        return _run_verify(args)
+    return _run_record(args)

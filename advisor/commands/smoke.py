@@ -1,0 +1,184 @@
+"""``advisor smoke``: run a prompt suite on a model, locally (llama.cpp) or on an endpoint.
+
+    $ advisor smoke --gguf SmolLM2-135M-Instruct.Q4_1.gguf --suite general
+    $ advisor smoke --repo bartowski/Llama-3.2-1B-Instruct-GGUF --quant Q4_K_M --json
+    $ advisor smoke --endpoint http://127.0.0.1:8000 --model smollm --suite general
+
+Exit 0 when every check passes, 1 when a check fails or the model crashed or hung,
+2 on bad input (missing file, not a GGUF, bad suite).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any
+
+
+def add_parser(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "smoke", help="run a prompt suite on a model (llama.cpp child process or endpoint)",
+        description="Run a prompt suite on a GGUF model with llama.cpp in a child process, "
+                    "or on an OpenAI-compatible endpoint. Exit 0: all checks pass; 1: a check "
+                    "failed or the model crashed or hung; 2: bad input.")
+    which = parser.add_mutually_exclusive_group()
+    which.add_argument("--gguf", metavar="PATH", help="a local GGUF file")
+    which.add_argument("--repo", metavar="REPO_ID", help="a Hub repo; the GGUF is pulled first")
+    parser.add_argument("--quant", metavar="Q", help="with --repo: quantization, e.g. Q4_K_M")
+    parser.add_argument("--suite", metavar="NAME|PATH", default="general",
+                        help="a shipped suite (general, coding, summarization, extraction, "
+                             "multilingual, refusal) or a suite YAML file (default: general)")
+    parser.add_argument("--gpu", choices=("auto", "on", "off"), default="auto",
+                        help="offload layers to the GPU: auto (what fits), on (all), off")
+    parser.add_argument("--endpoint", metavar="URL",
+                        help="an OpenAI-compatible server instead of a local run "
+                             "(key from ADVISOR_ENDPOINT_KEY or OPENAI_API_KEY)")
+    parser.add_argument("--model", metavar="NAME", help="with --endpoint: the model name")
+    parser.add_argument("--ctx", type=int, default=2048, metavar="N",
+                        help="context size (default 2048)")
+    parser.add_argument("--threads", type=int, default=None, metavar="N",
+                        help="CPU threads (default: half the CPUs)")
+    parser.add_argument("--timeout", type=float, default=300.0, metavar="S",
+                        help="give up when the model makes no progress for S seconds (default 300)")
+    parser.add_argument("--trust-template", action="store_true",
+                        help="run a chat template that reaches for Python internals anyway "
+                             "(it still renders in the sandbox)")
+    parser.add_argument("--no-hash", action="store_true",
+                        help="skip the file's SHA-256 (computed by default up to 8 GiB)")
+    parser.add_argument("--hash", action="store_true", help="compute the SHA-256 of any size")
+    parser.add_argument("--cpu-extra-buffers", choices=("auto", "on", "off"), default="auto",
+                        help="llama.cpp CPU extra buffer types (AMX, repacking); auto turns "
+                             "them off on AMX CPUs, where they can crash")
+    parser.add_argument("--json", action="store_true", help="print one JSON document")
+    parser.set_defaults(run=run)
+
+
+def resolve_repo(repo_id: str, quant: str | None):
+    """Pull ``repo_id`` (choosing ``quant``) through the Hub adapter; returns the local path."""
+    from pathlib import Path
+
+    from advisor.errors import OperationError
+
+    try:
+        from advisor.hub import pull as hub_pull
+    except ImportError:
+        raise OperationError("--repo needs the Hub adapter (advisor/hub/pull.py), which is "
+                             "missing; pull the file and pass --gguf PATH") from None
+    pull_gguf = getattr(hub_pull, "pull_gguf", None)
+    if pull_gguf is not None:
+        return Path(pull_gguf(repo_id, quant=quant))
+    from advisor.commands.pull import _choose
+    from advisor.errors import InputError
+    from advisor.hub.catalog import repo_ggufs
+
+    _, entries = repo_ggufs(repo_id)
+    if not entries:
+        raise OperationError(f"{repo_id}: no GGUF files in the repository")
+    files = _choose(argparse.Namespace(file=None, quant=quant), repo_id, entries)
+    if not files:
+        raise InputError(None, f"{repo_id} has no quant {quant}", field="--quant")
+    paths = [hub_pull.pull_file(repo_id, f.filename, expected_sha256=f.sha256,
+                                progress=hub_pull.ProgressLine(f.filename)) for f in files]
+    return paths[0]
+
+
+class LivePrinter:
+    """Streams a run to a terminal: tokens as they come, then pass/fail per check."""
+
+    def __init__(self, out=sys.stdout) -> None:
+        self.out = out
+
+    def write(self, text: str) -> None:
+        self.out.write(text)
+        self.out.flush()
+
+    def __call__(self, event) -> None:
+        data: dict[str, Any] = event.data
+        if event.kind == "spawned":
+            self.write("loading the model...\n")
+        elif event.kind == "load_done":
+            if data.get("backend") == "endpoint":
+                self.write(f"endpoint {data.get('endpoint')}\n")
+            else:
+                self.write(f"loaded in {data['load_seconds']:.2f} s on {data['backend']} "
+                           f"({data['gpu_layers']} GPU layers; {data.get('gpu_reason')}), "
+                           f"{data['threads']} threads, n_ctx {data['n_ctx']}\n")
+        elif event.kind == "prompt_start":
+            self.write(f"\n[{data['id']}] {data['prompt']}\n> ")
+        elif event.kind == "token":
+            self.write(data["text"])
+        elif event.kind == "prompt_done":
+            self.prompt_done(data["result"])
+
+    def prompt_done(self, result) -> None:
+        speed = (f"{result.tokens_per_second:.1f} tok/s" if result.tokens_per_second
+                 else "-- tok/s")
+        ttft = f"{result.ttft_seconds:.2f} s" if result.ttft_seconds is not None else "--"
+        self.write(f"\n  {result.completion_tokens} tokens, first after {ttft}, {speed}\n")
+        if result.error:
+            self.write(f"  FAIL {result.error}\n")
+        for check in result.checks:
+            mark = "pass" if check.passed else "FAIL"
+            self.write(f"  {mark} {check.describe()}: {check.detail}\n")
+
+
+def summary_line(result) -> str:
+    """One line naming every failing prompt and check."""
+    failures = result.failures()
+    if not result.prompts:
+        return f"suite {result.suite!r}: no prompts ran"
+    shown = "; ".join(f"{pid}: {what}" for pid, what in failures[:6])
+    more = f"; and {len(failures) - 6} more" if len(failures) > 6 else ""
+    failed = sum(1 for p in result.prompts if not p.passed)
+    return (f"suite {result.suite!r} failed: {failed} of {len(result.prompts)} prompts "
+            f"({shown}{more})")
+
+
+def run(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from advisor.errors import InputError
+    from advisor.smoke.runner import SmokeSpec, run_smoke
+    from advisor.smoke.suites import load_suite
+
+    if args.endpoint and not args.model:
+        raise InputError(None, "--endpoint needs --model NAME", field="--model")
+    if args.model and not args.endpoint:
+        raise InputError(None, "--model goes with --endpoint URL", field="--model")
+    if not (args.gguf or args.repo or args.endpoint):
+        raise InputError(None, "give --gguf PATH or --repo REPO_ID (or --endpoint URL --model NAME)")
+    if args.quant and not args.repo:
+        raise InputError(None, "--quant goes with --repo", field="--quant")
+    for name in ("ctx", "threads"):
+        value = getattr(args, name)
+        if value is not None and value < 1:
+            raise InputError(None, "must be a positive number", field=f"--{name}")
+    if args.timeout <= 0:
+        raise InputError(None, "must be positive", field="--timeout")
+    suite = load_suite(args.suite)
+    gguf = Path(args.gguf) if args.gguf else (resolve_repo(args.repo, args.quant)
+                                              if args.repo else None)
+    spec = SmokeSpec(gguf=gguf, suite=suite, gpu=args.gpu, n_ctx=args.ctx,
+                     threads=args.threads, timeout=args.timeout,
+                     trust_template=args.trust_template,
+                     hash_file=False if args.no_hash else (True if args.hash else None),
+                     cpu_extra_buffers=args.cpu_extra_buffers, endpoint=args.endpoint,
+                     model=args.model)
+    printer = None if args.json else LivePrinter()
+    result = run_smoke(spec, on_event=printer)
+    if args.json:
+        from advisor.commands.common import print_json
+
+        print_json(result.to_dict())
+    else:
+        checks = sum(len(p.checks) for p in result.prompts)
+        passed = sum(1 for p in result.prompts for c in p.checks if c.passed)
+        rss = f", peak RSS {result.peak_rss_bytes / 2**20:.0f} MiB" if result.peak_rss_bytes else ""
+        verdict = "PASSED" if result.passed else "FAILED"
+        sys.stdout.write(f"\n{verdict}: suite {result.suite}, {passed}/{checks} checks, "
+                         f"{sum(p.passed for p in result.prompts)}/{len(result.prompts)} "
+                         f"prompts{rss}\n")
+    if not result.passed:
+        print(f"advisor: {summary_line(result)}", file=sys.stderr)
+        return 1
+    return 0

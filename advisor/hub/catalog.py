@@ -1,0 +1,170 @@
+"""The GGUF files of a Hub repo, each with quant, size, memory estimate and fit.
+
+Headers are read over HTTP Range requests (``RangeReader``), never whole files.
+
+    >>> report = gguf_report("bartowski/Llama-3.2-1B-Instruct-GGUF", ctx=4096,
+    ...                      hardware=detect_hardware())
+    >>> report["recommended"], report["files"][0]["fit"]
+    ('Llama-3.2-1B-Instruct-Q8_0.gguf', 'cpu')
+"""
+
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from typing import Any
+
+from advisor.errors import OperationError
+from advisor.hub.client import RangeReader, RepoFile, hub_errors, model_info, repo_files
+from advisor.hub.estimate import Estimate, estimate_memory, fit_model, model_shape
+from advisor.hub.gguf_header import GGUFError, read_header
+from advisor.hub.hardware import Hardware
+from advisor.hub.quant import quant_from_file_type, quant_from_filename, recommend_rank, split_info
+
+FIT_ORDER = {"gpu": 0, "partial": 1, "cpu": 2, "too_large": 3}
+
+
+@dataclass
+class GGUFEntry:
+    """One model file, or the shards of a split one (``parts``, first part first)."""
+
+    repo_id: str
+    filename: str
+    parts: list[RepoFile] = field(default_factory=list)
+
+    @property
+    def bytes(self) -> int | None:
+        sizes = [p.size for p in self.parts]
+        return None if any(s is None for s in sizes) else sum(sizes)  # type: ignore[misc]
+
+    @property
+    def is_projector(self) -> bool:
+        return "mmproj" in self.filename.lower()
+
+
+def gguf_entries(repo_id: str, files: list[RepoFile]) -> list[GGUFEntry]:
+    """Group a repo's ``.gguf`` files; split shards become one entry."""
+    singles: dict[str, GGUFEntry] = {}
+    splits: dict[str, list[tuple[int, RepoFile]]] = {}
+    for f in files:
+        if not f.filename.lower().endswith(".gguf"):
+            continue
+        info = split_info(f.filename)
+        if info:
+            splits.setdefault(info[0], []).append((info[1], f))
+        else:
+            singles[f.filename] = GGUFEntry(repo_id, f.filename, [f])
+    for parts in splits.values():
+        parts.sort(key=lambda p: p[0])
+        first = parts[0][1]
+        singles[first.filename] = GGUFEntry(repo_id, first.filename, [p[1] for p in parts])
+    return [singles[k] for k in sorted(singles)]
+
+
+def analyze_entry(entry: GGUFEntry, *, revision: str | None, ctx: int, hardware: Hardware,
+                  token: str | None = None) -> dict[str, Any]:
+    """Read the entry's header over HTTP Range and estimate; the contract's JSON per file."""
+    first = entry.parts[0]
+    result: dict[str, Any] = {
+        "filename": entry.filename, "repo_id": entry.repo_id,
+        "quant": quant_from_filename(entry.filename), "bytes": entry.bytes,
+        "parts": [p.filename for p in entry.parts], "sha256": first.sha256,
+        "kind": "projector" if entry.is_projector else "model",
+    }
+    try:
+        reader = RangeReader(entry.repo_id, first.filename, revision=revision, token=token)
+        header, fetched = read_header(reader)
+        result["header_bytes_read"] = reader.bytes_read
+        extra = sum(p.size or 0 for p in entry.parts[1:])
+        shape = model_shape(header, file_bytes=first.size or reader.size, extra_bytes=extra)
+        result["quant"] = result["quant"] or quant_from_file_type(
+            header.metadata.get("general.file_type"))
+        result["architecture"] = header.architecture
+        result["context_length"] = shape.n_ctx_train
+        result["layers"] = shape.n_layer
+    except GGUFError as exc:
+        result["error"] = f"unreadable GGUF header: {exc}"
+        shape = None
+    except OperationError as exc:
+        result["error"] = str(exc)
+        shape = None
+    if shape is None:
+        weights = entry.bytes or 0
+        est = Estimate(weights, 0, 0, 0, weights, ctx)
+        fit = "cpu" if weights <= hardware.ram_available_bytes else "too_large"
+        result.update(estimate=est.to_dict(), fit=fit, gpu_layers=0)
+        return result
+    est = estimate_memory(shape, ctx)
+    fit, layers = fit_model(shape, ctx, ram_bytes=hardware.ram_available_bytes,
+                            vram_bytes=hardware.vram_free_bytes, gpu_offload=hardware.gpu_offload)
+    result.update(estimate=est.to_dict(), fit=fit, gpu_layers=layers)
+    return result
+
+
+def recommend(files: list[dict[str, Any]]) -> dict[str, Any] | None:
+    """Best quantization that fits: the best fit class first, then quality (Q8_0 down)."""
+    usable = [f for f in files if f.get("kind") == "model" and f.get("fit") != "too_large"
+              and not f.get("error")]
+    if not usable:
+        return None
+    return min(usable, key=lambda f: (FIT_ORDER[f["fit"]], recommend_rank(f.get("quant")),
+                                      f.get("bytes") or 0))
+
+
+def repo_ggufs(repo_id: str, *, token: str | None = None) -> tuple[str | None, list[GGUFEntry]]:
+    """``(commit sha, entries)`` of a repo; raises OperationError for Hub trouble."""
+    with hub_errors(repo_id):
+        info = model_info(repo_id, token=token, files=True)
+    return getattr(info, "sha", None), gguf_entries(str(info.id), repo_files(info))
+
+
+def gguf_report(repo_id: str, *, ctx: int, hardware: Hardware, profile: Any = None,
+                token: str | None = None, workers: int = 4) -> dict[str, Any]:
+    """The ``advisor ggufs --json`` document for ``repo_id`` (or its profile's GGUF repos)."""
+    warnings: list[str] = []
+    sources: list[tuple[str, str | None, list[GGUFEntry]]] = []
+    first_error: OperationError | None = None
+    try:
+        sha, entries = repo_ggufs(repo_id, token=token)
+        if entries:
+            sources.append((repo_id, sha, entries))
+    except OperationError as exc:
+        first_error = exc
+    if not sources and profile is not None:
+        for gguf_repo in getattr(profile, "gguf_repos", ()) or ():
+            try:
+                sha, entries = repo_ggufs(gguf_repo, token=token)
+            except OperationError as exc:
+                warnings.append(str(exc))
+                continue
+            if entries:
+                sources.append((gguf_repo, sha, entries))
+            else:
+                warnings.append(f"{gguf_repo}: no GGUF files")
+    if not sources:
+        if first_error is not None and profile is None:
+            raise first_error
+        hint = ""
+        repos = list(getattr(profile, "gguf_repos", ()) or ())
+        if repos:
+            hint = "; its usual GGUF repos: " + ", ".join(repos)
+        if first_error is not None:
+            raise OperationError(f"{first_error}{hint}")
+        raise OperationError(f"{repo_id}: no GGUF files in the repository{hint}")
+    jobs = [(entry, sha) for _, sha, entries in sources for entry in entries]
+    with ThreadPoolExecutor(max_workers=max(1, min(workers, len(jobs)))) as pool:
+        files = list(pool.map(lambda job: analyze_entry(job[0], revision=job[1], ctx=ctx,
+                                                        hardware=hardware, token=token), jobs))
+    best = recommend(files)
+    return {
+        "schema": "advisor.ggufs/1",
+        "repo_id": repo_id,
+        "profile": getattr(profile, "id", None),
+        "source_repos": [s[0] for s in sources],
+        "context": ctx,
+        "hardware": hardware.to_dict(),
+        "files": files,
+        "recommended": ({"repo_id": best["repo_id"], "filename": best["filename"],
+                         "quant": best["quant"], "fit": best["fit"]} if best else None),
+        "warnings": warnings,
+    }

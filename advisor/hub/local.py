@@ -1,0 +1,223 @@
+"""GGUF files already on this machine: the HF cache, LM Studio, llama.cpp, Ollama, folders.
+
+Each file's header is read (only the header) for architecture, name, parameters and
+quantization.
+
+    >>> found = find_local_ggufs(extra_dirs=["~/models"])
+    >>> [(f.source, f.repo_id, f.quant) for f in found]
+    [('hf-cache', 'bartowski/Llama-3.2-1B-Instruct-GGUF', 'Q4_K_M'), ('ollama', None, 'Q4_K_M')]
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterable, Iterator
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+from advisor.hub.gguf_header import ArrayValue, GGUFError, read_local_header
+from advisor.hub.quant import quant_from_file_type, quant_from_filename
+
+OLLAMA_MODEL_MEDIA = "application/vnd.ollama.image.model"
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A file to look at, with what its location says about it."""
+
+    path: Path
+    source: str                  # hf-cache | lmstudio | llama.cpp | ollama | folder
+    repo_id: str | None = None
+    name: str | None = None      # Ollama's model:tag
+
+
+@dataclass
+class LocalModel:
+    path: str
+    source: str
+    bytes: int
+    repo_id: str | None = None
+    name: str | None = None
+    architecture: str | None = None
+    parameters: int | None = None
+    quant: str | None = None
+    context_length: int | None = None
+    general_name: str | None = None
+    profile: str | None = None
+    error: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def _home() -> Path:
+    return Path(os.path.expanduser("~"))
+
+
+def hf_cache_candidates() -> Iterator[Candidate]:
+    """GGUF files in the HF cache (HF_HUB_CACHE / HF_HOME), per repo and revision."""
+    from huggingface_hub import scan_cache_dir
+    from huggingface_hub.errors import CacheNotFound
+
+    try:
+        info = scan_cache_dir()
+    except (CacheNotFound, OSError):
+        return
+    for repo in info.repos:
+        if repo.repo_type != "model":
+            continue
+        for revision in repo.revisions:
+            for f in revision.files:
+                if f.file_name.lower().endswith(".gguf"):
+                    yield Candidate(Path(f.file_path), "hf-cache", repo.repo_id)
+
+
+def _folder_candidates(root: Path, source: str, *, repo_depth: bool = False) -> Iterator[Candidate]:
+    if not root.is_dir():
+        return
+    for path in sorted(root.rglob("*.gguf")):
+        if not path.is_file():
+            continue
+        repo_id = None
+        if repo_depth:
+            rel = path.relative_to(root).parts
+            if len(rel) >= 3:
+                repo_id = f"{rel[-3]}/{rel[-2]}"
+        yield Candidate(path, source, repo_id)
+
+
+def lmstudio_candidates() -> Iterator[Candidate]:
+    """LM Studio's model folders (publisher/repo/file.gguf)."""
+    for root in (_home() / ".lmstudio" / "models", _home() / ".cache" / "lm-studio" / "models"):
+        yield from _folder_candidates(root, "lmstudio", repo_depth=True)
+
+
+def llama_cpp_candidates() -> Iterator[Candidate]:
+    """llama.cpp's download cache (LLAMA_CACHE, else ~/.cache/llama.cpp)."""
+    root = Path(os.environ.get("LLAMA_CACHE") or _home() / ".cache" / "llama.cpp")
+    for c in _folder_candidates(root, "llama.cpp"):
+        # llama.cpp names files "<owner>_<repo>_<file>.gguf"
+        parts = c.path.name.split("_", 2)
+        repo = f"{parts[0]}/{parts[1]}" if len(parts) == 3 else None
+        yield Candidate(c.path, c.source, repo)
+
+
+def ollama_candidates() -> Iterator[Candidate]:
+    """Ollama model blobs named by their manifests (OLLAMA_MODELS, else ~/.ollama/models)."""
+    root = Path(os.environ.get("OLLAMA_MODELS") or _home() / ".ollama" / "models")
+    manifests = root / "manifests"
+    if not manifests.is_dir():
+        return
+    for manifest in sorted(manifests.rglob("*")):
+        if not manifest.is_file():
+            continue
+        try:
+            data = json.loads(manifest.read_text("utf-8"))
+        except (OSError, ValueError, UnicodeDecodeError):
+            continue
+        layers = data.get("layers") if isinstance(data, dict) else None
+        for layer in layers if isinstance(layers, list) else []:
+            if not isinstance(layer, dict) or layer.get("mediaType") != OLLAMA_MODEL_MEDIA:
+                continue
+            digest = str(layer.get("digest", ""))
+            blob = root / "blobs" / digest.replace(":", "-")
+            if blob.is_file():
+                yield Candidate(blob, "ollama", None, _ollama_name(manifest.relative_to(manifests)))
+
+
+def _ollama_name(rel: Path) -> str:
+    """``registry.ollama.ai/library/llama3.2/latest`` -> ``llama3.2:latest``."""
+    parts = rel.parts
+    if len(parts) >= 4:
+        host, namespace, model, tag = parts[-4], parts[-3], parts[-2], parts[-1]
+        base = model if namespace == "library" else f"{namespace}/{model}"
+        if host != "registry.ollama.ai":
+            base = f"{host}/{namespace}/{model}"
+        return f"{base}:{tag}"
+    return ":".join(parts)
+
+
+def folder_candidates(dirs: Iterable[str | Path]) -> Iterator[Candidate]:
+    for d in dirs:
+        yield from _folder_candidates(Path(d).expanduser(), "folder")
+
+
+def describe(candidate: Candidate) -> LocalModel:
+    """Read the candidate's header into a :class:`LocalModel` (errors become ``error``)."""
+    path = candidate.path
+    model = LocalModel(path=str(path), source=candidate.source, bytes=path.stat().st_size,
+                       repo_id=candidate.repo_id, name=candidate.name)
+    try:
+        header = read_local_header(path)
+    except (GGUFError, OSError) as exc:
+        model.error = f"unreadable GGUF header: {exc}"
+        model.quant = quant_from_filename(path.name)
+        return model
+    meta = header.metadata
+    model.architecture = header.architecture
+    model.general_name = meta.get("general.name") if isinstance(meta.get("general.name"), str) else None
+    model.parameters = sum(t.n_elements for t in header.tensors) or None
+    model.quant = quant_from_file_type(meta.get("general.file_type")) or quant_from_filename(path.name)
+    ctx = header.arch_value("context_length")
+    model.context_length = ctx if isinstance(ctx, int) and not isinstance(ctx, ArrayValue) else None
+    model._meta = {k: meta.get(k) for k in ("general.basename", "general.size_label",  # type: ignore[attr-defined]
+                                            "general.finetune", "general.name")}
+    return model
+
+
+def _norm(text: str) -> str:
+    return "".join(ch for ch in text.lower() if ch.isalnum())
+
+
+def link_profile(model: LocalModel, kb: Any) -> str | None:
+    """The profile id the file belongs to: by repo id, its base model, or its metadata name."""
+    if kb is None:
+        return None
+    for repo in filter(None, [model.repo_id]):
+        profile = kb.find_model(repo)
+        if profile is not None:
+            return profile.id
+        for p in kb.models.values():
+            if repo.lower() in (r.lower() for r in getattr(p, "gguf_repos", ())):
+                return p.id
+    meta = getattr(model, "_meta", {}) or {}
+    names = [meta.get("general.name")]
+    if meta.get("general.basename") and meta.get("general.size_label"):
+        names.append("-".join(filter(None, [meta.get("general.basename"), meta.get("general.size_label"),
+                                            meta.get("general.finetune")])))
+    names.append(Path(model.path).name.rsplit(".", 1)[0] if model.source != "ollama" else None)
+    wanted = {_norm(n) for n in names if isinstance(n, str) and n}
+    best = None
+    for p in kb.models.values():
+        short = _norm(p.id.split("/", 1)[-1])
+        for w in wanted:
+            if short and (w == short or (w.startswith(short) and len(short) >= 6)):
+                if best is None or len(short) > len(_norm(best.split("/", 1)[-1])):
+                    best = p.id
+    return best
+
+
+def find_local_ggufs(extra_dirs: Iterable[str | Path] = (), *, kb: Any = None,
+                     standard: bool = True) -> list[LocalModel]:
+    """All GGUF files found, each once (by real path), described and linked to a profile."""
+    sources: list[Iterable[Candidate]] = []
+    if standard:
+        sources += [hf_cache_candidates(), lmstudio_candidates(), llama_cpp_candidates(),
+                    ollama_candidates()]
+    sources.append(folder_candidates(extra_dirs))
+    seen: set[str] = set()
+    out = []
+    for source in sources:
+        for cand in source:
+            real = os.path.realpath(cand.path)
+            if real in seen:
+                continue
+            seen.add(real)
+            model = describe(cand)
+            model.profile = link_profile(model, kb)
+            out.append(model)
+    for m in out:
+        m.__dict__.pop("_meta", None)
+    return out

@@ -1,0 +1,253 @@
+"""The child process that runs llama.cpp: ``python -m advisor.smoke.child``.
+
+It reads one JSON job from stdin and writes JSON lines (events) to the stdout it was
+given; llama.cpp's own output goes to stderr. A model that crashes or hangs llama.cpp
+takes only this process down; the parent (:mod:`advisor.smoke.runner`) reports it.
+
+Events: ``started`` (pid), ``load_done`` (load_seconds, gpu_layers, backend,
+system_info, ...), ``prompt_start`` (id), ``token`` (id, text), ``prompt_done`` (id,
+output, metrics), ``error`` (stage, message), ``done`` (peak_rss_bytes).
+
+    $ echo '{"model_path": "m.gguf", "prompts": [...]}' | python -m advisor.smoke.child
+"""
+
+from __future__ import annotations
+
+import codecs
+import json
+import os
+import resource
+import sys
+import time
+from typing import IO, Any
+
+EXIT_ERROR = 3
+
+
+class Emitter:
+    """Writes one JSON object per line to the protocol stream and flushes it."""
+
+    def __init__(self, stream: IO[str]) -> None:
+        self.stream = stream
+
+    def __call__(self, event: str, **data: Any) -> None:
+        data["event"] = event
+        self.stream.write(json.dumps(data, ensure_ascii=False) + "\n")
+        self.stream.flush()
+
+
+def peak_rss_bytes() -> int:
+    """Peak resident set size of this process (ru_maxrss is KiB on Linux, bytes on macOS)."""
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return int(peak if sys.platform == "darwin" else peak * 1024)
+
+
+def _extra_buffers(setting: str, system_info: str) -> tuple[bool, str | None]:
+    """Whether to let llama.cpp use its CPU extra buffer types (AMX, repacked weights).
+
+    ``auto`` turns them off where AMX is present: its matrix multiply segfaults on some
+    machines (llama.cpp issue 20824), seen here with SmolLM2 Q4_1.
+    """
+    if setting == "on":
+        return True, None
+    if setting == "off":
+        return False, "CPU extra buffers off (--cpu-extra-buffers off)"
+    if "AMX_INT8 = 1" in system_info:
+        return False, "CPU extra buffers (AMX) off: AMX matmul crashes on some CPUs (llama.cpp#20824)"
+    return True, None
+
+
+def _load(job: dict[str, Any], emit: Emitter):
+    """Import llama.cpp, plan the GPU offload, load the model; emits ``load_done``."""
+    import llama_cpp
+    import llama_cpp.llama_cpp as llama_lib
+
+    from advisor.smoke.gpu import GpuUnavailable, ggml_devices, plan_gpu_layers
+
+    system_info = llama_lib.llama_print_system_info().decode("utf-8", "replace").strip()
+    supports = bool(llama_lib.llama_supports_gpu_offload())
+    gpus = [d for d in ggml_devices() if d.is_gpu]
+    free_vram = max((d.free_bytes for d in gpus), default=None) if gpus else None
+    n_layer = int(job.get("n_layer") or 0)
+    fit = _layers_that_fit(job, free_vram)
+    try:
+        plan = plan_gpu_layers(job.get("gpu", "auto"), supports_offload=supports,
+                               free_vram=free_vram, n_layer=n_layer, layers_that_fit=fit)
+    except GpuUnavailable as exc:
+        raise ChildError("gpu", str(exc)) from None
+    use_extra, extra_note = _extra_buffers(job.get("cpu_extra_buffers", "auto"), system_info)
+
+    default_params = llama_lib.llama_model_default_params
+
+    def model_params():
+        params = default_params()
+        params.use_extra_bufts = use_extra
+        return params
+
+    llama_lib.llama_model_default_params = model_params
+    free_before = sum(d.free_bytes for d in gpus)
+    start = time.perf_counter()
+    try:
+        llm = llama_cpp.Llama(
+            model_path=job["model_path"], n_ctx=int(job["n_ctx"]), n_threads=int(job["threads"]),
+            n_threads_batch=int(job["threads"]), n_gpu_layers=plan.n_gpu_layers,
+            seed=int(job.get("seed", 0)), verbose=bool(job.get("verbose", True)))
+    except (ValueError, RuntimeError, OSError) as exc:
+        raise ChildError("load", f"llama.cpp could not load the model: {exc}") from None
+    finally:
+        llama_lib.llama_model_default_params = default_params
+    load_seconds = time.perf_counter() - start
+    gpu_layers = n_layer if plan.n_gpu_layers == -1 else min(plan.n_gpu_layers, n_layer)
+    backend = gpus[0].backend if (gpus and gpu_layers > 0) else "cpu"
+    vram = None
+    if gpus and gpu_layers > 0:
+        vram = max(free_before - sum(d.free_bytes for d in ggml_devices() if d.is_gpu), 0)
+    emit("load_done", load_seconds=load_seconds, gpu_layers=gpu_layers, backend=backend,
+         gpu_reason=plan.reason, system_info=system_info,
+         llama_cpp_version=getattr(llama_cpp, "__version__", None), n_ctx=llm.n_ctx(),
+         threads=int(job["threads"]), vram_bytes=vram, cpu_extra_buffers=use_extra,
+         notes=[extra_note] if extra_note else [],
+         devices=[d.description or d.name for d in gpus])
+    return llm
+
+
+def _layers_that_fit(job: dict[str, Any], free_vram: int | None) -> int:
+    if free_vram is None:
+        return 0
+    from advisor.hub.estimate import gpu_layers_that_fit, model_shape
+    from advisor.hub.gguf_header import read_local_header
+
+    shape = model_shape(read_local_header(job["model_path"]))
+    return int(gpu_layers_that_fit(shape, int(job["n_ctx"]), free_vram))
+
+
+class ChildError(Exception):
+    def __init__(self, stage: str, message: str) -> None:
+        super().__init__(message)
+        self.stage = stage
+
+
+def _token_text(llm, token: int) -> str:
+    if token < 0:
+        return ""
+    try:
+        return llm._model.token_get_text(token)
+    except Exception:
+        return ""
+
+
+def token_bytes(vocab, token: int, _buf=[None]) -> bytes:
+    """The bytes of one token (not special tokens), sized by llama.cpp's answer."""
+    import ctypes
+
+    import llama_cpp.llama_cpp as llama_lib
+
+    buf = _buf[0] or ctypes.create_string_buffer(256)
+    n = llama_lib.llama_token_to_piece(vocab, token, buf, len(buf), 0, False)
+    if n < 0:
+        buf = ctypes.create_string_buffer(-n)
+        n = llama_lib.llama_token_to_piece(vocab, token, buf, len(buf), 0, False)
+    _buf[0] = buf
+    return buf.raw[:max(n, 0)]
+
+
+def render_prompt(llm, job: dict[str, Any], messages: list[dict[str, str]]) -> str:
+    """The prompt text for ``messages``: the job's chat template, rendered sandboxed."""
+    from jinja2.exceptions import SecurityError, TemplateError
+
+    from advisor.smoke.template_guard import FALLBACK_TEMPLATE, render_chat
+
+    template = job.get("template") or FALLBACK_TEMPLATE
+    try:
+        return render_chat(template, messages, bos_token=_token_text(llm, llm.token_bos()),
+                           eos_token=_token_text(llm, llm.token_eos()))
+    except SecurityError as exc:
+        raise ChildError("template_security", f"the sandbox blocked it: {exc}") from None
+    except TemplateError as exc:
+        raise ChildError("template", f"rendering failed: {exc}") from None
+
+
+def run_prompt(llm, job: dict[str, Any], prompt: dict[str, Any], emit: Emitter) -> None:
+    """Generate greedily for one prompt, streaming ``token`` events; emits ``prompt_done``."""
+    import llama_cpp.llama_cpp as llama_lib
+
+    text = render_prompt(llm, job, prompt["messages"])
+    bos = _token_text(llm, llm.token_bos())
+    add_bos = not (bos and text.startswith(bos))
+    tokens = llm.tokenize(text.encode("utf-8"), add_bos=add_bos, special=True)
+    max_tokens = int(prompt.get("max_tokens", 64))
+    room = llm.n_ctx() - len(tokens)
+    if room <= 1:
+        emit("prompt_done", id=prompt["id"], output="", prompt_tokens=len(tokens),
+             completion_tokens=0, error=f"prompt of {len(tokens)} tokens does not fit "
+             f"n_ctx {llm.n_ctx()}")
+        return
+    max_tokens = min(max_tokens, room - 1)
+    stops = [s for s in prompt.get("stop") or [] if s]
+    vocab = llm._model.vocab
+    decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
+    output, completion, sampled = "", 0, 0
+    finish = "length"
+    t_first = t_last = None
+    llm.reset()
+    start = time.perf_counter()
+    for token in llm.generate(tokens, temp=0.0, top_k=1, top_p=1.0, min_p=0.0,
+                              repeat_penalty=1.0):
+        now = time.perf_counter()
+        sampled += 1
+        if t_first is None:
+            t_first = now
+        t_last = now
+        if llama_lib.llama_vocab_is_eog(vocab, token):
+            finish = "stop"
+            break
+        completion += 1
+        piece = decoder.decode(token_bytes(vocab, token))
+        if piece:
+            output += piece
+            emit("token", id=prompt["id"], text=piece)
+        if stops and any(s in output for s in stops):
+            cut = min(output.index(s) for s in stops if s in output)
+            output = output[:cut]
+            finish = "stop"
+            break
+        if completion >= max_tokens:
+            break
+    output += decoder.decode(b"", final=True)
+    end = time.perf_counter()
+    ttft = (t_first - start) if t_first is not None else None
+    decode_seconds = (t_last - t_first) if t_first is not None else None
+    emit("prompt_done", id=prompt["id"], output=output, prompt_tokens=len(tokens),
+         completion_tokens=completion, sampled_tokens=sampled, ttft_seconds=ttft,
+         decode_seconds=decode_seconds, total_seconds=end - start, finish_reason=finish)
+
+
+def main() -> int:
+    """Entry point: job from stdin, events to the original stdout."""
+    protocol = os.fdopen(os.dup(sys.stdout.fileno()), "w", encoding="utf-8", buffering=1)
+    os.dup2(sys.stderr.fileno(), sys.stdout.fileno())   # native prints must not corrupt it
+    sys.stdout = sys.stderr
+    emit = Emitter(protocol)
+    emit("started", pid=os.getpid())
+    try:
+        job = json.loads(sys.stdin.readline())
+        llm = _load(job, emit)
+        for prompt in job["prompts"]:
+            emit("prompt_start", id=prompt["id"])
+            run_prompt(llm, job, prompt, emit)
+        emit("done", peak_rss_bytes=peak_rss_bytes())
+        protocol.flush()
+        os._exit(0)   # skip llama.cpp teardown: nothing to flush, and it can be slow
+    except ChildError as exc:
+        emit("error", stage=exc.stage, message=str(exc), peak_rss_bytes=peak_rss_bytes())
+    except BrokenPipeError:
+        os._exit(EXIT_ERROR)
+    except Exception as exc:  # noqa: BLE001 - reported to the parent as one line
+        emit("error", stage="child", message=f"{type(exc).__name__}: {exc}",
+             peak_rss_bytes=peak_rss_bytes())
+    protocol.flush()
+    os._exit(EXIT_ERROR)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

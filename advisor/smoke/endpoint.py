@@ -1,0 +1,194 @@
+"""Run a suite against an OpenAI-compatible server (streaming chat completions over HTTP).
+
+Standard library only (urllib). The API key comes from ``ADVISOR_ENDPOINT_KEY`` or
+``OPENAI_API_KEY`` and is never printed. Metrics follow the local runner: time to the
+first content chunk, decode speed after it, tokens from ``usage`` when the server sends
+it, counted chunks otherwise.
+
+    >>> chat_url("http://127.0.0.1:8000")
+    'http://127.0.0.1:8000/v1/chat/completions'
+    >>> result = run_endpoint(SmokeSpec(endpoint="http://127.0.0.1:8000", model="smollm"),
+    ...                       load_suite("general"), None)
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from typing import Any
+
+from advisor.errors import InputError, OperationError
+from advisor.smoke.result import (DONE, LOAD_DONE, PROMPT_DONE, PROMPT_START, TOKEN,
+                                  EventCallback, SmokeEvent, SmokeResult)
+from advisor.smoke.suites import PromptSpec, Suite
+
+KEY_ENV_VARS = ("ADVISOR_ENDPOINT_KEY", "OPENAI_API_KEY")
+
+
+def chat_url(endpoint: str) -> str:
+    """The chat-completions URL for a base URL, a ``.../v1`` URL or the full URL."""
+    parsed = urllib.parse.urlsplit(endpoint.strip())
+    if parsed.scheme not in ("http", "https") or not parsed.netloc:
+        raise InputError(None, f"not an http(s) URL: {public_url(endpoint)!r}",
+                         field="--endpoint")
+    path = parsed.path.rstrip("/")
+    if not path.endswith("/chat/completions"):
+        path = path + ("/chat/completions" if path.endswith("/v1") else "/v1/chat/completions")
+    return urllib.parse.urlunsplit((parsed.scheme, parsed.netloc, path, parsed.query, ""))
+
+
+def public_url(url: str) -> str:
+    """``url`` without user:password, for messages."""
+    parsed = urllib.parse.urlsplit(url)
+    host = parsed.netloc.rsplit("@", 1)[-1]
+    return urllib.parse.urlunsplit((parsed.scheme, host, parsed.path, parsed.query, ""))
+
+
+def api_key() -> str | None:
+    for name in KEY_ENV_VARS:
+        value = os.environ.get(name)
+        if value:
+            return value
+    return None
+
+
+def _emit(on_event: EventCallback | None, kind: str, **data: Any) -> None:
+    if on_event is not None:
+        on_event(SmokeEvent(kind, data))
+
+
+def _request(url: str, body: dict[str, Any]) -> urllib.request.Request:
+    headers = {"Content-Type": "application/json", "Accept": "text/event-stream"}
+    key = api_key()
+    if key:
+        headers["Authorization"] = f"Bearer {key}"
+    return urllib.request.Request(url, data=json.dumps(body).encode("utf-8"),
+                                  headers=headers, method="POST")
+
+
+def _http_error_text(exc: urllib.error.HTTPError) -> str:
+    try:
+        raw = exc.read(4096).decode("utf-8", "replace")
+        data = json.loads(raw)
+        err = data.get("error", data) if isinstance(data, dict) else data
+        text = err.get("message", raw) if isinstance(err, dict) else str(err)
+    except (ValueError, OSError, AttributeError):
+        text = exc.reason if isinstance(exc.reason, str) else ""
+    text = " ".join(str(text).split())
+    return text[:200]
+
+
+def _open(url: str, body: dict[str, Any], timeout: float):
+    """POST with streaming; retries once without ``stream_options`` for servers that
+    reject it. Raises OperationError with one line on failure."""
+    shown = public_url(url)
+    for attempt in (0, 1):
+        try:
+            return urllib.request.urlopen(_request(url, body), timeout=timeout)  # noqa: S310
+        except urllib.error.HTTPError as exc:
+            if attempt == 0 and exc.code in (400, 422) and "stream_options" in body:
+                body = {k: v for k, v in body.items() if k != "stream_options"}
+                continue
+            raise OperationError(f"endpoint {shown} answered HTTP {exc.code}: "
+                                 f"{_http_error_text(exc)}") from None
+        except urllib.error.URLError as exc:
+            reason = exc.reason if not isinstance(exc.reason, Exception) else (
+                exc.reason.strerror or str(exc.reason))
+            raise OperationError(f"endpoint {shown} unreachable: {reason}") from None
+        except (TimeoutError, socket.timeout):
+            raise OperationError(f"endpoint {shown} did not answer within {timeout:g} s") from None
+        except (ConnectionError, OSError) as exc:
+            raise OperationError(f"endpoint {shown} unreachable: {exc.strerror or exc}") from None
+    raise AssertionError("unreachable")
+
+
+def stream_prompt(url: str, model: str, prompt: PromptSpec, *, timeout: float, seed: int,
+                  on_token) -> dict[str, Any]:
+    """One streaming chat completion; returns ``prompt_done``-shaped data."""
+    body: dict[str, Any] = {
+        "model": model, "messages": [dict(m) for m in prompt.messages],
+        "max_tokens": prompt.max_tokens, "temperature": 0, "seed": seed, "stream": True,
+        "stream_options": {"include_usage": True}}
+    if prompt.stop:
+        body["stop"] = list(prompt.stop)
+    output, chunks, usage, finish = "", 0, None, None
+    t_first = t_last = None
+    start = time.perf_counter()
+    response = _open(url, body, timeout)
+    try:
+        with response:
+            for raw in response:
+                line = raw.decode("utf-8", "replace").strip()
+                if not line.startswith("data:"):
+                    continue
+                payload = line[5:].strip()
+                if payload == "[DONE]":
+                    break
+                try:
+                    chunk = json.loads(payload)
+                except ValueError:
+                    continue
+                if isinstance(chunk.get("usage"), dict):
+                    usage = chunk["usage"]
+                for choice in chunk.get("choices") or []:
+                    delta = choice.get("delta") or {}
+                    text = delta.get("content") or ""
+                    if text:
+                        now = time.perf_counter()
+                        t_first = t_first or now
+                        t_last = now
+                        chunks += 1
+                        output += text
+                        on_token(text)
+                    finish = choice.get("finish_reason") or finish
+    except (TimeoutError, socket.timeout):
+        raise OperationError(f"endpoint {public_url(url)} stopped sending for {timeout:g} s "
+                             f"during prompt {prompt.id}") from None
+    except (ConnectionError, OSError) as exc:
+        raise OperationError(f"endpoint {public_url(url)} dropped the connection during "
+                             f"prompt {prompt.id}: {exc}") from None
+    end = time.perf_counter()
+    completion = int(usage.get("completion_tokens") or chunks) if usage else chunks
+    return {"output": output, "prompt_tokens": (usage or {}).get("prompt_tokens"),
+            "completion_tokens": completion, "sampled_tokens": completion,
+            "ttft_seconds": (t_first - start) if t_first else None,
+            "decode_seconds": (t_last - t_first) if t_first else None,
+            "total_seconds": end - start, "finish_reason": finish,
+            "token_source": "usage" if usage else "chunks"}
+
+
+def run_endpoint(spec, suite: Suite, on_event: EventCallback | None) -> SmokeResult:
+    """Run ``suite`` against ``spec.endpoint`` serving ``spec.model``."""
+    from advisor.smoke.runner import prompt_result
+
+    url = chat_url(spec.endpoint)
+    result = SmokeResult(model=spec.model, runner="endpoint", backend="endpoint",
+                         suite=suite.name, gpu_mode=None, seed=spec.seed,
+                         endpoint=public_url(url))
+    if spec.gguf is not None:
+        from advisor.smoke.modelfile import inspect_gguf, sha256_file
+
+        model_file = inspect_gguf(spec.gguf)
+        result.model_path, result.file_bytes = str(model_file.path), model_file.size
+        result.sha256 = sha256_file(model_file.path)
+    started = time.perf_counter()
+    _emit(on_event, LOAD_DONE, load_seconds=None, gpu_layers=0, backend="endpoint",
+          endpoint=result.endpoint)
+    for prompt in suite.prompts:
+        _emit(on_event, PROMPT_START, id=prompt.id, prompt=prompt.user_text)
+        data = stream_prompt(url, spec.model, prompt, timeout=spec.timeout, seed=spec.seed,
+                             on_token=lambda text, pid=prompt.id: _emit(on_event, TOKEN,
+                                                                       id=pid, text=text))
+        pr = prompt_result(prompt, data)
+        result.prompts.append(pr)
+        _emit(on_event, PROMPT_DONE, id=pr.id, result=pr)
+    result.wall_seconds = time.perf_counter() - started
+    if result.prompts and all(p.prompt_tokens is None for p in result.prompts):
+        result.notes.append("the endpoint sent no usage: completion tokens are counted chunks")
+    _emit(on_event, DONE, result=result)
+    return result

