@@ -261,7 +261,7 @@ def _use_policy(data: Mapping, path_: Path, sha: str, ucs: frozenset[str] | None
                      file=path_, sha256=sha)
 
 
-MODEL_KEYS = ("id", "family", "vendor", "licenses", "base_model", "parameters",
+MODEL_KEYS = ("id", "family", "vendor", "licenses", "base_model", "parameters", "active_parameters",
               "training_tokens", "modalities", "released", "context_length", "gated",
               "gguf_repos", "use_policies", "sources", "openness", "notes")
 
@@ -330,6 +330,7 @@ def _models(data: Mapping, path_: Path) -> list[ModelProfile]:
             vendor=_text(m, "vendor", here, required=False) or vendor, licenses=licenses,
             base_model=_text(m, "base_model", here, required=False),
             parameters=_number(m, "parameters", here),
+            active_parameters=_number(m, "active_parameters", here),
             training_tokens=_number(m, "training_tokens", here),
             modalities=modalities, released=_date(m.get("released"), here + ("released",)),
             context_length=context, gated=_bool(m, "gated", here, False),

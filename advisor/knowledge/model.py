@@ -104,6 +104,7 @@ class ModelProfile:
     licenses: tuple[str, ...]
     base_model: str | None = None
     parameters: float | None = None
+    active_parameters: float | None = None   # per token, for mixture-of-experts models
     training_tokens: float | None = None
     modalities: tuple[str, ...] = ("text",)
     released: str | None = None
@@ -118,9 +119,11 @@ class ModelProfile:
 
     @property
     def training_flop(self) -> float | None:
-        """6 x parameters x training tokens, the usual estimate of training compute."""
-        if self.parameters and self.training_tokens:
-            return 6.0 * self.parameters * self.training_tokens
+        """6 x parameters x training tokens, the usual estimate of training compute
+        (active parameters for a mixture-of-experts model)."""
+        params = self.active_parameters or self.parameters
+        if params and self.training_tokens:
+            return 6.0 * params * self.training_tokens
         return None
 
 

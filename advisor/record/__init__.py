@@ -29,10 +29,11 @@ def record_to_cyclonedx(record: Record) -> str:
     return to_cdx(record)
 
 
-def render(record: Record, fmt: str) -> str:
-    """The text of one format: ``md``, ``json`` or ``cdx``."""
+def render(record: Record, fmt: str, with_json: bool = True) -> str:
+    """The text of one format: ``md``, ``json`` or ``cdx``; ``with_json``: the Markdown may
+    cite the JSON record's file name (it is written alongside)."""
     if fmt == "md":
-        return render_markdown(record, json_name=record.filename("json"))
+        return render_markdown(record, json_name=record.filename("json") if with_json else None)
     if fmt == "json":
         return record_json_text(record)
     if fmt == "cdx":
@@ -47,7 +48,7 @@ def write_record(record: Record, out_dir: Path | str, formats: Sequence[str] = F
     out = Path(out_dir)
     files: dict[Path, str] = {}
     for fmt in formats:
-        files[out / record.filename(fmt)] = scrub_text(render(record, fmt))
+        files[out / record.filename(fmt)] = scrub_text(render(record, fmt, with_json="json" in formats))
     return write_files(files, force=force)
 
 

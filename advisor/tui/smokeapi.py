@@ -9,7 +9,6 @@ Both run in worker threads; events and progress travel through callbacks.
 
 from __future__ import annotations
 
-import inspect
 import threading
 from collections.abc import Callable
 from pathlib import Path
@@ -38,37 +37,38 @@ def default_suite(categories: Any) -> str:
         return "general"
 
 
-def _runner() -> Callable[..., Any]:
-    try:
-        from advisor.smoke import runner as module  # type: ignore[attr-defined]
-    except ImportError as exc:
-        raise RuntimeError("the smoke runner is not available in this build") from exc
-    for name in ("run_smoke", "run_suite", "run"):
-        func = getattr(module, name, None)
-        if callable(func):
-            return func
-    raise RuntimeError("the smoke runner is not available in this build")
-
-
 def run_smoke(path: Path, suite: str, *, on_event: Callable[[Any], None],
               cancel: threading.Event, gpu: str = "auto") -> dict[str, Any]:
-    """Run ``suite`` on the GGUF at ``path``; returns the result as a dict (CONTRACT §5)."""
-    func = _runner()
-    params = inspect.signature(func).parameters
-    kwargs: dict[str, Any] = {}
-    for name, value in (("suite", suite), ("on_event", on_event), ("callback", on_event),
-                        ("events", on_event), ("cancel", cancel), ("cancel_event", cancel),
-                        ("gpu", gpu)):
-        if name in params:
-            kwargs[name] = value
-    first = next(iter(params))
-    if first in ("gguf", "path", "model_path", "gguf_path"):
-        result = func(path, **kwargs)
-    else:
-        result = func(gguf=path, **kwargs)
-    if cancel.is_set():
-        raise Cancelled()
-    return result.to_dict() if hasattr(result, "to_dict") else dict(result)
+    """Run ``suite`` on the GGUF at ``path`` (llama.cpp in a child process); returns the
+    result as a dict (CONTRACT §5). Cancelling stops the child at the next event, and
+    :func:`stop_child` stops it at once."""
+    from advisor.smoke.runner import SmokeSpec
+    from advisor.smoke.runner import run_smoke as run
+
+    def relay(event: Any) -> None:
+        if cancel.is_set():
+            raise Cancelled()
+        on_event(event)
+
+    try:
+        result = run(SmokeSpec(gguf=Path(path), suite=suite, gpu=gpu), on_event=relay)
+    except Exception:
+        if cancel.is_set():
+            raise Cancelled() from None
+        raise
+    return result.to_dict()
+
+
+def stop_child(pid: int | None) -> None:
+    """Terminate the smoke child process (the runner then reports it as stopped)."""
+    import os
+    import signal
+
+    if pid:
+        try:
+            os.kill(pid, signal.SIGTERM)
+        except (ProcessLookupError, PermissionError):
+            pass
 
 
 def pull(repo: str, filename: str, *, progress: Callable[[int, int | None], None],

@@ -53,6 +53,7 @@ class SmokeScreen(Screen[None]):
         self._pull_started = 0.0
         self._pull_samples: deque[tuple[float, int]] = deque(maxlen=20)
         self.local_models: tuple[LocalModel, ...] = ()
+        self._child_pid: int | None = None
 
     def model_id(self) -> str | None:
         return self._model_id
@@ -175,14 +176,18 @@ class SmokeScreen(Screen[None]):
             self.events.append(("error", f"{exc}" or type(exc).__name__))
 
     def _on_event(self, event: Any) -> None:
-        """Called on the worker thread: queue only."""
-        self.events.append((getattr(event, "kind", "?"), getattr(event, "data", {})))
+        """Called on the worker thread: queue only (the pid is kept at once for cancel)."""
+        kind, data = getattr(event, "kind", "?"), getattr(event, "data", {})
+        if kind == "spawned":
+            self._child_pid = data.get("pid")
+        self.events.append((kind, data))
 
     @on(Button.Pressed, "#cancel")
     def action_cancel(self) -> None:
         if not self.running:
             return
         self.cancel_event.set()
+        smokeapi.stop_child(self._child_pid)
         self._status("Cancelling…")
 
     # -- draining events on the UI thread ------------------------------------------------------
@@ -231,6 +236,7 @@ class SmokeScreen(Screen[None]):
         self._status("Pulled. Starting the smoke test…")
 
     def _ev_spawned(self, data: dict) -> None:
+        self._child_pid = data.get("pid")
         self._status(f"Loading the model in a child process (pid {data.get('pid', '?')})…")
 
     def _ev_load_done(self, data: dict) -> None:
@@ -358,6 +364,7 @@ class SmokeScreen(Screen[None]):
     def action_back(self) -> None:
         if self.running:
             self.cancel_event.set()
+            smokeapi.stop_child(self._child_pid)
         self.app.pop_screen()
 
 

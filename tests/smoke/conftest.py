@@ -1,0 +1,76 @@
+"""Fixtures for the smoke-test area: generated GGUFs, the SmolLM2 file, a CLI runner."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from tests.fixtures.smollm import smollm_path
+from tests.fixtures.tiny_gguf import CHATML_TEMPLATE, write_tiny_gguf
+
+ROOT = Path(__file__).resolve().parents[2]
+
+# Renders like ChatML, but reaches for os.popen through cycler's globals. Unsandboxed
+# jinja2 would run the command; {marker} is the file it would create.
+EVIL_TEMPLATE = (
+    "{{% set x = cycler.__init__.__globals__.os.popen('touch {marker}').read() %}}"
+    + CHATML_TEMPLATE.replace("{", "{{").replace("}", "}}")
+)
+# The same reach, in a branch no run takes: refused by the static check, harmless to render.
+DORMANT_TEMPLATE = (
+    "{% if messages | length > 999 %}{{ cycler.__init__.__globals__.os.popen('id') }}"
+    "{% endif %}" + CHATML_TEMPLATE
+)
+
+
+@dataclass
+class CliResult:
+    code: int
+    stdout: str
+    stderr: str
+
+
+def run_cli(*args: str, timeout: float = 120, env: dict[str, str] | None = None) -> CliResult:
+    """``python -m advisor smoke ARGS`` in a fresh process."""
+    full_env = {**os.environ, **(env or {})}
+    proc = subprocess.run([sys.executable, "-m", "advisor", "smoke", *args], cwd=ROOT,
+                          capture_output=True, text=True, timeout=timeout, env=full_env)
+    return CliResult(proc.returncode, proc.stdout, proc.stderr)
+
+
+def assert_one_line(result: CliResult) -> str:
+    """stderr is exactly one ``advisor: ...`` line, with no traceback."""
+    lines = [ln for ln in result.stderr.splitlines() if ln.strip()]
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("advisor: "), result.stderr
+    assert "Traceback" not in result.stderr
+    return lines[0]
+
+
+@pytest.fixture(scope="session")
+def models_dir(tmp_path_factory) -> Path:
+    return tmp_path_factory.mktemp("smoke-models")
+
+
+@pytest.fixture(scope="session")
+def tiny_model(models_dir) -> Path:
+    return write_tiny_gguf(models_dir / "tiny.gguf", chat_template=CHATML_TEMPLATE)
+
+
+@pytest.fixture(scope="session")
+def smollm() -> Path:
+    return smollm_path()
+
+
+@pytest.fixture()
+def tiny_suite(tmp_path) -> Path:
+    """One prompt whose only check any model that generates passes."""
+    path = tmp_path / "tiny-suite.yaml"
+    path.write_text("name: tiny\nprompts:\n  - id: hello\n    prompt: Say hello.\n"
+                    "    max_tokens: 8\n    checks: {min_tokens: 1}\n", encoding="utf-8")
+    return path
