@@ -110,6 +110,11 @@ def default_answers(domicile: str = "DE") -> Answers:
     return Answers(organization=Organization(domicile=domicile))
 
 
+def _yaml11_country(value: Any) -> Any:
+    """YAML 1.1 reads an unquoted ``NO`` (Norway) as false; take it back."""
+    return "NO" if value is False else value
+
+
 class _Problem(Exception):
     def __init__(self, path: tuple[str | int, ...], message: str) -> None:
         super().__init__(message)
@@ -182,7 +187,7 @@ def _build(data: Any, use_case_ids: Collection[str]) -> Answers:
                    ("domicile", "monthly_active_users"))
     if "domicile" not in org:
         raise _Problem(("organization", "domicile"), "is required (ISO 3166-1 alpha-2 code)")
-    raw_domicile = org["domicile"]
+    raw_domicile = _yaml11_country(org["domicile"])
     if not isinstance(raw_domicile, str):
         raise _Problem(("organization", "domicile"),
                        f"must be a country code, not {_kind(raw_domicile)} {raw_domicile!r}")
@@ -198,6 +203,8 @@ def _build(data: Any, use_case_ids: Collection[str]) -> Answers:
                        f"must be a whole number of at least 0, not {mau!r}")
 
     dep = _mapping(top.get("deployment"), ("deployment",), ("regions", "mode", "commercial"))
+    if isinstance(dep.get("regions"), list):
+        dep = {**dep, "regions": [_yaml11_country(r) for r in dep["regions"]]}
     regions = _str_list(dep, "regions", DEFAULT_REGIONS, ("deployment",))
     for index, code in enumerate(regions):
         if code.strip().upper() not in ALIASES and normalize_code(code) is None:

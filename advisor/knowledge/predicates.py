@@ -104,6 +104,7 @@ class PredicateError(ValueError):
 def _expand_regions(values: list[str], path: tuple) -> frozenset[str]:
     out: set[str] = set()
     for index, value in enumerate(values):
+        value = "NO" if value is False else value   # YAML 1.1 reads Norway's code as false
         if not isinstance(value, str):
             raise PredicateError(path + (index,), f"must be a country code, not {value!r}")
         upper = value.strip().upper()

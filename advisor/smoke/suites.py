@@ -116,9 +116,8 @@ def _schema_problem(error) -> str:
     if error.validator == "additionalProperties":
         extra = re.findall(r"'([^']+)' was unexpected", error.message)
         return f"unknown key {extra[0]!r}" if extra else error.message
-    if error.validator == "oneOf" and error.path and error.schema_path[-2:] != ["strings"]:
-        if isinstance(error.instance, dict) and "id" in error.instance:
-            return "give exactly one of 'prompt' or 'messages'"
+    if error.validator == "oneOf" and isinstance(error.instance, dict) and "id" in error.instance:
+        return "give exactly one of 'prompt' or 'messages'"
     return error.message if len(error.message) < 160 else error.message[:157] + "..."
 
 
@@ -126,12 +125,17 @@ def validate_suite_data(data: Any, text: str, filename: str) -> None:
     """Raise InputError (file:line) for the first schema violation or bad regex."""
     from advisor.yamlio import dotted, line_of
 
-    errors = sorted(_validator().iter_errors(data), key=lambda e: (len(e.path), list(e.path)))
-    if errors:
-        err = errors[0]
+    from jsonschema.exceptions import best_match
+
+    err = best_match(_validator().iter_errors(data))
+    if err is not None:
         path = list(err.path)
+        if err.validator == "additionalProperties":
+            extra = re.findall(r"'([^']+)' was unexpected", err.message)
+            path += extra[:1]
+        field = dotted(path[:-1] if err.validator == "additionalProperties" else path)
         raise InputError(filename, _schema_problem(err), line=line_of(text, path),
-                         field=dotted(path) or None)
+                         field=field or None)
     seen: dict[str, int] = {}
     for index, prompt in enumerate(data["prompts"]):
         if prompt["id"] in seen:

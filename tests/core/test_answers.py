@@ -114,3 +114,9 @@ def test_no_text_raises_anything_but_input_error(text):
         parse_answers(text, "fuzz.yaml")
     except InputError:
         pass
+
+
+def test_norway_survives_yaml_booleans():
+    answers = parse_answers("organization: {domicile: NO}\ndeployment: {regions: [NO, SE]}\n")
+    assert answers.organization.domicile == "NO"
+    assert answers.deployment.regions == ("NO", "SE")

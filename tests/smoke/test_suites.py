@@ -1,0 +1,78 @@
+"""Suites: shipped ones validate; a bad suite is refused with file:line (exit 2)."""
+
+from __future__ import annotations
+
+import pytest
+
+from advisor.errors import InputError
+from advisor.smoke.suites import (DEFAULT_CHECKS, load_suite, parse_suite, shipped_suites,
+                                  suite_for_use_cases)
+from tests.smoke.conftest import assert_one_line, run_cli
+
+USE_CASE_SUITES = {"general", "coding", "summarization", "extraction", "multilingual", "refusal"}
+
+
+def test_every_use_case_has_a_shipped_suite_that_validates():
+    assert USE_CASE_SUITES <= set(shipped_suites())
+    for name in shipped_suites():
+        suite = load_suite(name)
+        assert suite.name == name
+        assert suite.prompts
+        for prompt in suite.prompts:
+            # each prompt checks something about its content, beyond the defaults
+            assert set(prompt.checks) - set(DEFAULT_CHECKS), (name, prompt.id)
+
+
+def test_defaults_merge_and_prompt_keys_win():
+    suite = parse_suite(
+        "name: s\ndefaults:\n  max_tokens: 10\n  system: Be brief.\n"
+        "  checks: {min_tokens: 2}\nprompts:\n"
+        "  - id: a\n    prompt: hi\n    checks: {contains: x}\n"
+        "  - id: b\n    prompt: yo\n    max_tokens: 5\n    system: null\n"
+        "    checks: {min_tokens: 0}\n", "s.yaml")
+    a, b = suite.prompts
+    assert a.max_tokens == 10 and b.max_tokens == 5
+    assert a.messages[0] == {"role": "system", "content": "Be brief."}
+    assert [m["role"] for m in b.messages] == ["user"]
+    assert a.checks["min_tokens"] == 2 and a.checks["contains"] == "x"
+    assert b.checks["min_tokens"] == 0
+    assert a.checks["max_latency_seconds"] == DEFAULT_CHECKS["max_latency_seconds"]
+
+
+@pytest.mark.parametrize("text, line, words", [
+    ("name: s\nprompts:\n  - id: a\n    prompt: hi\n    checks:\n      contain: x\n",
+     6, "unknown key 'contain'"),
+    ("name: s\nprompts:\n  - id: a\n    prompt: hi\n    max_tokens: lots\n", 5, "not of type"),
+    ("name: s\nprompts:\n  - id: a\n    prompt: hi\n  - id: a\n    prompt: yo\n", 5,
+     "duplicate prompt id 'a'"),
+    ("name: s\nprompts:\n  - id: a\n    prompt: hi\n    checks: {regex: '(unclosed'}\n", 5,
+     "bad regex"),
+    ("name: s\nprompts:\n  - id: a\n", 3, "prompt"),
+    ("name: s\nprompts: [\n", 3, "YAML syntax error"),
+])
+def test_bad_suite_names_file_and_line(text, line, words):
+    with pytest.raises(InputError) as info:
+        parse_suite(text, "bad.yaml")
+    assert info.value.line == line, str(info.value)
+    assert words in str(info.value)
+    assert str(info.value).startswith(f"bad.yaml:{line}: ")
+
+
+def test_unknown_suite_name_lists_the_shipped_ones():
+    with pytest.raises(InputError, match="shipped suites: .*general"):
+        load_suite("no-such-suite")
+
+
+def test_use_case_picks_a_suite():
+    assert suite_for_use_cases(["coding", "general_assistant"]) == "coding"
+    assert suite_for_use_cases(["medical_advice"]) == "general"
+
+
+def test_cli_bad_suite_file_exits_2_with_file_and_line(tmp_path, tiny_model):
+    bad = tmp_path / "bad-suite.yaml"
+    bad.write_text("name: mine\nprompts:\n  - id: one\n    prompt: hi\n"
+                   "    checks:\n      min_tokens: -3\n", encoding="utf-8")
+    result = run_cli("--gguf", str(tiny_model), "--suite", str(bad))
+    assert result.code == 2
+    line = assert_one_line(result)
+    assert f"{bad}:6: prompts[0].checks.min_tokens:" in line
