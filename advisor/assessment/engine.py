@@ -23,6 +23,13 @@ ENGINE_SOURCE = Source(title="advisor assessment engine")
 OSAID_SOURCE = Source(title="The Open Source AI Definition 1.0", section="What is Open Source AI",
                       url="https://opensource.org/ai/open-source-ai-definition")
 UNKNOWN_CODES = ("unknown_model", "unknown_license")
+# Hub pipeline tags that mean the model takes images or audio as input.
+IMAGE_PIPELINES = {"image-text-to-text", "image-to-text", "visual-question-answering",
+                   "video-text-to-text", "any-to-any", "document-question-answering"}
+AUDIO_PIPELINES = {"audio-text-to-text", "automatic-speech-recognition", "audio-to-audio",
+                   "any-to-any"}
+# Findings that rarely decide anything: listed after the ones of the same severity.
+BOILERPLATE_CODES = {"notice", "governing_law", "commercial_use", "termination"}
 
 
 @dataclass(frozen=True)
@@ -35,6 +42,19 @@ class _Subject:
     basis: str
     based_on: str | None
     findings: tuple[Finding, ...]
+    modalities: tuple[str, ...] = ("text",)
+
+
+def hub_modalities(facts: HubFacts | None) -> tuple[str, ...]:
+    """Input modalities implied by the Hub's pipeline tags of a repo and its bases."""
+    out = ["text"]
+    for item in [facts, *(facts.base_chain if facts else [])]:
+        tag = (item.pipeline_tag or "") if item else ""
+        if tag in IMAGE_PIPELINES and "image_input" not in out:
+            out.append("image_input")
+        if tag in AUDIO_PIPELINES and "audio_input" not in out:
+            out.append("audio_input")
+    return tuple(out)
 
 
 def _engine_finding(severity: str, code: str, message: str, source: Source = ENGINE_SOURCE,
@@ -66,7 +86,8 @@ def _resolve(repo_id: str, kb: KnowledgeBase, hub: HubFacts | None) -> _Subject:
                     f"The Hub card declares license {_declared(hub)}, but the profile says "
                     f"{' AND '.join(profile.licenses)}; check which terms apply.",
                     Source(title="Hugging Face model card", url=f"https://huggingface.co/{repo_id}")))
-        return _Subject(profile.id, profile, profile.licenses, "profile", None, tuple(findings))
+        return _Subject(profile.id, profile, profile.licenses, "profile", None, tuple(findings),
+                        profile.modalities)
 
     if hub is None:
         findings.append(_engine_finding(
@@ -77,16 +98,19 @@ def _resolve(repo_id: str, kb: KnowledgeBase, hub: HubFacts | None) -> _Subject:
 
     card = Source(title="Hugging Face model card", url=f"https://huggingface.co/{hub.repo_id}")
     declared = _hub_license(kb, hub)
+    modalities = hub_modalities(hub)
     for base in hub.base_chain:
         base_profile = kb.find_model(base.repo_id)
         if base_profile is None:
             continue
+        licenses = base_profile.licenses
         if declared is not None and declared.id not in base_profile.licenses:
+            licenses = (*base_profile.licenses, declared.id)
             findings.append(_engine_finding(
                 "condition", "review",
                 f"{hub.repo_id} declares {declared.id}, but its base model {base_profile.id} is "
-                f"under {' AND '.join(base_profile.licenses)}; the base model's license governs "
-                "derivatives of its weights.", card))
+                f"under {' AND '.join(base_profile.licenses)}; both sets of terms are applied, "
+                "since the base model's license governs derivatives of its weights.", card))
         elif declared is None:
             findings.append(_engine_finding(
                 "info", "base_model",
@@ -96,20 +120,29 @@ def _resolve(repo_id: str, kb: KnowledgeBase, hub: HubFacts | None) -> _Subject:
             findings.append(_engine_finding(
                 "info", "base_model",
                 f"{hub.repo_id} derives from {base_profile.id} and carries its obligations.", card))
-        return _Subject(hub.repo_id, base_profile, base_profile.licenses, "base_model",
-                        base_profile.id, tuple(findings))
+        merged = tuple(dict.fromkeys((*base_profile.modalities, *modalities)))
+        return _Subject(hub.repo_id, base_profile, licenses, "base_model",
+                        base_profile.id, tuple(findings), merged)
 
-    if declared is None:
+    # No profiled base: take every license the chain declares (the bases' terms bind too).
+    chain_licenses = [lic.id for lic in (_hub_license(kb, b) for b in hub.base_chain) if lic]
+    licenses = tuple(dict.fromkeys([*( [declared.id] if declared else []), *chain_licenses]))
+    if not licenses:
         findings.append(_engine_finding(
             "condition", "unknown_license",
             f"{hub.repo_id} declares license {_declared(hub)}, which the profiles do not "
             "recognize, and no base model in its chain is profiled.", card))
-        return _Subject(hub.repo_id, None, (), "hub", None, tuple(findings))
+        return _Subject(hub.repo_id, None, (), "hub", None, tuple(findings), modalities)
+    if declared is None:
+        findings.append(_engine_finding(
+            "condition", "review",
+            f"{hub.repo_id} declares license {_declared(hub)}, which the profiles do not "
+            f"recognize; assessed under its base models' licenses ({', '.join(licenses)}).", card))
     findings.append(_engine_finding(
         "condition", "review",
         f"{hub.repo_id} is not profiled; assessed from its Hub card alone (license "
-        f"{declared.id}). Check the card and the files before relying on it.", card))
-    return _Subject(hub.repo_id, None, (declared.id,), "hub", None, tuple(findings))
+        f"{' AND '.join(licenses)}). Check the card and the files before relying on it.", card))
+    return _Subject(hub.repo_id, None, licenses, "hub", None, tuple(findings), modalities)
 
 
 def _answer_facts(answers: Answers) -> dict:
@@ -126,6 +159,7 @@ def _answer_facts(answers: Answers) -> dict:
 
 
 def _rules_for(subject: _Subject, kb: KnowledgeBase, answers: Answers) -> list[Rule]:
+    """License and use-policy rules of the model, then the law and the organization's policies."""
     rules: list[Rule] = []
     policy_ids: list[str] = []
     for lid in subject.licenses:
@@ -202,30 +236,32 @@ def assess_one(repo_id: str, answers: Answers, kb: KnowledgeBase,
         weights_open = all(kb.licenses[lid].osi_approved for lid in known)
     openness = grade(profile.openness if profile else {}, weights_license_open=weights_open)
 
+    facts = Facts(
+        **(base_facts or _answer_facts(answers)),
+        model_id=subject.repo_id.lower(),
+        model_modalities=frozenset(subject.modalities),
+        vendor=(profile.vendor if profile else subject.repo_id.split("/")[0]).lower(),
+        family=(profile.family if profile else "").lower(),
+        licenses=frozenset(subject.licenses),
+        license_osi_approved=weights_open,
+        osaid=openness.osaid, mof_class=openness.mof_class,
+        training_flop=profile.training_flop if profile else None,
+        parameters=profile.parameters if profile else None,
+    )
+    # Law and organization policies apply to any model, identified or not.
+    for rule in _rules_for(subject, kb, answers):
+        if holds(rule.when, facts):
+            findings.append(_finding_from_rule(rule))
     if profile is not None or subject.licenses:
-        facts = Facts(
-            **(base_facts or _answer_facts(answers)),
-            model_id=subject.repo_id.lower(),
-            model_modalities=frozenset(profile.modalities if profile else ("text",)),
-            vendor=(profile.vendor if profile else subject.repo_id.split("/")[0]).lower(),
-            family=(profile.family if profile else "").lower(),
-            licenses=frozenset(subject.licenses),
-            license_osi_approved=weights_open,
-            osaid=openness.osaid, mof_class=openness.mof_class,
-            training_flop=profile.training_flop if profile else None,
-            parameters=profile.parameters if profile else None,
-        )
-        for rule in _rules_for(subject, kb, answers):
-            if holds(rule.when, facts):
-                findings.append(_finding_from_rule(rule))
         findings.extend(_openness_findings(openness, answers, profile))
-        if hub is not None and hub.gated:
-            findings.append(_engine_finding(
-                "info", "gated", "The Hub repository is gated: accept its terms on the Hub "
-                "(and use a token) before downloading.",
-                Source(title="Hugging Face model card", url=f"https://huggingface.co/{hub.repo_id}")))
+    if hub is not None and hub.gated:
+        findings.append(_engine_finding(
+            "info", "gated", "The Hub repository is gated: accept its terms on the Hub "
+            "(and use a token) before downloading.",
+            Source(title="Hugging Face model card", url=f"https://huggingface.co/{hub.repo_id}")))
 
-    findings.sort(key=lambda f: SEVERITY_RANK[f.severity])
+    findings.sort(key=lambda f: (SEVERITY_RANK[f.severity], f.code in BOILERPLATE_CODES,
+                                 not f.confirmed))
     obligations = tuple(dict.fromkeys(f.obligation for f in findings if f.obligation))
     return Candidate(
         model=subject.repo_id, licenses=subject.licenses, verdict=_verdict(findings),

@@ -88,6 +88,9 @@ def run(args: argparse.Namespace) -> int:
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
     for r in rows:
         out.write("  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip() + "\n")
+    for f in report["files"]:
+        if f.get("error"):
+            out.write(f"! {f['filename']}: {f['error']} (estimated from its size)\n")
     rec = report["recommended"]
     if rec:
         out.write(f"recommended: {rec['repo_id']} {rec['filename']} ({rec['quant']}, {rec['fit']})\n")

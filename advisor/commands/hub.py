@@ -24,13 +24,18 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from advisor.commands.common import answers_from_args, knowledge_from_args, print_json
-    from advisor.hub.client import fetch_hub_facts, is_offline
     from advisor.errors import OperationError
+    from advisor.hub.client import (facts_from_info, follow_base_chain, hub_errors, is_offline,
+                                    model_info, repo_files)
 
     if is_offline():
         raise OperationError(f"{args.repo_id}: the Hub is not consulted in offline mode "
                              "(HF_HUB_OFFLINE is set)")
-    facts = fetch_hub_facts(args.repo_id)
+    with hub_errors(args.repo_id):
+        info = model_info(args.repo_id, files=True)
+    facts = follow_base_chain(facts_from_info(info))
+    files = [{"filename": f.filename, "bytes": f.size, "sha256": f.sha256}
+             for f in repo_files(info)]
     kb = knowledge_from_args(args)
     if args.answers:
         answers = answers_from_args(args, kb)
@@ -48,6 +53,7 @@ def run(args: argparse.Namespace) -> int:
         "repo_id": args.repo_id,
         "profile": profile.id if profile else None,
         "facts": facts.to_dict(),
+        "files": files,
         "assessment": candidate.to_dict() if candidate else None,
     }
     if args.json:
@@ -71,6 +77,10 @@ def run(args: argparse.Namespace) -> int:
             rel = base.base_relation or "derived"
     elif facts.base_models:
         out.write(f"  base:      {', '.join(facts.base_models)} (not readable on the Hub)\n")
+    ggufs = [f for f in files if f["filename"].lower().endswith(".gguf")]
+    total = sum(f["bytes"] or 0 for f in files)
+    out.write(f"  files:     {len(files)} ({total / 2**30:.2f} GiB), {len(ggufs)} GGUF"
+              + (" - see `advisor ggufs`" if ggufs else "") + "\n")
     if candidate is not None:
         data = candidate.to_dict()
         out.write(f"  verdict:   {data.get('verdict')}  (license {data.get('license')})\n")

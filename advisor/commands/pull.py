@@ -18,6 +18,10 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     which.add_argument("--quant", metavar="Q", help="quantization, e.g. Q4_K_M")
     which.add_argument("--file", metavar="NAME", help="exact file name in the repo")
     parser.add_argument("--revision", metavar="REV", default=None, help="branch, tag or commit")
+    parser.add_argument("--ctx", type=int, default=4096, metavar="N",
+                        help="context length the recommendation plans for (default 4096)")
+    parser.add_argument("--answers", metavar="FILE",
+                        help="plan for the answers' hardware: {ram_gb, vram_gb}")
     add_profiles_option(parser)
     parser.add_argument("--json", action="store_true", help="print one JSON document")
     parser.set_defaults(run=run)
@@ -25,7 +29,6 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 
 def _choose(args, repo_id: str, entries) -> list:
     """The RepoFiles to download (all parts of a split file)."""
-    from advisor.errors import InputError
     from advisor.hub.quant import normalize_quant, quant_from_filename
 
     if args.file:
@@ -39,9 +42,30 @@ def _choose(args, repo_id: str, entries) -> list:
         return next((e.parts for e in models if quant_from_filename(e.filename) == want), [])
     if len(models) == 1:
         return models[0].parts
-    quants = sorted({quant_from_filename(e.filename) or e.filename for e in models})
-    raise InputError(None, f"{repo_id} has several GGUF files; choose one with --quant "
-                     f"({', '.join(quants)}) or --file", field="--quant")
+    return _recommended(args, repo_id, models)
+
+
+def _recommended(args, repo_id: str, models) -> list:
+    """The best quantization that fits this machine (header reads, no download)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from advisor.commands.ggufs import hardware_for
+    from advisor.errors import InputError
+    from advisor.hub.catalog import analyze_entry, recommend
+    from advisor.hub.quant import quant_from_filename
+
+    hardware = hardware_for(args)
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        files = list(pool.map(lambda e: analyze_entry(e, revision=args.revision, ctx=args.ctx,
+                                                      hardware=hardware), models))
+    best = recommend(files)
+    if best is None:
+        quants = sorted({quant_from_filename(e.filename) or e.filename for e in models})
+        raise InputError(None, f"none of {repo_id}'s GGUF files fits this machine; choose one "
+                         f"with --quant ({', '.join(quants)}) or --file", field="--quant")
+    print(f"advisor: note: choosing {best['filename']} ({best['quant']}, fit {best['fit']} at "
+          f"context {args.ctx}); use --quant or --file to choose another", file=sys.stderr)
+    return next(e.parts for e in models if e.filename == best["filename"])
 
 
 def run(args: argparse.Namespace) -> int:

@@ -82,6 +82,12 @@ def resolve_repo(repo_id: str, quant: str | None):
     return paths[0]
 
 
+def printable(text: str) -> str:
+    """Model output made safe for a terminal: control characters (escape sequences
+    included) become U+FFFD; newlines and tabs stay."""
+    return "".join(ch if ch.isprintable() or ch in "\n\t" else "\ufffd" for ch in text)
+
+
 class LivePrinter:
     """Streams a run to a terminal: tokens as they come, then pass/fail per check."""
 
@@ -89,7 +95,7 @@ class LivePrinter:
         self.out = out
 
     def write(self, text: str) -> None:
-        self.out.write(text)
+        self.out.write(printable(text))
         self.out.flush()
 
     def __call__(self, event) -> None:
@@ -146,7 +152,8 @@ def run(args: argparse.Namespace) -> int:
     if args.model and not args.endpoint:
         raise InputError(None, "--model goes with --endpoint URL", field="--model")
     if not (args.gguf or args.repo or args.endpoint):
-        raise InputError(None, "give --gguf PATH or --repo REPO_ID (or --endpoint URL --model NAME)")
+        raise InputError(None, "give --gguf PATH or --repo REPO_ID "
+                         "(or --endpoint URL --model NAME)")
     if args.quant and not args.repo:
         raise InputError(None, "--quant goes with --repo", field="--quant")
     for name in ("ctx", "threads"):
@@ -163,7 +170,7 @@ def run(args: argparse.Namespace) -> int:
                      trust_template=args.trust_template,
                      hash_file=False if args.no_hash else (True if args.hash else None),
                      cpu_extra_buffers=args.cpu_extra_buffers, endpoint=args.endpoint,
-                     model=args.model)
+                     model=args.model, repo=args.repo)
     printer = None if args.json else LivePrinter()
     result = run_smoke(spec, on_event=printer)
     if args.json:

@@ -26,10 +26,11 @@ _RELATIONS = ("quantized", "finetune", "adapter", "merge")
 
 
 def is_offline() -> bool:
-    """True when HF_HUB_OFFLINE (or TRANSFORMERS_OFFLINE) is set."""
+    """True when HF_HUB_OFFLINE (or TRANSFORMERS_OFFLINE) is set, at import time or now."""
     from huggingface_hub import constants
 
-    return bool(constants.is_offline_mode())
+    now = os.environ.get("HF_HUB_OFFLINE") or os.environ.get("TRANSFORMERS_OFFLINE") or ""
+    return bool(constants.is_offline_mode()) or now.strip().upper() in ("1", "ON", "YES", "TRUE")
 
 
 def error_message(exc: BaseException, repo_id: str, filename: str | None = None) -> str | None:
@@ -185,8 +186,13 @@ def fetch_hub_facts(repo_id: str, *, token: str | None = None, max_depth: int = 
     """
     with hub_errors(repo_id):
         top = facts_from_info(model_info(repo_id, token=token, files=False))
+    return follow_base_chain(top, token=token, max_depth=max_depth)
+
+
+def follow_base_chain(top: HubFacts, *, token: str | None = None, max_depth: int = 5) -> HubFacts:
+    """``top`` with its ``base_chain`` filled from the Hub (unreadable bases end the chain)."""
     chain: list[HubFacts] = []
-    seen = {repo_id.lower(), top.repo_id.lower()}
+    seen = {top.repo_id.lower()}
     current = top
     while current.base_models and len(chain) < max_depth:
         base_id = current.base_models[0]
@@ -263,6 +269,17 @@ def repo_files(info: Any) -> list[RepoFile]:
     return out
 
 
+def same_origin(a: str, b: str) -> bool:
+    """Whether two URLs share scheme, host and port (the token is only sent to the Hub)."""
+    from urllib.parse import urlsplit
+
+    def origin(u: str) -> tuple[str, str, int | None]:
+        p = urlsplit(u)
+        return p.scheme, (p.hostname or "").lower(), p.port or {"http": 80, "https": 443}.get(p.scheme)
+
+    return origin(a) == origin(b)
+
+
 class RangeReader:
     """Ranged reads of one Hub file: HEAD once (auth, redirects), then GET with Range.
 
@@ -285,9 +302,7 @@ class RangeReader:
             meta = get_hf_file_metadata(url, token=token, timeout=TIMEOUT)
         self.size = meta.size
         self.location = meta.location or url
-        from huggingface_hub.utils._http import _is_same_or_hub_host
-
-        if not _is_same_or_hub_host(url, self.location):
+        if not same_origin(url, self.location):     # a CDN: the token stays on the Hub
             self.headers.pop("authorization", None)
             self.headers.pop("Authorization", None)
 

@@ -49,9 +49,10 @@ class GGUFFormatError(GGUFError):
 class NeedMoreData(GGUFError):
     """The prefix ends inside the header; ``needed`` is a lower bound on the bytes required."""
 
-    def __init__(self, needed: int) -> None:
+    def __init__(self, needed: int, hint: int | None = None) -> None:
         super().__init__(f"need at least {needed} bytes")
         self.needed = needed
+        self.hint = hint          # a guess at the header's end, from a partly read array
 
 
 @dataclass(frozen=True)
@@ -160,8 +161,15 @@ def _value(cur: _Cursor, vtype: int, depth: int = 0) -> Any:
         if elem == _STRING:
             if count <= _KEEP_ARRAY:
                 return ArrayValue(elem, count, tuple(cur.string() for _ in range(count)))
-            for _ in range(count):
-                cur.skip_string()
+            start = cur.pos
+            for i in range(count):
+                try:
+                    cur.skip_string()
+                except NeedMoreData as more:
+                    # extrapolate the array's end from the strings read so far
+                    mean = (cur.pos - start) / max(i, 1)
+                    hint = int(start + mean * count * 1.05) + 64 * 1024 if i else None
+                    raise NeedMoreData(more.needed, hint) from None
             return ArrayValue(elem, count)
         if elem == _ARRAY:
             values = tuple(_value(cur, _ARRAY, depth + 1) for _ in range(count))
@@ -244,7 +252,8 @@ def read_header(fetch: Fetcher, *, first: int = 1 << 20, limit: int = MAX_HEADER
                 raise GGUFFormatError(
                     "file ends inside the GGUF header" if eof else
                     f"GGUF header larger than {limit} bytes") from None
-            want = max(more.needed, min(len(buf) * 2, limit))
+            grow = max(more.hint, len(buf) * 5 // 4) if more.hint else len(buf) * 2
+            want = max(more.needed, min(grow, limit))
 
 
 def local_fetcher(path: str | Path) -> Fetcher:

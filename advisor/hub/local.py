@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Iterable, Iterator
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -47,9 +47,12 @@ class LocalModel:
     general_name: str | None = None
     profile: str | None = None
     error: str | None = None
+    names: dict[str, Any] = field(default_factory=dict, repr=False)   # general.* naming keys
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        data = asdict(self)
+        data.pop("names")
+        return data
 
 
 def _home() -> Path:
@@ -162,7 +165,7 @@ def describe(candidate: Candidate) -> LocalModel:
     model.quant = quant_from_file_type(meta.get("general.file_type")) or quant_from_filename(path.name)
     ctx = header.arch_value("context_length")
     model.context_length = ctx if isinstance(ctx, int) and not isinstance(ctx, ArrayValue) else None
-    model._meta = {k: meta.get(k) for k in ("general.basename", "general.size_label",  # type: ignore[attr-defined]
+    model.names = {k: meta.get(k) for k in ("general.basename", "general.size_label",
                                             "general.finetune", "general.name")}
     return model
 
@@ -182,7 +185,7 @@ def link_profile(model: LocalModel, kb: Any) -> str | None:
         for p in kb.models.values():
             if repo.lower() in (r.lower() for r in getattr(p, "gguf_repos", ())):
                 return p.id
-    meta = getattr(model, "_meta", {}) or {}
+    meta = model.names
     names = [meta.get("general.name")]
     if meta.get("general.basename") and meta.get("general.size_label"):
         names.append("-".join(filter(None, [meta.get("general.basename"), meta.get("general.size_label"),
@@ -218,6 +221,4 @@ def find_local_ggufs(extra_dirs: Iterable[str | Path] = (), *, kb: Any = None,
             model = describe(cand)
             model.profile = link_profile(model, kb)
             out.append(model)
-    for m in out:
-        m.__dict__.pop("_meta", None)
     return out

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import TextIO
 
 from advisor.errors import OperationError
-from advisor.hub.client import TIMEOUT, error_message, hub_errors
+from advisor.hub.client import TIMEOUT, error_message, hub_errors, same_origin
 
 CHUNK = 1 << 20
 Progress = Callable[..., None]   # progress(done, total, final=False)
@@ -142,7 +142,6 @@ def pull_file(repo_id: str, filename: str, *, revision: str | None = None,
     from huggingface_hub import constants, get_hf_file_metadata, hf_hub_download, hf_hub_url
     from huggingface_hub.file_download import repo_folder_name
     from huggingface_hub.utils import build_hf_headers
-    from huggingface_hub.utils._http import _is_same_or_hub_host
 
     revision = revision or "main"
     url = hf_hub_url(repo_id, filename, revision=revision)
@@ -165,7 +164,7 @@ def pull_file(repo_id: str, filename: str, *, revision: str | None = None,
             check_disk_space(blob.parent, meta.size - have)
         headers = build_hf_headers(token=token)
         location = meta.location or url
-        if not _is_same_or_hub_host(url, location):
+        if not same_origin(url, location):
             headers.pop("authorization", None)
         try:
             digest = download_resumable(location, incomplete, headers=headers,

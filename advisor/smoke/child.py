@@ -53,7 +53,8 @@ def _extra_buffers(setting: str, system_info: str) -> tuple[bool, str | None]:
     if setting == "off":
         return False, "CPU extra buffers off (--cpu-extra-buffers off)"
     if "AMX_INT8 = 1" in system_info:
-        return False, "CPU extra buffers (AMX) off: AMX matmul crashes on some CPUs (llama.cpp#20824)"
+        return False, ("CPU extra buffers (AMX) off: AMX matmul crashes on some CPUs "
+                       "(llama.cpp#20824)")
     return True, None
 
 
@@ -136,18 +137,22 @@ def _token_text(llm, token: int) -> str:
         return ""
 
 
-def token_bytes(vocab, token: int, _buf=[None]) -> bytes:
+_PIECE_BUFFER: list = []   # one reusable ctypes buffer
+
+
+def token_bytes(vocab, token: int) -> bytes:
     """The bytes of one token (not special tokens), sized by llama.cpp's answer."""
     import ctypes
 
     import llama_cpp.llama_cpp as llama_lib
 
-    buf = _buf[0] or ctypes.create_string_buffer(256)
+    if not _PIECE_BUFFER:
+        _PIECE_BUFFER.append(ctypes.create_string_buffer(256))
+    buf = _PIECE_BUFFER[0]
     n = llama_lib.llama_token_to_piece(vocab, token, buf, len(buf), 0, False)
     if n < 0:
-        buf = ctypes.create_string_buffer(-n)
+        _PIECE_BUFFER[0] = buf = ctypes.create_string_buffer(-n)
         n = llama_lib.llama_token_to_piece(vocab, token, buf, len(buf), 0, False)
-    _buf[0] = buf
     return buf.raw[:max(n, 0)]
 
 

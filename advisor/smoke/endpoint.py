@@ -175,6 +175,7 @@ def run_endpoint(spec, suite: Suite, on_event: EventCallback | None) -> SmokeRes
 
         model_file = inspect_gguf(spec.gguf)
         result.model_path, result.file_bytes = str(model_file.path), model_file.size
+        result.file, result.repo = model_file.path.name, spec.repo
         result.sha256 = sha256_file(model_file.path)
     started = time.perf_counter()
     _emit(on_event, LOAD_DONE, load_seconds=None, gpu_layers=0, backend="endpoint",

@@ -60,8 +60,8 @@ def plan_gpu_layers(mode: str, *, supports_offload: bool, free_vram: int | None,
     if layers_that_fit >= n_layer:
         return GpuPlan(ALL_LAYERS, f"fits in {free_vram >> 20} MiB free VRAM: all layers")
     if layers_that_fit > 0:
-        return GpuPlan(int(layers_that_fit),
-                       f"{layers_that_fit} of {n_layer} layers fit in {free_vram >> 20} MiB free VRAM")
+        return GpuPlan(int(layers_that_fit), f"{layers_that_fit} of {n_layer} layers fit "
+                       f"in {free_vram >> 20} MiB free VRAM")
     return GpuPlan(0, f"does not fit in {free_vram >> 20} MiB free VRAM: CPU")
 
 

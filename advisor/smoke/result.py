@@ -49,7 +49,9 @@ class CheckResult:
         """``contains 'Paris'``: how a failure message names the check."""
         if self.expected is True or self.expected is None:
             return self.check
-        return f"{self.check} {self.expected!r}"
+        if isinstance(self.expected, str):
+            return f"{self.check} '{self.expected}'"
+        return f"{self.check} {self.expected}"
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -117,6 +119,8 @@ class SmokeResult:
     llama_cpp_version: str | None = None
     system_info: str | None = None
     model_path: str | None = None
+    file: str | None = None              # the GGUF's file name
+    repo: str | None = None              # the Hub repo it was pulled from (--repo)
     file_bytes: int | None = None
     sha256: str | None = None
     chat_template: str | None = None     # "gguf", "gguf (trusted)" or "fallback (chatml)"
@@ -130,7 +134,7 @@ class SmokeResult:
         return bool(self.prompts) and all(p.passed for p in self.prompts)
 
     def failures(self) -> list[tuple[str, str]]:
-        """(prompt id, what failed) for each failed prompt, e.g. ``('capital', "contains 'Paris'")``."""
+        """(prompt id, what failed) per failure, e.g. ``('capital', "contains 'Paris'")``."""
         out = []
         for p in self.prompts:
             if p.error:
@@ -160,6 +164,8 @@ class SmokeResult:
             "llama_cpp_version": self.llama_cpp_version,
             "system_info": self.system_info,
             "model_path": self.model_path,
+            "file": self.file,
+            "repo": self.repo,
             "file_bytes": self.file_bytes,
             "sha256": self.sha256,
             "chat_template": self.chat_template,

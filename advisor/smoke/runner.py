@@ -60,6 +60,7 @@ class SmokeSpec:
     cpu_extra_buffers: str = "auto"
     endpoint: str | None = None
     model: str | None = None
+    repo: str | None = None              # where gguf came from, for the result
     extra_env: dict[str, str] = field(default_factory=dict)
 
 
@@ -129,7 +130,10 @@ def _log_reason(log_path: Path) -> str:
         lines = log_path.read_text(encoding="utf-8", errors="replace").splitlines()
     except OSError:
         return ""
-    lines = [ln.strip() for ln in lines if ln.strip()]
+    # llama-cpp-python's own verbose lines quote the metadata (the chat template too).
+    noise = ("Model metadata:", "Using gguf chat template", "Available chat formats",
+             "Using chat ")
+    lines = [ln.strip() for ln in lines if ln.strip() and not ln.startswith(noise)]
     for keys in (("GGML_ASSERT", "terminate called", "what():", "GGML_ABORT"),
                  ("error loading model", "error:"),
                  ("error", "Error", "failed", "abort", "Segmentation")):
@@ -204,10 +208,10 @@ def run_local(spec: SmokeSpec, suite: Suite, on_event: EventCallback | None) -> 
     model_file = inspect_gguf(Path(spec.gguf))
     template, template_key = guard_templates(model_file, trust=spec.trust_template)
     threads = spec.threads or default_threads()
-    result = SmokeResult(model=model_file.name, runner="llama.cpp", backend="cpu",
-                         suite=suite.name, gpu_mode=spec.gpu, n_ctx=spec.n_ctx,
+    result = SmokeResult(model=spec.repo or model_file.name, runner="llama.cpp",
+                         backend="cpu", suite=suite.name, gpu_mode=spec.gpu, n_ctx=spec.n_ctx,
                          threads=threads, seed=spec.seed, model_path=str(model_file.path),
-                         file_bytes=model_file.size)
+                         file=model_file.path.name, repo=spec.repo, file_bytes=model_file.size)
     result.chat_template = (("gguf (trusted)" if spec.trust_template else "gguf")
                             if template else "fallback (chatml)")
     do_hash = spec.hash_file if spec.hash_file is not None else model_file.size <= HASH_LIMIT
@@ -255,11 +259,19 @@ def run_local(spec: SmokeSpec, suite: Suite, on_event: EventCallback | None) -> 
                 raise OperationError(
                     f"llama.cpp made no progress for {spec.timeout:g} s while {stage}; "
                     f"stopped it (raise --timeout for slow machines)") from None
-            code = proc.wait(timeout=30)
+            try:
+                code = proc.wait(timeout=spec.timeout)
+            except subprocess.TimeoutExpired:
+                raise OperationError(f"llama.cpp closed its output but did not exit within "
+                                     f"{spec.timeout:g} s after {stage}; stopped it") from None
             if not finished:
                 why = _log_reason(Path(log_file.name))
-                how = (f"crashed ({_signal_name(code)})" if code < 0
-                       else f"exited with status {code}")
+                if code in (-signal.SIGTERM, -signal.SIGINT):
+                    how = f"was stopped ({_signal_name(code)})"
+                elif code < 0:
+                    how = f"crashed ({_signal_name(code)})"
+                else:
+                    how = f"exited with status {code}"
                 raise OperationError(f"llama.cpp {how} while {stage}"
                                      + (f": {why}" if why else ""))
         finally:

@@ -184,20 +184,27 @@ def suite_from_data(data: Mapping[str, Any], source: str = "") -> Suite:
                  use_cases=tuple(data.get("use_cases", ())), source=source)
 
 
-def parse_suite(text: str, filename: str) -> Suite:
-    """Parse and validate suite YAML text; InputError (exit 2) names file:line."""
+def parse_suite(text: str, filename: str, *, validate: bool = True) -> Suite:
+    """Parse and validate suite YAML text; InputError (exit 2) names file:line.
+
+    ``validate=False`` skips the JSON Schema (importing jsonschema costs about half a
+    second); only for the shipped suites, which the test suite validates.
+    """
     from advisor.yamlio import load_yaml_text
 
     data = load_yaml_text(text, filename)
     if not isinstance(data, dict):
         raise InputError(filename, "a suite is a mapping with 'name' and 'prompts'", line=1)
-    validate_suite_data(data, text, filename)
+    if validate:
+        validate_suite_data(data, text, filename)
     return suite_from_data(data, filename)
 
 
-def load_suite(name_or_path: str = DEFAULT_SUITE) -> Suite:
-    """Load a shipped suite by name, or a suite file by path."""
+def load_suite(name_or_path: str = DEFAULT_SUITE, *, validate: bool | None = None) -> Suite:
+    """Load a shipped suite by name, or a suite file by path (always validated)."""
     from advisor.yamlio import read_text
 
     path = resolve_suite_path(name_or_path)
-    return parse_suite(read_text(path), str(path))
+    if validate is None:
+        validate = path.resolve().parent != SUITES_DIR.resolve()
+    return parse_suite(read_text(path), str(path), validate=validate)

@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from textual import work
 from textual.app import App
 from textual.binding import Binding
 from textual.signal import Signal
@@ -17,7 +18,7 @@ from advisor.errors import AdvisorError
 from advisor.paths import STYLES_DIR
 from advisor.tui.commands import AdvisorCommands
 from advisor.tui.rows import HardwareSpec
-from advisor.tui.settings import AppSettings
+from advisor.tui.settings import AppSettings, hub_offline_by_env
 
 STYLE_FILES = ("app.tcss", "interview.tcss", "candidates.tcss", "detail.tcss",
                "smoke.tcss", "export.tcss")
@@ -63,7 +64,6 @@ class AdvisorApp(App[int]):
         from advisor.tui.screens.candidates import CandidatesScreen
         from advisor.tui.screens.interview import InterviewScreen
 
-        self.theme = self.settings_theme()
         try:
             self._load_core()
         except AdvisorError as exc:
@@ -75,10 +75,17 @@ class AdvisorApp(App[int]):
         if self.settings.answers_path is not None:
             self.push_screen(CandidatesScreen())
         if self.settings.resolved_offline():
-            self.tell_offline("HF_HUB_OFFLINE is set")
+            self.tell_offline("HF_HUB_OFFLINE is set" if hub_offline_by_env() else "")
+        elif self.settings.offline is None:       # unknown: ask the Hub in the background
+            self.probe_hub()
 
-    def settings_theme(self) -> str:
-        return "textual-dark"
+    @work(thread=True, exclusive=True, group="hub-probe")
+    def probe_hub(self) -> None:
+        """Ask the Hub endpoint once, in the background; unreachable: say offline once."""
+        from advisor.tui.settings import hub_reachable
+
+        if not hub_reachable():
+            self.call_from_thread(self.tell_offline, "the Hub cannot be reached")
 
     def _load_core(self) -> None:
         from advisor.answers import default_answers, load_answers
@@ -117,8 +124,14 @@ class AdvisorApp(App[int]):
         """Replace the answers, re-assess every model and tell the screens."""
         if answers == self.answers and self.assessment is not None:
             return
+        try:
+            assessment = self._assess(answers)
+        except Exception as exc:  # noqa: BLE001 - keep the last good ranking on screen
+            self.notify(f"Assessment failed: {type(exc).__name__}: {exc}",
+                        title="Error", severity="error", timeout=10)
+            return
         self.answers = answers
-        self.assessment = self._assess(answers)
+        self.assessment = assessment
         self.assessment_changed.publish(self.assessment)
 
     def add_hub_facts(self, repo_id: str, facts: Any) -> None:

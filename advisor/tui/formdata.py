@@ -2,7 +2,8 @@
 
     >>> compress_regions(expand_regions(["EU", "US"]))
     ['EU', 'US']
-    >>> form_to_data(FormValues(domicile="de", users="5", regions="EU, US")) ["deployment"]["regions"]
+    >>> data = form_to_data(FormValues(domicile="de", users="5", regions="EU, US"))
+    >>> data["deployment"]["regions"]
     ['EU', 'US']
 """
 
@@ -11,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from advisor.regions import ALIASES, EEA_EXTRA, EU_MEMBERS
+from advisor.regions import ALIASES
 
 MODE_LABELS = {
     "internal": "Internal: used inside the organization only",
@@ -177,5 +178,4 @@ def error_field(field_path: str | None) -> str:
     return ""
 
 
-__all__ = ["FormValues", "form_to_data", "answers_to_form", "compress_regions", "error_field",
-           "EU_MEMBERS", "EEA_EXTRA"]
+__all__ = ["FormValues", "form_to_data", "answers_to_form", "compress_regions", "error_field"]

@@ -46,6 +46,8 @@ class Row:
     parameters: float | None
     fit: str
     worst_rank: int          # position in the assessment (0 = worst)
+    blocks: int = 0
+    conditions: int = 0
 
     def key(self) -> str:
         return self.model_id.lower()
@@ -129,6 +131,8 @@ def candidate_rows(candidates: Sequence[Any], hardware: HardwareSpec | None) -> 
         if parameters is None and not isinstance(model, str):
             parameters = _get(model, "parameters")
         openness = _get(cand, "openness") or {}
+        findings = _get(cand, "findings") or ()
+        severities = [_get(f, "severity") for f in findings]
         rows.append(Row(
             model_id=candidate_id(cand),
             verdict=str(_get(cand, "verdict", "unknown")),
@@ -138,17 +142,24 @@ def candidate_rows(candidates: Sequence[Any], hardware: HardwareSpec | None) -> 
             parameters=parameters,
             fit=quick_fit(parameters, hardware),
             worst_rank=index,
+            blocks=severities.count("block"),
+            conditions=severities.count("condition"),
         ))
     return rows
 
 
 def arrange(rows: Iterable[Row], *, best_first: bool = True, verdict: str = "all",
             query: str = "") -> list[Row]:
-    """Filter by verdict and id substring, then order worst-first or best-first."""
+    """Filter by verdict and id substring, then order: worst first keeps the assessment's
+    order; best first puts the best verdict, then the fewest blocks and conditions, first."""
     needle = query.strip().lower()
     picked = [r for r in rows
               if (verdict == "all" or r.verdict == verdict) and needle in r.model_id.lower()]
-    picked.sort(key=lambda r: r.worst_rank, reverse=best_first)
+    if best_first:
+        picked.sort(key=lambda r: (-VERDICT_RANK.get(r.verdict, 0), r.blocks, r.conditions,
+                                   r.model_id.lower()))
+    else:
+        picked.sort(key=lambda r: r.worst_rank)
     return picked
 
 

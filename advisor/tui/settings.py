@@ -41,14 +41,31 @@ class AppSettings:
         return self.hardware
 
     def resolved_offline(self) -> bool:
+        """Offline by setting or by HF_HUB_OFFLINE (a failed probe sets ``offline``)."""
         if self.offline is None:
-            self.offline = hub_offline_by_env()
+            return hub_offline_by_env()
         return self.offline
 
 
 def hub_offline_by_env() -> bool:
     """True when ``HF_HUB_OFFLINE`` asks for offline mode."""
     return os.environ.get("HF_HUB_OFFLINE", "").strip().lower() in {"1", "true", "yes", "on"}
+
+
+def hub_reachable(timeout: float = 4.0) -> bool:
+    """True when the Hub endpoint (HF_ENDPOINT) answers HTTP at all, even with an error."""
+    import urllib.error
+    import urllib.request
+
+    endpoint = os.environ.get("HF_ENDPOINT", "https://huggingface.co").rstrip("/")
+    request = urllib.request.Request(endpoint + "/api/models?limit=1", method="HEAD")
+    try:
+        with urllib.request.urlopen(request, timeout=timeout):  # noqa: S310 - fixed scheme
+            return True
+    except urllib.error.HTTPError:
+        return True
+    except (OSError, ValueError):
+        return False
 
 
 def probe_hardware() -> HardwareSpec:

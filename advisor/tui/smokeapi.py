@@ -76,8 +76,8 @@ def pull(repo: str, filename: str, *, progress: Callable[[int, int | None], None
     """Download into the HF cache; ``progress(done, total)``; cancel leaves a resumable part."""
     from advisor.hub.pull import pull_file
 
-    def report(done: int, total: int | None) -> None:
-        if cancel.is_set():
+    def report(done: int, total: int | None, final: bool = False) -> None:
+        if cancel.is_set() and not final:
             raise Cancelled()
         progress(done, total)
 

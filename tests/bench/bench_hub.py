@@ -12,7 +12,6 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 import tempfile
@@ -46,8 +45,15 @@ if fill:
     llm.eval(llm.tokenize(text)[:ctx - 64])
 else:
     llm.create_completion("Hello", max_tokens=4)
-print(json.dumps({"maxrss": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024,
-                  "seconds": time.time() - t}))
+# VmHWM: peak RSS of this image (ru_maxrss would carry the parent's peak over execve)
+peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+try:
+    for line in open("/proc/self/status"):
+        if line.startswith("VmHWM:"):
+            peak = int(line.split()[1]) * 1024
+except OSError:
+    pass
+print(json.dumps({"maxrss": peak, "seconds": time.time() - t}))
 """
 
 

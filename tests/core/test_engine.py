@@ -210,9 +210,36 @@ def test_hub_repo_inherits_from_its_profiled_base(kb):
                      base_chain=[HubFacts(repo_id="test/restricted-text")])
     c = assess(a, kb, ["someone/restricted-text-GGUF"], {quant.repo_id: quant}).candidates[0]
     assert c.verdict == "blocked" and c.based_on == "test/restricted-text"
-    assert c.licenses == ("restrictive-1",)
+    assert c.licenses == ("restrictive-1", "open-1")   # the base's terms bind the derivative
     review = [f for f in c.findings if f.code == "review"]
     assert review and "base model" in review[0].message
+
+
+def test_hub_pipeline_tag_marks_an_unprofiled_vision_model(kb):
+    a = answers(org="{domicile: DE}", deployment="{regions: [US], mode: internal}")
+    vision = HubFacts(repo_id="x/vision", license_tag="other", license_name="restrictive",
+                      pipeline_tag="image-text-to-text")
+    c = assess(a, kb, ["x/vision"], {"x/vision": vision}).candidates[0]
+    assert c.verdict == "blocked"
+    assert any(f.code == "domicile_exclusion" for f in c.findings)
+
+
+def test_unprofiled_base_license_still_binds(kb):
+    a = answers(org="{domicile: US, monthly_active_users: 900000000}",
+                deployment="{regions: [US], mode: internal}")
+    repack = HubFacts(repo_id="x/repack", license_tag="open-1", base_models=["y/base"],
+                      base_chain=[HubFacts(repo_id="y/base", license_tag="other",
+                                           license_name="restrictive")])
+    c = assess(a, kb, ["x/repack"], {"x/repack": repack}).candidates[0]
+    assert set(c.licenses) == {"open-1", "restrictive-1"}
+    assert c.verdict == "blocked"
+
+
+def test_law_applies_to_unidentified_models(kb):
+    a = answers(use_case="{categories: [social_scoring]}", deployment="{regions: [FR]}")
+    c = assess(a, kb, ["nobody/nothing"]).candidates[0]
+    assert c.verdict == "blocked"
+    assert {f.code for f in c.findings} >= {"unknown_model", "prohibited_practice"}
 
 
 def test_unprofiled_hub_repo_with_known_license_needs_review(kb):

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -219,6 +218,9 @@ def test_local_finds_cache_ollama_and_folders(hub, tmp_path, tiny_path, smollm):
     folder.mkdir()
     (folder / "copy-F32.gguf").write_bytes(tiny_path.read_bytes())
     (folder / "broken.gguf").write_bytes(b"GGUF\x03\x00\x00\x00garbage")
+    from tests.fixtures.tiny_gguf import write_tiny_gguf
+
+    write_tiny_gguf(folder / "renamed.gguf", name="Llama 3.2 1B Instruct")
     r = run_cli(["local", "--json", "--dir", str(folder)], env)
     assert r.returncode == 0, r.stderr
     files = json.loads(r.stdout)["files"]
@@ -234,6 +236,8 @@ def test_local_finds_cache_ollama_and_folders(hub, tmp_path, tiny_path, smollm):
     names = {Path(f["path"]).name: f for f in by_source["folder"]}
     assert names["copy-F32.gguf"]["quant"] == "F32"
     assert names["broken.gguf"]["error"]
+    assert names["renamed.gguf"]["profile"] == "meta-llama/Llama-3.2-1B-Instruct"   # by general.name
+    assert names["copy-F32.gguf"]["profile"] is None
     human = run_cli(["local", "--dir", str(folder)], env)
     assert human.returncode == 0 and "tinyllama:latest" in human.stdout
 
@@ -279,3 +283,68 @@ def test_ggufs_for_a_profile_uses_its_gguf_repos_and_answers_hardware(hub_server
     assert q8["fit"] == "partial" and 0 < q8["gpu_layers"] < 12
     assert next(f for f in gpu["files"] if f["quant"] == "F32")["fit"] == "gpu"
     assert gpu["recommended"]["quant"] == "F32"
+
+
+def test_a_hub_that_does_not_answer_times_out_in_one_line(tmp_path, hub):
+    import socket
+
+    silent = socket.socket()
+    silent.bind(("127.0.0.1", 0))
+    silent.listen(8)                      # accepts connections, never answers
+    try:
+        env = hub.env(tmp_path, HF_ENDPOINT=f"http://127.0.0.1:{silent.getsockname()[1]}",
+                      ADVISOR_HUB_TIMEOUT="1")
+        line = _one_line_error(run_cli(["ggufs", "big/Sparse-GGUF"], env, timeout=60))
+        assert "did not answer in time" in line
+        refused = hub.env(tmp_path, HF_ENDPOINT="http://127.0.0.1:9")
+        line = _one_line_error(run_cli(["hub", "info", "big/Sparse-GGUF"], refused))
+        assert "cannot reach the Hub" in line
+    finally:
+        silent.close()
+
+
+def test_pull_for_a_profile_picks_what_fits_and_local_links_it(hub_server, tmp_path, tiny_path,
+                                                               sparse_path):
+    server = hub_server({
+        "meta-llama/Llama-3.2-1B-Instruct": HubRepo(files={"config.json": b"{}"}),
+        "bartowski/Llama-3.2-1B-Instruct-GGUF": HubRepo(files={
+            "Llama-3.2-1B-Instruct-Q8_0.gguf": sparse_path,
+            "Llama-3.2-1B-Instruct-f32.gguf": tiny_path}),
+    })
+    answers = tmp_path / "small.yaml"
+    answers.write_text("organization: {domicile: DE}\nhardware: {ram_gb: 0.5, vram_gb: 0}\n")
+    env = server.env(tmp_path, HOME=str(tmp_path / "home"))
+    r = run_cli(["pull", "meta-llama/Llama-3.2-1B-Instruct", "--answers", str(answers)], env)
+    assert r.returncode == 0, r.stderr
+    path = Path(r.stdout.strip().splitlines()[-1])
+    assert path.name == "Llama-3.2-1B-Instruct-f32.gguf" and "choosing" in r.stderr
+    assert server.bytes_served[("bartowski/Llama-3.2-1B-Instruct-GGUF",
+                                "Llama-3.2-1B-Instruct-Q8_0.gguf")] < 0.02 * sparse_path.stat().st_size
+    files = json.loads(run_cli(["local", "--json"], env).stdout)["files"]
+    (entry,) = [f for f in files if f["source"] == "hf-cache"]
+    assert entry["repo_id"] == "bartowski/Llama-3.2-1B-Instruct-GGUF"
+    assert entry["profile"] == "meta-llama/Llama-3.2-1B-Instruct"
+
+
+def test_hub_info_unrecognized_license_is_unknown_never_allowed(hub_server, tmp_path, tiny_path):
+    server = hub_server({"odd/Model": HubRepo(
+        files={"m-F32.gguf": tiny_path},
+        card_data={"license": "other", "license_name": "odd-custom-license-1.0"},
+        tags=["license:other"])})
+    r = run_cli(["hub", "info", "odd/Model", "--json"], server.env(tmp_path))
+    assert r.returncode == 0, r.stderr
+    doc = json.loads(r.stdout)
+    assert doc["profile"] is None
+    assert doc["facts"]["license_name"] == "odd-custom-license-1.0"
+    assert doc["assessment"]["verdict"] == "unknown"
+
+
+def test_hf_hub_cache_is_honoured(hub, tmp_path):
+    cache = tmp_path / "elsewhere"
+    env = hub.env(tmp_path, HF_HUB_CACHE=str(cache), HOME=str(tmp_path / "home"))
+    r = run_cli(["pull", "someone/Llama-3.2-1B-Instruct-GGUF", "--file",
+                 "Llama-3.2-1B-Instruct-F32.gguf"], env)
+    assert r.returncode == 0, r.stderr
+    assert Path(r.stdout.strip()).is_relative_to(cache)
+    files = json.loads(run_cli(["local", "--json"], env).stdout)["files"]
+    assert [f["repo_id"] for f in files] == ["someone/Llama-3.2-1B-Instruct-GGUF"]

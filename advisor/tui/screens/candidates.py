@@ -21,8 +21,21 @@ from advisor.tui.rows import (FILTERS, Row, arrange, candidate_rows, format_para
 from advisor.tui.widgets.badges import (fit_text, mof_text, osaid_text, verdict_summary,
                                         verdict_text)
 
-COLUMNS = (("Verdict", "verdict"), ("Model", "model"), ("Size", "size"), ("Fit", "fit"),
-           ("License", "license"), ("OSAID", "osaid"), ("MOF", "mof"))
+# (label, key, width); the model column takes what the others leave.
+COLUMNS = (("Verdict", "verdict", 13), ("Model", "model", 0), ("Size", "size", 5),
+           ("Fit", "fit", 9), ("License", "license", 14), ("OSAID", "osaid", 7),
+           ("MOF", "mof", 3))
+MODEL_MIN, MODEL_MAX = 18, 44
+
+
+def model_width(total: int) -> int:
+    """Width left for the model column in a table ``total`` cells wide."""
+    others = sum(w for _, _, w in COLUMNS) + 2 * len(COLUMNS) + 2
+    return max(MODEL_MIN, min(MODEL_MAX, total - others))
+
+
+def clip(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
 
 
 class CandidatesScreen(Screen[None]):
@@ -32,10 +45,10 @@ class CandidatesScreen(Screen[None]):
         Binding("enter", "open", "Details", show=True),
         Binding("s", "toggle_sort", "Sort"),
         Binding("f", "cycle_filter", "Filter"),
-        Binding("slash", "search", "Search"),
-        Binding("m", "cycle_mode", "Mode"),
-        Binding("c", "toggle_commercial", "Commercial"),
-        Binding("o", "cycle_openness", "Openness"),
+        Binding("slash", "search", "Search", show=False),
+        Binding("m", "cycle_mode", "Mode", show=False),
+        Binding("c", "toggle_commercial", "Commercial", show=False),
+        Binding("o", "cycle_openness", "Openness", show=False),
         Binding("t", "smoke", "Smoke test"),
         Binding("e", "export", "Export"),
         Binding("i", "interview", "Answers"),
@@ -64,9 +77,11 @@ class CandidatesScreen(Screen[None]):
     def on_mount(self) -> None:
         self.sub_title = "Candidates"
         table = self.query_one(DataTable)
-        for label, key in COLUMNS:
-            table.add_column(label, key=key)
-        self.app.assessment_changed.subscribe(self, self._on_assessment)
+        self._model_width = model_width(self.app.size.width)
+        for label, key, width in COLUMNS:
+            table.add_column(label, key=key, width=width or self._model_width)
+        # immediate: the table is re-ranked inside App.set_answers, not a frame later
+        self.app.assessment_changed.subscribe(self, self._on_assessment, immediate=True)
         self.refresh_rows()
         table.focus()
 
@@ -92,8 +107,9 @@ class CandidatesScreen(Screen[None]):
                               verdict=self.verdict_filter, query=self.query_text)
         table.clear()
         for row in self._shown:
-            table.add_row(verdict_text(row.verdict), row.model_id,
-                          format_parameters(row.parameters), fit_text(row.fit), row.license,
+            table.add_row(verdict_text(row.verdict), clip(row.model_id, self._model_width),
+                          format_parameters(row.parameters), fit_text(row.fit),
+                          clip(row.license, 14),
                           osaid_text(row.osaid), mof_text(row.mof_class), key=row.key())
         if keep:
             for index, row in enumerate(self._shown):
@@ -106,10 +122,25 @@ class CandidatesScreen(Screen[None]):
             f" · showing {len(self._shown)}"
         self.query_one("#counts", Static).update(
             verdict_summary(counts, len(self._rows)) +
-            f"\n[dim]{order} · filter: {self.verdict_filter}{shown}[/dim]")
+            f"\n[dim]{order} (s) · filter: {self.verdict_filter} (f){shown} · "
+            f"enter opens a model[/dim]")
         self.query_one("#status-line", Static).update(
             "" if self._shown else "No model matches the filter and search. "
             "Press f to change the filter, escape to clear the search.")
+
+    def on_resize(self) -> None:
+        width = model_width(self.app.size.width)
+        if width != getattr(self, "_model_width", width):
+            self._model_width = width
+            self._set_model_width(width)
+
+    def _set_model_width(self, width: int) -> None:
+        from textual.widgets.data_table import ColumnKey
+
+        table = self.query_one(DataTable)
+        column = table.columns[ColumnKey("model")]
+        column.width = width
+        self._render_rows()
 
     def _update_strip(self) -> None:
         a = self.app.answers

@@ -125,7 +125,7 @@ class DetailScreen(Screen[None]):
         for old in openness_box.query(OpennessGrid):
             old.remove()
         details = profile.openness if profile is not None else {}
-        openness_box.mount(OpennessGrid(openness.components, details, id="openness-grid"))
+        openness_box.mount(OpennessGrid(openness.components, details, classes="openness-grid"))
 
     # -- the Hub part (workers) -----------------------------------------------------------------
     def load_hub(self) -> None:

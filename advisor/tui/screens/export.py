@@ -93,7 +93,7 @@ class ExportScreen(Screen[None]):
 
     def _built(self, record: Any, markdown: str) -> None:
         self.record = record
-        self.query_one("#preview", Markdown).update(markdown)
+        self.query_one("#preview", Markdown).update(front_matter_as_code(markdown))
         self.query_one("#export-status", Static).update(
             f"Ready: files will be named {record.filename('md').rsplit('.', 1)[0]}.*")
 
@@ -144,3 +144,13 @@ class ExportScreen(Screen[None]):
 
     def action_back(self) -> None:
         self.app.pop_screen()
+
+
+def front_matter_as_code(markdown: str) -> str:
+    """Show a leading YAML front matter block as a code block (Markdown has none)."""
+    if not markdown.startswith("---\n"):
+        return markdown
+    end = markdown.find("\n---\n", 4)
+    if end < 0:
+        return markdown
+    return "```yaml\n" + markdown[4:end + 1] + "```\n" + markdown[end + 5:]

@@ -24,7 +24,7 @@ from advisor.regions import is_region_token, normalize_code
 from advisor.tui.formdata import (MODALITY_LABELS, MODE_LABELS, OPENNESS_LABELS, WHY,
                                   FormValues, answers_to_form, error_field, form_to_data,
                                   split_list)
-from advisor.tui.rows import VERDICTS, candidate_rows, verdict_counts
+from advisor.tui.rows import candidate_rows, verdict_counts
 from advisor.tui.widgets.badges import verdict_summary
 
 
@@ -321,4 +321,4 @@ def use_cases(kb: Any) -> list[tuple[str, str, str]]:
     return out
 
 
-__all__ = ["InterviewScreen", "use_cases", "VERDICTS"]
+__all__ = ["InterviewScreen", "use_cases"]

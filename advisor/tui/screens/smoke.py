@@ -277,7 +277,8 @@ class SmokeScreen(Screen[None]):
         text = self._texts[prompt_id]
         passed = bool(info.get("passed"))
         text.append("\n")
-        text.append("✓ pass" if passed else "✗ fail", style="bold green" if passed else "bold red")
+        text.append("✓ pass" if passed else "✗ fail",
+                    style="bold green" if passed else "bold red")
         for check in info.get("checks") or []:
             mark = "✓" if check.get("passed") else "✗"
             expected = check.get("expected")
