@@ -186,6 +186,9 @@ SCENARIOS: list[Scenario] = [
     S("US", "review", "Section 5", "info",
       [A(domicile="US"), A(domicile="US", mode="on_device")],
       [DE_ONLY, A(domicile="US", mode="internal"), A(domicile="US", commercial=False)]),
+    S("US", "review", "45(n)", "condition",
+      [A(domicile="US", uc=("social_scoring",)), A(domicile="DE", regions=["US"], uc=("social_scoring",))],
+      [A(domicile="DE", uc=("social_scoring",)), A(domicile="US", uc=("coding",))]),
     # ------------------------------------------------------------------ UK
     S("UK", "review", "five cross-sectoral", "info",
       [A(domicile="GB"), A(domicile="US", regions=["US", "UK"])],
