@@ -28,7 +28,7 @@ async def walk(work_dir: Path) -> dict[str, Any]:
     app = AdvisorApp(settings(work_dir, offline=False), kb=kb)
     out: dict[str, Any] = {}
     async with app.run_test(size=(100, 30)) as pilot:
-        await pilot.press("ctrl+n", "slash", *"open-7b", "enter", "enter")
+        await pilot.press("ctrl+n", "slash", *"open", "enter", "enter")
         detail = app.screen
         table = detail.query_one("#gguf-table", DataTable)
         out["hub_loaded"] = await wait_for(

@@ -124,7 +124,7 @@ async def test_detail_shows_cited_findings_and_openness(fixture_kb: Any, make_ap
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("ctrl+n")
         await pilot.pause()
-        await pilot.press("slash", *list("community-70b"), "enter", "enter")
+        await pilot.press("slash", *list("70b"), "enter", "enter")
         await pilot.pause()
         screen = app.screen
         assert isinstance(screen, DetailScreen)
@@ -231,7 +231,7 @@ async def test_help_palette_and_offline_notice(fixture_kb: Any, make_app: Any) -
 
         await pilot.press("ctrl+p")
         await pilot.pause()
-        await pilot.press(*list("open model acme/open"))
+        await pilot.press(*list("model acme/open"))
         await pilot.pause(0.5)
         await pilot.press("enter")
         await pilot.pause()

@@ -56,13 +56,13 @@ def test_candidates(snap_compare: Any, fixture_kb: Any) -> None:
 
 def test_detail_findings(snap_compare: Any, fixture_kb: Any) -> None:
     assert snap_compare(app_for(fixture_kb), terminal_size=SIZE,
-                        run_before=steady("ctrl+n", "slash", *"community-70b", "enter",
+                        run_before=steady("ctrl+n", "slash", *"70b", "enter",
                                           "enter"))
 
 
 def test_detail_openness(snap_compare: Any, fixture_kb: Any) -> None:
     assert snap_compare(app_for(fixture_kb), terminal_size=SIZE,
-                        run_before=steady("ctrl+n", "slash", *"open-7b", "enter", "enter",
+                        run_before=steady("ctrl+n", "slash", *"open", "enter", "enter",
                                           "3"))
 
 
