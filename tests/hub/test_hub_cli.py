@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -347,4 +348,16 @@ def test_hf_hub_cache_is_honoured(hub, tmp_path):
     assert r.returncode == 0, r.stderr
     assert Path(r.stdout.strip()).is_relative_to(cache)
     files = json.loads(run_cli(["local", "--json"], env).stdout)["files"]
-    assert [f["repo_id"] for f in files] == ["someone/Llama-3.2-1B-Instruct-GGUF"]
+    cached = [f["repo_id"] for f in files if f["source"] == "hf-cache"]
+    assert cached == ["someone/Llama-3.2-1B-Instruct-GGUF"]
+
+
+def test_local_lists_the_demo_model_shipped_on_pypi(tmp_path):
+    from tests.fixtures.smollm import smollm_path
+
+    env = {**os.environ, "HOME": str(tmp_path), "HF_HOME": str(tmp_path / "hf"),
+           "HF_HUB_OFFLINE": "1"}
+    files = json.loads(run_cli(["local", "--json"], env).stdout)["files"]
+    demo = [f for f in files if f["source"] == "pip-package"]
+    assert len(demo) == 1 and demo[0]["repo_id"] == "HuggingFaceTB/SmolLM2-135M-Instruct"
+    assert Path(demo[0]["path"]).resolve() == smollm_path().resolve()
