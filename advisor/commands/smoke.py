@@ -54,32 +54,12 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 
 
 def resolve_repo(repo_id: str, quant: str | None):
-    """Pull ``repo_id`` (choosing ``quant``) through the Hub adapter; returns the local path."""
-    from pathlib import Path
+    """Pull ``repo_id`` (choosing ``quant``, else what fits) through the Hub adapter;
+    returns the local path of the first part."""
+    from advisor.hub.pull import ProgressLine, pull_gguf
 
-    from advisor.errors import OperationError
-
-    try:
-        from advisor.hub import pull as hub_pull
-    except ImportError:
-        raise OperationError("--repo needs the Hub adapter (advisor/hub/pull.py), which is "
-                             "missing; pull the file and pass --gguf PATH") from None
-    pull_gguf = getattr(hub_pull, "pull_gguf", None)
-    if pull_gguf is not None:
-        return Path(pull_gguf(repo_id, quant=quant))
-    from advisor.commands.pull import _choose
-    from advisor.errors import InputError
-    from advisor.hub.catalog import repo_ggufs
-
-    _, entries = repo_ggufs(repo_id)
-    if not entries:
-        raise OperationError(f"{repo_id}: no GGUF files in the repository")
-    files = _choose(argparse.Namespace(file=None, quant=quant), repo_id, entries)
-    if not files:
-        raise InputError(None, f"{repo_id} has no quant {quant}", field="--quant")
-    paths = [hub_pull.pull_file(repo_id, f.filename, expected_sha256=f.sha256,
-                                progress=hub_pull.ProgressLine(f.filename)) for f in files]
-    return paths[0]
+    return pull_gguf(repo_id, quant=quant, progress_for=ProgressLine,
+                     on_note=lambda note: print(f"advisor: note: {note}", file=sys.stderr))[0]
 
 
 def printable(text: str) -> str:

@@ -168,3 +168,78 @@ def gguf_report(repo_id: str, *, ctx: int, hardware: Hardware, profile: Any = No
                          "quant": best["quant"], "fit": best["fit"]} if best else None),
         "warnings": warnings,
     }
+
+
+@dataclass(frozen=True)
+class Choice:
+    """Which files to fetch: every part of one GGUF, and why that one."""
+
+    repo_id: str
+    revision: str | None
+    parts: list[RepoFile]
+    note: str | None = None
+
+
+def choose_gguf(repo_id: str, entries: list[GGUFEntry], *, filename: str | None = None,
+                quant: str | None = None, revision: str | None = None, ctx: int = 4096,
+                hardware: Hardware | None = None) -> list[RepoFile] | tuple[list[RepoFile], str]:
+    """The parts of the file named by ``filename`` or ``quant``; with neither, the best
+    quantization that fits ``hardware`` (headers read, nothing downloaded), plus a note.
+    Raises ``InputError`` when nothing matches or nothing fits."""
+    from advisor.errors import InputError
+    from advisor.hub.hardware import detect_hardware
+    from advisor.hub.quant import normalize_quant
+
+    if filename:
+        for entry in entries:
+            if filename in [p.filename for p in entry.parts]:
+                return entry.parts
+        raise InputError(None, f"{repo_id} has no file {filename}", field="--file")
+    models = [e for e in entries if not e.is_projector]
+    if quant:
+        want = normalize_quant(quant)
+        found = next((e.parts for e in models if quant_from_filename(e.filename) == want), None)
+        if found is None:
+            have = sorted({quant_from_filename(e.filename) or e.filename for e in models})
+            raise InputError(None, f"{repo_id} has no quant {quant} (it has: {', '.join(have)})",
+                             field="--quant")
+        return found
+    if len(models) == 1:
+        return models[0].parts
+    hardware = hardware or detect_hardware()
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        files = list(pool.map(lambda e: analyze_entry(e, revision=revision, ctx=ctx,
+                                                      hardware=hardware), models))
+    best = recommend(files)
+    if best is None:
+        quants = sorted({quant_from_filename(e.filename) or e.filename for e in models})
+        raise InputError(None, f"none of {repo_id}'s GGUF files fits this machine; choose one "
+                         f"with --quant ({', '.join(quants)}) or --file", field="--quant")
+    note = (f"choosing {best['filename']} ({best['quant']}, fit {best['fit']} at context {ctx}); "
+            "use --quant or --file to choose another")
+    return next(e.parts for e in models if e.filename == best["filename"]), note
+
+
+def find_gguf(repo_id: str, *, filename: str | None = None, quant: str | None = None,
+              revision: str | None = None, ctx: int = 4096, hardware: Hardware | None = None,
+              fallback_repos: tuple[str, ...] = ()) -> Choice:
+    """Locate the GGUF to pull in ``repo_id``, or in ``fallback_repos`` (a profile's usual
+    GGUF repos) when ``repo_id`` has none."""
+    if filename and not filename.lower().endswith(".gguf"):
+        with hub_errors(repo_id):
+            info = model_info(repo_id)
+        parts = [f for f in repo_files(info) if f.filename == filename]
+        if not parts:
+            from advisor.errors import InputError
+
+            raise InputError(None, f"{repo_id} has no file {filename}", field="--file")
+        return Choice(repo_id, revision, parts)
+    for candidate in (repo_id, *fallback_repos):
+        sha, entries = repo_ggufs(candidate)
+        if entries:
+            picked = choose_gguf(candidate, entries, filename=filename, quant=quant,
+                                 revision=revision, ctx=ctx, hardware=hardware)
+            if isinstance(picked, tuple):
+                return Choice(candidate, revision, picked[0], picked[1])
+            return Choice(candidate, revision, picked)
+    raise OperationError(f"{repo_id}: no GGUF files in the repository")

@@ -20,7 +20,7 @@ import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
 from advisor.errors import OperationError
 from advisor.hub.client import TIMEOUT, error_message, hub_errors, same_origin
@@ -209,3 +209,26 @@ def cached_path(repo_id: str, filename: str, revision: str | None = None) -> Pat
 
     found = try_to_load_from_cache(repo_id, filename, revision=revision)
     return Path(found) if isinstance(found, str) else None
+
+
+def pull_gguf(repo_id: str, *, quant: str | None = None, filename: str | None = None,
+              revision: str | None = None, ctx: int = 4096, hardware: Any = None,
+              fallback_repos: tuple[str, ...] = (), token: str | None = None,
+              progress_for: Callable[[str], Progress | None] | None = None,
+              on_note: Callable[[str], None] | None = None) -> list[Path]:
+    """Find, download and verify a GGUF (every part of a split one); returns local paths,
+    first part first.
+
+    >>> pull_gguf("bartowski/Llama-3.2-1B-Instruct-GGUF", quant="Q4_K_M")
+    [PosixPath('.../snapshots/<sha>/Llama-3.2-1B-Instruct-Q4_K_M.gguf')]
+    """
+    from advisor.hub.catalog import find_gguf
+
+    choice = find_gguf(repo_id, filename=filename, quant=quant, revision=revision, ctx=ctx,
+                       hardware=hardware, fallback_repos=fallback_repos)
+    if choice.note and on_note:
+        on_note(choice.note)
+    return [pull_file(choice.repo_id, part.filename, revision=revision,
+                      expected_sha256=part.sha256, token=token,
+                      progress=progress_for(part.filename) if progress_for else None)
+            for part in choice.parts]
