@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import shutil
 import sys
+
+from advisor.knowledge.model import section_label
 from collections.abc import Sequence
 
 VERDICT_LABEL = {"blocked": "BLOCKED", "unknown": "UNKNOWN", "conditional": "CONDITIONAL",
@@ -32,13 +34,6 @@ def render_table(headers: Sequence[str], rows: Sequence[Sequence[str]],
         lines.append("  ".join(_clip(c, widths[i]).ljust(widths[i])
                                for i, c in enumerate(row)).rstrip())
     return "\n".join(lines) + "\n"
-
-
-def section_label(section: str | None) -> str | None:
-    """'1.b.i' -> '§1.b.i'; 'Art. 50(1)' and 'Section 5' stay as they are."""
-    if not section:
-        return None
-    return section if not section[0].isdigit() else f"§{section}"
 
 
 def _reason(candidate) -> str:

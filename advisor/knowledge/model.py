@@ -35,6 +35,13 @@ COMPONENT_TYPES: dict[str, str] = {
 }
 
 
+def section_label(section: str | None) -> str | None:
+    """How a cited section reads: '1.b.i' -> '§1.b.i'; 'Art. 50(1)' stays as it is."""
+    if not section:
+        return None
+    return f"§{section}" if section[0].isdigit() else section
+
+
 @dataclass(frozen=True)
 class Source:
     title: str

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from advisor.knowledge.model import section_label
 from advisor.record.model import Record
 from advisor.record.smoke import smoke_summary
 
@@ -42,7 +43,7 @@ def _source_text(source: dict[str, Any] | None) -> str:
         return ""
     title = source.get("title") or "source"
     if source.get("section"):
-        title += f" §{source['section']}"
+        title += f" {section_label(source['section'])}"
     text = f"[{title}]({source['url']})" if source.get("url") else title
     if source.get("checked"):
         text += f", checked {source['checked']}"

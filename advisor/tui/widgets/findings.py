@@ -9,6 +9,7 @@ from textual.app import ComposeResult
 from textual.containers import Grid, Vertical
 from textual.widgets import Static
 
+from advisor.knowledge.model import section_label
 from advisor.tui.widgets.badges import STATUS_STYLE, severity_text
 
 COMPONENT_ORDER = (
@@ -29,7 +30,7 @@ def source_line(source: Any) -> Text:
     line = Text("  ↳ ", style="dim")
     line.append(title, style="italic")
     if section:
-        line.append(f" §{section}", style="bold")
+        line.append(f" {section_label(section)}", style="bold")
     if url:
         line.append(" · ")
         line.append(url, style=f"underline link {url}")
