@@ -12,7 +12,7 @@ from typing import Any
 
 from advisor.knowledge.model import section_label
 from advisor.record.model import Record
-from advisor.record.smoke import smoke_summary
+from advisor.record.smoke import smoke_is_of_model, smoke_summary
 
 MODE_WORDS = {
     "internal": "use it inside the organization only",
@@ -189,6 +189,9 @@ def _confirmation(record: dict[str, Any]) -> list[str]:
         where += f", llama-cpp-python {repro['llama_cpp_version']}"
     suite = f" (suite {smoke['suite']})" if smoke.get("suite") else ""
     lines = [f"Smoke test{suite} {'passed' if s.passed else 'FAILED'}: {what} ran with {where}."]
+    if not smoke_is_of_model(smoke, record["model"]):
+        lines.append(f"Note: {what} does not appear to be a build of {record['model']}; this run "
+                     "confirms the local setup, not the chosen model's answers.")
     figures = []
     if s.load_seconds is not None:
         figures.append(f"load {s.load_seconds:.2f} s")

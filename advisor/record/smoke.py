@@ -99,3 +99,25 @@ def smoke_environment(smoke: dict[str, Any]) -> dict[str, Any]:
         "hardware": smoke.get("hardware"),
         "system_info": smoke.get("system_info"),
     }
+
+
+def _squash(text: str) -> str:
+    return re.sub(r"[^a-z0-9]", "", text.lower())
+
+
+def smoke_is_of_model(smoke: dict[str, Any], model_id: str,
+                      gguf_repos: tuple[str, ...] = ()) -> bool:
+    """Whether the smoke result ran a build of ``model_id``: its repo is the model's or one
+    of its GGUF repos, or the file's name contains the model's name.
+
+    >>> smoke_is_of_model({"file": "SmolLM2-135M-Instruct.Q4_1.gguf"},
+    ...                   "HuggingFaceTB/SmolLM2-135M-Instruct")
+    True
+    """
+    gguf = smoke_gguf(smoke) or {}
+    repo = str(gguf.get("repo") or smoke.get("repo") or "").lower()
+    if repo and repo in {r.lower() for r in (model_id, *gguf_repos)}:
+        return True
+    name = _squash(model_id.split("/")[-1])
+    names = [gguf.get("file"), gguf.get("path"), smoke.get("model"), repo]
+    return any(name and name in _squash(os.path.basename(str(n))) for n in names if n)
