@@ -42,27 +42,12 @@ def peak_rss_bytes() -> int:
     return int(peak if sys.platform == "darwin" else peak * 1024)
 
 
-def _extra_buffers(setting: str, system_info: str) -> tuple[bool, str | None]:
-    """Whether to let llama.cpp use its CPU extra buffer types (AMX, repacked weights).
-
-    ``auto`` turns them off where AMX is present: its matrix multiply segfaults on some
-    machines (llama.cpp issue 20824), seen here with SmolLM2 Q4_1.
-    """
-    if setting == "on":
-        return True, None
-    if setting == "off":
-        return False, "CPU extra buffers off (--cpu-extra-buffers off)"
-    if "AMX_INT8 = 1" in system_info:
-        return False, ("CPU extra buffers (AMX) off: AMX matmul crashes on some CPUs "
-                       "(llama.cpp#20824)")
-    return True, None
-
-
 def _load(job: dict[str, Any], emit: Emitter):
     """Import llama.cpp, plan the GPU offload, load the model; emits ``load_done``."""
     import llama_cpp
     import llama_cpp.llama_cpp as llama_lib
 
+    from advisor.smoke.cpu_buffers import extra_buffers, want_extra_buffers
     from advisor.smoke.gpu import GpuUnavailable, ggml_devices, plan_gpu_layers
 
     system_info = llama_lib.llama_print_system_info().decode("utf-8", "replace").strip()
@@ -76,27 +61,18 @@ def _load(job: dict[str, Any], emit: Emitter):
                                free_vram=free_vram, n_layer=n_layer, layers_that_fit=fit)
     except GpuUnavailable as exc:
         raise ChildError("gpu", str(exc)) from None
-    use_extra, extra_note = _extra_buffers(job.get("cpu_extra_buffers", "auto"), system_info)
-
-    default_params = llama_lib.llama_model_default_params
-
-    def model_params():
-        params = default_params()
-        params.use_extra_bufts = use_extra
-        return params
-
-    llama_lib.llama_model_default_params = model_params
+    use_extra, extra_note = want_extra_buffers(job.get("cpu_extra_buffers", "auto"), system_info)
     free_before = sum(d.free_bytes for d in gpus)
     start = time.perf_counter()
     try:
-        llm = llama_cpp.Llama(
-            model_path=job["model_path"], n_ctx=int(job["n_ctx"]), n_threads=int(job["threads"]),
-            n_threads_batch=int(job["threads"]), n_gpu_layers=plan.n_gpu_layers,
-            seed=int(job.get("seed", 0)), verbose=bool(job.get("verbose", True)))
+        with extra_buffers(use_extra):
+            llm = llama_cpp.Llama(
+                model_path=job["model_path"], n_ctx=int(job["n_ctx"]),
+                n_threads=int(job["threads"]), n_threads_batch=int(job["threads"]),
+                n_gpu_layers=plan.n_gpu_layers, seed=int(job.get("seed", 0)),
+                verbose=bool(job.get("verbose", True)))
     except (ValueError, RuntimeError, OSError) as exc:
         raise ChildError("load", f"llama.cpp could not load the model: {exc}") from None
-    finally:
-        llama_lib.llama_model_default_params = default_params
     load_seconds = time.perf_counter() - start
     gpu_layers = n_layer if plan.n_gpu_layers == -1 else min(plan.n_gpu_layers, n_layer)
     backend = gpus[0].backend if (gpus and gpu_layers > 0) else "cpu"

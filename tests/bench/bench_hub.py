@@ -32,14 +32,10 @@ import json, resource, sys, time
 import llama_cpp
 import llama_cpp.llama as _llama
 path, ctx, fill = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
-if b"AMX_INT8 = 1" in llama_cpp.llama_print_system_info():
-    # as the smoke runner does: AMX repacking crashes multi-token batches on some CPUs
-    _default = llama_cpp.llama_model_default_params
-    def _params():
-        p = _default(); p.use_extra_bufts = False; return p
-    _llama.llama_cpp.llama_model_default_params = _params
+from advisor.smoke.cpu_buffers import safe_extra_buffers
 t = time.time()
-llm = llama_cpp.Llama(model_path=path, n_ctx=ctx, n_gpu_layers=0, verbose=False)
+with safe_extra_buffers():   # as the smoke runner does (llama.cpp issue 20824)
+    llm = llama_cpp.Llama(model_path=path, n_ctx=ctx, n_gpu_layers=0, verbose=False)
 if fill:
     text = ("The quick brown fox jumps over the lazy dog. " * (ctx // 4)).encode()
     llm.eval(llm.tokenize(text)[:ctx - 64])

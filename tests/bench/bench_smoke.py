@@ -51,24 +51,14 @@ def bare_loop(path: Path, threads: int) -> tuple[float, float, float]:
     import llama_cpp
     import llama_cpp.llama_cpp as llama_lib
 
-    from advisor.smoke.child import _extra_buffers
+    from advisor.smoke.cpu_buffers import safe_extra_buffers
 
     imported = time.perf_counter() - started
-    info = llama_lib.llama_print_system_info().decode()
-    use_extra, _ = _extra_buffers("auto", info)
-    default_params = llama_lib.llama_model_default_params
-
-    def model_params():
-        params = default_params()
-        params.use_extra_bufts = use_extra
-        return params
-
-    llama_lib.llama_model_default_params = model_params
     t0 = time.perf_counter()
-    llm = llama_cpp.Llama(model_path=str(path), n_ctx=N_CTX, n_threads=threads,
-                          n_threads_batch=threads, n_gpu_layers=0, seed=0, verbose=False)
+    with safe_extra_buffers():
+        llm = llama_cpp.Llama(model_path=str(path), n_ctx=N_CTX, n_threads=threads,
+                              n_threads_batch=threads, n_gpu_layers=0, seed=0, verbose=False)
     load = time.perf_counter() - t0
-    llama_lib.llama_model_default_params = default_params
     template = llm.metadata.get("tokenizer.chat_template")
     pairs = []
     for prompt in BENCH_SUITE.prompts:

@@ -11,16 +11,7 @@ from __future__ import annotations
 
 import runpy
 
-import llama_cpp.llama_cpp as llama_lib
+from advisor.smoke.cpu_buffers import safe_extra_buffers
 
-if b"AMX_INT8 = 1" in llama_lib.llama_print_system_info():
-    _default_params = llama_lib.llama_model_default_params
-
-    def _model_params():
-        params = _default_params()
-        params.use_extra_bufts = False
-        return params
-
-    llama_lib.llama_model_default_params = _model_params
-
-runpy.run_module("llama_cpp.server", run_name="__main__", alter_sys=True)
+with safe_extra_buffers():   # the server loads its model inside run_module
+    runpy.run_module("llama_cpp.server", run_name="__main__", alter_sys=True)
