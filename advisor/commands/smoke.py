@@ -14,6 +14,8 @@ import argparse
 import sys
 from typing import Any
 
+from advisor.commands.common import add_profiles_option
+
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
@@ -25,9 +27,13 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     which.add_argument("--gguf", metavar="PATH", help="a local GGUF file")
     which.add_argument("--repo", metavar="REPO_ID", help="a Hub repo; the GGUF is pulled first")
     parser.add_argument("--quant", metavar="Q", help="with --repo: quantization, e.g. Q4_K_M")
-    parser.add_argument("--suite", metavar="NAME|PATH", default="general",
+    parser.add_argument("--suite", metavar="NAME|PATH", default=None,
                         help="a shipped suite (general, coding, summarization, extraction, "
-                             "multilingual, refusal) or a suite YAML file (default: general)")
+                             "multilingual, refusal) or a suite YAML file (default: the one "
+                             "that fits --answers' use cases, else general)")
+    parser.add_argument("--answers", metavar="FILE",
+                        help="choose the suite that fits these answers' use cases")
+    add_profiles_option(parser)
     parser.add_argument("--gpu", choices=("auto", "on", "off"), default="auto",
                         help="offload layers to the GPU: auto (what fits), on (all), off")
     parser.add_argument("--endpoint", metavar="URL",
@@ -142,7 +148,15 @@ def run(args: argparse.Namespace) -> int:
             raise InputError(None, "must be a positive number", field=f"--{name}")
     if args.timeout <= 0:
         raise InputError(None, "must be positive", field="--timeout")
-    suite = load_suite(args.suite)
+    suite_name = args.suite
+    if suite_name is None and args.answers:
+        from advisor.commands.common import answers_from_args, knowledge_from_args
+        from advisor.smoke.suites import suite_for_use_cases
+
+        kb = knowledge_from_args(args)
+        answers = answers_from_args(args, kb)
+        suite_name = suite_for_use_cases(answers.use_case.categories, kb.use_cases)
+    suite = load_suite(suite_name or "general")
     gguf = Path(args.gguf) if args.gguf else (resolve_repo(args.repo, args.quant)
                                               if args.repo else None)
     spec = SmokeSpec(gguf=gguf, suite=suite, gpu=args.gpu, n_ctx=args.ctx,

@@ -6,7 +6,7 @@ A bad suite raises ``InputError`` naming the file and line (exit 2).
     >>> suite = load_suite("general")
     >>> suite.name, suite.prompts[0].id
     ('general', 'capital-france')
-    >>> suite_for_use_cases(["coding"])
+    >>> suite_for_use_cases(["coding"], kb.use_cases)
     'coding'
 """
 
@@ -32,16 +32,6 @@ DEFAULT_MAX_TOKENS = 64
 DEFAULT_CHECKS: dict[str, Any] = {"min_tokens": 1, "max_latency_seconds": 120}
 
 # Use-case category ids (answers use_case.categories) -> the suite that fits them best.
-SUITE_FOR_CATEGORY = {
-    "coding": "coding",
-    "summarization": "summarization",
-    "content_generation": "general",
-    "customer_support": "general",
-    "education_tutoring": "general",
-    "general_assistant": "general",
-}
-
-
 @dataclass(frozen=True)
 class PromptSpec:
     """One prompt: chat messages (system first when set), generation limits, checks."""
@@ -78,11 +68,19 @@ def shipped_suites() -> list[str]:
     return sorted(p.stem for p in SUITES_DIR.glob("*.yaml"))
 
 
-def suite_for_use_cases(categories: Iterable[str]) -> str:
-    """The shipped suite that fits a list of use-case categories (first match wins)."""
+def suite_for_use_cases(categories: Iterable[str], use_cases: Mapping[str, Any]) -> str:
+    """The shipped suite that fits the answered use cases: the first suite the knowledge
+    base lists for the first category that lists one (``kb.use_cases``).
+
+    >>> suite_for_use_cases(["coding"], kb.use_cases)
+    'coding'
+    """
+    available = set(shipped_suites())
     for category in categories:
-        if category in SUITE_FOR_CATEGORY:
-            return SUITE_FOR_CATEGORY[category]
+        info = use_cases.get(category)
+        for suite in getattr(info, "suites", ()) or ():
+            if suite in available:
+                return suite
     return DEFAULT_SUITE
 
 

@@ -28,11 +28,11 @@ def suites() -> list[str]:
         return ["general"]
 
 
-def default_suite(categories: Any) -> str:
+def default_suite(categories: Any, use_cases: Any) -> str:
     try:
         from advisor.smoke.suites import suite_for_use_cases
 
-        return suite_for_use_cases(categories)
+        return suite_for_use_cases(categories, use_cases or {})
     except Exception:  # noqa: BLE001
         return "general"
 

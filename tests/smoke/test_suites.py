@@ -64,8 +64,13 @@ def test_unknown_suite_name_lists_the_shipped_ones():
 
 
 def test_use_case_picks_a_suite():
-    assert suite_for_use_cases(["coding", "general_assistant"]) == "coding"
-    assert suite_for_use_cases(["medical_advice"]) == "general"
+    from advisor.knowledge import load_knowledge
+
+    use_cases = load_knowledge().use_cases
+    assert suite_for_use_cases(["coding", "general_assistant"], use_cases) == "coding"
+    assert suite_for_use_cases(["summarization"], use_cases) == "summarization"
+    assert suite_for_use_cases(["social_scoring"], use_cases) == "refusal"
+    assert suite_for_use_cases(["unheard_of"], use_cases) == "general"
 
 
 def test_cli_bad_suite_file_exits_2_with_file_and_line(tmp_path, tiny_model):
@@ -76,3 +81,21 @@ def test_cli_bad_suite_file_exits_2_with_file_and_line(tmp_path, tiny_model):
     assert result.code == 2
     line = assert_one_line(result)
     assert f"{bad}:6: prompts[0].checks.min_tokens:" in line
+
+
+def test_cli_picks_the_suite_from_the_answers(tmp_path):
+    import json
+    import os
+    import subprocess
+    import sys
+
+    from tests.fixtures.smollm import smollm_path
+
+    answers = tmp_path / "answers.yaml"
+    answers.write_text("organization: {domicile: US}\nuse_case: {categories: [summarization]}\n")
+    proc = subprocess.run(
+        [sys.executable, "-m", "advisor", "smoke", "--gguf", str(smollm_path()), "--answers",
+         str(answers), "--json", "--no-hash"],
+        capture_output=True, text=True, timeout=300, env={**os.environ, "HF_HUB_OFFLINE": "1"})
+    assert proc.returncode in (0, 1), proc.stderr
+    assert json.loads(proc.stdout)["suite"] == "summarization"

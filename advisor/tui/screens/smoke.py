@@ -65,7 +65,8 @@ class SmokeScreen(Screen[None]):
             yield Select([], id="source", prompt="no local GGUF", compact=True)
             yield Label(" Suite", classes="bar-label")
             names = smokeapi.suites() or ["general"]
-            wanted = smokeapi.default_suite(self.app.answers.use_case.categories)
+            wanted = smokeapi.default_suite(self.app.answers.use_case.categories,
+                                           getattr(self.app.kb, "use_cases", None))
             yield Select([(n, n) for n in names], id="suite", allow_blank=False, compact=True,
                          value=wanted if wanted in names else names[0])
             yield Button("Run ▶", id="run", variant="primary", compact=True)
