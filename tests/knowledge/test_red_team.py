@@ -95,11 +95,11 @@ def _show(c: Candidate) -> str:
 # non-commercial license: the license's own definition decides, not the label.
 
 def test_mrl_research_mode_is_conditional_on_research_purposes(kb):
-    """MRL-0.1 §1 "Research Purposes": unconnected to any business; employees using it for
+    """MRL-0.1 §9 "Research Purposes": unconnected to any business; employees using it for
     their employer's work are excluded."""
     c = _assess(kb, "mistralai/Mistral-Large-Instruct-2407", RESEARCH)
     assert c.verdict == "conditional", _show(c)
-    assert _has(c, "research_only", "condition", "license:mrl", "1"), _show(c)
+    assert _has(c, "research_only", "condition", "license:mrl", "9"), _show(c)
 
 
 def test_qwen_research_license_research_mode_is_conditional(kb):
@@ -118,11 +118,23 @@ def test_cc_by_nc_research_mode_is_not_allowed(kb):
 
 
 def test_mnpl_research_mode_keeps_the_non_production_duty(kb):
-    """MNPL-0.1 §1, §3.2: testing and evaluation only in Non-Production Environments."""
+    """MNPL-0.1 §3.2, §9: testing and evaluation only in Non-Production Environments."""
     c = _assess(kb, "mistralai/Codestral-22B-v0.1", RESEARCH)
     assert c.verdict == "conditional", _show(c)
-    assert _has(c, "non_production", "condition", "license:mnpl", "1"), _show(c)
+    assert _has(c, "non_production", "condition", "license:mnpl", "9"), _show(c)
     assert _none(c, "non_production", section="3.2"), _show(c)
+
+
+def test_mnpl_business_evaluation_is_conditional_but_commercial_supply_is_blocked(kb):
+    """MNPL-0.1 §9: "internal evaluation" is a Non-Production use, also for a business;
+    §3.2: supplying the model "in the course of a commercial activity" is barred."""
+    c = _assess(kb, "mistralai/Codestral-22B-v0.1", {"deployment": {"mode": "research"}})
+    assert c.verdict == "conditional", _show(c)
+    assert _has(c, "commercial_use", "condition", "license:mnpl", "3.2, 9"), _show(c)
+    c = _assess(kb, "mistralai/Codestral-22B-v0.1", {"deployment": {"mode": "research"}},
+                {"needs": {"redistribute_weights": True}})
+    assert c.verdict == "blocked", _show(c)
+    assert _has(c, "redistribution", "block", "license:mnpl", "3.2"), _show(c)
 
 
 def test_research_use_case_does_not_stand_in_for_research_mode(kb):
@@ -131,8 +143,8 @@ def test_research_use_case_does_not_stand_in_for_research_mode(kb):
     c = _assess(kb, "mistralai/Ministral-8B-Instruct-2410",
                 {"use_case": {"categories": ["research"]}})
     assert c.verdict == "blocked", _show(c)
-    assert _has(c, "research_only", "block", "license:mrl", "1, 3.2, 4.2"), _show(c)
-    assert _has(c, "commercial_use", "block", "license:mrl", "3.2"), _show(c)
+    assert _has(c, "research_only", "block", "license:mrl", "3.2, 4.2, 9"), _show(c)
+    assert _has(c, "commercial_use", "block", "license:mrl", "3.2, 9"), _show(c)
 
 
 def test_apache_research_mode_is_allowed_without_regional_rules(kb):
@@ -336,12 +348,15 @@ def test_r1_distill_llama_carries_llama_3_1_terms(kb):
 
 # --------------------------------------------------------------------------- hosting and distribution
 
-def test_falcon_180b_hosting_use_is_blocked_but_internal_use_is_not(kb):
-    """Falcon-180B TII License §9: "Hosting Use" needs TII's permission; internal use and
-    on-prem delivery are not Hosting Use."""
+def test_falcon_180b_hosting_use_is_a_condition_and_internal_use_is_not_hosting(kb):
+    """Falcon-180B TII License §9.1/§9.3: "Hosting Use" (shared instances or managed
+    services in an inference or fine-tuning API form) is not licensed; §9.2: applications
+    using the model in the background are not Hosting Use. A hosted product is therefore
+    conditional on not being an API offer, never allowed outright; internal use and
+    on-prem delivery are not Hosting Use at all."""
     hosted = _assess(kb, "tiiuae/falcon-180B-chat", {"deployment": {"mode": "hosted_service"}})
-    assert hosted.verdict == "blocked", _show(hosted)
-    assert _has(hosted, "hosted_service", "block", "license:falcon-180b", "9"), _show(hosted)
+    assert hosted.verdict == "conditional", _show(hosted)
+    assert _has(hosted, "hosted_service", "condition", "license:falcon-180b", "9"), _show(hosted)
     for mode in ("internal", "on_prem"):
         c = _assess(kb, "tiiuae/falcon-180B-chat", {"deployment": {"mode": mode}})
         assert c.verdict == "conditional", _show(c)
