@@ -165,13 +165,15 @@ def _str_list(section: Mapping, key: str, default: tuple[str, ...], path: tuple)
     return value
 
 
-def _number(section: Mapping, key: str, path: tuple, *, minimum: float) -> float | None:
+def _number(section: Mapping, key: str, path: tuple, *, minimum: float,
+            maximum: float = 1e6) -> float | None:
     value = section.get(key)
     if value is None:
         return None
     if (isinstance(value, bool) or not isinstance(value, (int, float))
-            or not math.isfinite(value) or value < minimum):
-        raise _Problem(path + (key,), f"must be a number of at least {minimum:g}, not {value!r}")
+            or not math.isfinite(value) or not minimum <= value <= maximum):
+        raise _Problem(path + (key,), f"must be a number from {minimum:g} to {maximum:g}, "
+                       f"not {value!r}")
     return float(value)
 
 

@@ -5,6 +5,8 @@
 
 from __future__ import annotations
 
+MAX_LINE = 1000     # a value quoted in a message (a 100 kB line, say) is cut to keep one line
+
 
 class AdvisorError(Exception):
     """Base of every expected failure: printed as one line, never as a traceback."""
@@ -30,7 +32,8 @@ class InputError(AdvisorError):
         if self.file:
             where = f"{self.file}:{self.line}: " if self.line else f"{self.file}: "
         what = f"{self.field}: " if self.field else ""
-        return " ".join(f"{where}{what}{self.problem}".splitlines())
+        line = " ".join(f"{where}{what}{self.problem}".splitlines())
+        return line if len(line) <= MAX_LINE else line[:MAX_LINE - 3] + "..."
 
 
 class OperationError(AdvisorError):

@@ -19,17 +19,50 @@ import yaml
 from advisor.errors import InputError
 
 try:  # the C loader is ten times faster; fall back when libyaml is missing
-    _Loader: type = yaml.CSafeLoader
+    _Base: type = yaml.CSafeLoader
 except AttributeError:  # pragma: no cover - depends on the PyYAML build
-    _Loader = yaml.SafeLoader
+    _Base = yaml.SafeLoader
+
+
+class _Loader(_Base):  # type: ignore[misc, valid-type]
+    """The safe loader, refusing a key given twice in one mapping (YAML forbids it;
+    PyYAML would keep the last and silently drop the first)."""
+
+    def construct_mapping(self, node, deep=False):
+        seen: set[tuple[str, str]] = set()
+        for key_node, _ in node.value if isinstance(node, yaml.MappingNode) else ():
+            if isinstance(key_node, yaml.ScalarNode) and key_node.tag != "tag:yaml.org,2002:merge":
+                key = (key_node.tag, key_node.value)
+                if key in seen:
+                    raise yaml.constructor.ConstructorError(
+                        None, None, f"duplicate key {key_node.value!r}", key_node.start_mark)
+                seen.add(key)
+        return super().construct_mapping(node, deep=deep)
+
 
 PathKey = Sequence[str | int]
+# Bounds on one document: YAML aliases can make a few lines stand for a billion values
+# ("billion laughs"); every consumer walks the data, so refuse such documents at once.
+MAX_VALUES = 1_000_000
+MAX_DEPTH = 200
+MAX_FILE_BYTES = 16 * 2**20       # answers, profiles, suites, records: a few kB each
+
+
+def read_limited(path: Path, limit: int) -> bytes:
+    """At most ``limit`` bytes of ``path``; ValueError when it holds more (``/dev/zero``
+    or a runaway file must not fill the memory). OS errors pass through."""
+    with path.open("rb") as handle:
+        raw = handle.read(limit + 1)
+    if len(raw) > limit:
+        raise ValueError(f"larger than {limit // 2**20} MiB")
+    return raw
 
 
 def read_text(path: Path) -> str:
     """Read a UTF-8 file, turning OS errors into one-line input errors."""
     try:
-        return path.read_text(encoding="utf-8")
+        text = read_limited(path, MAX_FILE_BYTES).decode("utf-8")
+        return text.replace("\r\n", "\n").replace("\r", "\n")     # as text mode reads it
     except FileNotFoundError:
         raise InputError(str(path), "no such file") from None
     except IsADirectoryError:
@@ -40,12 +73,14 @@ def read_text(path: Path) -> str:
         raise InputError(str(path), f"not UTF-8 text (byte {exc.start})") from None
     except OSError as exc:
         raise InputError(str(path), exc.strerror or "cannot be read") from None
+    except ValueError as exc:
+        raise InputError(str(path), str(exc)) from None
 
 
 def load_yaml_text(text: str, filename: str) -> Any:
     """Parse one YAML document; a syntax error becomes ``InputError`` with its line."""
     try:
-        return yaml.load(text, Loader=_Loader)  # noqa: S506 - a safe loader
+        data = yaml.load(text, Loader=_Loader)  # noqa: S506 - a safe loader
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else None
@@ -55,6 +90,28 @@ def load_yaml_text(text: str, filename: str) -> Any:
         raise InputError(filename, f"YAML error: {str(exc).splitlines()[0]}") from None
     except RecursionError:
         raise InputError(filename, "YAML nesting too deep") from None
+    except (ValueError, TypeError, OverflowError) as exc:  # values YAML cannot build: 2024-13-45
+        raise InputError(filename, f"YAML value error: {str(exc).splitlines()[0][:200]}") from None
+    _check_size(data, filename)
+    return data
+
+
+def _check_size(data: Any, filename: str) -> None:
+    """InputError when ``data`` holds more than MAX_VALUES values (aliases counted each
+    time they are used) or nests deeper than MAX_DEPTH; stops counting at the limit."""
+    count, stack = 0, [(data, 1)]
+    while stack:
+        value, depth = stack.pop()
+        count += 1
+        if count > MAX_VALUES:
+            raise InputError(filename, f"more than {MAX_VALUES:,} values once YAML aliases "
+                             "are expanded; refusing to read it")
+        if depth > MAX_DEPTH:
+            raise InputError(filename, f"nested more than {MAX_DEPTH} levels deep")
+        if isinstance(value, dict):
+            stack.extend((item, depth + 1) for item in value.values())
+        elif isinstance(value, list):
+            stack.extend((item, depth + 1) for item in value)
 
 
 def load_yaml_file(path: Path) -> tuple[str, Any]:

@@ -39,7 +39,8 @@ def _hub_facts(ids: list[str], kb, offline: bool) -> tuple[dict, list[str]]:
 
 def run(args: argparse.Namespace) -> int:
     from advisor.assessment import assess
-    from advisor.commands.common import answers_from_args, knowledge_from_args, print_json, split_ids
+    from advisor.commands.common import (answers_from_args, knowledge_from_args, print_json,
+                                         printable, split_ids)
     from advisor.commands.table import render_assessment
     from advisor.errors import InputError
 
@@ -48,6 +49,12 @@ def run(args: argparse.Namespace) -> int:
     ids = split_ids(args.models)
     if ids is not None and not ids:
         raise InputError(None, "no model ids given", field="--models")
+    if any(kb.find_model(i) is None for i in ids or ()):
+        from advisor.hub.client import check_repo_id
+
+        for model_id in ids or ():
+            if kb.find_model(model_id) is None:
+                check_repo_id(model_id, field="--models")
     hub_facts, warnings = _hub_facts(ids or [], kb, args.offline)
     result = assess(answers, kb, model_ids=ids, hub_facts=hub_facts)
     if warnings:
@@ -58,5 +65,5 @@ def run(args: argparse.Namespace) -> int:
     if args.json:
         print_json(result.to_dict())
     else:
-        sys.stdout.write(render_assessment(result, details=args.details))
+        sys.stdout.write(printable(render_assessment(result, details=args.details)))
     return 0

@@ -29,6 +29,27 @@ def answers_from_args(args: argparse.Namespace, kb):
     return load_answers(args.answers, use_case_ids=frozenset(kb.use_cases) | set(CORE_USE_CASES))
 
 
+# C0 and C1 control characters but newline and tab: what a terminal takes as commands.
+_CONTROLS = {c: "\ufffd" for c in (*range(0x20), 0x7F, *range(0x80, 0xA0)) if chr(c) not in "\n\t"}
+
+
+def printable(text: str) -> str:
+    """``text`` safe for a terminal: an escape sequence in a Hub card, a file name or a
+    profile cannot clear the screen or retitle the window. ``printable("a\\x1b[2J")``
+    gives ``'a\\ufffd[2J'``."""
+    return text.translate(_CONTROLS)
+
+
+class SafeOut:
+    """Standard output through :func:`printable`: ``out = SafeOut(); out.write(text)``."""
+
+    def __init__(self, stream: Any = None) -> None:
+        self.stream = stream or sys.stdout
+
+    def write(self, text: str) -> None:
+        self.stream.write(printable(text))
+
+
 def print_json(document: Any) -> None:
     json.dump(document, sys.stdout, indent=2, ensure_ascii=False)
     sys.stdout.write("\n")

@@ -49,12 +49,13 @@ def find_profile(args: argparse.Namespace):
 
 
 def run(args: argparse.Namespace) -> int:
-    from advisor.commands.common import print_json
+    from advisor.commands.common import SafeOut, print_json
     from advisor.errors import InputError, OperationError
     from advisor.hub.catalog import gguf_report
-    from advisor.hub.client import is_offline
+    from advisor.hub.client import check_repo_id, is_offline
     from advisor.hub.pull import human_bytes
 
+    check_repo_id(args.repo_id, field="REPO_ID")
     if args.ctx < 1 or args.ctx > 10_000_000:
         raise InputError(None, f"{args.ctx} is not a usable context length", field="--ctx")
     kb, profile = find_profile(args)
@@ -68,7 +69,7 @@ def run(args: argparse.Namespace) -> int:
     if args.json:
         print_json(report)
         return 0
-    out = sys.stdout
+    out = SafeOut()
     hw = report["hardware"]
     out.write(f"GGUF files for {args.repo_id} at context {args.ctx}; "
               f"RAM available {human_bytes(hw['ram_available_bytes'])}, "

@@ -6,7 +6,6 @@
 from __future__ import annotations
 
 import argparse
-import sys
 
 from advisor.commands.common import add_profiles_option
 
@@ -23,11 +22,13 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from advisor.commands.common import answers_from_args, knowledge_from_args, print_json
+    from advisor.commands.common import (SafeOut, answers_from_args, knowledge_from_args,
+                                         print_json)
     from advisor.errors import OperationError
-    from advisor.hub.client import (facts_from_info, follow_base_chain, hub_errors, is_offline,
-                                    model_info, repo_files)
+    from advisor.hub.client import (check_repo_id, facts_from_info, follow_base_chain,
+                                    hub_errors, is_offline, model_info, repo_files)
 
+    check_repo_id(args.repo_id, field="REPO_ID")
     if is_offline():
         raise OperationError(f"{args.repo_id}: the Hub is not consulted in offline mode "
                              "(HF_HUB_OFFLINE is set)")
@@ -59,7 +60,7 @@ def run(args: argparse.Namespace) -> int:
     if args.json:
         print_json(document)
         return 0
-    out = sys.stdout
+    out = SafeOut()
     out.write(f"{facts.repo_id}  (commit {facts.sha or '?'})\n")
     out.write(f"  license:   {facts.license_tag or '-'}"
               + (f" ({facts.license_name})" if facts.license_name else "") + "\n")

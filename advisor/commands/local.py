@@ -21,12 +21,19 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from advisor.commands.common import knowledge_from_args, print_json
+    from advisor.commands.common import SafeOut, knowledge_from_args, print_json
     from advisor.hub.local import find_local_ggufs
     from advisor.hub.pull import human_bytes
 
-    from advisor.errors import AdvisorError
+    from pathlib import Path
 
+    from advisor.errors import AdvisorError, InputError
+
+    for folder in args.dir:
+        path = Path(folder).expanduser()
+        if not path.is_dir():
+            raise InputError(folder, "is not a directory" if path.exists() else "no such directory",
+                             field="--dir")
     try:
         kb = knowledge_from_args(args)
     except AdvisorError as exc:
@@ -36,14 +43,15 @@ def run(args: argparse.Namespace) -> int:
     if args.json:
         print_json({"schema": "advisor.local/1", "files": [m.to_dict() for m in models]})
         return 0
+    out = SafeOut()
     if not models:
-        sys.stdout.write("no GGUF files found\n")
+        out.write("no GGUF files found\n")
         return 0
     for m in models:
         label = m.repo_id or m.name or m.general_name or "-"
         params = f"{m.parameters / 1e9:.2f}B" if m.parameters else "?"
-        sys.stdout.write(f"{m.source:9} {label}  {m.architecture or '?'} {params} {m.quant or '?'} "
-                         f"{human_bytes(m.bytes)}  profile: {m.profile or '-'}\n    {m.path}\n")
+        out.write(f"{m.source:9} {label}  {m.architecture or '?'} {params} {m.quant or '?'} "
+                  f"{human_bytes(m.bytes)}  profile: {m.profile or '-'}\n    {m.path}\n")
         if m.error:
-            sys.stdout.write(f"    ! {m.error}\n")
+            out.write(f"    ! {m.error}\n")
     return 0

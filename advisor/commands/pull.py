@@ -29,10 +29,16 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from advisor.commands.common import print_json
-    from advisor.errors import OperationError
-    from advisor.hub.client import is_offline
+    from advisor.errors import InputError, OperationError
+    from advisor.hub.client import check_repo_id, is_offline
     from advisor.hub.pull import ProgressLine, cached_path, pull_gguf
 
+    check_repo_id(args.repo_id, field="REPO_ID")
+    if args.ctx < 1 or args.ctx > 10_000_000:
+        raise InputError(None, f"{args.ctx} is not a usable context length", field="--ctx")
+    if args.file is not None and (not args.file.strip() or ".." in args.file.split("/")
+                                  or args.file.startswith("/")):
+        raise InputError(None, f"{args.file!r} is not a file name in a repo", field="--file")
     if is_offline():
         if not args.file:
             raise OperationError("offline (HF_HUB_OFFLINE is set): give --file to use a cached file")

@@ -74,19 +74,29 @@ def _hub_facts(model_id: str, offline: bool) -> tuple[Any, list[str]]:
 
 def _load_smoke(path: str) -> dict[str, Any]:
     from advisor.errors import InputError
+    from advisor.record.jsonfmt import MAX_DEPTH, too_deep
+    from advisor.yamlio import MAX_FILE_BYTES, read_limited
 
+    too_deep_message = f"not a smoke result: JSON nested more than {MAX_DEPTH} levels deep"
     try:
-        data = json.loads(Path(path).read_text(encoding="utf-8"))
+        data = json.loads(read_limited(Path(path), MAX_FILE_BYTES).decode("utf-8"))
     except FileNotFoundError:
         raise InputError(path, "no such file") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(path, f"cannot read: {getattr(exc, 'strerror', None) or exc}") from None
     except json.JSONDecodeError as exc:
         raise InputError(path, f"not JSON: {exc.msg}", line=exc.lineno) from None
+    except (OSError, ValueError) as exc:          # ValueError: not UTF-8, or too large
+        raise InputError(path, f"cannot read: {getattr(exc, 'strerror', None) or exc}") from None
+    except RecursionError:
+        raise InputError(path, too_deep_message) from None
+    if too_deep(data):
+        raise InputError(path, too_deep_message)
     if not isinstance(data, dict):
         raise InputError(path, "not a smoke result: expected a JSON object from `advisor smoke --json`")
     if not isinstance(data.get("prompts"), list) or not isinstance(data.get("passed"), bool):
         raise InputError(path, "not a smoke result: needs `prompts` (a list) and `passed` (true/false)")
+    for index, prompt in enumerate(data["prompts"]):
+        if not isinstance(prompt, dict):
+            raise InputError(path, f"not a smoke result: prompts[{index}] is not a JSON object")
     return data
 
 
@@ -120,7 +130,7 @@ def _run_record(args: argparse.Namespace) -> int:
     from advisor.record import build_record, parse_formats, write_record
 
     missing = [flag for flag, value in (("--answers", args.answers), ("--model", args.model),
-                                        ("--out", args.out)) if not value]
+                                        ("--out", args.out)) if not (value or "").strip()]
     if missing:
         raise InputError(None, f"missing {', '.join(missing)} (usage: advisor record --answers FILE "
                          "--model ID --out DIR, or advisor record verify RECORD.json)")
@@ -138,6 +148,10 @@ def _run_record(args: argparse.Namespace) -> int:
     profile = kb.find_model(model_id)
     if profile is not None:
         model_id = profile.id
+    else:
+        from advisor.hub.client import check_repo_id
+
+        check_repo_id(model_id, field="--model")
     _refuse_existing(out, model_id, formats, args.force)      # before any slow work
     hub_facts, notes = _hub_facts(model_id, _offline(args))
     makers = [m.strip() for m in args.decision_makers.split(",") if m.strip()]
@@ -173,7 +187,9 @@ def _run_verify(args: argparse.Namespace) -> int:
     if args.json:
         print_json(report.to_dict())
     else:
-        print("\n".join(report.lines()))
+        from advisor.commands.common import printable
+
+        print(printable("\n".join(report.lines())))
     return report.exit_status
 
 

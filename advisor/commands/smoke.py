@@ -62,8 +62,10 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 def resolve_repo(repo_id: str, quant: str | None):
     """Pull ``repo_id`` (choosing ``quant``, else what fits) through the Hub adapter;
     returns the local path of the first part."""
+    from advisor.hub.client import check_repo_id
     from advisor.hub.pull import ProgressLine, pull_gguf
 
+    check_repo_id(repo_id, field="--repo")
     return pull_gguf(repo_id, quant=quant, progress_for=ProgressLine,
                      on_note=lambda note: print(f"advisor: note: {note}", file=sys.stderr))[0]
 
@@ -146,8 +148,14 @@ def run(args: argparse.Namespace) -> int:
         value = getattr(args, name)
         if value is not None and value < 1:
             raise InputError(None, "must be a positive number", field=f"--{name}")
-    if args.timeout <= 0:
-        raise InputError(None, "must be positive", field="--timeout")
+    if args.threads is not None and args.threads > 512:
+        raise InputError(None, f"{args.threads} is more than llama.cpp's 512", field="--threads")
+    if args.ctx > 10_000_000:
+        raise InputError(None, f"{args.ctx} is not a usable context length", field="--ctx")
+    if not (0 < args.timeout < 10**9):        # also refuses nan and inf
+        raise InputError(None, "must be a positive number of seconds", field="--timeout")
+    if args.suite is not None and not args.suite.strip():
+        raise InputError(None, "empty suite name", field="--suite")
     suite_name = args.suite
     if suite_name is None and args.answers:
         from advisor.commands.common import answers_from_args, knowledge_from_args

@@ -18,10 +18,20 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from advisor.errors import OperationError
+from advisor.errors import AdvisorError, InputError, OperationError
 from advisor.knowledge.hubfacts import HubFacts
 
-TIMEOUT = float(os.environ.get("ADVISOR_HUB_TIMEOUT", "20"))
+
+def _env_timeout(default: float = 20.0) -> float:
+    """ADVISOR_HUB_TIMEOUT in seconds; the default when it is not a positive number."""
+    try:
+        value = float(os.environ.get("ADVISOR_HUB_TIMEOUT", default))
+    except ValueError:
+        return default
+    return value if 0 < value < 86_400 else default       # also refuses nan and inf
+
+
+TIMEOUT = _env_timeout()
 _RELATIONS = ("quantized", "finetune", "adapter", "merge")
 
 
@@ -31,6 +41,23 @@ def is_offline() -> bool:
 
     now = os.environ.get("HF_HUB_OFFLINE") or os.environ.get("TRANSFORMERS_OFFLINE") or ""
     return bool(constants.is_offline_mode()) or now.strip().upper() in ("1", "ON", "YES", "TRUE")
+
+
+def check_repo_id(repo_id: str, field: str | None = None) -> str:
+    """``repo_id`` when the Hub could have such a repo; else InputError (exit 2).
+
+    >>> check_repo_id("bartowski/Llama-3.2-1B-Instruct-GGUF", field="REPO_ID")
+    'bartowski/Llama-3.2-1B-Instruct-GGUF'
+    """
+    from huggingface_hub.errors import HFValidationError
+    from huggingface_hub.utils import validate_repo_id
+
+    try:
+        validate_repo_id(repo_id)
+    except HFValidationError:
+        raise InputError(None, f"{repo_id!r} is not a valid Hugging Face repo id "
+                         "(namespace/name: letters, digits, '-', '_', '.')", field=field) from None
+    return repo_id
 
 
 def error_message(exc: BaseException, repo_id: str, filename: str | None = None) -> str | None:
@@ -67,6 +94,8 @@ def error_message(exc: BaseException, repo_id: str, filename: str | None = None)
         if status == 429:
             return f"{repo_id}: the Hub is rate-limiting requests (429); try again later"
         return f"{repo_id}: the Hub answered HTTP {status}"
+    if isinstance(exc, (httpx2.UnsupportedProtocol, httpx2.InvalidURL)):
+        return f"{what}: HF_ENDPOINT {_endpoint()!r} is not a usable http(s) URL"
     if isinstance(exc, httpx2.TimeoutException):
         return f"{what}: the Hub did not answer in time ({_endpoint()})"
     if isinstance(exc, (httpx2.ConnectError, httpx2.NetworkError)):
@@ -79,6 +108,8 @@ def error_message(exc: BaseException, repo_id: str, filename: str | None = None)
         return f"{repo_id!r} is not a valid repository id"
     if isinstance(exc, (ConnectionError, TimeoutError)):
         return f"{what}: cannot reach the Hub at {_endpoint()}"
+    if isinstance(exc, OSError):      # the local cache or token file (HF_HOME, HF_HUB_CACHE)
+        return f"{what}: {exc.filename or 'the HF cache'}: {exc.strerror or exc}"
     return None
 
 
@@ -102,9 +133,13 @@ def hub_errors(repo_id: str, filename: str | None = None) -> Iterator[None]:
     """Turn expected Hub failures raised inside into a one-line OperationError."""
     try:
         yield
-    except OperationError:
+    except AdvisorError:
         raise
     except Exception as exc:
+        from huggingface_hub.errors import HFValidationError
+
+        if isinstance(exc, HFValidationError):
+            raise InputError(None, f"{repo_id!r} is not a valid Hugging Face repo id") from None
         message = error_message(exc, repo_id, filename)
         if message is None:
             raise
@@ -235,7 +270,7 @@ def hub_facts_for(repo_ids: Iterable[str], *, token: str | None = None
     for repo_id in ids:
         try:
             found[repo_id] = fetch_hub_facts(repo_id, token=token)
-        except OperationError as exc:
+        except AdvisorError as exc:
             warnings.append(str(exc))
             if "cannot reach the Hub" in str(exc) or "did not answer in time" in str(exc):
                 rest = ids[ids.index(repo_id) + 1:]

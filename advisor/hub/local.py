@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -66,7 +67,7 @@ def hf_cache_candidates() -> Iterator[Candidate]:
 
     try:
         info = scan_cache_dir()
-    except (CacheNotFound, OSError):
+    except (CacheNotFound, OSError, ValueError):     # ValueError: the cache path is a file
         return
     for repo in info.repos:
         if repo.repo_type != "model":
@@ -155,6 +156,8 @@ def ollama_candidates() -> Iterator[Candidate]:
             if not isinstance(layer, dict) or layer.get("mediaType") != OLLAMA_MODEL_MEDIA:
                 continue
             digest = str(layer.get("digest", ""))
+            if not re.fullmatch(r"sha256:[0-9a-f]{64}", digest):   # never a path outside blobs/
+                continue
             blob = root / "blobs" / digest.replace(":", "-")
             if blob.is_file():
                 yield Candidate(blob, "ollama", None, _ollama_name(manifest.relative_to(manifests)))

@@ -81,8 +81,11 @@ def sha256_file(path: Path, digest: "hashlib._Hash | None" = None) -> "hashlib._
 
 def check_disk_space(folder: Path, needed: int) -> None:
     """OperationError when ``folder``'s file system has less than ``needed`` bytes free."""
-    folder.mkdir(parents=True, exist_ok=True)
-    free = shutil.disk_usage(folder).free
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        free = shutil.disk_usage(folder).free
+    except OSError as exc:
+        raise OperationError(f"cannot write to the HF cache at {folder}: {exc.strerror}") from None
     if needed > free:
         raise OperationError(
             f"not enough disk space in {folder}: {human_bytes(needed)} needed, "

@@ -25,7 +25,8 @@ from advisor.knowledge.model import (
 from advisor.knowledge.predicates import PredicateError, compile_when
 from advisor.paths import PROFILES_DIR
 from advisor.regions import normalize_code
-from advisor.yamlio import dotted, line_of, load_yaml_text, read_text
+from advisor.yamlio import (MAX_FILE_BYTES, dotted, line_of, load_yaml_text, read_limited,
+                            read_text)
 
 MODALITIES = ("text", "image_input", "audio_input", "code")
 SCHEMAS = ("advisor.license/1", "advisor.use-policy/1", "advisor.model-family/1",
@@ -401,8 +402,11 @@ def _read_dir(directory: Path, problems: list[Problem]) -> list[_Loaded]:
         return []
     out = []
     for path in sorted(directory.rglob("*.yaml")) + sorted(directory.rglob("*.yml")):
+        if not path.is_file():
+            problems.append(Problem(str(path), None, "", "not a regular file"))
+            continue
         try:
-            raw = path.read_bytes()
+            raw = read_limited(path, MAX_FILE_BYTES)
             text = raw.decode("utf-8")
             data = load_yaml_text(text, str(path))
         except InputError as exc:
@@ -413,6 +417,9 @@ def _read_dir(directory: Path, problems: list[Problem]) -> list[_Loaded]:
             continue
         except OSError as exc:
             problems.append(Problem(str(path), None, "", exc.strerror or "cannot be read"))
+            continue
+        except ValueError as exc:
+            problems.append(Problem(str(path), None, "", str(exc)))
             continue
         out.append(_Loaded(path, text, data, hashlib.sha256(raw).hexdigest()))
     return out
@@ -433,7 +440,11 @@ def build_knowledge(dirs: Iterable[Path]) -> tuple[KnowledgeBase, list[Problem]]
     kb = KnowledgeBase()
     by_schema: dict[str, list[_Loaded]] = {s: [] for s in SCHEMAS}
     for item in files:
-        schema = item.data.get("schema") if isinstance(item.data, Mapping) else None
+        if not isinstance(item.data, Mapping):
+            kind = "empty" if item.data is None else f"a {type(item.data).__name__}"
+            problems.append(_problem(item, (), f"must be a mapping with a `schema:` key, not {kind}"))
+            continue
+        schema = item.data.get("schema")
         if schema not in by_schema:
             problems.append(_problem(item, ("schema",),
                                      f"{schema!r} is not one of {', '.join(SCHEMAS)}"))

@@ -91,6 +91,10 @@ _PREDICATES: dict[str, tuple[str, Callable[[Facts, Any], bool]]] = {
 }
 _COMBINATORS = ("any", "all", "not")
 PREDICATE_KEYS = tuple(_PREDICATES) + _COMBINATORS
+# Bounds on one `when:` so that YAML aliases (a "billion laughs") or deep nesting cannot
+# hang or crash the loader: predicates are counted each time an alias repeats them.
+MAX_DEPTH = 32
+MAX_PREDICATES = 1000
 
 
 class PredicateError(ValueError):
@@ -119,24 +123,34 @@ def _expand_regions(values: list[str], path: tuple) -> frozenset[str]:
 
 
 def compile_when(when: Any, use_case_ids: frozenset[str] | None = None,
-                 path: tuple[str | int, ...] = ()) -> dict[str, Any]:
+                 path: tuple[str | int, ...] = (), *, _depth: int = 0,
+                 _budget: list[int] | None = None) -> dict[str, Any]:
     """Validate a `when:` map and return it with values in evaluation form
     (sets, expanded regions). Raises ``PredicateError`` naming the bad key."""
     if when is None:
         return {}
     if not isinstance(when, Mapping):
         raise PredicateError(path, "must be a mapping of predicates")
+    if _depth > MAX_DEPTH:
+        raise PredicateError(path, f"any/all/not nested more than {MAX_DEPTH} levels deep")
+    budget = [MAX_PREDICATES] if _budget is None else _budget
     compiled: dict[str, Any] = {}
     for key, value in when.items():
         here = path + (str(key),)
+        budget[0] -= 1
+        if budget[0] < 0:
+            raise PredicateError(here, f"more than {MAX_PREDICATES} predicates in one `when:` "
+                                 "(YAML aliases count each time they are used)")
         if key in ("any", "all"):
             if not isinstance(value, list) or not value:
                 raise PredicateError(here, "must be a non-empty list of predicate maps")
-            compiled[key] = [compile_when(item, use_case_ids, here + (i,))
+            compiled[key] = [compile_when(item, use_case_ids, here + (i,), _depth=_depth + 1,
+                                          _budget=budget)
                              for i, item in enumerate(value)]
             continue
         if key == "not":
-            compiled[key] = compile_when(value, use_case_ids, here)
+            compiled[key] = compile_when(value, use_case_ids, here, _depth=_depth + 1,
+                                         _budget=budget)
             continue
         if key not in _PREDICATES:
             raise PredicateError(here, f"unknown predicate (known: {', '.join(PREDICATE_KEYS)})")

@@ -15,8 +15,28 @@ from typing import Any
 from advisor.errors import InputError
 from advisor.paths import ASSETS_DIR
 from advisor.record.model import SCHEMA, Record
+from advisor.yamlio import MAX_FILE_BYTES, read_limited
 
 SCHEMA_PATH = ASSETS_DIR / "schemas" / "record.schema.json"
+MAX_DEPTH = 64      # records and smoke results nest a dozen levels; recursion stays safe
+
+
+def too_deep(data: Any, limit: int = MAX_DEPTH) -> bool:
+    """True when JSON-like ``data`` nests deeper than ``limit`` (checked without recursion).
+
+    >>> too_deep([[[]]], limit=2)
+    True
+    """
+    stack = [(data, 1)]
+    while stack:
+        value, depth = stack.pop()
+        if depth > limit:
+            return True
+        if isinstance(value, dict):
+            stack.extend((item, depth + 1) for item in value.values())
+        elif isinstance(value, list):
+            stack.extend((item, depth + 1) for item in value)
+    return False
 
 
 def record_to_json(record: Record) -> dict[str, Any]:
@@ -57,17 +77,21 @@ def load_record_file(path: Path | str) -> Record:
     """Read and validate a record; any problem is an ``InputError`` (exit 2, one line)."""
     path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        text = read_limited(path, MAX_FILE_BYTES).decode("utf-8")
     except FileNotFoundError:
         raise InputError(str(path), "no such file") from None
     except IsADirectoryError:
         raise InputError(str(path), "is a directory, not a record file") from None
-    except (OSError, UnicodeDecodeError) as exc:
+    except (OSError, ValueError) as exc:             # ValueError: not UTF-8, or too large
         raise InputError(str(path), f"cannot read: {getattr(exc, 'strerror', None) or exc}") from None
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
         raise InputError(str(path), f"not JSON: {exc.msg}", line=exc.lineno) from None
+    except RecursionError:
+        raise InputError(str(path), f"not a record: JSON nested more than {MAX_DEPTH} levels deep") from None
+    if too_deep(data):
+        raise InputError(str(path), f"not a record: JSON nested more than {MAX_DEPTH} levels deep")
     problem = schema_problem(data)
     if problem:
         raise InputError(str(path), f"not an {SCHEMA} record: {problem}")

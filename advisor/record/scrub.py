@@ -16,6 +16,9 @@ _SECRET_NAME = re.compile(r"TOKEN|SECRET|PASSWORD|PASSWD|API_?KEY|ACCESS_?KEY|PR
                           re.IGNORECASE)
 _SECRET_KEY = re.compile(r"^(token|hf_token|api_key|apikey|authorization|password|secret|access_token)$",
                          re.IGNORECASE)
+# A Hugging Face access token's shape, caught even when it is not in the environment
+# (a model echoing one, a token stored by `hf auth login`).
+_HF_TOKEN_SHAPE = re.compile(r"\bhf_[A-Za-z0-9]{30,}\b")
 _URL_USERINFO = re.compile(r"(?P<scheme>[a-z][a-z0-9+.-]*://)[^/@\s]+@", re.IGNORECASE)
 _MIN_SECRET_LEN = 8
 
@@ -36,6 +39,7 @@ def scrub_text(text: str, secrets: Iterable[str] | None = None) -> str:
     for secret in secret_values() if secrets is None else secrets:
         if secret:
             text = text.replace(secret, REDACTED)
+    text = _HF_TOKEN_SHAPE.sub(REDACTED, text)
     return _URL_USERINFO.sub(lambda m: m.group("scheme") + REDACTED + "@", text)
 
 

@@ -120,9 +120,21 @@ def stream_prompt(url: str, model: str, prompt: PromptSpec, *, timeout: float, s
     t_first = t_last = None
     start = time.perf_counter()
     response = _open(url, body, timeout)
+    if response.headers.get_content_type() == "text/html":
+        response.close()
+        raise OperationError(f"endpoint {public_url(url)} answered with an HTML page, not an "
+                             "OpenAI-compatible chat completions stream")
     try:
         with response:
             for raw in response:
+                # No new text for `timeout` seconds (keep-alive lines do not count), or far
+                # more chunks than max_tokens asked for: stop instead of waiting forever.
+                if time.perf_counter() - (t_last or start) > timeout:
+                    raise OperationError(f"endpoint {public_url(url)} sent no text for "
+                                         f"{timeout:g} s during prompt {prompt.id}")
+                if chunks > 4 * prompt.max_tokens + 64:
+                    finish = "length"
+                    break
                 line = raw.decode("utf-8", "replace").strip()
                 if not line.startswith("data:"):
                     continue
@@ -133,11 +145,17 @@ def stream_prompt(url: str, model: str, prompt: PromptSpec, *, timeout: float, s
                     chunk = json.loads(payload)
                 except ValueError:
                     continue
+                if not isinstance(chunk, dict):
+                    continue
                 if isinstance(chunk.get("usage"), dict):
                     usage = chunk["usage"]
-                for choice in chunk.get("choices") or []:
-                    delta = choice.get("delta") or {}
-                    text = delta.get("content") or ""
+                choices = chunk.get("choices")
+                for choice in choices if isinstance(choices, list) else []:
+                    if not isinstance(choice, dict):
+                        continue
+                    delta = choice.get("delta")
+                    text = delta.get("content") if isinstance(delta, dict) else None
+                    text = text if isinstance(text, str) else ""
                     if text:
                         now = time.perf_counter()
                         t_first = t_first or now
@@ -145,7 +163,7 @@ def stream_prompt(url: str, model: str, prompt: PromptSpec, *, timeout: float, s
                         chunks += 1
                         output += text
                         on_token(text)
-                    finish = choice.get("finish_reason") or finish
+                    finish = str(choice.get("finish_reason") or finish or "") or None
     except (TimeoutError, socket.timeout):
         raise OperationError(f"endpoint {public_url(url)} stopped sending for {timeout:g} s "
                              f"during prompt {prompt.id}") from None
@@ -153,8 +171,11 @@ def stream_prompt(url: str, model: str, prompt: PromptSpec, *, timeout: float, s
         raise OperationError(f"endpoint {public_url(url)} dropped the connection during "
                              f"prompt {prompt.id}: {exc}") from None
     end = time.perf_counter()
-    completion = int(usage.get("completion_tokens") or chunks) if usage else chunks
-    return {"output": output, "prompt_tokens": (usage or {}).get("prompt_tokens"),
+    reported = (usage or {}).get("completion_tokens")
+    completion = reported if isinstance(reported, int) and reported >= 0 else chunks
+    prompt_tokens = (usage or {}).get("prompt_tokens")
+    prompt_tokens = prompt_tokens if isinstance(prompt_tokens, int) else None
+    return {"output": output, "prompt_tokens": prompt_tokens,
             "completion_tokens": completion, "sampled_tokens": completion,
             "ttft_seconds": (t_first - start) if t_first else None,
             "decode_seconds": (t_last - t_first) if t_first else None,
