@@ -30,6 +30,7 @@ class AdvisorApp(App[int]):
     TITLE = "advisor"
     SUB_TITLE = "open-weight model adoption"
     CSS_PATH = [STYLES_DIR / name for name in STYLE_FILES]
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (90, "-wide")]   # styles adapt to 80 columns
     COMMANDS = App.COMMANDS | {AdvisorCommands}
     BINDINGS = [
         Binding("f1", "help", "Help", priority=True),
