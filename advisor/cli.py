@@ -46,13 +46,7 @@ def build_parser() -> argparse.ArgumentParser:
                         help="add a directory of your own profiles (repeatable)")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in COMMAND_MODULES:
-        try:
-            module = importlib.import_module(f"advisor.commands.{name}")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"advisor.commands.{name}":
-                raise
-            continue
-        module.add_parser(subparsers)
+        importlib.import_module(f"advisor.commands.{name}").add_parser(subparsers)
     return parser
 
 

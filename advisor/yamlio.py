@@ -114,12 +114,6 @@ def _check_size(data: Any, filename: str) -> None:
             stack.extend((item, depth + 1) for item in value)
 
 
-def load_yaml_file(path: Path) -> tuple[str, Any]:
-    """Read and parse a YAML file; returns (text, data)."""
-    text = read_text(path)
-    return text, load_yaml_text(text, str(path))
-
-
 def line_of(text: str, path: PathKey) -> int | None:
     """The 1-based line of the node at ``path`` (keys and list indexes), or of its
     nearest ancestor that exists. None when the text does not parse."""

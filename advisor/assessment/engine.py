@@ -11,7 +11,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from advisor.answers import Answers
-from advisor.assessment.openness import Openness, grade
+from advisor.assessment.openness import Openness, grade, weights_license_open
 from advisor.assessment.result import (
     SEVERITY_RANK, Assessment, Candidate, Finding,
 )
@@ -225,15 +225,12 @@ def assess_one(repo_id: str, answers: Answers, kb: KnowledgeBase,
     profile = subject.profile
     findings: list[Finding] = list(subject.findings)
 
-    known = [lid for lid in subject.licenses if lid in kb.licenses]
     for lid in subject.licenses:
         if lid not in kb.licenses:
             findings.append(_engine_finding("condition", "unknown_license",
                                             f"License {lid!r} has no profile; its terms are "
                                             "unknown."))
-    weights_open: bool | None = None
-    if subject.licenses and len(known) == len(subject.licenses):
-        weights_open = all(kb.licenses[lid].osi_approved for lid in known)
+    weights_open = weights_license_open(subject.licenses, kb.licenses)
     openness = grade(profile.openness if profile else {}, weights_license_open=weights_open)
 
     facts = Facts(

@@ -10,7 +10,7 @@ Definition 1.0 needs data information, code and parameters under open terms.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -67,6 +67,14 @@ def effective_status(component_id: str, component: Component | None) -> str:
 
 def _class_met(required: tuple[str, ...], statuses: Mapping[str, str]) -> bool:
     return all(statuses.get(c) == "open" for c in required)
+
+
+def weights_license_open(license_ids: Sequence[str], licenses: Mapping[str, Any]) -> bool | None:
+    """Whether every license on the weights is OSI-approved; None when there is none or
+    one has no profile: ``weights_license_open(["apache-2.0"], kb.licenses) -> True``."""
+    if not license_ids or any(lid not in licenses for lid in license_ids):
+        return None
+    return all(licenses[lid].osi_approved for lid in license_ids)
 
 
 def grade(components: Mapping[str, Component], *, weights_license_open: bool | None) -> Openness:

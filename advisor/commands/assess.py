@@ -25,9 +25,8 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     parser.set_defaults(run=run)
 
 
-def _hub_facts(ids: list[str], kb, offline: bool) -> tuple[dict, list[str]]:
-    """Hub facts for ids the profiles lack; never fails (warnings instead)."""
-    unknown = [i for i in ids if kb.find_model(i) is None]
+def _hub_facts(unknown: list[str], offline: bool) -> tuple[dict, list[str]]:
+    """Hub facts for ``unknown``, the ids the profiles lack; never fails (warnings instead)."""
     if not unknown or offline:
         return {}, []
     try:
@@ -38,6 +37,8 @@ def _hub_facts(ids: list[str], kb, offline: bool) -> tuple[dict, list[str]]:
 
 
 def run(args: argparse.Namespace) -> int:
+    from dataclasses import replace
+
     from advisor.assessment import assess
     from advisor.commands.common import (answers_from_args, knowledge_from_args, print_json,
                                          printable, split_ids)
@@ -49,17 +50,16 @@ def run(args: argparse.Namespace) -> int:
     ids = split_ids(args.models)
     if ids is not None and not ids:
         raise InputError(None, "no model ids given", field="--models")
-    if any(kb.find_model(i) is None for i in ids or ()):
+    unprofiled = [i for i in ids or () if kb.find_model(i) is None]
+    if unprofiled:
         from advisor.hub.client import check_repo_id
 
-        for model_id in ids or ():
-            if kb.find_model(model_id) is None:
-                check_repo_id(model_id, field="--models")
-    hub_facts, warnings = _hub_facts(ids or [], kb, args.offline)
+        for model_id in unprofiled:
+            check_repo_id(model_id, field="--models")
+    hub_facts, warnings = _hub_facts(unprofiled, args.offline)
     result = assess(answers, kb, model_ids=ids, hub_facts=hub_facts)
     if warnings:
-        result = type(result)(answers=result.answers, candidates=result.candidates,
-                              profiles_digest=result.profiles_digest, notes=tuple(warnings))
+        result = replace(result, notes=tuple(warnings))
     for warning in warnings:
         print(f"advisor: note: {warning}", file=sys.stderr)
     if args.json:

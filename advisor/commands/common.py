@@ -23,6 +23,18 @@ def knowledge_from_args(args: argparse.Namespace):
     return load_knowledge(getattr(args, "profiles", None) or ())
 
 
+def knowledge_or_none(args: argparse.Namespace):
+    """The knowledge base, or None with a note on stderr when the profiles do not load
+    (for commands where the profiles only add detail): ``kb = knowledge_or_none(args)``."""
+    from advisor.errors import AdvisorError
+
+    try:
+        return knowledge_from_args(args)
+    except (ImportError, AdvisorError) as exc:
+        print(f"advisor: note: profiles not used: {exc}", file=sys.stderr)
+        return None
+
+
 def answers_from_args(args: argparse.Namespace, kb):
     from advisor.answers import CORE_USE_CASES, load_answers
 

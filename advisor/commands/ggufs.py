@@ -24,6 +24,8 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 
 
 def hardware_for(args: argparse.Namespace, kb=None):
+    """The answers' hardware when ``--answers`` is given (``kb`` saves loading the
+    profiles again), else this machine's: ``hardware_for(args, kb)``."""
     from advisor.hub.hardware import detect_hardware, hardware_from_answers
 
     if getattr(args, "answers", None):
@@ -35,17 +37,12 @@ def hardware_for(args: argparse.Namespace, kb=None):
 
 
 def find_profile(args: argparse.Namespace):
-    """The repo's model profile, or None (a broken profile set is reported, not fatal)."""
-    from advisor.commands.common import knowledge_from_args
+    """``(kb, profile)`` for ``args.repo_id``; profile None when none matches, both None
+    when the profiles do not load (reported as a note, not fatal)."""
+    from advisor.commands.common import knowledge_or_none
 
-    from advisor.errors import AdvisorError
-
-    try:
-        kb = knowledge_from_args(args)
-    except (ImportError, AdvisorError) as exc:
-        print(f"advisor: note: profiles not used: {exc}", file=sys.stderr)
-        return None, None
-    return kb, kb.find_model(args.repo_id)
+    kb = knowledge_or_none(args)
+    return kb, kb.find_model(args.repo_id) if kb is not None else None
 
 
 def run(args: argparse.Namespace) -> int:

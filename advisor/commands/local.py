@@ -6,7 +6,6 @@
 from __future__ import annotations
 
 import argparse
-import sys
 
 from advisor.commands.common import add_profiles_option
 
@@ -21,25 +20,19 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from advisor.commands.common import SafeOut, knowledge_from_args, print_json
-    from advisor.hub.local import find_local_ggufs
-    from advisor.hub.pull import human_bytes
-
     from pathlib import Path
 
-    from advisor.errors import AdvisorError, InputError
+    from advisor.commands.common import SafeOut, knowledge_or_none, print_json
+    from advisor.errors import InputError
+    from advisor.hub.local import find_local_ggufs
+    from advisor.hub.pull import human_bytes
 
     for folder in args.dir:
         path = Path(folder).expanduser()
         if not path.is_dir():
             raise InputError(folder, "is not a directory" if path.exists() else "no such directory",
                              field="--dir")
-    try:
-        kb = knowledge_from_args(args)
-    except AdvisorError as exc:
-        print(f"advisor: note: profiles not used: {exc}", file=sys.stderr)
-        kb = None
-    models = find_local_ggufs(args.dir, kb=kb)
+    models = find_local_ggufs(args.dir, kb=knowledge_or_none(args))
     if args.json:
         print_json({"schema": "advisor.local/1", "files": [m.to_dict() for m in models]})
         return 0

@@ -26,7 +26,7 @@ def _params(value: float | None) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    from advisor.assessment.openness import grade
+    from advisor.assessment.openness import grade, weights_license_open
     from advisor.commands.common import knowledge_from_args, print_json
     from advisor.commands.table import render_table
 
@@ -40,9 +40,8 @@ def run(args: argparse.Namespace) -> int:
         return 0
     models = []
     for m in sorted(kb.models.values(), key=lambda m: m.id.lower()):
-        known = [kb.licenses[lid] for lid in m.licenses if lid in kb.licenses]
-        weights_open = all(l.osi_approved for l in known) if len(known) == len(m.licenses) else None
-        openness = grade(m.openness, weights_license_open=weights_open)
+        openness = grade(m.openness,
+                         weights_license_open=weights_license_open(m.licenses, kb.licenses))
         models.append({
             "id": m.id, "family": m.family, "vendor": m.vendor, "licenses": list(m.licenses),
             "parameters": m.parameters, "training_tokens": m.training_tokens,

@@ -50,10 +50,10 @@ def run(args: argparse.Namespace) -> int:
     else:
         from advisor.commands.ggufs import find_profile, hardware_for
 
-        _, profile = find_profile(args)
+        kb, profile = find_profile(args)
         paths = pull_gguf(
             args.repo_id, quant=args.quant, filename=args.file, revision=args.revision,
-            ctx=args.ctx, hardware=None if args.file or args.quant else hardware_for(args),
+            ctx=args.ctx, hardware=None if args.file or args.quant else hardware_for(args, kb),
             fallback_repos=tuple(getattr(profile, "gguf_repos", ()) or ()),
             progress_for=ProgressLine,
             on_note=lambda note: print(f"advisor: note: {note}", file=sys.stderr))

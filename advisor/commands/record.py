@@ -7,7 +7,6 @@
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import os
 import sys
@@ -100,14 +99,6 @@ def _load_smoke(path: str) -> dict[str, Any]:
     return data
 
 
-def _sha256_file(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def _refuse_existing(out: Path, model_id: str, formats: list[str], force: bool) -> None:
     """Refuse early when today's record files exist (``write_record`` checks again)."""
     import datetime as dt
@@ -169,7 +160,10 @@ def _run_record(args: argparse.Namespace) -> int:
 
 
 def _run_verify(args: argparse.Namespace) -> int:
+    from dataclasses import replace
+
     from advisor.commands.common import knowledge_from_args, print_json
+    from advisor.hub.pull import sha256_file
     from advisor.record import load_record_file, verify_record
 
     record = load_record_file(args.record)          # bad input: exit 2 before anything else
@@ -178,12 +172,12 @@ def _run_verify(args: argparse.Namespace) -> int:
     gguf = record.reproducibility.get("gguf") or {}
     file_sha = None
     if gguf.get("sha256") and gguf.get("path") and os.path.isfile(gguf["path"]):
-        file_sha = _sha256_file(Path(gguf["path"]))
+        file_sha = sha256_file(Path(gguf["path"])).hexdigest()
     elif gguf.get("sha256"):
         notes.append("the GGUF file is not on this machine; its hash was not re-checked")
-    report = verify_record(args.record, kb, hub_facts=hub_facts, file_sha256=file_sha)
-    report = type(report)(path=report.path, model=report.model, verdict=report.verdict,
-                          differences=report.differences, notes=report.notes + tuple(notes))
+    report = verify_record(args.record, kb, hub_facts=hub_facts, file_sha256=file_sha,
+                           record=record)
+    report = replace(report, notes=report.notes + tuple(notes))
     if args.json:
         print_json(report.to_dict())
     else:

@@ -71,8 +71,9 @@ def resolve_repo(repo_id: str, quant: str | None):
 
 
 def printable(text: str) -> str:
-    """Model output made safe for a terminal: control characters (escape sequences
-    included) become U+FFFD; newlines and tabs stay."""
+    """Model output made safe for a terminal: every character ``str.isprintable`` refuses
+    (control characters and escape sequences, but also format characters and non-ASCII
+    spaces) becomes U+FFFD; newlines and tabs stay."""
     return "".join(ch if ch.isprintable() or ch in "\n\t" else "\ufffd" for ch in text)
 
 

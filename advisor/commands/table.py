@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import shutil
 import sys
+from collections.abc import Sequence
 
 from advisor.knowledge.model import section_label
-from collections.abc import Sequence
 
 VERDICT_LABEL = {"blocked": "BLOCKED", "unknown": "UNKNOWN", "conditional": "CONDITIONAL",
                  "allowed": "ALLOWED"}

@@ -4,7 +4,7 @@ Headers are read over HTTP Range requests (``RangeReader``), never whole files.
 
     >>> report = gguf_report("bartowski/Llama-3.2-1B-Instruct-GGUF", ctx=4096,
     ...                      hardware=detect_hardware())
-    >>> report["recommended"], report["files"][0]["fit"]
+    >>> report["recommended"]["filename"], report["files"][0]["fit"]
     ('Llama-3.2-1B-Instruct-Q8_0.gguf', 'cpu')
 """
 
@@ -19,7 +19,8 @@ from advisor.hub.client import RangeReader, RepoFile, hub_errors, model_info, re
 from advisor.hub.estimate import Estimate, estimate_memory, fit_model, model_shape
 from advisor.hub.gguf_header import GGUFError, read_header
 from advisor.hub.hardware import Hardware
-from advisor.hub.quant import quant_from_file_type, quant_from_filename, recommend_rank, split_info
+from advisor.hub.quant import (normalize_quant, quant_from_file_type, quant_from_filename,
+                               recommend_rank, split_info)
 
 FIT_ORDER = {"gpu": 0, "partial": 1, "cpu": 2, "too_large": 3}
 
@@ -188,7 +189,6 @@ def choose_gguf(repo_id: str, entries: list[GGUFEntry], *, filename: str | None 
     Raises ``InputError`` when nothing matches or nothing fits."""
     from advisor.errors import InputError
     from advisor.hub.hardware import detect_hardware
-    from advisor.hub.quant import normalize_quant
 
     if filename:
         for entry in entries:

@@ -68,12 +68,6 @@ def split_info(filename: str) -> tuple[str, int, int] | None:
     return m["stem"], int(m["part"]), int(m["total"])
 
 
-def quality_rank(quant: str | None) -> int:
-    """Lower is better; unknown quants rank last."""
-    q = normalize_quant(quant) if quant else ""
-    return QUALITY_ORDER.index(q) if q in QUALITY_ORDER else len(QUALITY_ORDER)
-
-
 def recommend_rank(quant: str | None) -> int:
     """Rank for recommending: Q8_0 first, down to IQ1_S, then F16, BF16, F32, unknown."""
     q = normalize_quant(quant) if quant else ""

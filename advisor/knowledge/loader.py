@@ -25,8 +25,7 @@ from advisor.knowledge.model import (
 from advisor.knowledge.predicates import PredicateError, compile_when
 from advisor.paths import PROFILES_DIR
 from advisor.regions import normalize_code
-from advisor.yamlio import (MAX_FILE_BYTES, dotted, line_of, load_yaml_text, read_limited,
-                            read_text)
+from advisor.yamlio import MAX_FILE_BYTES, dotted, line_of, load_yaml_text, read_limited
 
 MODALITIES = ("text", "image_input", "audio_input", "code")
 SCHEMAS = ("advisor.license/1", "advisor.use-policy/1", "advisor.model-family/1",

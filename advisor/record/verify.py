@@ -176,14 +176,16 @@ def reassess(record: Record, kb: Any, hub_facts: Any = None, source: str = "reco
 
 
 def verify_record(path: Path | str, kb: Any, hub_facts: Any = None,
-                  file_sha256: str | None = None) -> VerifyReport:
+                  file_sha256: str | None = None, record: Record | None = None) -> VerifyReport:
     """Load the record at ``path``, re-assess it with ``kb`` and report each difference.
 
     ``hub_facts`` (what the Hub says now) enables the revision check; ``file_sha256``
-    (the hash of the local GGUF, where the caller computed it) enables the file check.
+    (the hash of the local GGUF, where the caller computed it) enables the file check;
+    ``record`` (already loaded from ``path``) spares reading it again.
     A bad record raises ``InputError``.
     """
-    record = load_record_file(path)
+    if record is None:
+        record = load_record_file(path)
     fresh = reassess(record, kb, hub_facts, source=str(path))
     diffs, notes = compare_records(record.data, fresh.data, hub_checked=hub_facts is not None,
                                    file_sha256=file_sha256)

@@ -24,7 +24,7 @@ from typing import Any
 
 from advisor.errors import InputError, OperationError
 from advisor.smoke.result import (DONE, LOAD_DONE, PROMPT_DONE, PROMPT_START, TOKEN,
-                                  EventCallback, SmokeEvent, SmokeResult)
+                                  EventCallback, SmokeResult, emit)
 from advisor.smoke.suites import PromptSpec, Suite
 
 KEY_ENV_VARS = ("ADVISOR_ENDPOINT_KEY", "OPENAI_API_KEY")
@@ -55,11 +55,6 @@ def api_key() -> str | None:
         if value:
             return value
     return None
-
-
-def _emit(on_event: EventCallback | None, kind: str, **data: Any) -> None:
-    if on_event is not None:
-        on_event(SmokeEvent(kind, data))
 
 
 def _request(url: str, body: dict[str, Any]) -> urllib.request.Request:
@@ -193,24 +188,26 @@ def run_endpoint(spec, suite: Suite, on_event: EventCallback | None) -> SmokeRes
                          endpoint=public_url(url))
     if spec.gguf is not None:
         from advisor.smoke.modelfile import inspect_gguf, sha256_file
+        from advisor.smoke.runner import should_hash
 
         model_file = inspect_gguf(spec.gguf)
         result.model_path, result.file_bytes = str(model_file.path), model_file.size
         result.file, result.repo = model_file.path.name, spec.repo
-        result.sha256 = sha256_file(model_file.path)
+        if should_hash(spec.hash_file, model_file.size):
+            result.sha256 = sha256_file(model_file.path)
     started = time.perf_counter()
-    _emit(on_event, LOAD_DONE, load_seconds=None, gpu_layers=0, backend="endpoint",
-          endpoint=result.endpoint)
+    emit(on_event, LOAD_DONE, load_seconds=None, gpu_layers=0, backend="endpoint",
+         endpoint=result.endpoint)
     for prompt in suite.prompts:
-        _emit(on_event, PROMPT_START, id=prompt.id, prompt=prompt.user_text)
+        emit(on_event, PROMPT_START, id=prompt.id, prompt=prompt.user_text)
         data = stream_prompt(url, spec.model, prompt, timeout=spec.timeout, seed=spec.seed,
-                             on_token=lambda text, pid=prompt.id: _emit(on_event, TOKEN,
-                                                                       id=pid, text=text))
+                             on_token=lambda text, pid=prompt.id: emit(on_event, TOKEN,
+                                                                      id=pid, text=text))
         pr = prompt_result(prompt, data)
         result.prompts.append(pr)
-        _emit(on_event, PROMPT_DONE, id=pr.id, result=pr)
+        emit(on_event, PROMPT_DONE, id=pr.id, result=pr)
     result.wall_seconds = time.perf_counter() - started
     if result.prompts and all(p.prompt_tokens is None for p in result.prompts):
         result.notes.append("the endpoint sent no usage: completion tokens are counted chunks")
-    _emit(on_event, DONE, result=result)
+    emit(on_event, DONE, result=result)
     return result

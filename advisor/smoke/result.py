@@ -36,6 +36,12 @@ class SmokeEvent:
 EventCallback = Callable[[SmokeEvent], None]
 
 
+def emit(on_event: EventCallback | None, kind: str, **data: Any) -> None:
+    """Send one event, if anyone listens: ``emit(on_event, TOKEN, id="a", text="Hi")``."""
+    if on_event is not None:
+        on_event(SmokeEvent(kind, data))
+
+
 @dataclass(frozen=True)
 class CheckResult:
     """One check of one prompt: ``check`` is its name, ``expected`` its argument."""

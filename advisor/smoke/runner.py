@@ -30,13 +30,18 @@ from typing import Any
 from advisor.errors import InputError, OperationError
 from advisor.smoke.checks import run_checks
 from advisor.smoke.result import (DONE, LOAD_DONE, PROMPT_DONE, PROMPT_START, SPAWNED, TOKEN,
-                                  EventCallback, PromptResult, SmokeEvent, SmokeResult)
+                                  EventCallback, PromptResult, SmokeResult, emit)
 from advisor.smoke.suites import PromptSpec, Suite, load_suite
 
 DEFAULT_CTX = 2048
 DEFAULT_TIMEOUT = 300.0
 DEFAULT_SEED = 0
 HASH_LIMIT = 8 << 30          # files above this are hashed only when asked (hash_file=True)
+
+
+def should_hash(asked: bool | None, size: int) -> bool:
+    """Hash when asked (``--hash``/``--no-hash``), else when the file is at most HASH_LIMIT."""
+    return asked if asked is not None else size <= HASH_LIMIT
 
 
 def default_threads() -> int:
@@ -66,11 +71,6 @@ class SmokeSpec:
 
 def _suite(spec: SmokeSpec) -> Suite:
     return spec.suite if isinstance(spec.suite, Suite) else load_suite(spec.suite)
-
-
-def _emit(on_event: EventCallback | None, kind: str, **data: Any) -> None:
-    if on_event is not None:
-        on_event(SmokeEvent(kind, data))
 
 
 def check_runtime_versions() -> None:
@@ -214,8 +214,7 @@ def run_local(spec: SmokeSpec, suite: Suite, on_event: EventCallback | None) -> 
                          file=model_file.path.name, repo=spec.repo, file_bytes=model_file.size)
     result.chat_template = (("gguf (trusted)" if spec.trust_template else "gguf")
                             if template else "fallback (chatml)")
-    do_hash = spec.hash_file if spec.hash_file is not None else model_file.size <= HASH_LIMIT
-    if do_hash:
+    if should_hash(spec.hash_file, model_file.size):
         result.sha256 = sha256_file(model_file.path)
     job = {"model_path": str(model_file.path), "n_ctx": spec.n_ctx, "threads": threads,
            "seed": spec.seed, "gpu": spec.gpu, "n_layer": model_file.n_layer,
@@ -227,7 +226,7 @@ def run_local(spec: SmokeSpec, suite: Suite, on_event: EventCallback | None) -> 
     with tempfile.NamedTemporaryFile(prefix="advisor-smoke-", suffix=".log") as log_file:
         proc = _spawn(job, log_file, spec.extra_env)
         try:
-            _emit(on_event, SPAWNED, pid=proc.pid)
+            emit(on_event, SPAWNED, pid=proc.pid)
             stage = "loading the model"
             reader = _ChildReader(proc, spec.timeout)
             finished = False
@@ -236,18 +235,18 @@ def run_local(spec: SmokeSpec, suite: Suite, on_event: EventCallback | None) -> 
                     kind = event.get("event")
                     if kind == "load_done":
                         _apply_load(result, event)
-                        _emit(on_event, LOAD_DONE, **{k: v for k, v in event.items()
-                                                      if k != "event"})
+                        emit(on_event, LOAD_DONE, **{k: v for k, v in event.items()
+                                                     if k != "event"})
                     elif kind == "prompt_start":
                         stage = f"running prompt {event['id']}"
-                        _emit(on_event, PROMPT_START, id=event["id"],
-                              prompt=specs[event["id"]].user_text)
+                        emit(on_event, PROMPT_START, id=event["id"],
+                             prompt=specs[event["id"]].user_text)
                     elif kind == "token":
-                        _emit(on_event, TOKEN, id=event["id"], text=event["text"])
+                        emit(on_event, TOKEN, id=event["id"], text=event["text"])
                     elif kind == "prompt_done":
                         pr = prompt_result(specs[event["id"]], event)
                         result.prompts.append(pr)
-                        _emit(on_event, PROMPT_DONE, id=pr.id, result=pr)
+                        emit(on_event, PROMPT_DONE, id=pr.id, result=pr)
                     elif kind == "error":
                         result.peak_rss_bytes = event.get("peak_rss_bytes")
                         raise _child_error(event, template_key, model_file.path,
@@ -277,7 +276,7 @@ def run_local(spec: SmokeSpec, suite: Suite, on_event: EventCallback | None) -> 
         finally:
             _stop(proc)
     result.wall_seconds = time.perf_counter() - started
-    _emit(on_event, DONE, result=result)
+    emit(on_event, DONE, result=result)
     return result
 
 

@@ -78,14 +78,6 @@ def facts_text(facts: Any) -> Text:
     return text
 
 
-def _attr(obj: Any, *names: str) -> Any:
-    for name in names:
-        value = obj.get(name) if isinstance(obj, dict) else getattr(obj, name, None)
-        if value is not None:
-            return value
-    return None
-
-
 def hub_hardware(spec: HardwareSpec, detected: bool) -> Any:
     """The hub adapter's Hardware: probed when ``detected``, else as ``spec`` says."""
     from advisor.hub.hardware import detect_hardware, simulated_hardware

@@ -23,7 +23,7 @@ def settings_from_args(args: argparse.Namespace):
 
 def run_app(args: argparse.Namespace) -> int:
     """Load the knowledge and answers (bad input exits 2 before the screen opens), run."""
-    from advisor.answers import load_answers
+    from advisor.answers import CORE_USE_CASES, load_answers
     from advisor.knowledge import load_knowledge
     from advisor.tui.app import AdvisorApp
 
@@ -31,9 +31,8 @@ def run_app(args: argparse.Namespace) -> int:
     kb = load_knowledge(extra_dirs=settings.profile_dirs)
     answers = None
     if settings.answers_path is not None:
-        ids = tuple(kb.use_cases) or None
-        answers = (load_answers(settings.answers_path, use_case_ids=ids) if ids
-                   else load_answers(settings.answers_path))
+        answers = load_answers(settings.answers_path,
+                               use_case_ids=tuple(kb.use_cases) or CORE_USE_CASES)
     app = AdvisorApp(settings, kb=kb, answers=answers)
     result = app.run()
     return int(result or 0)

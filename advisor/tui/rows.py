@@ -65,15 +65,10 @@ def format_parameters(parameters: float | None) -> str:
 
 
 def format_bytes(count: float | None) -> str:
-    """1536 -> '1.5 KiB'."""
-    if count is None:
-        return "?"
-    value = float(count)
-    for unit in ("B", "KiB", "MiB", "GiB", "TiB"):
-        if abs(value) < 1024 or unit == "TiB":
-            return f"{value:.0f} {unit}" if unit == "B" else f"{value:.1f} {unit}"
-        value /= 1024
-    return f"{value:.1f} TiB"  # pragma: no cover
+    """1536 -> '1.5 KiB'; None -> '?'."""
+    from advisor.hub.pull import human_bytes
+
+    return "?" if count is None else human_bytes(float(count))
 
 
 def format_duration(seconds: float | None) -> str:

@@ -11,7 +11,7 @@ A coverage test fails when a shipped rule has no scenario.
 from __future__ import annotations
 
 import shutil
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest

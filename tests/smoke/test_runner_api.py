@@ -69,3 +69,10 @@ def test_gpu_off_and_bad_mode(tiny_model, tiny_suite):
     assert result.gpu_layers == 0 and result.gpu_reason == "--gpu off"
     with pytest.raises(InputError, match="--gpu"):
         run_smoke(SmokeSpec(gguf=tiny_model, suite=str(tiny_suite), gpu="maybe"))
+
+
+def test_hashing_follows_the_flags_and_the_size_limit():
+    from advisor.smoke.runner import HASH_LIMIT, should_hash
+
+    assert should_hash(None, HASH_LIMIT) and not should_hash(None, HASH_LIMIT + 1)
+    assert should_hash(True, HASH_LIMIT + 1) and not should_hash(False, 10)

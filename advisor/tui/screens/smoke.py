@@ -21,7 +21,7 @@ from textual.screen import Screen
 from textual.widgets import (Button, DataTable, Footer, Header, Label, ProgressBar, Select,
                              Sparkline, Static)
 
-from advisor.tui import smokeapi
+from advisor.tui import hubapi, smokeapi
 from advisor.tui.rows import format_bytes, format_duration
 from advisor.tui.settings import LocalModel, discover_local_models
 
@@ -356,7 +356,7 @@ class SmokeScreen(Screen[None]):
         self._set_running(False)
         self._status(f"[b $error]✗[/] {message}")
         self.notify(message, title="Smoke test failed", severity="error", timeout=10)
-        if smokeapi_looks_offline(message):
+        if hubapi.looks_offline(message):
             self.app.tell_offline("the Hub cannot be reached")
 
     # -- navigation ---------------------------------------------------------------------------
@@ -376,9 +376,3 @@ _CONTROL = {c: "·" for c in range(32) if c not in (9, 10)} | {127: "·"}
 def printable(text: str) -> str:
     """Model output with control characters shown as dots (a random model emits them)."""
     return text.translate(_CONTROL)
-
-
-def smokeapi_looks_offline(message: str) -> bool:
-    from advisor.tui.hubapi import looks_offline
-
-    return looks_offline(message)
