@@ -26,7 +26,10 @@ from advisor.knowledge import KnowledgeBase, load_knowledge
 
 ROOT = Path(__file__).resolve().parents[2]
 PROFILES = ROOT / "profiles"
+# The main table, and further tables (license_scenarios_*.yaml) that add scenarios of
+# their own with their own `models` and `base` (and optionally `use_case_matrix`).
 TABLE_PATH = Path(__file__).with_name("license_scenarios.yaml")
+EXTRA_TABLE_PATHS = tuple(sorted(Path(__file__).parent.glob("license_scenarios_*.yaml")))
 
 # CONTRACT §2: the use-case ids that must exist.
 USE_CASES = (
@@ -143,7 +146,7 @@ def _scenarios(table: Mapping[str, Any], rules: Mapping[tuple, ProfileRule]) -> 
             fires=tuple(RuleRef.parse(r) for r in row.get("fires") or ()),
             quiet=tuple(RuleRef.parse(r) for r in row.get("quiet") or ()),
             verdict=row.get("verdict"), extra=row.get("kb") == "extra")
-    for block in table["use_case_matrix"]:
+    for block in table.get("use_case_matrix") or ():
         policy = block["policy"]
         case_rules = [r for r in rules.values() if r.profile == policy and r.use_case_only]
         for use_case in USE_CASES:
@@ -160,7 +163,9 @@ def _scenarios(table: Mapping[str, Any], rules: Mapping[tuple, ProfileRule]) -> 
 
 TABLE = yaml.safe_load(TABLE_PATH.read_text(encoding="utf-8"))
 RULES = _profile_rules()
-SCENARIOS = tuple(_scenarios(TABLE, RULES))
+SCENARIOS = tuple(_scenarios(TABLE, RULES)) + tuple(
+    scenario for path in EXTRA_TABLE_PATHS
+    for scenario in _scenarios(yaml.safe_load(path.read_text(encoding="utf-8")), RULES))
 
 
 @pytest.fixture(scope="module")
