@@ -39,4 +39,4 @@ def test_one_line_checker_refuses_tracebacks_and_wrong_status(assert_one_line_er
 
 
 def test_kb_is_the_shipped_knowledge_base(kb):
-    assert "Qwen/Qwen3-8B" in kb.models and "bigscience/bloom" in kb.models
+    assert "qwen/qwen3-8b" in kb.models and "bigscience/bloom" in kb.models  # keys are lower-case
