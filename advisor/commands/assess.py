@@ -58,8 +58,8 @@ def run(args: argparse.Namespace) -> int:
             check_repo_id(model_id, field="--models")
     hub_facts, warnings = _hub_facts(unprofiled, args.offline)
     result = assess(answers, kb, model_ids=ids, hub_facts=hub_facts)
-    if warnings:
-        result = replace(result, notes=tuple(warnings))
+    if warnings:        # the overrides' notes come first, from the assessment itself
+        result = replace(result, notes=(*result.notes, *warnings))
     for warning in warnings:
         print(f"advisor: note: {warning}", file=sys.stderr)
     if args.json:

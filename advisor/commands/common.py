@@ -18,9 +18,14 @@ def add_profiles_option(parser: argparse.ArgumentParser) -> None:
 
 
 def knowledge_from_args(args: argparse.Namespace):
+    """The knowledge base with the user's ``--profiles``; each shipped id they replace is
+    announced on stderr (never silent)."""
     from advisor.knowledge import load_knowledge
 
-    return load_knowledge(getattr(args, "profiles", None) or ())
+    kb = load_knowledge(getattr(args, "profiles", None) or ())
+    for note in kb.override_notes():
+        print(printable(f"advisor: note: {note}"), file=sys.stderr)
+    return kb
 
 
 def knowledge_or_none(args: argparse.Namespace):

@@ -9,7 +9,9 @@ reads it and never does I/O itself.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 
@@ -28,6 +30,9 @@ class HubFacts:
     library_name: str | None = None
     last_modified: str | None = None
     base_chain: list["HubFacts"] = field(default_factory=list)   # base models' facts, nearest first
+    gated_eu_disallowed: bool = False       # card data `extra_gated_eu_disallowed: true`
+    gguf_license: str | None = None         # a GGUF file's `general.license`
+    gguf_base_models: list[str] = field(default_factory=list)    # its `general.base_model.N.*`
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -37,6 +42,8 @@ class HubFacts:
             "pipeline_tag": self.pipeline_tag, "tags": list(self.tags), "gated": self.gated,
             "library_name": self.library_name, "last_modified": self.last_modified,
             "base_chain": [b.to_dict() for b in self.base_chain],
+            "gated_eu_disallowed": self.gated_eu_disallowed, "gguf_license": self.gguf_license,
+            "gguf_base_models": list(self.gguf_base_models),
         }
 
     @classmethod
@@ -44,3 +51,40 @@ class HubFacts:
         data = dict(data)
         data["base_chain"] = [cls.from_dict(b) for b in data.get("base_chain") or []]
         return cls(**data)
+
+    def with_gguf(self, metadata: Mapping[str, Any]) -> "HubFacts":
+        """These facts plus what a GGUF header's ``general.*`` keys say about the license
+        and base models: ``facts.with_gguf(header.metadata)``."""
+        license_, bases = gguf_license_facts(metadata)
+        return replace(self, gguf_license=license_, gguf_base_models=bases)
+
+
+_REPO_URL = re.compile(r"^https://huggingface\.co/([A-Za-z0-9][\w.-]{0,95})/([\w.-]{1,96})/?$")
+_REPO_ID = re.compile(r"^[A-Za-z0-9][\w.-]{0,95}/[\w.-]{1,96}$")
+MAX_GGUF_BASES = 16
+
+
+def gguf_license_facts(metadata: Mapping[str, Any]) -> tuple[str | None, list[str]]:
+    """``general.license`` and the Hub repo ids of ``general.base_model.N.repo_url`` (or
+    ``.organization`` + ``.name``) in a GGUF header's metadata; untrusted text, so only a
+    short printable license id and well-formed repo ids come through:
+    ``gguf_license_facts({"general.license": "apache-2.0"})`` -> ``("apache-2.0", [])``."""
+    raw = metadata.get("general.license")
+    license_ = raw.strip() if isinstance(raw, str) else None
+    if license_ and (len(license_) > 100 or not license_.isprintable()):
+        license_ = None
+    count = metadata.get("general.base_model.count")
+    count = count if isinstance(count, int) and not isinstance(count, bool) else 0
+    bases: list[str] = []
+    for index in range(max(0, min(count, MAX_GGUF_BASES))):
+        url = metadata.get(f"general.base_model.{index}.repo_url")
+        match = _REPO_URL.match(url.strip()) if isinstance(url, str) else None
+        if match:
+            repo = f"{match.group(1)}/{match.group(2)}"
+        else:
+            org = metadata.get(f"general.base_model.{index}.organization")
+            name = metadata.get(f"general.base_model.{index}.name")
+            repo = f"{org}/{name}".replace(" ", "-") if isinstance(org, str) and isinstance(name, str) else ""
+        if _REPO_ID.match(repo) and ".." not in repo and repo not in bases:
+            bases.append(repo)
+    return license_ or None, bases

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,9 +21,10 @@ from typing import Any
 from advisor.errors import InputError
 from advisor.knowledge.model import (
     COMPONENT_STATUSES, COMPONENT_TYPES, SEVERITIES, Component, Jurisdiction,
-    KnowledgeBase, License, ModelProfile, Policy, Rule, Source, UseCaseInfo, UsePolicy,
+    KnowledgeBase, License, ModelProfile, Override, Policy, Rule, Source, UseCaseInfo, UsePolicy,
 )
 from advisor.knowledge.predicates import PredicateError, compile_when
+from advisor.knowledge.spdx import spdx_license
 from advisor.paths import PROFILES_DIR
 from advisor.regions import normalize_code
 from advisor.yamlio import MAX_FILE_BYTES, dotted, line_of, load_yaml_text, read_limited
@@ -136,7 +138,23 @@ def _number(data: Mapping, key: str, path: tuple) -> float | None:
             pass
     if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
         raise _Bad(path + (key,), f"must be a number, not {value!r}")
+    if not math.isfinite(value):
+        raise _Bad(path + (key,), f"must be a finite number, not {value!r}")
     return float(value)
+
+
+def _finite(value: Any, path: tuple) -> None:
+    """_Bad at the first non-finite number (``.nan``, ``.inf``) anywhere in ``value``:
+    a rule's ``mau_over: .nan`` would compare false and silently never fire."""
+    stack = [(value, path)]
+    while stack:
+        item, where = stack.pop()
+        if isinstance(item, float) and not math.isfinite(item):
+            raise _Bad(where, f"must be a finite number, not {item!r}")
+        if isinstance(item, Mapping):
+            stack.extend((v, where + (str(k),)) for k, v in item.items())
+        elif isinstance(item, list):
+            stack.extend((v, where + (i,)) for i, v in enumerate(item))
 
 
 def _keys(data: Any, path: tuple, allowed: Sequence[str]) -> Mapping:
@@ -179,6 +197,7 @@ def _rules(data: Any, path: tuple, *, title: str, checked: str | None, origin: s
         severity = _text(rule, "severity", here)
         if severity not in SEVERITIES:
             raise _Bad(here + ("severity",), f"{severity!r} is not one of {', '.join(SEVERITIES)}")
+        _finite(rule.get("when"), here + ("when",))
         try:
             when = compile_when(rule.get("when"), use_case_ids, here + ("when",))
         except PredicateError as exc:
@@ -206,10 +225,16 @@ def _license(data: Mapping, path_: Path, sha: str, ucs: frozenset[str] | None) -
     checked = _date(d.get("checked"), ("checked",))
     if checked is None:
         raise _Bad(("checked",), "is required: the date the text was read")
+    spdx = _text(d, "spdx", (), required=False)
+    listed = spdx_license(spdx) if spdx else None
+    osi = _bool(d, "osi_approved", (), bool(listed and listed.osi_approved))
+    if listed is not None and osi != listed.osi_approved:
+        raise _Bad(("osi_approved",), f"is {str(osi).lower()}, but the SPDX License List says "
+                   f"{listed.id} is {'' if listed.osi_approved else 'not '}OSI-approved")
     return License(
-        id=lid, title=title, spdx=_text(d, "spdx", (), required=False),
+        id=lid, title=title, spdx=spdx,
         hf_license=_texts(d, "hf_license", ()), hf_license_names=_texts(d, "hf_license_names", ()),
-        osi_approved=_bool(d, "osi_approved", (), False),
+        osi_approved=osi,
         free_open_source=_bool(d, "free_open_source", (), False),
         url=_text(d, "url", ()), version_date=_date(d.get("version_date"), ("version_date",)),
         checked=checked, summary=_text(d, "summary", (), required=False, default="") or "",
@@ -393,9 +418,11 @@ class _Loaded:
     text: str
     data: Any
     sha: str
+    root: int = 0              # index of the directory it came from (0: the first, shipped)
 
 
-def _read_dir(directory: Path, problems: list[Problem]) -> list[_Loaded]:
+def _read_dir(directory: Path, problems: list[Problem], cache: Any = None,
+              root: int = 0) -> list[_Loaded]:
     if not directory.is_dir():
         problems.append(Problem(str(directory), None, "", "is not a directory"))
         return []
@@ -406,8 +433,13 @@ def _read_dir(directory: Path, problems: list[Problem]) -> list[_Loaded]:
             continue
         try:
             raw = read_limited(path, MAX_FILE_BYTES)
+            sha = hashlib.sha256(raw).hexdigest()
             text = raw.decode("utf-8")
-            data = load_yaml_text(text, str(path))
+            data = cache.get(sha) if cache is not None else None
+            if data is None:
+                data = load_yaml_text(text, str(path))
+                if cache is not None and data is not None:
+                    cache.put(sha, data)
         except InputError as exc:
             problems.append(Problem(str(path), exc.line, exc.field or "", exc.problem))
             continue
@@ -420,7 +452,7 @@ def _read_dir(directory: Path, problems: list[Problem]) -> list[_Loaded]:
         except ValueError as exc:
             problems.append(Problem(str(path), None, "", str(exc)))
             continue
-        out.append(_Loaded(path, text, data, hashlib.sha256(raw).hexdigest()))
+        out.append(_Loaded(path, text, data, sha, root))
     return out
 
 
@@ -428,13 +460,18 @@ def _problem(item: _Loaded, path: tuple, message: str) -> Problem:
     return Problem(str(item.path), line_of(item.text, path), dotted(path), message)
 
 
-def build_knowledge(dirs: Iterable[Path]) -> tuple[KnowledgeBase, list[Problem]]:
-    """Load every profile below ``dirs`` (later directories win by id)."""
+def build_knowledge(dirs: Iterable[Path], *, cache: Any = None) -> tuple[KnowledgeBase, list[Problem]]:
+    """Load every profile below ``dirs`` (later directories win by id, and each such
+    replacement is listed in ``kb.overrides``). ``cache``: a ``ParsedCache`` or None."""
     problems: list[Problem] = []
     files: list[_Loaded] = []
     roots = [Path(d) for d in dirs]
-    for directory in roots:
-        files.extend(_read_dir(directory, problems))
+    for index, directory in enumerate(roots):
+        files.extend(_read_dir(directory, problems, cache, index))
+    if cache is not None:
+        cache.save()
+    overrides: list[Override] = []
+    root_of: dict[str, int] = {str(i.path): i.root for i in files}
 
     kb = KnowledgeBase()
     by_schema: dict[str, list[_Loaded]] = {s: [] for s in SCHEMAS}
@@ -451,9 +488,18 @@ def build_knowledge(dirs: Iterable[Path]) -> tuple[KnowledgeBase, list[Problem]]
         by_schema[schema].append(item)
 
     # Use cases first: rules are checked against their ids.
+    use_case_file: dict[str, _Loaded] = {}
     for item in by_schema["advisor.use-cases/1"]:
         try:
-            for uc in _use_cases(item.data):
+            for index, uc in enumerate(_use_cases(item.data)):
+                previous = use_case_file.get(uc.id)
+                if previous is not None and previous.root == item.root:
+                    problems.append(_problem(item, ("use_cases", index, "id"),
+                                             f"id {uc.id!r} is defined twice (also in {previous.path})"))
+                elif previous is not None:
+                    overrides.append(Override("use-case", uc.id, str(item.path), item.sha,
+                                              str(previous.path)))
+                use_case_file[uc.id] = item
                 kb.use_cases[uc.id] = uc
         except _Bad as bad:
             problems.append(_problem(item, bad.path, bad.message))
@@ -472,23 +518,37 @@ def build_knowledge(dirs: Iterable[Path]) -> tuple[KnowledgeBase, list[Problem]]
             for record in result if isinstance(result, list) else [result]:
                 store(item, record)
 
-    def keep(table: dict, key: str, item: _Loaded, record: Any, where: tuple) -> None:
+    def keep(kind: str, table: dict, key: str, item: _Loaded, record: Any, where: tuple) -> None:
+        """Store ``record``; the same id twice in one directory is a problem, and a later
+        directory's record over an earlier one's is an override, never silent."""
         previous = table.get(key)
-        if previous is not None and Path(previous.file).parent.resolve() == item.path.parent.resolve() \
-                and Path(previous.file) != item.path:
-            problems.append(_problem(item, where, f"id {key!r} is defined twice (also in {previous.file})"))
+        if previous is not None:
+            if root_of.get(str(previous.file)) == item.root:
+                problems.append(_problem(item, where,
+                                         f"id {record.id!r} is defined twice (also in {previous.file})"))
+            else:
+                overrides.append(Override(kind, record.id, str(item.path), item.sha,
+                                          str(previous.file)))
         table[key] = record
 
+    def model_where(item: _Loaded, model: ModelProfile) -> tuple:
+        raw = item.data.get("models") if isinstance(item.data, Mapping) else None
+        hits = [index for index, entry in enumerate(raw or []) if isinstance(entry, Mapping)
+                and str(entry.get("id", "")).strip().lower() == model.id.lower()]
+        return ("models", hits[-1], "id") if hits else ("models",)
+
     each("advisor.license/1", lambda i: _license(i.data, i.path, i.sha, ucs),
-         lambda i, r: keep(kb.licenses, r.id, i, r, ("id",)))
+         lambda i, r: keep("license", kb.licenses, r.id, i, r, ("id",)))
     each("advisor.use-policy/1", lambda i: _use_policy(i.data, i.path, i.sha, ucs),
-         lambda i, r: keep(kb.use_policies, r.id, i, r, ("id",)))
+         lambda i, r: keep("use-policy", kb.use_policies, r.id, i, r, ("id",)))
     each("advisor.model-family/1", lambda i: _models(i.data, i.path),
-         lambda i, r: kb.models.__setitem__(r.id.lower(), r))
+         lambda i, r: keep("model", kb.models, r.id.lower(), i, r, model_where(i, r)))
     each("advisor.jurisdiction/1", lambda i: _jurisdiction(i.data, i.path, ucs),
-         lambda i, r: keep(kb.jurisdictions, r.id, i, r, ("id",)))
+         lambda i, r: keep("jurisdiction", kb.jurisdictions, r.id, i, r, ("id",)))
     each("advisor.policy/1", lambda i: _policy(i.data, i.path, ucs),
-         lambda i, r: keep(kb.policies, r.id, i, r, ("id",)))
+         lambda i, r: keep("policy", kb.policies, r.id, i, r, ("id",)))
+    kb.overrides = tuple(overrides)
+    kb.gguf_index = _gguf_index(kb)
 
     # Cross references.
     text_of = {str(i.path): i for i in files}
@@ -521,6 +581,15 @@ def build_knowledge(dirs: Iterable[Path]) -> tuple[KnowledgeBase, list[Problem]]
     return kb, problems
 
 
+def _gguf_index(kb: KnowledgeBase) -> dict[str, str]:
+    """Lower-case GGUF repo id -> the key of the profile listing it (first one wins)."""
+    index: dict[str, str] = {}
+    for key, model in kb.models.items():
+        for repo in model.gguf_repos:
+            index.setdefault(repo.strip().lower(), key)
+    return index
+
+
 def _find_line(text: str, needle: str) -> int | None:
     for number, line in enumerate(text.splitlines(), 1):
         if needle in line:
@@ -537,7 +606,9 @@ def load_knowledge(extra_dirs: Iterable[Path | str] = ()) -> KnowledgeBase:
     for directory in extra_dirs:
         if not Path(directory).is_dir():
             raise InputError(str(directory), "profiles directory not found")
-    kb, problems = build_knowledge(profile_dirs(extra_dirs))
+    from advisor.knowledge.cache import ParsedCache
+
+    kb, problems = build_knowledge(profile_dirs(extra_dirs), cache=ParsedCache.open())
     if problems:
         first = problems[0]
         more = f" (and {len(problems) - 1} more; run `advisor profiles check`)" if len(problems) > 1 else ""

@@ -13,7 +13,9 @@ from pathlib import Path
 from typing import Any
 
 SEVERITIES = ("block", "condition", "info")
-COMPONENT_STATUSES = ("open", "restricted", "not_released", "unknown")
+# `partial`: only part of the component is released (a sample of the data, some of the
+# checkpoints); shown as such, counted as not open for the grades.
+COMPONENT_STATUSES = ("open", "partial", "restricted", "not_released", "unknown")
 COMPONENT_TYPES: dict[str, str] = {
     "model_architecture": "code",
     "model_parameters_final": "data",
@@ -163,6 +165,29 @@ class Policy:
     file: Path | None = None
 
 
+@dataclass(frozen=True)
+class Override:
+    """A user's profile that replaces an id of an earlier directory (the shipped one).
+
+    ``Override("license", "apache-2.0", "/me/apache.yaml", "9f2c...", "profiles/licenses/apache-2.0.yaml")``
+    """
+
+    kind: str                      # license | use-policy | model | jurisdiction | policy | use-case
+    id: str
+    file: str                      # the replacing file
+    sha256: str                    # of the replacing file
+    replaced_file: str             # the file whose definition no longer counts
+
+    def note(self) -> str:
+        """One line for stderr, the JSON ``notes`` and the record."""
+        return (f"profile override: {self.kind} {self.id!r} from {self.replaced_file} is "
+                f"replaced by {self.file} (sha256 {self.sha256})")
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"kind": self.kind, "id": self.id, "file": self.file, "sha256": self.sha256,
+                "replaced_file": self.replaced_file}
+
+
 @dataclass
 class KnowledgeBase:
     licenses: dict[str, License] = field(default_factory=dict)
@@ -173,10 +198,23 @@ class KnowledgeBase:
     policies: dict[str, Policy] = field(default_factory=dict)
     file_hashes: dict[str, str] = field(default_factory=dict)       # relative path -> sha256
     digest: str = ""
+    overrides: tuple[Override, ...] = ()                            # user files over shipped ids
+    gguf_index: dict[str, str] = field(default_factory=dict)        # lower GGUF repo -> model key
+
+    def override_notes(self) -> tuple[str, ...]:
+        """``kb.override_notes()`` -> ("profile override: license 'mit' from ... replaced by ...",)."""
+        return tuple(o.note() for o in self.overrides)
 
     def find_model(self, repo_id: str) -> ModelProfile | None:
-        """Case-insensitive lookup: ``kb.find_model("qwen/qwen3-8b")``."""
-        return self.models.get(repo_id.strip().lower())
+        """Case-insensitive lookup, by the profile's id or one of its ``gguf_repos``:
+        ``kb.find_model("qwen/qwen3-8b")``,
+        ``kb.find_model("bartowski/Llama-3.2-1B-Instruct-GGUF").id`` ->
+        ``'meta-llama/Llama-3.2-1B-Instruct'``."""
+        key = repo_id.strip().lower()
+        found = self.models.get(key)
+        if found is None and key in self.gguf_index:
+            found = self.models.get(self.gguf_index[key])
+        return found
 
     def license_for_hub(self, tag: str | None, name: str | None = None) -> License | None:
         """The license profile a Hub card's ``license`` / ``license_name`` mean, if known."""
@@ -189,5 +227,8 @@ class KnowledgeBase:
         if tag_l and tag_l != "other":
             for lic in self.licenses.values():
                 if tag_l in (t.lower() for t in lic.hf_license) or tag_l == lic.id.lower():
+                    return lic
+            for lic in self.licenses.values():          # an SPDX id, as GGUF files carry
+                if lic.spdx and tag_l == lic.spdx.lower():
                     return lic
         return None
