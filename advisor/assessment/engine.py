@@ -86,6 +86,16 @@ def _resolve(repo_id: str, kb: KnowledgeBase, hub: HubFacts | None) -> _Subject:
                     f"The Hub card declares license {_declared(hub)}, but the profile says "
                     f"{' AND '.join(profile.licenses)}; check which terms apply.",
                     Source(title="Hugging Face model card", url=f"https://huggingface.co/{repo_id}")))
+        wanted = repo_id.strip().lower()
+        if profile.id.lower() != wanted:                 # one of the profile's gguf_repos
+            gguf_id = next((r for r in profile.gguf_repos if r.lower() == wanted), repo_id.strip())
+            findings.append(_engine_finding(
+                "info", "base_model",
+                f"{gguf_id} is a GGUF conversion of {profile.id} listed in its profile; "
+                "assessed under its licenses.",
+                Source(title="Hugging Face model card", url=f"https://huggingface.co/{gguf_id}")))
+            return _Subject(gguf_id, profile, profile.licenses, "base_model", profile.id,
+                            tuple(findings), profile.modalities)
         return _Subject(profile.id, profile, profile.licenses, "profile", None, tuple(findings),
                         profile.modalities)
 
@@ -98,11 +108,19 @@ def _resolve(repo_id: str, kb: KnowledgeBase, hub: HubFacts | None) -> _Subject:
 
     card = Source(title="Hugging Face model card", url=f"https://huggingface.co/{hub.repo_id}")
     declared = _hub_license(kb, hub)
+    declared, file_findings = _file_license(kb, hub, declared)
+    findings.extend(file_findings)
     modalities = hub_modalities(hub)
-    for base in hub.base_chain:
+    for base in _bases(hub):
         base_profile = kb.find_model(base.repo_id)
         if base_profile is None:
             continue
+        if base.repo_id in hub.gguf_base_models and base not in hub.base_chain:
+            findings.append(_engine_finding(
+                "condition", "review",
+                f"{hub.repo_id}: the base model {base_profile.id} was read from the GGUF file's "
+                "metadata (general.base_model), which anyone can write; check that the file "
+                "derives from it.", GGUF_METADATA_SOURCE))
         licenses = base_profile.licenses
         if declared is not None and declared.id not in base_profile.licenses:
             licenses = (*base_profile.licenses, declared.id)
@@ -143,6 +161,63 @@ def _resolve(repo_id: str, kb: KnowledgeBase, hub: HubFacts | None) -> _Subject:
         f"{hub.repo_id} is not profiled; assessed from its Hub card alone (license "
         f"{' AND '.join(licenses)}). Check the card and the files before relying on it.", card))
     return _Subject(hub.repo_id, None, licenses, "hub", None, tuple(findings), modalities)
+
+
+GGUF_METADATA_SOURCE = Source(title="GGUF specification", section="General metadata",
+                              url="https://github.com/ggml-org/ggml/blob/master/docs/gguf.md")
+
+
+def _bases(hub: HubFacts) -> list[HubFacts]:
+    """The Hub's base chain, then the base models a GGUF file's metadata names."""
+    known = {b.repo_id.lower() for b in hub.base_chain}
+    extra = [HubFacts(repo_id=r) for r in hub.gguf_base_models if r.lower() not in known]
+    return [*hub.base_chain, *extra]
+
+
+def _file_license(kb: KnowledgeBase, hub: HubFacts,
+                  declared: License | None) -> tuple[License | None, list[Finding]]:
+    """The license to assess under when the card names none the profiles know but the GGUF
+    file's ``general.license`` does, with a review condition saying where it came from."""
+    if not hub.gguf_license:
+        return declared, []
+    from_file = kb.license_for_hub(hub.gguf_license)
+    if from_file is None or (declared is not None and declared.id == from_file.id):
+        return declared, []
+    if declared is not None:
+        return declared, [_engine_finding(
+            "condition", "review",
+            f"{hub.repo_id}: the GGUF file's metadata says license {from_file.id}, the Hub "
+            f"card {declared.id}; check which terms apply.", GGUF_METADATA_SOURCE)]
+    return from_file, [_engine_finding(
+        "condition", "review",
+        f"{hub.repo_id}: license {from_file.id} was read from the GGUF file's metadata "
+        "(general.license), which anyone can write; check it against the model's own "
+        "license file before relying on it.", GGUF_METADATA_SOURCE)]
+
+
+def _gate_findings(hub: HubFacts | None, profile: ModelProfile | None, places: set[str],
+                   eu: frozenset[str]) -> list[Finding]:
+    """What the Hub's access gate means: gated repos say so; a gate closed to the EU
+    (``extra_gated_eu_disallowed``) blocks an EU domicile or EU end users."""
+    repo = hub.repo_id if hub is not None else (profile.id if profile else "")
+    source = Source(title="Hugging Face model card", section="access gate",
+                    url=f"https://huggingface.co/{repo}")
+    out = []
+    if (hub is not None and hub.gated) or (hub is None and profile is not None and profile.gated):
+        out.append(_engine_finding(
+            "info", "gated", "The Hub repository is gated: accept its terms on the Hub "
+            "(and use a token) before downloading.", source))
+    if hub is not None and hub.gated_eu_disallowed:
+        hit = sorted(places & eu)
+        if hit:
+            out.append(_engine_finding(
+                "block", "domicile_exclusion",
+                f"The Hub gate of {repo} is closed to the European Union "
+                f"(extra_gated_eu_disallowed), and the answers name EU places ({', '.join(hit)}): "
+                "the terms are not offered to EU-domiciled licensees or EU users.",
+                Source(title="Hugging Face model card", section="extra_gated_eu_disallowed",
+                       url=f"https://huggingface.co/{repo}")))
+    return out
 
 
 def _answer_facts(answers: Answers) -> dict:
@@ -251,11 +326,9 @@ def assess_one(repo_id: str, answers: Answers, kb: KnowledgeBase,
             findings.append(_finding_from_rule(rule))
     if profile is not None or subject.licenses:
         findings.extend(_openness_findings(openness, answers, profile))
-    if hub is not None and hub.gated:
-        findings.append(_engine_finding(
-            "info", "gated", "The Hub repository is gated: accept its terms on the Hub "
-            "(and use a token) before downloading.",
-            Source(title="Hugging Face model card", url=f"https://huggingface.co/{hub.repo_id}")))
+    eu = kb.jurisdictions["EU"].members if "EU" in kb.jurisdictions else frozenset()
+    findings.extend(_gate_findings(hub, profile, {answers.organization.domicile,
+                                                  *answers.deployment.regions}, eu))
 
     findings.sort(key=lambda f: (SEVERITY_RANK[f.severity], f.code in BOILERPLATE_CODES,
                                  not f.confirmed))
@@ -293,4 +366,4 @@ def assess(answers: Answers, kb: KnowledgeBase, model_ids: Iterable[str] | None 
                   for mid in ids]
     candidates.sort(key=Candidate.sort_key)
     return Assessment(answers=answers.to_dict(), candidates=tuple(candidates),
-                      profiles_digest=kb.digest)
+                      profiles_digest=kb.digest, notes=kb.override_notes())
