@@ -204,6 +204,7 @@ def facts_from_info(info: Any) -> HubFacts:
         gated=gated if isinstance(gated, (bool, str)) and gated is not None else bool(gated),
         library_name=getattr(info, "library_name", None),
         last_modified=last.isoformat() if hasattr(last, "isoformat") else (str(last) if last else None),
+        gated_eu_disallowed=card.get("extra_gated_eu_disallowed") is True,
     )
 
 
