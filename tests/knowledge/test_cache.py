@@ -1,0 +1,142 @@
+"""The parsed-profiles cache: same knowledge base warm or cold, and a corrupted or
+hostile cache file never changes a fact.
+
+    pytest tests/knowledge/test_cache.py -q
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from advisor.knowledge.cache import FILE_NAME, ParsedCache, decode, encode
+from advisor.knowledge.loader import build_knowledge, profile_dirs
+from advisor.paths import PROFILES_DIR
+
+MIT = PROFILES_DIR / "licenses" / "mit.yaml"
+
+
+def _load(cache_root: Path):
+    kb, problems = build_knowledge(profile_dirs(), cache=ParsedCache.open(cache_root))
+    assert problems == []
+    return kb
+
+
+def _summary(kb) -> tuple:
+    return (kb.digest, {k: v for k, v in kb.licenses.items()},
+            {k: v for k, v in kb.models.items()}, dict(kb.jurisdictions))
+
+
+def test_warm_load_equals_cold_load_and_parse_without_cache(tmp_path: Path) -> None:
+    cold = _load(tmp_path / "c")
+    assert (tmp_path / "c" / FILE_NAME).is_file()
+    assert oct((tmp_path / "c").stat().st_mode & 0o777) == "0o700"
+    assert oct((tmp_path / "c" / FILE_NAME).stat().st_mode & 0o777) == "0o600"
+    warm = _load(tmp_path / "c")
+    plain, _ = build_knowledge(profile_dirs())
+    assert _summary(cold) == _summary(warm) == _summary(plain)
+
+
+def _plant(root: Path) -> Path:
+    _load(root)
+    path = root / FILE_NAME
+    doc = json.loads(path.read_text(encoding="utf-8"))
+    sha = hashlib.sha256(MIT.read_bytes()).hexdigest()
+    doc["entries"][sha]["title"] = "Planted"
+    path.write_text(json.dumps(doc), encoding="utf-8")
+    return path
+
+
+def test_the_cache_is_read(tmp_path: Path) -> None:
+    """A planted entry in our own private cache is used (so the checks below can fail)."""
+    _plant(tmp_path / "c")
+    assert _load(tmp_path / "c").licenses["mit"].title == "Planted"
+
+
+def test_world_writable_cache_file_is_ignored(tmp_path: Path) -> None:
+    path = _plant(tmp_path / "c")
+    os.chmod(path, 0o666)
+    assert _load(tmp_path / "c").licenses["mit"].title != "Planted"
+
+
+def test_cache_in_a_shared_directory_is_ignored(tmp_path: Path) -> None:
+    root = tmp_path / "c"
+    path = _plant(root)
+    os.chmod(root, 0o777)
+    assert _load(root).licenses["mit"].title != "Planted"
+    assert path.exists()                       # and nothing is written there either
+
+
+def test_symlinked_cache_file_is_ignored(tmp_path: Path) -> None:
+    root = tmp_path / "c"
+    path = _plant(root)
+    elsewhere = tmp_path / "elsewhere.json"
+    path.rename(elsewhere)
+    path.symlink_to(elsewhere)
+    assert _load(root).licenses["mit"].title != "Planted"
+
+
+@pytest.mark.parametrize("garbage", [b"", b"\x00\xff\xfe", b"[1, 2]", b'{"format": 1}',
+                                     b'{"format": 1, "parser": "x", "entries": {}}',
+                                     b"{" * 100000, b'{"format": 1, "entries": {"a": 1}}'])
+def test_corrupted_cache_falls_back_to_parsing(tmp_path: Path, garbage: bytes) -> None:
+    root = tmp_path / "c"
+    root.mkdir(mode=0o700)
+    (root / FILE_NAME).write_bytes(garbage)
+    os.chmod(root / FILE_NAME, 0o600)
+    kb = _load(root)
+    assert kb.licenses["mit"].title == "MIT License"
+    assert decode((root / FILE_NAME).read_text(encoding="utf-8"))["format"] == 1   # rewritten
+
+
+def test_malformed_tag_falls_back(tmp_path: Path) -> None:
+    root = tmp_path / "c"
+    path = _plant(root)
+    doc = json.loads(path.read_text(encoding="utf-8"))
+    sha = hashlib.sha256(MIT.read_bytes()).hexdigest()
+    doc["entries"][sha]["checked"] = {"\x00advisor": ["date", "not-a-date"]}
+    path.write_text(json.dumps(doc), encoding="utf-8")
+    assert _load(root).licenses["mit"].title == "MIT License"
+
+
+def test_encoding_round_trips_yaml_types() -> None:
+    value = {"d": dt.date(2026, 1, 2), "t": dt.datetime(2026, 1, 2, 3, 4, 5),
+             1: "int key", None: [b"\x00bin", {1, 2}], "nested": [{"\x00x": 1}],
+             "nan": float("inf")}
+    assert decode(json.dumps(encode(value))) == value
+
+
+def test_changed_file_is_parsed_again(tmp_path: Path) -> None:
+    user = tmp_path / "mine"
+    user.mkdir()
+    (user / "mit.yaml").write_text(MIT.read_text(encoding="utf-8"), encoding="utf-8")
+    root = tmp_path / "c"
+    first, _ = build_knowledge(profile_dirs([user]), cache=ParsedCache.open(root))
+    text = MIT.read_text(encoding="utf-8").replace("title: MIT License", "title: My MIT")
+    (user / "mit.yaml").write_text(text, encoding="utf-8")
+    second, _ = build_knowledge(profile_dirs([user]), cache=ParsedCache.open(root))
+    assert (first.licenses["mit"].title, second.licenses["mit"].title) == ("MIT License", "My MIT")
+
+
+def test_turned_off_by_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ADVISOR_NO_CACHE", "1")
+    assert ParsedCache.open().path is None
+    monkeypatch.delenv("ADVISOR_NO_CACHE")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    assert ParsedCache.open().path == tmp_path / "xdg" / "advisor" / FILE_NAME
+
+
+def test_assess_process_writes_the_cache_under_xdg(tmp_path: Path, run_advisor) -> None:
+    answers = tmp_path / "a.yaml"
+    answers.write_text("organization: {domicile: DE}\n", encoding="utf-8")
+    env = {"XDG_CACHE_HOME": str(tmp_path / "xdg")}
+    cold = run_advisor("assess", "--answers", str(answers), "--json", env=env)
+    assert (tmp_path / "xdg" / "advisor" / FILE_NAME).is_file()
+    warm = run_advisor("assess", "--answers", str(answers), "--json", env=env)
+    assert cold.returncode == warm.returncode == 0
+    assert json.loads(cold.stdout) == json.loads(warm.stdout)
