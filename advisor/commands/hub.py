@@ -26,12 +26,13 @@ def run(args: argparse.Namespace) -> int:
                                          print_json)
     from advisor.errors import OperationError
     from advisor.hub.client import (check_repo_id, facts_from_info, follow_base_chain,
-                                    hub_errors, is_offline, model_info, repo_files)
+                                    hub_errors, is_offline, model_info, offline_reason,
+                                    repo_files)
 
     check_repo_id(args.repo_id, field="REPO_ID")
     if is_offline():
         raise OperationError(f"{args.repo_id}: the Hub is not consulted in offline mode "
-                             "(HF_HUB_OFFLINE is set)")
+                             f"({offline_reason()})")
     with hub_errors(args.repo_id):
         info = model_info(args.repo_id, files=True)
     facts = follow_base_chain(facts_from_info(info))

@@ -30,36 +30,45 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     from advisor.commands.common import print_json
     from advisor.errors import InputError, OperationError
-    from advisor.hub.client import check_repo_id, is_offline
-    from advisor.hub.pull import ProgressLine, cached_path, pull_gguf
+    from advisor.hub.client import check_repo_id, check_revision, is_offline, offline_reason
+    from advisor.hub.pull import ProgressLine, PulledFile, cached_path, pull_gguf_files
 
     check_repo_id(args.repo_id, field="REPO_ID")
+    if args.revision is not None:
+        check_revision(args.revision, field="--revision")
     if args.ctx < 1 or args.ctx > 10_000_000:
         raise InputError(None, f"{args.ctx} is not a usable context length", field="--ctx")
     if args.file is not None and (not args.file.strip() or ".." in args.file.split("/")
                                   or args.file.startswith("/")):
         raise InputError(None, f"{args.file!r} is not a file name in a repo", field="--file")
     if is_offline():
+        why = offline_reason()
         if not args.file:
-            raise OperationError("offline (HF_HUB_OFFLINE is set): give --file to use a cached file")
+            raise OperationError(f"offline ({why}): give --file to use a cached file")
         found = cached_path(args.repo_id, args.file, args.revision)
         if found is None:
             raise OperationError(f"{args.repo_id}/{args.file}: not in the HF cache, and the Hub is "
-                                 "not consulted in offline mode (HF_HUB_OFFLINE is set)")
-        paths = [found]
+                                 f"not consulted in offline mode ({why})")
+        files = [PulledFile(found, args.file, None, False)]
+        verified: bool | None = None             # not checked now: the Hub is not asked
     else:
         from advisor.commands.ggufs import find_profile, hardware_for
 
         kb, profile = find_profile(args)
-        paths = pull_gguf(
+        files = pull_gguf_files(
             args.repo_id, quant=args.quant, filename=args.file, revision=args.revision,
             ctx=args.ctx, hardware=None if args.file or args.quant else hardware_for(args, kb),
             fallback_repos=tuple(getattr(profile, "gguf_repos", ()) or ()),
             progress_for=ProgressLine,
             on_note=lambda note: print(f"advisor: note: {note}", file=sys.stderr))
+        verified = all(f.verified for f in files)
+    paths = [f.path for f in files]
     if args.json:
         print_json({"schema": "advisor.pull/1", "repo_id": args.repo_id,
-                    "paths": [str(p) for p in paths], "path": str(paths[0])})
+                    "paths": [str(p) for p in paths], "path": str(paths[0]),
+                    "verified": verified,
+                    "files": [dict(f.to_dict(), verified=None if verified is None else f.verified)
+                              for f in files]})
     else:
         for p in paths[1:]:
             sys.stdout.write(f"{p}\n")

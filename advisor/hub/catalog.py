@@ -114,9 +114,13 @@ def recommend(files: list[dict[str, Any]]) -> dict[str, Any] | None:
 
 def repo_ggufs(repo_id: str, *, token: str | None = None) -> tuple[str | None, list[GGUFEntry]]:
     """``(commit sha, entries)`` of a repo; raises OperationError for Hub trouble."""
+    from advisor.hub.client import facts_from_info
+
     with hub_errors(repo_id):
         info = model_info(repo_id, token=token, files=True)
-    return getattr(info, "sha", None), gguf_entries(str(info.id), repo_files(info))
+    facts = facts_from_info(info)              # checks the id, sha and tags have the right shape
+    same = facts.repo_id.lower() == repo_id.lower()
+    return facts.sha, gguf_entries(facts.repo_id if same else repo_id, repo_files(info))
 
 
 def gguf_report(repo_id: str, *, ctx: int, hardware: Hardware, profile: Any = None,

@@ -13,7 +13,9 @@ printed. Hub failures become one-line :class:`~advisor.errors.OperationError` me
 from __future__ import annotations
 
 import contextlib
+import math
 import os
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -43,6 +45,97 @@ def is_offline() -> bool:
     return bool(constants.is_offline_mode()) or now.strip().upper() in ("1", "ON", "YES", "TRUE")
 
 
+_HEX40 = re.compile(r"[0-9a-f]{40}")
+_ETAG = re.compile(r"[0-9a-f]{40}|[0-9a-f]{64}")       # a git blob id or an LFS sha256
+_SHA256 = re.compile(r"[0-9a-f]{64}")
+_REF_PART = re.compile(r"[A-Za-z0-9_][A-Za-z0-9._+-]*")
+
+
+def _quote(text: Any, limit: int = 80) -> str:
+    """A value from outside, safe and short inside a one-line message."""
+    from advisor.commands.common import printable
+
+    shown = printable(repr(text))
+    return shown if len(shown) <= limit else shown[:limit - 3] + "..."
+
+
+def check_etag(etag: Any, what: str) -> str:
+    """The Hub's ETag when it is a hex digest (it names the cache blob); else OperationError.
+
+    >>> check_etag("6f85a640a97cf2bf5b8e764087b1e83da0fdb51d7c9fab7d0fece9385611df83", "org/m")
+    '6f85a640a97cf2bf5b8e764087b1e83da0fdb51d7c9fab7d0fece9385611df83'
+    """
+    if not isinstance(etag, str) or not _ETAG.fullmatch(etag):
+        raise OperationError(f"{what}: the Hub answered an ETag that is not a hex digest "
+                             f"({_quote(etag)}); refusing to use it as a cache name")
+    return etag
+
+
+def check_commit(commit: Any, what: str) -> str:
+    """A commit id from the Hub (40 lower-case hex digits); else OperationError."""
+    if not isinstance(commit, str) or not _HEX40.fullmatch(commit):
+        raise OperationError(f"{what}: the Hub answered a commit id that is not 40 hex digits "
+                             f"({_quote(commit)}); refusing to use it as a cache name")
+    return commit
+
+
+def is_commit(revision: str) -> bool:
+    return bool(_HEX40.fullmatch(revision))
+
+
+def check_revision(revision: str, field: str | None = "--revision") -> str:
+    """A branch, tag or commit by git's grammar, safe as a cache path; else InputError.
+
+    >>> check_revision("refs/pr/1")
+    'refs/pr/1'
+    """
+    parts = revision.split("/") if isinstance(revision, str) else [""]
+    if (not 0 < len(revision) <= 255 or any(not _REF_PART.fullmatch(p) for p in parts)
+            or ".." in revision or revision.endswith((".lock", ".")) or "@{" in revision):
+        raise InputError(None, f"{_quote(revision)} is not a branch, tag or commit name",
+                         field=field)
+    return revision
+
+
+def check_repo_filename(name: Any, what: str, *, as_path: bool = True) -> str:
+    """A file name from the Hub that stays inside a snapshot folder; else OperationError.
+    ``as_path=False`` (a name only listed, shown sanitized) allows control characters.
+
+    >>> check_repo_filename("sub/model-Q4_K_M.gguf", "org/m")
+    'sub/model-Q4_K_M.gguf'
+    """
+    if not safe_repo_filename(name, as_path=as_path):
+        raise OperationError(f"{what}: the Hub lists a file name that is not a safe relative "
+                             f"path ({_quote(name)})")
+    return name
+
+
+def safe_repo_filename(name: Any, *, as_path: bool = True) -> bool:
+    """True for a relative path without ``..``, empty parts or backslashes (and, ``as_path``,
+    without control characters)."""
+    if not isinstance(name, str) or not 0 < len(name) <= 1024 or name.startswith("/"):
+        return False
+    if "\\" in name or "\0" in name:
+        return False
+    if as_path and any(ord(c) < 0x20 or 0x7F <= ord(c) < 0xA0 for c in name):
+        return False
+    return all(part not in ("", ".", "..") for part in name.split("/"))
+
+
+def malformed(repo_id: str, problem: str) -> OperationError:
+    """The error for a Hub reply we cannot use: ``raise malformed(repo, "sha is ...")``."""
+    return OperationError(f"{repo_id}: the Hub's reply is malformed: {problem}")
+
+
+def offline_reason() -> str:
+    """Which setting makes the advisor work offline, for messages:
+    ``"HF_HUB_OFFLINE is set"`` or ``"TRANSFORMERS_OFFLINE is set"``."""
+    for name in ("HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE"):
+        if os.environ.get(name, "").strip().upper() in ("1", "ON", "YES", "TRUE"):
+            return f"{name} is set"
+    return "huggingface_hub is in offline mode"
+
+
 def check_repo_id(repo_id: str, field: str | None = None) -> str:
     """``repo_id`` when the Hub could have such a repo; else InputError (exit 2).
 
@@ -67,7 +160,7 @@ def error_message(exc: BaseException, repo_id: str, filename: str | None = None)
 
     what = f"{repo_id}/{filename}" if filename else repo_id
     if isinstance(exc, errors.OfflineModeIsEnabled):
-        return f"{what}: the Hub is not consulted in offline mode (HF_HUB_OFFLINE is set)"
+        return f"{what}: the Hub is not consulted in offline mode ({offline_reason()})"
     if isinstance(exc, errors.GatedRepoError):
         has_token = _has_token()
         return (f"{repo_id} is gated: " + (
@@ -125,7 +218,21 @@ def _has_token() -> bool:
 def _endpoint() -> str:
     from huggingface_hub import constants
 
-    return constants.ENDPOINT
+    return redact_url(constants.ENDPOINT)
+
+
+def redact_url(url: str) -> str:
+    """``url`` without the user and password it may carry (``http://u:t@host`` -> ``http://***@host``)."""
+    from urllib.parse import urlsplit, urlunsplit
+
+    try:
+        parts = urlsplit(url)
+        if "@" not in parts.netloc:
+            return url
+        host = parts.netloc.rsplit("@", 1)[1]
+        return urlunsplit(parts._replace(netloc="***@" + host))
+    except ValueError:
+        return "the configured HF_ENDPOINT"
 
 
 @contextlib.contextmanager
@@ -149,9 +256,18 @@ def hub_errors(repo_id: str, filename: str | None = None) -> Iterator[None]:
 def model_info(repo_id: str, *, token: str | None = None, files: bool = True) -> Any:
     """``HfApi.model_info`` with file metadata (sizes, LFS sha256); raises Hub errors."""
     from huggingface_hub import HfApi
+    from huggingface_hub.errors import HFValidationError
 
-    return HfApi(token=token).model_info(repo_id, files_metadata=files, timeout=TIMEOUT,
-                                         token=token)
+    try:
+        return HfApi(token=token).model_info(repo_id, files_metadata=files, timeout=TIMEOUT,
+                                             token=token)
+    except HFValidationError:
+        raise
+    except KeyError as exc:          # huggingface_hub reads the reply with ``sibling["lfs"][...]``
+        raise malformed(repo_id, f"a field is missing ({_quote(exc.args[0] if exc.args else '')})"
+                        ) from None
+    except (TypeError, ValueError, AttributeError, IndexError) as exc:
+        raise malformed(repo_id, f"{type(exc).__name__}: {_quote(str(exc), 120)}") from None
 
 
 def _as_list(value: Any) -> list[str]:
@@ -174,9 +290,25 @@ def _card(info: Any) -> dict[str, Any]:
 
 
 def facts_from_info(info: Any) -> HubFacts:
-    """Reduce a ``ModelInfo`` to :class:`HubFacts` (without the base chain)."""
-    card = _card(info)
-    tags = [str(t) for t in (getattr(info, "tags", None) or [])]
+    """Reduce a ``ModelInfo`` to :class:`HubFacts` (without the base chain); a reply of the
+    wrong shape raises OperationError."""
+    repo_id = getattr(info, "id", None)
+    if not isinstance(repo_id, str) or not repo_id:
+        raise malformed("the repository", f"its id is {_quote(repo_id)}")
+    sha = getattr(info, "sha", None)
+    if sha is not None and not (isinstance(sha, str) and _HEX40.fullmatch(sha)):
+        raise malformed(repo_id, f"sha {_quote(sha)} is not a commit id")
+    raw_tags = getattr(info, "tags", None) or []
+    if not isinstance(raw_tags, list):
+        raise malformed(repo_id, f"tags is {type(raw_tags).__name__}, not a list")
+    for key in ("pipeline_tag", "library_name"):
+        if not isinstance(getattr(info, key, None), (str, type(None))):
+            raise malformed(repo_id, f"{key} is not a string")
+    try:
+        card = _card(info)
+    except (TypeError, ValueError) as exc:
+        raise malformed(repo_id, f"cardData: {type(exc).__name__}") from None
+    tags = [str(t) for t in raw_tags]
     licenses = _as_list(card.get("license"))
     license_tag = licenses[0] if licenses else None
     if license_tag is None:
@@ -192,8 +324,8 @@ def facts_from_info(info: Any) -> HubFacts:
     last = getattr(info, "last_modified", None)
     gated = getattr(info, "gated", False)
     return HubFacts(
-        repo_id=str(info.id),
-        sha=getattr(info, "sha", None),
+        repo_id=repo_id,
+        sha=sha,
         license_tag=license_tag,
         license_name=_first(card.get("license_name")),
         license_link=_first(card.get("license_link")),
@@ -237,6 +369,8 @@ def follow_base_chain(top: HubFacts, *, token: str | None = None, max_depth: int
         seen.add(base_id.lower())
         try:
             base = facts_from_info(model_info(base_id, token=token, files=False))
+        except AdvisorError:          # unreadable or malformed: the chain ends here
+            break
         except Exception as exc:
             if error_message(exc, base_id) is None:
                 raise
@@ -265,7 +399,7 @@ def hub_facts_for(repo_ids: Iterable[str], *, token: str | None = None
     if not ids:
         return {}, []
     if is_offline():
-        return {}, ["HF_HUB_OFFLINE is set: answering from the profiles only, without the Hub"]
+        return {}, [f"{offline_reason()}: answering from the profiles only, without the Hub"]
     found: dict[str, HubFacts] = {}
     warnings: list[str] = []
     for repo_id in ids:
@@ -293,16 +427,36 @@ class RepoFile:
 
 
 def repo_files(info: Any) -> list[RepoFile]:
-    """The repo's files with sizes and LFS hashes, from ``model_info(files_metadata=True)``."""
+    """The repo's files with sizes and LFS hashes, from ``model_info(files_metadata=True)``.
+
+    Every name must be a safe relative path, every size a whole number of bytes and every
+    hash a SHA-256 digest, or the whole reply is refused (OperationError).
+    """
+    repo_id = getattr(info, "id", None)
+    repo_id = repo_id if isinstance(repo_id, str) else "the repository"
     out = []
     for s in getattr(info, "siblings", None) or []:
+        name = getattr(s, "rfilename", None)
+        if not isinstance(name, str):
+            raise malformed(repo_id, f"a file has no name ({_quote(name)})")
+        check_repo_filename(name, repo_id, as_path=False)
         lfs = getattr(s, "lfs", None)
         sha = lfs.get("sha256") if isinstance(lfs, dict) else getattr(lfs, "sha256", None)
         size = getattr(s, "size", None)
         if size is None and lfs is not None:
             size = lfs.get("size") if isinstance(lfs, dict) else getattr(lfs, "size", None)
-        out.append(RepoFile(s.rfilename, size, sha))
+        if size is not None and not _byte_count(size):
+            raise malformed(repo_id, f"{_quote(name)}: size {_quote(size)} is not a byte count")
+        if sha is not None and not (isinstance(sha, str) and _SHA256.fullmatch(sha.lower())):
+            raise malformed(repo_id, f"{_quote(name)}: LFS sha256 {_quote(sha)} is not a digest")
+        out.append(RepoFile(name, None if size is None else int(size), sha.lower() if sha else None))
     return out
+
+
+def _byte_count(value: Any) -> bool:
+    return (isinstance(value, int) and not isinstance(value, bool) and 0 <= value < 1 << 62) \
+        or (isinstance(value, float) and math.isfinite(value) and value.is_integer()
+            and 0 <= value < 2.0 ** 62)
 
 
 def same_origin(a: str, b: str) -> bool:

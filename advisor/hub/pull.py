@@ -3,9 +3,14 @@
 huggingface_hub 2.x downloads to a throw-away temporary file (no resume across runs) and
 does not check the LFS hash. This module downloads the blob itself, into the cache's
 ``blobs/<etag>.incomplete`` (the name earlier huggingface_hub versions used, so their
-partial files resume too), continuing with a Range request from what is there, hashes
-while writing, and only then moves it to ``blobs/<etag>``. ``hf_hub_download`` then
-links the snapshot path and the ref, so the cache layout is the library's own.
+partial files resume too), continuing with a Range request from what is there, hashing
+while writing and stopping at the size the Hub declared, and only then moves it to
+``blobs/<etag>`` and links ``snapshots/<commit>/<filename>`` and ``refs/<revision>``: the
+library's own cache layout, which ``try_to_load_from_cache`` and ``scan_cache_dir`` read.
+
+Every name that reaches the file system is checked first: the ETag is a hex digest, the
+commit 40 hex digits, the revision a git ref name, the file name a relative path inside
+the snapshot (a hostile Hub cannot make a path outside the cache).
 
     >>> path = pull_file("bartowski/Llama-3.2-1B-Instruct-GGUF",
     ...                  "Llama-3.2-1B-Instruct-Q4_K_M.gguf", expected_sha256="6f85...")
@@ -22,8 +27,11 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TextIO
 
+from dataclasses import dataclass
+
 from advisor.errors import OperationError
-from advisor.hub.client import TIMEOUT, error_message, hub_errors, same_origin
+from advisor.hub.client import (TIMEOUT, check_commit, check_etag, check_repo_filename,
+                                check_revision, error_message, hub_errors, is_commit, same_origin)
 
 CHUNK = 1 << 20
 Progress = Callable[..., None]   # progress(done, total, final=False)
@@ -92,18 +100,23 @@ def check_disk_space(folder: Path, needed: int) -> None:
             f"{human_bytes(free)} free")
 
 
-def download_resumable(url: str, target: Path, *, headers: dict[str, str], size: int | None,
+class TooMuchData(OperationError):
+    """The server sent more bytes than it declared."""
+
+
+def download_resumable(url: str, target: Path, *, headers: dict[str, str], size: int,
                        progress: Progress | None = None) -> "hashlib._Hash":
     """Append the rest of ``url`` to ``target`` (continuing from its current length) and
-    return the sha256 of the whole file."""
+    return the sha256 of the whole file. Never writes more than ``size`` bytes:
+    :class:`TooMuchData` when the server sends more, OperationError when it sends less."""
     from huggingface_hub.utils import get_session, hf_raise_for_status
 
     have = target.stat().st_size if target.exists() else 0
-    if size is not None and have > size:
+    if have > size:
         target.unlink()
         have = 0
     digest = sha256_file(target) if have else hashlib.sha256()
-    if size is not None and have == size:
+    if have == size:
         return digest
     if progress:
         progress(have, size)          # the baseline for the speed
@@ -116,9 +129,15 @@ def download_resumable(url: str, target: Path, *, headers: dict[str, str], size:
         mode = "ab"
         if have and response.status_code != 206:      # the server ignored the Range
             mode, have, digest = "wb", 0, hashlib.sha256()
+        elif have and not (response.headers.get("Content-Range") or "").startswith(
+                f"bytes {have}-"):
+            raise OperationError(f"the server answered the resume request with another range "
+                                 f"({response.headers.get('Content-Range')!r:.60})")
         with open(target, mode) as handle:
             done = have
             for chunk in response.iter_bytes(CHUNK):
+                if done + len(chunk) > size:
+                    raise TooMuchData(f"the server sent more than the {size} bytes it declared")
                 handle.write(chunk)
                 digest.update(chunk)
                 done += len(chunk)
@@ -127,73 +146,164 @@ def download_resumable(url: str, target: Path, *, headers: dict[str, str], size:
             handle.flush()
             os.fsync(handle.fileno())
     got = target.stat().st_size
-    if size is not None and got != size:
+    if got != size:
         raise OperationError(f"download incomplete: {got} of {size} bytes; run the command "
                              "again to resume")
     return digest
 
 
+@dataclass(frozen=True)
+class PulledFile:
+    """A file in the HF cache, and whether its SHA-256 matched the Hub's LFS metadata."""
+
+    path: Path
+    filename: str
+    sha256: str | None            # the verified digest; None when the Hub gave none
+    verified: bool
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"path": str(self.path), "filename": self.filename, "sha256": self.sha256,
+                "verified": self.verified}
+
+
 def pull_file(repo_id: str, filename: str, *, revision: str | None = None,
               expected_sha256: str | None = None, token: str | None = None,
-              progress: Progress | None = None) -> Path:
+              progress: Progress | None = None, expected_size: int | None = None) -> Path:
     """Download ``filename`` of ``repo_id`` into the HF cache and return its snapshot path.
 
     Verifies the SHA-256 against ``expected_sha256`` (the Hub's LFS metadata); a mismatch
-    deletes the file and raises OperationError.
+    deletes the file and raises OperationError. See :func:`pull_verified` for whether it
+    could be verified.
     """
+    return pull_verified(repo_id, filename, revision=revision, expected_sha256=expected_sha256,
+                         token=token, progress=progress, expected_size=expected_size).path
+
+
+def pull_verified(repo_id: str, filename: str, *, revision: str | None = None,
+                  expected_sha256: str | None = None, token: str | None = None,
+                  progress: Progress | None = None, expected_size: int | None = None
+                  ) -> PulledFile:
+    """:func:`pull_file` that says whether the file was verified:
+    ``pull_verified("org/m-GGUF", "m-Q4_0.gguf", expected_sha256=sha).verified``."""
     import httpx2
-    from huggingface_hub import constants, get_hf_file_metadata, hf_hub_download, hf_hub_url
+    from huggingface_hub import constants, get_hf_file_metadata, hf_hub_url
     from huggingface_hub.file_download import repo_folder_name
     from huggingface_hub.utils import build_hf_headers
 
-    revision = revision or "main"
+    what = f"{repo_id}/{filename}"
+    revision = check_revision(revision or "main")
+    check_repo_filename(filename, repo_id)
     url = hf_hub_url(repo_id, filename, revision=revision)
     with hub_errors(repo_id, filename):
         meta = get_hf_file_metadata(url, token=token, timeout=TIMEOUT)
     if not meta.etag or not meta.commit_hash:
-        raise OperationError(f"{repo_id}/{filename}: the Hub gave no ETag or commit for the file")
+        raise OperationError(f"{what}: the Hub gave no ETag or commit for the file")
+    etag = check_etag(meta.etag, what)
+    commit = check_commit(meta.commit_hash, what)
+    if is_commit(revision) and commit != revision:
+        raise OperationError(f"{what}: asked for commit {revision[:12]}, the Hub answered "
+                             f"{commit[:12]}")
+    size = _declared_size(what, meta.size, expected_size)
     storage = Path(constants.HF_HUB_CACHE) / repo_folder_name(repo_id=repo_id, repo_type="model")
-    blob = storage / "blobs" / meta.etag
+    blob = _inside(storage, storage / "blobs" / etag, what)
+    pointer = _inside(storage / "snapshots", storage / "snapshots" / commit / filename, what)
     expected = (expected_sha256 or "").lower() or None
     if blob.exists():
         if expected and sha256_file(blob).hexdigest() != expected:
             _remove_blob(storage, blob)
-            raise OperationError(f"{repo_id}/{filename}: the cached file does not match the Hub's "
+            raise OperationError(f"{what}: the cached file does not match the Hub's "
                                  "SHA-256; it was deleted, run the command again")
     else:
         incomplete = blob.with_name(blob.name + ".incomplete")
         have = incomplete.stat().st_size if incomplete.exists() else 0
-        if meta.size is not None:
-            check_disk_space(blob.parent, meta.size - have)
+        check_disk_space(blob.parent, size - min(have, size))
         headers = build_hf_headers(token=token)
         location = meta.location or url
         if not same_origin(url, location):
             headers.pop("authorization", None)
+            headers.pop("Authorization", None)
         try:
-            digest = download_resumable(location, incomplete, headers=headers,
-                                        size=meta.size, progress=progress)
+            digest = download_resumable(location, incomplete, headers=headers, size=size,
+                                        progress=progress)
+        except TooMuchData as exc:
+            incomplete.unlink(missing_ok=True)
+            raise OperationError(f"{what}: {exc}; the download was deleted") from None
         except Exception as exc:
             kept = incomplete.stat().st_size if incomplete.exists() else 0
             if isinstance(exc, httpx2.TransportError) and kept > have:
                 raise OperationError(
-                    f"{repo_id}/{filename}: download interrupted after {human_bytes(kept)} "
+                    f"{what}: download interrupted after {human_bytes(kept)} "
                     f"({type(exc).__name__}); run the command again to resume") from None
+            if isinstance(exc, OperationError):
+                raise OperationError(f"{what}: {exc}") from None
             message = error_message(exc, repo_id, filename)
             if message is None:
                 raise
             raise OperationError(message + ("; run the command again to resume" if kept else "")
                                  ) from None
         if progress:
-            progress(incomplete.stat().st_size, meta.size, True)
+            progress(incomplete.stat().st_size, size, True)
         actual = digest.hexdigest()
         if expected and actual != expected:
             incomplete.unlink(missing_ok=True)
-            raise OperationError(f"{repo_id}/{filename}: SHA-256 mismatch (Hub says {expected[:12]}..., "
+            raise OperationError(f"{what}: SHA-256 mismatch (Hub says {expected[:12]}..., "
                                  f"file is {actual[:12]}...); the download was deleted")
         os.replace(incomplete, blob)
-    with hub_errors(repo_id, filename):
-        path = hf_hub_download(repo_id, filename, revision=revision, token=token)
-    return Path(path)
+    try:
+        _link(blob, pointer)
+        if revision != commit:
+            _write_ref(storage, revision, commit)
+    except OSError as exc:
+        raise OperationError(f"{what}: cannot write to the HF cache at {storage}: "
+                             f"{exc.strerror or exc}") from None
+    return PulledFile(pointer, filename, expected, bool(expected))
+
+
+def _declared_size(what: str, head_size: int | None, listed_size: int | None) -> int:
+    """The one size the Hub declares for a file (its HEAD answer and its file list agree)."""
+    sizes = {s for s in (head_size, listed_size) if s is not None}
+    if not sizes:
+        raise OperationError(f"{what}: the Hub declared no size for the file")
+    if len(sizes) > 1:
+        raise OperationError(f"{what}: the Hub declares two sizes for the file "
+                             f"({head_size} and {listed_size} bytes)")
+    (size,) = sizes
+    if size < 0:
+        raise OperationError(f"{what}: the Hub declared a negative size")
+    return size
+
+
+def _inside(root: Path, path: Path, what: str) -> Path:
+    """``path`` when it lies under ``root`` (no ``..`` escape); else OperationError."""
+    if Path(os.path.abspath(root)) not in Path(os.path.abspath(path)).parents:
+        raise OperationError(f"{what}: refusing a cache path outside {root}")
+    return path
+
+
+def _link(blob: Path, pointer: Path) -> None:
+    """Point the snapshot file at the blob (a relative symlink, or a copy where links fail)."""
+    pointer.parent.mkdir(parents=True, exist_ok=True)
+    if pointer.is_symlink() or pointer.exists():
+        if os.path.realpath(pointer) == os.path.realpath(blob):
+            return
+        pointer.unlink()
+    tmp = pointer.with_name(f".{pointer.name}.{os.getpid()}.link")
+    try:
+        os.symlink(os.path.relpath(blob, pointer.parent), tmp)
+    except OSError:
+        shutil.copyfile(blob, tmp)
+    os.replace(tmp, pointer)
+
+
+def _write_ref(storage: Path, revision: str, commit: str) -> None:
+    """``refs/<revision>`` holds ``commit`` (written atomically, as huggingface_hub does)."""
+    ref = _inside(storage / "refs", storage / "refs" / revision, revision)
+    if ref.is_file() and ref.read_text() == commit:
+        return
+    ref.parent.mkdir(parents=True, exist_ok=True)
+    tmp = ref.with_name(f".{ref.name}.{os.getpid()}.tmp")
+    tmp.write_text(commit)
+    os.replace(tmp, ref)
 
 
 def _remove_blob(storage: Path, blob: Path) -> None:
@@ -220,18 +330,37 @@ def pull_gguf(repo_id: str, *, quant: str | None = None, filename: str | None = 
               progress_for: Callable[[str], Progress | None] | None = None,
               on_note: Callable[[str], None] | None = None) -> list[Path]:
     """Find, download and verify a GGUF (every part of a split one); returns local paths,
-    first part first.
+    first part first. A part the Hub gives no SHA-256 for is reported through ``on_note``.
 
     >>> pull_gguf("bartowski/Llama-3.2-1B-Instruct-GGUF", quant="Q4_K_M")
     [PosixPath('.../snapshots/<sha>/Llama-3.2-1B-Instruct-Q4_K_M.gguf')]
     """
+    return [f.path for f in pull_gguf_files(
+        repo_id, quant=quant, filename=filename, revision=revision, ctx=ctx, hardware=hardware,
+        fallback_repos=fallback_repos, token=token, progress_for=progress_for, on_note=on_note)]
+
+
+def pull_gguf_files(repo_id: str, *, quant: str | None = None, filename: str | None = None,
+                    revision: str | None = None, ctx: int = 4096, hardware: Any = None,
+                    fallback_repos: tuple[str, ...] = (), token: str | None = None,
+                    progress_for: Callable[[str], Progress | None] | None = None,
+                    on_note: Callable[[str], None] | None = None) -> list[PulledFile]:
+    """:func:`pull_gguf` with each file's verification: ``[f.verified for f in files]``."""
     from advisor.hub.catalog import find_gguf
 
+    if revision is not None:
+        check_revision(revision)
     choice = find_gguf(repo_id, filename=filename, quant=quant, revision=revision, ctx=ctx,
                        hardware=hardware, fallback_repos=fallback_repos)
     if choice.note and on_note:
         on_note(choice.note)
-    return [pull_file(choice.repo_id, part.filename, revision=revision,
-                      expected_sha256=part.sha256, token=token,
-                      progress=progress_for(part.filename) if progress_for else None)
-            for part in choice.parts]
+    out = []
+    for part in choice.parts:
+        pulled = pull_verified(choice.repo_id, part.filename, revision=revision,
+                               expected_sha256=part.sha256, expected_size=part.size, token=token,
+                               progress=progress_for(part.filename) if progress_for else None)
+        if not pulled.verified and on_note:
+            on_note(f"{choice.repo_id}/{part.filename}: not verified: the Hub gives no SHA-256 "
+                    "for it (not an LFS file)")
+        out.append(pulled)
+    return out
