@@ -24,8 +24,10 @@ from advisor.yamlio import dotted, line_of, load_yaml_text, read_text
 
 SCHEMA = "advisor.answers/1"
 MODES = ("internal", "hosted_service", "on_device", "on_prem", "research")
-MODALITIES = ("text", "image_input", "audio_input", "code")
-OPENNESS = ("any", "open_weights", "osaid")
+MODALITIES = ("text", "image_input", "audio_input", "code", "image_output")
+# any: no requirement; open_weights: the final weights can be downloaded, whatever their
+# license; open_license: ... and every license on them is OSI-approved; osaid: OSAID 1.0.
+OPENNESS = ("any", "open_weights", "open_license", "osaid")
 CORE_USE_CASES = (
     "general_assistant", "coding", "content_generation", "summarization",
     "customer_support", "education_tutoring", "education_assessment", "medical_advice",
@@ -33,16 +35,19 @@ CORE_USE_CASES = (
     "insurance_pricing", "biometric_identification", "emotion_recognition_workplace",
     "social_scoring", "law_enforcement", "migration_border", "justice_administration",
     "critical_infrastructure", "military_defense", "weapons_development", "research",
+    "image_generation",
 )
 # CONTRACT.md §2: missing keys take the values of the example shown there.
 DEFAULT_MAU = 2_000_000
 DEFAULT_REGIONS = ("DE", "FR", "US")
+MAX_REVENUE = 1e15                   # a bound that no organization's revenue reaches
 
 
 @dataclass(frozen=True)
 class Organization:
     domicile: str
     monthly_active_users: int = DEFAULT_MAU
+    annual_revenue_usd: float | None = None   # None: not declared
 
 
 @dataclass(frozen=True)
@@ -89,7 +94,8 @@ class Answers:
         return {
             "schema": SCHEMA,
             "organization": {"domicile": self.organization.domicile,
-                             "monthly_active_users": self.organization.monthly_active_users},
+                             "monthly_active_users": self.organization.monthly_active_users,
+                             "annual_revenue_usd": self.organization.annual_revenue_usd},
             "deployment": {"regions": list(self.deployment.regions), "mode": self.deployment.mode,
                            "commercial": self.deployment.commercial},
             "use_case": {"categories": list(self.use_case.categories),
@@ -170,11 +176,31 @@ def _number(section: Mapping, key: str, path: tuple, *, minimum: float,
     value = section.get(key)
     if value is None:
         return None
-    if (isinstance(value, bool) or not isinstance(value, (int, float))
-            or not math.isfinite(value) or not minimum <= value <= maximum):
+    if not _finite_number(value) or not minimum <= value <= maximum:
         raise _Problem(path + (key,), f"must be a number from {minimum:g} to {maximum:g}, "
                        f"not {value!r}")
     return float(value)
+
+
+def _revenue(value: Any) -> float | None:
+    """``organization.annual_revenue_usd``: absent or null, or a finite number >= 0."""
+    if value is None:
+        return None
+    if not _finite_number(value) or not 0 <= value <= MAX_REVENUE:
+        raise _Problem(("organization", "annual_revenue_usd"),
+                       f"must be a number from 0 to {MAX_REVENUE:g} (US dollars) or null, "
+                       f"not {value!r}")
+    return value
+
+
+def _finite_number(value: Any) -> bool:
+    """An int or float that is finite (huge ints included), never a bool."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return False
+    try:
+        return math.isfinite(value)
+    except OverflowError:            # an int too large for a float
+        return False
 
 
 def _build(data: Any, use_case_ids: Collection[str]) -> Answers:
@@ -186,9 +212,10 @@ def _build(data: Any, use_case_ids: Collection[str]) -> Answers:
         raise _Problem(("schema",), f"{top['schema']!r} is not {SCHEMA}")
 
     org = _mapping(top.get("organization"), ("organization",),
-                   ("domicile", "monthly_active_users"))
+                   ("domicile", "monthly_active_users", "annual_revenue_usd"))
     if "domicile" not in org:
-        raise _Problem(("organization", "domicile"), "is required (ISO 3166-1 alpha-2 code)")
+        raise _Problem(("organization", "domicile"),
+                       "is required (ISO 3166-1 alpha-2 code, or ISO 3166-2 such as US-CA)")
     raw_domicile = _yaml11_country(org["domicile"])
     if not isinstance(raw_domicile, str):
         raise _Problem(("organization", "domicile"),
@@ -198,11 +225,13 @@ def _build(data: Any, use_case_ids: Collection[str]) -> Answers:
         hint = " (a region alias; name the country of the principal place of business)" \
             if raw_domicile.strip().upper() in ALIASES else ""
         raise _Problem(("organization", "domicile"),
-                       f"{raw_domicile!r} is not an ISO 3166-1 alpha-2 country code{hint}")
+                       f"{raw_domicile!r} is not an ISO 3166-1 alpha-2 country code "
+                       f"or a listed ISO 3166-2 subdivision (US-CA){hint}")
     mau = org.get("monthly_active_users", DEFAULT_MAU)
     if isinstance(mau, bool) or not isinstance(mau, int) or mau < 0:
         raise _Problem(("organization", "monthly_active_users"),
                        f"must be a whole number of at least 0, not {mau!r}")
+    revenue = _revenue(org.get("annual_revenue_usd"))
 
     dep = _mapping(top.get("deployment"), ("deployment",), ("regions", "mode", "commercial"))
     if isinstance(dep.get("regions"), list):
@@ -211,7 +240,8 @@ def _build(data: Any, use_case_ids: Collection[str]) -> Answers:
     for index, code in enumerate(regions):
         if code.strip().upper() not in ALIASES and normalize_code(code) is None:
             raise _Problem(("deployment", "regions", index),
-                           f"{code!r} is not an ISO 3166-1 alpha-2 code, EU or EEA")
+                           f"{code!r} is not an ISO 3166-1 alpha-2 code, a listed ISO 3166-2 "
+                           "subdivision (US-CA, CA-QC, UA-43), EU or EEA")
     if not regions:
         raise _Problem(("deployment", "regions"), "must name at least one region")
     mode = _choice(dep, "mode", "hosted_service", MODES, ("deployment",))
@@ -250,7 +280,8 @@ def _build(data: Any, use_case_ids: Collection[str]) -> Answers:
                             vram_gb=_number(hw, "vram_gb", ("hardware",), minimum=0))
 
     return Answers(
-        organization=Organization(domicile=domicile, monthly_active_users=mau),
+        organization=Organization(domicile=domicile, monthly_active_users=mau,
+                                  annual_revenue_usd=revenue),
         deployment=Deployment(regions=expand_regions(regions), mode=mode, commercial=commercial),
         use_case=UseCase(categories=tuple(dict.fromkeys(categories)),
                          modalities=tuple(dict.fromkeys(modalities))),

@@ -8,7 +8,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from advisor.answers import Answers
 from advisor.assessment.openness import Openness, grade, weights_license_open
@@ -17,11 +17,23 @@ from advisor.assessment.result import (
 )
 from advisor.knowledge.hubfacts import HubFacts
 from advisor.knowledge.model import KnowledgeBase, License, ModelProfile, Rule, Source
-from advisor.knowledge.predicates import Facts, holds
+from advisor.knowledge.predicates import PLACE_KEYS, Facts, holds
+from advisor.regions import SUBDIVISIONS, country_of, place_name, subdivisions_of
 
 ENGINE_SOURCE = Source(title="advisor assessment engine")
 OSAID_SOURCE = Source(title="The Open Source AI Definition 1.0", section="What is Open Source AI",
                       url="https://opensource.org/ai/open-source-ai-definition")
+KB_DOCS = "profiles/README.md"       # the knowledge base's own documentation, shipped with it
+
+
+def kb_doc(section: str, anchor: str) -> Source:
+    """A source pointing at a section of profiles/README.md, for findings the engine
+    makes itself: ``kb_doc("Engine findings: unknown_model", "unknown_model")``."""
+    return Source(title="advisor knowledge base documentation", section=section,
+                  url=f"{KB_DOCS}#{anchor}")
+
+
+OPENNESS_SOURCE = kb_doc("Openness levels (needs.openness)", "openness-levels-needsopenness")
 UNKNOWN_CODES = ("unknown_model", "unknown_license")
 # Hub pipeline tags that mean the model takes images or audio as input.
 IMAGE_PIPELINES = {"image-text-to-text", "image-to-text", "visual-question-answering",
@@ -230,11 +242,32 @@ def _answer_facts(answers: Answers) -> dict:
         fine_tune=answers.needs.fine_tune, distill_outputs=answers.needs.distill_outputs,
         redistribute_weights=answers.needs.redistribute_weights,
         openness_required=answers.needs.openness,
+        revenue=answers.organization.annual_revenue_usd,
     )
 
 
-def _rules_for(subject: _Subject, kb: KnowledgeBase, answers: Answers) -> list[Rule]:
-    """License and use-policy rules of the model, then the law and the organization's policies."""
+@dataclass(frozen=True)
+class _Places:
+    """The places of one answers set: as named, with their countries (``strict``), and
+    with every subdivision a bare country stands for (``broad``)."""
+
+    strict: frozenset[str]
+    broad: frozenset[str]
+
+    @classmethod
+    def of(cls, answers: Answers) -> "_Places":
+        named = {answers.organization.domicile, *answers.deployment.regions}
+        strict = frozenset(named | {country_of(code) for code in named})
+        subs = {sub for code in named if code not in SUBDIVISIONS
+                for sub in subdivisions_of(code)}
+        return cls(strict, strict | frozenset(subs))
+
+
+def _rules_for(subject: _Subject, kb: KnowledgeBase, answers: Answers,
+               places: "_Places | None" = None) -> list[tuple[Rule, frozenset[str]]]:
+    """License and use-policy rules of the model, then the law and the organization's
+    policies; each with the subdivisions it applies to only because a bare country was
+    named (empty: it applies as written)."""
     rules: list[Rule] = []
     policy_ids: list[str] = []
     for lid in subject.licenses:
@@ -248,13 +281,58 @@ def _rules_for(subject: _Subject, kb: KnowledgeBase, answers: Answers) -> list[R
         policy = kb.use_policies.get(pid)
         if policy is not None:
             rules.extend(policy.rules)
-    places = {answers.organization.domicile, *answers.deployment.regions}
+    places = places or _Places.of(answers)
+    out: list[tuple[Rule, frozenset[str]]] = [(rule, frozenset()) for rule in rules]
     for jurisdiction in kb.jurisdictions.values():
-        if not jurisdiction.members.isdisjoint(places):
-            rules.extend(jurisdiction.rules)
+        if not jurisdiction.members.isdisjoint(places.strict):
+            out.extend((rule, frozenset()) for rule in jurisdiction.rules)
+        elif not jurisdiction.members.isdisjoint(places.broad):
+            through = jurisdiction.members & places.broad
+            out.extend((rule, through) for rule in jurisdiction.rules)
     for policy in kb.policies.values():
-        rules.extend(policy.rules)
-    return rules
+        out.extend((rule, frozenset()) for rule in policy.rules)
+    return out
+
+
+def _when_places(when: Mapping) -> frozenset[str]:
+    """Every place a compiled `when:` names in its place predicates."""
+    out: set[str] = set()
+    for key, value in when.items():
+        if key in PLACE_KEYS:
+            out.update(value)
+        elif key in ("any", "all"):
+            for item in value:
+                out.update(_when_places(item))
+        elif key == "not":
+            out.update(_when_places(value))
+    return frozenset(out)
+
+
+def _if_there(finding: Finding, places: frozenset[str]) -> Finding:
+    """A finding that applies only if the organization or its users are in ``places``:
+    a condition (never a block) whose message names them."""
+    names = ", ".join(f"{place_name(p)} ({p})" for p in sorted(places)) or \
+        "a subdivision this rule names"
+    message = (f"If you serve users in, or your organization is established in, {names}: "
+               f"{finding.message}")
+    severity = "condition" if finding.severity == "block" else finding.severity
+    return replace(finding, severity=severity, message=message)
+
+
+def _apply_rules(pairs: Sequence[tuple[Rule, frozenset[str]]], facts: Facts,
+                 places: _Places) -> list[Finding]:
+    """Findings of the rules that hold; a rule that holds only because a bare country
+    stands for its subdivisions becomes a condition naming them (see profiles/README.md,
+    Places)."""
+    broad = replace(facts, broad=True) if places.broad != places.strict else None
+    findings: list[Finding] = []
+    for rule, through in pairs:
+        if not through and holds(rule.when, facts):
+            findings.append(_finding_from_rule(rule))
+        elif broad is not None and holds(rule.when, broad):
+            named = through or (_when_places(rule.when) & (places.broad - places.strict))
+            findings.append(_if_there(_finding_from_rule(rule), named))
+    return findings
 
 
 def _finding_from_rule(rule: Rule) -> Finding:
@@ -267,8 +345,10 @@ def _finding_from_rule(rule: Rule) -> Finding:
                    obligation=rule.obligation, origin=rule.origin, confirmed=rule.confirmed)
 
 
-def _openness_findings(openness: Openness, answers: Answers,
-                       profile: ModelProfile | None) -> list[Finding]:
+def _openness_findings(openness: Openness, answers: Answers, profile: ModelProfile | None,
+                       licenses: Sequence[str] = (),
+                       weights_open: bool | None = None) -> list[Finding]:
+    """The `needs.openness` check: levels any < open_weights < open_license < osaid."""
     wanted = answers.needs.openness
     if wanted == "osaid":
         if openness.osaid == "fail":
@@ -280,16 +360,29 @@ def _openness_findings(openness: Openness, answers: Answers,
                                     "Open Source AI (OSAID 1.0) is required, and this model's "
                                     f"grade is unknown: {'; '.join(openness.reasons)}.",
                                     OSAID_SOURCE)]
-    if wanted == "open_weights":
+    if wanted in ("open_weights", "open_license"):
         weights = profile.openness.get("model_parameters_final") if profile else None
-        if weights is None or weights.status == "unknown":
-            return [_engine_finding("condition", "openness",
-                                    "Open weights are required, and whether the final weights "
-                                    "are downloadable is not known.")]
-        if weights.status == "not_released":
+        status = weights.status if weights is not None else "unknown"
+        if status == "not_released":
             return [_engine_finding("block", "openness",
                                     "Open weights are required, and the final weights are not "
-                                    "released.")]
+                                    "released.", OPENNESS_SOURCE)]
+        if status not in ("open", "restricted"):
+            return [_engine_finding("condition", "openness",
+                                    "Open weights are required, and whether the final weights "
+                                    f"are downloadable is not known (status {status}).",
+                                    OPENNESS_SOURCE)]
+    if wanted == "open_license":
+        if weights_open is False:
+            return [_engine_finding("block", "openness",
+                                    "Weights under an OSI-approved license are required, and "
+                                    f"{' AND '.join(licenses)} is not OSI-approved.",
+                                    OPENNESS_SOURCE)]
+        if weights_open is None:
+            return [_engine_finding("condition", "openness",
+                                    "Weights under an OSI-approved license are required, and "
+                                    "whether every license on the weights is OSI-approved is "
+                                    "not known.", OPENNESS_SOURCE)]
     return []
 
 
@@ -321,11 +414,11 @@ def assess_one(repo_id: str, answers: Answers, kb: KnowledgeBase,
         parameters=profile.parameters if profile else None,
     )
     # Law and organization policies apply to any model, identified or not.
-    for rule in _rules_for(subject, kb, answers):
-        if holds(rule.when, facts):
-            findings.append(_finding_from_rule(rule))
+    places = _Places.of(answers)
+    findings.extend(_apply_rules(_rules_for(subject, kb, answers, places), facts, places))
     if profile is not None or subject.licenses:
-        findings.extend(_openness_findings(openness, answers, profile))
+        findings.extend(_openness_findings(openness, answers, profile, subject.licenses,
+                                           weights_open))
     eu = kb.jurisdictions["EU"].members if "EU" in kb.jurisdictions else frozenset()
     findings.extend(_gate_findings(hub, profile, {answers.organization.domicile,
                                                   *answers.deployment.regions}, eu))

@@ -3,17 +3,24 @@
 A rule fires when every key of its ``when`` holds for the facts of one
 (answers, model) pair. Pure functions, no I/O.
 
+Places: a subdivision (``US-CA``) lies inside its country, so ``regions_any: [US]``
+holds for a region ``US-CA``. A bare country means every one of its subdivisions, so
+``regions_any: [US-CA]`` holds for a region ``US`` only when ``Facts.broad`` is set: the
+engine asks again with ``broad=True`` and reports such a rule as a condition naming the
+place ("if you serve users in California ...").
+
     >>> holds({"commercial": True, "mode": ["hosted_service"]}, facts)
     True
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from advisor.regions import ALIASES, normalize_code
+from advisor.regions import ALIASES, SUBDIVISIONS, country_of, normalize_code
 
 
 @dataclass(frozen=True)
@@ -41,6 +48,16 @@ class Facts:
     mof_class: str = "none"
     training_flop: float | None = None
     parameters: float | None = None
+    revenue: float | None = None                # organization.annual_revenue_usd
+    broad: bool = False                         # a bare country stands for its subdivisions
+
+    def __post_init__(self) -> None:
+        # Each region together with the country it lies in, for the strict reading.
+        up = set(self.regions)
+        up.update(country_of(code) for code in self.regions)
+        object.__setattr__(self, "_regions_up", frozenset(up))
+        object.__setattr__(self, "_bare", frozenset(c for c in self.regions
+                                                    if c not in SUBDIVISIONS))
 
     @property
     def distributes(self) -> bool:
@@ -59,6 +76,30 @@ def _over(value: float | None, limit: float) -> bool:
     return value is not None and value > limit
 
 
+_PARENTS: dict[frozenset[str], frozenset[str]] = {}
+
+
+def _parents_of_subdivisions(wanted: frozenset[str]) -> frozenset[str]:
+    """The countries whose subdivisions ``wanted`` names (cached per compiled set)."""
+    out = _PARENTS.get(wanted)
+    if out is None:
+        out = _PARENTS[wanted] = frozenset(country_of(c) for c in wanted if c in SUBDIVISIONS)
+    return out
+
+
+def _domicile_in(f: Facts, wanted: frozenset[str]) -> bool:
+    if f.domicile in wanted or country_of(f.domicile) in wanted:
+        return True
+    return f.broad and f.domicile in _parents_of_subdivisions(wanted)
+
+
+def _regions_any(f: Facts, wanted: frozenset[str]) -> bool:
+    if not f._regions_up.isdisjoint(wanted):          # type: ignore[attr-defined]
+        return True
+    return f.broad and not f._bare.isdisjoint(        # type: ignore[attr-defined]
+        _parents_of_subdivisions(wanted))
+
+
 # key -> (value kind, test). Kinds: bool, int, number, list, regions, use_cases, predicates.
 _PREDICATES: dict[str, tuple[str, Callable[[Facts, Any], bool]]] = {
     "commercial": ("bool", lambda f, v: f.commercial is v),
@@ -66,9 +107,9 @@ _PREDICATES: dict[str, tuple[str, Callable[[Facts, Any], bool]]] = {
     "mode_not": ("list", lambda f, v: f.mode not in v),
     "mau_over": ("int", lambda f, v: f.mau > v),
     "mau_at_least": ("int", lambda f, v: f.mau >= v),
-    "domicile_in": ("regions", lambda f, v: f.domicile in v),
-    "domicile_not_in": ("regions", lambda f, v: f.domicile not in v),
-    "regions_any": ("regions", lambda f, v: _any_in(f.regions, v)),
+    "domicile_in": ("regions", _domicile_in),
+    "domicile_not_in": ("regions", lambda f, v: not _domicile_in(f, v)),
+    "regions_any": ("regions", _regions_any),
     "use_cases_any": ("use_cases", lambda f, v: _any_in(f.use_cases, v)),
     "use_cases_all": ("use_cases", lambda f, v: v <= f.use_cases),
     "modalities_any": ("list", lambda f, v: _any_in(f.modalities, v)),
@@ -88,8 +129,11 @@ _PREDICATES: dict[str, tuple[str, Callable[[Facts, Any], bool]]] = {
     "mof_class_in": ("list", lambda f, v: f.mof_class in v),
     "training_flop_over": ("number", lambda f, v: _over(f.training_flop, v)),
     "parameters_over": ("number", lambda f, v: _over(f.parameters, v)),
+    "revenue_over": ("number", lambda f, v: _over(f.revenue, v)),
+    "revenue_unknown": ("bool", lambda f, v: (f.revenue is None) is v),
 }
 _COMBINATORS = ("any", "all", "not")
+PLACE_KEYS = ("domicile_in", "domicile_not_in", "regions_any")
 PREDICATE_KEYS = tuple(_PREDICATES) + _COMBINATORS
 # Bounds on one `when:` so that YAML aliases (a "billion laughs") or deep nesting cannot
 # hang or crash the loader: predicates are counted each time an alias repeats them.
@@ -117,7 +161,9 @@ def _expand_regions(values: list[str], path: tuple) -> frozenset[str]:
             continue
         code = normalize_code(value)
         if code is None:
-            raise PredicateError(path + (index,), f"{value!r} is not a country code, EU or EEA")
+            raise PredicateError(path + (index,), f"{value!r} is not a country code "
+                                 "(ISO 3166-1 alpha-2 or a listed ISO 3166-2 subdivision), "
+                                 "EU or EEA")
         out.add(code)
     return frozenset(out)
 
@@ -160,8 +206,9 @@ def compile_when(when: Any, use_case_ids: frozenset[str] | None = None,
                 raise PredicateError(here, f"must be true or false, not {value!r}")
             compiled[key] = value
         elif kind in ("int", "number"):
-            if isinstance(value, bool) or not isinstance(value, (int, float)):
-                raise PredicateError(here, f"must be a number, not {value!r}")
+            if (isinstance(value, bool) or not isinstance(value, (int, float))
+                    or not math.isfinite(value)):
+                raise PredicateError(here, f"must be a finite number, not {value!r}")
             compiled[key] = value
         else:
             items = value if isinstance(value, list) else [value]

@@ -23,7 +23,8 @@ MODE_LABELS = {
 }
 OPENNESS_LABELS = {
     "any": "Any: weights I can run are enough",
-    "open_weights": "Open weights: weights under an open license",
+    "open_weights": "Open weights: final weights downloadable, whatever the license",
+    "open_license": "Open license: weights under an OSI-approved license",
     "osaid": "Open source AI (OSI OSAID 1.0): weights, code and data information",
 }
 MODALITY_LABELS = {

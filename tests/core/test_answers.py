@@ -16,7 +16,8 @@ def test_defaults_follow_the_contract():
     answers = parse_answers("organization:\n  domicile: us\n")
     data = answers.to_dict()
     assert data["schema"] == "advisor.answers/1"
-    assert data["organization"] == {"domicile": "US", "monthly_active_users": 2_000_000}
+    assert data["organization"] == {"domicile": "US", "monthly_active_users": 2_000_000,
+                                    "annual_revenue_usd": None}
     assert data["deployment"] == {"regions": ["DE", "FR", "US"], "mode": "hosted_service",
                                   "commercial": True}
     assert data["use_case"] == {"categories": ["general_assistant"], "modalities": ["text"]}
