@@ -1,4 +1,5 @@
-"""``advisor profiles check [DIR]...``: validate profiles, one line per problem.
+"""``advisor profiles check [DIR]...``: validate profiles, one line per problem, and list
+the facts still unconfirmed; ``advisor profiles draft REPO_ID`` drafts a model profile.
 
     $ advisor profiles check my-profiles/
     my-profiles/licenses/acme.yaml:12: rules[0].severity: 'blok' is not one of block, condition, info
@@ -18,12 +19,16 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
                        help="directories to check; a user's directory is checked together "
                             "with the shipped profiles it extends")
     check.set_defaults(run=run)
+    from advisor.commands import profiles_draft
+
+    profiles_draft.add_parser(sub)
 
 
 def run(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from advisor.knowledge.loader import check_profiles, profile_dirs
+    from advisor.commands.common import printable
+    from advisor.knowledge.loader import check_profiles, profile_dirs, unconfirmed
 
     dirs = [Path(d) for d in args.dirs]
     missing = [d for d in dirs if not d.is_dir()]
@@ -33,12 +38,18 @@ def run(args: argparse.Namespace) -> int:
     roots = profile_dirs([d for d in dirs if d.resolve() != profile_dirs()[0].resolve()])
     kb, problems = check_profiles(roots)
     for problem in problems:
-        print(problem.one_line(), file=sys.stderr)
+        print(printable(problem.one_line()), file=sys.stderr)
+    todo = unconfirmed(kb)
     if problems:
         print(f"{len(problems)} problem(s) in {len(kb.file_hashes)} file(s)", file=sys.stderr)
         return 2
     print(f"ok: {len(kb.licenses)} licenses, {len(kb.use_policies)} use policies, "
           f"{len(kb.models)} models, {len(kb.jurisdictions)} jurisdictions, "
           f"{len(kb.use_cases)} use cases, {len(kb.policies)} organization policies "
-          f"({len(kb.file_hashes)} files, digest {kb.digest[:12]})")
+          f"({len(kb.file_hashes)} files, digest {kb.digest[:12]}); "
+          f"{len(todo)} fact(s) still unconfirmed{':' if todo else ''}")
+    for line in todo:
+        print(printable(f"  unconfirmed: {line}"))
+    for override in kb.overrides:
+        print(printable(f"  {override.note()}"))
     return 0

@@ -22,6 +22,7 @@ from advisor.errors import InputError
 from advisor.knowledge.model import (
     COMPONENT_STATUSES, COMPONENT_TYPES, SEVERITIES, Component, Jurisdiction,
     KnowledgeBase, License, ModelProfile, Override, Policy, Rule, Source, UseCaseInfo, UsePolicy,
+    section_label,
 )
 from advisor.knowledge.predicates import PredicateError, compile_when
 from advisor.knowledge.spdx import spdx_license
@@ -29,7 +30,7 @@ from advisor.paths import PROFILES_DIR
 from advisor.regions import normalize_code
 from advisor.yamlio import MAX_FILE_BYTES, dotted, line_of, load_yaml_text, read_limited
 
-MODALITIES = ("text", "image_input", "audio_input", "code")
+MODALITIES = ("text", "image_input", "audio_input", "code", "image_output")
 SCHEMAS = ("advisor.license/1", "advisor.use-policy/1", "advisor.model-family/1",
            "advisor.jurisdiction/1", "advisor.use-cases/1", "advisor.policy/1")
 
@@ -288,7 +289,7 @@ def _use_policy(data: Mapping, path_: Path, sha: str, ucs: frozenset[str] | None
 
 MODEL_KEYS = ("id", "family", "vendor", "licenses", "base_model", "parameters", "active_parameters",
               "training_tokens", "modalities", "released", "context_length", "gated",
-              "gguf_repos", "use_policies", "sources", "openness", "notes")
+              "gguf_repos", "use_policies", "sources", "openness", "notes", "confirmed")
 
 
 def _component(raw: Any, path: tuple) -> Component:
@@ -362,6 +363,7 @@ def _models(data: Mapping, path_: Path) -> list[ModelProfile]:
             gguf_repos=_texts(m, "gguf_repos", here), use_policies=_texts(m, "use_policies", here),
             sources=tuple(sources), openness=openness,
             notes=_text(m, "notes", here, required=False), file=path_,
+            confirmed=_bool(m, "confirmed", here, True),
         )
     return _each_item(raw_models, one)
 
@@ -595,6 +597,21 @@ def _find_line(text: str, needle: str) -> int | None:
         if needle in line:
             return number
     return None
+
+
+def unconfirmed(kb: KnowledgeBase) -> list[str]:
+    """What a person has still to confirm: drafted model profiles and rules marked
+    ``confirmed: false``, one line each: ``unconfirmed(kb)[0]`` ->
+    ``"model org/m (my/m.yaml): drafted, not yet checked"``."""
+    out = [f"model {m.id} ({m.file}): drafted, not yet checked"
+           for m in kb.models.values() if not m.confirmed]
+    tables = (kb.licenses, kb.use_policies, kb.jurisdictions, kb.policies)
+    for record in (r for table in tables for r in table.values()):
+        for rule in record.rules:
+            if not rule.confirmed:
+                where = section_label(rule.source.section) or "no section"
+                out.append(f"rule {rule.code} of {rule.origin} ({where}, {record.file})")
+    return out
 
 
 def profile_dirs(extra_dirs: Iterable[Path | str] = ()) -> list[Path]:

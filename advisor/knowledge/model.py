@@ -125,6 +125,7 @@ class ModelProfile:
     openness: dict[str, Component] = field(default_factory=dict)
     notes: str | None = None
     file: Path | None = None
+    confirmed: bool = True                   # false: drafted (`profiles draft`), not yet checked
 
     @property
     def training_flop(self) -> float | None:

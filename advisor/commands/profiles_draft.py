@@ -1,0 +1,139 @@
+"""``advisor profiles draft REPO_ID [--out FILE] [--force]``: a model profile from the Hub.
+
+Gathers the card's license, the base-model chain, parameters (the Hub's safetensors
+metadata, else ``model.safetensors.index.json`` with ``config.json``), the context length,
+GGUF files or GGUF repos quantized from it, and writes an ``advisor.model-family/1`` file
+whose facts are all ``confirmed: false``. Without ``--out`` the draft goes to stdout.
+
+    $ advisor profiles draft Qwen/Qwen3-8B --out my-profiles/qwen3-8b.yaml
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+MAX_JSON_BYTES = 4 * 2**20          # config.json and the safetensors index: a few kB each
+MAX_GGUF_REPOS = 10
+
+
+def add_parser(sub: argparse._SubParsersAction) -> None:
+    draft = sub.add_parser("draft", help="draft a model profile from the Hub (facts unconfirmed)")
+    draft.add_argument("repo_id", metavar="REPO_ID", help="Hugging Face repo id")
+    draft.add_argument("--out", metavar="FILE", help="write here (default: stdout)")
+    draft.add_argument("--force", action="store_true", help="overwrite an existing --out file")
+    draft.add_argument("--profiles", metavar="DIR", action="append", default=argparse.SUPPRESS,
+                       help="your own profiles, to recognize their license ids (repeatable)")
+    draft.set_defaults(run=run)
+
+
+def _sibling_sizes(info: Any) -> dict[str, int | None]:
+    return {str(s.rfilename): getattr(s, "size", None) for s in (info.siblings or [])
+            if getattr(s, "rfilename", None)}
+
+
+def _small_json(repo_id: str, filename: str, sizes: dict[str, int | None],
+                revision: str | None, notes: list[str]) -> Any:
+    """A small JSON file of the repo, or None when absent, too large, unreadable (a gated
+    repo without a token: said in ``notes``) or not JSON."""
+    if filename not in sizes or (sizes[filename] or 0) > MAX_JSON_BYTES:
+        return None
+    from huggingface_hub import hf_hub_download
+
+    from advisor.errors import AdvisorError
+    from advisor.hub.client import hub_errors
+    from advisor.yamlio import read_limited
+
+    try:
+        with hub_errors(repo_id, filename):
+            path = hf_hub_download(repo_id, filename, revision=revision)
+    except AdvisorError:
+        notes.append(f"{filename} could not be read (a gated repo needs HF_TOKEN); "
+                     "its facts are missing.")
+        return None
+    try:
+        return json.loads(read_limited(Path(path), MAX_JSON_BYTES))
+    except (ValueError, OSError, RecursionError):
+        return None
+
+
+def _gguf_repos(repo_id: str, sizes: dict[str, int | None]) -> tuple[str, ...]:
+    """The repo itself when it holds GGUF files, else repos the Hub lists as its
+    quantizations (none when the Hub cannot say)."""
+    if any(name.lower().endswith(".gguf") for name in sizes):
+        return (repo_id,)
+    from huggingface_hub import HfApi
+
+    from advisor.hub.client import check_repo_id
+
+    try:
+        found = HfApi().list_models(filter=f"base_model:quantized:{repo_id}", library="gguf",
+                                    limit=MAX_GGUF_REPOS)
+        out = []
+        for model in found:
+            try:
+                out.append(check_repo_id(str(model.id)))
+            except Exception:            # a hostile id: left out
+                continue
+        return tuple(out)
+    except Exception:                    # a Hub without search (or offline): none listed
+        return ()
+
+
+def gather(repo_id: str):
+    """The :class:`DraftFacts` of ``repo_id`` from the Hub (OperationError when unreadable)."""
+    from advisor.hub.client import facts_from_info, follow_base_chain, hub_errors, model_info
+    from advisor.knowledge.draft import DraftFacts, parameters_from_index
+
+    with hub_errors(repo_id):
+        info = model_info(repo_id)
+    facts = follow_base_chain(facts_from_info(info))
+    sizes = _sibling_sizes(info)
+    revision = facts.sha if facts.sha and len(facts.sha) == 40 else None
+    parameters, source = None, None
+    safetensors = getattr(info, "safetensors", None)
+    total = getattr(safetensors, "total", None)
+    if isinstance(total, int) and not isinstance(total, bool) and 0 < total < 10**15:
+        parameters, source = float(total), "the Hub's safetensors metadata"
+    notes: list[str] = []
+    config = _small_json(repo_id, "config.json", sizes, revision, notes) or {}
+    if parameters is None:
+        index = _small_json(repo_id, "model.safetensors.index.json", sizes, revision, notes)
+        parameters = parameters_from_index(index, config)
+        source = "model.safetensors.index.json" if parameters else None
+    context = config.get("max_position_embeddings") if isinstance(config, dict) else None
+    created = getattr(info, "created_at", None)
+    if isinstance(config, dict) and isinstance(config.get("text_config"), dict) and context is None:
+        context = config["text_config"].get("max_position_embeddings")
+    return DraftFacts(
+        hub=facts, parameters=parameters, parameters_source=source,
+        context_length=context if isinstance(context, int) and not isinstance(context, bool)
+        and 0 < context < 2**31 else None,
+        released=created.date().isoformat() if hasattr(created, "date") else None,
+        gguf_repos=_gguf_repos(repo_id, sizes), notes=tuple(notes))
+
+
+def run(args: argparse.Namespace) -> int:
+    from advisor.commands.common import knowledge_or_none, printable
+    from advisor.fsio import atomic_write_text
+    from advisor.hub.client import check_repo_id
+    from advisor.knowledge.draft import draft_profile
+
+    repo_id = check_repo_id(args.repo_id, field="REPO_ID")
+    out = Path(args.out) if args.out else None
+    if out is not None and (out.exists() or out.is_symlink()) and not args.force:
+        from advisor.errors import InputError
+
+        raise InputError(str(out), "already exists; use --force to overwrite")
+    kb = knowledge_or_none(args)
+    text = draft_profile(gather(repo_id), kb)
+    if out is None:
+        sys.stdout.write(printable(text))
+        return 0
+    atomic_write_text(out, text, force=args.force)
+    print(printable(f"advisor: drafted {repo_id} into {out}; every fact is unconfirmed "
+                    "until you check it (advisor profiles check lists them)"), file=sys.stderr)
+    return 0

@@ -1,0 +1,135 @@
+"""A model-family profile drafted from what the Hub says, every fact unconfirmed.
+
+Pure: the command (``advisor profiles draft``) gathers the facts from the Hub and writes
+the text; this module only turns them into YAML a person then checks against the model
+card and the license. Hub text is untrusted: it goes through the YAML dumper (quoted and
+escaped), never into a comment.
+
+    >>> text = draft_profile(DraftFacts(hub=HubFacts(repo_id="org/m", license_tag="mit")), kb)
+    >>> text.splitlines()[0]
+    'schema: advisor.model-family/1'
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from advisor.knowledge.hubfacts import HubFacts
+from advisor.knowledge.model import COMPONENT_TYPES, KnowledgeBase
+
+DTYPE_BYTES = {"float32": 4, "float": 4, "fp32": 4, "bfloat16": 2, "float16": 2, "fp16": 2,
+               "half": 2, "bf16": 2, "float8_e4m3fn": 1, "fp8": 1, "int8": 1}
+
+
+@dataclass(frozen=True)
+class DraftFacts:
+    """What the command could learn about one repo (None where the Hub said nothing)."""
+
+    hub: HubFacts
+    parameters: float | None = None          # from the Hub's safetensors metadata or index
+    parameters_source: str | None = None     # which of them
+    context_length: int | None = None        # config.json max_position_embeddings
+    released: str | None = None              # the repo's creation date, YYYY-MM-DD
+    gguf_repos: tuple[str, ...] = ()
+    notes: tuple[str, ...] = field(default=())
+
+
+def parameters_from_index(index: Any, config: Any) -> float | None:
+    """Parameters from ``model.safetensors.index.json``: its ``metadata.total_parameters``
+    when given, else ``total_size`` over the bytes of ``config.json``'s ``torch_dtype``:
+    ``parameters_from_index({"metadata": {"total_size": 2e9}}, {"torch_dtype": "bfloat16"})``
+    -> ``1e9``."""
+    meta = index.get("metadata") if isinstance(index, dict) else None
+    if not isinstance(meta, dict):
+        return None
+    total = meta.get("total_parameters")
+    if _count(total):
+        return float(total)
+    size = meta.get("total_size")
+    dtype = config.get("torch_dtype") or config.get("dtype") if isinstance(config, dict) else None
+    per = DTYPE_BYTES.get(str(dtype).lower()) if dtype else None
+    if _count(size) and per:
+        return float(size) / per
+    return None
+
+
+def _count(value: Any) -> bool:
+    return (isinstance(value, (int, float)) and not isinstance(value, bool)
+            and 0 < value < 1e15 and value == value)
+
+
+def _family(repo_name: str) -> str:
+    name = repo_name
+    for suffix in ("-GGUF", "-gguf", "-Instruct", "-instruct", "-Chat", "-chat", "-it", "-Base"):
+        if name.endswith(suffix) and len(name) > len(suffix):
+            name = name[: -len(suffix)]
+    return name
+
+
+def draft_profile(facts: DraftFacts, kb: KnowledgeBase | None = None) -> str:
+    """The YAML text of an ``advisor.model-family/1`` file for ``facts.hub.repo_id``."""
+    import yaml
+
+    from advisor.assessment.engine import hub_modalities
+
+    hub = facts.hub
+    owner, name = hub.repo_id.split("/", 1)
+    license_ids, license_notes = _licenses(hub, kb)
+    card = f"https://huggingface.co/{hub.repo_id}"
+    sources = [{"title": "Model card (Hugging Face)", "url": card}]
+    link = hub.license_link or ""
+    if not link.isprintable() or any(ch.isspace() for ch in link) or len(link) > 500:
+        link = ""                                # untrusted: no control characters or spaces
+    if link.startswith(("https://", "http://")):
+        sources.append({"title": "License", "url": link})
+    elif link and ".." not in link:
+        sources.append({"title": "License file in the repository",
+                        "url": f"{card}/blob/main/{link.lstrip('./')}"})
+    model: dict[str, Any] = {"id": hub.repo_id, "confirmed": False, "licenses": license_ids}
+    if hub.base_models:
+        model["base_model"] = hub.base_models[0]
+    if facts.parameters:
+        model["parameters"] = float(f"{facts.parameters:.3g}")
+    model["training_tokens"] = None
+    model["modalities"] = list(hub_modalities(hub))
+    if facts.released:
+        model["released"] = dt.date.fromisoformat(facts.released)
+    if facts.context_length:
+        model["context_length"] = facts.context_length
+    model["gated"] = bool(hub.gated)
+    model["gguf_repos"] = list(facts.gguf_repos)
+    model["sources"] = sources
+    model["openness"] = {cid: {"status": "unknown"} for cid in COMPONENT_TYPES}
+    model["openness"]["model_card"] = {"status": "unknown", "evidence": card}
+    notes = ["Drafted by `advisor profiles draft` from the Hub; every fact is unconfirmed.",
+             *license_notes]
+    if hub.base_chain:
+        notes.append("Base model chain (nearest first): "
+                     f"{' -> '.join(b.repo_id for b in hub.base_chain)}.")
+    if facts.parameters_source:
+        notes.append(f"Parameters from {facts.parameters_source}.")
+    if hub.gated_eu_disallowed:
+        notes.append("The Hub gate is closed to the EU (extra_gated_eu_disallowed).")
+    notes.extend(facts.notes)
+    model["notes"] = " ".join(notes)
+    document = {"schema": "advisor.model-family/1", "family": _family(name), "vendor": owner,
+                "models": [model]}
+    header = ("# Drafted from the Hugging Face Hub. Check every fact against the model card and\n"
+              "# the license text, fill in the 17 openness components with evidence, then set\n"
+              "# `confirmed: true` (or remove it). `advisor profiles check` lists what is open.\n")
+    body = yaml.safe_dump(document, sort_keys=False, allow_unicode=False, width=100)
+    first, rest = body.split("\n", 1)          # the schema line stays the file's first line
+    return f"{first}\n{header}{rest}"
+
+
+def _licenses(hub: HubFacts, kb: KnowledgeBase | None) -> tuple[list[str], list[str]]:
+    known = kb.license_for_hub(hub.license_tag, hub.license_name) if kb is not None else None
+    if known is not None:
+        return [known.id], [f"The card's license tag {hub.license_tag!r} means profile {known.id}."]
+    raw = hub.license_name if hub.license_tag == "other" and hub.license_name else hub.license_tag
+    lid = "".join(ch if ch.isalnum() or ch in ".-_" else "-" for ch in (raw or "unknown").lower())[:64]
+    return [lid or "unknown"], [f"No license profile matches the card's license "
+                                f"{raw or 'none'!r}: add profiles/licenses/{lid or 'unknown'}.yaml "
+                                "from the license text."]
