@@ -39,6 +39,37 @@ class _Loader(_Base):  # type: ignore[misc, valid-type]
                 seen.add(key)
         return super().construct_mapping(node, deep=deep)
 
+    def construct_yaml_int(self, node):
+        _refuse_yaml11_number(node, octal=True)
+        return super().construct_yaml_int(node)
+
+    def construct_yaml_float(self, node):
+        _refuse_yaml11_number(node, octal=False)
+        return super().construct_yaml_float(node)
+
+
+_Loader.add_constructor("tag:yaml.org,2002:int", _Loader.construct_yaml_int)
+_Loader.add_constructor("tag:yaml.org,2002:float", _Loader.construct_yaml_float)
+
+
+class _AmbiguousNumber(yaml.constructor.ConstructorError):
+    """A YAML 1.1 number form that reads as something else than it looks."""
+
+
+def _refuse_yaml11_number(node, *, octal: bool) -> None:
+    """YAML 1.1 reads ``0700000000`` as octal (117440512) and ``190:20:30`` as base 60
+    (684030): numbers nobody means. Refuse them, with their line, instead of guessing."""
+    text = str(node.value).replace("_", "").lstrip("+-")
+    if ":" in text:
+        kind = "a base-60 (sexagesimal) number"
+    elif octal and len(text) > 1 and text[0] == "0" and text[1].isdigit():
+        kind = "an octal number"
+    else:
+        return
+    raise _AmbiguousNumber(
+        None, None, f"{node.value!r} is {kind} in YAML 1.1; write the number in plain "
+        "decimal, or quote it if it is text", node.start_mark)
+
 
 PathKey = Sequence[str | int]
 # Bounds on one document: YAML aliases can make a few lines stand for a billion values
@@ -46,6 +77,7 @@ PathKey = Sequence[str | int]
 MAX_VALUES = 1_000_000
 MAX_DEPTH = 200
 MAX_FILE_BYTES = 16 * 2**20       # answers, profiles, suites, records: a few kB each
+_TOO_DEEP = f"nested more than {MAX_DEPTH} levels deep"
 
 
 def read_limited(path: Path, limit: int) -> bytes:
@@ -85,11 +117,15 @@ def load_yaml_text(text: str, filename: str) -> Any:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else None
         problem = (exc.problem or exc.context or "invalid YAML").strip()
+        if "nesting depth" in problem:         # libyaml's own limit (PyYAML >= 6.0.2)
+            raise InputError(filename, _TOO_DEEP, line=line) from None
+        if isinstance(exc, _AmbiguousNumber):
+            raise InputError(filename, f"ambiguous number: {problem}", line=line) from None
         raise InputError(filename, f"YAML syntax error: {problem}", line=line) from None
     except yaml.YAMLError as exc:
         raise InputError(filename, f"YAML error: {str(exc).splitlines()[0]}") from None
-    except RecursionError:
-        raise InputError(filename, "YAML nesting too deep") from None
+    except RecursionError:                     # the pure-Python parser's limit
+        raise InputError(filename, _TOO_DEEP) from None
     except (ValueError, TypeError, OverflowError) as exc:  # values YAML cannot build: 2024-13-45
         raise InputError(filename, f"YAML value error: {str(exc).splitlines()[0][:200]}") from None
     _check_size(data, filename)
@@ -107,7 +143,7 @@ def _check_size(data: Any, filename: str) -> None:
             raise InputError(filename, f"more than {MAX_VALUES:,} values once YAML aliases "
                              "are expanded; refusing to read it")
         if depth > MAX_DEPTH:
-            raise InputError(filename, f"nested more than {MAX_DEPTH} levels deep")
+            raise InputError(filename, _TOO_DEEP)
         if isinstance(value, dict):
             stack.extend((item, depth + 1) for item in value.values())
         elif isinstance(value, list):

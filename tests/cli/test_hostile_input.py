@@ -20,6 +20,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.fixtures.cli import check_one_line_error, run_advisor_in
 from tests.fixtures.hub_server import HubRepo, serve_hub
 from tests.fixtures.tiny_gguf import write_tiny_gguf
 
@@ -28,30 +29,17 @@ JUNK_TOKEN = "hf_junkJUNKjunkJUNKjunkJUNKjunkJUNK42"     # the shape of a real t
 MODEL = "Qwen/Qwen3-8B"                                   # a profiled model
 
 
-def advisor(*args: str, env: dict[str, str] | None = None, cwd: Path | None = None,
+def advisor(*args: str, env: dict[str, str | None] | None = None, cwd: Path | None = None,
             timeout: float = 30, stdout=subprocess.PIPE) -> subprocess.CompletedProcess:
-    """``python -m advisor ARGS``, offline unless ``env`` says otherwise."""
-    base = {k: v for k, v in os.environ.items() if not k.startswith(("HF_", "HUGGING_FACE"))}
-    base.update(HF_HUB_OFFLINE="1", HF_HOME=str((cwd or ROOT) / ".hf-home-test"), NO_COLOR="1")
-    for key, value in (env or {}).items():
-        if value is None:
-            base.pop(key, None)
-        else:
-            base[key] = value
-    return subprocess.run([sys.executable, "-m", "advisor", *args], env=base, cwd=cwd or ROOT,
-                          stdout=stdout, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL,
-                          text=True, timeout=timeout)
+    """``python -m advisor ARGS`` through the shared clean runner, offline unless ``env``
+    says otherwise; HOME and HF_HOME live in ``cwd`` (the module's scratch folder)."""
+    home = (cwd or ROOT) / ".advisor-test-env"
+    return run_advisor_in(home, *args, env=env, cwd=cwd, timeout=timeout, stdout=stdout)
 
 
 def one_line(proc: subprocess.CompletedProcess, status: int, *needles: str) -> str:
     """Assert the exit status and a single ``advisor:`` line on stderr holding ``needles``."""
-    assert "Traceback" not in proc.stderr, proc.stderr
-    assert proc.returncode == status, (proc.returncode, proc.stderr)
-    lines = proc.stderr.strip().splitlines()
-    assert len(lines) == 1 and lines[0].startswith("advisor: "), proc.stderr
-    for needle in needles:
-        assert needle in lines[0], lines[0]
-    return lines[0]
+    return check_one_line_error(proc, *needles, status=status)
 
 
 @pytest.fixture(scope="module")
@@ -120,6 +108,10 @@ ANSWERS = {
                         "could not determine a constructor"),
     "deep.yaml": ("organization: {domicile: DE}\nx: " + "[" * 5000 + "]" * 5000 + "\n", "",
                   "nested more than"),
+    "octal-users.yaml": ("organization: {domicile: DE,\n  monthly_active_users: 0700000000}\n",
+                         ":2:", "'0700000000' is an octal number in YAML 1.1"),
+    "sexagesimal-users.yaml": ("organization:\n  domicile: DE\n  monthly_active_users: 190:20:30\n",
+                               ":3:", "'190:20:30' is a base-60 (sexagesimal) number"),
     "long-value.yaml": ("organization: {domicile: " + "D" * 100_000 + "}\n", ":1:",
                         "organization.domicile"),
 }

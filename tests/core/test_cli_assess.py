@@ -3,24 +3,18 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
+
+from tests.fixtures.cli import clean_env
 
 EXAMPLE = """\
 organization: {domicile: DE, monthly_active_users: 2000000}
 deployment: {regions: [EU, US], mode: hosted_service, commercial: true}
 use_case: {categories: [general_assistant]}
 """
-
-
-def advisor(*args: str, env: dict | None = None, cwd: Path | None = None):
-    full_env = {**os.environ, "HF_HUB_OFFLINE": "1", **(env or {})}
-    return subprocess.run([sys.executable, "-m", "advisor", *args], capture_output=True,
-                          text=True, env=full_env, cwd=cwd, timeout=120)
 
 
 @pytest.fixture
@@ -30,8 +24,8 @@ def answers_file(tmp_path):
     return path
 
 
-def test_json_is_one_document_with_every_profiled_model(answers_file):
-    proc = advisor("assess", "--answers", str(answers_file), "--json")
+def test_json_is_one_document_with_every_profiled_model(answers_file, run_advisor):
+    proc = run_advisor("assess", "--answers", str(answers_file), "--json")
     assert proc.returncode == 0, proc.stderr
     doc = json.loads(proc.stdout)
     assert doc["schema"] == "advisor.assessment/1"
@@ -41,8 +35,8 @@ def test_json_is_one_document_with_every_profiled_model(answers_file):
     assert {c["verdict"] for c in doc["candidates"]} <= {"allowed", "conditional", "blocked", "unknown"}
 
 
-def test_models_are_matched_case_insensitively(answers_file):
-    proc = advisor("assess", "--answers", str(answers_file), "--json",
+def test_models_are_matched_case_insensitively(answers_file, run_advisor):
+    proc = run_advisor("assess", "--answers", str(answers_file), "--json",
                    "--models", "META-LLAMA/llama-3.2-1b-instruct,qwen/qwen3-8b")
     assert proc.returncode == 0, proc.stderr
     doc = json.loads(proc.stdout)
@@ -50,8 +44,8 @@ def test_models_are_matched_case_insensitively(answers_file):
         "Qwen/Qwen3-8B", "meta-llama/Llama-3.2-1B-Instruct"]
 
 
-def test_readable_table_lists_worst_first(answers_file):
-    proc = advisor("assess", "--answers", str(answers_file))
+def test_readable_table_lists_worst_first(answers_file, run_advisor):
+    proc = run_advisor("assess", "--answers", str(answers_file))
     assert proc.returncode == 0, proc.stderr
     lines = [l for l in proc.stdout.splitlines() if l.split()[:1] and l.split()[0] in
              ("BLOCKED", "UNKNOWN", "CONDITIONAL", "ALLOWED")]
@@ -66,32 +60,31 @@ def test_readable_table_lists_worst_first(answers_file):
     ("deployment: {mode: internal}\n", "organization.domicile: is required"),
     ("organization: {domicile: DE}\nuse_case: {categories: [astrology]}\n", "unknown use case"),
 ])
-def test_bad_answers_exit_2_with_one_line(tmp_path, content, fragment):
+def test_bad_answers_exit_2_with_one_line(tmp_path, content, fragment, run_advisor,
+                                          assert_one_line_error):
     path = tmp_path / "answers.yaml"
     path.write_text(content)
-    proc = advisor("assess", "--answers", str(path))
-    assert proc.returncode == 2
+    proc = run_advisor("assess", "--answers", str(path))
     assert proc.stdout == ""
-    assert len(proc.stderr.strip().splitlines()) == 1, proc.stderr
-    assert fragment in proc.stderr and "Traceback" not in proc.stderr
+    assert_one_line_error(proc, fragment, status=2)
 
 
-def test_missing_answers_file_exit_2(tmp_path):
-    proc = advisor("assess", "--answers", str(tmp_path / "none.yaml"))
-    assert proc.returncode == 2 and "no such file" in proc.stderr
+def test_missing_answers_file_exit_2(tmp_path, run_advisor, assert_one_line_error):
+    proc = run_advisor("assess", "--answers", str(tmp_path / "none.yaml"))
+    assert_one_line_error(proc, "none.yaml", "no such file", status=2)
 
 
-def test_assess_imports_neither_textual_nor_llama_cpp(answers_file):
+def test_assess_imports_neither_textual_nor_llama_cpp(tmp_path, answers_file):
     code = ("import sys; from advisor.cli import main; main(['assess', '--answers', %r, '--json']);"
             "bad = [m for m in sys.modules if m.split('.')[0] in ('textual', 'llama_cpp')];"
             "sys.stderr.write('IMPORTED:' + ','.join(bad))") % str(answers_file)
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                          env={**os.environ, "HF_HUB_OFFLINE": "1"}, timeout=120)
+                          env=clean_env(tmp_path), timeout=120)
     assert "IMPORTED:" in proc.stderr
     assert proc.stderr.split("IMPORTED:")[1].strip() == ""
 
 
-def test_user_policy_takes_part_in_the_verdict(tmp_path, answers_file):
+def test_user_policy_takes_part_in_the_verdict(tmp_path, answers_file, run_advisor):
     policy = tmp_path / "policies" / "acme.yaml"
     policy.parent.mkdir()
     policy.write_text(
@@ -100,7 +93,7 @@ def test_user_policy_takes_part_in_the_verdict(tmp_path, answers_file):
         "    when: {license_osi_approved: false}\n"
         "    message: ACME uses only OSI-approved licenses.\n"
         "    source: {section: '2.1'}\n")
-    proc = advisor("assess", "--answers", str(answers_file), "--json", "--profiles",
+    proc = run_advisor("assess", "--answers", str(answers_file), "--json", "--profiles",
                    str(tmp_path / "policies"), "--models",
                    "meta-llama/Llama-3.1-8B-Instruct,HuggingFaceTB/SmolLM2-135M-Instruct")
     assert proc.returncode == 0, proc.stderr
@@ -111,11 +104,11 @@ def test_user_policy_takes_part_in_the_verdict(tmp_path, answers_file):
     assert doc["HuggingFaceTB/SmolLM2-135M-Instruct"]["verdict"] != "blocked"
 
 
-def test_profiles_check_reports_problems_with_line(tmp_path):
+def test_profiles_check_reports_problems_with_line(tmp_path, run_advisor):
     bad = tmp_path / "lic.yaml"
     bad.write_text("schema: advisor.license/1\nid: x\ntitle: X\nurl: https://x.org\n"
                    "checked: 2026-11-23\nrules:\n  - code: notice\n    severity: sometimes\n"
                    "    message: m\n    source: {url: https://x.org}\n")
-    proc = advisor("profiles", "check", str(tmp_path))
+    proc = run_advisor("profiles", "check", str(tmp_path))
     assert proc.returncode == 2
     assert f"{bad}:8: rules[0].severity" in proc.stderr

@@ -6,11 +6,11 @@ Other areas can use ``hub_server`` too: ``hub = hub_server({"org/m": HubRepo(...
 from __future__ import annotations
 
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
+from tests.fixtures.cli import run_advisor_in
 from tests.fixtures.hub_server import HubRepo, HubServer, serve_hub, write_sparse_gguf
 from tests.fixtures.smollm import smollm_path
 from tests.fixtures.tiny_gguf import write_tiny_gguf
@@ -51,9 +51,10 @@ def smollm() -> Path:
 
 
 def run_cli(args: list[str], env: dict[str, str], timeout: float = 120) -> subprocess.CompletedProcess:
-    """``python -m advisor ARGS`` in a subprocess with ``env``."""
-    return subprocess.run([sys.executable, "-m", "advisor", *args], env=env, cwd=ROOT,
-                          capture_output=True, text=True, timeout=timeout)
+    """``python -m advisor ARGS`` through the shared clean runner; ``env`` (from
+    ``HubServer.env``) is applied over the clean base, online unless it says otherwise."""
+    home = Path(env.get("HF_HOME", ROOT / ".hf-home-test")).parent
+    return run_advisor_in(home, *args, env={"HF_HUB_OFFLINE": None, **env}, timeout=timeout)
 
 
 def standard_repos(tiny: Path, sparse: Path, smollm: Path) -> dict[str, HubRepo]:

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-import os
+import atexit
+import functools
+import shutil
 import subprocess
-import sys
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
+from tests.fixtures.cli import check_one_line_error, run_advisor_in
 from tests.fixtures.smollm import smollm_path
 from tests.fixtures.tiny_gguf import CHATML_TEMPLATE, write_tiny_gguf
 
@@ -36,14 +39,21 @@ class CliResult:
     stderr: str
 
 
-def run_cli(*args: str, timeout: float = 120, env: dict[str, str] | None = None,
+def run_cli(*args: str, timeout: float = 120, env: dict[str, str | None] | None = None,
             full_env: dict[str, str] | None = None) -> CliResult:
-    """``python -m advisor smoke ARGS`` in a fresh process (``env`` adds to this process's
-    environment, ``full_env`` replaces it)."""
-    full_env = full_env if full_env is not None else {**os.environ, **(env or {})}
-    proc = subprocess.run([sys.executable, "-m", "advisor", "smoke", *args], cwd=ROOT,
-                          capture_output=True, text=True, timeout=timeout, env=full_env)
+    """``python -m advisor smoke ARGS`` through the shared clean runner (``env`` adds to the
+    clean base; ``full_env``, e.g. ``HubServer.env``, is applied whole and stays online)."""
+    overrides = {"HF_HUB_OFFLINE": None, **full_env} if full_env is not None else env
+    proc = run_advisor_in(_scratch_home(), "smoke", *args, env=overrides, timeout=timeout)
     return CliResult(proc.returncode, proc.stdout, proc.stderr)
+
+
+@functools.cache
+def _scratch_home() -> Path:
+    """HOME and HF_HOME for ``run_cli`` children: one private folder per session."""
+    home = Path(tempfile.mkdtemp(prefix="advisor-smoke-env-"))
+    atexit.register(shutil.rmtree, home, ignore_errors=True)
+    return home
 
 
 def run_main(capsys, *args: str) -> CliResult:
@@ -58,11 +68,8 @@ def run_main(capsys, *args: str) -> CliResult:
 
 def assert_one_line(result: CliResult) -> str:
     """stderr is exactly one ``advisor: ...`` line, with no traceback."""
-    lines = [ln for ln in result.stderr.splitlines() if ln.strip()]
-    assert len(lines) == 1, result.stderr
-    assert lines[0].startswith("advisor: "), result.stderr
-    assert "Traceback" not in result.stderr
-    return lines[0]
+    proc = subprocess.CompletedProcess([], result.code, result.stdout, result.stderr)
+    return check_one_line_error(proc, status=result.code)
 
 
 @pytest.fixture(scope="session")

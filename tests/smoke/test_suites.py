@@ -63,10 +63,8 @@ def test_unknown_suite_name_lists_the_shipped_ones():
         load_suite("no-such-suite")
 
 
-def test_use_case_picks_a_suite():
-    from advisor.knowledge import load_knowledge
-
-    use_cases = load_knowledge().use_cases
+def test_use_case_picks_a_suite(kb):
+    use_cases = kb.use_cases
     assert suite_for_use_cases(["coding", "general_assistant"], use_cases) == "coding"
     assert suite_for_use_cases(["summarization"], use_cases) == "summarization"
     assert suite_for_use_cases(["social_scoring"], use_cases) == "refusal"
@@ -83,19 +81,12 @@ def test_cli_bad_suite_file_exits_2_with_file_and_line(tmp_path, tiny_model):
     assert f"{bad}:6: prompts[0].checks.min_tokens:" in line
 
 
-def test_cli_picks_the_suite_from_the_answers(tmp_path):
+def test_cli_picks_the_suite_from_the_answers(tmp_path, run_advisor, smollm):
     import json
-    import os
-    import subprocess
-    import sys
-
-    from tests.fixtures.smollm import smollm_path
 
     answers = tmp_path / "answers.yaml"
     answers.write_text("organization: {domicile: US}\nuse_case: {categories: [summarization]}\n")
-    proc = subprocess.run(
-        [sys.executable, "-m", "advisor", "smoke", "--gguf", str(smollm_path()), "--answers",
-         str(answers), "--json", "--no-hash"],
-        capture_output=True, text=True, timeout=300, env={**os.environ, "HF_HUB_OFFLINE": "1"})
+    proc = run_advisor("smoke", "--gguf", str(smollm), "--answers", str(answers), "--json",
+                       "--no-hash", timeout=300)
     assert proc.returncode in (0, 1), proc.stderr
     assert json.loads(proc.stdout)["suite"] == "summarization"
