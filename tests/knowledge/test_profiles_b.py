@@ -169,3 +169,43 @@ def test_fully_open_families_grade_as_the_references_do(kb: KnowledgeBase) -> No
         weights_open = all(kb.licenses[lid].osi_approved for lid in model.licenses)
         openness = grade(model.openness, weights_license_open=weights_open)
         assert (openness.osaid, openness.mof_class) == want, (repo_id, openness.reasons)
+
+
+# Image generation: text in, images out; no llama.cpp GGUF to smoke-test.
+IMAGE_MODELS: dict[str, list[str]] = {
+    "stable-diffusion-v1-5/stable-diffusion-v1-5": ["creativeml-openrail-m"],
+    "stabilityai/stable-diffusion-xl-base-1.0": ["openrail-plus-plus-m"],
+    "stabilityai/stable-diffusion-3.5-large": ["stabilityai-ai-community"],
+    "stabilityai/stable-diffusion-3.5-medium": ["stabilityai-ai-community"],
+    "black-forest-labs/FLUX.1-dev": ["flux-1-dev-non-commercial-license"],
+    "black-forest-labs/FLUX.1-schnell": ["apache-2.0"],
+}
+
+
+@pytest.mark.parametrize("repo_id", sorted(IMAGE_MODELS))
+def test_image_models(kb: KnowledgeBase, repo_id: str) -> None:
+    model = kb.find_model(repo_id)
+    assert model is not None, repo_id
+    assert list(model.licenses) == IMAGE_MODELS[repo_id]
+    assert "image_output" in model.modalities and "image_input" not in model.modalities
+    assert model.gguf_repos == ()
+    assert model.parameters and 5e8 <= model.parameters <= 2e10
+    assert set(model.openness) == set(COMPONENT_TYPES)
+
+
+def test_image_model_verdicts_follow_revenue_and_purpose(kb: KnowledgeBase) -> None:
+    ids = sorted(IMAGE_MODELS)
+    small = ANSWERS.replace("monthly_active_users: 1000}", "monthly_active_users: 1000, annual_revenue_usd: 900000}")
+    large = ANSWERS.replace("monthly_active_users: 1000}", "monthly_active_users: 1000, annual_revenue_usd: 2000000}")
+    below = _verdicts(kb, ids, small)
+    assert below.pop("black-forest-labs/FLUX.1-schnell") != "blocked"     # Apache-2.0
+    assert below == {
+        "stable-diffusion-v1-5/stable-diffusion-v1-5": "conditional",
+        "stabilityai/stable-diffusion-xl-base-1.0": "conditional",
+        "stabilityai/stable-diffusion-3.5-large": "conditional",
+        "stabilityai/stable-diffusion-3.5-medium": "conditional",
+        "black-forest-labs/FLUX.1-dev": "blocked"}
+    over = _verdicts(kb, ids, large)
+    assert over["stabilityai/stable-diffusion-3.5-large"] == "blocked"
+    assert over["stabilityai/stable-diffusion-3.5-medium"] == "blocked"
+    assert over["stable-diffusion-v1-5/stable-diffusion-v1-5"] == "conditional"
