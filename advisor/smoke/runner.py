@@ -59,6 +59,7 @@ class SmokeSpec:
     n_ctx: int = DEFAULT_CTX
     threads: int | None = None
     timeout: float = DEFAULT_TIMEOUT     # seconds without progress before giving up
+    load_timeout: float | None = None    # bound on start + model load; None: ``timeout``
     trust_template: bool = False
     seed: int = DEFAULT_SEED
     hash_file: bool | None = None        # None: hash files up to HASH_LIMIT
@@ -228,12 +229,13 @@ def run_local(spec: SmokeSpec, suite: Suite, on_event: EventCallback | None) -> 
         try:
             emit(on_event, SPAWNED, pid=proc.pid)
             stage = "loading the model"
-            reader = _ChildReader(proc, spec.timeout)
+            reader = _ChildReader(proc, spec.load_timeout or spec.timeout)
             finished = False
             try:
                 for event in reader.events():
                     kind = event.get("event")
                     if kind == "load_done":
+                        reader.timeout = spec.timeout
                         _apply_load(result, event)
                         emit(on_event, LOAD_DONE, **{k: v for k, v in event.items()
                                                      if k != "event"})
@@ -256,7 +258,7 @@ def run_local(spec: SmokeSpec, suite: Suite, on_event: EventCallback | None) -> 
                         finished = True
             except TimeoutError:
                 raise OperationError(
-                    f"llama.cpp made no progress for {spec.timeout:g} s while {stage}; "
+                    f"llama.cpp made no progress for {reader.timeout:g} s while {stage}; "
                     f"stopped it (raise --timeout for slow machines)") from None
             try:
                 code = proc.wait(timeout=spec.timeout)

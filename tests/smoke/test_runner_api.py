@@ -53,10 +53,28 @@ def test_child_hanging_mid_run_times_out(smollm):
 
     with pytest.raises(OperationError, match=r"made no progress for 1 s while running prompt "
                                              r"capital-france"):
-        run_smoke(SmokeSpec(gguf=smollm, hash_file=False, timeout=1.0),
+        # The 1 s bound starts once the model has loaded: a loaded machine may take far
+        # longer to import llama_cpp and load, and that is not what this test is about.
+        run_smoke(SmokeSpec(gguf=smollm, hash_file=False, timeout=1.0, load_timeout=600),
                   on_event=stop_on_first_token)
     with pytest.raises(ProcessLookupError):
         os.kill(pid[0], 0)                       # killed and reaped
+
+
+def test_a_slow_load_is_bounded_by_the_load_timeout(smollm):
+    pid: list[int] = []
+
+    def stop_at_spawn(event):                # the child never gets to load the model
+        if event.kind == "spawned":
+            pid.append(event.data["pid"])
+            os.kill(pid[0], signal.SIGSTOP)
+
+    with pytest.raises(OperationError, match=r"made no progress for 0.5 s while loading the "
+                                             r"model"):
+        run_smoke(SmokeSpec(gguf=smollm, hash_file=False, timeout=600, load_timeout=0.5),
+                  on_event=stop_at_spawn)
+    with pytest.raises(ProcessLookupError):
+        os.kill(pid[0], 0)
 
 
 def test_gpu_on_without_offload_support_says_how_to_install(tiny_model, tiny_suite):
