@@ -31,6 +31,7 @@ COMMAND_MODULES = (
     "local",
     "smoke",
     "record",
+    "jurisdictions",
 )
 
 

@@ -11,6 +11,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
 from advisor.answers import Answers
+from advisor.assessment.coverage import Coverage, coverage_of, describe, is_sanctions
 from advisor.assessment.openness import Openness, grade, weights_license_open
 from advisor.assessment.result import (
     SEVERITY_RANK, Assessment, Candidate, Finding,
@@ -69,10 +70,55 @@ def hub_modalities(facts: HubFacts | None) -> tuple[str, ...]:
     return tuple(out)
 
 
+# Where profiles/README.md documents each finding the engine makes itself.
+ENGINE_DOCS = {
+    "unknown_model": kb_doc("Engine findings: unknown_model", "unknown_model"),
+    "unknown_license": kb_doc("Engine findings: unknown_license", "unknown_license"),
+    "review": kb_doc("Engine findings: review", "review"),
+    "openness": OPENNESS_SOURCE,
+    "law_not_assessed": kb_doc("Engine findings: law not assessed", "law-not-assessed"),
+    "gated": kb_doc("Engine findings: gated", "gated"),
+    "base_model": kb_doc("Engine findings: base_model", "base_model"),
+}
+
+
 def _engine_finding(severity: str, code: str, message: str, source: Source = ENGINE_SOURCE,
                     obligation: str | None = None) -> Finding:
+    if source is ENGINE_SOURCE:
+        source = ENGINE_DOCS.get(code, ENGINE_DOCS["review"])
     return Finding(severity=severity, code=code, message=message, source=source,
                    obligation=obligation, origin="engine")
+
+
+def _coverage_findings(coverage: Coverage, kb: KnowledgeBase) -> list[Finding]:
+    """A `review` condition for every place whose law no profile covers (never silent)."""
+    source = ENGINE_DOCS["law_not_assessed"]
+    out = []
+    for code in coverage.not_assessed:
+        country = country_of(code)
+        national = ""
+        if code != country:
+            national = (f" {describe(country)}'s national law was assessed."
+                        if any(country in j.members for jid, j in kb.jurisdictions.items()
+                               if not is_sanctions(jid)) else "")
+        out.append(_engine_finding(
+            "condition", "review",
+            f"The law of {describe(code)} was not assessed: the knowledge base has no "
+            f"jurisdiction profile for it.{national} Have it reviewed before relying on this "
+            "verdict.", source,
+            obligation=f"Have the law of {describe(code)} reviewed for this use."))
+    for country, missing in coverage.partly:
+        covered = [s for s in subdivisions_of(country) if s not in missing]
+        done = (f"only for {', '.join(describe(s) for s in covered)}" if covered
+                else "for none of them")
+        # An info, not a condition: the country's own profile was assessed, and the state
+        # rules that exist fire as conditions naming their state (profiles/README.md).
+        out.append(_engine_finding(
+            "info", "review",
+            f"{describe(country)} stands for all its states or provinces: their own laws were "
+            f"assessed {done}; the other {len(missing)} were not. Name the ones you serve "
+            f"(ISO 3166-2, e.g. {missing[0]}) or have them reviewed.", source))
+    return out
 
 
 def _hub_license(kb: KnowledgeBase, facts: HubFacts) -> License | None:
@@ -392,12 +438,20 @@ def _openness_findings(openness: Openness, answers: Answers, profile: ModelProfi
     return []
 
 
+def answers_coverage(answers: Answers, kb: KnowledgeBase) -> Coverage:
+    """Which jurisdictions apply to the answers and which named places no profile covers."""
+    return coverage_of([answers.organization.domicile, *answers.deployment.regions],
+                       kb.jurisdictions)
+
+
 def assess_one(repo_id: str, answers: Answers, kb: KnowledgeBase,
-               hub: HubFacts | None = None, *, base_facts: Mapping | None = None) -> Candidate:
+               hub: HubFacts | None = None, *, base_facts: Mapping | None = None,
+               coverage: Coverage | None = None) -> Candidate:
     """Assess one model; see :func:`assess`."""
     subject = _resolve(repo_id, kb, hub)
     profile = subject.profile
     findings: list[Finding] = list(subject.findings)
+    findings.extend(_coverage_findings(coverage or answers_coverage(answers, kb), kb))
 
     for lid in subject.licenses:
         if lid not in kb.licenses:
@@ -461,8 +515,11 @@ def assess(answers: Answers, kb: KnowledgeBase, model_ids: Iterable[str] | None 
     ids = list(dict.fromkeys(model_ids)) if model_ids is not None else \
         [m.id for m in kb.models.values()]
     base = _answer_facts(answers)
-    candidates = [assess_one(mid, answers, kb, hub_by_id.get(mid.lower()), base_facts=base)
+    coverage = answers_coverage(answers, kb)
+    candidates = [assess_one(mid, answers, kb, hub_by_id.get(mid.lower()), base_facts=base,
+                             coverage=coverage)
                   for mid in ids]
     candidates.sort(key=Candidate.sort_key)
     return Assessment(answers=answers.to_dict(), candidates=tuple(candidates),
-                      profiles_digest=kb.digest, notes=kb.override_notes())
+                      profiles_digest=kb.digest, notes=kb.override_notes(),
+                      coverage=coverage.to_dict())

@@ -88,11 +88,17 @@ class Assessment:
     candidates: tuple[Candidate, ...]
     profiles_digest: str = ""
     notes: tuple[str, ...] = field(default=())
+    # {"assessed": [jurisdiction ids], "not_assessed": [place codes],
+    #  "subdivisions_not_assessed": {country: [codes]}}; None when not computed.
+    coverage: dict[str, Any] | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return {"schema": ASSESSMENT_SCHEMA, "answers": self.answers,
-                "candidates": [c.to_dict() for c in self.candidates],
-                "profiles_digest": self.profiles_digest, "notes": list(self.notes)}
+        out = {"schema": ASSESSMENT_SCHEMA, "answers": self.answers,
+               "candidates": [c.to_dict() for c in self.candidates],
+               "profiles_digest": self.profiles_digest, "notes": list(self.notes)}
+        if self.coverage is not None:
+            out["coverage"] = self.coverage
+        return out
 
     def candidate(self, model_id: str) -> Candidate | None:
         wanted = model_id.lower()

@@ -97,6 +97,15 @@ FILES = {
             message: Social scoring is prohibited.
             source: {section: Art. 5(1)(c), url: https://eur-lex.europa.eu/eli/reg/2024/1689/oj}
     """,
+    # The US is profiled (with no rules) so that US answers are assessed ground; an
+    # unprofiled place gives a review condition (tests/core/test_coverage.py).
+    "jurisdictions/us.yaml": """
+        schema: advisor.jurisdiction/1
+        id: US
+        title: United States
+        members: [US]
+        checked: 2026-11-23
+    """,
     "models/family.yaml": f"""
         schema: advisor.model-family/1
         family: Test

@@ -1,0 +1,73 @@
+"""Which places' law the knowledge base assessed for one answers set, and which not.
+
+A place the answers name (the domicile, each deployment region) is *assessed* when a
+jurisdiction profile lists it, or its country for a subdivision's national law. A
+subdivision (``US-AK``) is assessed as to its own law only when a profile lists it; a
+bare country with subdivisions (``US``) leaves the subdivisions without a profile
+unassessed. Profiles whose id begins with ``sanctions-`` hold one state's measures
+about other places: they never count as the targeted place's own law.
+
+    >>> cov = coverage_of({"DE", "JP"}, kb.jurisdictions)
+    >>> cov.not_assessed
+    ('JP',)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from advisor.regions import SUBDIVISIONS, country_of, place_name, subdivisions_of
+
+SANCTIONS_PREFIX = "sanctions-"
+
+
+@dataclass(frozen=True)
+class Coverage:
+    assessed: tuple[str, ...]            # jurisdiction ids that applied
+    not_assessed: tuple[str, ...]        # place codes whose own law no profile covers
+    partly: tuple[tuple[str, tuple[str, ...]], ...] = ()   # (country, unprofiled subdivisions)
+
+    def to_dict(self) -> dict[str, Any]:
+        """``{"assessed": [ids], "not_assessed": [codes], "subdivisions_not_assessed":
+        {country: [codes]}}``."""
+        return {"assessed": list(self.assessed), "not_assessed": list(self.not_assessed),
+                "subdivisions_not_assessed": {c: list(subs) for c, subs in self.partly}}
+
+
+def is_sanctions(jurisdiction_id: str) -> bool:
+    return jurisdiction_id.lower().startswith(SANCTIONS_PREFIX)
+
+
+def coverage_of(places: Iterable[str], jurisdictions: Mapping[str, Any]) -> Coverage:
+    """The coverage of ``places`` (codes as the answers hold them) by ``jurisdictions``
+    (id -> object with ``members``)."""
+    named = list(dict.fromkeys(places))
+    law: set[str] = set()
+    for jid, jur in jurisdictions.items():
+        if not is_sanctions(jid):
+            law |= jur.members
+    applied: list[str] = []
+    strict = set(named) | {country_of(p) for p in named}
+    broad = strict | {s for p in named if p not in SUBDIVISIONS for s in subdivisions_of(p)}
+    for jid, jur in jurisdictions.items():
+        if not jur.members.isdisjoint(broad):
+            applied.append(jid)
+    missing = [p for p in named if p not in law]
+    partly = []
+    for p in named:
+        if p in SUBDIVISIONS:
+            continue
+        subs = subdivisions_of(p)
+        if p == "UA":      # Ukraine's listed regions are there for the embargoes only
+            continue
+        unprofiled = tuple(s for s in subs if s not in law)
+        if subs and unprofiled:
+            partly.append((p, unprofiled))
+    return Coverage(tuple(sorted(applied)), tuple(missing), tuple(partly))
+
+
+def describe(code: str) -> str:
+    name = place_name(code)
+    return code if name == code else f"{name} ({code})"
