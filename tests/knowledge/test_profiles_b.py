@@ -31,7 +31,7 @@ EXPECTED: dict[str, list[str]] = {
     "ibm-granite/granite-4.0-h-micro": ["apache-2.0"],
     "ibm-granite/granite-4.0-h-tiny": ["apache-2.0"],
     "ibm-granite/granite-4.0-h-small": ["apache-2.0"],
-    "swiss-ai/Apertus-8B-Instruct-2509": ["apache-2.0"],
+    "swiss-ai/Apertus-8B-Instruct-2509": ["apache-2.0"],   # plus the Apertus AUP (use policy)
     "swiss-ai/Apertus-70B-Instruct-2509": ["apache-2.0"],
     "utter-project/EuroLLM-1.7B-Instruct": ["apache-2.0"],
     "utter-project/EuroLLM-9B-Instruct": ["apache-2.0"],
