@@ -191,6 +191,7 @@ def build_record(answers: Any, kb: Any, model_id: str, smoke: dict[str, Any] | N
         "reproducibility": {
             "advisor_version": __version__,
             "profiles_digest": kb.digest or "unknown",
+            "profile_overrides": [o.to_dict() for o in getattr(kb, "overrides", ())],
             "license_files": license_files(kb, chosen_c.licenses, policies),
             "hub": _hub_dict(hub_facts),
             "gguf": smoke_gguf(smoke_data) if smoke_data else None,

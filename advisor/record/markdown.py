@@ -262,6 +262,9 @@ def _more_information(record: dict[str, Any]) -> list[str]:
               f"* profiles digest `{repro.get('profiles_digest')}`"]
     for lic, info in sorted((repro.get("license_files") or {}).items()):
         lines.append(f"* license profile {lic}: sha256 `{info.get('sha256')}`")
+    for override in repro.get("profile_overrides") or []:
+        lines.append(f"* **profile override**: {override.get('kind')} `{override.get('id')}` "
+                     f"replaced by `{override.get('file')}` (sha256 `{override.get('sha256')}`)")
     hub = repro.get("hub")
     if hub and hub.get("sha"):
         lines.append(f"* Hub revision of {hub.get('repo_id')}: `{hub['sha']}`")

@@ -167,3 +167,22 @@ def test_osi_flag_must_agree_with_the_spdx_list(tmp_path: Path) -> None:
     _, problems = check_profiles(profile_dirs([tmp_path]))
     assert [p.field for p in problems] == ["osi_approved"]
     assert "SPDX License List" in problems[0].message
+
+
+def test_record_names_the_overriding_file_and_hash(tmp_path: Path, run_advisor) -> None:
+    profiles = tmp_path / "mine"
+    eu = _write(profiles, "eu.yaml", EMPTY_EU)
+    answers = _write(tmp_path, "answers.yaml", SOCIAL_SCORING)
+    out = tmp_path / "rec"
+    proc = run_advisor("record", "--answers", str(answers), "--model", "Qwen/Qwen3-8B",
+                       "--profiles", str(profiles), "--format", "md,json", "--out", str(out),
+                       "--offline")
+    assert proc.returncode == 0, proc.stderr
+    assert "'EU'" in proc.stderr
+    sha = hashlib.sha256(eu.read_bytes()).hexdigest()
+    data = json.loads(next(out.glob("*.json")).read_text(encoding="utf-8"))
+    assert data["reproducibility"]["profile_overrides"] == [
+        {"kind": "jurisdiction", "id": "EU", "file": str(eu), "sha256": sha,
+         "replaced_file": str(PROFILES_DIR / "jurisdictions" / "eu.yaml")}]
+    markdown = next(out.glob("*.md")).read_text(encoding="utf-8")
+    assert "profile override" in markdown and sha in markdown
