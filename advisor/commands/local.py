@@ -32,7 +32,8 @@ def run(args: argparse.Namespace) -> int:
         if not path.is_dir():
             raise InputError(folder, "is not a directory" if path.exists() else "no such directory",
                              field="--dir")
-    models = find_local_ggufs(args.dir, kb=knowledge_or_none(args))
+    kb = knowledge_or_none(args)
+    models = find_local_ggufs(args.dir, kb=kb)
     if args.json:
         print_json({"schema": "advisor.local/1", "files": [m.to_dict() for m in models]})
         return 0
@@ -44,7 +45,17 @@ def run(args: argparse.Namespace) -> int:
         label = m.repo_id or m.name or m.general_name or "-"
         params = f"{m.parameters / 1e9:.2f}B" if m.parameters else "?"
         out.write(f"{m.source:9} {label}  {m.architecture or '?'} {params} {m.quant or '?'} "
-                  f"{human_bytes(m.bytes)}  profile: {m.profile or '-'}\n    {m.path}\n")
+                  f"{human_bytes(m.bytes)}  profile: {m.profile or '-'}  "
+                  f"license: {_license_label(m, kb)}\n    {m.path}\n")
         if m.error:
             out.write(f"    ! {m.error}\n")
     return 0
+
+
+def _license_label(model, kb) -> str:
+    """The profile's licenses, else the file's own ``general.license`` marked as such:
+    ``'llama3.2'``, ``'apache-2.0 (from the file)'``, ``'-'``."""
+    profile = kb.find_model(model.profile) if kb is not None and model.profile else None
+    if profile is not None:
+        return " AND ".join(profile.licenses)
+    return f"{model.license} (from the file)" if model.license else "-"

@@ -47,6 +47,8 @@ class LocalModel:
     context_length: int | None = None
     general_name: str | None = None
     profile: str | None = None
+    license: str | None = None            # the file's own `general.license` (untrusted metadata)
+    base_models: list[str] = field(default_factory=list)   # its `general.base_model.N` repos
     error: str | None = None
     names: dict[str, Any] = field(default_factory=dict, repr=False)   # general.* naming keys
 
@@ -198,6 +200,9 @@ def describe(candidate: Candidate) -> LocalModel:
     model.quant = quant_from_file_type(meta.get("general.file_type")) or quant_from_filename(path.name)
     ctx = header.arch_value("context_length")
     model.context_length = ctx if isinstance(ctx, int) and not isinstance(ctx, ArrayValue) else None
+    from advisor.knowledge.hubfacts import gguf_license_facts
+
+    model.license, model.base_models = gguf_license_facts(meta)
     model.names = {k: meta.get(k) for k in ("general.basename", "general.size_label",
                                             "general.finetune", "general.name")}
     return model

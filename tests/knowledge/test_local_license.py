@@ -1,0 +1,57 @@
+"""`advisor local` shows each file's license: its profile's, else the file's own
+`general.license` marked as read from the file (issue 10 §3).
+
+    pytest tests/knowledge/test_local_license.py -q
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+
+from advisor.hub.local import Candidate, describe
+
+
+def write_gguf(path: Path, metadata: dict[str, object]) -> Path:
+    """A one-tensor llama GGUF carrying ``metadata`` (strings and ints)."""
+    import gguf
+
+    writer = gguf.GGUFWriter(str(path), "llama")
+    writer.add_name("Unprofiled Widget")
+    for key, value in metadata.items():
+        if isinstance(value, int):
+            writer.add_uint32(key, value)
+        else:
+            writer.add_string(key, str(value))
+    writer.add_tensor("token_embd.weight", np.zeros((4, 8), dtype=np.float32))
+    writer.write_header_to_file()
+    writer.write_kv_data_to_file()
+    writer.write_tensors_to_file()
+    writer.close()
+    return path
+
+
+def test_describe_reads_license_and_base_models(tmp_path: Path) -> None:
+    path = write_gguf(tmp_path / "w.gguf", {
+        "general.license": "apache-2.0", "general.base_model.count": 1,
+        "general.base_model.0.repo_url": "https://huggingface.co/Qwen/Qwen3-8B"})
+    model = describe(Candidate(path, "folder"))
+    assert model.error is None, model.error
+    assert (model.license, model.base_models) == ("apache-2.0", ["Qwen/Qwen3-8B"])
+
+
+def test_local_command_shows_the_license(tmp_path: Path, run_advisor) -> None:
+    folder = tmp_path / "models"
+    folder.mkdir()
+    write_gguf(folder / "widget-q8.gguf", {"general.license": "mit"})
+    write_gguf(folder / "hostile.gguf", {"general.license": "\x1b[2J\x1b]0;x\x07"})
+    proc = run_advisor("local", "--dir", str(folder), "--json")
+    assert proc.returncode == 0, proc.stderr
+    by_name = {Path(f["path"]).name: f for f in json.loads(proc.stdout)["files"]}
+    assert by_name["widget-q8.gguf"]["license"] == "mit"
+    assert by_name["hostile.gguf"]["license"] is None
+    human = run_advisor("local", "--dir", str(folder))
+    assert "license: mit (from the file)" in human.stdout
+    assert "\x1b" not in human.stdout
