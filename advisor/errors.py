@@ -5,13 +5,20 @@
 
 from __future__ import annotations
 
+from advisor.sanitize import clean_text
+
 MAX_LINE = 1000     # a value quoted in a message (a 100 kB line, say) is cut to keep one line
 
 
 class AdvisorError(Exception):
-    """Base of every expected failure: printed as one line, never as a traceback."""
+    """Base of every expected failure: printed as one line, never as a traceback. The
+    message may quote outside text (a Hub card, a template's exception): ``str(exc)`` is
+    always one line with no control, bidi or escape characters."""
 
     exit_status = 1
+
+    def __str__(self) -> str:
+        return clean_text(super().__str__(), newlines=False)
 
 
 class InputError(AdvisorError):
@@ -32,7 +39,7 @@ class InputError(AdvisorError):
         if self.file:
             where = f"{self.file}:{self.line}: " if self.line else f"{self.file}: "
         what = f"{self.field}: " if self.field else ""
-        line = " ".join(f"{where}{what}{self.problem}".splitlines())
+        line = " ".join(clean_text(f"{where}{what}{self.problem}").splitlines())
         return line if len(line) <= MAX_LINE else line[:MAX_LINE - 3] + "..."
 
 

@@ -42,8 +42,10 @@ def write_assessment_json(document: dict, stream) -> None:
     pure Python and took most of the command's time with 150+ models)."""
     import json
 
+    from advisor.sanitize import json_text
+
     def dumps(value) -> str:
-        return json.dumps(value, ensure_ascii=False)
+        return json_text(json.dumps(value, ensure_ascii=False))
 
     parts = []
     for key, value in document.items():

@@ -10,6 +10,8 @@ import json
 import sys
 from typing import Any
 
+from advisor.sanitize import clean_text, json_text
+
 
 def add_profiles_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--profiles", metavar="DIR", action="append",
@@ -36,7 +38,7 @@ def knowledge_or_none(args: argparse.Namespace):
     try:
         return knowledge_from_args(args)
     except (ImportError, AdvisorError) as exc:
-        print(f"advisor: note: profiles not used: {exc}", file=sys.stderr)
+        print(f"advisor: note: profiles not used: {exc}", file=sys.stderr)   # str(exc) is clean
         return None
 
 
@@ -46,15 +48,11 @@ def answers_from_args(args: argparse.Namespace, kb):
     return load_answers(args.answers, use_case_ids=frozenset(kb.use_cases) | set(CORE_USE_CASES))
 
 
-# C0 and C1 control characters but newline and tab: what a terminal takes as commands.
-_CONTROLS = {c: "\ufffd" for c in (*range(0x20), 0x7F, *range(0x80, 0xA0)) if chr(c) not in "\n\t"}
-
-
 def printable(text: str) -> str:
-    """``text`` safe for a terminal: an escape sequence in a Hub card, a file name or a
-    profile cannot clear the screen or retitle the window. ``printable("a\\x1b[2J")``
-    gives ``'a\\ufffd[2J'``."""
-    return text.translate(_CONTROLS)
+    """``text`` safe for a terminal (``advisor.sanitize.clean_text``): an escape sequence
+    in a Hub card, a file name or a profile cannot clear the screen or retitle the window.
+    ``printable("a\\x1b[2J")`` gives ``'a\\ufffd[2J'``."""
+    return clean_text(text)
 
 
 class SafeOut:
@@ -68,8 +66,9 @@ class SafeOut:
 
 
 def print_json(document: Any) -> None:
-    json.dump(document, sys.stdout, indent=2, ensure_ascii=False)
-    sys.stdout.write("\n")
+    """``document`` as indented JSON on stdout; raw C1 and bidi characters from outside
+    text are written as ``\\uXXXX`` escapes (the same data, nothing a terminal obeys)."""
+    sys.stdout.write(json_text(json.dumps(document, indent=2, ensure_ascii=False)) + "\n")
 
 
 def split_ids(value: str | None) -> list[str] | None:

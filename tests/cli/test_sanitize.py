@@ -1,0 +1,60 @@
+"""One sanitiser for outside text: terminal escapes, C1 controls, bidi overrides and lone
+surrogates never reach a terminal, stderr or ``--json`` raw."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from advisor.errors import InputError, OperationError
+from advisor.sanitize import clean_text, escape_markup, json_text
+from tests.fixtures.tiny_gguf import write_tiny_gguf
+
+HOSTILE = "a\x1b]0;pwned\x07\x1b[2J\x9b2J\u202eevil\u2066\udcff\r\x00z"
+RAW = ("\x1b", "\x07", "\x9b", "\u202e", "\u2066", "\udcff", "\r", "\x00")
+
+
+def test_clean_text_replaces_every_unsafe_character_and_keeps_the_rest():
+    assert clean_text(HOSTILE) == ("a\ufffd]0;pwned\ufffd\ufffd[2J\ufffd2J\ufffdevil\ufffd"
+                                   "\ufffd\ufffd\ufffdz")
+    assert clean_text("Zürich – 東京 🙂\n\tnext") == "Zürich – 東京 🙂\n\tnext"
+    assert clean_text("one\r\ntwo\tthree", newlines=False) == "one two three"
+    assert clean_text(42) == "42"
+
+
+def test_escape_markup_escapes_tags_after_cleaning():
+    assert escape_markup("[bold]x[/]\x1b[2J") == "\\[bold]x\\[/]\ufffd[2J"
+
+
+def test_json_text_escapes_raw_controls_losslessly():
+    value = {"name": HOSTILE}
+    text = json_text(json.dumps(value, ensure_ascii=False))
+    assert not any(ch in text for ch in RAW)
+    assert json.loads(text) == value
+
+
+@pytest.mark.parametrize("exc", [OperationError("llama.cpp said: " + HOSTILE + "\nmore"),
+                                 InputError("t\x1b[2J.yaml", HOSTILE, line=3)])
+def test_error_messages_are_one_clean_line(exc):
+    text = str(exc)
+    assert "\n" not in text and not any(ch in text for ch in RAW), repr(text)
+
+
+def test_hostile_file_name_in_an_error_reaches_stderr_clean(run_advisor, tmp_path,
+                                                            assert_one_line_error):
+    name = "ans\x1b]0;pwned\x07\u202e.yaml"
+    proc = run_advisor("assess", "--answers", name, cwd=tmp_path)
+    line = assert_one_line_error(proc, "no such file", status=2)
+    assert not any(ch in proc.stderr for ch in RAW) and "\ufffd" in line, repr(line)
+
+
+def test_gguf_metadata_reaches_json_without_raw_controls(run_advisor, tmp_path):
+    folder = tmp_path / "models"
+    folder.mkdir()
+    write_tiny_gguf(folder / "odd-F32.gguf", name="tiny\x9b2J\u202e\x1b[2J")
+    proc = run_advisor("local", "--json", "--dir", str(folder))
+    assert proc.returncode == 0, proc.stderr
+    assert not any(ch in proc.stdout for ch in RAW), repr(proc.stdout)
+    assert "\\u009b2J" in proc.stdout          # escaped, not lost
+    json.loads(proc.stdout)
