@@ -47,7 +47,7 @@ def run(args: argparse.Namespace) -> int:
             "parameters": m.parameters, "training_tokens": m.training_tokens,
             "modalities": list(m.modalities), "released": m.released, "gated": m.gated,
             "context_length": m.context_length, "gguf_repos": list(m.gguf_repos),
-            "openness": openness.to_dict(),
+            "openness": openness.to_dict(), "confirmed": m.confirmed,
         })
     if args.json:
         print_json({"schema": "advisor.models/1", "profiles_digest": kb.digest, "models": models})

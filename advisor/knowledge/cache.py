@@ -27,7 +27,7 @@ from typing import Any
 
 FORMAT = 1
 MAX_CACHE_BYTES = 64 * 2**20
-MAX_ENTRIES = 4000
+MAX_ENTRIES = 600                 # ~3 MB of JSON; the shipped profiles are ~150 files
 FILE_NAME = "profiles.json"
 _TAG = "\x00advisor"      # the key of a tagged value; YAML keys never start with NUL here
 
@@ -169,9 +169,13 @@ class ParsedCache:
         (a read-only home still loads, only slower)."""
         if not self.dirty or self.path is None:
             return
-        keep = dict(self.entries)
-        if len(keep) > MAX_ENTRIES:          # drop entries this run did not use
-            keep = {k: v for k, v in keep.items() if k in self.used}
+        # Entries this run used, then the newest of the others (another --profiles dir,
+        # an older version of a file) while the cache stays small enough to read quickly.
+        keep = {k: v for k, v in self.entries.items() if k in self.used}
+        for key in reversed(list(self.entries)):
+            if len(keep) >= MAX_ENTRIES:
+                break
+            keep.setdefault(key, self.entries[key])
         try:
             text = json.dumps({"format": FORMAT, "parser": self.parser,
                                "entries": {k: self.encoded.get(k) or encode(v)

@@ -140,3 +140,19 @@ def test_assess_process_writes_the_cache_under_xdg(tmp_path: Path, run_advisor) 
     warm = run_advisor("assess", "--answers", str(answers), "--json", env=env)
     assert cold.returncode == warm.returncode == 0
     assert json.loads(cold.stdout) == json.loads(warm.stdout)
+
+
+def test_cache_stays_bounded_and_keeps_what_was_used(tmp_path: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    import advisor.knowledge.cache as cache_module
+
+    monkeypatch.setattr(cache_module, "MAX_ENTRIES", 10)
+    cache = ParsedCache.open(tmp_path / "c")
+    for index in range(30):
+        cache.put(f"{index:064x}", {"n": index})
+    cache.used = {f"{3:064x}"}
+    cache.save()
+    again = ParsedCache.open(tmp_path / "c")
+    assert len(again.entries) == 10
+    assert f"{3:064x}" in again.entries and f"{29:064x}" in again.entries
+    assert f"{0:064x}" not in again.entries
