@@ -36,6 +36,42 @@ def _hub_facts(unknown: list[str], offline: bool) -> tuple[dict, list[str]]:
     return hub_facts_for(unknown)
 
 
+def _needs_file_license(facts, kb) -> bool:
+    """Whether the card (and the chain) leaves the license unknown and no profile decides."""
+    if kb.license_for_hub(facts.license_tag, facts.license_name) is not None:
+        return False
+    return not any(kb.find_model(b.repo_id) for b in facts.base_chain)
+
+
+def _with_gguf_licenses(hub_facts: dict, kb, warnings: list[str]) -> dict:
+    """Hub facts plus ``general.license`` / ``general.base_model.*`` read from the header
+    of the repo's first GGUF file (Range requests, a few hundred kB), for repos whose card
+    names no license the profiles know. Never fails: a warning instead."""
+    from advisor.errors import AdvisorError
+
+    out = dict(hub_facts)
+    for repo_id, facts in hub_facts.items():
+        if not _needs_file_license(facts, kb):
+            continue
+        try:
+            from advisor.hub.catalog import repo_ggufs
+            from advisor.hub.client import RangeReader
+            from advisor.hub.gguf_header import GGUFError, read_header
+
+            sha, entries = repo_ggufs(repo_id)
+            models = [e for e in entries if not e.is_projector]
+            if not models:
+                continue
+            reader = RangeReader(repo_id, models[0].parts[0].filename, revision=sha)
+            header, _ = read_header(reader)
+            out[repo_id] = facts.with_gguf(header.metadata)
+        except (AdvisorError, GGUFError) as exc:
+            warnings.append(f"{repo_id}: GGUF metadata not read: {exc}")
+        except Exception as exc:             # never let a file break an assessment
+            warnings.append(f"{repo_id}: GGUF metadata not read: {type(exc).__name__}")
+    return out
+
+
 def write_assessment_json(document: dict, stream) -> None:
     """The assessment document with one candidate per line: the same data as
     ``json.dump(document, indent=2)``, written by the C encoder (the indenting encoder is
@@ -78,6 +114,7 @@ def run(args: argparse.Namespace) -> int:
         for model_id in unprofiled:
             check_repo_id(model_id, field="--models")
     hub_facts, warnings = _hub_facts(unprofiled, args.offline)
+    hub_facts = _with_gguf_licenses(hub_facts, kb, warnings) if hub_facts else hub_facts
     result = assess(answers, kb, model_ids=ids, hub_facts=hub_facts)
     if warnings:        # the overrides' notes come first, from the assessment itself
         result = replace(result, notes=(*result.notes, *warnings))

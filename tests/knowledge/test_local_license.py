@@ -9,28 +9,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import numpy as np
-
 from advisor.hub.local import Candidate, describe
-
-
-def write_gguf(path: Path, metadata: dict[str, object]) -> Path:
-    """A one-tensor llama GGUF carrying ``metadata`` (strings and ints)."""
-    import gguf
-
-    writer = gguf.GGUFWriter(str(path), "llama")
-    writer.add_name("Unprofiled Widget")
-    for key, value in metadata.items():
-        if isinstance(value, int):
-            writer.add_uint32(key, value)
-        else:
-            writer.add_string(key, str(value))
-    writer.add_tensor("token_embd.weight", np.zeros((4, 8), dtype=np.float32))
-    writer.write_header_to_file()
-    writer.write_kv_data_to_file()
-    writer.write_tensors_to_file()
-    writer.close()
-    return path
+from tests.fixtures.meta_gguf import write_gguf
 
 
 def test_describe_reads_license_and_base_models(tmp_path: Path) -> None:

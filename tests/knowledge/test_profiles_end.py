@@ -207,3 +207,28 @@ def test_partial_is_accepted_by_the_loader(tmp_path: Path) -> None:
     kb, problems = check_profiles(profile_dirs([tmp_path]))
     assert problems == []
     assert kb.find_model("me/m").openness["datasets"].status == "partial"
+
+
+def test_hub_gguf_without_card_license_is_assessed_under_the_file_license(
+        tmp_path: Path, run_advisor) -> None:
+    from tests.fixtures.hub_server import HubRepo, serve_hub
+    from tests.fixtures.meta_gguf import write_gguf
+
+    gguf = write_gguf(tmp_path / "w-Q8_0.gguf", {"general.license": "mit"})
+    answers = tmp_path / "a.yaml"
+    answers.write_text(INTERNAL_US, encoding="utf-8")
+    repos = {"someone/Widget-GGUF": HubRepo(files={"w-Q8_0.gguf": gguf}),
+             "someone/Other-GGUF": HubRepo(files={"w-Q8_0.gguf": gguf},
+                                           card_data={"license": "apache-2.0"})}
+    with serve_hub(repos) as hub:
+        env = {**hub.env(tmp_path), "HF_HUB_OFFLINE": "0"}
+        proc = run_advisor("assess", "--answers", str(answers), "--models",
+                           "someone/Widget-GGUF,someone/Other-GGUF", "--json", env=env)
+    assert proc.returncode == 0, proc.stderr
+    by_id = {c["model"]: c for c in json.loads(proc.stdout)["candidates"]}
+    widget = by_id["someone/Widget-GGUF"]
+    assert widget["licenses"] == ["mit"] and widget["verdict"] == "conditional"
+    assert any("general.license" in f["message"] for f in widget["findings"])
+    other = by_id["someone/Other-GGUF"]          # the card decides; the file is not read
+    assert other["licenses"] == ["apache-2.0"]
+    assert not any("general.license" in f["message"] for f in other["findings"])
