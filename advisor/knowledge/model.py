@@ -166,6 +166,12 @@ class Policy:
     file: Path | None = None
 
 
+def escape_controls(text: str) -> str:
+    """``text`` with every non-printable character escaped as ``repr`` writes it, for file
+    names and ids shown in notes and records: ESC becomes the four characters ``\\x1b``."""
+    return "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in text)
+
+
 @dataclass(frozen=True)
 class Override:
     """A user's profile that replaces an id of an earlier directory (the shipped one).
@@ -180,9 +186,11 @@ class Override:
     replaced_file: str             # the file whose definition no longer counts
 
     def note(self) -> str:
-        """One line for stderr, the JSON ``notes`` and the record."""
-        return (f"profile override: {self.kind} {self.id!r} from {self.replaced_file} is "
-                f"replaced by {self.file} (sha256 {self.sha256})")
+        """One line for stderr, the JSON ``notes`` and the record (file names with
+        control characters escaped, as ``repr`` would)."""
+        return (f"profile override: {self.kind} {self.id!r} from "
+                f"{escape_controls(self.replaced_file)} is replaced by "
+                f"{escape_controls(self.file)} (sha256 {self.sha256})")
 
     def to_dict(self) -> dict[str, Any]:
         return {"kind": self.kind, "id": self.id, "file": self.file, "sha256": self.sha256,

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from advisor.knowledge.model import section_label
+from advisor.knowledge.model import escape_controls, section_label
 from advisor.record.model import Record
 from advisor.record.smoke import smoke_is_of_model, smoke_summary
 
@@ -263,8 +263,10 @@ def _more_information(record: dict[str, Any]) -> list[str]:
     for lic, info in sorted((repro.get("license_files") or {}).items()):
         lines.append(f"* license profile {lic}: sha256 `{info.get('sha256')}`")
     for override in repro.get("profile_overrides") or []:
-        lines.append(f"* **profile override**: {override.get('kind')} `{override.get('id')}` "
-                     f"replaced by `{override.get('file')}` (sha256 `{override.get('sha256')}`)")
+        kind, oid, file_, sha = (escape_controls(str(override.get(k))).replace("`", "'")
+                                 for k in ("kind", "id", "file", "sha256"))
+        lines.append(f"* **profile override**: {kind} `{oid}` replaced by `{file_}` "
+                     f"(sha256 `{sha}`)")
     hub = repro.get("hub")
     if hub and hub.get("sha"):
         lines.append(f"* Hub revision of {hub.get('repo_id')}: `{hub['sha']}`")

@@ -186,3 +186,17 @@ def test_record_names_the_overriding_file_and_hash(tmp_path: Path, run_advisor) 
          "replaced_file": str(PROFILES_DIR / "jurisdictions" / "eu.yaml")}]
     markdown = next(out.glob("*.md")).read_text(encoding="utf-8")
     assert "profile override" in markdown and sha in markdown
+
+
+def test_override_from_a_file_named_with_escapes_is_shown_escaped(tmp_path: Path,
+                                                                   run_advisor) -> None:
+    profiles = tmp_path / "mine"
+    _write(profiles, "eu\x1b]0;pwned\x07\u009b2J.yaml", EMPTY_EU)
+    answers = _write(tmp_path, "answers.yaml", SOCIAL_SCORING)
+    proc = run_advisor("assess", "--answers", str(answers), "--models", "Qwen/Qwen3-8B",
+                       "--profiles", str(profiles), "--json")
+    assert proc.returncode == 0, proc.stderr
+    for text in (proc.stdout, proc.stderr):
+        assert "\x1b" not in text and "\x07" not in text and "\u009b" not in text
+    (note,) = [n for n in json.loads(proc.stdout)["notes"] if "override" in n]
+    assert "eu\\x1b]0;pwned\\x07\\x9b2J.yaml" in note
