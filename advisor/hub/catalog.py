@@ -17,7 +17,7 @@ from typing import Any
 from advisor.errors import OperationError
 from advisor.hub.client import RangeReader, RepoFile, hub_errors, model_info, repo_files
 from advisor.hub.estimate import Estimate, estimate_memory, fit_model, model_shape
-from advisor.hub.gguf_header import GGUFError, read_header
+from advisor.hub.gguf_header import GGUFError, check_header, read_header
 from advisor.hub.hardware import Hardware
 from advisor.hub.quant import (normalize_quant, quant_from_file_type, quant_from_filename,
                                recommend_rank, split_info)
@@ -76,6 +76,7 @@ def analyze_entry(entry: GGUFEntry, *, revision: str | None, ctx: int, hardware:
         reader = RangeReader(entry.repo_id, first.filename, revision=revision, token=token)
         header, fetched = read_header(reader)
         result["header_bytes_read"] = reader.bytes_read
+        check_header(header, file_bytes=first.size or reader.size)
         extra = sum(p.size or 0 for p in entry.parts[1:])
         shape = model_shape(header, file_bytes=first.size or reader.size, extra_bytes=extra)
         result["quant"] = result["quant"] or quant_from_file_type(

@@ -11,10 +11,20 @@ costs one or a few small reads whatever the size of the file.
     ('llama', 'SmolLM2 135M Instruct', 272)
 
 Big arrays (the tokenizer's tokens and merges) are skipped, keeping only their length.
+The work per header is bounded whatever it claims: elements visited one by one (strings,
+nested arrays), arrays inside arrays, and the text kept are counted against fixed budgets
+(``MAX_ITEMS``, ``MAX_NESTED``, ``MAX_KEPT_TEXT``), so a header bomb fails fast.
+
+A header that parses can still describe no usable model (no tensors, a negative layer
+count, an infinite number): :func:`check_header` says so with :class:`GGUFShapeError`.
+
+    >>> check_header(read_local_header("model.gguf"), file_bytes=98_362_432).architecture
+    'llama'
 """
 
 from __future__ import annotations
 
+import math
 import struct
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -31,6 +41,9 @@ _MAX_KV = 1 << 16
 _MAX_TENSORS = 1 << 20
 _MAX_DIMS = 8
 _KEEP_ARRAY = 64                          # arrays up to this length keep their values
+MAX_ITEMS = 1 << 22          # elements read one by one per header (big vocabularies: ~1M)
+MAX_NESTED = 1 << 16         # elements of arrays inside arrays per header (real files: none)
+MAX_KEPT_TEXT = 64 << 20     # bytes of strings decoded and kept per header
 
 # GGUF value types (gguf.GGUFValueType), with their struct codes for the fixed sizes.
 _SCALAR = {0: "B", 1: "b", 2: "H", 3: "h", 4: "I", 5: "i", 6: "f", 7: "?", 10: "Q", 11: "q",
@@ -44,6 +57,10 @@ class GGUFError(Exception):
 
 class GGUFFormatError(GGUFError):
     """The bytes are not a (readable) GGUF header."""
+
+
+class GGUFShapeError(GGUFFormatError):
+    """The header parses but does not describe a usable model (see :func:`check_header`)."""
 
 
 class NeedMoreData(GGUFError):
@@ -102,6 +119,18 @@ class GGUFHeader:
 class _Cursor:
     def __init__(self, buf: bytes | memoryview, order: str) -> None:
         self.buf, self.pos, self.order = memoryview(buf), 0, order
+        self.items = self.nested = self.text = 0      # work done, against the budgets
+
+    def spend(self, *, items: int = 0, nested: int = 0, text: int = 0) -> None:
+        self.items += items
+        self.nested += nested
+        self.text += text
+        if self.items > MAX_ITEMS:
+            raise GGUFFormatError(f"header has more than {MAX_ITEMS} array elements")
+        if self.nested > MAX_NESTED:
+            raise GGUFFormatError(f"header has more than {MAX_NESTED} elements in nested arrays")
+        if self.text > MAX_KEPT_TEXT:
+            raise GGUFFormatError(f"header has more than {MAX_KEPT_TEXT} bytes of text")
 
     def need(self, n: int) -> None:
         if n < 0:
@@ -128,15 +157,11 @@ class _Cursor:
         if n > limit:
             raise GGUFFormatError(f"string of {n} bytes at offset {self.pos - 8}")
         self.need(n)
+        self.spend(text=n)
         raw = bytes(self.buf[self.pos:self.pos + n])
         self.pos += n
         return raw.decode("utf-8", errors="replace")
 
-    def skip_string(self) -> None:
-        n = self.unpack("Q")
-        if n > _MAX_STRING:
-            raise GGUFFormatError(f"string of {n} bytes at offset {self.pos - 8}")
-        self.skip(n)
 
 
 def _value(cur: _Cursor, vtype: int, depth: int = 0) -> Any:
@@ -159,23 +184,47 @@ def _value(cur: _Cursor, vtype: int, depth: int = 0) -> Any:
             cur.skip(size * count)
             return ArrayValue(elem, count)
         if elem == _STRING:
+            cur.spend(items=count)
             if count <= _KEEP_ARRAY:
                 return ArrayValue(elem, count, tuple(cur.string() for _ in range(count)))
-            start = cur.pos
-            for i in range(count):
-                try:
-                    cur.skip_string()
-                except NeedMoreData as more:
-                    # extrapolate the array's end from the strings read so far
-                    mean = (cur.pos - start) / max(i, 1)
-                    hint = int(start + mean * count * 1.05) + 64 * 1024 if i else None
-                    raise NeedMoreData(more.needed, hint) from None
+            _skip_strings(cur, count)
             return ArrayValue(elem, count)
         if elem == _ARRAY:
-            values = tuple(_value(cur, _ARRAY, depth + 1) for _ in range(count))
-            return ArrayValue(elem, count, values if count <= _KEEP_ARRAY else None)
+            cur.spend(items=count, nested=count)
+            if count <= _KEEP_ARRAY:
+                return ArrayValue(elem, count, tuple(_value(cur, _ARRAY, depth + 1)
+                                                     for _ in range(count)))
+            for _ in range(count):
+                _value(cur, _ARRAY, depth + 1)
+            return ArrayValue(elem, count)
         raise GGUFFormatError(f"unknown array element type {elem}")
     raise GGUFFormatError(f"unknown value type {vtype}")
+
+
+def _skip_strings(cur: _Cursor, count: int) -> None:
+    """Step over ``count`` strings (the hot loop of a tokenizer's vocabulary)."""
+    length = struct.Struct(cur.order + "Q")
+    buf, start = cur.buf, cur.pos
+    size, pos, needed = len(buf), start, 0
+    for i in range(count):
+        if pos + 8 > size:
+            needed = pos + 8
+            break
+        (n,) = length.unpack_from(buf, pos)
+        if n > _MAX_STRING:
+            raise GGUFFormatError(f"string of {n} bytes at offset {pos}")
+        pos += 8 + n
+        if pos > size:
+            needed = pos
+            break
+    else:
+        cur.pos = pos
+        return
+    if needed > MAX_HEADER_BYTES:
+        raise GGUFFormatError(f"header larger than {MAX_HEADER_BYTES} bytes")
+    # extrapolate the array's end from the strings read so far
+    hint = int(start + (pos - start) / max(i, 1) * count * 1.05) + 64 * 1024 if i else None
+    raise NeedMoreData(needed, hint)
 
 
 def parse_header(buf: bytes | memoryview) -> GGUFHeader:
@@ -224,6 +273,71 @@ def parse_header(buf: bytes | memoryview) -> GGUFHeader:
     end = cur.pos
     data_offset = (end + alignment - 1) // alignment * alignment
     return GGUFHeader(int(version), metadata, tensors, end, data_offset, order)
+
+
+# Bounds of a plausible model, per ``{architecture}.{key}`` (per-layer arrays: every value).
+SHAPE_BOUNDS: dict[str, tuple[int, int]] = {
+    "block_count": (1, 4096),
+    "context_length": (1, 1 << 30),
+    "embedding_length": (1, 1 << 20),
+    "feed_forward_length": (0, 1 << 22),
+    "attention.head_count": (0, 1 << 16),
+    "attention.head_count_kv": (0, 1 << 16),
+    "attention.key_length": (0, 1 << 16),
+    "attention.value_length": (0, 1 << 16),
+    "attention.sliding_window": (0, 1 << 30),
+    "expert_count": (0, 1 << 16),
+    "expert_used_count": (0, 1 << 16),
+    "vocab_size": (0, 1 << 24),
+}
+MAX_TENSOR_ELEMENTS = 1 << 44
+
+
+def check_header(header: GGUFHeader, *, file_bytes: int | None = None) -> GGUFHeader:
+    """``header`` when it describes a usable model; else :class:`GGUFShapeError` naming the
+    key or tensor: no tensors, a size key (``SHAPE_BOUNDS``) negative, absurd or not a
+    whole number, a non-finite number under ``general.`` or the architecture's keys, a
+    tensor of absurd size, or (with ``file_bytes``) tensor data past the end of the file.
+
+    >>> check_header(parse_header(open("m.gguf", "rb").read(1 << 20)), file_bytes=1 << 30)
+    GGUFHeader(version=3, ...)
+    """
+    arch = header.metadata.get("general.architecture")
+    if not isinstance(arch, str) or not arch:
+        raise GGUFShapeError("general.architecture is missing or not a string")
+    if not header.tensors:
+        raise GGUFShapeError("the file has no tensors: it holds no model")
+    prefixes = ("general.", f"{arch}.")
+    for key, value in header.metadata.items():
+        if key.startswith(prefixes):
+            for v in (value.values or ()) if isinstance(value, ArrayValue) else (value,):
+                if isinstance(v, float) and not math.isfinite(v):
+                    raise GGUFShapeError(f"{key} is {v}, not a finite number")
+    for key, (low, high) in SHAPE_BOUNDS.items():
+        full = f"{arch}.{key}"
+        if full not in header.metadata:
+            continue
+        value = header.metadata[full]
+        values = value.values if isinstance(value, ArrayValue) else (value,)
+        if values is None:
+            if value.count > 1 << 16:
+                raise GGUFShapeError(f"{full} is an array of {value.count} values")
+            continue
+        for v in values:
+            if isinstance(v, bool) or not isinstance(v, int):
+                raise GGUFShapeError(f"{full} is {v!r:.40}, not a whole number")
+            if not low <= v <= high:
+                raise GGUFShapeError(f"{full} is {v}, outside {low}..{high}")
+    data_bytes = None if file_bytes is None else file_bytes - header.data_offset
+    if data_bytes is not None and data_bytes < 0:
+        raise GGUFShapeError(f"the header says tensor data starts at byte {header.data_offset}, "
+                             f"past the end of the {file_bytes}-byte file")
+    for t in header.tensors:
+        if t.n_elements > MAX_TENSOR_ELEMENTS:
+            raise GGUFShapeError(f"tensor {t.name!r:.60} has {t.n_elements} elements")
+        if data_bytes is not None and t.n_elements and t.offset >= data_bytes:
+            raise GGUFShapeError(f"tensor {t.name!r:.60} starts past the end of the file")
+    return header
 
 
 Fetcher = Callable[[int, int], bytes]

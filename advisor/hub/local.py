@@ -18,7 +18,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from advisor.hub.gguf_header import ArrayValue, GGUFError, read_local_header
+from advisor.hub.gguf_header import (ArrayValue, GGUFError, GGUFShapeError, check_header,
+                                     read_local_header)
 from advisor.hub.quant import quant_from_file_type, quant_from_filename
 
 OLLAMA_MODEL_MEDIA = "application/vnd.ollama.image.model"
@@ -80,12 +81,43 @@ def hf_cache_candidates() -> Iterator[Candidate]:
                     yield Candidate(Path(f.file_path), "hf-cache", repo.repo_id)
 
 
+def walk_files(root: Path, suffix: str = "") -> list[Path]:
+    """Regular files under ``root`` whose names end in ``suffix`` (any case), sorted.
+
+    Walks iteratively, so a tree of any depth is no RecursionError; follows a linked
+    folder once (by device and inode), so a symlink loop ends; skips what it cannot read.
+
+    >>> walk_files(Path("~/models").expanduser(), ".gguf")
+    [PosixPath('/home/me/models/llama/Llama-3.2-1B-Instruct-Q4_K_M.gguf')]
+    """
+    found: list[Path] = []
+    stack, seen = [root], set()
+    suffix = suffix.lower()
+    while stack:
+        folder = stack.pop()
+        try:
+            info = folder.stat()
+            if (info.st_dev, info.st_ino) in seen:
+                continue
+            seen.add((info.st_dev, info.st_ino))
+            with os.scandir(folder) as entries:
+                for entry in entries:
+                    try:
+                        if entry.is_dir():
+                            stack.append(Path(entry.path))
+                        elif entry.name.lower().endswith(suffix) and entry.is_file():
+                            found.append(Path(entry.path))
+                    except OSError:
+                        continue
+        except OSError:           # unreadable, vanished, or a path too long for the system
+            continue
+    return sorted(found)
+
+
 def _folder_candidates(root: Path, source: str, *, repo_depth: bool = False) -> Iterator[Candidate]:
     if not root.is_dir():
         return
-    for path in sorted(root.rglob("*.gguf")):
-        if not path.is_file():
-            continue
+    for path in walk_files(root, ".gguf"):
         repo_id = None
         if repo_depth:
             rel = path.relative_to(root).parts
@@ -146,9 +178,7 @@ def ollama_candidates() -> Iterator[Candidate]:
     manifests = root / "manifests"
     if not manifests.is_dir():
         return
-    for manifest in sorted(manifests.rglob("*")):
-        if not manifest.is_file():
-            continue
+    for manifest in walk_files(manifests):
         try:
             data = json.loads(manifest.read_text("utf-8"))
         except (OSError, ValueError, UnicodeDecodeError):
@@ -188,7 +218,11 @@ def describe(candidate: Candidate) -> LocalModel:
     model = LocalModel(path=str(path), source=candidate.source, bytes=path.stat().st_size,
                        repo_id=candidate.repo_id, name=candidate.name)
     try:
-        header = read_local_header(path)
+        header = check_header(read_local_header(path), file_bytes=model.bytes)
+    except GGUFShapeError as exc:
+        model.error = f"not a usable model: {exc}"
+        model.quant = quant_from_filename(path.name)
+        return model
     except (GGUFError, OSError) as exc:
         model.error = f"unreadable GGUF header: {exc}"
         model.quant = quant_from_filename(path.name)

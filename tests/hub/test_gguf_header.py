@@ -92,3 +92,73 @@ def test_mutated_headers_raise_only_own_errors(valid_prefix, flips, cut):
     assert header.data_offset >= header.header_bytes
     fetched = read_header(lambda o, n: data[o:o + n])[0]
     assert fetched == header
+
+
+# -- shape validation and bounded work (issue 14, items 5 and 6) ---------------------------
+
+from advisor.hub.gguf_header import GGUFShapeError, check_header  # noqa: E402
+from tests.fixtures.hostile_gguf import (nested_array_bomb, string_array_bomb,  # noqa: E402
+                                         write_shaped_gguf)
+
+
+def test_a_real_model_passes_the_shape_check(smollm):
+    header = read_local_header(smollm)
+    assert check_header(header, file_bytes=smollm.stat().st_size) is header
+
+
+@pytest.mark.parametrize("kind, kw, needle", [
+    ("inf", {"floats": {"llama.rope.freq_base": float("inf")}}, "llama.rope.freq_base"),
+    ("nan", {"floats": {"llama.attention.layer_norm_rms_eps": float("nan")}}, "finite"),
+    ("-inf", {"floats": {"general.size": float("-inf")}}, "general.size"),
+    ("negative layers", {"ints": {"llama.block_count": -5}}, "llama.block_count is -5"),
+    ("zero layers", {"ints": {"llama.block_count": 0}}, "llama.block_count"),
+    ("absurd layers", {"ints": {"llama.block_count": 2_000_000_000}}, "outside"),
+    ("negative context", {"ints": {"llama.context_length": -1}}, "llama.context_length"),
+    ("absurd embedding", {"ints": {"llama.embedding_length": 1 << 30}}, "embedding_length"),
+    ("negative kv heads", {"ints": {"llama.attention.head_count_kv": -8}}, "head_count_kv"),
+    ("no tensors", {"tensors": False}, "no tensors"),
+])
+def test_headers_that_describe_no_usable_model_are_shape_errors(tmp_path, kind, kw, needle):
+    path = write_shaped_gguf(tmp_path / "m.gguf", **kw)
+    header = read_local_header(path)              # it parses: the bytes are well formed
+    with pytest.raises(GGUFShapeError, match=needle.replace("(", r"\(")):
+        check_header(header, file_bytes=path.stat().st_size)
+    assert issubclass(GGUFShapeError, GGUFFormatError)
+
+
+def test_a_tiny_file_without_tensors_is_no_model(tmp_path):
+    path = write_shaped_gguf(tmp_path / "small.gguf", tensors=False)
+    assert path.stat().st_size < 512
+    with pytest.raises(GGUFShapeError, match="no tensors"):
+        check_header(read_local_header(path), file_bytes=path.stat().st_size)
+
+
+def test_tensor_data_past_the_end_of_the_file_is_a_shape_error(tmp_path):
+    path = write_shaped_gguf(tmp_path / "m.gguf")
+    header = read_local_header(path)
+    with pytest.raises(GGUFShapeError, match="past the end"):
+        check_header(header, file_bytes=header.data_offset - 1)
+
+
+def _counting(path):
+    fetched = []
+
+    def fetch(offset: int, length: int) -> bytes:
+        data = local_fetcher(path)(offset, length)
+        fetched.append(len(data))
+        return data
+
+    return fetch, fetched
+
+
+@pytest.mark.parametrize("bomb, count, needle", [
+    (nested_array_bomb, 4_000_000, "nested arrays"),        # 48 MB, the issue's 56 s / 600 MB
+    (nested_array_bomb, 70_000, "nested arrays"),
+    (string_array_bomb, 5_000_000, "array elements"),       # 40 MB of empty strings
+])
+def test_a_header_bomb_is_refused_from_its_first_read(tmp_path, bomb, count, needle):
+    path = bomb(tmp_path / "bomb.gguf", count)
+    fetch, fetched = _counting(path)
+    with pytest.raises(GGUFFormatError, match=needle):
+        read_header(fetch, first=1 << 20)
+    assert sum(fetched) <= 1 << 20                 # refused from the first prefix read
