@@ -159,7 +159,7 @@ def _finite(value: Any, path: tuple) -> None:
 
 
 def _keys(data: Any, path: tuple, allowed: Sequence[str]) -> Mapping:
-    if not isinstance(data, Mapping):
+    if type(data) is not dict and not isinstance(data, Mapping):   # dict: the fast, usual case
         raise _Bad(path, "must be a mapping")
     for key in data:
         if key not in allowed:
@@ -292,7 +292,21 @@ MODEL_KEYS = ("id", "family", "vendor", "licenses", "base_model", "parameters", 
               "gguf_repos", "use_policies", "sources", "openness", "notes", "confirmed")
 
 
-def _component(raw: Any, path: tuple) -> Component:
+def _component(raw: Any, path: tuple, memo: dict | None = None) -> Component:
+    """One openness component; ``memo`` shares the (frozen) result between the many
+    identical components that family defaults produce."""
+    key = None
+    if memo is not None and type(raw) is dict and all(type(v) is str for v in raw.values()):
+        key = tuple(raw.items())
+        if key in memo:
+            return memo[key]
+    component = _build_component(raw, path)
+    if key is not None:
+        memo[key] = component
+    return component
+
+
+def _build_component(raw: Any, path: tuple) -> Component:
     c = _keys(raw, path, ("status", "license", "evidence", "note"))
     status = _text(c, "status", path)
     if status not in COMPONENT_STATUSES:
@@ -320,6 +334,7 @@ def _models(data: Mapping, path_: Path) -> list[ModelProfile]:
     family, vendor = _text(d, "family", ()), _text(d, "vendor", ())
     defaults = _keys(d.get("defaults") or {}, ("defaults",), MODEL_KEYS)
     raw_models = d.get("models")
+    memo: dict = {}
     if not isinstance(raw_models, list) or not raw_models:
         raise _Bad(("models",), "must be a non-empty list")
     def one(index: int, raw: Any) -> ModelProfile:
@@ -344,7 +359,7 @@ def _models(data: Mapping, path_: Path) -> list[ModelProfile]:
             if key not in COMPONENT_TYPES:
                 raise _Bad(here + ("openness", str(key)),
                            f"unknown component (expected one of: {', '.join(COMPONENT_TYPES)})")
-            openness[key] = _component(value, here + ("openness", key))
+            openness[key] = _component(value, here + ("openness", key), memo)
         sources = []
         for i, src in enumerate(m.get("sources") or []):
             sources.append(_source(src, here + ("sources", i), "Source", None))
