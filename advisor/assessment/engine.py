@@ -90,6 +90,10 @@ def _engine_finding(severity: str, code: str, message: str, source: Source = ENG
                    obligation=obligation, origin="engine")
 
 
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
 def _coverage_findings(coverage: Coverage, kb: KnowledgeBase) -> list[Finding]:
     """A `review` condition for every place whose law no profile covers (never silent)."""
     source = ENGINE_DOCS["law_not_assessed"]
@@ -98,7 +102,7 @@ def _coverage_findings(coverage: Coverage, kb: KnowledgeBase) -> list[Finding]:
         country = country_of(code)
         national = ""
         if code != country:
-            national = (f" {describe(country)}'s national law was assessed."
+            national = (f" The national law of {describe(country)} was assessed."
                         if any(country in j.members for jid, j in kb.jurisdictions.items()
                                if not is_sanctions(jid)) else "")
         out.append(_engine_finding(
@@ -115,7 +119,8 @@ def _coverage_findings(coverage: Coverage, kb: KnowledgeBase) -> list[Finding]:
         # rules that exist fire as conditions naming their state (profiles/README.md).
         out.append(_engine_finding(
             "info", "review",
-            f"{describe(country)} stands for all its states or provinces: their own laws were "
+            f"{_capital(describe(country))} stands for all its states or provinces: their own "
+            "laws were "
             f"assessed {done}; the other {len(missing)} were not. Name the ones you serve "
             f"(ISO 3166-2, e.g. {missing[0]}) or have them reviewed.", source))
     return out
