@@ -17,6 +17,7 @@ means every one of its subdivisions.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import lru_cache
 
 ISO_ALPHA2 = frozenset("""
 AD AE AF AG AI AL AM AO AQ AR AS AT AU AW AX AZ BA BB BD BE BF BG BH BI BJ BL BM BN BO BQ
@@ -107,6 +108,7 @@ def country_of(code: str) -> str:
     return code[:2] if code in SUBDIVISIONS else code
 
 
+@lru_cache(maxsize=None)
 def subdivisions_of(country: str) -> tuple[str, ...]:
     """The subdivision codes the answers accept inside ``country`` (none for most)."""
     return tuple(code for code in SUBDIVISIONS if code[:2] == country)

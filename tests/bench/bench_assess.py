@@ -75,7 +75,9 @@ def main() -> None:
 
         answers_file = scratch / "answers.yaml"
         answers_file.write_text(ANSWERS, encoding="utf-8")
-        env = {k: v for k, v in os.environ.items() if not k.startswith("HF_")}
+        # Bytecode caching on (as an installed advisor has it): every run compiles otherwise.
+        env = {k: v for k, v in os.environ.items()
+               if not k.startswith("HF_") and k != "PYTHONDONTWRITEBYTECODE"}
         env.update(HF_HUB_OFFLINE="1", HOME=str(scratch), HF_HOME=str(scratch / "hf"))
         cmd = [sys.executable, "-m", "advisor", "assess", "--answers", str(answers_file), "--json"]
         subprocess.run(cmd, env={**env, "XDG_CACHE_HOME": str(scratch / "warm")},
