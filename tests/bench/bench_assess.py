@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -45,17 +46,24 @@ def timed(fn, repeat: int) -> list[float]:
     return out
 
 
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 def process_times(cmd: list[str], env: dict[str, str], repeat: int, *, cold: bool,
-                  scratch: Path) -> list[float]:
-    """Wall time of ``cmd``; each cold run gets a fresh, empty cache directory."""
-    out = []
+                  scratch: Path) -> tuple[list[float], list[float]]:
+    """Wall and CPU seconds of ``cmd`` (CPU is steadier on a loaded machine); each cold
+    run gets a fresh, empty cache directory."""
+    wall, cpu = [], []
     for index in range(repeat):
         cache = scratch / (f"cold-{index}" if cold else "warm")
         run_env = {**env, "XDG_CACHE_HOME": str(cache)}
-        start = time.perf_counter()
+        start, start_cpu = time.perf_counter(), _children_cpu()
         subprocess.run(cmd, env=run_env, capture_output=True, check=True)
-        out.append(time.perf_counter() - start)
-    return out
+        wall.append(time.perf_counter() - start)
+        cpu.append(_children_cpu() - start_cpu)
+    return wall, cpu
 
 
 def main() -> None:
@@ -84,8 +92,8 @@ def main() -> None:
                        capture_output=True, check=True)              # writes the warm cache
         cold = process_times(cmd, env, repeat, cold=True, scratch=scratch)
         warm = process_times(cmd, env, repeat, cold=False, scratch=scratch)
-        bare = timed(lambda: subprocess.run([sys.executable, "-c", "pass"], env=env, check=True),
-                     repeat)
+        bare, bare_cpu = process_times([sys.executable, "-c", "pass"], env, repeat, cold=False,
+                                       scratch=scratch)
         probe = subprocess.run(
             [sys.executable, "-c",
              "import sys; from advisor.cli import main; import io, contextlib;"
@@ -94,18 +102,20 @@ def main() -> None:
              f"sys.stderr.write(','.join(m for m in {HEAVY!r} if m in sys.modules))"],
             env={**env, "XDG_CACHE_HOME": str(scratch / "warm")}, capture_output=True, text=True,
             check=True)
+    med = statistics.median
     rows = [
-        (f"profile loading, {len(kb.models)} models, no cache (in-process)", statistics.median(cold_load)),
-        ("profile loading, warm cache (in-process)", statistics.median(warm_load)),
-        (f"assess all {len(kb.models)} models (in-process)", statistics.median(run)),
-        ("`advisor assess --json` process, cold cache", statistics.median(cold)),
-        ("`advisor assess --json` process, warm cache", statistics.median(warm)),
-        ("bare `python -c pass` for reference", statistics.median(bare)),
+        (f"profile loading, {len(kb.models)} models, no cache (in-process)", med(cold_load), None),
+        ("profile loading, warm cache (in-process)", med(warm_load), None),
+        (f"assess all {len(kb.models)} models (in-process)", med(run), None),
+        ("`advisor assess --json` process, cold cache", med(cold[0]), med(cold[1])),
+        ("`advisor assess --json` process, warm cache", med(warm[0]), med(warm[1])),
+        ("bare `python -c pass` for reference", med(bare), med(bare_cpu)),
     ]
-    print(f"{'what':58} {'median':>10}")
-    for name, seconds in rows:
-        print(f"{name:58} {seconds * 1000:8.1f} ms")
-    ratio = statistics.median(warm) / statistics.median(bare)
+    print(f"{'what':58} {'wall':>10} {'cpu':>10}")
+    for name, seconds, cpu in rows:
+        cpu_text = f"{cpu * 1000:7.1f} ms" if cpu is not None else ""
+        print(f"{name:58} {seconds * 1000:7.1f} ms {cpu_text:>10}")
+    ratio = med(warm[0]) / med(bare)
     print(f"warm process / bare interpreter: {ratio:.1f}x; "
           f"{len(kb.models)} models, {len(kb.licenses)} licenses")
     print(f"heavy modules imported by `assess`: {probe.stderr.strip() or 'none'}")
