@@ -18,7 +18,7 @@ from advisor.assessment.result import (
 )
 from advisor.knowledge.hubfacts import HubFacts
 from advisor.knowledge.model import KnowledgeBase, License, ModelProfile, Rule, Source
-from advisor.knowledge.predicates import PLACE_KEYS, Facts, holds
+from advisor.knowledge.predicates import PLACE_KEYS, Facts, holds, uses_model_facts
 from advisor.regions import SUBDIVISIONS, country_of, place_name, subdivisions_of
 
 ENGINE_SOURCE = Source(title="advisor assessment engine")
@@ -320,11 +320,8 @@ class _Places:
         return cls(strict, strict | frozenset(subs))
 
 
-def _rules_for(subject: _Subject, kb: KnowledgeBase, answers: Answers,
-               places: "_Places | None" = None) -> list[tuple[Rule, frozenset[str]]]:
-    """License and use-policy rules of the model, then the law and the organization's
-    policies; each with the subdivisions it applies to only because a bare country was
-    named (empty: it applies as written)."""
+def _model_rules(subject: _Subject, kb: KnowledgeBase) -> list[Rule]:
+    """The rules of the model's licenses and use policies."""
     rules: list[Rule] = []
     policy_ids: list[str] = []
     for lid in subject.licenses:
@@ -338,8 +335,14 @@ def _rules_for(subject: _Subject, kb: KnowledgeBase, answers: Answers,
         policy = kb.use_policies.get(pid)
         if policy is not None:
             rules.extend(policy.rules)
-    places = places or _Places.of(answers)
-    out: list[tuple[Rule, frozenset[str]]] = [(rule, frozenset()) for rule in rules]
+    return rules
+
+
+def _law_pairs(kb: KnowledgeBase, places: _Places) -> list[tuple[Rule, frozenset[str]]]:
+    """The law of the places and the organization's policies; each rule with the
+    subdivisions it applies to only because a bare country was named (empty: it applies
+    as written)."""
+    out: list[tuple[Rule, frozenset[str]]] = []
     for jurisdiction in kb.jurisdictions.values():
         if not jurisdiction.members.isdisjoint(places.strict):
             out.extend((rule, frozenset()) for rule in jurisdiction.rules)
@@ -349,6 +352,43 @@ def _rules_for(subject: _Subject, kb: KnowledgeBase, answers: Answers,
     for policy in kb.policies.values():
         out.extend((rule, frozenset()) for rule in policy.rules)
     return out
+
+
+@dataclass(frozen=True)
+class _Law:
+    """The law and policy rules of one answers set, evaluated once where they ask
+    nothing about the model (most do): ``entries`` hold (rule, through, finding) with
+    ``finding`` precomputed (a Finding or None), or the marker ``_PER_MODEL``."""
+
+    places: _Places
+    entries: tuple[tuple[Rule, frozenset[str], object], ...]
+
+    @classmethod
+    def build(cls, kb: KnowledgeBase, answers: Answers, base: Mapping) -> "_Law":
+        places = _Places.of(answers)
+        facts = Facts(**base)
+        broad = replace(facts, broad=True) if places.broad != places.strict else None
+        entries = []
+        for rule, through in _law_pairs(kb, places):
+            if uses_model_facts(rule.when):
+                entries.append((rule, through, _PER_MODEL))
+            else:
+                entries.append((rule, through, _apply_one(rule, through, facts, broad, places)))
+        return cls(places, tuple(entries))
+
+    def findings(self, facts: Facts) -> list[Finding]:
+        broad = replace(facts, broad=True) if self.places.broad != self.places.strict \
+            else None
+        out = []
+        for rule, through, done in self.entries:
+            found = _apply_one(rule, through, facts, broad, self.places) \
+                if done is _PER_MODEL else done
+            if found is not None:
+                out.append(found)
+        return out
+
+
+_PER_MODEL = object()
 
 
 def _when_places(when: Mapping) -> frozenset[str]:
@@ -376,20 +416,17 @@ def _if_there(finding: Finding, places: frozenset[str]) -> Finding:
     return replace(finding, severity=severity, message=message)
 
 
-def _apply_rules(pairs: Sequence[tuple[Rule, frozenset[str]]], facts: Facts,
-                 places: _Places) -> list[Finding]:
-    """Findings of the rules that hold; a rule that holds only because a bare country
-    stands for its subdivisions becomes a condition naming them (see profiles/README.md,
-    Places)."""
-    broad = replace(facts, broad=True) if places.broad != places.strict else None
-    findings: list[Finding] = []
-    for rule, through in pairs:
-        if not through and holds(rule.when, facts):
-            findings.append(_finding_from_rule(rule))
-        elif broad is not None and holds(rule.when, broad):
-            named = through or (_when_places(rule.when) & (places.broad - places.strict))
-            findings.append(_if_there(_finding_from_rule(rule), named))
-    return findings
+def _apply_one(rule: Rule, through: frozenset[str], facts: Facts, broad: Facts | None,
+               places: _Places) -> Finding | None:
+    """The finding of one rule, if it holds; a rule that holds only because a bare
+    country stands for its subdivisions becomes a condition naming them (see
+    profiles/README.md, Places)."""
+    if not through and holds(rule.when, facts):
+        return _finding_from_rule(rule)
+    if broad is not None and holds(rule.when, broad):
+        named = through or (_when_places(rule.when) & (places.broad - places.strict))
+        return _if_there(_finding_from_rule(rule), named)
+    return None
 
 
 def _finding_from_rule(rule: Rule) -> Finding:
@@ -451,7 +488,7 @@ def answers_coverage(answers: Answers, kb: KnowledgeBase) -> Coverage:
 
 def assess_one(repo_id: str, answers: Answers, kb: KnowledgeBase,
                hub: HubFacts | None = None, *, base_facts: Mapping | None = None,
-               coverage: Coverage | None = None) -> Candidate:
+               coverage: Coverage | None = None, law: _Law | None = None) -> Candidate:
     """Assess one model; see :func:`assess`."""
     subject = _resolve(repo_id, kb, hub)
     profile = subject.profile
@@ -478,9 +515,12 @@ def assess_one(repo_id: str, answers: Answers, kb: KnowledgeBase,
         training_flop=profile.training_flop if profile else None,
         parameters=profile.parameters if profile else None,
     )
+    for rule in _model_rules(subject, kb):
+        if holds(rule.when, facts):
+            findings.append(_finding_from_rule(rule))
     # Law and organization policies apply to any model, identified or not.
-    places = _Places.of(answers)
-    findings.extend(_apply_rules(_rules_for(subject, kb, answers, places), facts, places))
+    law = law or _Law.build(kb, answers, base_facts or _answer_facts(answers))
+    findings.extend(law.findings(facts))
     if profile is not None or subject.licenses:
         findings.extend(_openness_findings(openness, answers, profile, subject.licenses,
                                            weights_open))
@@ -521,8 +561,9 @@ def assess(answers: Answers, kb: KnowledgeBase, model_ids: Iterable[str] | None 
         [m.id for m in kb.models.values()]
     base = _answer_facts(answers)
     coverage = answers_coverage(answers, kb)
+    law = _Law.build(kb, answers, base)
     candidates = [assess_one(mid, answers, kb, hub_by_id.get(mid.lower()), base_facts=base,
-                             coverage=coverage)
+                             coverage=coverage, law=law)
                   for mid in ids]
     candidates.sort(key=Candidate.sort_key)
     return Assessment(answers=answers.to_dict(), candidates=tuple(candidates),

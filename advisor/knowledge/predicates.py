@@ -134,6 +134,23 @@ _PREDICATES: dict[str, tuple[str, Callable[[Facts, Any], bool]]] = {
 }
 _COMBINATORS = ("any", "all", "not")
 PLACE_KEYS = ("domicile_in", "domicile_not_in", "regions_any")
+# Predicates about the model being assessed; every other key asks only about the answers.
+MODEL_KEYS = frozenset({"model_ids", "model_modalities_any", "vendor_in", "family_in",
+                        "license_in", "license_osi_approved", "osaid", "mof_class_in",
+                        "training_flop_over", "parameters_over"})
+
+
+def uses_model_facts(when: Mapping[str, Any]) -> bool:
+    """True when a compiled `when:` asks anything about the model (then it must be
+    evaluated per model; otherwise once per answers set)."""
+    for key, value in when.items():
+        if key in MODEL_KEYS:
+            return True
+        if key in ("any", "all") and any(uses_model_facts(item) for item in value):
+            return True
+        if key == "not" and uses_model_facts(value):
+            return True
+    return False
 PREDICATE_KEYS = tuple(_PREDICATES) + _COMBINATORS
 # Bounds on one `when:` so that YAML aliases (a "billion laughs") or deep nesting cannot
 # hang or crash the loader: predicates are counted each time an alias repeats them.

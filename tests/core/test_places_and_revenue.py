@@ -113,3 +113,16 @@ def test_a_bare_country_stands_for_its_states_only_when_broad() -> None:
     crimea = compile_when({"domicile_in": ["UA-43"]})
     assert holds(crimea, _facts(domicile="UA", broad=True))
     assert not holds(crimea, _facts(domicile="UA"))
+
+
+def test_model_keys_are_exactly_the_predicates_about_the_model() -> None:
+    """Law rules without model keys are evaluated once per answers set: a new predicate
+    about the model must join MODEL_KEYS (and this list), or law would be cached wrongly."""
+    from advisor.knowledge.predicates import MODEL_KEYS, PREDICATE_KEYS
+    answer_keys = {"commercial", "mode", "mode_not", "mau_over", "mau_at_least", "domicile_in",
+                   "domicile_not_in", "regions_any", "use_cases_any", "use_cases_all",
+                   "modalities_any", "fine_tune", "distill_outputs", "redistribute_weights",
+                   "distributes", "third_party_access", "openness_required", "revenue_over",
+                   "revenue_unknown"}
+    assert set(PREDICATE_KEYS) - {"any", "all", "not"} == answer_keys | MODEL_KEYS
+    assert not answer_keys & MODEL_KEYS
