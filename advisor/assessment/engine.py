@@ -84,8 +84,11 @@ ENGINE_DOCS = {
 
 def _engine_finding(severity: str, code: str, message: str, source: Source = ENGINE_SOURCE,
                     obligation: str | None = None) -> Finding:
+    doc = ENGINE_DOCS.get(code, ENGINE_DOCS["review"])
     if source is ENGINE_SOURCE:
-        source = ENGINE_DOCS.get(code, ENGINE_DOCS["review"])
+        source = doc
+    elif not source.section:          # a Hub card has no sections: name the rule applied
+        source = replace(source, section=f"model card, read under {doc.section}")
     return Finding(severity=severity, code=code, message=message, source=source,
                    obligation=obligation, origin="engine")
 
