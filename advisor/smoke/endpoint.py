@@ -28,6 +28,30 @@ from advisor.smoke.result import (DONE, LOAD_DONE, PROMPT_DONE, PROMPT_START, TO
 from advisor.smoke.suites import PromptSpec, Suite
 
 KEY_ENV_VARS = ("ADVISOR_ENDPOINT_KEY", "OPENAI_API_KEY")
+MAX_LINE_BYTES = 1 << 20      # one event-stream line; a chunk is a few hundred bytes
+
+
+def _origin(url: str) -> tuple[str, str, int | None]:
+    parts = urllib.parse.urlsplit(url)
+    port = parts.port or {"http": 80, "https": 443}.get(parts.scheme)
+    return parts.scheme, (parts.hostname or "").lower(), port
+
+
+class _SameOriginRedirects(urllib.request.HTTPRedirectHandler):
+    """Follows a redirect only within the endpoint's own origin: the API key must not
+    travel to another host, port or scheme (urllib would send it along)."""
+
+    def redirect_request(self, req, fp, code, msg, headers, newurl):
+        target = urllib.parse.urljoin(req.full_url, newurl)
+        if _origin(target) != _origin(req.full_url):
+            raise OperationError(
+                f"endpoint {public_url(req.full_url)} redirected to another origin "
+                f"({public_url(target)}); not following it, so the API key stays where it "
+                "was meant to go: use that URL as --endpoint if you trust it")
+        return super().redirect_request(req, fp, code, msg, headers, newurl)
+
+
+_OPENER = urllib.request.build_opener(_SameOriginRedirects)
 
 
 def chat_url(endpoint: str) -> str:
@@ -84,7 +108,7 @@ def _open(url: str, body: dict[str, Any], timeout: float):
     shown = public_url(url)
     for attempt in (0, 1):
         try:
-            return urllib.request.urlopen(_request(url, body), timeout=timeout)  # noqa: S310
+            return _OPENER.open(_request(url, body), timeout=timeout)
         except urllib.error.HTTPError as exc:
             if attempt == 0 and exc.code in (400, 422) and "stream_options" in body:
                 body = {k: v for k, v in body.items() if k != "stream_options"}
@@ -100,6 +124,19 @@ def _open(url: str, body: dict[str, Any], timeout: float):
         except (ConnectionError, OSError) as exc:
             raise OperationError(f"endpoint {shown} unreachable: {exc.strerror or exc}") from None
     raise AssertionError("unreachable")
+
+
+def _lines(response, url: str):
+    """The response's lines, each at most MAX_LINE_BYTES: an endless line (no newline
+    ever) is an error, not a buffer that grows until memory runs out."""
+    while True:
+        raw = response.readline(MAX_LINE_BYTES + 1)
+        if not raw:
+            return
+        if len(raw) > MAX_LINE_BYTES:
+            raise OperationError(f"endpoint {public_url(url)} sent a line longer than "
+                                 f"{MAX_LINE_BYTES >> 20} MiB; not an event stream")
+        yield raw
 
 
 def stream_prompt(url: str, model: str, prompt: PromptSpec, *, timeout: float, seed: int,
@@ -121,7 +158,7 @@ def stream_prompt(url: str, model: str, prompt: PromptSpec, *, timeout: float, s
                              "OpenAI-compatible chat completions stream")
     try:
         with response:
-            for raw in response:
+            for raw in _lines(response, url):
                 # No new text for `timeout` seconds (keep-alive lines do not count), or far
                 # more chunks than max_tokens asked for: stop instead of waiting forever.
                 if time.perf_counter() - (t_last or start) > timeout:

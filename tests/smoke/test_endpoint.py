@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import http.server
 import json
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 from pathlib import Path
@@ -13,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from advisor.smoke.endpoint import chat_url
+from tests.fixtures.cli import clean_env
 from tests.smoke.conftest import ROOT, assert_one_line, run_cli, run_main
 
 KEY = "sk-test-0123456789abcdef"
@@ -25,31 +28,58 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+SERVER_START_LIMIT = 240      # seconds: a bound for a wedged server (inside pytest-timeout)
+
+
+def wait_for_server(proc: subprocess.Popen, url: str, log_path: Path) -> None:
+    """Return once ``url`` answers ``/v1/models``; fail with the server's log when the
+    process exits or SERVER_START_LIMIT passes (never yield a server that is not up)."""
+    deadline = time.monotonic() + SERVER_START_LIMIT
+    request = urllib.request.Request(url + "/v1/models",
+                                     headers={"Authorization": f"Bearer {KEY}"})
+    while True:
+        if proc.poll() is not None:
+            pytest.fail(f"llama_cpp.server exited with {proc.returncode}:\n"
+                        + log_path.read_text(errors="replace")[-4000:])
+        try:
+            with urllib.request.urlopen(request, timeout=5) as answer:
+                if answer.status == 200:
+                    return
+        except OSError:
+            pass
+        if time.monotonic() > deadline:
+            proc.kill()
+            pytest.fail(f"llama_cpp.server did not answer {url} within {SERVER_START_LIMIT} s:\n"
+                        + log_path.read_text(errors="replace")[-4000:])
+        try:
+            proc.wait(timeout=0.2)      # between tries; returns at once if the server dies
+        except subprocess.TimeoutExpired:
+            pass
+
+
 @pytest.fixture(scope="module")
 def server(smollm, tmp_path_factory):
     """llama_cpp.server serving SmolLM2 as "smollm", with an API key."""
     port = free_port()
-    log = (tmp_path_factory.mktemp("server") / "server.log").open("w")
-    proc = subprocess.Popen(
-        [sys.executable, str(ROOT / "tests" / "smoke" / "serve_llama.py"), "--model", str(smollm),
-         "--model_alias", "smollm", "--host", "127.0.0.1", "--port", str(port),
-         "--n_ctx", "2048", "--n_threads", "1", "--seed", "0", "--api_key", KEY],
-        stdout=log, stderr=subprocess.STDOUT)
+    folder = tmp_path_factory.mktemp("server")
+    log_path = folder / "server.log"
+    with log_path.open("w") as log:
+        proc = subprocess.Popen(
+            [sys.executable, str(ROOT / "tests" / "smoke" / "serve_llama.py"), "--model",
+             str(smollm), "--model_alias", "smollm", "--host", "127.0.0.1", "--port", str(port),
+             "--n_ctx", "2048", "--n_threads", "1", "--seed", "0", "--api_key", KEY],
+            stdout=log, stderr=subprocess.STDOUT, env=clean_env(folder), cwd=ROOT)
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        assert proc.poll() is None, Path(log.name).read_text()[-2000:]
+    try:
+        wait_for_server(proc, url, log_path)
+        yield url
+    finally:
+        proc.terminate()
         try:
-            request = urllib.request.Request(url + "/v1/models",
-                                             headers={"Authorization": f"Bearer {KEY}"})
-            urllib.request.urlopen(request, timeout=1).read()
-            break
-        except OSError:
-            time.sleep(0.2)
-    yield url
-    proc.terminate()
-    proc.wait(timeout=20)
-    log.close()
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
 
 
 def test_smollm_passes_the_general_suite_over_http(server):
@@ -107,3 +137,83 @@ def test_chat_url_forms(capsys):
     assert chat_url("https://h/api/v1/chat/completions") == "https://h/api/v1/chat/completions"
     result = run_main(capsys, "--endpoint", "ftp://h", "--model", "m")
     assert result.code == 2 and "not an http(s) URL" in assert_one_line(result)
+
+
+class _Recorder(http.server.BaseHTTPRequestHandler):
+    """A fake endpoint: ``/redirect`` points at ``server.target``, ``/endless`` streams one
+    line that never ends, anything else answers a one-chunk event stream. Every request's
+    Authorization header is kept in ``server.seen``."""
+
+    def log_message(self, *args):
+        pass
+
+    def _answer(self):
+        self.server.seen.append((self.command, self.path, self.headers.get("Authorization")))
+        if self.path.startswith("/redirect"):
+            self.send_response(int(self.path.split("/")[2]))      # /redirect/302/v1/...
+            self.send_header("Location", self.server.target + "/v1/chat/completions")
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
+        self.send_response(200)
+        self.send_header("Content-Type", "text/event-stream")
+        self.end_headers()
+        if self.path.startswith("/endless"):
+            try:
+                self.wfile.write(b"data: ")
+                for _ in range(64):                      # 64 MiB, no newline
+                    self.wfile.write(b"x" * (1 << 20))
+            except OSError:                              # the client hung up: as it should
+                pass
+            return
+        chunk = {"choices": [{"delta": {"content": "hello"}, "finish_reason": "stop"}]}
+        self.wfile.write(f"data: {json.dumps(chunk)}\n\ndata: [DONE]\n\n".encode())
+
+    do_GET = do_POST = _answer
+
+
+@pytest.fixture
+def fake_endpoint():
+    """Factory: ``fake_endpoint() -> (url, server)``; two of them run on two ports."""
+    servers = []
+
+    def start():
+        server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Recorder)
+        server.seen, server.target = [], ""
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        servers.append(server)
+        return f"http://127.0.0.1:{server.server_address[1]}", server
+
+    yield start
+    for server in servers:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.mark.parametrize("code", [301, 302, 303, 307, 308])
+def test_api_key_never_follows_a_redirect_to_another_origin(fake_endpoint, tiny_suite, code):
+    other_url, other = fake_endpoint()
+    first_url, first = fake_endpoint()
+    first.target = other_url                              # same host, another port
+    result = run_cli("--endpoint", f"{first_url}/redirect/{code}", "--model", "m", "--suite",
+                     str(tiny_suite), env=KEY_ENV)
+    assert first.seen and first.seen[0][2] == f"Bearer {KEY}"   # the key went where asked
+    assert other.seen == []                                      # and nowhere else
+    assert result.code == 1
+    line = assert_one_line(result)
+    assert "redirected to another origin" in line and other_url in line
+    assert KEY not in result.stdout + result.stderr
+
+
+def test_an_endless_event_stream_line_is_bounded(fake_endpoint, tiny_suite):
+    url, _ = fake_endpoint()
+    result = run_cli("--endpoint", url + "/endless", "--model", "m", "--suite", str(tiny_suite))
+    assert result.code == 1
+    assert "sent a line longer than 1 MiB" in assert_one_line(result)
+
+
+def test_fake_endpoint_answers_when_nothing_redirects(fake_endpoint, tiny_suite):
+    url, server = fake_endpoint()
+    result = run_cli("--endpoint", url, "--model", "m", "--suite", str(tiny_suite), env=KEY_ENV)
+    assert result.code == 0, result.stderr
+    assert server.seen == [("POST", "/v1/chat/completions", f"Bearer {KEY}")]
