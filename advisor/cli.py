@@ -48,7 +48,18 @@ def build_parser() -> argparse.ArgumentParser:
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in COMMAND_MODULES:
         importlib.import_module(f"advisor.commands.{name}").add_parser(subparsers)
+    _describe_commands(subparsers)
     return parser
+
+
+def _describe_commands(subparsers: argparse._SubParsersAction) -> None:
+    """``advisor CMD --help`` opens with what CMD does: its one-line help where a command
+    sets no description of its own."""
+    helps = {action.dest: action.help for action in subparsers._choices_actions}
+    for name, sub in subparsers.choices.items():
+        if not sub.description and helps.get(name):
+            text = helps[name]
+            sub.description = text[0].upper() + text[1:] + ("" if text.endswith(".") else ".")
 
 
 def main(argv: Sequence[str] | None = None) -> int:

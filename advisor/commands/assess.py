@@ -12,8 +12,12 @@ from advisor.commands.common import add_profiles_option
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
-    parser = subparsers.add_parser("assess", help="assess candidate models against your answers")
-    parser.add_argument("--answers", required=True, metavar="FILE", help="answers YAML (CONTRACT §2)")
+    parser = subparsers.add_parser(
+        "assess", help="assess candidate models against your answers",
+        description="Assess every profiled model (or those named) against your answers: a "
+        "verdict per model (allowed, conditional, blocked, unknown), the findings behind it "
+        "with their cited clauses, and the obligations you take on.")
+    parser.add_argument("--answers", required=True, metavar="FILE", help="the interview's answers (YAML, as the app saves them)")
     parser.add_argument("--models", metavar="ID[,ID...]",
                         help="Hugging Face repo ids (default: every profiled model)")
     add_profiles_option(parser)

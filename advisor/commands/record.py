@@ -22,12 +22,14 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "record", help="write a decision record (Markdown, JSON, CycloneDX); `record verify` re-checks one",
         usage="advisor record --answers FILE --model ID [--smoke RESULT.json] [--format md,json,cdx]\n"
-              "                      --out DIR [--force] [--profiles DIR]... [--decision-makers \"A, B\"]\n"
+              "                      --out DIR [--force] [--profiles DIR]... [--decider NAME]...\n"
+              "                      [--rationale TEXT] [--decision-makers \"A, B\"]\n"
               "                      [--status proposed|accepted] [--offline]\n"
               "       advisor record verify RECORD.json [--profiles DIR]... [--offline] [--json]",
         description="Write a decision record for the chosen model, or re-check a saved one with "
         "`advisor record verify RECORD.json` (exit 0 unchanged, 1 drift, 2 bad input).")
-    parser.add_argument("--answers", metavar="FILE", help="answers YAML (CONTRACT §2)")
+    parser.add_argument("--answers", metavar="FILE",
+                        help="the interview's answers (YAML, as the app saves them)")
     parser.add_argument("--model", metavar="ID", help="the chosen model's Hugging Face repo id")
     parser.add_argument("--smoke", metavar="RESULT.json", help="output of `advisor smoke --json`")
     parser.add_argument("--format", default="md,json,cdx", metavar="LIST", help=FORMAT_HELP)
@@ -36,6 +38,10 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     add_profiles_option(parser)
     parser.add_argument("--decision-makers", metavar='"A, B"', default="",
                         help="who decides, comma-separated (MADR front matter)")
+    parser.add_argument("--decider", metavar="NAME", action="append", default=[],
+                        help="one decision-maker (repeatable; adds to --decision-makers)")
+    parser.add_argument("--rationale", metavar="TEXT", default="",
+                        help="why the decision-makers chose this model, in their words")
     parser.add_argument("--status", choices=("proposed", "accepted"), default="proposed",
                         help="MADR status (default: proposed)")
     parser.add_argument("--offline", action="store_true",
@@ -146,8 +152,10 @@ def _run_record(args: argparse.Namespace) -> int:
     _refuse_existing(out, model_id, formats, args.force)      # before any slow work
     hub_facts, notes = _hub_facts(model_id, _offline(args))
     makers = [m.strip() for m in args.decision_makers.split(",") if m.strip()]
+    makers += [m.strip() for m in args.decider if m.strip() and m.strip() not in makers]
     record = build_record(answers, kb, model_id, smoke=smoke, hub_facts=hub_facts,
-                          decision_makers=makers, status=args.status)
+                          decision_makers=makers, status=args.status,
+                          rationale=args.rationale)
     for note in notes:
         print(f"advisor: note: {note}", file=sys.stderr)
     verdict = record.chosen["verdict"]
@@ -163,16 +171,17 @@ def _run_verify(args: argparse.Namespace) -> int:
     from dataclasses import replace
 
     from advisor.commands.common import knowledge_from_args, print_json
-    from advisor.hub.pull import sha256_file
     from advisor.record import load_record_file, verify_record
+    from advisor.record.verify import hash_recorded_gguf
 
     record = load_record_file(args.record)          # bad input: exit 2 before anything else
     kb = knowledge_from_args(args)
     hub_facts, notes = _hub_facts(record.model, _offline(args))
     gguf = record.reproducibility.get("gguf") or {}
     file_sha = None
-    if gguf.get("sha256") and gguf.get("path") and os.path.isfile(gguf["path"]):
-        file_sha = sha256_file(Path(gguf["path"])).hexdigest()
+    if gguf.get("sha256") and isinstance(gguf.get("path"), str):
+        file_sha, note = hash_recorded_gguf(gguf["path"])
+        notes.append(note)
     elif gguf.get("sha256"):
         notes.append("the GGUF file is not on this machine; its hash was not re-checked")
     report = verify_record(args.record, kb, hub_facts=hub_facts, file_sha256=file_sha,

@@ -22,7 +22,7 @@ from advisor import __version__
 from advisor.paths import PROFILES_DIR
 from advisor.record.model import SCHEMA, Record
 from advisor.record.scrub import scrub_data
-from advisor.record.smoke import smoke_environment, smoke_gguf
+from advisor.record.smoke import builds_of, smoke_environment, smoke_gguf, smoke_is_of_model
 
 ALTERNATIVES = 3
 STATUSES = ("proposed", "accepted")
@@ -139,8 +139,9 @@ def _assess(answers: Any, kb: Any, model_ids: Sequence[str] | None, hub_facts: A
     return assess(answers, kb, model_ids=model_ids, hub_facts=facts)
 
 
-def _pick(kb: Any, answers: Any, model_id: str, hub_facts: Any) -> tuple[Any, list[Any]]:
-    """The chosen candidate and the best few others (best first)."""
+def _pick(kb: Any, answers: Any, model_id: str, hub_facts: Any
+          ) -> tuple[Any, list[Any], Any]:
+    """The chosen candidate, the best few others (best first) and the whole assessment."""
     everyone = _assess(answers, kb, None, None)
     chosen = None
     if hub_facts is not None or everyone.candidate(model_id) is None:
@@ -149,18 +150,150 @@ def _pick(kb: Any, answers: Any, model_id: str, hub_facts: Any) -> tuple[Any, li
     if chosen is None:                                   # assess always answers, but be safe
         chosen = _assess(answers, kb, [model_id], None).candidates[0]
     others = [c for c in reversed(everyone.candidates) if c.model.lower() != model_id.lower()]
-    return chosen, others[:ALTERNATIVES]
+    return chosen, others[:ALTERNATIVES], everyone
+
+
+THRESHOLD_KEYS = {"mau_over": "monthly active users", "mau_at_least": "monthly active users",
+                  "training_flop_over": "training FLOP", "parameters_over": "parameters"}
+DISCLAIMER = ("This record is not legal advice. It applies the advisor's knowledge base, "
+              "checked against the primary texts on the dates given, to the facts declared "
+              "above; have counsel review it before relying on it.")
+
+
+def _thresholds(when: Any) -> list[tuple[str, Any]]:
+    """(predicate, limit) of every threshold inside a ``when`` (any/all/not included)."""
+    out: list[tuple[str, Any]] = []
+    if isinstance(when, dict):
+        for key, value in when.items():
+            if key in THRESHOLD_KEYS:
+                out.append((key, value))
+            elif key in ("any", "all", "not"):
+                for item in value if isinstance(value, list) else [value]:
+                    out += _thresholds(item)
+    elif isinstance(when, list):
+        for item in when:
+            out += _thresholds(item)
+    return out
+
+
+def _words(number: float) -> str:
+    """700000000 -> '700 million'; 1e25 -> '10^25'."""
+    for scale, word in ((1e12, "trillion"), (1e9, "billion"), (1e6, "million")):
+        if number >= scale and number < scale * 1000:
+            return f"{number / scale:g} {word}"
+    if number >= 1e15:
+        return f"10^{len(str(int(number))) - 1}" if str(int(number)).strip("0") == "1" \
+            else f"{number:.2e}"
+    return f"{number:,.0f}"
+
+
+def threshold_checks(kb: Any, chosen: Any, answers: Any) -> list[dict[str, Any]]:
+    """The thresholds of the chosen model's licenses and use policies, each with the figure
+    it was compared with and whether it was crossed: legal sees the checks that passed too.
+
+    >>> threshold_checks(kb, candidate, answers)[0]["text"]
+    '700 million monthly active users (§2): you declared 2,000,000; not crossed'
+    """
+    mau = answers.organization.monthly_active_users
+    fired = {(f.code, f.origin) for f in chosen.findings}
+    rules = []
+    for lid in chosen.licenses:
+        lic = kb.licenses.get(lid)
+        if lic is None:
+            continue
+        rules += list(lic.rules)
+        for pid in lic.use_policies:
+            if pid in kb.use_policies:
+                rules += list(kb.use_policies[pid].rules)
+    out = []
+    seen = set()
+    for rule in rules:
+        for key, limit in _thresholds(rule.when):
+            if not isinstance(limit, (int, float)) or (rule.code, key, limit) in seen:
+                continue
+            seen.add((rule.code, key, limit))
+            what = THRESHOLD_KEYS[key]
+            if key.startswith("mau"):
+                declared, figure = "you declared", f"{mau:,}"
+            elif key == "parameters_over":
+                declared = "the model has"
+                figure = _words(chosen.parameters) if chosen.parameters else "an unknown number"
+            else:
+                declared, figure = "the profile gives", "the model's figure"
+            crossed = (rule.code, rule.origin) in fired
+            section = rule.source.section
+            cited = f" ({rule.source.title or rule.origin} §{section})" if section else ""
+            out.append({"rule": rule.code, "origin": rule.origin, "predicate": key,
+                        "limit": limit, "crossed": crossed, "source": rule.source.to_dict(),
+                        "text": f"{_words(float(limit))} {what}{cited}: {declared} {figure}; "
+                                f"{'crossed: see the finding' if crossed else 'not crossed'}"})
+    return out
+
+
+def _scope(kb: Any, chosen: Any, everyone: Any, answers: Any) -> dict[str, Any]:
+    """What this assessment covered (licenses, policies, jurisdictions) and what it did not."""
+    licenses = [{"id": lid, "title": kb.licenses[lid].title, "checked": kb.licenses[lid].checked}
+                for lid in chosen.licenses if lid in kb.licenses]
+    unknown = [lid for lid in chosen.licenses if lid not in kb.licenses]
+    policy_ids: list[str] = []
+    for lid in chosen.licenses:
+        if lid in kb.licenses:
+            policy_ids += list(kb.licenses[lid].use_policies)
+    policies = [{"id": pid, "title": kb.use_policies[pid].title,
+                 "checked": kb.use_policies[pid].checked}
+                for pid in dict.fromkeys(policy_ids) if pid in kb.use_policies]
+    coverage = getattr(everyone, "coverage", None)
+    if not isinstance(coverage, dict):
+        try:
+            from advisor.assessment.coverage import coverage_of
+
+            coverage = coverage_of([answers.organization.domicile, *answers.deployment.regions],
+                                   kb.jurisdictions).to_dict()
+        except ImportError:
+            coverage = {"assessed": [], "not_assessed": []}
+    jurisdictions = [{"id": jid, "title": kb.jurisdictions[jid].title,
+                      "checked": kb.jurisdictions[jid].checked}
+                     for jid in coverage.get("assessed", []) if jid in kb.jurisdictions]
+    org_policies = [{"id": p.id, "title": p.title, "checked": p.checked}
+                    for p in kb.policies.values()]
+    dates = [d["checked"] for d in licenses + policies + jurisdictions if d.get("checked")]
+    return {"licenses": licenses, "licenses_not_recognized": unknown, "use_policies": policies,
+            "jurisdictions": jurisdictions, "organization_policies": org_policies,
+            "places_not_assessed": list(coverage.get("not_assessed", [])),
+            "subdivisions_not_assessed": coverage.get("subdivisions_not_assessed", {}),
+            "knowledge_checked": {"earliest": min(dates), "latest": max(dates)} if dates else None}
+
+
+def _one_line(text: str) -> str:
+    """A typed name or rationale as one clean line (no control or bidi characters)."""
+    try:
+        from advisor.sanitize import clean_text
+    except ImportError:
+        from advisor.commands.common import printable as clean_text
+        return " ".join(clean_text(text).split())
+    return " ".join(clean_text(text, newlines=False).split())
+
+
+def _overrides(kb: Any) -> list[dict[str, Any]]:
+    """Shipped profiles that the user's own files replaced (id, kind, file, sha256)."""
+    out = []
+    for entry in getattr(kb, "overrides", None) or ():
+        get = entry.get if isinstance(entry, dict) else (lambda k, e=entry: getattr(e, k, None))
+        out.append({k: (str(get(k)) if get(k) is not None else None)
+                    for k in ("id", "kind", "file", "sha256")})
+    return out
 
 
 def build_record(answers: Any, kb: Any, model_id: str, smoke: dict[str, Any] | None = None,
                  hub_facts: Any = None, decision_makers: Sequence[str] | None = None,
-                 today: dt.date | dt.datetime | None = None, status: str = "proposed") -> Record:
+                 today: dt.date | dt.datetime | None = None, status: str = "proposed",
+                 rationale: str = "") -> Record:
     """Assess ``model_id`` and the best alternatives and gather everything a record holds."""
     if status not in STATUSES:
         raise ValueError(f"status must be one of {', '.join(STATUSES)}, not {status!r}")
     stamp = _timestamp(today)
     answers_dict = answers.to_dict()
-    chosen_c, others = _pick(kb, answers, model_id, hub_facts)
+    chosen_c, others, everyone = _pick(kb, answers, model_id, hub_facts)
     profile = kb.find_model(chosen_c.model)
     chosen = chosen_c.to_dict()
     chosen["profile"] = _profile_facts(profile)
@@ -170,6 +303,10 @@ def build_record(answers: Any, kb: Any, model_id: str, smoke: dict[str, Any] | N
         entry["profile"] = _profile_facts(kb.find_model(cand.model))
         alternatives.append(entry)
     smoke_data = scrub_data(smoke) if smoke is not None else None
+    smoke_builds = builds_of(smoke_data, kb) if smoke_data else []
+    smoke_of_model = bool(smoke_data) and (
+        chosen_c.model.lower() in smoke_builds or (not smoke_builds and smoke_is_of_model(
+            smoke_data, chosen_c.model, tuple(getattr(profile, "gguf_repos", ()) or ()))))
     environment = smoke_environment(smoke_data) if smoke_data else {
         "llama_cpp_version": None, "hardware": None, "system_info": None}
     policies = profile.use_policies if profile is not None else ()
@@ -179,7 +316,9 @@ def build_record(answers: Any, kb: Any, model_id: str, smoke: dict[str, Any] | N
         "status": status,
         "date": stamp.date().isoformat(),
         "created": stamp.strftime("%Y-%m-%dT%H:%M:%SZ"),
-        "decision_makers": [m.strip() for m in decision_makers or () if m and m.strip()],
+        "decision_makers": [_one_line(m) for m in decision_makers or () if m and m.strip()],
+        "rationale": _one_line(rationale or "") or None,
+        "disclaimer": DISCLAIMER,
         "model": chosen_c.model,
         "answers": answers_dict,
         "context": {"use_case_titles": {c: kb.use_cases[c].title
@@ -188,6 +327,12 @@ def build_record(answers: Any, kb: Any, model_id: str, smoke: dict[str, Any] | N
         "chosen": chosen,
         "alternatives": alternatives,
         "smoke": smoke_data,
+        "smoke_of_model": smoke_of_model if smoke_data else None,
+        "smoke_builds_of": smoke_builds if smoke_data else None,
+        "threshold_checks": threshold_checks(kb, chosen_c, answers),
+        "scope": _scope(kb, chosen_c, everyone, answers),
+        "overrides": _overrides(kb),
+        "notes": [str(n) for n in getattr(everyone, "notes", ()) or ()],
         "reproducibility": {
             "advisor_version": __version__,
             "profiles_digest": kb.digest or "unknown",

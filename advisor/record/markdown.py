@@ -29,6 +29,10 @@ VERDICT_WORDS = {
 }
 
 
+# Informational findings that speak for an option (the rest are terms to know: neutral).
+GOOD_INFO = {"commercial_use", "output_training", "osi_approved", "permissive"}
+
+
 def _yes(value: Any) -> str:
     return "yes" if value else "no"
 
@@ -67,7 +71,7 @@ def _context(record: dict[str, Any]) -> list[str]:
     a = record["answers"]
     org, dep, use, needs = a["organization"], a["deployment"], a["use_case"], a["needs"]
     mau = org.get("monthly_active_users")
-    users = f" with about {mau:,} monthly active users (with affiliates)" if isinstance(mau, int) else ""
+    users = f" with {mau:,} monthly active users (as declared)" if isinstance(mau, int) else ""
     cats = ", ".join(_label(record, c) for c in use.get("categories", []))
     sentence = (
         f"An organization based in {org['domicile']}{users} wants to "
@@ -107,7 +111,15 @@ def _drivers(record: dict[str, Any]) -> list[str]:
 def _option_line(candidate: dict[str, Any], chosen: bool) -> str:
     licenses = ", ".join(candidate.get("licenses") or [candidate.get("license") or "unknown"])
     mark = " (chosen)" if chosen else ""
-    return f"* {candidate['model']}{mark}: verdict {candidate['verdict']}, license {licenses}"
+    n = len(candidate.get("obligations") or [])
+    line = (f"* {candidate['model']}{mark}: verdict {candidate['verdict']}, license {licenses}, "
+            f"{n} obligation{'s' if n != 1 else ''}")
+    if not chosen:
+        blocks = [f for f in candidate.get("findings") or [] if f.get("severity") == "block"]
+        if blocks:
+            line += "; rejected because " + "; ".join(
+                _lead(_with_source(f["message"], f.get("source"))) for f in blocks)
+    return line
 
 
 def _reason(record: dict[str, Any]) -> str:
@@ -128,10 +140,25 @@ def _reason(record: dict[str, Any]) -> str:
         reason = "it was chosen although its license could not be assessed; it needs human review before use"
     better = [c["model"] for c in record["alternatives"]
               if _rank(c["verdict"]) < _rank(verdict)]
-    if verdict in ("allowed", "conditional") and not better:
-        reason += ", and no considered alternative has a better verdict"
+    mine = len(chosen.get("obligations") or [])
+    lighter = [(c["model"], len(c.get("obligations") or [])) for c in record["alternatives"]
+               if c["verdict"] == verdict and len(c.get("obligations") or []) < mine]
+    if better:
+        reason += (f"; note that {', '.join(better)} "
+                   f"{'has' if len(better) == 1 else 'have'} a better verdict")
+    elif lighter:
+        reason += ("; note that " + ", ".join(f"{m} has the same verdict with {n} obligation"
+                                              f"{'s' if n != 1 else ''}" for m, n in lighter) +
+                   f" against this model's {mine}")
+    elif verdict in ("allowed", "conditional"):
+        reason += ", and no considered alternative has a better verdict or fewer obligations"
+    if record.get("rationale"):
+        reason += f". The decision-makers' rationale: {record['rationale']}"
     smoke = record.get("smoke")
-    if smoke:
+    if smoke and record.get("smoke_of_model") is False:
+        reason += ("; the smoke test attached ran another model's file, so it says nothing "
+                   "about this model's answers")
+    elif smoke:
         s = smoke_summary(smoke)
         speed = f", {s.mean_tokens_per_second:.1f} tokens/s" if s.mean_tokens_per_second else ""
         reason += (f"; it {'passed' if s.passed else 'did not pass'} the smoke test "
@@ -162,7 +189,23 @@ def _consequences(record: dict[str, Any]) -> list[str]:
             lines.append(f"* Condition: {_with_source(f['message'], f.get('source'))}")
     if not chosen.get("obligations"):
         lines.append("* Obligation: keep the license text and notices with every copy of the model")
+    for code, label in (("governing_law", "Governing law"), ("termination", "Termination")):
+        for f in chosen["findings"]:
+            if f.get("code") == code:
+                lines.append(f"* {label}: {_with_source(f['message'], f.get('source'))}")
+    for f in chosen["findings"]:
+        if f["severity"] == "info" and f.get("code") not in ("governing_law", "termination") \
+                and not f.get("obligation"):
+            lines.append(f"* Note: {_with_source(f['message'], f.get('source'))}")
     return lines
+
+
+def _checks(record: dict[str, Any]) -> list[str]:
+    """Thresholds compared with the declared figures, crossed or not."""
+    checks = record.get("threshold_checks") or []
+    if not checks:
+        return ["No license or use-policy threshold applies to this model."]
+    return [f"* {c['text']}" for c in checks]
 
 
 def _confirmation(record: dict[str, Any]) -> list[str]:
@@ -189,9 +232,13 @@ def _confirmation(record: dict[str, Any]) -> list[str]:
         where += f", llama-cpp-python {repro['llama_cpp_version']}"
     suite = f" (suite {smoke['suite']})" if smoke.get("suite") else ""
     lines = [f"Smoke test{suite} {'passed' if s.passed else 'FAILED'}: {what} ran with {where}."]
-    if not smoke_is_of_model(smoke, record["model"]):
-        lines.append(f"Note: {what} does not appear to be a build of {record['model']}; this run "
-                     "confirms the local setup, not the chosen model's answers.")
+    of_model = record.get("smoke_of_model")
+    if of_model is False or (of_model is None and not smoke_is_of_model(smoke, record["model"])):
+        builds = record.get("smoke_builds_of") or []
+        whose = f" (it is a build of {', '.join(builds)})" if builds else ""
+        lines.append(f"Note: {what} is not a build of {record['model']}{whose}; this run "
+                     "confirms the local setup, not the chosen model's answers. It is not "
+                     "counted for this model.")
     figures = []
     if s.load_seconds is not None:
         figures.append(f"load {s.load_seconds:.2f} s")
@@ -236,10 +283,9 @@ def _pros_cons(candidate: dict[str, Any]) -> list[str]:
     info = [f for f in findings if f["severity"] == "info"]
     if candidate["verdict"] == "allowed":
         lines.append("* Good, because no finding restricts the use")
-    if info:
-        codes = ", ".join(dict.fromkeys(f["code"] for f in info))
-        lines.append(f"* Good, because {len(info)} finding{'s are' if len(info) != 1 else ' is'} "
-                     f"informational only ({codes})")
+    for f in info:
+        kind = "Good" if f.get("code") in GOOD_INFO else "Neutral"
+        lines.append(f"* {kind}, because {_lead(_with_source(f['message'], f.get('source')))}")
     if openness.get("osaid") == "pass":
         lines.append("* Good, because it meets the OSI Open Source AI Definition 1.0")
     for f in findings:
@@ -253,9 +299,46 @@ def _pros_cons(candidate: dict[str, Any]) -> list[str]:
     return lines + [""]
 
 
+def _titled(items: list[dict[str, Any]]) -> str:
+    return "; ".join(f"{i.get('title') or i.get('id')}" +
+                     (f" (checked {i['checked']})" if i.get("checked") else "")
+                     for i in items) or "none"
+
+
+def _scope_lines(record: dict[str, Any]) -> list[str]:
+    scope = record.get("scope")
+    if not scope:
+        return []
+    lines = ["Scope of this assessment:", "",
+             f"* Licenses assessed: {_titled(scope.get('licenses') or [])}"]
+    if scope.get("licenses_not_recognized"):
+        lines.append("* Licenses not recognized (not assessed): "
+                     + ", ".join(scope["licenses_not_recognized"]))
+    lines.append(f"* Use policies assessed: {_titled(scope.get('use_policies') or [])}")
+    lines.append(f"* Jurisdictions assessed: {_titled(scope.get('jurisdictions') or [])}")
+    if scope.get("organization_policies"):
+        lines.append(f"* Organization policies applied: {_titled(scope['organization_policies'])}")
+    missing = scope.get("places_not_assessed") or []
+    lines.append("* Places whose law was not assessed: " + (", ".join(missing) or "none"))
+    for country, subs in sorted((scope.get("subdivisions_not_assessed") or {}).items()):
+        shown = ", ".join(subs[:8]) + (f" and {len(subs) - 8} more" if len(subs) > 8 else "")
+        lines.append(f"* Subdivisions of {country} without their own profile: {shown}")
+    lines.append("* Not assessed at all: contracts other than the model's license and use "
+                 "policy, patents and trademarks beyond what the license says, export control "
+                 "beyond the profiled sanctions, data protection of your own data, and any fact "
+                 "not declared in the answers above")
+    overrides = record.get("overrides") or []
+    for o in overrides:
+        lines.append(f"* Replaced by the user's own profile: {o.get('kind') or 'profile'} "
+                     f"{o.get('id')} from {o.get('file')} (sha256 `{o.get('sha256')}`)")
+    for note in record.get("notes") or []:
+        lines.append(f"* Note: {note}")
+    return lines + [""]
+
+
 def _more_information(record: dict[str, Any]) -> list[str]:
     repro = record["reproducibility"]
-    lines = ["Sources cited:", ""]
+    lines = [*_scope_lines(record), "Sources cited:", ""]
     lines += [f"* {_source_text(s)}" for s in record.get("sources") or []] or ["* none"]
     lines += ["", "Reproducibility:", "",
               f"* advisor {repro.get('advisor_version')}",
@@ -279,6 +362,28 @@ def _more_information(record: dict[str, Any]) -> list[str]:
     return lines
 
 
+def _disclaimer(record: dict[str, Any]) -> list[str]:
+    text = record.get("disclaimer")
+    if not text:
+        return []
+    checked = ((record.get("scope") or {}).get("knowledge_checked") or {})
+    when = ""
+    if checked.get("earliest"):
+        when = (f" The knowledge applied was checked on {checked['earliest']}"
+                if checked["earliest"] == checked.get("latest") else
+                f" The knowledge applied was checked between {checked['earliest']} and "
+                f"{checked['latest']}") + "."
+    return [f"> {text}{when}", ""]
+
+
+def _deciders(record: dict[str, Any]) -> list[str]:
+    makers = record.get("decision_makers") or []
+    lines = [f"Decision-makers: {', '.join(makers) if makers else 'not named yet'}."]
+    if record.get("rationale"):
+        lines.append(f"Rationale: {record['rationale']}")
+    return lines + [""]
+
+
 def render_markdown(record: Record | dict[str, Any], json_name: str | None = None) -> str:
     """The MADR 4 Markdown text; ``json_name`` is the JSON record's file name to cite."""
     data = dict(record.data if isinstance(record, Record) else record)
@@ -294,6 +399,7 @@ def render_markdown(record: Record | dict[str, Any], json_name: str | None = Non
         "",
         f"# {data['title']}",
         "",
+        *_disclaimer(data),
         "## Context and Problem Statement",
         "",
         *_context(data),
@@ -310,6 +416,11 @@ def render_markdown(record: Record | dict[str, Any], json_name: str | None = Non
         "## Decision Outcome",
         "",
         f"Chosen option: \"{chosen['model']}\", because {_reason(data)}.",
+        "",
+        *_deciders(data),
+        "### Thresholds checked",
+        "",
+        *_checks(data),
         "",
         "### Consequences",
         "",

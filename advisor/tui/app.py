@@ -18,6 +18,7 @@ from advisor.errors import AdvisorError
 from advisor.paths import STYLES_DIR
 from advisor.tui.commands import AdvisorCommands
 from advisor.tui.rows import HardwareSpec
+from advisor.tui.safe import plain
 from advisor.tui.settings import AppSettings, hub_offline_by_env
 
 STYLE_FILES = ("app.tcss", "interview.tcss", "candidates.tcss", "detail.tcss",
@@ -34,7 +35,7 @@ class AdvisorApp(App[int]):
     COMMANDS = App.COMMANDS | {AdvisorCommands}
     BINDINGS = [
         Binding("f1", "help", "Help", priority=True),
-        Binding("ctrl+q", "quit", "Quit", priority=True),
+        Binding("ctrl+q", "quit_asking", "Quit", priority=True),
     ]
 
     def __init__(self, settings: AppSettings | None = None, *, kb: Any = None,
@@ -50,6 +51,11 @@ class AdvisorApp(App[int]):
         self.assessment_changed: Signal[Any] = Signal(self, "assessment-changed")
         self._offline_told = False
         self.machine: HardwareSpec = self.settings.resolved_hardware()
+        self.saved_answers: Any = None          # the answers as last loaded or saved
+        self.smoke_runs: list[dict[str, Any]] = []   # every result, with the models it ran
+        from advisor.tui.prefs import load_prefs
+
+        self.prefs = load_prefs(self.settings.resolved_config_dir())
 
     @property
     def hardware(self) -> HardwareSpec:
@@ -64,6 +70,10 @@ class AdvisorApp(App[int]):
     def on_mount(self) -> None:
         from advisor.tui.screens.candidates import CandidatesScreen
         from advisor.tui.screens.interview import InterviewScreen
+
+        if self.prefs.get("theme") in self.available_themes:
+            self.theme = self.prefs["theme"]
+        self.watch(self, "theme", self._theme_changed, init=False)
 
         try:
             self._load_core()
@@ -100,6 +110,7 @@ class AdvisorApp(App[int]):
                                             use_case_ids=self.use_case_ids())
             else:
                 self.answers = default_answers()
+        self.saved_answers = self.answers
         self.assessment = self._assess(self.answers)
 
     # -- state -------------------------------------------------------------------------
@@ -128,8 +139,8 @@ class AdvisorApp(App[int]):
         try:
             assessment = self._assess(answers)
         except Exception as exc:  # noqa: BLE001 - keep the last good ranking on screen
-            self.notify(f"Assessment failed: {type(exc).__name__}: {exc}",
-                        title="Error", severity="error", timeout=10)
+            self.notify(f"Assessment failed: {type(exc).__name__}: {plain(exc)}",
+                        title="Error", severity="error", timeout=10, markup=False)
             return
         self.answers = answers
         self.assessment = assessment
@@ -141,7 +152,8 @@ class AdvisorApp(App[int]):
         try:
             self.assessment = self._assess(self.answers)
         except Exception as exc:  # noqa: BLE001 - keep the previous assessment
-            self.notify(f"Re-assessment with Hub facts failed: {exc}", severity="warning")
+            self.notify(f"Re-assessment with Hub facts failed: {plain(exc)}",
+                        severity="warning", markup=False)
             return
         self.assessment_changed.publish(self.assessment)
 
@@ -186,7 +198,8 @@ class AdvisorApp(App[int]):
         from advisor.tui.screens.detail import DetailScreen
 
         if self.candidate(model_id) is None:
-            self.notify(f"No model {model_id!r} in the profiles", severity="error")
+            self.notify(f"No model {plain(model_id)!r} in the profiles", severity="error",
+                        markup=False)
             return
         self.action_go_candidates()
         self.push_screen(DetailScreen(model_id))
@@ -227,4 +240,43 @@ class AdvisorApp(App[int]):
     def save_answers(self, path: Path, *, force: bool = False) -> Path:
         from advisor.answers import dump_answers
 
-        return dump_answers(self.answers, path, force=force)
+        written = dump_answers(self.answers, path, force=force)
+        self.answers_stored(written)
+        return written
+
+    def answers_stored(self, path: Path) -> None:
+        """The answers on screen are now those in ``path`` (saved or loaded)."""
+        self.saved_answers = self.answers
+        self.remember(last_answers=str(Path(path).resolve()))
+
+    @property
+    def unsaved(self) -> bool:
+        return self.saved_answers is not None and self.answers != self.saved_answers
+
+    # -- preferences and quitting ------------------------------------------------------
+    def remember(self, **changes: Any) -> None:
+        """Keep preferences for the next launch (the config dir; silent when unwritable)."""
+        from advisor.tui.prefs import save_prefs
+
+        if all(self.prefs.get(k) == v for k, v in changes.items()):
+            return
+        self.prefs.update(changes)
+        save_prefs(self.settings.resolved_config_dir(), self.prefs)
+
+    def _theme_changed(self, theme: str) -> None:
+        self.remember(theme=theme)
+
+    def action_quit_asking(self) -> None:
+        """ctrl+q: quit, asking first when the answers changed since they were saved."""
+        from advisor.tui.screens.confirm import Confirm
+
+        if not self.unsaved:
+            self.exit(0)
+            return
+        if isinstance(self.screen, Confirm):
+            return
+        self.push_screen(Confirm("Quit without saving?",
+                                 "The answers changed since they were last saved or loaded. "
+                                 "Quit and lose the changes? (ctrl+s on the interview saves.)",
+                                 yes="Quit", no="Stay"),
+                         lambda yes: self.exit(0) if yes else None)

@@ -11,6 +11,8 @@ from typing import Any
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
+from advisor.tui.safe import markup_safe, plain
+
 
 class AdvisorCommands(Provider):
     """Commands for the advisor app."""
@@ -40,8 +42,9 @@ class AdvisorCommands(Provider):
             if callable(action):
                 out.append((label, action, help_text))
         for cand in getattr(app.assessment, "candidates", ()):
-            out.append((f"Open model {cand.model}", partial(app.action_open_model, cand.model),
-                        f"{cand.verdict} · {cand.license}"))
+            out.append((f"Open model {plain(cand.model)}",
+                        partial(app.action_open_model, cand.model),
+                        markup_safe(f"{cand.verdict} · {cand.license}")))
         return out
 
     async def discover(self) -> Hits:

@@ -35,7 +35,8 @@ WHY = {
     "domicile": "Some licenses exclude licensees in certain places, and your home law "
                 "applies to you wherever you serve.",
     "users": "Llama licenses need a separate grant above 700 million monthly active users "
-             "(counting affiliates).",
+             "(counting affiliates). Write 2000000, 2,000,000, 2m or 2e6 (k, m, b: thousand, "
+             "million, billion).",
     "regions": "The law where users are served applies: the EU AI Act bans some practices "
                "and adds duties for others. EU and EEA expand to their members.",
     "mode": "Hosting for third parties or shipping weights triggers different license "
@@ -105,6 +106,77 @@ def split_list(text: str) -> list[str]:
             if part.strip()]
 
 
+FIELD_TITLES = {
+    "domicile": "Home country", "users": "Monthly active users", "regions": "Users served in",
+    "mode": "Deployment mode", "commercial": "Commercial use", "categories": "Used for",
+    "modalities": "Inputs", "openness": "Openness required", "hardware": "Memory",
+}
+SCALES = {"k": 10 ** 3, "m": 10 ** 6, "b": 10 ** 9}
+MAX_COUNT = 10 ** 12
+
+
+def parse_count(text: str) -> int:
+    """A count of users as people type it; ValueError says what is wrong, in words.
+
+    >>> parse_count("2,000,000"), parse_count("3m"), parse_count("3e6"), parse_count("1.5k")
+    (2000000, 3000000, 3000000, 1500)
+    """
+    from decimal import Decimal, InvalidOperation
+
+    raw = text.strip().lower().replace("_", "").replace(",", "").replace(" ", "")
+    if not raw:
+        raise ValueError("enter a number of users (0 if none)")
+    scale = SCALES.get(raw[-1], 1)
+    digits = raw[:-1] if scale != 1 else raw
+    try:
+        value = Decimal(digits) * scale
+    except InvalidOperation:
+        raise ValueError(f"{text.strip()!r} is not a number of users "
+                         "(write 2000000, 2m or 2e6)") from None
+    if not value.is_finite() or value < 0:
+        raise ValueError("the number of users cannot be negative")
+    if value != value.to_integral_value():
+        raise ValueError(f"{text.strip()!r} is not a whole number of users")
+    if value > MAX_COUNT:
+        raise ValueError("more users than people on Earth: check the number")
+    return int(value)
+
+
+def parse_gib(text: str, *, minimum: float, blank: float | None = None) -> float | None:
+    """GiB of memory; blank gives ``blank``; ValueError in words."""
+    import math
+
+    raw = text.strip().lower().removesuffix("gib").removesuffix("gb").strip()
+    if not raw:
+        if blank is None:
+            raise ValueError("enter the memory in GiB")
+        return blank
+    try:
+        value = float(raw.replace(",", "."))
+    except ValueError:
+        raise ValueError(f"{text.strip()!r} is not a number of GiB") from None
+    if not math.isfinite(value) or value < minimum or value > 1 << 20:
+        raise ValueError(f"give at least {minimum:g} GiB" if value < minimum
+                         else "not a memory size in GiB")
+    return value
+
+
+def field_problems(values: "FormValues") -> dict[str, str]:
+    """Problems of the number fields, by field name, in words (checked before the answers)."""
+    problems: dict[str, str] = {}
+    try:
+        parse_count(values.users)
+    except ValueError as exc:
+        problems["users"] = str(exc)
+    if not values.hardware_auto:
+        try:
+            parse_gib(values.ram_gb, minimum=0.1)
+            parse_gib(values.vram_gb, minimum=0, blank=0)
+        except ValueError as exc:
+            problems["hardware"] = str(exc)
+    return problems
+
+
 def _number(text: str) -> Any:
     text = text.strip().replace("_", "").replace(",", "")
     if not text:
@@ -120,7 +192,10 @@ def _number(text: str) -> Any:
 
 def form_to_data(values: FormValues) -> dict[str, Any]:
     """The answers mapping (CONTRACT §2) the form describes, unvalidated."""
-    users = _number(values.users)
+    try:
+        users: Any = parse_count(values.users)
+    except ValueError:
+        users = _number(values.users)
     hardware: Any = "auto"
     if not values.hardware_auto:
         hardware = {"ram_gb": _number(values.ram_gb)}

@@ -35,6 +35,48 @@ class GGUFBuild:
     error: str | None = None
 
 
+def plain(value: Any) -> str:
+    from advisor.tui.safe import plain as safe
+
+    return safe(value)
+
+
+@dataclass(frozen=True)
+class LocalBuild:
+    """A GGUF file already on this machine that is a build of a model."""
+
+    path: str
+    quant: str | None
+    bytes: int
+    license: str | None          # the file's own ``general.license``
+    source: str
+
+
+def local_builds(model_id: str, kb: Any) -> list[LocalBuild]:
+    """GGUF files on disk (HF cache, LM Studio, llama.cpp, the demo package) that are builds
+    of ``model_id``, each with the license its header declares."""
+    from advisor.hub.gguf_header import read_local_header
+    from advisor.hub.local import find_local_ggufs
+    from advisor.record.smoke import builds_of
+
+    out = []
+    for found in find_local_ggufs(kb=kb):
+        if found.error:
+            continue
+        info = {"repo": found.repo_id, "path": found.path}
+        ids = builds_of(info, kb)
+        if model_id.lower() not in ids and (found.profile or "").lower() != model_id.lower():
+            continue
+        try:
+            lic = read_local_header(found.path).metadata.get("general.license")
+        except Exception:  # noqa: BLE001 - an unreadable header shows no license
+            lic = None
+        out.append(LocalBuild(path=str(found.path), quant=found.quant, bytes=found.bytes,
+                              license=lic if isinstance(lic, str) else None,
+                              source=found.source))
+    return out
+
+
 def looks_offline(message: str) -> bool:
     lowered = message.lower()
     return any(hint in lowered for hint in OFFLINE_HINTS)
@@ -55,7 +97,7 @@ def facts_text(facts: Any) -> Text:
         if value in (None, "", [], False):
             return
         text.append(f"{label:>14}  ", style="bold")
-        text.append(f"{value}\n")
+        text.append(f"{plain(value)}\n")
 
     line("Repository", facts.repo_id)
     line("Revision", (facts.sha or "")[:12] or None)

@@ -48,9 +48,76 @@ class Row:
     worst_rank: int          # position in the assessment (0 = worst)
     blocks: int = 0
     conditions: int = 0
+    obligations: int = 0
+    reason: str = ""         # the worst finding in a few words
 
     def key(self) -> str:
         return self.model_id.lower()
+
+
+ABBREVIATIONS = (("Instruct", "Inst"), ("Vision", "Vis"), ("Preview", "Prev"),
+                 ("Reasoning", "Reas"), ("Distill", "Dist"), ("Chat", "Ch"))
+SEVERITY_ORDER = {"block": 0, "condition": 1, "info": 2}
+# Findings from the law of a region or the organization's policies hit every model alike;
+# a row's reason prefers what is particular to the model (its license, its use policy).
+SHARED_ORIGINS = ("jurisdiction", "policy:", "organization")
+FIT_RANK = {"gpu": 0, "partial": 1, "cpu": 2, "too_large": 3}
+ORDER_NOTE = "verdict, then fewest obligations, then fit"
+
+
+def short_reason(findings: Sequence[Any]) -> str:
+    """The worst finding in a few words: its code and the first clause of its message.
+
+    >>> short_reason([Finding("block", "user_threshold", "Above 700 million users, §2 ...")])
+    'user threshold: Above 700 million users'
+    """
+    ranked = sorted((f for f in findings if _get(f, "severity") != "info"),
+                    key=lambda f: (SEVERITY_ORDER.get(_get(f, "severity"), 3),
+                                   str(_get(f, "origin") or "").startswith(SHARED_ORIGINS)))
+    worst = ranked[0] if ranked else None
+    if worst is None:
+        return "only notices" if findings else "no findings"
+    from advisor.tui.safe import plain
+
+    message = plain(_get(worst, "message") or "")
+    for stop in (":", ";", ".", ",", " ("):
+        cut = message.find(stop)
+        if 12 <= cut <= 60:
+            message = message[:cut]
+            break
+    code = plain(_get(worst, "code") or "").replace("_", " ")
+    return f"{code}: {message}" if message else code
+
+
+def display_ids(model_ids: Sequence[str], width: int) -> dict[str, str]:
+    """A label per id that fits ``width`` and that tells the ids apart: the whole id when it
+    fits, else the repo name without its owner, else the name's start and end around "…"
+    (the size and variant at the end are what differ between siblings).
+
+    >>> display_ids(["meta-llama/Llama-3.2-1B-Instruct"], 24)
+    {'meta-llama/Llama-3.2-1B-Instruct': 'Llama-3.2-1B-Instruct'}
+    """
+    def fit(text: str) -> str:
+        for long, short in ABBREVIATIONS:
+            if len(text) <= width:
+                return text
+            text = text.replace(long, short)
+        if len(text) <= width:
+            return text
+        tail = (width - 1) * 3 // 5
+        return text[: width - 1 - tail] + "…" + text[len(text) - tail:]
+
+    labels = {}
+    for model_id in model_ids:
+        labels[model_id] = model_id if len(model_id) <= width else fit(model_id.split("/")[-1])
+    seen: dict[str, list[str]] = {}
+    for model_id, label in labels.items():
+        seen.setdefault(label.lower(), []).append(model_id)
+    for ids in seen.values():
+        if len(ids) > 1:                      # the same name under two owners: keep owners
+            for model_id in ids:
+                labels[model_id] = fit(model_id)
+    return labels
 
 
 def format_parameters(parameters: float | None) -> str:
@@ -139,6 +206,8 @@ def candidate_rows(candidates: Sequence[Any], hardware: HardwareSpec | None) -> 
             worst_rank=index,
             blocks=severities.count("block"),
             conditions=severities.count("condition"),
+            obligations=len(_get(cand, "obligations") or ()),
+            reason=short_reason(findings),
         ))
     return rows
 
@@ -146,13 +215,14 @@ def candidate_rows(candidates: Sequence[Any], hardware: HardwareSpec | None) -> 
 def arrange(rows: Iterable[Row], *, best_first: bool = True, verdict: str = "all",
             query: str = "") -> list[Row]:
     """Filter by verdict and id substring, then order: worst first keeps the assessment's
-    order; best first puts the best verdict, then the fewest blocks and conditions, first."""
+    order; best first orders as a user chooses: the best verdict, then the fewest
+    obligations (and blocks), then the best fit, then the id."""
     needle = query.strip().lower()
     picked = [r for r in rows
               if (verdict == "all" or r.verdict == verdict) and needle in r.model_id.lower()]
     if best_first:
-        picked.sort(key=lambda r: (-VERDICT_RANK.get(r.verdict, 0), r.blocks, r.conditions,
-                                   r.model_id.lower()))
+        picked.sort(key=lambda r: (-VERDICT_RANK.get(r.verdict, 0), r.blocks, r.obligations,
+                                   r.conditions, FIT_RANK.get(r.fit, 4), r.model_id.lower()))
     else:
         picked.sort(key=lambda r: r.worst_rank)
     return picked

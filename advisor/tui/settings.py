@@ -21,6 +21,7 @@ class LocalModel:
 
     label: str
     path: Path
+    repo: str | None = None          # the Hub repo it came from, when known
 
 
 @dataclass
@@ -34,6 +35,14 @@ class AppSettings:
     local_models: tuple[LocalModel, ...] | None = None
     work_dir: Path = field(default_factory=Path.cwd)
     record_date: date | None = None      # fixed record date (snapshots); None: today
+    config_dir: Path | None = None       # preferences; None: the platform's config dir
+
+    def resolved_config_dir(self) -> Path:
+        if self.config_dir is None:
+            from advisor.tui.prefs import config_dir
+
+            self.config_dir = config_dir()
+        return self.config_dir
 
     def resolved_hardware(self) -> HardwareSpec:
         if self.hardware is None:
@@ -89,17 +98,18 @@ def discover_local_models() -> tuple[LocalModel, ...]:
     found: list[LocalModel] = []
     demo = demo_model_path()
     if demo is not None:
-        found.append(LocalModel(f"local demo model ({demo.name})", demo))
+        found.append(LocalModel(f"local demo model ({demo.name})", demo,
+                                repo="HuggingFaceTB/SmolLM2-135M-Instruct"))
     seen = {m.path.resolve() for m in found}
-    for label, path in _scan_local():
+    for label, path, repo in _scan_local():
         if path.resolve() not in seen:
             seen.add(path.resolve())
-            found.append(LocalModel(label, path))
+            found.append(LocalModel(label, path, repo=repo))
     return tuple(found)
 
 
-def _scan_local() -> list[tuple[str, Path]]:
-    """(label, path) of GGUFs that ``advisor local``'s scanner finds (empty on any trouble)."""
+def _scan_local() -> list[tuple[str, Path, str | None]]:
+    """(label, path, repo) of GGUFs that ``advisor local``'s scanner finds (empty on any trouble)."""
     try:
         from advisor.hub.local import find_local_ggufs
 
@@ -112,5 +122,5 @@ def _scan_local() -> list[tuple[str, Path]]:
             continue
         path = Path(model.path)
         owner = model.repo_id or model.name or model.source
-        out.append((f"{owner}: {path.name}", path))
+        out.append((f"{owner}: {path.name}", path, model.repo_id))
     return out

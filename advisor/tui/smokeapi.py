@@ -28,6 +28,16 @@ def suites() -> list[str]:
         return ["general"]
 
 
+def suite_description(name: str) -> str:
+    """The suite's own one-line description ('' when it has none or cannot be read)."""
+    try:
+        from advisor.smoke.suites import load_suite
+
+        return str(load_suite(name).description or "")
+    except Exception:  # noqa: BLE001 - a description never breaks the screen
+        return ""
+
+
 def default_suite(categories: Any, use_cases: Any) -> str:
     try:
         from advisor.smoke.suites import suite_for_use_cases

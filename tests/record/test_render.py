@@ -127,8 +127,10 @@ def test_markdown_warns_when_the_smoke_test_ran_another_model():
     data = sample_record()      # chosen: Llama 3.2 1B; smoke ran the SmolLM2 file
     text = render_markdown(Record(data))
     confirmation = text.split("### Confirmation")[1].split("## Pros and Cons")[0]
-    assert "does not appear to be a build of meta-llama/Llama-3.2-1B-Instruct" in confirmation
+    assert "is not a build of meta-llama/Llama-3.2-1B-Instruct" in confirmation
+    outcome = text.split("## Decision Outcome")[1].split("### Confirmation")[0]
+    assert "the smoke test" in outcome and "passed the smoke test" not in outcome
     data["smoke"]["model"] = "/models/Llama-3.2-1B-Instruct-Q4_K_M.gguf"
     data["reproducibility"]["gguf"] = None
     text = render_markdown(Record(data))
-    assert "does not appear to be a build" not in text
+    assert "is not a build" not in text

@@ -46,6 +46,7 @@ def settings(work_dir: Path, **overrides: Any) -> AppSettings:
     values: dict[str, Any] = dict(hardware=HardwareSpec(16, 0), offline=True, local_models=(),
                                   work_dir=work_dir, record_date=RECORD_DATE)
     values.update(overrides)
+    values.setdefault("config_dir", Path(values["work_dir"]) / ".config")   # never the user's
     return AppSettings(**values)
 
 

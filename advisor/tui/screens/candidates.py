@@ -8,30 +8,53 @@ from __future__ import annotations
 
 from typing import Any
 
+from rich.text import Text
+
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal
+from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Input, Static
 
 from advisor.answers import MODES, OPENNESS
-from advisor.tui.rows import (FILTERS, Row, arrange, candidate_rows, format_parameters,
-                              next_in, verdict_counts)
+from advisor.tui.rows import (FILTERS, ORDER_NOTE, Row, arrange, candidate_rows, display_ids,
+                              format_parameters, next_in, verdict_counts)
+from advisor.tui.safe import markup_safe, plain
 from advisor.tui.widgets.badges import (fit_text, mof_text, osaid_text, verdict_summary,
                                         verdict_text)
 
-# (label, key, width); the model column takes what the others leave.
-COLUMNS = (("Verdict", "verdict", 13), ("Model", "model", 0), ("Size", "size", 5),
-           ("Fit", "fit", 9), ("License", "license", 14), ("OSAID", "osaid", 7),
-           ("MOF", "mof", 3))
-MODEL_MIN, MODEL_MAX = 18, 44
+# (label, key, width). Narrow terminals get the columns that decide a choice; wider ones
+# add license, size and OSAID; the reason column takes what is left.
+NARROW = (("Verdict", "verdict", 13), ("Model", "model", 0), ("Obl", "obligations", 3),
+          ("Fit", "fit", 7), ("MOF", "mof", 3), ("Reason", "reason", -1))
+WIDE = (("Verdict", "verdict", 13), ("Model", "model", 0), ("Obl", "obligations", 3),
+        ("Fit", "fit", 7), ("Size", "size", 5), ("License", "license", 18),
+        ("OSAID", "osaid", 7), ("MOF", "mof", 3), ("Reason", "reason", -1))
+WIDE_FROM = 110
+PREVIEW_FROM = 160              # a side panel with the highlighted row's findings
+PREVIEW_WIDTH = 56
+MODEL_MIN, MODEL_MAX = 22, 44
+REASON_MIN = 18
 
 
-def model_width(total: int) -> int:
-    """Width left for the model column in a table ``total`` cells wide."""
-    others = sum(w for _, _, w in COLUMNS) + 2 * len(COLUMNS) + 2
-    return max(MODEL_MIN, min(MODEL_MAX, total - others))
+def table_layout(total: int) -> list[tuple[str, str, int]]:
+    """Columns and widths for a table ``total`` cells wide (each cell adds 2 of padding,
+    the scroll bar 2): the model column gets up to MODEL_MAX, the reason the rest.
+
+    >>> [w for _, _, w in table_layout(80)]
+    [13, 22, 3, 7, 3, 18]
+    """
+    spec = WIDE if total >= WIDE_FROM else NARROW
+    fixed = sum(w for _, _, w in spec if w > 0) + 2 * len(spec) + 2
+    room = max(total - fixed, MODEL_MIN + REASON_MIN)
+    model = max(MODEL_MIN, min(MODEL_MAX, room - REASON_MIN))
+    reason = max(REASON_MIN, room - model)
+    return [(label, key, model if w == 0 else reason if w < 0 else w) for label, key, w in spec]
+
+
+def table_width(screen_width: int) -> int:
+    return screen_width - (PREVIEW_WIDTH if screen_width >= PREVIEW_FROM else 0)
 
 
 def clip(text: str, width: int) -> str:
@@ -42,14 +65,14 @@ class CandidatesScreen(Screen[None]):
     """Ranked candidates, with quick what-if keys for the answers that matter most."""
 
     BINDINGS = [
-        Binding("enter", "open", "Details", show=True),
-        Binding("s", "toggle_sort", "Sort"),
+        Binding("enter", "open", "Open", show=True, priority=True),
+        Binding("slash", "search", "Search", key_display="/"),
         Binding("f", "cycle_filter", "Filter"),
-        Binding("slash", "search", "Search", show=False),
+        Binding("s", "toggle_sort", "Sort", show=False),
         Binding("m", "cycle_mode", "Mode", show=False),
         Binding("c", "toggle_commercial", "Commercial", show=False),
         Binding("o", "cycle_openness", "Openness", show=False),
-        Binding("t", "smoke", "Smoke test"),
+        Binding("t", "smoke", "Smoke"),
         Binding("e", "export", "Export"),
         Binding("i", "interview", "Answers"),
         Binding("escape", "escape", "Back", show=False),
@@ -70,16 +93,22 @@ class CandidatesScreen(Screen[None]):
         with Horizontal(id="table-bar"):
             yield Static("", id="counts")
             yield Input(placeholder="/ search model id", id="search", compact=True)
-        yield DataTable(id="candidates", cursor_type="row", zebra_stripes=True)
+        with Horizontal(id="table-row"):
+            yield DataTable(id="candidates", cursor_type="row", zebra_stripes=True)
+            with VerticalScroll(id="preview-pane"):
+                yield Static("", id="preview-text")
+        yield Static("", id="row-line")
         yield Static("", id="status-line")
         yield Footer()
 
     def on_mount(self) -> None:
         self.sub_title = "Candidates"
         table = self.query_one(DataTable)
-        self._model_width = model_width(self.app.size.width)
-        for label, key, width in COLUMNS:
-            table.add_column(label, key=key, width=width or self._model_width)
+        prefs = getattr(self.app, "prefs", {})
+        self.best_first = bool(prefs.get("best_first", True))
+        if prefs.get("verdict_filter") in FILTERS:
+            self.verdict_filter = prefs["verdict_filter"]
+        self._layout_for(self.app.size.width)
         # immediate: the table is re-ranked inside App.set_answers, not a frame later
         self.app.assessment_changed.subscribe(self, self._on_assessment, immediate=True)
         self.refresh_rows()
@@ -106,41 +135,74 @@ class CandidatesScreen(Screen[None]):
         self._shown = arrange(self._rows, best_first=self.best_first,
                               verdict=self.verdict_filter, query=self.query_text)
         table.clear()
+        widths = {key: width for _, key, width in self._layout}
+        labels = display_ids([r.model_id for r in self._shown], widths["model"])
         for row in self._shown:
-            table.add_row(verdict_text(row.verdict), clip(row.model_id, self._model_width),
-                          format_parameters(row.parameters), fit_text(row.fit),
-                          clip(row.license, 14),
-                          osaid_text(row.osaid), mof_text(row.mof_class), key=row.key())
+            cells = {"verdict": verdict_text(row.verdict),
+                     "model": plain(labels[row.model_id]),
+                     "obligations": Text(str(row.obligations), justify="right"),
+                     "fit": fit_text(row.fit), "size": format_parameters(row.parameters),
+                     "license": clip(plain(row.license), widths.get("license", 18)),
+                     "osaid": osaid_text(row.osaid), "mof": mof_text(row.mof_class),
+                     "reason": clip(row.reason, widths["reason"])}
+            table.add_row(*(cells[key] for _, key, _ in self._layout), key=row.key())
         if keep:
             for index, row in enumerate(self._shown):
                 if row.key() == keep.lower():
                     table.move_cursor(row=index, animate=False)
                     break
         counts = verdict_counts(self._rows)
-        order = "best first" if self.best_first else "worst first"
+        order = f"by {ORDER_NOTE}" if self.best_first else "worst first"
+        if self.app.size.width < WIDE_FROM:
+            order = "best first" if self.best_first else "worst first"
         shown = "" if self.verdict_filter == "all" and not self.query_text else \
             f" · showing {len(self._shown)}"
         self.query_one("#counts", Static).update(
             verdict_summary(counts, len(self._rows)) +
-            f"\n[dim]{order} (s) · filter: {self.verdict_filter} (f){shown} · "
-            f"enter opens a model[/dim]")
+            f"\n[dim]{order} (s) · filter {self.verdict_filter} (f){shown}[/dim]")
+        self._show_highlighted()
         self.query_one("#status-line", Static).update(
             "" if self._shown else "No model matches the filter and search. "
             "Press f to change the filter, escape to clear the search.")
 
-    def on_resize(self) -> None:
-        width = model_width(self.app.size.width)
-        if width != getattr(self, "_model_width", width):
-            self._model_width = width
-            self._set_model_width(width)
-
-    def _set_model_width(self, width: int) -> None:
-        from textual.widgets.data_table import ColumnKey
-
+    def _layout_for(self, screen_width: int) -> None:
+        """(Re)build the columns for this width; the preview pane shows where it fits."""
+        self._layout = table_layout(table_width(screen_width))
         table = self.query_one(DataTable)
-        column = table.columns[ColumnKey("model")]
-        column.width = width
-        self._render_rows()
+        table.clear(columns=True)
+        for label, key, width in self._layout:
+            table.add_column(label, key=key, width=width)
+        self.query_one("#preview-pane").display = screen_width >= PREVIEW_FROM
+        self._screen_width = screen_width
+
+    def on_resize(self) -> None:
+        if self.app.size.width != getattr(self, "_screen_width", None):
+            self._layout_for(self.app.size.width)
+            self._render_rows()
+
+    @on(DataTable.RowHighlighted, "#candidates")
+    def _row_highlighted(self) -> None:
+        self._show_highlighted()
+
+    def _show_highlighted(self) -> None:
+        """Under the table: the highlighted row's id, license, openness and worst finding;
+        in the side pane (wide screens) its findings."""
+        row = self.highlighted_row()
+        line = self.query_one("#row-line", Static)
+        preview = self.query_one("#preview-text", Static)
+        if row is None:
+            line.update("")
+            preview.update("")
+            return
+        text = Text()
+        text.append(plain(row.model_id), style="bold")
+        text.append(f" · {plain(row.license)} · {format_parameters(row.parameters)} · OSAID "
+                    f"{row.osaid} · {row.obligations} obligation"
+                    f"{'s' if row.obligations != 1 else ''}\n")
+        text.append(row.reason, style="dim")
+        line.update(text)
+        if self.query_one("#preview-pane").display:
+            preview.update(finding_preview(self.app.candidate(row.model_id)))
 
     def _update_strip(self) -> None:
         a = self.app.answers
@@ -151,19 +213,23 @@ class CandidatesScreen(Screen[None]):
         commercial = "commercial" if a.deployment.commercial else "non-commercial"
         regions = ", ".join(compress_regions(a.deployment.regions))
         uses = ", ".join(a.use_case.categories)
+        uses = markup_safe(uses)
         self.query_one("#answers-strip", Static).update(
             f"[b]{a.organization.domicile}[/b] · {a.organization.monthly_active_users:,} users · "
             f"[b]{a.deployment.mode}[/b] (m) · [b]{commercial}[/b] (c) · regions {regions} · "
             f"{uses} · openness [b]{a.needs.openness}[/b] (o) · "
             f"[dim]{self.app.hardware.describe()}[/dim]")
 
-    def model_id(self) -> str | None:
-        """The highlighted model's id (None when the table is empty)."""
+    def highlighted_row(self) -> Row | None:
         table = self.query_one(DataTable)
         if not self._shown or table.cursor_row is None:
             return None
-        index = min(max(table.cursor_row, 0), len(self._shown) - 1)
-        return self._shown[index].model_id
+        return self._shown[min(max(table.cursor_row, 0), len(self._shown) - 1)]
+
+    def model_id(self) -> str | None:
+        """The highlighted model's id (None when the table is empty)."""
+        row = self.highlighted_row()
+        return row.model_id if row is not None else None
 
     # -- table events ---------------------------------------------------------------------
     @on(DataTable.RowSelected)
@@ -181,6 +247,9 @@ class CandidatesScreen(Screen[None]):
 
     # -- actions --------------------------------------------------------------------------
     def action_open(self) -> None:
+        if self.query_one("#search", Input).has_focus:     # enter ends the search
+            self.query_one(DataTable).focus()
+            return
         model_id = self.model_id()
         if model_id:
             from advisor.tui.screens.detail import DetailScreen
@@ -190,10 +259,12 @@ class CandidatesScreen(Screen[None]):
     def action_toggle_sort(self) -> None:
         self.best_first = not self.best_first
         self._render_rows()
+        self.app.remember(best_first=self.best_first)
 
     def action_cycle_filter(self) -> None:
         self.verdict_filter = next_in(FILTERS, self.verdict_filter)
         self._render_rows()
+        self.app.remember(verdict_filter=self.verdict_filter)
 
     def action_search(self) -> None:
         self.query_one("#search", Input).focus()
@@ -206,9 +277,15 @@ class CandidatesScreen(Screen[None]):
         else:
             self.app.action_go_interview()
 
-    def _change(self, section: str, **changes: Any) -> None:
+    def _change(self, section: str, what: str, **changes: Any) -> None:
+        """A what-if: change one answer, re-rank, and say which verdicts moved."""
+        before = {r.model_id: r.verdict for r in self._rows}
         self.app.set_answers(self.app.answers.with_changes(section, **changes))
         self._sync_interview()
+        after = {r.model_id: r.verdict for r in self._rows}
+        self.notify(what_if_message(what, before, after, self.app.answers),
+                    title="What if", timeout=6, markup=False,
+                    severity="warning" if contradiction(self.app.answers) else "information")
 
     def _sync_interview(self) -> None:
         from advisor.tui.screens.interview import InterviewScreen
@@ -219,14 +296,16 @@ class CandidatesScreen(Screen[None]):
 
     def action_cycle_mode(self) -> None:
         mode = next_in(MODES, self.app.answers.deployment.mode)
-        self._change("deployment", mode=mode)
-        self.notify(f"Deployment mode: {mode}", timeout=2)
+        self._change("deployment", f"Deployment mode: {mode}", mode=mode)
 
     def action_toggle_commercial(self) -> None:
-        self._change("deployment", commercial=not self.app.answers.deployment.commercial)
+        commercial = not self.app.answers.deployment.commercial
+        self._change("deployment", "Commercial use" if commercial else "Non-commercial use",
+                     commercial=commercial)
 
     def action_cycle_openness(self) -> None:
-        self._change("needs", openness=next_in(OPENNESS, self.app.answers.needs.openness))
+        openness = next_in(OPENNESS, self.app.answers.needs.openness)
+        self._change("needs", f"Openness required: {openness}", openness=openness)
 
     def action_smoke(self) -> None:
         self.app.action_smoke(self.model_id())
@@ -236,3 +315,47 @@ class CandidatesScreen(Screen[None]):
 
     def action_interview(self) -> None:
         self.app.action_go_interview()
+
+
+def finding_preview(candidate: Any) -> Text:
+    """The findings of one candidate, one short block each (the side pane)."""
+    from advisor.tui.widgets.badges import severity_text
+
+    text = Text()
+    if candidate is None:
+        return text
+    text.append(plain(candidate.model), style="bold")
+    text.append("\n")
+    for finding in candidate.findings:
+        text.append("\n")
+        text.append_text(severity_text(finding.severity))
+        text.append(f" {plain(finding.code)}\n", style="bold")
+        text.append(clip(plain(finding.message), 160) + "\n")
+    return text
+
+
+def contradiction(answers: Any) -> str:
+    """A pair of answers that cannot both hold ('' when none)."""
+    if answers.deployment.mode == "research" and answers.deployment.commercial:
+        return ("research mode means non-commercial research, but commercial use is on: "
+                "press c to turn it off, or m for another mode")
+    return ""
+
+
+def what_if_message(what: str, before: dict[str, str], after: dict[str, str],
+                    answers: Any, shown: int = 4) -> str:
+    """'Deployment mode: research · 3 models changed verdict: a conditional → blocked, ...'
+
+    >>> what_if_message("Mode: research", {"a": "allowed"}, {"a": "blocked"}, answers)
+    'Mode: research · 1 model changed verdict: a allowed → blocked'
+    """
+    moved = [(m, before[m], after[m]) for m in after if m in before and before[m] != after[m]]
+    if not moved:
+        text = f"{what} · no verdict changed"
+    else:
+        listed = ", ".join(f"{plain(m.split('/')[-1])} {b} → {a}" for m, b, a in moved[:shown])
+        more = f" and {len(moved) - shown} more" if len(moved) > shown else ""
+        noun = "model" if len(moved) == 1 else "models"
+        text = f"{what} · {len(moved)} {noun} changed verdict: {listed}{more}"
+    problem = contradiction(answers)
+    return f"{text}\n⚠ {problem}" if problem else text

@@ -17,7 +17,11 @@ from textual.widgets import (DataTable, Footer, Header, LoadingIndicator, Static
 from advisor.tui import hubapi
 from advisor.tui.rows import format_bytes, format_parameters
 from advisor.tui.widgets.badges import fit_text, mof_text, osaid_text, verdict_text
-from advisor.tui.widgets.findings import FindingList, OpennessGrid
+from advisor.tui.safe import plain
+from advisor.tui.widgets.findings import FindingItem, FindingList, OpennessGrid, finding_words
+
+SCROLL_BOXES = {"findings": "#findings-box", "obligations": "#obligations-box",
+                "openness": "#openness-box", "hub": "#hub-box", "ggufs": "#gguf-table"}
 
 
 class DetailScreen(Screen[None]):
@@ -25,10 +29,20 @@ class DetailScreen(Screen[None]):
 
     BINDINGS = [
         Binding("escape", "back", "Back"),
-        Binding("t", "smoke", "Smoke test"),
-        Binding("p", "pull", "Pull + smoke GGUF"),
+        Binding("1,2,3,4,5", "noop", "Tabs", key_display="1-5"),
+        Binding("t", "smoke", "Smoke"),
+        Binding("p", "pull", "Pull", show=False),
         Binding("e", "export", "Export"),
-        Binding("r", "reload_hub", "Retry Hub"),
+        Binding("y", "copy_finding", "Copy"),
+        Binding("u", "copy_url", "Copy URL", show=False),
+        Binding("o", "open_url", "Open URL", show=False),
+        Binding("r", "reload_hub", "Retry Hub", show=False),
+        Binding("pagedown", "scroll('page_down')", "Scroll", show=False),
+        Binding("pageup", "scroll('page_up')", show=False),
+        Binding("down", "scroll('scroll_down')", show=False),
+        Binding("up", "scroll('scroll_up')", show=False),
+        Binding("end", "scroll('scroll_end')", show=False),
+        Binding("home", "scroll('scroll_home')", show=False),
         Binding("1", "tab('findings')", "Findings", show=False),
         Binding("2", "tab('obligations')", "Obligations", show=False),
         Binding("3", "tab('openness')", "Openness", show=False),
@@ -78,20 +92,20 @@ class DetailScreen(Screen[None]):
         cand = self.app.candidate(self._model_id)
         if cand is None:
             self.query_one("#detail-head", Static).update(
-                f"{self._model_id}: not in the current assessment")
+                Text(f"{plain(self._model_id)}: not in the current assessment"))
             return
         profile = self.app.kb.find_model(cand.model) if self.app.kb else None
         head = Text()
-        head.append(cand.model, style="bold")
+        head.append(plain(cand.model), style="bold")
         head.append("  ")
         head.append_text(verdict_text(cand.verdict))
         counts = cand.counts()
         head.append(f"   {counts['block']} block · {counts['condition']} condition · "
                     f"{counts['info']} info", style="dim")
         head.append("\n")
-        facts = [f"{cand.vendor or '?'} · {cand.family or '?'}",
+        facts = [f"{plain(cand.vendor or '?')} · {plain(cand.family or '?')}",
                  f"{format_parameters(cand.parameters)} parameters",
-                 f"license {cand.license}"]
+                 f"license {plain(cand.license)}"]
         if profile is not None and profile.context_length:
             facts.append(f"context {profile.context_length:,}")
         if profile is not None and profile.released:
@@ -99,8 +113,10 @@ class DetailScreen(Screen[None]):
         if profile is not None and profile.gated:
             facts.append("gated on the Hub")
         if cand.basis != "profile" and cand.based_on:
-            facts.append(f"assessed as {cand.based_on}")
+            facts.append(f"assessed as {plain(cand.based_on)}")
         head.append(" · ".join(facts), style="")
+        for note in override_notes(self.app.kb, self.app.assessment, cand):
+            head.append(f"\n⚠ {plain(note)}", style="bold yellow")
         self.query_one("#detail-head", Static).update(head)
 
         box = self.query_one("#findings-box", VerticalScroll)
@@ -108,7 +124,7 @@ class DetailScreen(Screen[None]):
         box.mount(FindingList(cand.findings))
 
         if cand.obligations:
-            text = "\n".join(f"• {ob}" for ob in cand.obligations)
+            text = Text("\n".join(f"• {plain(ob)}" for ob in cand.obligations))
         else:
             text = "No obligations beyond keeping the license text and notices."
         self.query_one("#obligations-text", Static).update(text)
@@ -119,7 +135,7 @@ class DetailScreen(Screen[None]):
         head_text.append("    MOF class: ", style="bold")
         head_text.append_text(mof_text(openness.mof_class))
         for reason in getattr(openness, "reasons", ()):
-            head_text.append(f"\n  · {reason}", style="dim")
+            head_text.append(f"\n  · {plain(reason)}", style="dim")
         self.query_one("#openness-head", Static).update(head_text)
         openness_box = self.query_one("#openness-box", VerticalScroll)
         for old in openness_box.query(OpennessGrid):
@@ -131,11 +147,16 @@ class DetailScreen(Screen[None]):
     def load_hub(self) -> None:
         hub_text = self.query_one("#hub-text", Static)
         if self.app.settings.resolved_offline():
+            from advisor.tui.settings import hub_offline_by_env
+
+            retry = ("Unset HF_HUB_OFFLINE and press r to retry." if hub_offline_by_env()
+                     else "Press r to retry when the Hub can be reached.")
             hub_text.update("Offline: Hub metadata is not fetched. Everything above comes from "
-                            "the shipped profiles. Unset HF_HUB_OFFLINE and press r to retry.")
+                            f"the profiles. {retry}")
             self.query_one("#gguf-status", Static).update(
-                "Offline: GGUF builds are listed from the Hub. Press t to smoke test a model "
-                "already on this machine (the local demo model works offline).")
+                "Offline: the Hub's GGUF builds cannot be listed. Looking for files of this "
+                "model already on this machine…")
+            self.fetch_local()
             return
         hub_text.update("Asking the Hub…")
         self.query_one("#gguf-status", Static).update("Reading GGUF headers from the Hub…")
@@ -163,8 +184,39 @@ class DetailScreen(Screen[None]):
         self.query_one("#hub-text", Static).update(hubapi.facts_text(facts))
         self.app.add_hub_facts(self._model_id, facts)
 
+    @work(thread=True, exclusive=True, group="hub-ggufs")
+    def fetch_local(self) -> None:
+        app: Any = self.app
+        try:
+            builds = hubapi.local_builds(self._model_id, app.kb)
+        except Exception as exc:  # noqa: BLE001 - shown in the tab
+            app.call_from_thread(self._local_ready, [], str(exc))
+            return
+        app.call_from_thread(self._local_ready, builds, "")
+
+    def _local_ready(self, builds: list[hubapi.LocalBuild], problem: str) -> None:
+        from pathlib import Path
+
+        table = self.query_one("#gguf-table", DataTable)
+        table.clear()
+        self.local_files = builds
+        for build in builds:
+            table.add_row(plain(Path(build.path).name), plain(build.quant or "?"),
+                          format_bytes(build.bytes), plain(build.license or "not stated"),
+                          plain(build.source))
+        if builds:
+            status = (f"Offline: {len(builds)} file(s) of this model on this machine (the last "
+                      "column but one is the license the file itself declares). t runs the "
+                      "smoke test on one.")
+        else:
+            status = ("Offline: no file of this model on this machine. t runs the smoke test "
+                      "on a local file (the local demo model works offline).")
+        if problem:
+            status += f"\nThe local scan failed: {problem}"
+        self.query_one("#gguf-status", Static).update(Text(plain(status)))
+
     def _facts_failed(self, message: str) -> None:
-        self.query_one("#hub-text", Static).update(Text(f"Hub: {message}", style="yellow"))
+        self.query_one("#hub-text", Static).update(Text(f"Hub: {plain(message)}", style="yellow"))
         if hubapi.looks_offline(message):
             self.app.tell_offline("the Hub cannot be reached")
 
@@ -187,8 +239,9 @@ class DetailScreen(Screen[None]):
         table = self.query_one("#gguf-table", DataTable)
         table.clear()
         for build in builds:
-            table.add_row(build.filename, build.quant or "?", format_bytes(build.bytes),
-                          format_bytes(build.total_bytes), fit_text(build.fit))
+            table.add_row(plain(build.filename), plain(build.quant or "?"),
+                          format_bytes(build.bytes), format_bytes(build.total_bytes),
+                          fit_text(build.fit))
         status = f"{len(builds)} GGUF files; p pulls the highlighted one and runs the smoke test."
         if not builds:
             status = "No GGUF builds found."
@@ -196,11 +249,75 @@ class DetailScreen(Screen[None]):
             status += "\n" + note
             if hubapi.looks_offline(note):
                 self.app.tell_offline("the Hub cannot be reached")
-        self.query_one("#gguf-status", Static).update(status)
+        self.query_one("#gguf-status", Static).update(Text(plain(status)))
 
     # -- actions --------------------------------------------------------------------------------
     def action_tab(self, tab: str) -> None:
         self.query_one(TabbedContent).active = tab
+        self._focus_pane(tab)
+
+    def action_noop(self) -> None:
+        """The footer's "1-5 Tabs" entry; the digits themselves are bound one by one."""
+
+    @on(TabbedContent.TabActivated)
+    def _tab_activated(self, event: TabbedContent.TabActivated) -> None:
+        self._focus_pane(event.pane.id or "")
+
+    def _focus_pane(self, tab: str) -> None:
+        selector = SCROLL_BOXES.get(tab)
+        if selector:
+            self.query_one(selector).focus(scroll_visible=False)
+
+    def action_scroll(self, how: str) -> None:
+        """Scroll the open tab from anywhere on the screen (keys, PageDown, Home, End)."""
+        tab = self.query_one(TabbedContent).active
+        widget = self.query_one(SCROLL_BOXES.get(tab, "#findings-box"))
+        if isinstance(widget, DataTable) and how in ("scroll_down", "scroll_up"):
+            widget.action_cursor_down() if how == "scroll_down" else widget.action_cursor_up()
+            return
+        method = getattr(widget, f"action_{how}", None) or getattr(widget, how)
+        method()
+
+    def current_finding(self) -> Any:
+        """The focused finding, else the first one in view."""
+        focused = self.app.focused
+        if isinstance(focused, FindingItem):
+            return focused.finding
+        box = self.query_one("#findings-box", VerticalScroll)
+        items = list(box.query(FindingItem))
+        for item in items:
+            if item.region.y + item.region.height > box.region.y and \
+                    item.virtual_region.y + item.virtual_region.height > box.scroll_y:
+                return item.finding
+        return items[0].finding if items else None
+
+    def action_copy_finding(self) -> None:
+        finding = self.current_finding()
+        if finding is None:
+            self.notify("No finding to copy", severity="warning")
+            return
+        self.app.copy_to_clipboard(finding_words(finding))
+        self.notify(f"Copied the {plain(finding.code)} finding", timeout=3, markup=False)
+
+    def action_copy_url(self) -> None:
+        url = self._finding_url()
+        if url:
+            self.app.copy_to_clipboard(url)
+            self.notify(f"Copied {url}", timeout=3, markup=False)
+
+    def action_open_url(self) -> None:
+        url = self._finding_url()
+        if url:
+            self.app.open_url(url)
+            self.notify(f"Opening {url}", timeout=3, markup=False)
+
+    def _finding_url(self) -> str | None:
+        finding = self.current_finding()
+        url = getattr(getattr(finding, "source", None), "url", None)
+        if not url:
+            self.notify("This finding cites no URL", severity="warning")
+            return None
+        return plain(url)
 
     def action_back(self) -> None:
         self.app.pop_screen()
@@ -226,3 +343,25 @@ class DetailScreen(Screen[None]):
                                                     "filename": build.filename,
                                                     "bytes": build.bytes,
                                                     "sha256": build.sha256})
+
+
+def override_notes(kb: Any, assessment: Any, candidate: Any) -> list[str]:
+    """Profile overrides that touch this candidate: the override's id, file and hash.
+
+    Reads ``kb.overrides`` (entries with ``id``, ``kind``, ``file``, ``sha256``) when the
+    loader provides it, else the assessment's notes that mention "override" or "replace"."""
+    ids = {*(getattr(candidate, "licenses", ()) or ()), str(getattr(candidate, "model", ""))}
+    ids |= {getattr(f, "origin", "").split(":", 1)[-1] for f in getattr(candidate, "findings", ())}
+    ids = {i.lower() for i in ids if i}
+    out = []
+    for entry in getattr(kb, "overrides", None) or ():
+        get = entry.get if isinstance(entry, dict) else (lambda k, e=entry: getattr(e, k, None))
+        ident = str(get("id") or "")
+        if ident.lower() in ids:
+            sha = str(get("sha256") or "")[:12]
+            out.append(f"{get('kind') or 'profile'} {ident} is replaced by your file "
+                       f"{get('file')} (sha256 {sha}…)")
+    if not out:
+        out = [str(n) for n in getattr(assessment, "notes", ()) or ()
+               if any(w in str(n).lower() for w in ("overrid", "replace"))]
+    return out

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -13,6 +14,7 @@ from textual.screen import Screen
 from textual.widgets import Button, Checkbox, Footer, Header, Input, Label, Markdown, Static
 
 from advisor.errors import AdvisorError
+from advisor.tui.safe import markup_safe, plain
 
 FORMAT_LABELS = (("md", "Markdown (MADR 4)"), ("json", "JSON record"),
                  ("cdx", "CycloneDX 1.6 BOM"))
@@ -50,6 +52,14 @@ class ExportScreen(Screen[None]):
                 yield Label("", classes="export-label")
                 yield Checkbox("Overwrite existing files", id="force", compact=True)
                 yield Button("Write record", id="write", variant="primary", compact=True)
+            with Horizontal(classes="export-row"):
+                yield Label("Deciders", classes="export-label")
+                yield Input(placeholder="who decides, comma-separated", id="deciders",
+                            compact=True)
+            with Horizontal(classes="export-row"):
+                yield Label("Rationale", classes="export-label")
+                yield Input(placeholder="why this model (goes into the record)",
+                            id="rationale", compact=True)
             yield Static("", id="export-smoke")
             yield Static("", id="export-status")
         yield Label("Preview (Markdown)", id="preview-title", classes="panel-title")
@@ -62,13 +72,31 @@ class ExportScreen(Screen[None]):
         smoke = self.app.smoke_results.get(self._model_id.lower())
         if smoke is not None:
             verdict = "passed" if smoke.get("passed") else "failed"
-            self.query_one("#export-smoke", Static).update(
-                f"Smoke test ({smoke.get('model', '?')}): {verdict}; included in the record.")
+            self.query_one("#export-smoke", Static).update(Text(
+                f"Smoke test ({plain(smoke.get('model', '?'))}): {verdict}; included in the "
+                "record."))
         else:
-            self.query_one("#export-smoke", Static).update(
-                "[dim]No smoke test for this model yet (t on the candidates screen runs one); "
-                "the record notes that.[/dim]")
+            others = [run for run in self.app.smoke_runs if run.get("result")]
+            hint = (" (the smoke tests run so far were of other models' files)" if others
+                    else " (t on the candidates screen runs one)")
+            self.query_one("#export-smoke", Static).update(Text(
+                f"No smoke test of a build of this model yet{hint}; the record says so.",
+                style="dim"))
         self.query_one("#export-status", Static).update("Building the record…")
+        self.build()
+
+    def deciders(self) -> list[str]:
+        text = self.query_one("#deciders", Input).value
+        return [part.strip() for part in text.split(",") if part.strip()]
+
+    def rationale(self) -> str:
+        return self.query_one("#rationale", Input).value.strip()
+
+    @on(Input.Changed, "#deciders")
+    @on(Input.Changed, "#rationale")
+    def _decision_changed(self) -> None:
+        """The record carries who decided and why: rebuild it (a worker, latest wins)."""
+        self.record = None
         self.build()
 
     def formats(self) -> list[str]:
@@ -84,7 +112,9 @@ class ExportScreen(Screen[None]):
             facts = app.hub_facts.get(self._model_id)
             record = build_record(app.answers, app.kb, self._model_id,
                                   smoke=app.smoke_results.get(self._model_id.lower()),
-                                  hub_facts=facts, today=app.settings.record_date)
+                                  hub_facts=facts, today=app.settings.record_date,
+                                  decision_makers=self.deciders(),
+                                  rationale=self.rationale())
             markdown = render(record, "md")
         except Exception as exc:  # noqa: BLE001 - shown, not raised
             app.call_from_thread(self._failed, f"The record could not be built: {exc}")
@@ -94,12 +124,12 @@ class ExportScreen(Screen[None]):
     def _built(self, record: Any, markdown: str) -> None:
         self.record = record
         self.query_one("#preview", Markdown).update(front_matter_as_code(markdown))
-        self.query_one("#export-status", Static).update(
-            f"Ready: files will be named {record.filename('md').rsplit('.', 1)[0]}.*")
+        self.query_one("#export-status", Static).update(Text(
+            f"Ready: files will be named {plain(record.filename('md').rsplit('.', 1)[0])}.*"))
 
     def _failed(self, message: str) -> None:
-        self.query_one("#export-status", Static).update(f"[b $error]✗[/] {message}")
-        self.notify(message, severity="error")
+        self.query_one("#export-status", Static).update(f"[b $error]✗[/] {markup_safe(message)}")
+        self.notify(plain(message), severity="error", markup=False)
 
     @on(Button.Pressed, "#write")
     @on(Input.Submitted, "#out-dir")
@@ -133,14 +163,17 @@ class ExportScreen(Screen[None]):
 
     def _written(self, paths: list[Path]) -> None:
         self.written = list(paths)
-        names = "\n".join(f"  ✓ {p}" for p in paths)
+        names = "\n".join(f"  ✓ {markup_safe(p)}" for p in paths)
         self.query_one("#export-status", Static).update(f"[b $success]Written:[/]\n{names}")
-        self.notify(f"{len(paths)} file(s) written to {paths[0].parent}", title="Record written")
+        self.notify(f"{len(paths)} file(s) written to {plain(paths[0].parent)}",
+                    title="Record written", markup=False)
 
     def _write_failed(self, message: str) -> None:
         hint = " (tick Overwrite to replace)" if "already exists" in message else ""
-        self.query_one("#export-status", Static).update(f"[b $error]✗[/] {message}{hint}")
-        self.notify(message + hint, title="Not written", severity="error", timeout=10)
+        self.query_one("#export-status", Static).update(
+            f"[b $error]✗[/] {markup_safe(message)}{hint}")
+        self.notify(plain(message) + hint, title="Not written", severity="error", timeout=10,
+                    markup=False)
 
     def action_back(self) -> None:
         self.app.pop_screen()

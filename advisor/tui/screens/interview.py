@@ -9,21 +9,23 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.validation import Function, Integer, Number
+from textual.validation import Function
 from textual.widgets import (Button, Checkbox, Footer, Header, Input, Label, Select, SelectionList,
                              Static)
 from textual.widgets.selection_list import Selection
 
 from advisor.errors import AdvisorError, InputError
 from advisor.regions import is_region_token, normalize_code
-from advisor.tui.formdata import (MODALITY_LABELS, MODE_LABELS, OPENNESS_LABELS, WHY,
-                                  FormValues, answers_to_form, error_field, form_to_data,
-                                  split_list)
+from advisor.tui.formdata import (FIELD_TITLES, MODALITY_LABELS, MODE_LABELS,
+                                  OPENNESS_LABELS, WHY, FormValues, answers_to_form, error_field,
+                                  field_problems, form_to_data, parse_count, split_list)
+from advisor.tui.safe import markup_safe
 from advisor.tui.rows import candidate_rows, verdict_counts
 from advisor.tui.widgets.badges import verdict_summary
 
@@ -63,8 +65,8 @@ class InterviewScreen(Screen[None]):
                              validators=[Function(lambda v: normalize_code(v) is not None,
                                                   "not an ISO 3166-1 alpha-2 code")]))
             yield _row("users", "Monthly active users",
-                       Input(placeholder="2000000", id="users", type="integer", compact=True,
-                             validators=[Integer(minimum=0)]))
+                       Input(placeholder="2000000", id="users", compact=True),
+                       Static("", classes="why", id="users-value"))
             yield Label("Deployment", classes="section-title")
             yield _row("regions", "Users served in",
                        Input(placeholder="DE, FR, US or EU", id="regions", compact=True,
@@ -100,12 +102,10 @@ class InterviewScreen(Screen[None]):
                        Checkbox(f"this machine ({self.app.machine.describe()})", value=True,
                                 id="hardware-auto"),
                        Horizontal(Label("RAM GiB ", classes="inline-label"),
-                                  Input(placeholder="16", id="ram_gb", type="number",
-                                        compact=True, validators=[Number(minimum=0.1)],
+                                  Input(placeholder="16", id="ram_gb", compact=True,
                                         disabled=True),
                                   Label("  GPU GiB ", classes="inline-label"),
-                                  Input(placeholder="0", id="vram_gb", type="number",
-                                        compact=True, validators=[Number(minimum=0)],
+                                  Input(placeholder="0", id="vram_gb", compact=True,
                                         disabled=True),
                                   id="hardware-manual"))
             with Horizontal(id="form-buttons"):
@@ -117,7 +117,7 @@ class InterviewScreen(Screen[None]):
 
     def _use_case_options(self) -> list[Selection[str]]:
         chosen = set(self.app.answers.use_case.categories) if self.app.answers else set()
-        return [Selection(title, ident, ident in chosen)
+        return [Selection(Text(title), ident, ident in chosen)
                 for ident, title, _why in use_cases(self.app.kb)]
 
     # -- filling and reading the form -----------------------------------------------------
@@ -200,19 +200,39 @@ class InterviewScreen(Screen[None]):
     def apply(self) -> bool:
         """Validate and, when valid, hand the answers to the app (re-ranks everything)."""
         self._clear_errors()
+        values = self.values()
+        self._show_users(values.users)
+        problems = field_problems(values)
+        if problems:
+            for name, problem in problems.items():
+                self._show_error(name, problem)
+            return False
         try:
             answers = self.read_answers()
         except InputError as exc:
-            self._valid = False
-            name = error_field(exc.field) or "domicile"
-            self.query_one(f"#err-{name}", Static).update(f"✗ {exc.problem}")
-            self.query_one("#live-summary", Static).update(
-                f"[b $error]✗[/] {exc.field or 'answers'}: {exc.problem}")
+            self._show_error(error_field(exc.field) or "domicile", exc.problem)
             return False
         self._valid = True
         self.app.set_answers(answers)
         self._update_summary()
         return True
+
+    def _show_error(self, name: str, problem: str) -> None:
+        """The problem under its field and, with the field's title, in the summary line."""
+        self._valid = False
+        self.query_one(f"#err-{name}", Static).update(f"✗ {markup_safe(problem)}")
+        self.query_one("#live-summary", Static).update(
+            f"[b $error]✗[/] {FIELD_TITLES.get(name, name)}: {markup_safe(problem)}")
+
+    def _show_users(self, text: str) -> None:
+        """Echo the count as read ("= 3,000,000 users"), so "3m" is seen to mean 3 million."""
+        try:
+            count = parse_count(text)
+        except ValueError:
+            count = None
+        plain_digits = text.strip().replace(",", "").replace("_", "")
+        shown = "" if count is None or plain_digits == str(count) else f"= {count:,} users"
+        self.query_one("#users-value", Static).update(shown)
 
     def _clear_errors(self) -> None:
         for error in self.query(".error"):
@@ -241,6 +261,7 @@ class InterviewScreen(Screen[None]):
         cases = use_cases(self.app.kb)
         if 0 <= index < len(cases):
             _ident, title, why = cases[index]
+            title, why = markup_safe(title), markup_safe(why)
             self.query_one("#use-case-why", Static).update(f"[b]{title}[/b]: {why}" if why
                                                           else f"[b]{title}[/b]")
 
@@ -259,9 +280,14 @@ class InterviewScreen(Screen[None]):
         if not self.apply():
             self.notify("Fix the marked answer before saving", severity="error")
             return
-        default = self.app.settings.answers_path or self.app.settings.work_dir / "answers.yaml"
-        self.app.push_screen(FilePrompt("Save answers to", str(default), save=True),
+        self.app.push_screen(FilePrompt("Save answers to", str(self._default_path()), save=True),
                              self._save_to)
+
+    def _default_path(self) -> Path:
+        """The answers file of this session, else the last one used, else ./answers.yaml."""
+        last = self.app.prefs.get("last_answers")
+        return (self.app.settings.answers_path or (Path(last) if last else None)
+                or self.app.settings.work_dir / "answers.yaml")
 
     def _save_to(self, result: tuple[str, bool] | None) -> None:
         if not result:
@@ -270,17 +296,17 @@ class InterviewScreen(Screen[None]):
         try:
             path = self.app.save_answers(Path(path_text).expanduser(), force=force)
         except AdvisorError as exc:
-            self.notify(str(exc), title="Not saved", severity="error")
+            self.notify(str(exc), title="Not saved", severity="error", markup=False)
             return
         self.app.settings.answers_path = path
-        self.notify(f"Saved to {path}", title="Answers saved")
+        self.notify(f"Saved to {path}", title="Answers saved", markup=False)
 
     @on(Button.Pressed, "#load")
     def action_load(self) -> None:
         from advisor.tui.screens.file_prompt import FilePrompt
 
-        default = self.app.settings.answers_path or self.app.settings.work_dir / "answers.yaml"
-        self.app.push_screen(FilePrompt("Load answers from", str(default), save=False),
+        self.app.push_screen(FilePrompt("Load answers from", str(self._default_path()),
+                                        save=False),
                              self._load_from)
 
     def _load_from(self, result: tuple[str, bool] | None) -> None:
@@ -292,12 +318,13 @@ class InterviewScreen(Screen[None]):
         try:
             answers = load_answers(path, use_case_ids=self.app.use_case_ids())
         except AdvisorError as exc:
-            self.notify(str(exc), title="Not loaded", severity="error", timeout=10)
+            self.notify(str(exc), title="Not loaded", severity="error", timeout=10, markup=False)
             return
         self.app.settings.answers_path = path
         self.app.set_answers(answers)
+        self.app.answers_stored(path)
         self.fill(answers)
-        self.notify(f"Loaded {path}", title="Answers loaded")
+        self.notify(f"Loaded {path}", title="Answers loaded", markup=False)
 
 
 def _regions_ok(text: str) -> bool:

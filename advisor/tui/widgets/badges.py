@@ -17,7 +17,7 @@ VERDICT_STYLE = {
 SEVERITY_STYLE = {"block": "bold white on red", "condition": "bold black on yellow",
                   "info": "bold white on blue"}
 FIT_STYLE = {"gpu": ("GPU", "bold green"), "cpu": ("CPU", "green"),
-             "partial": ("partial", "yellow"), "too_large": ("too large", "red"),
+             "partial": ("partial", "yellow"), "too_large": ("too big", "red"),
              "?": ("?", "dim")}
 OSAID_STYLE = {"pass": "bold green", "fail": "red", "unknown": "dim"}
 STATUS_STYLE = {"open": ("open", "bold green"), "restricted": ("restricted", "yellow"),

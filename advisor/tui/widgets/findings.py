@@ -10,6 +10,7 @@ from textual.containers import Grid, Vertical
 from textual.widgets import Static
 
 from advisor.knowledge.model import section_label
+from advisor.tui.safe import plain
 from advisor.tui.widgets.badges import STATUS_STYLE, severity_text
 
 COMPONENT_ORDER = (
@@ -22,40 +23,62 @@ COMPONENT_ORDER = (
 
 
 def source_line(source: Any) -> Text:
-    """'Llama 3.2 Community License §1.b.i · https://...' with the url as a link."""
+    """'↳ Llama 3.2 Community License §1.b.i · checked 2026-11-23', then the url on a line of
+    its own (a link; on its own line it wraps only where it must, never mid-word)."""
     title = getattr(source, "title", None) or "source"
     section = getattr(source, "section", None)
     url = getattr(source, "url", None)
     checked = getattr(source, "checked", None)
     line = Text("  ↳ ", style="dim")
-    line.append(title, style="italic")
+    line.append(plain(title), style="italic")
     if section:
-        line.append(f" {section_label(section)}", style="bold")
-    if url:
-        line.append(" · ")
-        line.append(url, style=f"underline link {url}")
+        line.append(f" {plain(section_label(section))}", style="bold")
     if checked:
         line.append(f" · checked {checked}", style="dim")
+    if url:
+        line.append("\n    ")
+        line.append(plain(url), style=f"underline link {plain(url)}")
     return line
+
+
+def finding_words(finding: Any) -> str:
+    """One finding as plain words for the clipboard: message, clause, url."""
+    source = finding.source
+    cited = " ".join(plain(x) for x in (getattr(source, "title", None),
+                                         section_label(getattr(source, "section", None) or ""))
+                     if x)
+    url = getattr(source, "url", None)
+    return f"{plain(finding.message)} ({cited}{', ' + plain(url) if url else ''})"
 
 
 def finding_renderable(finding: Any) -> Text:
     """Severity badge and code, the message, the cited source, the obligation."""
     text = severity_text(finding.severity)
-    text.append(f" {finding.code}", style="bold")
+    text.append(f" {plain(finding.code)}", style="bold")
     if not getattr(finding, "confirmed", True):
         text.append("  (unconfirmed source)", style="italic yellow")
     text.append("\n")
-    text.append(finding.message)
+    text.append(plain(finding.message))
     text.append("\n")
     text.append_text(source_line(finding.source))
     if getattr(finding, "obligation", None):
-        text.append(f"\n  ⇒ {finding.obligation}", style="cyan")
+        text.append(f"\n  ⇒ {plain(finding.obligation)}", style="cyan")
     return text
 
 
+class FindingItem(Static, can_focus=True):
+    """One finding; focusable so that y / u / o act on it (copy it, copy or open its url)."""
+
+    def __init__(self, finding: Any, **kwargs: Any) -> None:
+        super().__init__(finding_renderable(finding), **kwargs)
+        self.finding = finding
+
+
 class FindingList(Vertical):
-    """One block per finding, worst first."""
+    """One block per finding, worst first; as tall as its findings (the scroll box around
+    it scrolls: a 1fr height would clip everything below the first screenful)."""
+
+    DEFAULT_CSS = "FindingList { height: auto; }"
 
     def __init__(self, findings: Any, **kwargs: Any) -> None:
         super().__init__(**kwargs)
@@ -65,8 +88,7 @@ class FindingList(Vertical):
         if not self.findings:
             yield Static("No findings.", classes="empty")
         for finding in self.findings:
-            yield Static(finding_renderable(finding),
-                         classes=f"finding finding-{finding.severity}")
+            yield FindingItem(finding, classes=f"finding finding-{finding.severity}")
 
 
 def pretty_component(component_id: str) -> str:
@@ -95,5 +117,5 @@ class OpennessGrid(Grid):
             text.append(f"● {label}", style=style)
             lic = getattr(self.details.get(component_id), "license", None)
             if lic:
-                text.append(f" · {lic}", style="dim")
+                text.append(f" · {plain(lic)}", style="dim")
             yield Static(text, classes=f"component status-{status}")
