@@ -19,6 +19,9 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--answers", metavar="FILE",
                         help="use the answers' hardware: {ram_gb, vram_gb} instead of this machine")
     add_profiles_option(parser)
+    from advisor.commands.smoke import add_run_options
+
+    add_run_options(parser)
     parser.add_argument("--json", action="store_true", help="print one JSON document")
     parser.set_defaults(run=run)
 
@@ -55,12 +58,16 @@ def run(args: argparse.Namespace) -> int:
     check_repo_id(args.repo_id, field="REPO_ID")
     if args.ctx < 1 or args.ctx > 10_000_000:
         raise InputError(None, f"{args.ctx} is not a usable context length", field="--ctx")
+    from advisor.commands.smoke import run_options
+
+    options = run_options(args)
     kb, profile = find_profile(args)
     hardware = hardware_for(args, kb)
     if is_offline():
         raise OperationError(f"{args.repo_id}: GGUF headers are read from the Hub, which is not "
                              "consulted in offline mode (HF_HUB_OFFLINE is set); see `advisor local`")
-    report = gguf_report(args.repo_id, ctx=args.ctx, hardware=hardware, profile=profile)
+    report = gguf_report(args.repo_id, ctx=args.ctx, hardware=hardware, profile=profile,
+                         options=options)
     for warning in report["warnings"]:
         print(f"advisor: note: {warning}", file=sys.stderr)
     if args.json:
@@ -73,7 +80,7 @@ def run(args: argparse.Namespace) -> int:
               f"free VRAM {human_bytes(hw['vram_free_bytes'])}"
               f"{'' if hw['gpu_offload'] or not hw['gpus'] else ' (llama.cpp has no GPU offload)'}"
               f" [{hw['source']}]\n")
-    rows = [("FILE", "QUANT", "SIZE", "WEIGHTS", "KV", "TOTAL", "FIT")]
+    rows = [("FILE", "QUANT", "SIZE", "WEIGHTS", "KV", "ALLOCATED", "RESIDENT", "FIT", "TOK/S")]
     for f in report["files"]:
         est = f["estimate"]
         fit = f["fit"] + (f" ({f['gpu_layers']} layers)" if f["fit"] == "partial" else "")
@@ -82,13 +89,22 @@ def run(args: argparse.Namespace) -> int:
             name += f" (+{len(f['parts']) - 1} parts)"
         rows.append((name, f["quant"] or "?", human_bytes(f["bytes"] or 0),
                      human_bytes(est["weights_bytes"]), human_bytes(est["kv_cache_bytes"]),
-                     human_bytes(est["total_bytes"]), fit + (" !" if f.get("error") else "")))
+                     human_bytes(est.get("allocated_bytes") or est["total_bytes"]),
+                     human_bytes(est.get("resident_bytes") or est["total_bytes"]),
+                     fit + (" !" if f.get("error") else ""),
+                     f"~{f['decode_tokens_per_second']:.0f}"
+                     if f.get("decode_tokens_per_second") else "-"))
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
     for r in rows:
         out.write("  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip() + "\n")
     for f in report["files"]:
         if f.get("error"):
             out.write(f"! {f['filename']}: {f['error']} (estimated from its size)\n")
+    opts = report.get("options") or {}
+    out.write(f"allocated: what llama.cpp allocates (the GPU fit); resident: RAM with mmap and "
+              f"the context full (the CPU fit); KV {opts.get('kv_type', 'f16')}, flash "
+              f"attention {'on' if opts.get('flash_attn') else 'off'}, SWA cache "
+              f"{opts.get('swa_cache', 'full')}; tok/s: bandwidth bound\n")
     rec = report["recommended"]
     if rec:
         out.write(f"recommended: {rec['repo_id']} {rec['filename']} ({rec['quant']}, {rec['fit']})\n")

@@ -55,8 +55,39 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--cpu-extra-buffers", choices=("auto", "on", "off"), default="auto",
                         help="llama.cpp CPU extra buffer types (AMX, repacking); auto turns "
                              "them off on AMX CPUs, where they can crash")
+    add_run_options(parser)
+    parser.add_argument("--prompt-style", choices=("auto", "chat", "completion"),
+                        default="auto",
+                        help="chat (the GGUF's template) or completion ('Question: ...\\n"
+                             "Answer:', for base models); auto: chat when the GGUF has a "
+                             "chat template")
     parser.add_argument("--json", action="store_true", help="print one JSON document")
     parser.set_defaults(run=run)
+
+
+def add_run_options(parser: argparse.ArgumentParser) -> None:
+    """llama.cpp settings shared by ``smoke`` and ``ggufs`` (the estimate assumes them)."""
+    parser.add_argument("--kv-type", choices=("f16", "q8_0", "q4_0"), default="f16",
+                        help="KV cache type for K and V (default f16; q8_0/q4_0 need "
+                             "--flash-attn)")
+    parser.add_argument("--flash-attn", action="store_true",
+                        help="flash attention (llama-cpp-python's default is off)")
+    parser.add_argument("--swa-cache", choices=("full", "window"), default="full",
+                        help="KV cache of sliding-window layers: full context "
+                             "(llama-cpp-python's default) or the window (llama-server's)")
+
+
+def run_options(args: argparse.Namespace):
+    """RunOptions from ``--kv-type``, ``--flash-attn``, ``--swa-cache``; InputError when
+    llama.cpp would refuse them."""
+    from advisor.errors import InputError
+    from advisor.hub.estimate import RunOptions
+
+    if args.kv_type != "f16" and not args.flash_attn:
+        raise InputError(None, f"a {args.kv_type} V cache needs flash attention: add "
+                         "--flash-attn", field="--kv-type")
+    return RunOptions(kv_type=args.kv_type, flash_attn=args.flash_attn,
+                      swa_cache=args.swa_cache)
 
 
 def resolve_repo(repo_id: str, quant: str | None):
@@ -165,6 +196,7 @@ def run(args: argparse.Namespace) -> int:
         kb = knowledge_from_args(args)
         answers = answers_from_args(args, kb)
         suite_name = suite_for_use_cases(answers.use_case.categories, kb.use_cases)
+    run_options(args)
     suite = load_suite(suite_name or "general")
     gguf = Path(args.gguf) if args.gguf else (resolve_repo(args.repo, args.quant)
                                               if args.repo else None)
@@ -173,7 +205,9 @@ def run(args: argparse.Namespace) -> int:
                      trust_template=args.trust_template,
                      hash_file=False if args.no_hash else (True if args.hash else None),
                      cpu_extra_buffers=args.cpu_extra_buffers, endpoint=args.endpoint,
-                     model=args.model, repo=args.repo)
+                     model=args.model, repo=args.repo, kv_type=args.kv_type,
+                     flash_attn=args.flash_attn, swa_cache=args.swa_cache,
+                     prompt_style=args.prompt_style)
     printer = None if args.json else LivePrinter()
     result = run_smoke(spec, on_event=printer)
     if args.json:
@@ -184,6 +218,13 @@ def run(args: argparse.Namespace) -> int:
         checks = sum(len(p.checks) for p in result.prompts)
         passed = sum(1 for p in result.prompts for c in p.checks if c.passed)
         rss = f", peak RSS {result.peak_rss_bytes / 2**20:.0f} MiB" if result.peak_rss_bytes else ""
+        if result.peak_rss_bytes and result.estimate:
+            rss += f" (estimated {result.estimate['resident_bytes'] / 2**20:.0f} MiB)"
+        if result.measured_tokens_per_second and result.estimated_tokens_per_second:
+            rss += (f", {result.measured_tokens_per_second:.1f} tok/s (bandwidth bound "
+                    f"{result.estimated_tokens_per_second:.0f})")
+        if result.prompt_style:
+            rss += f", {result.prompt_style} prompts"
         verdict = "PASSED" if result.passed else "FAILED"
         sys.stdout.write(f"\n{verdict}: suite {result.suite}, {passed}/{checks} checks, "
                          f"{sum(p.passed for p in result.prompts)}/{len(result.prompts)} "

@@ -16,7 +16,9 @@ from typing import Any
 
 from advisor.errors import OperationError
 from advisor.hub.client import RangeReader, RepoFile, hub_errors, model_info, repo_files
-from advisor.hub.estimate import Estimate, estimate_memory, fit_model, model_shape
+from advisor.hub.estimate import (DEFAULT_OPTIONS, Estimate, RunOptions,
+                                  decode_tokens_per_second, estimate_memory, fit_basis,
+                                  fit_model, model_shape, offload_split)
 from advisor.hub.gguf_header import GGUFError, check_header, read_header
 from advisor.hub.hardware import Hardware
 from advisor.hub.quant import (normalize_quant, quant_from_file_type, quant_from_filename,
@@ -63,7 +65,8 @@ def gguf_entries(repo_id: str, files: list[RepoFile]) -> list[GGUFEntry]:
 
 
 def analyze_entry(entry: GGUFEntry, *, revision: str | None, ctx: int, hardware: Hardware,
-                  token: str | None = None) -> dict[str, Any]:
+                  token: str | None = None,
+                  options: RunOptions = DEFAULT_OPTIONS) -> dict[str, Any]:
     """Read the entry's header over HTTP Range and estimate; the contract's JSON per file."""
     first = entry.parts[0]
     result: dict[str, Any] = {
@@ -96,10 +99,17 @@ def analyze_entry(entry: GGUFEntry, *, revision: str | None, ctx: int, hardware:
         fit = "cpu" if weights <= hardware.ram_available_bytes else "too_large"
         result.update(estimate=est.to_dict(), fit=fit, gpu_layers=0)
         return result
-    est = estimate_memory(shape, ctx)
     fit, layers = fit_model(shape, ctx, ram_bytes=hardware.ram_available_bytes,
-                            vram_bytes=hardware.vram_free_bytes, gpu_offload=hardware.gpu_offload)
+                            vram_bytes=hardware.vram_free_bytes, gpu_offload=hardware.gpu_offload,
+                            options=options)
+    est = estimate_memory(shape, ctx, options, basis=fit_basis(fit))
     result.update(estimate=est.to_dict(), fit=fit, gpu_layers=layers)
+    if fit in ("gpu", "partial"):
+        result["offload"] = offload_split(shape, ctx, layers + 1, options).to_dict()
+    result["decode_tokens_per_second"] = decode_tokens_per_second(
+        shape, ctx, fit, layers, cpu_bandwidth=hardware.cpu_bandwidth,
+        gpu_bandwidth=hardware.gpu_bandwidth, options=options)
+    result["active_parameters_bytes"] = shape.active_weights_bytes
     return result
 
 
@@ -125,7 +135,8 @@ def repo_ggufs(repo_id: str, *, token: str | None = None) -> tuple[str | None, l
 
 
 def gguf_report(repo_id: str, *, ctx: int, hardware: Hardware, profile: Any = None,
-                token: str | None = None, workers: int = 4) -> dict[str, Any]:
+                token: str | None = None, workers: int = 4,
+                options: RunOptions = DEFAULT_OPTIONS) -> dict[str, Any]:
     """The ``advisor ggufs --json`` document for ``repo_id`` (or its profile's GGUF repos)."""
     warnings: list[str] = []
     sources: list[tuple[str, str | None, list[GGUFEntry]]] = []
@@ -160,7 +171,8 @@ def gguf_report(repo_id: str, *, ctx: int, hardware: Hardware, profile: Any = No
     jobs = [(entry, sha) for _, sha, entries in sources for entry in entries]
     with ThreadPoolExecutor(max_workers=max(1, min(workers, len(jobs)))) as pool:
         files = list(pool.map(lambda job: analyze_entry(job[0], revision=job[1], ctx=ctx,
-                                                        hardware=hardware, token=token), jobs))
+                                                        hardware=hardware, token=token,
+                                                        options=options), jobs))
     best = recommend(files)
     return {
         "schema": "advisor.ggufs/1",
@@ -168,6 +180,7 @@ def gguf_report(repo_id: str, *, ctx: int, hardware: Hardware, profile: Any = No
         "profile": getattr(profile, "id", None),
         "source_repos": [s[0] for s in sources],
         "context": ctx,
+        "options": options.to_dict(),
         "hardware": hardware.to_dict(),
         "files": files,
         "recommended": ({"repo_id": best["repo_id"], "filename": best["filename"],

@@ -25,6 +25,7 @@ class GPU:
     name: str
     total_bytes: int
     free_bytes: int
+    bandwidth: float = 0.0           # bytes/s from NVML (memory clock x bus width); 0 unknown
 
 
 @dataclass(frozen=True)
@@ -35,6 +36,8 @@ class Hardware:
     gpus: list[GPU] = field(default_factory=list)
     gpu_offload: bool = False        # llama.cpp built with a GPU backend
     source: str = "detected"         # "detected" or "answers"
+    cpu_bandwidth: float = 40e9      # bytes/s, assumed (desktop dual-channel DDR4/DDR5)
+    gpu_bandwidth: float = 400e9     # bytes/s: NVML's memory clock x bus width, else assumed
 
     @property
     def vram_free_bytes(self) -> int:
@@ -66,7 +69,7 @@ def nvidia_gpus() -> list[GPU]:
             name = pynvml.nvmlDeviceGetName(handle)
             if isinstance(name, bytes):
                 name = name.decode("utf-8", "replace")
-            gpus.append(GPU(str(name), int(mem.total), int(mem.free)))
+            gpus.append(GPU(str(name), int(mem.total), int(mem.free), _bandwidth(pynvml, handle)))
     except Exception:
         pass
     finally:
@@ -75,6 +78,16 @@ def nvidia_gpus() -> list[GPU]:
         except Exception:
             pass
     return gpus
+
+
+def _bandwidth(pynvml, handle) -> float:
+    """Peak memory bandwidth: max memory clock (MHz) x 2 (double data rate) x bus bytes."""
+    try:
+        clock = pynvml.nvmlDeviceGetMaxClockInfo(handle, pynvml.NVML_CLOCK_MEM)
+        width = pynvml.nvmlDeviceGetMemoryBusWidth(handle)
+        return float(clock) * 1e6 * 2 * float(width) / 8
+    except Exception:
+        return 0.0
 
 
 def llama_gpu_offload() -> bool:
@@ -96,7 +109,13 @@ def detect_hardware(*, probe_llama: bool | None = None) -> Hardware:
     if probe_llama is None:
         probe_llama = bool(gpus)
     offload = llama_gpu_offload() if probe_llama else False
-    return Hardware(os.cpu_count() or 1, int(vm.total), int(vm.available), gpus, offload)
+    measured = max((g.bandwidth for g in gpus), default=0.0)
+    hw = Hardware(os.cpu_count() or 1, int(vm.total), int(vm.available), gpus, offload)
+    if measured > 0:
+        from dataclasses import replace
+
+        hw = replace(hw, gpu_bandwidth=measured)
+    return hw
 
 
 def simulated_hardware(*, ram_gb: float, vram_gb: float = 0.0,

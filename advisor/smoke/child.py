@@ -63,6 +63,9 @@ def _load(job: dict[str, Any], emit: Emitter):
         raise ChildError("gpu", str(exc)) from None
     use_extra, extra_note = want_extra_buffers(job.get("cpu_extra_buffers", "auto"), system_info)
     free_before = sum(d.free_bytes for d in gpus)
+    from advisor.hub.estimate import KV_TYPES
+
+    kv_type = KV_TYPES[job.get("kv_type") or "f16"]
     start = time.perf_counter()
     try:
         with extra_buffers(use_extra):
@@ -70,11 +73,15 @@ def _load(job: dict[str, Any], emit: Emitter):
                 model_path=job["model_path"], n_ctx=int(job["n_ctx"]),
                 n_threads=int(job["threads"]), n_threads_batch=int(job["threads"]),
                 n_gpu_layers=plan.n_gpu_layers, seed=int(job.get("seed", 0)),
+                type_k=kv_type, type_v=kv_type, flash_attn=bool(job.get("flash_attn")),
+                swa_full=(job.get("swa_cache") or "full") == "full",
                 verbose=bool(job.get("verbose", True)))
     except (ValueError, RuntimeError, OSError) as exc:
         raise ChildError("load", f"llama.cpp could not load the model: {exc}") from None
     load_seconds = time.perf_counter() - start
-    gpu_layers = n_layer if plan.n_gpu_layers == -1 else min(plan.n_gpu_layers, n_layer)
+    # llama.cpp counts the output head as a layer (placed first); report repeating blocks
+    gpu_layers = (n_layer if plan.n_gpu_layers == -1
+                  else min(max(plan.n_gpu_layers - 1, 0), n_layer))
     backend = gpus[0].backend if (gpus and gpu_layers > 0) else "cpu"
     vram = None
     if gpus and gpu_layers > 0:
@@ -91,11 +98,11 @@ def _load(job: dict[str, Any], emit: Emitter):
 def _layers_that_fit(job: dict[str, Any], free_vram: int | None) -> int:
     if free_vram is None:
         return 0
-    from advisor.hub.estimate import gpu_layers_that_fit, model_shape
+    from advisor.hub.estimate import gpu_layers_that_fit, model_shape, options_from_job
     from advisor.hub.gguf_header import read_local_header
 
     shape = model_shape(read_local_header(job["model_path"]))
-    return int(gpu_layers_that_fit(shape, int(job["n_ctx"]), free_vram))
+    return int(gpu_layers_that_fit(shape, int(job["n_ctx"]), free_vram, options_from_job(job)))
 
 
 class ChildError(Exception):
@@ -138,6 +145,8 @@ def render_prompt(llm, job: dict[str, Any], messages: list[dict[str, str]]) -> s
 
     from advisor.smoke.template_guard import FALLBACK_TEMPLATE, render_chat
 
+    if job.get("prompt_style") == "completion":
+        return completion_prompt(messages)
     template = job.get("template") or FALLBACK_TEMPLATE
     try:
         return render_chat(template, messages, bos_token=_token_text(llm, llm.token_bos()),
@@ -146,6 +155,26 @@ def render_prompt(llm, job: dict[str, Any], messages: list[dict[str, str]]) -> s
         raise ChildError("template_security", f"the sandbox blocked it: {exc}") from None
     except TemplateError as exc:
         raise ChildError("template", f"rendering failed: {exc}") from None
+
+
+def completion_prompt(messages: list[dict[str, str]]) -> str:
+    """A base model's prompt for a chat exchange: ``Question: ...\nAnswer:``.
+
+    >>> completion_prompt([{"role": "user", "content": "What is 2 + 2?"}])
+    'Question: What is 2 + 2?\nAnswer:'
+    """
+    parts = []
+    for m in messages:
+        if m["role"] == "system":
+            parts.append(m["content"].strip())
+        elif m["role"] == "user":
+            parts.append(f"Question: {m['content'].strip()}")
+        else:
+            parts.append(f"Answer: {m['content'].strip()}")
+    return "\n".join(parts) + "\nAnswer:"
+
+
+COMPLETION_STOPS = ("\nQuestion:", "\n\n")
 
 
 def run_prompt(llm, job: dict[str, Any], prompt: dict[str, Any], emit: Emitter) -> None:
@@ -165,6 +194,8 @@ def run_prompt(llm, job: dict[str, Any], prompt: dict[str, Any], emit: Emitter) 
         return
     max_tokens = min(max_tokens, room - 1)
     stops = [s for s in prompt.get("stop") or [] if s]
+    if job.get("prompt_style") == "completion":
+        stops += list(COMPLETION_STOPS)
     vocab = llm._model.vocab
     decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
     output, completion, sampled = "", 0, 0

@@ -9,7 +9,7 @@ and Vulkan builds all report the same way.
     GpuPlan(n_gpu_layers=0, reason='llama.cpp was built without GPU offload')
     >>> plan_gpu_layers("auto", supports_offload=True, free_vram=8 << 30, n_layer=30,
     ...                 layers_that_fit=12).n_gpu_layers
-    12
+    13
 """
 
 from __future__ import annotations
@@ -43,8 +43,10 @@ def plan_gpu_layers(mode: str, *, supports_offload: bool, free_vram: int | None,
                     n_layer: int, layers_that_fit: int) -> GpuPlan:
     """Decide ``n_gpu_layers`` for ``--gpu auto|on|off``.
 
-    ``layers_that_fit`` is how many blocks fit in ``free_vram`` (from the header
-    estimate); ``free_vram`` None means the device did not say.
+    ``layers_that_fit`` is how many repeating blocks fit in ``free_vram`` beside the
+    output head (from the header estimate); ``free_vram`` None means the device did not
+    say. llama.cpp offloads the output head first (``i_gpu_start = n_layer + 1 -
+    n_gpu_layers``), so a partial plan asks for the blocks plus one.
     """
     if mode == "off":
         return GpuPlan(0, "--gpu off")
@@ -60,8 +62,8 @@ def plan_gpu_layers(mode: str, *, supports_offload: bool, free_vram: int | None,
     if layers_that_fit >= n_layer:
         return GpuPlan(ALL_LAYERS, f"fits in {free_vram >> 20} MiB free VRAM: all layers")
     if layers_that_fit > 0:
-        return GpuPlan(int(layers_that_fit), f"{layers_that_fit} of {n_layer} layers fit "
-                       f"in {free_vram >> 20} MiB free VRAM")
+        return GpuPlan(int(layers_that_fit) + 1, f"{layers_that_fit} of {n_layer} layers and "
+                       f"the output layer fit in {free_vram >> 20} MiB free VRAM")
     return GpuPlan(0, f"does not fit in {free_vram >> 20} MiB free VRAM: CPU")
 
 

@@ -134,6 +134,15 @@ class SmokeResult:
     endpoint: str | None = None
     wall_seconds: float | None = None
     notes: list[str] = field(default_factory=list)
+    prompt_style: str | None = None      # "chat" (template) or "completion" (base model)
+    estimate: dict[str, Any] | None = None   # header estimate for this run's settings
+    estimated_tokens_per_second: float | None = None   # bandwidth bound, beside measured
+
+    @property
+    def measured_tokens_per_second(self) -> float | None:
+        """Mean decode speed over the prompts that report one."""
+        speeds = [p.tokens_per_second for p in self.prompts if p.tokens_per_second]
+        return sum(speeds) / len(speeds) if speeds else None
 
     @property
     def passed(self) -> bool:
@@ -179,6 +188,10 @@ class SmokeResult:
             "endpoint": self.endpoint,
             "wall_seconds": _round(self.wall_seconds),
             "notes": list(self.notes),
+            "prompt_style": self.prompt_style,
+            "estimate": self.estimate,
+            "estimated_tokens_per_second": _round(self.estimated_tokens_per_second, 2),
+            "measured_tokens_per_second": _round(self.measured_tokens_per_second, 2),
         }
 
 

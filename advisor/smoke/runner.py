@@ -68,6 +68,17 @@ class SmokeSpec:
     model: str | None = None
     repo: str | None = None              # where gguf came from, for the result
     extra_env: dict[str, str] = field(default_factory=dict)
+    kv_type: str = "f16"                 # llama.cpp K/V cache type: f16, q8_0, q4_0
+    flash_attn: bool = False
+    swa_cache: str = "full"              # full-size SWA cache (llama-cpp-python) or window
+    prompt_style: str = "auto"           # auto (chat when the GGUF has a template), chat, completion
+
+    def options(self):
+        """The estimate's RunOptions for these settings."""
+        from advisor.hub.estimate import RunOptions
+
+        return RunOptions(kv_type=self.kv_type, flash_attn=self.flash_attn,
+                          swa_cache=self.swa_cache)
 
 
 def _suite(spec: SmokeSpec) -> Suite:
@@ -213,13 +224,23 @@ def run_local(spec: SmokeSpec, suite: Suite, on_event: EventCallback | None) -> 
                          backend="cpu", suite=suite.name, gpu_mode=spec.gpu, n_ctx=spec.n_ctx,
                          threads=threads, seed=spec.seed, model_path=str(model_file.path),
                          file=model_file.path.name, repo=spec.repo, file_bytes=model_file.size)
-    result.chat_template = (("gguf (trusted)" if spec.trust_template else "gguf")
-                            if template else "fallback (chatml)")
+    style = spec.prompt_style
+    if style == "auto":
+        style = "chat" if template else "completion"
+    result.prompt_style = style
+    if style == "completion":
+        result.chat_template = "none (completion prompts)" if not template else "gguf (unused)"
+    else:
+        result.chat_template = (("gguf (trusted)" if spec.trust_template else "gguf")
+                                if template else "fallback (chatml)")
+    _apply_estimate(result, model_file, spec)
     if should_hash(spec.hash_file, model_file.size):
         result.sha256 = sha256_file(model_file.path)
     job = {"model_path": str(model_file.path), "n_ctx": spec.n_ctx, "threads": threads,
            "seed": spec.seed, "gpu": spec.gpu, "n_layer": model_file.n_layer,
            "template": template, "cpu_extra_buffers": spec.cpu_extra_buffers,
+           "kv_type": spec.kv_type, "flash_attn": spec.flash_attn,
+           "swa_cache": spec.swa_cache, "prompt_style": style,
            "prompts": [p.to_job() for p in suite.prompts]}
     specs = {p.id: p for p in suite.prompts}
     started = time.perf_counter()
@@ -282,6 +303,22 @@ def run_local(spec: SmokeSpec, suite: Suite, on_event: EventCallback | None) -> 
     return result
 
 
+def _apply_estimate(result: SmokeResult, model_file, spec: SmokeSpec) -> None:
+    """The header estimate for this run (memory and decode speed), beside what it measures."""
+    from advisor.hub.estimate import decode_tokens_per_second, estimate_memory, model_shape
+
+    try:
+        shape = model_shape(model_file.header, file_bytes=model_file.size)
+        est = estimate_memory(shape, spec.n_ctx, spec.options(), basis="resident")
+    except (ValueError, ZeroDivisionError, ArithmeticError):
+        return
+    result.estimate = {"allocated_bytes": est.allocated_bytes,
+                       "resident_bytes": est.resident_bytes, "kv_cache_bytes": est.kv_cache_bytes,
+                       "compute_bytes": est.compute_bytes, "options": est.options,
+                       "decode_bytes_per_token": est.decode_bytes_per_token}
+    result.estimated_tokens_per_second = decode_tokens_per_second(shape, spec.n_ctx, "cpu", 0)
+
+
 def _apply_load(result: SmokeResult, event: dict[str, Any]) -> None:
     result.load_seconds = event.get("load_seconds")
     result.gpu_layers = int(event.get("gpu_layers") or 0)
@@ -329,4 +366,43 @@ def run_smoke(spec: SmokeSpec, on_event: EventCallback | None = None) -> SmokeRe
         raise InputError(None, f"--gpu must be one of {', '.join(GPU_MODES)}", field="--gpu")
     if spec.n_ctx < 64:
         raise InputError(None, "--ctx must be at least 64", field="--ctx")
+    check_run_options(spec)
     return run_local(spec, suite, on_event)
+
+
+PROMPT_STYLES = ("auto", "chat", "completion")
+
+
+def check_run_options(spec: SmokeSpec) -> None:
+    """InputError for settings llama.cpp would refuse (a quantized V cache needs flash
+    attention)."""
+    from advisor.hub.estimate import KV_TYPES, SWA_CACHES
+
+    if spec.kv_type not in KV_TYPES:
+        raise InputError(None, f"must be one of {', '.join(KV_TYPES)}", field="--kv-type")
+    if spec.kv_type != "f16" and not spec.flash_attn:
+        raise InputError(None, f"a {spec.kv_type} V cache needs flash attention: add "
+                         "--flash-attn", field="--kv-type")
+    if spec.swa_cache not in SWA_CACHES:
+        raise InputError(None, f"must be one of {', '.join(SWA_CACHES)}", field="--swa-cache")
+    if spec.prompt_style not in PROMPT_STYLES:
+        raise InputError(None, f"must be one of {', '.join(PROMPT_STYLES)}",
+                         field="--prompt-style")
+
+
+def run_suite_on_gguf(gguf: Path, suite: Suite | str = "general", *, n_ctx: int = DEFAULT_CTX,
+                      gpu: str = "auto", kv_type: str = "f16", flash_attn: bool = False,
+                      swa_cache: str = "full", prompt_style: str = "auto",
+                      threads: int | None = None, seed: int = DEFAULT_SEED,
+                      timeout: float = DEFAULT_TIMEOUT, hash_file: bool | None = False,
+                      on_event: EventCallback | None = None) -> SmokeResult:
+    """Run one suite on one local GGUF with these llama.cpp settings; the result object.
+
+    >>> r = run_suite_on_gguf(Path("m.gguf"), "general", n_ctx=4096, kv_type="q8_0",
+    ...                       flash_attn=True)
+    >>> r.passed, r.prompt_style, r.estimated_tokens_per_second, r.peak_rss_bytes
+    """
+    return run_smoke(SmokeSpec(gguf=Path(gguf), suite=suite, gpu=gpu, n_ctx=n_ctx,
+                               threads=threads, timeout=timeout, seed=seed,
+                               hash_file=hash_file, kv_type=kv_type, flash_attn=flash_attn,
+                               swa_cache=swa_cache, prompt_style=prompt_style), on_event)

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from advisor.hub.estimate import (GPU_RESERVE, compute_bytes, estimate_memory, fit_model,
-                                  kv_cache_bytes, model_shape)
+from advisor.hub.estimate import (GPU_RESERVE, RunOptions, compute_bytes,
+                                  decode_bytes_per_token, decode_tokens_per_second,
+                                  estimate_memory, fit_model, gpu_layers_that_fit,
+                                  kv_cache_bytes, model_shape, offload_split)
 from advisor.hub.gguf_header import read_local_header
 from advisor.hub.hardware import detect_hardware, hardware_from_answers, simulated_hardware
 from advisor.hub.quant import (quant_from_file_type, quant_from_filename, recommend_rank,
@@ -28,8 +30,14 @@ def test_smollm_matches_llama_cpp_buffers(shapes):
     assert kv_cache_bytes(smol, 4096) == 90 * 2**20
     assert round(compute_bytes(smol, 4096) / 2**20, 2) == 99.38
     est = estimate_memory(smol, 4096)
-    assert est.total_bytes == est.weights_bytes + est.kv_cache_bytes + est.compute_bytes + est.overhead_bytes
+    assert est.total_bytes == est.allocated_bytes == (
+        est.weights_bytes + est.repack_bytes + est.kv_cache_bytes + est.recurrent_bytes
+        + est.compute_bytes + est.overhead_bytes)
+    assert est.total_basis == "allocated"
     assert estimate_memory(smol, 8192).kv_cache_bytes == 2 * est.kv_cache_bytes
+    resident = estimate_memory(smol, 4096, basis="resident")
+    assert resident.total_basis == "resident" and resident.total_bytes == est.resident_bytes
+    assert est.resident_bytes < est.allocated_bytes
 
 
 def test_compute_buffer_matches_llama_cpp_for_attention_bound_models(tmp_path):
@@ -45,18 +53,61 @@ def test_compute_buffer_matches_llama_cpp_for_attention_bound_models(tmp_path):
 
 def test_fit_verdicts(shapes):
     _, big = shapes
-    total = estimate_memory(big, 4096).total_bytes
-    assert fit_model(big, 4096, ram_bytes=total, vram_bytes=0, gpu_offload=False) == ("cpu", 0)
-    assert fit_model(big, 4096, ram_bytes=total - 1, vram_bytes=0, gpu_offload=False)[0] == "too_large"
+    resident = estimate_memory(big, 4096, basis="resident").total_bytes
+    assert fit_model(big, 4096, ram_bytes=resident, vram_bytes=0, gpu_offload=False) == ("cpu", 0)
+    assert fit_model(big, 4096, ram_bytes=resident - 1, vram_bytes=0,
+                     gpu_offload=False)[0] == "too_large"
     assert fit_model(big, 4096, ram_bytes=16 * GIB, vram_bytes=8 * GIB, gpu_offload=True) == \
         ("gpu", big.n_layer)
     # a GPU without llama.cpp offload is no GPU
     assert fit_model(big, 4096, ram_bytes=16 * GIB, vram_bytes=8 * GIB, gpu_offload=False)[0] == "cpu"
-    half = GPU_RESERVE + compute_bytes(big, 4096) + (big.n_layer // 2) * (
-        big.layer_bytes + kv_cache_bytes(big, 4096) // big.n_layer)
-    fit, layers = fit_model(big, 4096, ram_bytes=16 * GIB, vram_bytes=half, gpu_offload=True)
-    assert (fit, layers) == ("partial", big.n_layer // 2)
-    assert fit_model(big, 4096, ram_bytes=1, vram_bytes=half, gpu_offload=True)[0] == "too_large"
+    # the output head goes to the GPU first, then the last blocks (llama.cpp's i_gpu_start)
+    half = big.n_layer // 2
+    vram = offload_split(big, 4096, half + 1).vram_bytes
+    assert vram == (big.output_bytes + half * big.layer_bytes + GPU_RESERVE
+                    + compute_bytes(big, 4096) + kv_cache_bytes(big, 4096) // big.n_layer * half)
+    fit, layers = fit_model(big, 4096, ram_bytes=16 * GIB, vram_bytes=vram, gpu_offload=True)
+    assert (fit, layers) == ("partial", half)
+    assert fit_model(big, 4096, ram_bytes=16 * GIB, vram_bytes=vram - 1,
+                     gpu_offload=True) == ("partial", half - 1)
+    assert fit_model(big, 4096, ram_bytes=1, vram_bytes=vram, gpu_offload=True)[0] == "too_large"
+
+
+def test_offload_split_moves_memory_from_ram_to_vram(shapes):
+    smol, _ = shapes
+    cpu = offload_split(smol, 4096, 0)
+    head = offload_split(smol, 4096, 1)
+    full = offload_split(smol, 4096, -1)
+    assert (cpu.vram_bytes, cpu.gpu_blocks) == (0, 0)
+    assert head.gpu_blocks == 0 and head.vram_bytes > smol.output_bytes
+    assert full.gpu_blocks == smol.n_layer and full.n_gpu_layers == smol.n_layer + 1
+    assert cpu.ram_bytes > offload_split(smol, 4096, 16).ram_bytes > full.ram_bytes
+    assert gpu_layers_that_fit(smol, 4096, full.vram_bytes) == smol.n_layer
+    assert gpu_layers_that_fit(smol, 4096, head.vram_bytes - 1) == 0
+
+
+def test_kv_type_and_flash_attention_options(shapes):
+    smol, _ = shapes
+    f16 = kv_cache_bytes(smol, 4096)
+    q8 = kv_cache_bytes(smol, 4096, options=RunOptions(kv_type="q8_0", flash_attn=True))
+    q4 = kv_cache_bytes(smol, 4096, options=RunOptions(kv_type="q4_0", flash_attn=True))
+    assert (q8, q4) == (f16 * 34 // 64, f16 * 18 // 64)     # 32 values in 34 / 18 bytes
+    fa = estimate_memory(smol, 4096, RunOptions(flash_attn=True))
+    assert fa.compute_bytes <= compute_bytes(smol, 4096)       # SmolLM2 is bound by its logits
+    assert fa.overhead_bytes < estimate_memory(smol, 4096).overhead_bytes   # no f16 scores
+
+
+def test_decode_speed_is_bandwidth_over_bytes_per_token(shapes):
+    smol, _ = shapes
+    per_token = decode_bytes_per_token(smol, 4096)
+    assert per_token > smol.active_weights_bytes > 0
+    assert decode_tokens_per_second(smol, 4096, "cpu", 0, cpu_bandwidth=1e9) == \
+        pytest.approx(1e9 / per_token)
+    gpu = decode_tokens_per_second(smol, 4096, "gpu", smol.n_layer, gpu_bandwidth=1e12)
+    part = decode_tokens_per_second(smol, 4096, "partial", smol.n_layer // 2, cpu_bandwidth=1e10,
+                                    gpu_bandwidth=1e12)
+    assert gpu > part > 1e10 / per_token
+    assert decode_tokens_per_second(smol, 4096, "too_large", 0) is None
 
 
 def test_recommend_prefers_fit_then_quality():

@@ -117,8 +117,12 @@ def test_ggufs_json_fields_and_estimate(hub, tmp_path, smollm):
     assert est["kv_cache_bytes"] == 90 * 2**20
     assert abs(est["compute_bytes"] - 99.38 * 2**20) < 0.01 * 2**20
     assert est["weights_bytes"] == 96_576_768
-    assert est["total_bytes"] == sum(est[k] for k in ("weights_bytes", "kv_cache_bytes",
-                                                       "compute_bytes", "overhead_bytes"))
+    # total_bytes is the figure the fit uses: allocated (GPU) or resident (CPU, mmap)
+    assert est["allocated_bytes"] == sum(est[k] for k in (
+        "weights_bytes", "repack_bytes", "kv_cache_bytes", "recurrent_bytes", "compute_bytes",
+        "overhead_bytes"))
+    assert est["total_bytes"] == est[f"{est['total_basis']}_bytes"]
+    assert est["resident_bytes"] < est["allocated_bytes"]
     assert f["fit"] in ("gpu", "partial", "cpu", "too_large") and isinstance(f["gpu_layers"], int)
     assert doc["recommended"]["filename"] == smollm.name
     r8k = json.loads(run_cli(["ggufs", "HuggingFaceTB/SmolLM2-135M-Instruct-GGUF", "--ctx", "8192",
