@@ -98,10 +98,13 @@ def display_ids(model_ids: Sequence[str], width: int) -> dict[str, str]:
     {'meta-llama/Llama-3.2-1B-Instruct': 'Llama-3.2-1B-Instruct'}
     """
     def fit(text: str) -> str:
+        import re
+
         for long, short in ABBREVIATIONS:
             if len(text) <= width:
                 return text
-            text = text.replace(long, short)
+            text = re.sub(long, lambda m, s=short: s if m.group()[0].isupper() else s.lower(),
+                          text, flags=re.IGNORECASE)
         if len(text) <= width:
             return text
         tail = (width - 1) * 3 // 5
@@ -114,10 +117,26 @@ def display_ids(model_ids: Sequence[str], width: int) -> dict[str, str]:
     for model_id, label in labels.items():
         seen.setdefault(label.lower(), []).append(model_id)
     for ids in seen.values():
-        if len(ids) > 1:                      # the same name under two owners: keep owners
+        names = {i.split("/")[-1].lower() for i in ids}
+        if len(ids) > 1 and len(names) == len(ids):     # clipped alike: keep what differs
+            for model_id in ids:
+                labels[model_id] = distinct_tail(model_id.split("/")[-1], ids, width)
+        elif len(ids) > 1:                    # the same name under two owners: keep owners
             for model_id in ids:
                 labels[model_id] = fit(model_id)
     return labels
+
+
+def distinct_tail(name: str, ids: Sequence[str], width: int) -> str:
+    """``name`` from where it starts to differ from its siblings', clipped to ``width``."""
+    others = [i.split("/")[-1] for i in ids]
+    common = 0
+    while all(len(o) > common and o[common].lower() == name[common].lower() for o in others) \
+            and common < len(name) - 1:
+        common += 1
+    start = max(0, common - 4)
+    text = ("…" if start else "") + name[start:]
+    return text if len(text) <= width else text[: width - 1] + "…"
 
 
 def format_parameters(parameters: float | None) -> str:

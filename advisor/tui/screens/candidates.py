@@ -29,18 +29,20 @@ from advisor.tui.widgets.badges import (fit_text, mof_text, osaid_text, verdict_
 NARROW = (("Verdict", "verdict", 13), ("Model", "model", 0), ("Obl", "obligations", 3),
           ("Fit", "fit", 7), ("MOF", "mof", 3), ("Reason", "reason", -1))
 WIDE = (("Verdict", "verdict", 13), ("Model", "model", 0), ("Obl", "obligations", 3),
-        ("Fit", "fit", 7), ("Size", "size", 5), ("License", "license", 18),
+        ("Fit", "fit", 7), ("Size", "size", 5), ("License", "license", 16),
         ("OSAID", "osaid", 7), ("MOF", "mof", 3), ("Reason", "reason", -1))
-WIDE_FROM = 110
-PREVIEW_FROM = 160              # a side panel with the highlighted row's findings
-PREVIEW_WIDTH = 56
+WIDE_FROM = 120
+PREVIEW_FROM = 180              # a side panel with the highlighted row's findings
+PREVIEW_WIDTH = 40
 MODEL_MIN, MODEL_MAX = 22, 44
+LICENSE_MIN, LICENSE_MAX = 16, 40
 REASON_MIN = 18
 
 
 def table_layout(total: int) -> list[tuple[str, str, int]]:
     """Columns and widths for a table ``total`` cells wide (each cell adds 2 of padding,
-    the scroll bar 2): the model column gets up to MODEL_MAX, the reason the rest.
+    the scroll bar 2): the model column gets up to MODEL_MAX, the license up to
+    LICENSE_MAX, the reason the rest (at least REASON_MIN).
 
     >>> [w for _, _, w in table_layout(80)]
     [13, 22, 3, 7, 3, 18]
@@ -49,8 +51,12 @@ def table_layout(total: int) -> list[tuple[str, str, int]]:
     fixed = sum(w for _, _, w in spec if w > 0) + 2 * len(spec) + 2
     room = max(total - fixed, MODEL_MIN + REASON_MIN)
     model = max(MODEL_MIN, min(MODEL_MAX, room - REASON_MIN))
-    reason = max(REASON_MIN, room - model)
-    return [(label, key, model if w == 0 else reason if w < 0 else w) for label, key, w in spec]
+    extra = max(0, min(LICENSE_MAX - LICENSE_MIN, room - model - REASON_MIN)) \
+        if spec is WIDE else 0
+    reason = max(REASON_MIN, room - model - extra)
+    widths = {0: model, -1: reason}
+    return [(label, key, widths.get(w, w) + (extra if key == "license" else 0))
+            for label, key, w in spec]
 
 
 def table_width(screen_width: int) -> int:
@@ -142,7 +148,7 @@ class CandidatesScreen(Screen[None]):
                      "model": plain(labels[row.model_id]),
                      "obligations": Text(str(row.obligations), justify="right"),
                      "fit": fit_text(row.fit), "size": format_parameters(row.parameters),
-                     "license": clip(plain(row.license), widths.get("license", 18)),
+                     "license": clip(plain(row.license), widths.get("license", LICENSE_MIN)),
                      "osaid": osaid_text(row.osaid), "mof": mof_text(row.mof_class),
                      "reason": clip(row.reason, widths["reason"])}
             table.add_row(*(cells[key] for _, key, _ in self._layout), key=row.key())

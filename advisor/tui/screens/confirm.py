@@ -23,7 +23,7 @@ class Confirm(ModalScreen[bool]):
     def compose(self) -> ComposeResult:
         with Vertical(id="prompt-box"):
             yield Label(Text(self.title_text), id="prompt-title")
-            yield Static(Text(self.body))
+            yield Static(Text(self.body), id="confirm-body")
             with Horizontal(id="prompt-buttons"):
                 yield Button(f"{self.yes} (y)", id="yes", variant="primary", compact=True)
                 yield Button(f"{self.no} (n)", id="no", compact=True)
