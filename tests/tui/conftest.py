@@ -14,7 +14,6 @@ from advisor.tui.rows import HardwareSpec
 from advisor.tui.settings import AppSettings
 
 FIXTURE_PROFILES = Path(__file__).resolve().parent / "profiles"
-SNAPSHOT_WORK_DIR = Path("/tmp/advisor-snapshots")
 RECORD_DATE = dt.date(2026, 11, 23)
 
 
