@@ -346,8 +346,9 @@ def _compute_phases(shape: ModelShape, n_ctx: int, options: RunOptions) -> tuple
     if shape.attention_layers:
         n_kv = full
         masks = 1 + (1 if any(shape.swa_layers) else 0) * swa / max(full, 1)
-        if options.flash_attn:       # no n_kv x n_head score matrix, an f16 mask
-            attention = masks * n_kv / 2 + 3 * shape.n_embd + 2 * shape.n_ff
+        if options.flash_attn:       # no n_kv x n_head score matrix: an f16 mask, Q copied
+            attention = (masks * n_kv / 2 + shape.n_head * shape.head_dim_k + 3 * shape.n_embd
+                         + 2 * shape.n_ff)
         else:
             attention = (shape.n_head + masks) * n_kv + 3 * shape.n_embd + 2 * shape.n_ff
     else:

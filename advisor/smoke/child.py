@@ -37,7 +37,19 @@ class Emitter:
 
 
 def peak_rss_bytes() -> int:
-    """Peak resident set size of this process (ru_maxrss is KiB on Linux, bytes on macOS)."""
+    """Peak resident set size of this process.
+
+    On Linux, VmHWM of /proc/self/status: ru_maxrss survives exec, so a child forked from
+    a large parent would report the parent's peak. Elsewhere ru_maxrss (KiB on Linux,
+    bytes on macOS).
+    """
+    try:
+        with open("/proc/self/status", encoding="ascii", errors="replace") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        pass
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     return int(peak if sys.platform == "darwin" else peak * 1024)
 

@@ -12,7 +12,6 @@ import argparse
 import json
 import os
 import re
-import resource
 import sys
 import tempfile
 
@@ -46,6 +45,7 @@ def main() -> int:
     args = parser.parse_args()
     import llama_cpp
 
+    from advisor.smoke.child import peak_rss_bytes
     from advisor.smoke.cpu_buffers import safe_extra_buffers
     from advisor.hub.estimate import KV_TYPES
 
@@ -67,7 +67,7 @@ def main() -> int:
         os.dup2(saved, 2)
     log.seek(0)
     text = log.read().decode("utf-8", "replace")
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+    peak = peak_rss_bytes()
     print(json.dumps({"buffers": parse_buffers(text), "peak_rss_bytes": peak,
                       "n_ctx": llm.n_ctx()}))
     sys.stdout.flush()
