@@ -103,6 +103,10 @@ def _load(job: dict[str, Any], emit: Emitter):
          llama_cpp_version=getattr(llama_cpp, "__version__", None), n_ctx=llm.n_ctx(),
          threads=int(job["threads"]), vram_bytes=vram, cpu_extra_buffers=use_extra,
          notes=[extra_note] if extra_note else [],
+         run_options={"type_k": int(llm.context_params.type_k),
+                      "type_v": int(llm.context_params.type_v),
+                      "flash_attn_type": int(llm.context_params.flash_attn_type),
+                      "swa_full": bool(llm.context_params.swa_full)},
          devices=[d.description or d.name for d in gpus])
     return llm
 

@@ -137,6 +137,7 @@ class SmokeResult:
     prompt_style: str | None = None      # "chat" (template) or "completion" (base model)
     estimate: dict[str, Any] | None = None   # header estimate for this run's settings
     estimated_tokens_per_second: float | None = None   # bandwidth bound, beside measured
+    llama_context: dict[str, Any] | None = None   # the context settings llama.cpp ran with
 
     @property
     def measured_tokens_per_second(self) -> float | None:
@@ -189,6 +190,7 @@ class SmokeResult:
             "wall_seconds": _round(self.wall_seconds),
             "notes": list(self.notes),
             "prompt_style": self.prompt_style,
+            "llama_context": self.llama_context,
             "estimate": self.estimate,
             "estimated_tokens_per_second": _round(self.estimated_tokens_per_second, 2),
             "measured_tokens_per_second": _round(self.measured_tokens_per_second, 2),

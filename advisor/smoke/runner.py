@@ -330,6 +330,7 @@ def _apply_load(result: SmokeResult, event: dict[str, Any]) -> None:
     result.vram_bytes = event.get("vram_bytes")
     result.cpu_extra_buffers = event.get("cpu_extra_buffers")
     result.notes.extend(event.get("notes") or [])
+    result.llama_context = event.get("run_options")
 
 
 def _child_error(event: dict[str, Any], template_key: str | None, path: Path,
