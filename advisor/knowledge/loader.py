@@ -438,13 +438,34 @@ class _Loaded:
     root: int = 0              # index of the directory it came from (0: the first, shipped)
 
 
+def profile_files(directory: Path) -> list[Path]:
+    """The profile files below ``directory``, in the order they are loaded."""
+    return sorted(directory.rglob("*.yaml")) + sorted(directory.rglob("*.yml"))
+
+
+def profiles_key(roots: Sequence[Path]) -> str | None:
+    """A digest of every profile file's path and bytes below ``roots`` (None when one
+    cannot be read: then the knowledge base is built the slow way, which reports it)."""
+    digest = hashlib.sha256()
+    for index, root in enumerate(roots):
+        digest.update(f"root {index} {root}\0".encode("utf-8", "surrogateescape"))
+        for path in profile_files(root):
+            try:
+                raw = read_limited(path, MAX_FILE_BYTES)
+            except (OSError, ValueError):
+                return None
+            digest.update(f"{path}\0".encode("utf-8", "surrogateescape"))
+            digest.update(hashlib.sha256(raw).digest())
+    return digest.hexdigest()
+
+
 def _read_dir(directory: Path, problems: list[Problem], cache: Any = None,
               root: int = 0) -> list[_Loaded]:
     if not directory.is_dir():
         problems.append(Problem(str(directory), None, "", "is not a directory"))
         return []
     out = []
-    for path in sorted(directory.rglob("*.yaml")) + sorted(directory.rglob("*.yml")):
+    for path in profile_files(directory):
         if not path.is_file():
             problems.append(Problem(str(path), None, "", "not a regular file"))
             continue
@@ -638,14 +659,22 @@ def load_knowledge(extra_dirs: Iterable[Path | str] = ()) -> KnowledgeBase:
     for directory in extra_dirs:
         if not Path(directory).is_dir():
             raise InputError(str(directory), "profiles directory not found")
-    from advisor.knowledge.cache import ParsedCache
+    from advisor.knowledge.cache import KnowledgeCache, ParsedCache
 
-    kb, problems = build_knowledge(profile_dirs(extra_dirs), cache=ParsedCache.open())
+    roots = profile_dirs(extra_dirs)
+    stored = KnowledgeCache.open()
+    key = profiles_key(roots) if stored.usable else None
+    kb = stored.get(key) if key else None
+    if kb is not None:
+        return kb
+    kb, problems = build_knowledge(roots, cache=ParsedCache.open())
     if problems:
         first = problems[0]
         more = f" (and {len(problems) - 1} more; run `advisor profiles check`)" if len(problems) > 1 else ""
         raise InputError(first.file, first.message + more, line=first.line,
                          field=first.field or None)
+    if key:
+        stored.put(key, kb)
     return kb
 
 

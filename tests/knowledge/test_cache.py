@@ -6,6 +6,7 @@ hostile cache file never changes a fact.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import json
@@ -156,3 +157,75 @@ def test_cache_stays_bounded_and_keeps_what_was_used(tmp_path: Path,
     assert len(again.entries) == 10
     assert f"{3:064x}" in again.entries and f"{29:064x}" in again.entries
     assert f"{0:064x}" not in again.entries
+
+
+# ---------------------------------------------------------------- the whole knowledge base
+
+def _kb_cache_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    monkeypatch.delenv("ADVISOR_NO_CACHE", raising=False)
+    return tmp_path / "xdg" / "advisor" / "knowledge.pickle"
+
+
+def _poison(path: Path) -> None:
+    """Rewrite the stored knowledge base with a planted license title, same key."""
+    import pickle
+
+    raw = path.read_bytes()
+    kb = pickle.loads(raw[65:])
+    kb.licenses["mit"] = dataclasses.replace(kb.licenses["mit"], title="Planted")
+    path.write_bytes(raw[:65] + pickle.dumps(kb))
+    os.chmod(path, 0o600)
+
+
+def test_knowledge_cache_is_written_and_used(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from advisor.knowledge import load_knowledge
+
+    path = _kb_cache_env(tmp_path, monkeypatch)
+    first = load_knowledge()
+    assert path.is_file() and oct(path.stat().st_mode & 0o777) == "0o600"
+    _poison(path)
+    assert load_knowledge().licenses["mit"].title == "Planted"     # it is read...
+    assert load_knowledge().digest == first.digest
+
+
+@pytest.mark.parametrize("spoil", ["world-writable", "shared-dir", "symlink", "garbage",
+                                   "truncated", "other-key"])
+def test_knowledge_cache_never_trusts_a_doubtful_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                      spoil: str) -> None:
+    from advisor.knowledge import load_knowledge
+
+    path = _kb_cache_env(tmp_path, monkeypatch)
+    load_knowledge()
+    _poison(path)
+    if spoil == "world-writable":
+        os.chmod(path, 0o666)
+    elif spoil == "shared-dir":
+        os.chmod(path.parent, 0o777)
+    elif spoil == "symlink":
+        target = tmp_path / "elsewhere.pickle"
+        path.rename(target)
+        path.symlink_to(target)
+    elif spoil == "garbage":
+        path.write_bytes(path.read_bytes()[:65] + b"\x80\x05garbage")
+    elif spoil == "truncated":
+        path.write_bytes(path.read_bytes()[:1000])
+    elif spoil == "other-key":
+        path.write_bytes(b"0" * 64 + path.read_bytes()[64:])
+    assert load_knowledge().licenses["mit"].title == "MIT License"
+
+
+def test_knowledge_cache_follows_file_changes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from advisor.knowledge import load_knowledge
+
+    _kb_cache_env(tmp_path, monkeypatch)
+    user = tmp_path / "mine"
+    user.mkdir()
+    (user / "mit.yaml").write_text(MIT.read_text(encoding="utf-8"), encoding="utf-8")
+    assert load_knowledge([user]).licenses["mit"].title == "MIT License"
+    text = MIT.read_text(encoding="utf-8").replace("title: MIT License", "title: Edited MIT")
+    (user / "mit.yaml").write_text(text, encoding="utf-8")
+    kb = load_knowledge([user])
+    assert kb.licenses["mit"].title == "Edited MIT"
+    assert [o.id for o in kb.overrides] == ["mit"]          # overrides survive the cache
+    assert load_knowledge().licenses["mit"].title == "MIT License"
