@@ -193,6 +193,12 @@ def completion_prompt(messages: list[dict[str, str]]) -> str:
 COMPLETION_STOPS = ("\nQuestion:", "\n\n")
 
 
+def _held_back(text: str, stops: list[str]) -> int:
+    """Length of the longest end of ``text`` that begins some stop string."""
+    return max((n for s in stops for n in range(min(len(s), len(text)), 0, -1)
+                if s.startswith(text[-n:])), default=0)
+
+
 def run_prompt(llm, job: dict[str, Any], prompt: dict[str, Any], emit: Emitter) -> None:
     """Generate greedily for one prompt, streaming ``token`` events; emits ``prompt_done``."""
     import llama_cpp.llama_cpp as llama_lib
@@ -214,7 +220,7 @@ def run_prompt(llm, job: dict[str, Any], prompt: dict[str, Any], emit: Emitter) 
         stops += list(COMPLETION_STOPS)
     vocab = llm._model.vocab
     decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
-    output, completion, sampled = "", 0, 0
+    output, completion, sampled, emitted = "", 0, 0, 0
     finish = "length"
     t_first = t_last = None
     llm.reset()
@@ -230,18 +236,22 @@ def run_prompt(llm, job: dict[str, Any], prompt: dict[str, Any], emit: Emitter) 
             finish = "stop"
             break
         completion += 1
-        piece = decoder.decode(token_bytes(vocab, token))
-        if piece:
-            output += piece
-            emit("token", id=prompt["id"], text=piece)
+        output += decoder.decode(token_bytes(vocab, token))
         if stops and any(s in output for s in stops):
-            cut = min(output.index(s) for s in stops if s in output)
-            output = output[:cut]
+            output = output[:min(output.index(s) for s in stops if s in output)]
             finish = "stop"
             break
+        # stream all but what could still turn out to be the start of a stop string
+        safe = len(output) - _held_back(output, stops)
+        if safe > emitted:
+            emit("token", id=prompt["id"], text=output[emitted:safe])
+            emitted = safe
         if completion >= max_tokens:
             break
-    output += decoder.decode(b"", final=True)
+    if finish != "stop":
+        output += decoder.decode(b"", final=True)
+    if len(output) > emitted:
+        emit("token", id=prompt["id"], text=output[emitted:])
     end = time.perf_counter()
     ttft = (t_first - start) if t_first is not None else None
     decode_seconds = (t_last - t_first) if t_first is not None else None
