@@ -10,12 +10,12 @@ import json
 from pathlib import Path
 
 from advisor.hub.local import Candidate, describe
-from tests.fixtures.meta_gguf import write_gguf
+from tests.fixtures.hostile_gguf import write_shaped_gguf
 
 
 def test_describe_reads_license_and_base_models(tmp_path: Path) -> None:
-    path = write_gguf(tmp_path / "w.gguf", {
-        "general.license": "apache-2.0", "general.base_model.count": 1,
+    path = write_shaped_gguf(tmp_path / "w.gguf", ints={"general.base_model.count": 1}, strings={
+        "general.license": "apache-2.0",
         "general.base_model.0.repo_url": "https://huggingface.co/Qwen/Qwen3-8B"})
     model = describe(Candidate(path, "folder"))
     assert model.error is None, model.error
@@ -25,8 +25,8 @@ def test_describe_reads_license_and_base_models(tmp_path: Path) -> None:
 def test_local_command_shows_the_license(tmp_path: Path, run_advisor) -> None:
     folder = tmp_path / "models"
     folder.mkdir()
-    write_gguf(folder / "widget-q8.gguf", {"general.license": "mit"})
-    write_gguf(folder / "hostile.gguf", {"general.license": "\x1b[2J\x1b]0;x\x07"})
+    write_shaped_gguf(folder / "widget-q8.gguf", strings={"general.license": "mit"})
+    write_shaped_gguf(folder / "hostile.gguf", strings={"general.license": "\x1b[2J\x1b]0;x\x07"})
     proc = run_advisor("local", "--dir", str(folder), "--json")
     assert proc.returncode == 0, proc.stderr
     by_name = {Path(f["path"]).name: f for f in json.loads(proc.stdout)["files"]}

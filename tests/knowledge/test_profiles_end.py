@@ -212,9 +212,9 @@ def test_partial_is_accepted_by_the_loader(tmp_path: Path) -> None:
 def test_hub_gguf_without_card_license_is_assessed_under_the_file_license(
         tmp_path: Path, run_advisor) -> None:
     from tests.fixtures.hub_server import HubRepo, serve_hub
-    from tests.fixtures.meta_gguf import write_gguf
+    from tests.fixtures.hostile_gguf import write_shaped_gguf
 
-    gguf = write_gguf(tmp_path / "w-Q8_0.gguf", {"general.license": "mit"})
+    gguf = write_shaped_gguf(tmp_path / "w-Q8_0.gguf", strings={"general.license": "mit"})
     answers = tmp_path / "a.yaml"
     answers.write_text(INTERNAL_US, encoding="utf-8")
     repos = {"someone/Widget-GGUF": HubRepo(files={"w-Q8_0.gguf": gguf}),
