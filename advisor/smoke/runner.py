@@ -299,6 +299,8 @@ def run_local(spec: SmokeSpec, suite: Suite, on_event: EventCallback | None) -> 
         finally:
             _stop(proc)
     result.wall_seconds = time.perf_counter() - started
+    if result.gpu_layers > 0:
+        _apply_estimate(result, model_file, spec)
     emit(on_event, DONE, result=result)
     return result
 
@@ -316,7 +318,17 @@ def _apply_estimate(result: SmokeResult, model_file, spec: SmokeSpec) -> None:
                        "resident_bytes": est.resident_bytes, "kv_cache_bytes": est.kv_cache_bytes,
                        "compute_bytes": est.compute_bytes, "options": est.options,
                        "decode_bytes_per_token": est.decode_bytes_per_token}
-    result.estimated_tokens_per_second = decode_tokens_per_second(shape, spec.n_ctx, "cpu", 0)
+    fit, layers = "cpu", 0
+    gpu_bandwidth = None
+    if result.gpu_layers > 0:         # after the load: where llama.cpp put the blocks
+        from advisor.hub.hardware import detect_hardware
+
+        layers = result.gpu_layers
+        fit = "gpu" if layers >= shape.n_layer else "partial"
+        gpu_bandwidth = detect_hardware().gpu_bandwidth
+    result.estimated_tokens_per_second = decode_tokens_per_second(
+        shape, spec.n_ctx, fit, layers, options=spec.options(),
+        **({"gpu_bandwidth": gpu_bandwidth} if gpu_bandwidth else {}))
 
 
 def _apply_load(result: SmokeResult, event: dict[str, Any]) -> None:
