@@ -351,7 +351,10 @@ async def test_gguf_tab_offline_lists_files_on_disk_with_their_license(
     (cache / "models--HuggingFaceTB--SmolLM2-135M-Instruct" / "refs").mkdir()
     (cache / "models--HuggingFaceTB--SmolLM2-135M-Instruct" / "refs" / "main").write_text("a" * 40)
     licensed_gguf(snap / "SmolLM2-135M-Instruct-Q8_0.gguf", "apache-2.0")
+    import huggingface_hub.constants
+
     monkeypatch.setenv("HF_HUB_CACHE", str(cache))
+    monkeypatch.setattr(huggingface_hub.constants, "HF_HUB_CACHE", str(cache))  # read at import
     monkeypatch.setenv("HOME", str(tmp_path / "home"))
     app = make_app(shipped_kb)
     async with app.run_test(size=(100, 30)) as pilot:
@@ -362,8 +365,8 @@ async def test_gguf_tab_offline_lists_files_on_disk_with_their_license(
         table = screen.query_one("#gguf-table", DataTable)
         assert await wait_for(pilot, lambda: table.row_count > 0, timeout=30)
         rows = [[str(c) for c in table.get_row_at(i)] for i in range(table.row_count)]
-        row = next(r for r in rows if r[0] == "SmolLM2-135M-Instruct-Q8_0.gguf")
-        assert "apache-2.0" in row
+        ours = [r for r in rows if r[0] == "SmolLM2-135M-Instruct-Q8_0.gguf"]
+        assert ours and "apache-2.0" in ours[0], rows
         assert "on this machine" in text_of(screen.query_one("#gguf-status"))
 
 
@@ -399,7 +402,7 @@ async def test_smoke_screen_shows_both_speeds_threads_and_the_suite(fixture_kb: 
         assert await wait_for(pilot, lambda: screen.result is not None, timeout=180)
         table = screen.query_one("#prompt-table", DataTable)
         labels = [str(c.label) for c in table.ordered_columns]
-        assert "pp t/s" in labels and "tg t/s" in labels
+        assert "pp/s" in labels and "tg/s" in labels
         summary = text_of(screen.query_one("#smoke-summary"))
         assert "prompt eval" in summary and "decode" in summary and "threads" in summary
         assert "threads" in text_of(screen.query_one("#smoke-status")) or summary

@@ -98,7 +98,7 @@ class CandidatesScreen(Screen[None]):
         yield Static("", id="answers-strip")
         with Horizontal(id="table-bar"):
             yield Static("", id="counts")
-            yield Input(placeholder="/ search model id", id="search", compact=True)
+            yield Input(placeholder="/ search ids", id="search", compact=True)
         with Horizontal(id="table-row"):
             yield DataTable(id="candidates", cursor_type="row", zebra_stripes=True)
             with VerticalScroll(id="preview-pane"):

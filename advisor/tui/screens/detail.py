@@ -29,7 +29,7 @@ class DetailScreen(Screen[None]):
 
     BINDINGS = [
         Binding("escape", "back", "Back"),
-        Binding("1,2,3,4,5", "noop", "Tabs", key_display="1-5"),
+        Binding("1", "tab('findings')", "Tabs", key_display="1-5"),
         Binding("t", "smoke", "Smoke"),
         Binding("p", "pull", "Pull", show=False),
         Binding("e", "export", "Export"),
@@ -43,7 +43,7 @@ class DetailScreen(Screen[None]):
         Binding("up", "scroll('scroll_up')", show=False),
         Binding("end", "scroll('scroll_end')", show=False),
         Binding("home", "scroll('scroll_home')", show=False),
-        Binding("1", "tab('findings')", "Findings", show=False),
+
         Binding("2", "tab('obligations')", "Obligations", show=False),
         Binding("3", "tab('openness')", "Openness", show=False),
         Binding("4", "tab('hub')", "Hub", show=False),
@@ -255,9 +255,6 @@ class DetailScreen(Screen[None]):
     def action_tab(self, tab: str) -> None:
         self.query_one(TabbedContent).active = tab
         self._focus_pane(tab)
-
-    def action_noop(self) -> None:
-        """The footer's "1-5 Tabs" entry; the digits themselves are bound one by one."""
 
     @on(TabbedContent.TabActivated)
     def _tab_activated(self, event: TabbedContent.TabActivated) -> None:

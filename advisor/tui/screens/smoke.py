@@ -95,7 +95,7 @@ class SmokeScreen(Screen[None]):
         self.query_one("#pull-box").display = False
         table = self.query_one("#prompt-table", DataTable)
         for label, key in (("Prompt", "id"), ("Result", "result"), ("TTFT", "ttft"),
-                           ("pp t/s", "pps"), ("tg t/s", "tps"), ("Tokens", "tokens")):
+                           ("pp/s", "pps"), ("tg/s", "tps"), ("Tokens", "tokens")):
             table.add_column(label, key=key)
         self._fill_sources()
         self._describe_suite()

@@ -13,6 +13,7 @@ from advisor.knowledge.model import section_label
 from advisor.tui.safe import plain
 from advisor.tui.widgets.badges import STATUS_STYLE, severity_text
 
+URL_WIDTH = 68              # 80 columns less the border, padding and indent of a finding
 COMPONENT_ORDER = (
     "model_architecture", "model_parameters_final", "model_card", "data_card",
     "technical_report", "evaluation_results", "sample_model_outputs", "training_code",
@@ -37,8 +38,21 @@ def source_line(source: Any) -> Text:
         line.append(f" · checked {checked}", style="dim")
     if url:
         line.append("\n    ")
-        line.append(plain(url), style=f"underline link {plain(url)}")
+        line.append(shown_url(plain(url)), style=f"underline link {plain(url)}")
     return line
+
+
+def shown_url(url: str, width: int = URL_WIDTH) -> str:
+    """A url short enough for its line at 80 columns: a long one keeps its start and its
+    end around "…" (the link, y/u copy and o open still use the whole url).
+
+    >>> shown_url("https://github.com/meta-llama/llama-models/blob/main/models/llama3_2/LICENSE")
+    'https://github.com/meta-llama/llama-mode…ain/models/llama3_2/LICENSE'
+    """
+    if len(url) <= width:
+        return url
+    tail = width * 2 // 5
+    return url[: width - tail - 1] + "…" + url[len(url) - tail:]
 
 
 def finding_words(finding: Any) -> str:
