@@ -91,7 +91,11 @@ async def rerank(flips: int = 40) -> dict[str, list[float]]:
     from advisor.tui.settings import AppSettings
 
     kb = load_knowledge()
-    app = AdvisorApp(AppSettings(hardware=HardwareSpec(16, 0), offline=True, local_models=()),
+    import tempfile
+    from pathlib import Path
+
+    app = AdvisorApp(AppSettings(hardware=HardwareSpec(16, 0), offline=True, local_models=(),
+                                 config_dir=Path(tempfile.mkdtemp(prefix="advisor-bench-"))),
                      kb=kb)
     times: dict[str, list[float]] = {"set_answers": [], "assess": [], "table": []}
     async with app.run_test(size=(100, 30)) as pilot:
