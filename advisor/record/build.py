@@ -280,7 +280,7 @@ def _overrides(kb: Any) -> list[dict[str, Any]]:
     for entry in getattr(kb, "overrides", None) or ():
         get = entry.get if isinstance(entry, dict) else (lambda k, e=entry: getattr(e, k, None))
         out.append({k: (str(get(k)) if get(k) is not None else None)
-                    for k in ("id", "kind", "file", "sha256")})
+                    for k in ("id", "kind", "file", "sha256", "replaced_file")})
     return out
 
 

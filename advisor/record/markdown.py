@@ -329,8 +329,10 @@ def _scope_lines(record: dict[str, Any]) -> list[str]:
                  "not declared in the answers above")
     overrides = record.get("overrides") or []
     for o in overrides:
+        replaced = f", replacing {o['replaced_file']}" if o.get("replaced_file") else ""
         lines.append(f"* Replaced by the user's own profile: {o.get('kind') or 'profile'} "
-                     f"{o.get('id')} from {o.get('file')} (sha256 `{o.get('sha256')}`)")
+                     f"{o.get('id')} from {o.get('file')} (sha256 `{o.get('sha256')}`"
+                     f"{replaced})")
     for note in record.get("notes") or []:
         lines.append(f"* Note: {note}")
     return lines + [""]

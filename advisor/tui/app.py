@@ -83,6 +83,7 @@ class AdvisorApp(App[int]):
             self.push_screen(ErrorScreen("The knowledge base could not be loaded", str(exc)))
             return
         self.push_screen(InterviewScreen())
+        self.tell_overrides()
         if self.settings.answers_path is not None:
             self.push_screen(CandidatesScreen())
         if self.settings.resolved_offline():
@@ -164,6 +165,17 @@ class AdvisorApp(App[int]):
             if candidate_id(cand).lower() == model_id.lower():
                 return cand
         return None
+
+    def tell_overrides(self) -> None:
+        """Your own profiles that replace shipped ones: said at launch, never silently."""
+        overrides = getattr(self.kb, "overrides", None) or ()
+        if not overrides:
+            return
+        lines = [f"{o.kind} {o.id} ← {o.file} (sha256 {o.sha256[:12]}…)"
+                 for o in overrides[:5]]
+        more = f"\n…and {len(overrides) - 5} more" if len(overrides) > 5 else ""
+        self.notify(plain("\n".join(lines)) + more, title="Your profiles replace shipped ones",
+                    severity="warning", timeout=20, markup=False)
 
     def tell_offline(self, reason: str = "") -> None:
         """Say once that the Hub is out of reach; later calls are silent."""

@@ -423,3 +423,35 @@ async def test_the_tui_survives_a_crashing_smoke_child(fixture_kb: Any, make_app
         assert app.is_running
         await pilot.press("escape")
         assert isinstance(app.screen, CandidatesScreen)
+
+
+async def test_profile_overrides_are_announced_in_the_app_and_the_record(
+        make_app: Any, tmp_path: Path) -> None:
+    """A user's EU without members would lift the EU bans: the app says so at launch and on
+    every model's page, and the record names the file and its hash."""
+    import yaml
+
+    from advisor.knowledge import load_knowledge
+    from advisor.paths import PROFILES_DIR
+
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    eu = yaml.safe_load((PROFILES_DIR / "jurisdictions" / "eu.yaml").read_text())
+    eu["members"] = ["MT"]
+    (mine / "eu.yaml").write_text(yaml.safe_dump(eu, allow_unicode=True))
+    kb = load_knowledge(extra_dirs=(mine,))
+    assert [o.id for o in kb.overrides] == ["EU"]
+    app = make_app(kb)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        assert "jurisdiction EU" in notices(app) and "eu.yaml" in notices(app)
+        app.action_open_model(LLAMA)
+        await pilot.pause()
+        head = text_of(app.screen.query_one("#detail-head"))
+        assert "jurisdiction EU is replaced by your file" in head and str(mine) in head
+        await pilot.press("e")
+        export = app.screen
+        assert await wait_for(pilot, lambda: export.record is not None)
+        markdown = export.query_one("#preview").source
+        assert "Replaced by the user's own profile: jurisdiction EU" in markdown
+        assert kb.overrides[0].sha256 in markdown

@@ -354,7 +354,8 @@ def override_notes(kb: Any, assessment: Any, candidate: Any) -> list[str]:
     for entry in getattr(kb, "overrides", None) or ():
         get = entry.get if isinstance(entry, dict) else (lambda k, e=entry: getattr(e, k, None))
         ident = str(get("id") or "")
-        if ident.lower() in ids:
+        shared = get("kind") in ("jurisdiction", "policy", "use-case")   # bear on every model
+        if shared or ident.lower() in ids:
             sha = str(get("sha256") or "")[:12]
             out.append(f"{get('kind') or 'profile'} {ident} is replaced by your file "
                        f"{get('file')} (sha256 {sha}…)")
