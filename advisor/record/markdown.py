@@ -438,4 +438,15 @@ def render_markdown(record: Record | dict[str, Any], json_name: str | None = Non
     for candidate in [chosen, *data["alternatives"]]:
         out += _pros_cons(candidate)
     out += ["## More Information", "", *_more_information(data)]
-    return "\n".join(out).rstrip() + "\n"
+    return _clean("\n".join(out).rstrip() + "\n")
+
+
+def _clean(text: str) -> str:
+    """No control, bidi or escape character from a Hub card, a profile or a typed field
+    reaches the Markdown (a terminal or viewer would obey it)."""
+    try:
+        from advisor.sanitize import clean_text
+    except ImportError:
+        from advisor.commands.common import printable as clean_text
+        return clean_text(text)
+    return clean_text(text)

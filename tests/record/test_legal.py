@@ -150,3 +150,10 @@ def test_cli_table_fits_the_terminal_width(answers_file):
         assert max(len(line) for line in lines) <= int(columns), columns
         shown = proc.stdout
         assert all(model_id in shown for model_id in ids)        # ids never cut
+
+
+def test_markdown_carries_no_control_characters_from_outside(kb, answers):
+    smoke = {"passed": True, "model": "evil\x1b]0;pwned\x07.gguf", "runner": "x\x9b2J",
+             "prompts": [{"id": "a\u202eb", "passed": True, "error": "\x1b[2J"}]}
+    text = render(build_record(answers, kb, MODEL, smoke=smoke, rationale="ok"), "md")
+    assert not any(ch in text for ch in ("\x1b", "\x07", "\x9b", "\u202e"))
