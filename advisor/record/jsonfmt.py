@@ -90,6 +90,8 @@ def load_record_file(path: Path | str) -> Record:
         raise InputError(str(path), f"not JSON: {exc.msg}", line=exc.lineno) from None
     except RecursionError:
         raise InputError(str(path), f"not a record: JSON nested more than {MAX_DEPTH} levels deep") from None
+    except ValueError as exc:                        # a 5000-digit integer: Python's int limit
+        raise InputError(str(path), f"not a record: {str(exc).split(';')[0]}") from None
     if too_deep(data):
         raise InputError(str(path), f"not a record: JSON nested more than {MAX_DEPTH} levels deep")
     problem = schema_problem(data)

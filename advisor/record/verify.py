@@ -7,6 +7,9 @@
 
 from __future__ import annotations
 
+import hashlib
+import os
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -173,6 +176,54 @@ def reassess(record: Record, kb: Any, hub_facts: Any = None, source: str = "reco
                         decision_makers=data.get("decision_makers"), today=None,
                         status=data.get("status", "proposed") if data.get("status") in ("proposed", "accepted")
                         else "proposed")
+
+
+MAX_HASH_BYTES = 1 << 40        # 1 TiB: more than any GGUF; a bound for a runaway path
+_GGUF_MAGIC = b"GGUF"
+
+
+def hash_recorded_gguf(path_text: str) -> tuple[str | None, str]:
+    """The SHA-256 of the GGUF a record names, and a note saying what was read or why not.
+
+    The path comes from the record (outside input): only a regular file that starts with
+    the GGUF magic and is at most MAX_HASH_BYTES is read, through one descriptor opened
+    without blocking (a FIFO or a device is never opened for reading).
+
+        >>> hash_recorded_gguf("/models/m.gguf")
+        ('9f86d0...', 'hashed the GGUF file /models/m.gguf (1,234 bytes)')
+    """
+    shown = repr(path_text) if not str(path_text).isprintable() else str(path_text)
+    try:
+        before = os.stat(path_text)
+        if not stat.S_ISREG(before.st_mode):
+            return None, f"the recorded GGUF path {shown} is not a regular file; not read"
+        fd = os.open(path_text, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0)
+                     | getattr(os, "O_CLOEXEC", 0))
+    except FileNotFoundError:
+        return None, "the GGUF file is not on this machine; its hash was not re-checked"
+    except (OSError, ValueError) as exc:
+        return None, f"the recorded GGUF path {shown} cannot be read " \
+                     f"({getattr(exc, 'strerror', None) or exc}); its hash was not re-checked"
+    with os.fdopen(fd, "rb") as handle:
+        info = os.fstat(handle.fileno())
+        if not stat.S_ISREG(info.st_mode) or (info.st_dev, info.st_ino) != (before.st_dev,
+                                                                          before.st_ino):
+            return None, f"the recorded GGUF path {shown} changed while opening it; not read"
+        if info.st_size > MAX_HASH_BYTES:
+            return None, (f"the recorded GGUF path {shown} is larger than "
+                          f"{MAX_HASH_BYTES >> 30} GiB; not read")
+        head = handle.read(len(_GGUF_MAGIC))
+        if head != _GGUF_MAGIC:
+            return None, f"the recorded GGUF path {shown} is not a GGUF file; not read"
+        digest = hashlib.sha256(head)
+        remaining = info.st_size - len(head)
+        while remaining > 0:
+            chunk = handle.read(min(8 << 20, remaining))
+            if not chunk:
+                break
+            digest.update(chunk)
+            remaining -= len(chunk)
+    return digest.hexdigest(), f"hashed the GGUF file {shown} ({info.st_size:,} bytes)"
 
 
 def verify_record(path: Path | str, kb: Any, hub_facts: Any = None,

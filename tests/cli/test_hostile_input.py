@@ -8,6 +8,7 @@ printed. Each case runs ``python -m advisor`` in a subprocess with a timeout.
 
 from __future__ import annotations
 
+import hashlib
 import http.server
 import json
 import os
@@ -446,6 +447,42 @@ def test_record_verify_refuses_what_is_not_a_record(work, record_json):
         one_line(advisor("record", "verify", "--offline", name, cwd=work), 2, name, needle)
     proc = advisor("record", "verify", "--offline", str(record_json), cwd=work)
     assert proc.returncode in (0, 1) and "Traceback" not in proc.stderr, proc.stderr
+
+
+def test_record_verify_with_a_5000_digit_integer_is_exit_2(work, record_json):
+    text = record_json.read_text().replace('"schema"', '"huge": ' + "9" * 5000 + ', "schema"', 1)
+    (work / "huge-int-record.json").write_text(text)
+    one_line(advisor("record", "verify", "--offline", "huge-int-record.json", cwd=work), 2,
+             "huge-int-record.json", "4300 digits")
+
+
+def _record_naming(work: Path, record_json: Path, name: str, gguf_path: Path) -> str:
+    data = json.loads(record_json.read_text())
+    data["reproducibility"]["gguf"] = {"file": gguf_path.name, "repo": None,
+                                       "path": str(gguf_path), "sha256": "0" * 64}
+    (work / name).write_text(json.dumps(data))
+    return name
+
+
+def test_record_verify_reads_only_the_regular_gguf_file_it_names(work, record_json):
+    special = work / "verify-special"
+    special.mkdir(exist_ok=True)
+    if not (special / "model.gguf").exists():
+        os.mkfifo(special / "model.gguf")             # opening it for reading would block
+    (special / "secret.txt").write_text("not a model\n")
+    cases = [("fifo", special / "model.gguf", 0, "is not a regular file; not read"),
+             ("device", Path("/dev/zero"), 0, "is not a regular file; not read"),
+             ("text", special / "secret.txt", 0, "is not a GGUF file; not read"),
+             ("gguf", work / "tiny.gguf", 1, f"hashed the GGUF file {work / 'tiny.gguf'} (")]
+    for label, target, status, note in cases:
+        name = _record_naming(work, record_json, f"names-{label}.json", target)
+        proc = advisor("record", "verify", "--offline", "--json", name, cwd=work, timeout=20)
+        assert proc.returncode == status, (label, proc.stderr)
+        report = json.loads(proc.stdout)
+        assert any(note in n for n in report["notes"]), (label, report["notes"])
+        hashed = [d for d in report["differences"] if d["kind"] == "file_hash"]
+        expected = hashlib.sha256((work / "tiny.gguf").read_bytes()).hexdigest()
+        assert hashed == ([] if status == 0 else [{**hashed[0], "after": expected}]), label
 
 
 # ------------------------------------------------------------------ the app and stdout
