@@ -13,6 +13,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from advisor.tui.safe import plain
+
 VERDICTS = ("blocked", "unknown", "conditional", "allowed")
 VERDICT_RANK = {v: i for i, v in enumerate(VERDICTS)}   # lower is worse
 FILTERS = ("all", "allowed", "conditional", "blocked", "unknown")
@@ -71,13 +73,18 @@ def short_reason(findings: Sequence[Any]) -> str:
     >>> short_reason([Finding("block", "user_threshold", "Above 700 million users, §2 ...")])
     'user threshold: Above 700 million users'
     """
-    ranked = sorted((f for f in findings if _get(f, "severity") != "info"),
-                    key=lambda f: (SEVERITY_ORDER.get(_get(f, "severity"), 3),
-                                   str(_get(f, "origin") or "").startswith(SHARED_ORIGINS)))
-    worst = ranked[0] if ranked else None
+    worst, best = None, (9, True)
+    for finding in findings:
+        get = finding.get if isinstance(finding, dict) else \
+            (lambda key, f=finding: getattr(f, key, None))
+        rank = SEVERITY_ORDER.get(get("severity"), 3)
+        if rank >= 2:
+            continue
+        key = (rank, str(get("origin") or "").startswith(SHARED_ORIGINS))
+        if key < best:
+            worst, best = finding, key
     if worst is None:
         return "only notices" if findings else "no findings"
-    from advisor.tui.safe import plain
 
     message = plain(_get(worst, "message") or "")
     for stop in (":", ";", ".", ",", " ("):
