@@ -10,6 +10,7 @@ document again to find the line of the offending key.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -83,7 +84,12 @@ _TOO_DEEP = f"nested more than {MAX_DEPTH} levels deep"
 def read_limited(path: Path, limit: int) -> bytes:
     """At most ``limit`` bytes of ``path``; ValueError when it holds more (``/dev/zero``
     or a runaway file must not fill the memory). OS errors pass through."""
-    with path.open("rb") as handle:
+    # Opened without blocking, so a FIFO with no writer reads as empty instead of hanging;
+    # then blocking again, so a pipe with a writer (``--answers <(...)``) reads whole.
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
+    if hasattr(os, "set_blocking"):
+        os.set_blocking(fd, True)
+    with os.fdopen(fd, "rb") as handle:
         raw = handle.read(limit + 1)
     if len(raw) > limit:
         raise ValueError(f"larger than {limit // 2**20} MiB")

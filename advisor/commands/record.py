@@ -135,8 +135,9 @@ def _run_record(args: argparse.Namespace) -> int:
     except ValueError as exc:
         raise InputError(None, str(exc), field="--format") from None
     out = Path(args.out)
-    if out.exists() and not out.is_dir():
-        raise InputError(str(out), "exists and is not a directory", field="--out")
+    from advisor.fsio import check_output_dir
+
+    check_output_dir(out, field="--out")          # a dangling link too, before any work
     kb = knowledge_from_args(args)
     answers = answers_from_args(args, kb)
     smoke = _load_smoke(args.smoke) if args.smoke else None

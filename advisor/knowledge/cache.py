@@ -195,7 +195,7 @@ class ParsedCache:
         if not _private_dir(self.path.parent, create=False):
             return
         try:
-            atomic_write_bytes(self.path, text.encode("utf-8"), force=True)
+            atomic_write_bytes(self.path, text.encode("utf-8"), force=True, mode=0o600)
         except (AdvisorError, OSError):
             return
         self.dirty = False
