@@ -33,17 +33,17 @@ FALLBACK_TEMPLATE = (  # ChatML, used when a GGUF carries no template
     "{% if add_generation_prompt %}{{ '<|im_start|>assistant\n' }}{% endif %}"
 )
 
-# Names that only an attack needs: dunders, frame/code/function internals, the attr
-# filter (which builds attribute names from strings) and escaped underscores.
-_SUSPICIOUS = re.compile(
-    r"(__[A-Za-z0-9_]*__"
-    r"|\b(?:func_globals|func_code|f_globals|f_locals|f_builtins|gi_frame|gi_code|cr_frame"
-    r"|tb_frame|co_code|mro|subclasses|import_module|getattribute|globals|builtins"
-    r"|popen|subprocess|eval|exec|compile|system)\b"
-    r"|\|\s*attr\b|\battr\s*\("
-    r"|\\x5[fF]|\\u005[fF]|\\137|\\N\{LOW LINE\})"
-)
-_SAFE_WORDS = {"system"}   # "system" is a chat role; only flagged as a call (``.system(``)
+# Attribute and item names that only an attack needs: anything starting with "_" (dunders,
+# name-mangled privates such as ``_TemplateReference__context``) and frame, code and
+# function internals.
+_INTERNAL_NAMES = frozenset({
+    "func_globals", "func_code", "f_globals", "f_locals", "f_builtins", "f_back", "gi_frame",
+    "gi_code", "cr_frame", "ag_frame", "tb_frame", "tb_next", "co_code", "mro", "subclasses",
+    "import_module", "getattribute", "globals", "builtins", "popen", "subprocess", "eval",
+    "exec", "compile"})
+# Filters that look attributes up by a name given as a string.
+_ATTRIBUTE_FILTERS = frozenset({"map", "selectattr", "rejectattr", "groupby", "sort", "sum",
+                                "unique", "min", "max"})
 
 
 @dataclass(frozen=True)
@@ -57,19 +57,103 @@ class TemplateFinding:
         return f"{self.token!r} at template line {self.line}"
 
 
+def _bad_name(name: object) -> bool:
+    return isinstance(name, str) and (name.startswith("_") or name in _INTERNAL_NAMES)
+
+
 def scan_template(template: str) -> list[TemplateFinding]:
-    """Every place where ``template`` reaches for Python internals ([] when clean)."""
-    findings = []
-    for match in _SUSPICIOUS.finditer(template):
-        token = match.group(0)
-        if token in _SAFE_WORDS:
-            rest = template[match.end():match.end() + 2].lstrip()
-            before = template[max(0, match.start() - 1):match.start()]
-            if not (before == "." and rest.startswith("(")):
-                continue
-        line = template.count("\n", 0, match.start()) + 1
-        findings.append(TemplateFinding(token.strip(), line))
-    return findings
+    """Every place where ``template`` reaches for Python internals ([] when clean).
+
+    The template is parsed by Jinja2's own parser (so escapes such as ``\\x5f`` and
+    ``\\U0000005f`` and adjacent literals are already decoded) and its syntax tree walked:
+    an attribute or item whose name starts with ``_`` or is a Python internal, an item
+    whose name is built at render time (``~``, ``+``, ``|format``, a variable set to such a
+    string), the ``attr`` filter, and any string literal holding ``__``. A template that
+    does not parse is a finding too: what cannot be checked is not run.
+    """
+    from jinja2 import nodes
+    from jinja2.exceptions import TemplateSyntaxError
+
+    try:
+        tree = sandbox_environment().parse(template)
+    except TemplateSyntaxError as exc:
+        return [TemplateFinding(f"does not parse: {exc.message}", exc.lineno or 1)]
+    built = _names_holding_built_strings(tree)
+    findings: set[TemplateFinding] = set()
+
+    def add(token: str, node) -> None:
+        findings.add(TemplateFinding(token, getattr(node, "lineno", 1) or 1))
+
+    for node in tree.find_all(nodes.Node):
+        if isinstance(node, nodes.Getattr) and _bad_name(node.attr):
+            add(node.attr, node)
+        elif isinstance(node, nodes.Getitem):
+            if isinstance(node.arg, nodes.Const) and _bad_name(node.arg.value):
+                add(node.arg.value, node)
+            elif _builds_string(node.arg, built):
+                add("computed item name", node)
+        elif isinstance(node, nodes.Filter):
+            if node.name == "attr":
+                add("|attr", node)
+            elif node.name in _ATTRIBUTE_FILTERS:
+                for kw in node.kwargs:
+                    if kw.key == "attribute" and not (isinstance(kw.value, nodes.Const)
+                                                      and not _bad_name(kw.value.value)):
+                        add(f"|{node.name}(attribute=...)", node)
+        elif isinstance(node, nodes.Const) and isinstance(node.value, str) \
+                and "__" in node.value:
+            add(node.value[:40], node)
+    return sorted(findings, key=lambda f: (f.line, _first_at(template, f.token), f.token))
+
+
+def _first_at(template: str, token: str) -> int:
+    """Where ``token`` first appears in the source (escaped names: at the end)."""
+    at = template.find(token)
+    return at if at >= 0 else len(template)
+
+
+def _builds_string(expr, built: set[str]) -> bool:
+    """Whether ``expr`` makes a string at render time (a computed name)."""
+    from jinja2 import nodes
+
+    if isinstance(expr, (nodes.Concat, nodes.Filter, nodes.Call, nodes.CondExpr,
+                         nodes.Mod)):
+        return True
+    if isinstance(expr, nodes.Name):
+        return expr.name in built
+    if isinstance(expr, (nodes.Add, nodes.Mul)):
+        return any(_builds_string(side, built) or _is_text(side, built)
+                   for side in (expr.left, expr.right))
+    return False
+
+
+def _is_text(expr, built: set[str]) -> bool:
+    from jinja2 import nodes
+
+    return (isinstance(expr, nodes.Const) and isinstance(expr.value, str)) or \
+        (isinstance(expr, nodes.Name) and expr.name in built)
+
+
+def _names_holding_built_strings(tree) -> set[str]:
+    """Variables ``{% set %}`` (or a loop over literals) binds to text or a built string."""
+    from jinja2 import nodes
+
+    built: set[str] = set()
+    while True:
+        before = len(built)
+        for node in tree.find_all((nodes.Assign, nodes.AssignBlock, nodes.For)):
+            if isinstance(node, nodes.Assign):
+                value = node.node
+                stringy = _builds_string(value, built) or _is_text(value, built)
+            elif isinstance(node, nodes.AssignBlock):
+                stringy = True
+            else:
+                stringy = not isinstance(node.iter, (nodes.Name, nodes.Getattr, nodes.Getitem))
+            if stringy:
+                built |= {n.name for n in node.target.find_all(nodes.Name)} | (
+                    {node.target.name} if isinstance(node.target, nodes.Name) else set())
+        if len(built) == before:
+            return built
 
 
 def _version_tuple(text: str) -> tuple[int, ...]:

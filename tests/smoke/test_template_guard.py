@@ -60,3 +60,38 @@ def test_version_floor():
                                                "jinja2": "3.1.6"})[0]
     assert check_versions({"jinja2": "3.1.6"}) == [
         "llama-cpp-python is not installed (need >= 0.2.72)"]
+
+
+QWEN_LIKE_TEMPLATE = (
+    "{%- for message in messages[::-1] %}{%- set index = (messages|length - 1) - loop.index0 %}"
+    "{%- if message.role == 'user' and messages[index]['content'] is string %}"
+    "{{ message.content.split('</think>')[-1].lstrip('\\n') }}{%- endif %}{%- endfor %}"
+    "{%- for tool in tools or [] %}{{ tool.function.name }}{{ tool | tojson }}{%- endfor %}"
+    "{%- set ns = namespace(first=true) %}{%- if ns.first %}{{ '<|im_start|>assistant' }}"
+    "{%- endif %}")
+
+
+@pytest.mark.parametrize("template, token", [
+    ("{{ x['__cla' + 'ss__'] }}", "__cla"),
+    ("{% set u = '_' %}{{ x[u ~ u ~ 'class' ~ u ~ u] }}", "computed item name"),
+    ("{{ x['_' + '_class_' + '_'] }}", "computed item name"),
+    ("{{ x['%s%sclass%s%s'|format('_', '_', '_', '_')] }}", "computed item name"),
+    ("{{ x['_' '_class_' '_'] }}", "__class__"),                     # adjacent literals
+    ("{{ x['\\U0000005f\\U0000005fclass\\U0000005f\\U0000005f'] }}", "__class__"),
+    ("{{ x['\\x5f\\x5fclass\\x5f\\x5f'] }}", "__class__"),
+    ("{{ self._TemplateReference__context }}", "_TemplateReference__context"),
+    ("{% set a = '_' %}{% set b = a + a %}{% set k = b ~ 'class' ~ b %}\n{{ x[k] }}",
+     "computed item name"),
+    ("{{ xs | map(attribute=k) | list }}", "|map(attribute=...)"),
+    ("{{ x.mro }}", "mro"),
+    ("{% for %}", "does not parse: Expected an expression, got 'end of statement block'"),
+])
+def test_obfuscated_reaches_are_found_in_the_syntax_tree(template, token):
+    findings = scan_template(template)
+    assert findings and findings[0].token == token, findings
+    assert findings[0].line == template.count("\n") + 1          # the last line, here
+
+
+def test_templates_with_computed_indexes_and_tools_are_clean():
+    assert scan_template(QWEN_LIKE_TEMPLATE) == []
+    assert scan_template("{{ messages[loop.index0 - 1]['content'] if loop else '' }}") == []
