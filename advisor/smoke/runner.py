@@ -100,6 +100,9 @@ def guard_templates(model_file, *, trust: bool) -> tuple[str | None, str | None]
 
     for key, template in sorted(model_file.templates.items()):
         findings = scan_template(template)
+        if findings and findings[0].token.startswith("does not parse"):
+            raise OperationError(f"{key} of {model_file.path} {findings[0].token} (template "
+                                 f"line {findings[0].line}); the model's chat template is broken")
         if findings and not trust:
             raise OperationError(
                 f"{key} of {model_file.path} reaches for Python internals "

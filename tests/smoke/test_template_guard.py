@@ -95,3 +95,13 @@ def test_obfuscated_reaches_are_found_in_the_syntax_tree(template, token):
 def test_templates_with_computed_indexes_and_tools_are_clean():
     assert scan_template(QWEN_LIKE_TEMPLATE) == []
     assert scan_template("{{ messages[loop.index0 - 1]['content'] if loop else '' }}") == []
+
+
+def test_a_broken_template_names_the_file_and_the_template(tmp_path, run_advisor,
+                                                             assert_one_line_error):
+    from tests.fixtures.tiny_gguf import write_tiny_gguf
+
+    model = write_tiny_gguf(tmp_path / "broken-template.gguf", chat_template="{% for %}")
+    proc = run_advisor("smoke", "--gguf", str(model), "--no-hash")
+    assert_one_line_error(proc, f"tokenizer.chat_template of {model} does not parse",
+                          "template line 1", status=1)
