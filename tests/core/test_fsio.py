@@ -121,3 +121,19 @@ def test_dangling_out_link_is_a_clear_error(tmp_path, run_advisor, assert_one_li
                        "--out", str(link))
     assert_one_line_error(proc, "--out", "symbolic link", "does not exist", status=2)
     assert not Path(tmp_path / "gone").exists()
+
+
+def test_an_unexpected_error_midway_takes_back_what_was_placed(tmp_path, monkeypatch):
+    import advisor.fsio as fsio
+
+    real_place = fsio._place
+
+    def place_then_break(tmp, path, force):
+        if path.name == "a.json":
+            raise KeyboardInterrupt                 # Ctrl-C between the two files
+        real_place(tmp, path, force)
+
+    monkeypatch.setattr(fsio, "_place", place_then_break)
+    with pytest.raises(KeyboardInterrupt):
+        write_files({tmp_path / "a.md": "a\n", tmp_path / "a.json": "{}"})
+    assert list(tmp_path.iterdir()) == []
