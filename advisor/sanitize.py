@@ -19,6 +19,7 @@ text read in another order than it is stored; lone surrogates (undecodable bytes
 
 from __future__ import annotations
 
+import functools
 import re
 
 REPLACEMENT = "\ufffd"
@@ -26,10 +27,13 @@ REPLACEMENT = "\ufffd"
 # C0 but tab and newline, DEL, C1; bidi embeddings, overrides, isolates and marks; lone
 # surrogates. Everything a terminal or a reader could be fooled by, nothing printable.
 _UNSAFE = "\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ud800-\udfff"
-_MULTI_LINE = re.compile(f"[{_UNSAFE}]")
-_ONE_LINE = re.compile(f"[{_UNSAFE}\t\n]")
 # Inside JSON text these can only sit in strings: escaping them keeps the value exact.
-_JSON_UNSAFE = re.compile("[\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+_JSON_UNSAFE = "\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ud800-\udfff"
+
+
+@functools.cache
+def _pattern(chars: str) -> re.Pattern[str]:
+    return re.compile(f"[{chars}]")     # compiled on first use: the import stays cheap
 
 
 def clean_text(text: object, *, newlines: bool = True) -> str:
@@ -37,8 +41,8 @@ def clean_text(text: object, *, newlines: bool = True) -> str:
     ``newlines=False`` tabs and newlines become spaces too (one line of a message)."""
     text = text if isinstance(text, str) else str(text)
     if newlines:
-        return _MULTI_LINE.sub(REPLACEMENT, text.replace("\r\n", "\n"))
-    return _ONE_LINE.sub(lambda m: " " if m.group() in "\t\n" else REPLACEMENT,
+        return _pattern(_UNSAFE).sub(REPLACEMENT, text.replace("\r\n", "\n"))
+    return _pattern(_UNSAFE + "\t\n").sub(lambda m: " " if m.group() in "\t\n" else REPLACEMENT,
                          text.replace("\r\n", "\n"))
 
 
@@ -57,4 +61,4 @@ def json_text(text: str) -> str:
     """JSON text (from ``json.dumps(..., ensure_ascii=False)``) with C1, bidi and
     surrogate characters written as ``\\uXXXX`` escapes: the same document, nothing raw
     that a terminal would obey."""
-    return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+    return _pattern(_JSON_UNSAFE).sub(lambda m: f"\\u{ord(m.group()):04x}", text)
