@@ -30,7 +30,8 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     from advisor.commands.common import print_json
     from advisor.errors import InputError, OperationError
-    from advisor.hub.client import check_repo_id, check_revision, is_offline, offline_reason
+    from advisor.hub.client import (check_repo_id, check_revision, is_offline, offline_reason,
+                                    safe_repo_filename)
     from advisor.hub.pull import ProgressLine, PulledFile, cached_path, pull_gguf_files
 
     check_repo_id(args.repo_id, field="REPO_ID")
@@ -38,8 +39,7 @@ def run(args: argparse.Namespace) -> int:
         check_revision(args.revision, field="--revision")
     if args.ctx < 1 or args.ctx > 10_000_000:
         raise InputError(None, f"{args.ctx} is not a usable context length", field="--ctx")
-    if args.file is not None and (not args.file.strip() or ".." in args.file.split("/")
-                                  or args.file.startswith("/")):
+    if args.file is not None and (not args.file.strip() or not safe_repo_filename(args.file)):
         raise InputError(None, f"{args.file!r} is not a file name in a repo", field="--file")
     if is_offline():
         why = offline_reason()
