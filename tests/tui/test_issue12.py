@@ -345,17 +345,11 @@ async def test_copy_a_finding_or_its_url(fixture_kb: Any, make_app: Any) -> None
 
 async def test_gguf_tab_offline_lists_files_on_disk_with_their_license(
         shipped_kb: Any, make_app: Any, tmp_path: Path, monkeypatch: Any) -> None:
-    cache = tmp_path / "hub"
-    snap = cache / "models--HuggingFaceTB--SmolLM2-135M-Instruct" / "snapshots" / ("a" * 40)
-    snap.mkdir(parents=True)
-    (cache / "models--HuggingFaceTB--SmolLM2-135M-Instruct" / "refs").mkdir()
-    (cache / "models--HuggingFaceTB--SmolLM2-135M-Instruct" / "refs" / "main").write_text("a" * 40)
-    licensed_gguf(snap / "SmolLM2-135M-Instruct-Q8_0.gguf", "apache-2.0")
-    import huggingface_hub.constants
-
-    monkeypatch.setenv("HF_HUB_CACHE", str(cache))
-    monkeypatch.setattr(huggingface_hub.constants, "HF_HUB_CACHE", str(cache))  # read at import
-    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    home = tmp_path / "home"                 # LM Studio's layout: publisher/repo/file.gguf
+    folder = home / ".lmstudio" / "models" / "HuggingFaceTB" / "SmolLM2-135M-Instruct"
+    folder.mkdir(parents=True)
+    licensed_gguf(folder / "SmolLM2-135M-Instruct-Q8_0.gguf", "apache-2.0")
+    monkeypatch.setenv("HOME", str(home))
     app = make_app(shipped_kb)
     async with app.run_test(size=(100, 30)) as pilot:
         app.action_open_model("HuggingFaceTB/SmolLM2-135M-Instruct")
