@@ -312,6 +312,6 @@ class KnowledgeCache:
 
         try:
             data = self._full_key(key) + b"\n" + pickle.dumps(kb, protocol=pickle.HIGHEST_PROTOCOL)
-            atomic_write_bytes(self.path, data, force=True)
+            atomic_write_bytes(self.path, data, force=True, mode=0o600)
         except (AdvisorError, OSError, pickle.PicklingError, TypeError, RecursionError):
             return
