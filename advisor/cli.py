@@ -30,6 +30,7 @@ COMMAND_MODULES = (
     "pull",
     "local",
     "smoke",
+    "compare",
     "record",
     "jurisdictions",
 )

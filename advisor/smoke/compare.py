@@ -1,0 +1,220 @@
+"""Run one suite over several candidates in turn, with the same settings, and compare.
+
+Local GGUFs (and builds pulled from the Hub) go through :func:`run_smoke` in its child
+process; OpenAI-compatible endpoints through the same function's endpoint path. Every
+candidate gets the same suite, context, threads, GPU plan, seed and timeout. A candidate
+that cannot run (llama.cpp crashes, the endpoint is unreachable) becomes a row with its
+``error``; the others still run.
+
+    >>> cmp = compare([Candidate(gguf=Path("a.gguf")), Candidate(endpoint="http://h:8000",
+    ...                model="m")], load_suite("general"), CompareSettings(threads=2))
+    >>> cmp.to_dict()["candidates"][0]["tokens_per_second"]
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+from advisor.errors import OperationError
+from advisor.smoke.result import SmokeResult
+from advisor.smoke.runner import DEFAULT_CTX, DEFAULT_SEED, DEFAULT_TIMEOUT, SmokeSpec, run_smoke
+from advisor.smoke.suites import Suite
+
+SCHEMA = "advisor.comparison/1"
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A local GGUF (``gguf``, optionally pulled from ``repo``) or ``endpoint`` + ``model``."""
+
+    gguf: Path | None = None
+    endpoint: str | None = None
+    model: str | None = None
+    repo: str | None = None
+
+    @property
+    def label(self) -> str:
+        if self.endpoint:
+            return str(self.model)
+        return self.gguf.name if self.gguf else str(self.repo)
+
+
+@dataclass(frozen=True)
+class CompareSettings:
+    """What every candidate shares."""
+
+    gpu: str = "auto"
+    n_ctx: int = DEFAULT_CTX
+    threads: int | None = None
+    seed: int = DEFAULT_SEED
+    timeout: float = DEFAULT_TIMEOUT
+    hash_file: bool | None = False
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"gpu": self.gpu, "n_ctx": self.n_ctx, "threads": self.threads,
+                "seed": self.seed, "timeout": self.timeout}
+
+
+def _mean(values: list[float | None]) -> float | None:
+    got = [v for v in values if v is not None]
+    return sum(got) / len(got) if got else None
+
+
+def _round(value: float | None, digits: int) -> float | None:
+    return None if value is None else round(float(value), digits)
+
+
+@dataclass
+class CandidateRow:
+    """One candidate's figures (means over the suite's prompts) or its ``error``."""
+
+    model: str                        # the GGUF's file name, or the endpoint's model name
+    backend: str | None
+    runner: str
+    source: str                       # the GGUF path, or the endpoint's chat URL
+    passed: bool = False
+    checks_passed: int = 0
+    checks_total: int = 0
+    prompts_passed: int = 0
+    prompts_total: int = 0
+    ttft_seconds: float | None = None
+    prompt_tokens_per_second: float | None = None
+    tokens_per_second: float | None = None
+    peak_rss_bytes: int | None = None
+    load_seconds: float | None = None
+    gpu_layers: int | None = None
+    sha256: str | None = None
+    error: str | None = None
+    name: str | None = None           # the GGUF's general.name (untrusted metadata)
+    failures: list[str] = field(default_factory=list)
+    assessment: dict[str, Any] | None = None   # verdict, obligations, vendor (--answers)
+
+    @classmethod
+    def from_result(cls, candidate: Candidate, result: SmokeResult) -> "CandidateRow":
+        checks = [c for p in result.prompts for c in p.checks]
+        return cls(
+            model=candidate.label, name=result.model, backend=result.backend,
+            runner=result.runner,
+            source=result.endpoint or result.model_path or candidate.label,
+            passed=result.passed, checks_passed=sum(c.passed for c in checks),
+            checks_total=len(checks), prompts_passed=sum(p.passed for p in result.prompts),
+            prompts_total=len(result.prompts),
+            ttft_seconds=_mean([p.ttft_seconds for p in result.prompts]),
+            prompt_tokens_per_second=_mean([p.prompt_tokens_per_second
+                                            for p in result.prompts]),
+            tokens_per_second=result.measured_tokens_per_second,
+            peak_rss_bytes=result.peak_rss_bytes if result.runner != "endpoint" else None,
+            load_seconds=result.load_seconds,
+            gpu_layers=result.gpu_layers if result.runner != "endpoint" else None,
+            sha256=result.sha256,
+            failures=[f"{pid}: {what}" for pid, what in result.failures()])
+
+    @classmethod
+    def from_error(cls, candidate: Candidate, error: Exception) -> "CandidateRow":
+        local = candidate.endpoint is None
+        return cls(model=candidate.label, backend=None,
+                   runner="llama.cpp" if local else "endpoint",
+                   source=str(candidate.gguf) if local else str(candidate.endpoint),
+                   error=str(error))
+
+    def to_dict(self) -> dict[str, Any]:
+        doc = {
+            "model": self.model, "name": self.name, "backend": self.backend, "runner": self.runner,
+            "source": self.source, "passed": self.passed,
+            "checks_passed": self.checks_passed, "checks_total": self.checks_total,
+            "prompts_passed": self.prompts_passed, "prompts_total": self.prompts_total,
+            "ttft_seconds": _round(self.ttft_seconds, 4),
+            "prompt_tokens_per_second": _round(self.prompt_tokens_per_second, 2),
+            "tokens_per_second": _round(self.tokens_per_second, 2),
+            "peak_rss_bytes": self.peak_rss_bytes,
+            "load_seconds": _round(self.load_seconds, 4), "gpu_layers": self.gpu_layers,
+            "sha256": self.sha256, "error": self.error, "failures": list(self.failures),
+        }
+        assessed = self.assessment or {}
+        doc["verdict"] = assessed.get("verdict")
+        doc["obligations"] = assessed.get("obligations")
+        doc["vendor"] = assessed.get("vendor")
+        doc["profile"] = assessed.get("profile")
+        return doc
+
+
+@dataclass
+class Comparison:
+    suite: str
+    settings: CompareSettings
+    candidates: list[CandidateRow]
+    chosen: str | None = None
+    fallback: str | None = None
+    fallback_reason: str | None = None
+
+    @property
+    def all_ran(self) -> bool:
+        return all(row.error is None for row in self.candidates)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"schema": SCHEMA, "suite": self.suite, "settings": self.settings.to_dict(),
+                "candidates": [row.to_dict() for row in self.candidates],
+                "all_ran": self.all_ran, "chosen": self.chosen, "fallback": self.fallback,
+                "fallback_reason": self.fallback_reason}
+
+
+def spec_for(candidate: Candidate, suite: Suite, settings: CompareSettings) -> SmokeSpec:
+    """The SmokeSpec that runs ``candidate`` with the shared ``settings``."""
+    return SmokeSpec(gguf=candidate.gguf, suite=suite, gpu=settings.gpu, n_ctx=settings.n_ctx,
+                     threads=settings.threads, timeout=settings.timeout, seed=settings.seed,
+                     hash_file=settings.hash_file, endpoint=candidate.endpoint,
+                     model=candidate.model, repo=candidate.repo)
+
+
+def compare(candidates: list[Candidate], suite: Suite, settings: CompareSettings,
+            on_progress: Callable[[int, Candidate, CandidateRow | None], None] | None = None
+            ) -> Comparison:
+    """Run ``suite`` on each candidate in turn; ``on_progress(i, candidate, row)`` is
+    called before (row None) and after each. Bad input (InputError) propagates."""
+    rows = []
+    for index, candidate in enumerate(candidates):
+        if on_progress:
+            on_progress(index, candidate, None)
+        try:
+            row = CandidateRow.from_result(candidate, run_smoke(
+                spec_for(candidate, suite, settings)))
+        except OperationError as exc:
+            row = CandidateRow.from_error(candidate, exc)
+        rows.append(row)
+        if on_progress:
+            on_progress(index, candidate, row)
+    return Comparison(suite=suite.name, settings=settings, candidates=rows)
+
+
+VERDICT_RANK = {"allowed": 0, "conditional": 1, "unknown": 2, "blocked": 3}
+
+
+def choose(comparison: Comparison) -> None:
+    """Set ``chosen`` (the best candidate that ran: verdict, then checks, then decode
+    speed) and ``fallback``: the best other candidate from a different vendor, or None
+    with the reason (diversification needs a second vendor)."""
+    def key(row: CandidateRow):
+        verdict = (row.assessment or {}).get("verdict")
+        return (VERDICT_RANK.get(verdict, 2), -row.checks_passed, -(row.tokens_per_second or 0))
+
+    usable = sorted((r for r in comparison.candidates if r.error is None
+                     and (r.assessment or {}).get("verdict") != "blocked"), key=key)
+    if not usable:
+        comparison.fallback_reason = "no candidate ran without a blocking verdict"
+        return
+    best = usable[0]
+    comparison.chosen = best.model
+    vendor = (best.assessment or {}).get("vendor")
+    if vendor is None:
+        comparison.fallback_reason = (f"the vendor of {best.model} is not known (give "
+                                      "--answers and a model with a profile)")
+        return
+    others = [r for r in usable[1:] if (r.assessment or {}).get("vendor")
+              and r.assessment["vendor"] != vendor]
+    if others:
+        comparison.fallback = others[0].model
+        comparison.fallback_reason = (f"best candidate from a vendor other than {vendor}")
+    else:
+        comparison.fallback_reason = f"no usable candidate from a vendor other than {vendor}"
