@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from advisor.errors import OperationError
+from advisor.smoke.probes import probe_scores
 from advisor.smoke.result import SmokeResult
 from advisor.smoke.runner import DEFAULT_CTX, DEFAULT_SEED, DEFAULT_TIMEOUT, SmokeSpec, run_smoke
 from advisor.smoke.suites import Suite
@@ -90,6 +91,7 @@ class CandidateRow:
     name: str | None = None           # the GGUF's general.name (untrusted metadata)
     failures: list[str] = field(default_factory=list)
     assessment: dict[str, Any] | None = None   # verdict, obligations, vendor (--answers)
+    probe: dict[str, Any] | None = None        # a probe suite's scores (advisor.smoke.probes)
 
     @classmethod
     def from_result(cls, candidate: Candidate, result: SmokeResult) -> "CandidateRow":
@@ -109,7 +111,8 @@ class CandidateRow:
             load_seconds=result.load_seconds,
             gpu_layers=result.gpu_layers if result.runner != "endpoint" else None,
             sha256=result.sha256,
-            failures=[f"{pid}: {what}" for pid, what in result.failures()])
+            failures=[f"{pid}: {what}" for pid, what in result.failures()],
+            probe=probe_scores(result))
 
     @classmethod
     def from_error(cls, candidate: Candidate, error: Exception) -> "CandidateRow":
@@ -131,6 +134,7 @@ class CandidateRow:
             "peak_rss_bytes": self.peak_rss_bytes,
             "load_seconds": _round(self.load_seconds, 4), "gpu_layers": self.gpu_layers,
             "sha256": self.sha256, "error": self.error, "failures": list(self.failures),
+            "probe": self.probe,
         }
         assessed = self.assessment or {}
         doc["verdict"] = assessed.get("verdict")
