@@ -34,6 +34,9 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
                              "in order; key from ADVISOR_ENDPOINT_KEY or OPENAI_API_KEY)")
     parser.add_argument("--model", metavar="NAME", action="append", default=[],
                         help="the model name at the --endpoint of the same position")
+    parser.add_argument("--key-env", metavar="VAR", action="append", default=[],
+                        help="the environment variable holding the key of the --endpoint "
+                             "of the same position (e.g. GEMINI_API_KEY); repeatable")
     parser.add_argument("--suite", metavar="NAME|PATH", default="general",
                         help="a shipped suite or a suite YAML file (default general)")
     parser.add_argument("--answers", metavar="FILE",
@@ -54,6 +57,9 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 
 
 def _check_args(args: argparse.Namespace) -> None:
+    import os
+    import re
+
     from advisor.errors import InputError
     from advisor.smoke.endpoint import chat_url
 
@@ -66,6 +72,16 @@ def _check_args(args: argparse.Namespace) -> None:
                          field="--model")
     if args.quant and not args.repo:
         raise InputError(None, "--quant goes with --repo", field="--quant")
+    if args.key_env and len(args.key_env) != len(args.endpoint):
+        raise InputError(None, f"{len(args.key_env)} --key-env but {len(args.endpoint)} "
+                         "--endpoint: give one variable name per endpoint", field="--key-env")
+    for name in args.key_env:
+        if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]{0,127}", name):
+            raise InputError(None, "not an environment variable name (the key itself "
+                             "goes in the environment, never on the command line)",
+                             field="--key-env")
+        if not os.environ.get(name):
+            raise InputError(None, f"{name} is not set in the environment", field="--key-env")
     for url in args.endpoint:
         chat_url(url)                              # InputError for a non-http(s) URL
         netloc = url.split("://", 1)[-1].split("/", 1)[0]
@@ -100,8 +116,9 @@ def candidates_from_args(args: argparse.Namespace) -> list:
 
         for repo in args.repo:
             out.append(Candidate(gguf=resolve_repo(repo, args.quant), repo=repo))
-    out.extend(Candidate(endpoint=url, model=name)
-               for url, name in zip(args.endpoint, args.model))
+    keys = args.key_env or [None] * len(args.endpoint)
+    out.extend(Candidate(endpoint=url, model=name, key_env=key)
+               for url, name, key in zip(args.endpoint, args.model, keys))
     return out
 
 

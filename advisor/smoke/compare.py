@@ -13,6 +13,8 @@ that cannot run (llama.cpp crashes, the endpoint is unreachable) becomes a row w
 
 from __future__ import annotations
 
+import contextlib
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
@@ -24,6 +26,7 @@ from advisor.smoke.runner import DEFAULT_CTX, DEFAULT_SEED, DEFAULT_TIMEOUT, Smo
 from advisor.smoke.suites import Suite
 
 SCHEMA = "advisor.comparison/1"
+KEY_VARIABLE = "ADVISOR_ENDPOINT_KEY"     # read first by advisor.smoke.endpoint.api_key
 
 
 @dataclass(frozen=True)
@@ -34,6 +37,7 @@ class Candidate:
     endpoint: str | None = None
     model: str | None = None
     repo: str | None = None
+    key_env: str | None = None        # the environment variable holding this endpoint's key
 
     @property
     def label(self) -> str:
@@ -164,6 +168,27 @@ class Comparison:
                 "fallback_reason": self.fallback_reason}
 
 
+@contextlib.contextmanager
+def endpoint_key(variable: str | None):
+    """While a candidate runs: the key the endpoint adapter reads (ADVISOR_ENDPOINT_KEY)
+    taken from ``variable``, so two providers can each have their own key; restored after.
+
+    >>> with endpoint_key("GEMINI_API_KEY"): run_smoke(spec)
+    """
+    if variable is None:
+        yield
+        return
+    saved = os.environ.get(KEY_VARIABLE)
+    os.environ[KEY_VARIABLE] = os.environ.get(variable, "")
+    try:
+        yield
+    finally:
+        if saved is None:
+            os.environ.pop(KEY_VARIABLE, None)
+        else:
+            os.environ[KEY_VARIABLE] = saved
+
+
 def spec_for(candidate: Candidate, suite: Suite, settings: CompareSettings) -> SmokeSpec:
     """The SmokeSpec that runs ``candidate`` with the shared ``settings``."""
     return SmokeSpec(gguf=candidate.gguf, suite=suite, gpu=settings.gpu, n_ctx=settings.n_ctx,
@@ -182,8 +207,9 @@ def compare(candidates: list[Candidate], suite: Suite, settings: CompareSettings
         if on_progress:
             on_progress(index, candidate, None)
         try:
-            row = CandidateRow.from_result(candidate, run_smoke(
-                spec_for(candidate, suite, settings)))
+            with endpoint_key(candidate.key_env):
+                result = run_smoke(spec_for(candidate, suite, settings))
+            row = CandidateRow.from_result(candidate, result)
         except OperationError as exc:
             row = CandidateRow.from_error(candidate, exc)
         rows.append(row)

@@ -139,6 +139,26 @@ def test_two_endpoints_as_two_providers(two_providers, run_advisor):
         assert row["peak_rss_bytes"] is None
 
 
+def test_each_provider_has_its_own_key_variable(two_providers, tiny_suite, run_advisor,
+                                                assert_one_line_error):
+    smol_url, gemma_url = two_providers
+    args = ("compare", "--endpoint", smol_url, "--model", "smollm", "--endpoint", gemma_url,
+            "--model", "gemma", "--suite", str(tiny_suite), "--json")
+    env = {"ADVISOR_ENDPOINT_KEY": "sk-wrong-key-000", "PROVIDER_A_KEY": KEY,
+           "PROVIDER_B_KEY": KEY}
+    proc = run_advisor(*args, "--key-env", "PROVIDER_A_KEY", "--key-env", "PROVIDER_B_KEY",
+                       env=env, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    assert all(r["error"] is None for r in json.loads(proc.stdout)["candidates"])
+    proc = run_advisor(*args, "--key-env", "PROVIDER_A_KEY", "--key-env", "MISSING_KEY",
+                       env=env, timeout=300)
+    assert_one_line_error(proc, "--key-env", "MISSING_KEY is not set", status=2)
+    proc = run_advisor(*args, env=env, timeout=300)          # the wrong shared key
+    assert_one_line_error(proc, "2 of 2 candidates could not run", status=1)
+    assert "sk-wrong-key-000" not in proc.stdout + proc.stderr
+    assert KEY not in proc.stdout + proc.stderr
+
+
 def test_a_candidate_that_cannot_run_is_exit_1_with_its_error(tiny_model, tiny_suite,
                                                                run_advisor,
                                                                assert_one_line_error):
@@ -173,6 +193,8 @@ def test_table_fits_the_terminal(tiny_model, tiny_suite, run_advisor):
     (("--gguf", "/nonexistent/model.gguf"), "no such file"),
     (("--endpoint", "http://user:sk-secret@127.0.0.1:1", "--model", "m"), "credentials"),
     ((), "give candidates"),
+    (("--endpoint", "http://127.0.0.1:1", "--model", "m", "--key-env", "sk-abc=1"),
+     "not an environment variable name"),
 ])
 def test_bad_input_is_one_line_exit_2(args, fragment, run_advisor, assert_one_line_error):
     proc = run_advisor("compare", *args)
