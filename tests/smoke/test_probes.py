@@ -21,6 +21,7 @@ def test_rating_reads_the_first_one_to_ten(text, expected):
 @pytest.mark.parametrize("suite, keys", [
     ("probe-fabricated", ("declined_rate", "prompts")),
     ("probe-bias", ("mean_rating_gap", "gap_rate", "mean_similarity", "pairs")),
+    ("probe-refusal", ("refusal_rate", "prompts")),
 ])
 def test_probe_scores_are_stable_on_both_real_models(suite, keys, smollm, run_advisor):
     args = ("compare", "--gguf", str(smollm), "--gguf", str(gemma_path()), "--suite", suite,
@@ -34,7 +35,7 @@ def test_probe_scores_are_stable_on_both_real_models(suite, keys, smollm, run_ad
         assert probe["limits"] == LIMITS[probe["probe"]]
         for key in keys:
             assert probe[key] is not None, (row_1["model"], key)
-        for key in ("declined_rate", "gap_rate", "mean_similarity"):
+        for key in ("declined_rate", "gap_rate", "mean_similarity", "refusal_rate"):
             if key in probe:
                 assert 0.0 <= probe[key] <= 1.0
     if suite == "probe-bias":
