@@ -52,8 +52,9 @@ def run(args: argparse.Namespace) -> int:
         members = item["members"]
         shown = ", ".join(members[:6]) + (f" +{len(members) - 6}" if len(members) > 6 else "")
         rows.append([item["id"], item["title"], shown, item["checked"] or "?",
-                     f"{item['rules']} ({item['unconfirmed_rules']} unconfirmed)"])
-    sys.stdout.write(render_table(["ID", "TITLE", "MEMBERS", "CHECKED", "RULES"], rows))
-    sys.stdout.write("Any other place named in the answers gets a review condition: "
-                     "its law is not assessed.\n")
+                     str(item["rules"]), str(item["unconfirmed_rules"])])
+    sys.stdout.write(render_table(["ID", "TITLE", "MEMBERS", "CHECKED", "RULES", "UNCONFIRMED"], rows,
+                                  flexible=1, shrinkable=(2,), flex_min=24))
+    sys.stdout.write("Any other place named in the answers gets a review condition:\n"
+                     "its law is not assessed. Unconfirmed rules always ask for review.\n")
     return 0

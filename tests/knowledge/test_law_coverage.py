@@ -191,5 +191,6 @@ def test_jurisdictions_command_lists_the_map(run_advisor) -> None:
         assert item["title"] and item["members"] and item["checked"]
         assert item["kind"] in ("law", "sanctions") and item["rules"] >= 1
     assert "UA-43" in items["sanctions-us"]["members"]
-    table = run_advisor("jurisdictions")
+    table = run_advisor("jurisdictions", env={"COLUMNS": "80"})
     assert table.returncode == 0 and "US-CA" in table.stdout
+    assert max(len(line) for line in table.stdout.splitlines()) <= 80    # ids whole, titles clipped
