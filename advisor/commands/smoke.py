@@ -14,7 +14,7 @@ import argparse
 import sys
 from typing import Any
 
-from advisor.commands.common import add_profiles_option
+from advisor.commands.common import add_profiles_option, printable
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
@@ -99,13 +99,6 @@ def resolve_repo(repo_id: str, quant: str | None):
     check_repo_id(repo_id, field="--repo")
     return pull_gguf(repo_id, quant=quant, progress_for=ProgressLine,
                      on_note=lambda note: print(f"advisor: note: {note}", file=sys.stderr))[0]
-
-
-def printable(text: str) -> str:
-    """Model output made safe for a terminal: every character ``str.isprintable`` refuses
-    (control characters and escape sequences, but also format characters and non-ASCII
-    spaces) becomes U+FFFD; newlines and tabs stay."""
-    return "".join(ch if ch.isprintable() or ch in "\n\t" else "\ufffd" for ch in text)
 
 
 class LivePrinter:

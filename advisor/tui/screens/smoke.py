@@ -24,6 +24,7 @@ from textual.widgets import (Button, DataTable, Footer, Header, Label, ProgressB
 from advisor.tui import hubapi, smokeapi
 from advisor.tui.rows import format_bytes, format_duration
 from advisor.tui.safe import markup_safe, plain
+from advisor.sanitize import clean_text as printable
 from advisor.tui.settings import LocalModel, discover_local_models
 
 PULL_KEY = "pull"
@@ -435,11 +436,3 @@ class SmokeScreen(Screen[None]):
             self.cancel_event.set()
             smokeapi.stop_child(self._child_pid)
         self.app.pop_screen()
-
-
-_CONTROL = {c: "·" for c in range(32) if c not in (9, 10)} | {127: "·"}
-
-
-def printable(text: str) -> str:
-    """Model output with control characters shown as dots (a random model emits them)."""
-    return text.translate(_CONTROL)
