@@ -56,6 +56,7 @@ class CompareSettings:
     seed: int = DEFAULT_SEED
     timeout: float = DEFAULT_TIMEOUT
     hash_file: bool | None = False
+    record_hash: bool = True          # hash each local GGUF after its run (for record verify)
 
     def to_dict(self) -> dict[str, Any]:
         return {"gpu": self.gpu, "n_ctx": self.n_ctx, "threads": self.threads,
@@ -96,6 +97,12 @@ class CandidateRow:
     failures: list[str] = field(default_factory=list)
     assessment: dict[str, Any] | None = None   # verdict, obligations, vendor (--answers)
     probe: dict[str, Any] | None = None        # a probe suite's scores (advisor.smoke.probes)
+    # What `advisor record verify` can check later (see identify):
+    file_bytes: int | None = None     # the local GGUF's size
+    repo: str | None = None           # the Hub repo a pulled build came from
+    file: str | None = None           # its file name in that repo
+    revision: str | None = None       # the commit the pull resolved
+    origin: str | None = None         # an endpoint's scheme://host:port
 
     @classmethod
     def from_result(cls, candidate: Candidate, result: SmokeResult) -> "CandidateRow":
@@ -139,6 +146,10 @@ class CandidateRow:
             "load_seconds": _round(self.load_seconds, 4), "gpu_layers": self.gpu_layers,
             "sha256": self.sha256, "error": self.error, "failures": list(self.failures),
             "probe": self.probe,
+            "bytes": self.file_bytes, "repo": self.repo, "file": self.file,
+            "revision": self.revision, "origin": self.origin,
+            "verifiable": self.runner != "endpoint" and bool(self.sha256 or self.revision),
+            "verify_note": ENDPOINT_NOTE if self.runner == "endpoint" else None,
         }
         assessed = self.assessment or {}
         doc["verdict"] = assessed.get("verdict")
@@ -146,6 +157,59 @@ class CandidateRow:
         doc["vendor"] = assessed.get("vendor")
         doc["profile"] = assessed.get("profile")
         return doc
+
+
+ENDPOINT_NOTE = ("an endpoint: its weights and revision cannot be checked from outside; "
+                 "only its origin and model name are recorded")
+
+
+def snapshot_of(path: Path | str) -> tuple[str, str, str] | None:
+    """(repo, commit, file) of a path in the HF cache's ``models--org--name/snapshots/
+    <commit>/<file>`` layout (where ``advisor pull`` puts a build), else None.
+
+    >>> snapshot_of("/h/hub/models--org--m-GGUF/snapshots/" + "a" * 40 + "/m-Q4_0.gguf")
+    ('org/m-GGUF', 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa', 'm-Q4_0.gguf')
+    """
+    import re
+
+    parts = Path(path).parts
+    for i in range(len(parts) - 3, 0, -1):
+        if (parts[i] == "snapshots" and parts[i - 1].startswith("models--")
+                and re.fullmatch(r"[0-9a-f]{40}", parts[i + 1])):
+            repo = parts[i - 1][len("models--"):].replace("--", "/")
+            return repo, parts[i + 1], "/".join(parts[i + 2:])
+    return None
+
+
+def identify(row: CandidateRow, candidate: Candidate, settings: CompareSettings) -> None:
+    """Fill what ``record verify`` checks: a local GGUF's SHA-256 and size (hashed here, in
+    the parent after the run, never inside the timed path), a pulled build's repo, file
+    and commit, an endpoint's origin."""
+    import stat
+    from urllib.parse import urlsplit
+
+    if candidate.endpoint:
+        parts = urlsplit(candidate.endpoint)
+        row.origin = f"{parts.scheme}://{parts.netloc.rpartition('@')[2]}"
+        return
+    if candidate.gguf is None:
+        return
+    found = snapshot_of(candidate.gguf)
+    if found:
+        row.repo, row.revision, row.file = found
+    else:
+        row.repo, row.file = candidate.repo, Path(candidate.gguf).name
+    try:
+        info = os.stat(candidate.gguf)
+    except OSError:
+        return
+    if stat.S_ISREG(info.st_mode):
+        row.file_bytes = info.st_size
+        if row.sha256 is None and settings.record_hash:
+            from advisor.smoke.modelfile import sha256_file
+
+            with contextlib.suppress(OSError):
+                row.sha256 = sha256_file(Path(candidate.gguf))
 
 
 @dataclass
@@ -212,6 +276,7 @@ def compare(candidates: list[Candidate], suite: Suite, settings: CompareSettings
             row = CandidateRow.from_result(candidate, result)
         except OperationError as exc:
             row = CandidateRow.from_error(candidate, exc)
+        identify(row, candidate, settings)
         rows.append(row)
         if on_progress:
             on_progress(index, candidate, row)
