@@ -20,7 +20,8 @@ FORMAT_HELP = "comma-separated: md (MADR 4 Markdown), json (advisor.record/1), c
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "record", help="write a decision record (Markdown, JSON, CycloneDX); `record verify` re-checks one",
-        usage="advisor record --answers FILE --model ID [--smoke RESULT.json] [--format md,json,cdx]\n"
+        usage="advisor record --answers FILE --model ID [--smoke RESULT.json]\n"
+              "                      [--comparison COMPARISON.json] [--format md,json,cdx]\n"
               "                      --out DIR [--force] [--profiles DIR]... [--decider NAME]...\n"
               "                      [--rationale TEXT] [--decision-makers \"A, B\"]\n"
               "                      [--status proposed|accepted] [--offline]\n"
@@ -31,6 +32,10 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
                         help="the interview's answers (YAML, as the app saves them)")
     parser.add_argument("--model", metavar="ID", help="the chosen model's Hugging Face repo id")
     parser.add_argument("--smoke", metavar="RESULT.json", help="output of `advisor smoke --json`")
+    parser.add_argument("--comparison", metavar="COMPARISON.json",
+                        help="output of `advisor compare --json`: the record carries the "
+                             "candidates' figures, the chosen one, a fallback and the files "
+                             "and revisions `record verify` checks")
     parser.add_argument("--format", default="md,json,cdx", metavar="LIST", help=FORMAT_HELP)
     parser.add_argument("--out", metavar="DIR", help="directory to write the files into")
     parser.add_argument("--force", action="store_true", help="overwrite existing record files")
@@ -141,6 +146,11 @@ def _run_record(args: argparse.Namespace) -> int:
     kb = knowledge_from_args(args)
     answers = answers_from_args(args, kb)
     smoke = _load_smoke(args.smoke) if args.smoke else None
+    comparison = None
+    if args.comparison:
+        from advisor.record.comparison import load_comparison
+
+        comparison = load_comparison(args.comparison)
     model_id = args.model.strip()
     profile = kb.find_model(model_id)
     if profile is not None:
@@ -155,7 +165,12 @@ def _run_record(args: argparse.Namespace) -> int:
     makers += [m.strip() for m in args.decider if m.strip() and m.strip() not in makers]
     record = build_record(answers, kb, model_id, smoke=smoke, hub_facts=hub_facts,
                           decision_makers=makers, status=args.status,
-                          rationale=args.rationale)
+                          rationale=args.rationale, comparison=comparison)
+    compared = record.data.get("comparison") or {}
+    if compared.get("chosen_is_model") is False:
+        from advisor.commands.common import printable
+
+        print(printable(f"advisor: warning: {compared['chosen_note']}"), file=sys.stderr)
     for note in notes:
         print(f"advisor: note: {note}", file=sys.stderr)
     verdict = record.chosen["verdict"]

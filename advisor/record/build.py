@@ -284,11 +284,25 @@ def _overrides(kb: Any) -> list[dict[str, Any]]:
     return out
 
 
+def _comparison(doc: dict[str, Any] | None, model_id: str, kb: Any) -> dict[str, Any] | None:
+    """The record's ``comparison`` section from a document (or a stored section), scrubbed."""
+    from advisor.record.comparison import comparison_section, is_section, link_to_model
+
+    if doc is None:
+        return None
+    section = doc if is_section(doc) else comparison_section(scrub_data(doc))
+    return link_to_model(scrub_data(section), model_id, kb)
+
+
 def build_record(answers: Any, kb: Any, model_id: str, smoke: dict[str, Any] | None = None,
                  hub_facts: Any = None, decision_makers: Sequence[str] | None = None,
                  today: dt.date | dt.datetime | None = None, status: str = "proposed",
-                 rationale: str = "") -> Record:
-    """Assess ``model_id`` and the best alternatives and gather everything a record holds."""
+                 rationale: str = "", comparison: dict[str, Any] | None = None) -> Record:
+    """Assess ``model_id`` and the best alternatives and gather everything a record holds.
+
+    ``comparison``: an ``advisor.comparison/1`` document (``load_comparison`` or
+    ``Comparison.to_dict()``) or a record's stored section; the record keeps it under
+    ``comparison`` (see ``advisor.record.comparison``)."""
     if status not in STATUSES:
         raise ValueError(f"status must be one of {', '.join(STATUSES)}, not {status!r}")
     stamp = _timestamp(today)
@@ -310,6 +324,7 @@ def build_record(answers: Any, kb: Any, model_id: str, smoke: dict[str, Any] | N
     environment = smoke_environment(smoke_data) if smoke_data else {
         "llama_cpp_version": None, "hardware": None, "system_info": None}
     policies = profile.use_policies if profile is not None else ()
+    compared = _comparison(comparison, chosen_c.model, kb)
     data: dict[str, Any] = {
         "schema": SCHEMA,
         "title": _title(answers_dict, chosen_c.model, kb),
@@ -329,6 +344,7 @@ def build_record(answers: Any, kb: Any, model_id: str, smoke: dict[str, Any] | N
         "smoke": smoke_data,
         "smoke_of_model": smoke_of_model if smoke_data else None,
         "smoke_builds_of": smoke_builds if smoke_data else None,
+        "comparison": compared,
         "threshold_checks": threshold_checks(kb, chosen_c, answers),
         "scope": _scope(kb, chosen_c, everyone, answers),
         "overrides": _overrides(kb),
