@@ -201,7 +201,11 @@ def _run_verify(args: argparse.Namespace) -> int:
         notes.append("the GGUF file is not on this machine; its hash was not re-checked")
     report = verify_record(args.record, kb, hub_facts=hub_facts, file_sha256=file_sha,
                            record=record)
-    report = replace(report, notes=report.notes + tuple(notes))
+    from advisor.record.comparison_verify import check_comparison
+
+    compared, compared_notes = check_comparison(record.data.get("comparison"), _offline(args))
+    report = replace(report, differences=report.differences + tuple(compared),
+                     notes=report.notes + tuple(notes) + tuple(compared_notes))
     if args.json:
         print_json(report.to_dict())
     else:

@@ -92,7 +92,9 @@ def _properties(record: dict[str, Any]) -> list[Any]:
     gguf = repro.get("gguf") or {}
     if gguf.get("file"):
         props.append(Property(name="advisor:gguf-file", value=gguf["file"]))
-    return props
+    from advisor.record.comparison_cdx import comparison_properties
+
+    return props + comparison_properties(record)
 
 
 def _model_card(record: dict[str, Any]) -> dict[str, Any]:
@@ -168,7 +170,9 @@ def _bom(record: dict[str, Any]) -> Any:
     created = datetime.strptime(record["created"], "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=timezone.utc)
     serial = uuid.uuid5(_NAMESPACE, json.dumps([model, record["created"], repro.get("profiles_digest"),
                                                  gguf.get("sha256")]))
-    return Bom(serial_number=serial, components=[component],
+    from advisor.record.comparison_cdx import comparison_components
+
+    return Bom(serial_number=serial, components=[component, *comparison_components(record)],
                metadata=BomMetaData(timestamp=created, tools=ToolRepository(components=[tool])))
 
 

@@ -12,6 +12,8 @@ from typing import Any
 
 from advisor.knowledge.model import escape_controls, section_label
 from advisor.record.model import Record
+from advisor.record.comparison_md import (comparison_consequences, comparison_lines,
+                                          comparison_reason, comparison_reproducibility)
 from advisor.record.smoke import smoke_is_of_model, smoke_summary
 
 MODE_WORDS = {
@@ -163,6 +165,7 @@ def _reason(record: dict[str, Any]) -> str:
         speed = f", {s.mean_tokens_per_second:.1f} tokens/s" if s.mean_tokens_per_second else ""
         reason += (f"; it {'passed' if s.passed else 'did not pass'} the smoke test "
                    f"({s.checks_passed} of {s.checks_total} checks{speed})")
+    reason += comparison_reason(record.get("comparison"))
     return reason
 
 
@@ -189,6 +192,7 @@ def _consequences(record: dict[str, Any]) -> list[str]:
             lines.append(f"* Condition: {_with_source(f['message'], f.get('source'))}")
     if not chosen.get("obligations"):
         lines.append("* Obligation: keep the license text and notices with every copy of the model")
+    lines += comparison_consequences(record.get("comparison"))
     for code, label in (("governing_law", "Governing law"), ("termination", "Termination")):
         for f in chosen["findings"]:
             if f.get("code") == code:
@@ -213,6 +217,13 @@ def _confirmation(record: dict[str, Any]) -> list[str]:
     repro = record["reproducibility"]
     verify = f"`advisor record verify {record.get('_json_name') or 'RECORD.json'}`"
     if not smoke:
+        compared = record.get("comparison") or {}
+        if compared.get("model_candidate"):
+            return ["Smoke test: not run on its own; the comparison below ran this model "
+                    f"({compared['model_candidate']}) with suite {compared.get('suite')}: its "
+                    "figures are the comparison's, not a smoke result.", "",
+                    f"Re-check the licenses, verdict, Hub revisions and compared files in CI "
+                    f"with {verify}."]
         return ["Smoke test: not run.", "",
                 f"Re-check the licenses, verdict and Hub revision in CI with {verify}."]
     s = smoke_summary(smoke)
@@ -360,6 +371,7 @@ def _more_information(record: dict[str, Any]) -> list[str]:
     gguf = repro.get("gguf") or {}
     if gguf.get("sha256"):
         lines.append(f"* GGUF {gguf.get('file') or ''} sha256 `{gguf['sha256']}`".replace("  ", " "))
+    lines += comparison_reproducibility(record.get("comparison"))
     lines.append(f"* record created {record.get('created')}")
     return lines
 
@@ -420,6 +432,7 @@ def render_markdown(record: Record | dict[str, Any], json_name: str | None = Non
         f"Chosen option: \"{chosen['model']}\", because {_reason(data)}.",
         "",
         *_deciders(data),
+        *comparison_lines(data.get("comparison")),
         "### Thresholds checked",
         "",
         *_checks(data),

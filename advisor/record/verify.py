@@ -21,7 +21,8 @@ from advisor.record.model import Record
 @dataclass(frozen=True)
 class Difference:
     kind: str          # license_text | license | verdict | finding_added | finding_removed |
-                       # obligation_added | obligation_removed | hub_revision | file_hash
+                       # obligation_added | obligation_removed | hub_revision | file_hash |
+                       # comparison_file_hash | comparison_revision (comparison_verify)
     message: str
     before: Any = None
     after: Any = None
