@@ -6,6 +6,10 @@ The API the CLI and the TUI share:
     >>> paths = write_record(record, Path("decisions"), ["md", "json", "cdx"])
     >>> verify_record(paths[1], load_knowledge()).drift
     False
+
+With a comparison (``advisor compare --json``): ``build_record(..., comparison=
+load_comparison("comparison.json"))``; verify its files and revisions with
+``check_comparison(record.data["comparison"], offline)`` (drift, notes).
 """
 
 from __future__ import annotations
@@ -14,6 +18,8 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from advisor.record.build import build_record
+from advisor.record.comparison import comparison_section, load_comparison
+from advisor.record.comparison_verify import check_comparison
 from advisor.record.jsonfmt import load_record_file, record_json_text, record_to_json
 from advisor.record.markdown import render_markdown
 from advisor.record.model import FORMATS, SCHEMA, Record, model_slug, parse_formats
@@ -54,6 +60,7 @@ def write_record(record: Record, out_dir: Path | str, formats: Sequence[str] = F
 
 __all__ = [
     "FORMATS", "SCHEMA", "Difference", "Record", "VerifyReport", "build_record",
+    "check_comparison", "comparison_section", "load_comparison",
     "load_record_file", "model_slug", "parse_formats", "record_to_cyclonedx", "record_to_json",
     "render", "render_markdown", "verify_record", "write_record",
 ]

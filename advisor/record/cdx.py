@@ -129,6 +129,12 @@ def _model_card(record: dict[str, Any]) -> dict[str, Any]:
         if s.peak_rss_bytes is not None:
             metrics.append({"type": "peak RSS bytes", "value": str(s.peak_rss_bytes), "slice": slice_})
         card["quantitativeAnalysis"] = {"performanceMetrics": metrics}
+    from advisor.record.comparison_cdx import comparison_metrics
+
+    compared = comparison_metrics(record)
+    if compared:
+        analysis = card.setdefault("quantitativeAnalysis", {"performanceMetrics": []})
+        analysis["performanceMetrics"] = analysis["performanceMetrics"] + compared
     titles = (record.get("context") or {}).get("use_case_titles") or {}
     use_cases = [titles.get(c, c) for c in record["answers"]["use_case"].get("categories", [])]
     considerations: dict[str, Any] = {}

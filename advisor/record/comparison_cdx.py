@@ -83,3 +83,23 @@ def comparison_components(record: dict[str, Any]) -> list[Any]:
                              hashes=hashes, purl=purl, external_references=refs,
                              properties=props))
     return out
+
+
+def comparison_metrics(record: dict[str, Any]) -> list[dict[str, str]]:
+    """The record's model's figures in the comparison, as model-card performance metrics
+    (sliced by the comparison's suite, apart from any smoke test's)."""
+    section = record.get("comparison") or {}
+    row = next((c for c in section.get("candidates") or []
+                if c["model"] == section.get("model_candidate")), None)
+    if row is None or row.get("error"):
+        return []
+    slice_ = f"advisor compare, suite {section.get('suite')}, {row.get('backend') or 'unknown'}"
+    out = [{"type": "comparison checks passed",
+            "value": f"{row.get('checks_passed')}/{row.get('checks_total')}", "slice": slice_}]
+    for key, label, spec in (("tokens_per_second", "decode tokens per second (mean)", ".2f"),
+                             ("prompt_tokens_per_second", "prompt tokens per second (mean)", ".2f"),
+                             ("ttft_seconds", "time to first token seconds (mean)", ".4f"),
+                             ("peak_rss_bytes", "peak RSS bytes", "d")):
+        if isinstance(row.get(key), (int, float)):
+            out.append({"type": label, "value": f"{row[key]:{spec}}", "slice": slice_})
+    return out

@@ -129,6 +129,9 @@ def test_record_with_comparison_in_every_format(answers_file, tmp_path):
     roles = {c["name"]: {p["name"]: p["value"] for p in c["properties"]}["advisor:comparison:role"]
              for c in compared.values()}
     assert roles == {gguf.name: "chosen", "gemma-3-270m": "fallback", "broken": "compared"}
+    metrics = bom["components"][0]["modelCard"]["quantitativeAnalysis"]["performanceMetrics"]
+    assert {"type": "comparison checks passed", "value": "3/3",
+            "slice": "advisor compare, suite general, cpu"} in metrics
     chosen_props = {p["name"]: p["value"] for p in bom["components"][0]["properties"]}
     assert chosen_props["advisor:comparison:fallback-vendor-differs"] == "true"
 
