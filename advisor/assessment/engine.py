@@ -517,6 +517,8 @@ def assess_one(repo_id: str, answers: Answers, kb: KnowledgeBase,
         osaid=openness.osaid, mof_class=openness.mof_class,
         training_flop=profile.training_flop if profile else None,
         parameters=profile.parameters if profile else None,
+        access=profile.access if profile else "weights",
+        api_provider=(profile.api.provider.lower() if profile and profile.api else ""),
     )
     for rule in _model_rules(subject, kb):
         if holds(rule.when, facts):
@@ -540,6 +542,7 @@ def assess_one(repo_id: str, answers: Answers, kb: KnowledgeBase,
         family=profile.family if profile else None, vendor=profile.vendor if profile else None,
         parameters=profile.parameters if profile else None,
         basis=subject.basis, based_on=subject.based_on,
+        access=profile.access if profile else "weights",
     )
 
 

@@ -53,6 +53,7 @@ class Candidate:
     parameters: float | None = None
     basis: str = "profile"            # profile | hub | base_model | none
     based_on: str | None = None       # the profiled base model a Hub repo inherits from
+    access: str = "weights"           # weights | api (a hosted service: fit is "hosted")
 
     @property
     def license(self) -> str:
@@ -78,7 +79,7 @@ class Candidate:
             "obligations": list(self.obligations),
             "openness": self.openness.to_dict(),
             "family": self.family, "vendor": self.vendor, "parameters": self.parameters,
-            "basis": self.basis, "based_on": self.based_on,
+            "basis": self.basis, "based_on": self.based_on, "access": self.access,
         }
 
 

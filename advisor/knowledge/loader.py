@@ -13,6 +13,8 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import math
+import re
+import urllib.parse
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,7 +22,8 @@ from typing import Any
 
 from advisor.errors import InputError
 from advisor.knowledge.model import (
-    COMPONENT_STATUSES, COMPONENT_TYPES, SEVERITIES, Component, Jurisdiction,
+    ACCESS_KINDS, COMPONENT_STATUSES, COMPONENT_TYPES, SEVERITIES, ApiAccess, Component,
+    Jurisdiction,
     KnowledgeBase, License, ModelProfile, Override, Policy, Rule, Source, UseCaseInfo, UsePolicy,
     section_label,
 )
@@ -289,7 +292,63 @@ def _use_policy(data: Mapping, path_: Path, sha: str, ucs: frozenset[str] | None
 
 MODEL_KEYS = ("id", "family", "vendor", "licenses", "base_model", "parameters", "active_parameters",
               "training_tokens", "modalities", "released", "context_length", "gated",
-              "gguf_repos", "use_policies", "sources", "openness", "notes", "confirmed")
+              "gguf_repos", "use_policies", "sources", "openness", "notes", "confirmed",
+              "access", "api")
+API_KEYS = ("provider", "base_url", "key_env", "model", "docs")
+ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,127}")
+# What an API model's final weights can be: never downloadable.
+API_WEIGHT_STATUSES = ("not_released", "restricted", "unknown")
+
+
+def _http_url(value: str, path: tuple) -> str:
+    """``value`` when it is an http(s) URL with a host and no user:password in it."""
+    parts = urllib.parse.urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise _Bad(path, f"must be an http(s) URL, not {value!r}")
+    if "@" in parts.netloc:
+        raise _Bad(path, "must not carry credentials (user:password@); the key is read "
+                         "from the variable named by key_env")
+    return value
+
+
+def _api_access(defaults: Any, raw: Any, here: tuple) -> ApiAccess:
+    """The ``api:`` of one model: ``defaults.api`` merged per key under the model's own,
+    each problem reported where its value was written."""
+    layers = [(defaults, ("defaults", "api")), (raw, here + ("api",))]
+    merged: dict[str, tuple[Any, tuple]] = {}
+    for data, where in layers:
+        if data is None:
+            continue
+        for key, value in _keys(data, where, API_KEYS).items():
+            merged[key] = (value, where + (key,))
+    if not merged:
+        raise _Bad(here + ("api",), "is required when access is api: {provider, base_url, "
+                   "key_env, model}")
+
+    def text(key: str, required: bool = True) -> tuple[str | None, tuple]:
+        value, where = merged.get(key, (None, here + ("api", key)))
+        if value is None:
+            if required:
+                raise _Bad(where, "is required when access is api")
+            return None, where
+        if not isinstance(value, str) or not value.strip():
+            raise _Bad(where, f"must be non-empty text, not {value!r}")
+        return value.strip(), where
+
+    provider, _ = text("provider")
+    base_url, where = text("base_url")
+    _http_url(base_url, where)
+    key_env, where = text("key_env")
+    if not ENV_NAME.fullmatch(key_env):
+        raise _Bad(where, f"{key_env!r} is not an environment variable name (letters, "
+                          "digits and _, not starting with a digit); name the variable, "
+                          "never the key")
+    model, _ = text("model")
+    docs, where = text("docs", required=False)
+    if docs is not None:
+        _http_url(docs, where)
+    return ApiAccess(provider=provider, base_url=base_url, key_env=key_env, model=model,
+                     docs=docs)
 
 
 def _component(raw: Any, path: tuple, memo: dict | None = None) -> Component:
@@ -366,6 +425,7 @@ def _models(data: Mapping, path_: Path) -> list[ModelProfile]:
         context = m.get("context_length")
         if context is not None and (isinstance(context, bool) or not isinstance(context, int)):
             raise _Bad(here + ("context_length",), f"must be a whole number, not {context!r}")
+        access, api = _access(m, defaults, raw, here, mid, openness)
         return ModelProfile(
             id=mid, family=_text(m, "family", here, required=False) or family,
             vendor=_text(m, "vendor", here, required=False) or vendor, licenses=licenses,
@@ -378,9 +438,38 @@ def _models(data: Mapping, path_: Path) -> list[ModelProfile]:
             gguf_repos=_texts(m, "gguf_repos", here), use_policies=_texts(m, "use_policies", here),
             sources=tuple(sources), openness=openness,
             notes=_text(m, "notes", here, required=False), file=path_,
-            confirmed=_bool(m, "confirmed", here, True),
+            confirmed=_bool(m, "confirmed", here, True), access=access, api=api,
         )
     return _each_item(raw_models, one)
+
+
+def _access(m: Mapping, defaults: Mapping, raw: Mapping, here: tuple, mid: str,
+            openness: dict[str, Component]) -> tuple[str, ApiAccess | None]:
+    """``(access, api)`` of one merged model entry; an API model's final weights are
+    ``not_released`` unless the profile says otherwise (never ``open``)."""
+    where = here + ("access",) if "access" in raw else ("defaults", "access")
+    access = m.get("access", "weights")
+    if access not in ACCESS_KINDS:
+        raise _Bad(where, f"{access!r} is not one of {', '.join(ACCESS_KINDS)}")
+    if access == "weights":
+        if m.get("api") is not None:
+            where = here + ("api",) if "api" in raw else ("defaults", "api")
+            raise _Bad(where, "goes only with access: api (a hosted model)")
+        return access, None
+    if not mid.split("/")[0].lower().endswith("-api"):
+        raise _Bad(here + ("id",), f"{mid!r}: a hosted API model's id is "
+                   "'<provider>-api/<model>' (e.g. openai-api/gpt-5.1), never a Hub repo id")
+    if m.get("gguf_repos"):
+        raise _Bad(here + ("gguf_repos",), "must be empty for a hosted API model (no weights)")
+    api = _api_access(defaults.get("api"), raw.get("api"), here)
+    weights = openness.get("model_parameters_final")
+    if weights is None:
+        openness["model_parameters_final"] = Component(status="not_released")
+    elif weights.status not in API_WEIGHT_STATUSES:
+        raise _Bad(here + ("openness", "model_parameters_final", "status"),
+                   f"{weights.status!r} for a hosted API model: its weights are not "
+                   f"downloadable ({', '.join(API_WEIGHT_STATUSES)})")
+    return access, api
 
 
 def _jurisdiction(data: Mapping, path_: Path, ucs: frozenset[str] | None) -> Jurisdiction:

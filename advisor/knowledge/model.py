@@ -105,6 +105,23 @@ class Component:
     evidence: str | None = None
 
 
+ACCESS_KINDS = ("weights", "api")    # weights: downloadable; api: a hosted service only
+
+
+@dataclass(frozen=True)
+class ApiAccess:
+    """How a hosted (API-only) model is reached: an OpenAI-compatible service.
+
+    ``ApiAccess("OpenAI", "https://api.openai.com/v1", "OPENAI_API_KEY", "gpt-5.1")``
+    """
+
+    provider: str                 # who runs the service
+    base_url: str                 # OpenAI-compatible base URL (chat/completions below it)
+    key_env: str                  # the environment variable the key is read from
+    model: str                    # the model name the API takes
+    docs: str | None = None       # where the model list is documented
+
+
 @dataclass(frozen=True)
 class ModelProfile:
     id: str
@@ -126,6 +143,13 @@ class ModelProfile:
     notes: str | None = None
     file: Path | None = None
     confirmed: bool = True                   # false: drafted (`profiles draft`), not yet checked
+    access: str = "weights"                  # weights | api (a hosted service, no weights)
+    api: ApiAccess | None = None             # set exactly when access is api
+
+    @property
+    def hosted(self) -> bool:
+        """True for a hosted API model: nothing to download, nothing runs locally."""
+        return self.access == "api"
 
     @property
     def training_flop(self) -> float | None:

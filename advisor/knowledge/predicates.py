@@ -20,6 +20,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from advisor.knowledge.model import ACCESS_KINDS
 from advisor.regions import ALIASES, SUBDIVISIONS, country_of, normalize_code
 
 
@@ -49,6 +50,8 @@ class Facts:
     training_flop: float | None = None
     parameters: float | None = None
     revenue: float | None = None                # organization.annual_revenue_usd
+    access: str = "weights"                     # weights | api (a hosted service)
+    api_provider: str = ""                      # lower-case; "" unless access is api
     broad: bool = False                         # a bare country stands for its subdivisions
 
     def __post_init__(self) -> None:
@@ -131,13 +134,17 @@ _PREDICATES: dict[str, tuple[str, Callable[[Facts, Any], bool]]] = {
     "parameters_over": ("number", lambda f, v: _over(f.parameters, v)),
     "revenue_over": ("number", lambda f, v: _over(f.revenue, v)),
     "revenue_unknown": ("bool", lambda f, v: (f.revenue is None) is v),
+    "access_in": ("access", lambda f, v: f.access in v),
+    "api_provider_in": ("lower_list", lambda f, v: f.api_provider in v),
 }
+ACCESS_VALUES = ACCESS_KINDS
 _COMBINATORS = ("any", "all", "not")
 PLACE_KEYS = ("domicile_in", "domicile_not_in", "regions_any")
 # Predicates about the model being assessed; every other key asks only about the answers.
 MODEL_KEYS = frozenset({"model_ids", "model_modalities_any", "vendor_in", "family_in",
                         "license_in", "license_osi_approved", "osaid", "mof_class_in",
-                        "training_flop_over", "parameters_over"})
+                        "training_flop_over", "parameters_over", "access_in",
+                        "api_provider_in"})
 
 
 def uses_model_facts(when: Mapping[str, Any]) -> bool:
@@ -237,6 +244,9 @@ def compile_when(when: Any, use_case_ids: frozenset[str] | None = None,
                     raise PredicateError(here + (index,), f"must be text, not {item!r}")
                 if kind == "use_cases" and use_case_ids is not None and item not in use_case_ids:
                     raise PredicateError(here + (index,), f"unknown use case {item!r}")
+                if kind == "access" and item not in ACCESS_VALUES:
+                    raise PredicateError(here + (index,), f"{item!r} is not one of "
+                                         f"{', '.join(ACCESS_VALUES)}")
             if kind == "lower_list":
                 compiled[key] = frozenset(item.lower() for item in items)
             else:
