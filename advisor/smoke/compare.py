@@ -26,7 +26,6 @@ from advisor.smoke.runner import DEFAULT_CTX, DEFAULT_SEED, DEFAULT_TIMEOUT, Smo
 from advisor.smoke.suites import Suite
 
 SCHEMA = "advisor.comparison/1"
-KEY_VARIABLE = "ADVISOR_ENDPOINT_KEY"     # read first by advisor.smoke.endpoint.api_key
 
 
 @dataclass(frozen=True)
@@ -232,33 +231,12 @@ class Comparison:
                 "fallback_reason": self.fallback_reason}
 
 
-@contextlib.contextmanager
-def endpoint_key(variable: str | None):
-    """While a candidate runs: the key the endpoint adapter reads (ADVISOR_ENDPOINT_KEY)
-    taken from ``variable``, so two providers can each have their own key; restored after.
-
-    >>> with endpoint_key("GEMINI_API_KEY"): run_smoke(spec)
-    """
-    if variable is None:
-        yield
-        return
-    saved = os.environ.get(KEY_VARIABLE)
-    os.environ[KEY_VARIABLE] = os.environ.get(variable, "")
-    try:
-        yield
-    finally:
-        if saved is None:
-            os.environ.pop(KEY_VARIABLE, None)
-        else:
-            os.environ[KEY_VARIABLE] = saved
-
-
 def spec_for(candidate: Candidate, suite: Suite, settings: CompareSettings) -> SmokeSpec:
     """The SmokeSpec that runs ``candidate`` with the shared ``settings``."""
     return SmokeSpec(gguf=candidate.gguf, suite=suite, gpu=settings.gpu, n_ctx=settings.n_ctx,
                      threads=settings.threads, timeout=settings.timeout, seed=settings.seed,
                      hash_file=settings.hash_file, endpoint=candidate.endpoint,
-                     model=candidate.model, repo=candidate.repo)
+                     model=candidate.model, key_env=candidate.key_env, repo=candidate.repo)
 
 
 def compare(candidates: list[Candidate], suite: Suite, settings: CompareSettings,
@@ -271,8 +249,7 @@ def compare(candidates: list[Candidate], suite: Suite, settings: CompareSettings
         if on_progress:
             on_progress(index, candidate, None)
         try:
-            with endpoint_key(candidate.key_env):
-                result = run_smoke(spec_for(candidate, suite, settings))
+            result = run_smoke(spec_for(candidate, suite, settings))
             row = CandidateRow.from_result(candidate, result)
         except OperationError as exc:
             row = CandidateRow.from_error(candidate, exc)

@@ -1,7 +1,9 @@
 """Run a suite against an OpenAI-compatible server (streaming chat completions over HTTP).
 
-Standard library only (urllib). The API key comes from ``ADVISOR_ENDPOINT_KEY`` or
-``OPENAI_API_KEY`` and is never printed. Metrics follow the local runner: time to the
+Standard library only (urllib). The API key comes from the variable ``spec.key_env``
+names (a hosted model's ``api.key_env``, compare's ``--key-env``), else from
+``ADVISOR_ENDPOINT_KEY`` or ``OPENAI_API_KEY``; it is read when a request is made, never
+stored, copied into the environment or printed. Metrics follow the local runner: time to the
 first content chunk, decode speed after it, tokens from ``usage`` when the server sends
 it, counted chunks otherwise.
 
@@ -73,17 +75,20 @@ def public_url(url: str) -> str:
     return urllib.parse.urlunsplit((parsed.scheme, host, parsed.path, parsed.query, ""))
 
 
-def api_key() -> str | None:
-    for name in KEY_ENV_VARS:
+def api_key(variable: str | None = None) -> str | None:
+    """The key in the environment variable ``variable`` when one is named (and only
+    there), else the first of KEY_ENV_VARS that is set: ``api_key("GEMINI_API_KEY")``."""
+    for name in (variable,) if variable else KEY_ENV_VARS:
         value = os.environ.get(name)
         if value:
             return value
     return None
 
 
-def _request(url: str, body: dict[str, Any]) -> urllib.request.Request:
+def _request(url: str, body: dict[str, Any], key_env: str | None = None
+             ) -> urllib.request.Request:
     headers = {"Content-Type": "application/json", "Accept": "text/event-stream"}
-    key = api_key()
+    key = api_key(key_env)
     if key:
         headers["Authorization"] = f"Bearer {key}"
     return urllib.request.Request(url, data=json.dumps(body).encode("utf-8"),
@@ -102,13 +107,13 @@ def _http_error_text(exc: urllib.error.HTTPError) -> str:
     return text[:200]
 
 
-def _open(url: str, body: dict[str, Any], timeout: float):
+def _open(url: str, body: dict[str, Any], timeout: float, key_env: str | None = None):
     """POST with streaming; retries once without ``stream_options`` for servers that
     reject it. Raises OperationError with one line on failure."""
     shown = public_url(url)
     for attempt in (0, 1):
         try:
-            return _OPENER.open(_request(url, body), timeout=timeout)
+            return _OPENER.open(_request(url, body, key_env), timeout=timeout)
         except urllib.error.HTTPError as exc:
             if attempt == 0 and exc.code in (400, 422) and "stream_options" in body:
                 body = {k: v for k, v in body.items() if k != "stream_options"}
@@ -140,8 +145,9 @@ def _lines(response, url: str):
 
 
 def stream_prompt(url: str, model: str, prompt: PromptSpec, *, timeout: float, seed: int,
-                  on_token) -> dict[str, Any]:
-    """One streaming chat completion; returns ``prompt_done``-shaped data."""
+                  on_token, key_env: str | None = None) -> dict[str, Any]:
+    """One streaming chat completion; returns ``prompt_done``-shaped data. ``key_env``:
+    the variable holding the key (see :func:`api_key`)."""
     body: dict[str, Any] = {
         "model": model, "messages": [dict(m) for m in prompt.messages],
         "max_tokens": prompt.max_tokens, "temperature": 0, "seed": seed, "stream": True,
@@ -151,7 +157,7 @@ def stream_prompt(url: str, model: str, prompt: PromptSpec, *, timeout: float, s
     output, chunks, usage, finish = "", 0, None, None
     t_first = t_last = None
     start = time.perf_counter()
-    response = _open(url, body, timeout)
+    response = _open(url, body, timeout, key_env)
     if response.headers.get_content_type() == "text/html":
         response.close()
         raise OperationError(f"endpoint {public_url(url)} answered with an HTML page, not an "
@@ -239,7 +245,8 @@ def run_endpoint(spec, suite: Suite, on_event: EventCallback | None) -> SmokeRes
         emit(on_event, PROMPT_START, id=prompt.id, prompt=prompt.user_text)
         data = stream_prompt(url, spec.model, prompt, timeout=spec.timeout, seed=spec.seed,
                              on_token=lambda text, pid=prompt.id: emit(on_event, TOKEN,
-                                                                      id=pid, text=text))
+                                                                      id=pid, text=text),
+                             key_env=getattr(spec, "key_env", None))
         pr = prompt_result(prompt, data)
         result.prompts.append(pr)
         emit(on_event, PROMPT_DONE, id=pr.id, result=pr)

@@ -66,6 +66,7 @@ class SmokeSpec:
     cpu_extra_buffers: str = "auto"
     endpoint: str | None = None
     model: str | None = None
+    key_env: str | None = None           # with endpoint: the variable holding its key (a name)
     repo: str | None = None              # where gguf came from, for the result
     extra_env: dict[str, str] = field(default_factory=dict)
     kv_type: str = "f16"                 # llama.cpp K/V cache type: f16, q8_0, q4_0
