@@ -240,16 +240,19 @@ def spec_for(candidate: Candidate, suite: Suite, settings: CompareSettings) -> S
 
 
 def compare(candidates: list[Candidate], suite: Suite, settings: CompareSettings,
-            on_progress: Callable[[int, Candidate, CandidateRow | None], None] | None = None
-            ) -> Comparison:
+            on_progress: Callable[[int, Candidate, CandidateRow | None], None] | None = None,
+            on_event: Callable[[int, Any], None] | None = None) -> Comparison:
     """Run ``suite`` on each candidate in turn; ``on_progress(i, candidate, row)`` is
-    called before (row None) and after each. Bad input (InputError) propagates."""
+    called before (row None) and after each; ``on_event(i, event)`` gets each candidate's
+    live smoke events (prompt_start, token, prompt_done...). Bad input (InputError)
+    propagates."""
     rows = []
     for index, candidate in enumerate(candidates):
         if on_progress:
             on_progress(index, candidate, None)
         try:
-            result = run_smoke(spec_for(candidate, suite, settings))
+            relay = (lambda event, i=index: on_event(i, event)) if on_event else None
+            result = run_smoke(spec_for(candidate, suite, settings), on_event=relay)
             row = CandidateRow.from_result(candidate, result)
         except OperationError as exc:
             row = CandidateRow.from_error(candidate, exc)
