@@ -2,10 +2,12 @@
 
     $ advisor compare --gguf a.gguf --gguf b.gguf --endpoint http://127.0.0.1:8000 \\
           --model smollm --suite general --answers answers.yaml --json
+    $ advisor compare --gguf a.gguf --api openai-api/gpt-5.1 --answers answers.yaml
 
 Exit 0 when every candidate ran (whatever its checks), 1 when one could not run, 2 on
-bad input. Endpoint keys come from the environment (ADVISOR_ENDPOINT_KEY or
-OPENAI_API_KEY), never from the command line, and never reach the output.
+bad input. Endpoint keys come from the environment (the variable --key-env or a hosted
+model's profile names, else ADVISOR_ENDPOINT_KEY or OPENAI_API_KEY), never from the
+command line, and never reach the output.
 """
 
 from __future__ import annotations
@@ -37,6 +39,10 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--key-env", metavar="VAR", action="append", default=[],
                         help="the environment variable holding the key of the --endpoint "
                              "of the same position (e.g. GEMINI_API_KEY); repeatable")
+    parser.add_argument("--api", metavar="ID", action="append", default=[],
+                        help="a hosted API model of the profiles (e.g. openai-api/gpt-5.1; "
+                             "repeatable): endpoint, model name and key variable come from "
+                             "its profile")
     parser.add_argument("--suite", metavar="NAME|PATH", default="general",
                         help="a shipped suite or a suite YAML file (default general)")
     parser.add_argument("--answers", metavar="FILE",
@@ -63,9 +69,9 @@ def _check_args(args: argparse.Namespace) -> None:
     from advisor.errors import InputError
     from advisor.smoke.endpoint import chat_url
 
-    if not (args.gguf or args.repo or args.endpoint or args.model):
-        raise InputError(None, "give candidates: --gguf PATH, --repo REPO_ID or "
-                         "--endpoint URL --model NAME (repeatable)")
+    if not (args.gguf or args.repo or args.endpoint or args.model or args.api):
+        raise InputError(None, "give candidates: --gguf PATH, --repo REPO_ID, "
+                         "--endpoint URL --model NAME or --api ID (repeatable)")
     if len(args.endpoint) != len(args.model):
         raise InputError(None, f"{len(args.endpoint)} --endpoint but {len(args.model)} "
                          "--model: give one --model NAME after each --endpoint URL",
@@ -99,9 +105,26 @@ def _check_args(args: argparse.Namespace) -> None:
         raise InputError(None, "must be a positive number of seconds", field="--timeout")
 
 
-def candidates_from_args(args: argparse.Namespace) -> list:
-    """The candidates in the order: GGUFs, pulled repos, endpoints. Each GGUF's header is
-    read first, so a missing or broken file is bad input before anything runs."""
+def api_candidates(ids: list[str], kb) -> list:
+    """A candidate per hosted API model id: its profile's base URL, API model name and key
+    variable (which must be set). InputError for an id that is not one, before anything
+    runs or is pulled."""
+    from advisor.commands.common import hosted_profile
+    from advisor.smoke.compare import Candidate
+
+    out = []
+    for model_id in ids:
+        profile = hosted_profile(model_id, kb)
+        out.append(Candidate(endpoint=profile.api.base_url, model=profile.api.model,
+                             key_env=profile.api.key_env, profile=profile.id))
+    return out
+
+
+def candidates_from_args(args: argparse.Namespace, kb=None) -> list:
+    """The candidates in the order: GGUFs, pulled repos, endpoints, hosted API models.
+    Each GGUF's header is read and each --api id resolved first, so a missing file or an
+    unknown id is bad input before anything is pulled or runs. ``kb``: the knowledge
+    base (needed for --api and to refuse a hosted id given to --repo)."""
     from pathlib import Path
 
     from advisor.smoke.compare import Candidate
@@ -111,15 +134,19 @@ def candidates_from_args(args: argparse.Namespace) -> list:
     for path in args.gguf:
         inspect_gguf(Path(path))                   # InputError: missing, not a GGUF, ...
         out.append(Candidate(gguf=Path(path)))
+    hosted = api_candidates(args.api, kb) if args.api else []
     if args.repo:
+        from advisor.commands.common import refuse_hosted
         from advisor.commands.smoke import resolve_repo
 
+        for repo in args.repo:
+            refuse_hosted(repo, kb)
         for repo in args.repo:
             out.append(Candidate(gguf=resolve_repo(repo, args.quant), repo=repo))
     keys = args.key_env or [None] * len(args.endpoint)
     out.extend(Candidate(endpoint=url, model=name, key_env=key)
                for url, name, key in zip(args.endpoint, args.model, keys))
-    return out
+    return out + hosted
 
 
 def profile_for(candidate, kb) -> str | None:
@@ -129,6 +156,8 @@ def profile_for(candidate, kb) -> str | None:
     from advisor.hub.local import Candidate as Found
     from advisor.hub.local import LocalModel, describe, link_profile
 
+    if candidate.profile:
+        return candidate.profile
     if candidate.endpoint:
         found = kb.find_model(candidate.model)
         if found is not None:
@@ -140,12 +169,12 @@ def profile_for(candidate, kb) -> str | None:
     return link_profile(model, kb)
 
 
-def assess_rows(comparison, candidates, args: argparse.Namespace) -> None:
+def assess_rows(comparison, candidates, args: argparse.Namespace, kb=None) -> None:
     """Fill each row's verdict, obligation count and vendor from ``--answers``."""
     from advisor.assessment.engine import assess_one
     from advisor.commands.common import answers_from_args, knowledge_from_args
 
-    kb = knowledge_from_args(args)
+    kb = kb if kb is not None else knowledge_from_args(args)
     answers = answers_from_args(args, kb)
     for row, candidate in zip(comparison.candidates, candidates):
         profile = profile_for(candidate, kb)
@@ -212,11 +241,16 @@ def run(args: argparse.Namespace) -> int:
 
     _check_args(args)
     suite = load_suite(args.suite)
-    if args.answers:                    # bad answers are exit 2 before anything runs
-        from advisor.commands.common import answers_from_args, knowledge_from_args
+    kb = None
+    if args.answers or args.api or args.repo:
+        from advisor.commands.common import knowledge_from_args, knowledge_or_none
 
-        answers_from_args(args, knowledge_from_args(args))
-    candidates = candidates_from_args(args)
+        kb = knowledge_from_args(args) if args.answers or args.api else knowledge_or_none(args)
+    if args.answers:                    # bad answers are exit 2 before anything runs
+        from advisor.commands.common import answers_from_args
+
+        answers_from_args(args, kb)
+    candidates = candidates_from_args(args, kb)
     settings = CompareSettings(gpu=args.gpu, n_ctx=args.ctx,
                                threads=args.threads or default_threads(), seed=args.seed,
                                timeout=args.timeout)
@@ -232,7 +266,7 @@ def run(args: argparse.Namespace) -> int:
 
     comparison = compare(candidates, suite, settings, on_progress=progress)
     if args.answers:
-        assess_rows(comparison, candidates, args)
+        assess_rows(comparison, candidates, args, kb)
     choose(comparison)
     if args.json:
         from advisor.commands.common import print_json

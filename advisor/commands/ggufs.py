@@ -62,6 +62,9 @@ def run(args: argparse.Namespace) -> int:
 
     options = run_options(args)
     kb, profile = find_profile(args)
+    from advisor.commands.common import refuse_hosted
+
+    refuse_hosted(args.repo_id, kb)
     hardware = hardware_for(args, kb)
     if is_offline():
         raise OperationError(f"{args.repo_id}: GGUF headers are read from the Hub, which is not "

@@ -29,7 +29,11 @@ def run(args: argparse.Namespace) -> int:
                                     hub_errors, is_offline, model_info, offline_reason,
                                     repo_files)
 
+    from advisor.commands.common import refuse_hosted
+
     check_repo_id(args.repo_id, field="REPO_ID")
+    kb = knowledge_from_args(args)
+    refuse_hosted(args.repo_id, kb)
     if is_offline():
         raise OperationError(f"{args.repo_id}: the Hub is not consulted in offline mode "
                              f"({offline_reason()})")
@@ -38,7 +42,6 @@ def run(args: argparse.Namespace) -> int:
     facts = follow_base_chain(facts_from_info(info))
     files = [{"filename": f.filename, "bytes": f.size, "sha256": f.sha256}
              for f in repo_files(info)]
-    kb = knowledge_from_args(args)
     if args.answers:
         answers = answers_from_args(args, kb)
     else:

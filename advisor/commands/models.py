@@ -47,12 +47,16 @@ def run(args: argparse.Namespace) -> int:
             "parameters": m.parameters, "training_tokens": m.training_tokens,
             "modalities": list(m.modalities), "released": m.released, "gated": m.gated,
             "context_length": m.context_length, "gguf_repos": list(m.gguf_repos),
-            "openness": openness.to_dict(), "confirmed": m.confirmed,
+            "openness": openness.to_dict(), "confirmed": m.confirmed, "access": m.access,
+            "api": None if m.api is None else {
+                "provider": m.api.provider, "base_url": m.api.base_url,
+                "key_env": m.api.key_env, "model": m.api.model, "docs": m.api.docs},
         })
     if args.json:
         print_json({"schema": "advisor.models/1", "profiles_digest": kb.digest, "models": models})
         return 0
-    rows = [[m["id"], " AND ".join(m["licenses"]), _params(m["parameters"]),
+    rows = [[m["id"], " AND ".join(m["licenses"]),
+             "hosted" if m["access"] == "api" else _params(m["parameters"]),
              ",".join(m["modalities"]), m["openness"]["osaid"], m["openness"]["mof_class"]]
             for m in models]
     sys.stdout.write(render_table(["MODEL", "LICENSE", "PARAMS", "MODALITIES", "OSAID", "MOF"], rows))

@@ -41,6 +41,11 @@ def run(args: argparse.Namespace) -> int:
         raise InputError(None, f"{args.ctx} is not a usable context length", field="--ctx")
     if args.file is not None and (not args.file.strip() or not safe_repo_filename(args.file)):
         raise InputError(None, f"{args.file!r} is not a file name in a repo", field="--file")
+    from advisor.commands.common import refuse_hosted
+    from advisor.commands.ggufs import find_profile, hardware_for
+
+    kb, profile = find_profile(args)
+    refuse_hosted(args.repo_id, kb)
     if is_offline():
         why = offline_reason()
         if not args.file:
@@ -52,9 +57,6 @@ def run(args: argparse.Namespace) -> int:
         files = [PulledFile(found, args.file, None, False)]
         verified: bool | None = None             # not checked now: the Hub is not asked
     else:
-        from advisor.commands.ggufs import find_profile, hardware_for
-
-        kb, profile = find_profile(args)
         files = pull_gguf_files(
             args.repo_id, quant=args.quant, filename=args.file, revision=args.revision,
             ctx=args.ctx, hardware=None if args.file or args.quant else hardware_for(args, kb),

@@ -3,6 +3,7 @@
     $ advisor smoke --gguf SmolLM2-135M-Instruct.Q4_1.gguf --suite general
     $ advisor smoke --repo bartowski/Llama-3.2-1B-Instruct-GGUF --quant Q4_K_M --json
     $ advisor smoke --endpoint http://127.0.0.1:8000 --model smollm --suite general
+    $ advisor smoke --api openai-api/gpt-5.1 --suite general     # key from OPENAI_API_KEY
 
 Exit 0 when every check passes, 1 when a check fails or the model crashed or hung,
 2 on bad input (missing file, not a GGUF, bad suite).
@@ -26,6 +27,9 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     which = parser.add_mutually_exclusive_group()
     which.add_argument("--gguf", metavar="PATH", help="a local GGUF file")
     which.add_argument("--repo", metavar="REPO_ID", help="a Hub repo; the GGUF is pulled first")
+    which.add_argument("--api", metavar="ID",
+                       help="a hosted API model of the profiles (e.g. openai-api/gpt-5.1): "
+                            "endpoint, model name and key variable come from its profile")
     parser.add_argument("--quant", metavar="Q", help="with --repo: quantization, e.g. Q4_K_M")
     parser.add_argument("--suite", metavar="NAME|PATH", default=None,
                         help="a shipped suite (general, coding, summarization, extraction, "
@@ -164,9 +168,12 @@ def run(args: argparse.Namespace) -> int:
         raise InputError(None, "--endpoint needs --model NAME", field="--model")
     if args.model and not args.endpoint:
         raise InputError(None, "--model goes with --endpoint URL", field="--model")
-    if not (args.gguf or args.repo or args.endpoint):
+    if args.api and (args.endpoint or args.model):
+        raise InputError(None, "--api takes the endpoint and model name from its profile: "
+                         "drop --endpoint and --model", field="--api")
+    if not (args.gguf or args.repo or args.endpoint or args.api):
         raise InputError(None, "give --gguf PATH or --repo REPO_ID "
-                         "(or --endpoint URL --model NAME)")
+                         "(or --endpoint URL --model NAME, or --api ID)")
     if args.quant and not args.repo:
         raise InputError(None, "--quant goes with --repo", field="--quant")
     for name in ("ctx", "threads"):
@@ -182,11 +189,25 @@ def run(args: argparse.Namespace) -> int:
     if args.suite is not None and not args.suite.strip():
         raise InputError(None, "empty suite name", field="--suite")
     suite_name = args.suite
+    kb = None
+    if args.api or args.repo or (suite_name is None and args.answers):
+        from advisor.commands.common import knowledge_from_args, knowledge_or_none
+
+        kb = knowledge_from_args(args) if args.api or args.answers else knowledge_or_none(args)
+    endpoint, model, key_env = args.endpoint, args.model, None
+    if args.api:
+        from advisor.commands.common import hosted_profile
+
+        api = hosted_profile(args.api, kb).api
+        endpoint, model, key_env = api.base_url, api.model, api.key_env
+    if args.repo:
+        from advisor.commands.common import refuse_hosted
+
+        refuse_hosted(args.repo, kb, run_with="smoke")
     if suite_name is None and args.answers:
-        from advisor.commands.common import answers_from_args, knowledge_from_args
+        from advisor.commands.common import answers_from_args
         from advisor.smoke.suites import suite_for_use_cases
 
-        kb = knowledge_from_args(args)
         answers = answers_from_args(args, kb)
         suite_name = suite_for_use_cases(answers.use_case.categories, kb.use_cases)
     run_options(args)
@@ -197,8 +218,8 @@ def run(args: argparse.Namespace) -> int:
                      threads=args.threads, timeout=args.timeout,
                      trust_template=args.trust_template,
                      hash_file=False if args.no_hash else (True if args.hash else None),
-                     cpu_extra_buffers=args.cpu_extra_buffers, endpoint=args.endpoint,
-                     model=args.model, repo=args.repo, kv_type=args.kv_type,
+                     cpu_extra_buffers=args.cpu_extra_buffers, endpoint=endpoint,
+                     model=model, key_env=key_env, repo=args.repo, kv_type=args.kv_type,
                      flash_attn=args.flash_attn, swa_cache=args.swa_cache,
                      prompt_style=args.prompt_style)
     printer = None if args.json else LivePrinter()

@@ -30,16 +30,20 @@ SCHEMA = "advisor.comparison/1"
 
 @dataclass(frozen=True)
 class Candidate:
-    """A local GGUF (``gguf``, optionally pulled from ``repo``) or ``endpoint`` + ``model``."""
+    """A local GGUF (``gguf``, optionally pulled from ``repo``) or ``endpoint`` + ``model``
+    (a hosted API model of the profiles: also its ``profile`` id, which labels the row)."""
 
     gguf: Path | None = None
     endpoint: str | None = None
     model: str | None = None
     repo: str | None = None
     key_env: str | None = None        # the environment variable holding this endpoint's key
+    profile: str | None = None        # a hosted API model's profile id (openai-api/gpt-5.1)
 
     @property
     def label(self) -> str:
+        if self.profile:
+            return self.profile
         if self.endpoint:
             return str(self.model)
         return self.gguf.name if self.gguf else str(self.repo)
@@ -102,6 +106,7 @@ class CandidateRow:
     file: str | None = None           # its file name in that repo
     revision: str | None = None       # the commit the pull resolved
     origin: str | None = None         # an endpoint's scheme://host:port
+    profile: str | None = None        # a hosted API model's profile id (known without --answers)
 
     @classmethod
     def from_result(cls, candidate: Candidate, result: SmokeResult) -> "CandidateRow":
@@ -122,7 +127,7 @@ class CandidateRow:
             gpu_layers=result.gpu_layers if result.runner != "endpoint" else None,
             sha256=result.sha256,
             failures=[f"{pid}: {what}" for pid, what in result.failures()],
-            probe=probe_scores(result))
+            probe=probe_scores(result), profile=candidate.profile)
 
     @classmethod
     def from_error(cls, candidate: Candidate, error: Exception) -> "CandidateRow":
@@ -130,7 +135,7 @@ class CandidateRow:
         return cls(model=candidate.label, backend=None,
                    runner="llama.cpp" if local else "endpoint",
                    source=str(candidate.gguf) if local else str(candidate.endpoint),
-                   error=str(error))
+                   error=str(error), profile=candidate.profile)
 
     def to_dict(self) -> dict[str, Any]:
         doc = {
@@ -154,7 +159,7 @@ class CandidateRow:
         doc["verdict"] = assessed.get("verdict")
         doc["obligations"] = assessed.get("obligations")
         doc["vendor"] = assessed.get("vendor")
-        doc["profile"] = assessed.get("profile")
+        doc["profile"] = assessed.get("profile") or self.profile
         return doc
 
 

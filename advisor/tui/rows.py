@@ -63,7 +63,9 @@ SEVERITY_ORDER = {"block": 0, "condition": 1, "info": 2}
 # Findings from the law of a region or the organization's policies hit every model alike;
 # a row's reason prefers what is particular to the model (its license, its use policy).
 SHARED_ORIGINS = ("jurisdiction", "policy:", "organization")
-FIT_RANK = {"gpu": 0, "partial": 1, "cpu": 2, "too_large": 3}
+# hosted: a commercial API model; nothing runs here, so it ranks with a model that fits the GPU.
+FIT_RANK = {"gpu": 0, "hosted": 0, "partial": 1, "cpu": 2, "too_large": 3}
+HOSTED = "hosted"
 ORDER_NOTE = "verdict, then fewest obligations, then fit"
 
 
@@ -197,6 +199,15 @@ def quick_fit(parameters: float | None, hardware: HardwareSpec | None) -> str:
     return fit_for_bytes(total, hardware)
 
 
+def candidate_fit(candidate: Any, parameters: float | None,
+                  hardware: HardwareSpec | None) -> str:
+    """``hosted`` for a hosted API model (``access: api``), else :func:`quick_fit`:
+    ``candidate_fit({"access": "api"}, None, HardwareSpec(16))`` -> ``'hosted'``."""
+    if _get(candidate, "access") == "api":
+        return HOSTED
+    return quick_fit(parameters, hardware)
+
+
 def _get(obj: Any, name: str, default: Any = None) -> Any:
     if isinstance(obj, dict):
         return obj.get(name, default)
@@ -228,7 +239,7 @@ def candidate_rows(candidates: Sequence[Any], hardware: HardwareSpec | None) -> 
             osaid=str(_get(openness, "osaid", "unknown")),
             mof_class=str(_get(openness, "mof_class", "none")),
             parameters=parameters,
-            fit=quick_fit(parameters, hardware),
+            fit=candidate_fit(cand, parameters, hardware),
             worst_rank=index,
             blocks=severities.count("block"),
             conditions=severities.count("condition"),
