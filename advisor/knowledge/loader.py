@@ -302,12 +302,17 @@ API_WEIGHT_STATUSES = ("not_released", "restricted", "unknown")
 
 def _http_url(value: str, path: tuple) -> str:
     """``value`` when it is an http(s) URL with a host and no user:password in it."""
-    parts = urllib.parse.urlsplit(value)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise _Bad(path, f"must be an http(s) URL, not {value!r}")
-    if "@" in parts.netloc:
-        raise _Bad(path, "must not carry credentials (user:password@); the key is read "
-                         "from the variable named by key_env")
+    if "@" in value:
+        raise _Bad(path, "must not carry credentials (user:password@ or a token); the key "
+                         "is read from the variable named by key_env")
+    try:
+        parts = urllib.parse.urlsplit(value)
+        scheme, host = parts.scheme, parts.hostname
+    except ValueError:                       # a bad port or IPv6 literal
+        scheme, host = "", None
+    if scheme not in ("http", "https") or not host:
+        # The value is not repeated: a key pasted here must not reach a terminal.
+        raise _Bad(path, "must be an http(s) URL with a host (https://api.example.com/v1)")
     return value
 
 
@@ -340,9 +345,9 @@ def _api_access(defaults: Any, raw: Any, here: tuple) -> ApiAccess:
     _http_url(base_url, where)
     key_env, where = text("key_env")
     if not ENV_NAME.fullmatch(key_env):
-        raise _Bad(where, f"{key_env!r} is not an environment variable name (letters, "
-                          "digits and _, not starting with a digit); name the variable, "
-                          "never the key")
+        raise _Bad(where, "is not an environment variable name (letters, digits and _, "
+                          "not starting with a digit): name the variable that holds the key, "
+                          "never the key (the value is not repeated here)")
     model, _ = text("model")
     docs, where = text("docs", required=False)
     if docs is not None:
