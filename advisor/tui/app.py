@@ -22,7 +22,7 @@ from advisor.tui.safe import plain
 from advisor.tui.settings import AppSettings, hub_offline_by_env
 
 STYLE_FILES = ("app.tcss", "interview.tcss", "candidates.tcss", "detail.tcss",
-               "smoke.tcss", "export.tcss")
+               "smoke.tcss", "export.tcss", "compare.tcss")
 
 
 class AdvisorApp(App[int]):
@@ -53,6 +53,7 @@ class AdvisorApp(App[int]):
         self.machine: HardwareSpec = self.settings.resolved_hardware()
         self.saved_answers: Any = None          # the answers as last loaded or saved
         self.smoke_runs: list[dict[str, Any]] = []   # every result, with the models it ran
+        self.comparison: dict[str, Any] | None = None   # the last finished comparison
         from advisor.tui.prefs import load_prefs
 
         self.prefs = load_prefs(self.settings.resolved_config_dir())
@@ -221,7 +222,16 @@ class AdvisorApp(App[int]):
 
         self.push_screen(SmokeScreen(model_id=model_id, gguf=gguf))
 
-    def action_export(self, model_id: str | None = None) -> None:
+    def action_compare(self, model_ids: list[str]) -> None:
+        """The marked models side by side (advisor.tui.screens.compare)."""
+        from advisor.tui.screens.compare import CompareScreen
+
+        self.push_screen(CompareScreen(model_ids))
+
+    def action_export(self, model_id: str | None = None,
+                      comparison: dict[str, Any] | None = None) -> None:
+        """The export screen for ``model_id``; ``comparison`` (an advisor.comparison/1
+        document) is offered to the record, ticked."""
         from advisor.tui.screens.export import ExportScreen
 
         model_id = model_id or self.current_model_id()
@@ -229,7 +239,7 @@ class AdvisorApp(App[int]):
             self.notify("Pick a model first (highlight one in the candidates table)",
                         severity="warning")
             return
-        self.push_screen(ExportScreen(model_id))
+        self.push_screen(ExportScreen(model_id, comparison=comparison))
 
     def current_model_id(self) -> str | None:
         """The model the user is looking at, on whichever screen."""

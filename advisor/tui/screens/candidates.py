@@ -1,7 +1,8 @@
 """The candidates: every model with verdict, license, openness, size and fit.
 
 The table re-ranks the moment the answers change (the app's ``assessment_changed``
-signal); only the rows are replaced, never the table.
+signal); only the rows are replaced, never the table. ``space`` marks models (the mark
+stays through sorting, filtering and re-ranking); ``v`` compares the marked side by side.
 """
 
 from __future__ import annotations
@@ -78,6 +79,8 @@ class CandidatesScreen(Screen[None]):
         Binding("m", "cycle_mode", "Mode", show=False),
         Binding("c", "toggle_commercial", "Commercial", show=False),
         Binding("o", "cycle_openness", "Openness", show=False),
+        Binding("space", "mark", "Mark", key_display="space"),
+        Binding("v", "compare", "Compare"),
         Binding("t", "smoke", "Smoke"),
         Binding("e", "export", "Export"),
         Binding("i", "interview", "Answers"),
@@ -91,6 +94,7 @@ class CandidatesScreen(Screen[None]):
         self.query_text = ""
         self._rows: list[Row] = []
         self._shown: list[Row] = []
+        self.marked: list[str] = []          # model ids, in the order they were marked
         self.last_refresh_ms = 0.0
 
     def compose(self) -> ComposeResult:
@@ -131,6 +135,8 @@ class CandidatesScreen(Screen[None]):
         start = perf_counter()
         self._rows = candidate_rows(getattr(self.app.assessment, "candidates", ()),
                                     self.app.hardware)
+        known = {r.key() for r in self._rows}
+        self.marked = [m for m in self.marked if m.lower() in known]
         self._render_rows()
         self._update_strip()
         self.last_refresh_ms = (perf_counter() - start) * 1000
@@ -143,9 +149,11 @@ class CandidatesScreen(Screen[None]):
         table.clear()
         widths = {key: width for _, key, width in self._layout}
         labels = display_ids([r.model_id for r in self._shown], widths["model"])
+        marked = {m.lower() for m in self.marked}
         for row in self._shown:
             cells = {"verdict": verdict_text(row.verdict),
-                     "model": plain(labels[row.model_id]),
+                     "model": mark_label(plain(labels[row.model_id]), widths["model"],
+                                         row.key() in marked),
                      "obligations": Text(str(row.obligations), justify="right"),
                      "fit": fit_text(row.fit), "size": format_parameters(row.parameters),
                      "license": clip(plain(row.license), widths.get("license", LICENSE_MIN)),
@@ -165,11 +173,21 @@ class CandidatesScreen(Screen[None]):
             f" · showing {len(self._shown)}"
         self.query_one("#counts", Static).update(
             verdict_summary(counts, len(self._rows)) +
-            f"\n[dim]{order} (s) · filter {self.verdict_filter} (f){shown}[/dim]")
+            f"\n[dim]{order} (s) · filter {self.verdict_filter} (f){shown}[/dim]"
+            + self._marked_note())
         self._show_highlighted()
         self.query_one("#status-line", Static).update(
             "" if self._shown else "No model matches the filter and search. "
             "Press f to change the filter, escape to clear the search.")
+
+    def _marked_note(self) -> str:
+        """' · 3 marked (v compares)', with how many the filter hides; '' when none."""
+        if not self.marked:
+            return ""
+        visible = {r.key() for r in self._shown}
+        hidden = sum(1 for m in self.marked if m.lower() not in visible)
+        more = f", {hidden} hidden" if hidden else ""
+        return f" · [b]{len(self.marked)} marked[/b]{more} [dim](v compares)[/dim]"
 
     def _layout_for(self, screen_width: int) -> None:
         """(Re)build the columns for this width; the preview pane shows where it fits."""
@@ -316,11 +334,56 @@ class CandidatesScreen(Screen[None]):
     def action_smoke(self) -> None:
         self.app.action_smoke(self.model_id())
 
+    def action_mark(self) -> None:
+        """space: mark or unmark the highlighted model for the comparison."""
+        model_id = self.model_id()
+        if model_id is None:
+            return
+        if model_id.lower() in {m.lower() for m in self.marked}:
+            self.marked = [m for m in self.marked if m.lower() != model_id.lower()]
+        else:
+            self.marked.append(model_id)
+        self._render_rows()
+
+    def action_compare(self) -> None:
+        """v: compare the marked models; with fewer than two, the highlighted one joins."""
+        chosen = list(self.marked)
+        highlighted = self.model_id()
+        if len(chosen) < 2 and highlighted and highlighted.lower() not in \
+                {m.lower() for m in chosen}:
+            chosen.append(highlighted)
+        if not chosen:
+            self.notify("Mark models with space first, then v compares them",
+                        severity="warning")
+            return
+        if len(self.marked) < 2:
+            self.notify("Fewer than two marked: comparing "
+                        f"{', '.join(plain(m.split('/')[-1]) for m in chosen)}. "
+                        "Mark more with space to see them side by side.",
+                        title="Compare", markup=False)
+        self.app.action_compare(chosen)
+
     def action_export(self) -> None:
         self.app.action_export(self.model_id())
 
     def action_interview(self) -> None:
         self.app.action_go_interview()
+
+
+MARK = "● "
+
+
+def mark_label(label: str, width: int, marked: bool) -> Text | str:
+    """The model cell: marked rows start with a dot (the label clipped to make room).
+
+    >>> str(mark_label("SmolLM2-135M-Instruct", 22, True))
+    '● SmolLM2-135M-Instru…'
+    """
+    if not marked:
+        return label
+    text = Text(MARK, style="bold cyan")
+    text.append(clip(label, max(width - len(MARK), 1)))
+    return text
 
 
 def finding_preview(candidate: Any) -> Text:

@@ -1,4 +1,10 @@
-"""Export: pick formats and a folder, preview the Markdown record, write the files."""
+"""Export: pick formats and a folder, preview the Markdown record, write the files.
+
+A comparison (``advisor.comparison/1``, from the compare screen) is offered to the record
+with a checkbox, ticked when the comparison was handed over:
+
+    >>> app.push_screen(ExportScreen("google/gemma-3-270m-it", comparison=doc))
+"""
 
 from __future__ import annotations
 
@@ -28,11 +34,19 @@ class ExportScreen(Screen[None]):
         Binding("escape", "back", "Back"),
     ]
 
-    def __init__(self, model_id: str) -> None:
+    def __init__(self, model_id: str, comparison: dict[str, Any] | None = None) -> None:
         super().__init__()
         self._model_id = model_id
         self.record: Any = None
         self.written: list[Path] = []
+        self.attached = comparison is not None   # handed over: offered ticked
+        self.comparison = comparison
+
+    def _offered(self) -> dict[str, Any] | None:
+        """The comparison this screen offers: the one handed over, else the app's last."""
+        if self.comparison is None:
+            self.comparison = getattr(self.app, "comparison", None)
+        return self.comparison
 
     def model_id(self) -> str:
         return self._model_id
@@ -60,6 +74,13 @@ class ExportScreen(Screen[None]):
                 yield Label("Rationale", classes="export-label")
                 yield Input(placeholder="why this model (goes into the record)",
                             id="rationale", compact=True)
+            offered = self._offered()
+            if offered is not None:
+                with Horizontal(classes="export-row"):
+                    yield Label("Compare", classes="export-label")
+                    yield Checkbox(Text(comparison_label(offered)),
+                                   value=self._tick_default(offered),
+                                   id="with-comparison", compact=True)
             yield Static("", id="export-smoke")
             yield Static("", id="export-status")
         yield Label("Preview (Markdown)", id="preview-title", classes="panel-title")
@@ -82,6 +103,26 @@ class ExportScreen(Screen[None]):
             self.query_one("#export-smoke", Static).update(Text(
                 f"No smoke test of a build of this model yet{hint}; the record says so.",
                 style="dim"))
+        self.query_one("#export-status", Static).update("Building the record…")
+        self.build()
+
+    def _tick_default(self, doc: dict[str, Any]) -> bool:
+        """Ticked when handed over, or when this model is one of the candidates compared."""
+        if self.attached:
+            return True
+        return any(str(row.get("profile") or "").lower() == self._model_id.lower()
+                   for row in doc.get("candidates") or [] if isinstance(row, dict))
+
+    def with_comparison(self) -> dict[str, Any] | None:
+        """The comparison to put in the record (None when not offered or unticked)."""
+        boxes = self.query("#with-comparison")
+        if not boxes or not boxes.first(Checkbox).value:
+            return None
+        return self.comparison
+
+    @on(Checkbox.Changed, "#with-comparison")
+    def _comparison_toggled(self) -> None:
+        self.record = None
         self.query_one("#export-status", Static).update("Building the record…")
         self.build()
 
@@ -110,11 +151,15 @@ class ExportScreen(Screen[None]):
         app: Any = self.app
         try:
             facts = app.hub_facts.get(self._model_id)
+            extra = {}
+            comparison = app.call_from_thread(self.with_comparison)
+            if comparison is not None:
+                extra["comparison"] = comparison
             record = build_record(app.answers, app.kb, self._model_id,
                                   smoke=app.smoke_results.get(self._model_id.lower()),
                                   hub_facts=facts, today=app.settings.record_date,
                                   decision_makers=self.deciders(),
-                                  rationale=self.rationale())
+                                  rationale=self.rationale(), **extra)
             markdown = render(record, "md")
         except Exception as exc:  # noqa: BLE001 - shown, not raised
             app.call_from_thread(self._failed, f"The record could not be built: {exc}")
@@ -177,6 +222,16 @@ class ExportScreen(Screen[None]):
 
     def action_back(self) -> None:
         self.app.pop_screen()
+
+
+def comparison_label(doc: dict[str, Any]) -> str:
+    """'Include the comparison (suite general, 2 candidates, chosen X)': plain text."""
+    rows = [r for r in doc.get("candidates") or [] if isinstance(r, dict)]
+    chosen = next((r.get("profile") for r in rows if r.get("model") == doc.get("chosen")),
+                  None) or doc.get("chosen")
+    what = f", chosen {chosen}" if chosen else ""
+    return plain(f"Include the comparison (suite {doc.get('suite')}, {len(rows)} "
+                 f"candidate{'s' if len(rows) != 1 else ''}{what})")
 
 
 def front_matter_as_code(markdown: str) -> str:
