@@ -149,6 +149,24 @@ def candidates_from_args(args: argparse.Namespace, kb=None) -> list:
     return out + hosted
 
 
+def hosted_at(endpoint: str, model: str | None, kb):
+    """The hosted API model profile served at ``endpoint`` under the name ``model`` (the
+    same chat URL and API model name), or None: ``--endpoint https://api.openai.com/v1
+    --model gpt-5.1`` is ``openai-api/gpt-5.1``."""
+    from advisor.errors import InputError
+    from advisor.smoke.endpoint import chat_url
+
+    try:
+        url = chat_url(endpoint)
+    except InputError:
+        return None
+    for profile in kb.models.values():
+        api = profile.api
+        if api is not None and api.model == model and chat_url(api.base_url) == url:
+            return profile
+    return None
+
+
 def profile_for(candidate, kb) -> str | None:
     """The model profile a candidate is: its repo, its GGUF's metadata, or its name."""
     from pathlib import Path
@@ -159,7 +177,8 @@ def profile_for(candidate, kb) -> str | None:
     if candidate.profile:
         return candidate.profile
     if candidate.endpoint:
-        found = kb.find_model(candidate.model)
+        found = kb.find_model(candidate.model) or hosted_at(candidate.endpoint,
+                                                            candidate.model, kb)
         if found is not None:
             return found.id
         model = LocalModel(path=candidate.model, source="endpoint", bytes=0,

@@ -99,3 +99,22 @@ def test_the_wrong_key_in_the_profiles_variable_fails_without_showing_it(
                           status=1)
     row = json.loads(proc.stdout)["candidates"][0]
     assert row["model"] == API_ID and row["profile"] == API_ID and "401" in row["error"]
+
+
+def test_a_plain_endpoint_serving_a_hosted_model_is_assessed_under_its_profile(tmp_path):
+    from advisor.commands.compare import profile_for
+    from advisor.knowledge.loader import build_knowledge
+    from advisor.paths import PROFILES_DIR
+    from advisor.smoke.compare import Candidate
+
+    kb, problems = build_knowledge([PROFILES_DIR, write_api_profiles(
+        tmp_path, base_url="https://api.acme.example/v1", api_model="zephyr-large-20261201")])
+    assert problems == []
+    for url in ("https://api.acme.example/v1", "https://api.acme.example/v1/",
+                "https://api.acme.example/v1/chat/completions"):
+        candidate = Candidate(endpoint=url, model="zephyr-large-20261201")
+        assert profile_for(candidate, kb) == API_ID
+    # The same name elsewhere, or another name at the same URL: not that profile.
+    for url, name in (("https://other.example/v1", "zephyr-large-20261201"),
+                      ("https://api.acme.example/v1", "zephyr-small")):
+        assert profile_for(Candidate(endpoint=url, model=name), kb) != API_ID
