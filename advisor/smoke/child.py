@@ -199,8 +199,31 @@ def _held_back(text: str, stops: list[str]) -> int:
                 if s.startswith(text[-n:])), default=0)
 
 
+def sampling_of(job: dict[str, Any], prompt: dict[str, Any]) -> dict[str, Any] | None:
+    """The prompt's sampling settings with its seed (run seed + offset); None: greedy.
+
+    >>> sampling_of({"seed": 7}, {"temperature": 0.8, "top_p": 0.95, "seed_offset": 2})
+    {'temperature': 0.8, 'top_p': 0.95, 'seed': 9}
+    """
+    temperature = float(prompt.get("temperature") or 0.0)
+    if temperature <= 0:
+        return None
+    return {"temperature": temperature, "top_p": float(prompt.get("top_p", 1.0)),
+            "seed": int(job.get("seed", 0)) + int(prompt.get("seed_offset", 0))}
+
+
+def generate_settings(sampling: dict[str, Any] | None) -> dict[str, Any]:
+    """``Llama.generate`` keywords: greedy, or temperature and top-p alone (no top-k,
+    min-p or repeat penalty, so the settings mean what they mean on an OpenAI endpoint)."""
+    if sampling is None:
+        return {"temp": 0.0, "top_k": 1, "top_p": 1.0, "min_p": 0.0, "repeat_penalty": 1.0}
+    return {"temp": sampling["temperature"], "top_k": 0, "top_p": sampling["top_p"],
+            "min_p": 0.0, "typical_p": 1.0, "repeat_penalty": 1.0}
+
+
 def run_prompt(llm, job: dict[str, Any], prompt: dict[str, Any], emit: Emitter) -> None:
-    """Generate greedily for one prompt, streaming ``token`` events; emits ``prompt_done``."""
+    """Generate for one prompt (greedy, or sampled when it has a temperature), streaming
+    ``token`` events; emits ``prompt_done``."""
     import llama_cpp.llama_cpp as llama_lib
 
     text = render_prompt(llm, job, prompt["messages"])
@@ -223,10 +246,12 @@ def run_prompt(llm, job: dict[str, Any], prompt: dict[str, Any], emit: Emitter) 
     output, completion, sampled, emitted = "", 0, 0, 0
     finish = "length"
     t_first = t_last = None
+    sampling = sampling_of(job, prompt)
     llm.reset()
+    if sampling:
+        llm.set_seed(sampling["seed"])     # the sampler of this generate() takes it
     start = time.perf_counter()
-    for token in llm.generate(tokens, temp=0.0, top_k=1, top_p=1.0, min_p=0.0,
-                              repeat_penalty=1.0):
+    for token in llm.generate(tokens, **generate_settings(sampling)):
         now = time.perf_counter()
         sampled += 1
         if t_first is None:
@@ -257,7 +282,8 @@ def run_prompt(llm, job: dict[str, Any], prompt: dict[str, Any], emit: Emitter) 
     decode_seconds = (t_last - t_first) if t_first is not None else None
     emit("prompt_done", id=prompt["id"], output=output, prompt_tokens=len(tokens),
          completion_tokens=completion, sampled_tokens=sampled, ttft_seconds=ttft,
-         decode_seconds=decode_seconds, total_seconds=end - start, finish_reason=finish)
+         decode_seconds=decode_seconds, total_seconds=end - start, finish_reason=finish,
+         sampling=sampling)
 
 
 def main() -> int:

@@ -78,6 +78,8 @@ class PromptResult:
     prompt_tokens_per_second: float | None = None
     finish_reason: str | None = None
     error: str | None = None
+    sampling: dict[str, Any] | None = None          # temperature, top_p, seed; None: greedy
+    question: str = field(default="", repr=False)   # the user message (scoring; not in JSON)
 
     @property
     def passed(self) -> bool:
@@ -100,6 +102,7 @@ class PromptResult:
             "prompt_tokens_per_second": _round(self.prompt_tokens_per_second, 2),
             "finish_reason": self.finish_reason,
             "error": self.error,
+            "sampling": dict(self.sampling) if self.sampling else None,
         }
 
 
@@ -194,7 +197,14 @@ class SmokeResult:
             "estimate": self.estimate,
             "estimated_tokens_per_second": _round(self.estimated_tokens_per_second, 2),
             "measured_tokens_per_second": _round(self.measured_tokens_per_second, 2),
+            "probe": self.probe_scores(),
         }
+
+    def probe_scores(self) -> dict[str, Any] | None:
+        """The behaviour-probe scores of a probe suite's run (None for other suites)."""
+        from advisor.smoke.probes import probe_scores
+
+        return probe_scores(self)
 
 
 def _round(value: float | None, digits: int = 4) -> float | None:

@@ -126,11 +126,21 @@ def prompt_result(spec: PromptSpec, data: dict[str, Any]) -> PromptResult:
         id=spec.id, output=output, prompt_tokens=prompt_tokens, completion_tokens=completion,
         ttft_seconds=ttft, total_seconds=data.get("total_seconds"), tokens_per_second=tps,
         prompt_tokens_per_second=pps, finish_reason=data.get("finish_reason"),
-        error=data.get("error"))
+        error=data.get("error"), sampling=_sampling(data.get("sampling")),
+        question=spec.user_text)
     if result.error is None:
         result.checks = run_checks(spec.checks, output, completion_tokens=completion,
                                    total_seconds=data.get("total_seconds"))
     return result
+
+
+def _sampling(value: Any) -> dict[str, Any] | None:
+    """The sampling a runner reports it used (numbers only), or None (greedy/unreported)."""
+    if not isinstance(value, dict):
+        return None
+    out = {k: value[k] for k in ("temperature", "top_p", "seed")
+           if isinstance(value.get(k), (int, float)) and not isinstance(value.get(k), bool)}
+    return out or None
 
 
 def _signal_name(code: int) -> str:

@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -28,19 +28,42 @@ SUITES_DIR = ASSETS_DIR / "suites"
 SCHEMA_PATH = ASSETS_DIR / "schemas" / "suite.schema.json"
 DEFAULT_SUITE = "general"
 DEFAULT_MAX_TOKENS = 64
+REPEAT_MARK = "#"              # a repeated prompt's runs are ``ID#1`` .. ``ID#N``
 # Checks every prompt gets unless the suite says otherwise.
 DEFAULT_CHECKS: dict[str, Any] = {"min_tokens": 1, "max_latency_seconds": 120}
 
 # Use-case category ids (answers use_case.categories) -> the suite that fits them best.
 @dataclass(frozen=True)
 class PromptSpec:
-    """One prompt: chat messages (system first when set), generation limits, checks."""
+    """One prompt: chat messages (system first when set), generation limits, checks.
+
+    ``temperature`` 0 is greedy decoding; above 0 the runner samples (``top_p``) with the
+    run's seed plus ``seed_offset``: repeat ``k`` of a repeated prompt has offset ``k - 1``.
+
+        >>> PromptSpec("q1#2", msgs, temperature=0.8, top_p=0.95, seed_offset=1).sampling(7)
+        {'temperature': 0.8, 'top_p': 0.95, 'seed': 8}
+    """
 
     id: str
     messages: tuple[dict[str, str], ...]
     max_tokens: int = DEFAULT_MAX_TOKENS
     stop: tuple[str, ...] = ()
     checks: Mapping[str, Any] = field(default_factory=dict)
+    temperature: float = 0.0
+    top_p: float = 1.0
+    seed_offset: int = 0
+
+    @property
+    def question_id(self) -> str:
+        """The suite's prompt id without the repeat mark: ``q1#3`` -> ``q1``."""
+        return question_id(self.id)
+
+    def sampling(self, seed: int) -> dict[str, Any] | None:
+        """What a runner samples with for a run seeded ``seed``; None when greedy."""
+        if self.temperature <= 0:
+            return None
+        return {"temperature": self.temperature, "top_p": self.top_p,
+                "seed": seed + self.seed_offset}
 
     @property
     def user_text(self) -> str:
@@ -50,8 +73,17 @@ class PromptSpec:
 
     def to_job(self) -> dict[str, Any]:
         """The JSON-able form the child process and the endpoint runner take."""
-        return {"id": self.id, "messages": [dict(m) for m in self.messages],
-                "max_tokens": self.max_tokens, "stop": list(self.stop)}
+        job = {"id": self.id, "messages": [dict(m) for m in self.messages],
+               "max_tokens": self.max_tokens, "stop": list(self.stop)}
+        if self.temperature > 0:
+            job.update(temperature=self.temperature, top_p=self.top_p,
+                       seed_offset=self.seed_offset)
+        return job
+
+
+def question_id(prompt_id: str) -> str:
+    """A result's prompt id without the repeat mark: ``question_id("q1#3")`` -> ``'q1'``."""
+    return prompt_id.split(REPEAT_MARK, 1)[0]
 
 
 @dataclass(frozen=True)
@@ -163,20 +195,38 @@ def _messages(prompt: Mapping[str, Any], system: str | None) -> tuple[dict[str, 
     return tuple(out)
 
 
+def _setting(prompt: Mapping[str, Any], defaults: Mapping[str, Any], key: str,
+             fallback: Any) -> Any:
+    """The prompt's own ``key``, else the suite's default, else ``fallback``."""
+    return prompt.get(key, defaults.get(key, fallback))
+
+
 def suite_from_data(data: Mapping[str, Any], source: str = "") -> Suite:
-    """Build a Suite from validated data, applying ``defaults`` and DEFAULT_CHECKS."""
+    """Build a Suite from validated data, applying ``defaults`` and DEFAULT_CHECKS.
+
+    A prompt with ``repeat: N`` (N > 1) becomes N prompts ``ID#1`` .. ``ID#N``, the same
+    text, seed offsets 0 .. N-1 (each its own sampled run when ``temperature`` > 0).
+    """
     defaults = data.get("defaults") or {}
     base_checks = {**DEFAULT_CHECKS, **(defaults.get("checks") or {})}
     prompts = []
     for p in data["prompts"]:
         system = p["system"] if "system" in p else defaults.get("system")
-        prompts.append(PromptSpec(
+        spec = PromptSpec(
             id=p["id"],
             messages=_messages(p, system),
-            max_tokens=int(p.get("max_tokens", defaults.get("max_tokens", DEFAULT_MAX_TOKENS))),
-            stop=tuple(p.get("stop", defaults.get("stop", ()))),
+            max_tokens=int(_setting(p, defaults, "max_tokens", DEFAULT_MAX_TOKENS)),
+            stop=tuple(_setting(p, defaults, "stop", ())),
             checks={**base_checks, **(p.get("checks") or {})},
-        ))
+            temperature=float(_setting(p, defaults, "temperature", 0.0)),
+            top_p=float(_setting(p, defaults, "top_p", 1.0)),
+        )
+        repeat = int(_setting(p, defaults, "repeat", 1))
+        if repeat == 1:
+            prompts.append(spec)
+            continue
+        prompts += [replace(spec, id=f"{spec.id}{REPEAT_MARK}{k + 1}", seed_offset=k)
+                    for k in range(repeat)]
     return Suite(name=data["name"], prompts=tuple(prompts),
                  description=data.get("description", ""),
                  use_cases=tuple(data.get("use_cases", ())), source=source)
