@@ -58,6 +58,49 @@ def test_bad_suite_names_file_and_line(text, line, words):
     assert str(info.value).startswith(f"bad.yaml:{line}: ")
 
 
+@pytest.mark.parametrize("setting, line, field, words", [
+    ("defaults:\n  repeat: 21\n", 3, "defaults.repeat", "greater than the maximum of 20"),
+    ("defaults:\n  repeat: 0\n", 3, "defaults.repeat", "less than the minimum of 1"),
+    ("defaults:\n  repeat: 2.5\n", 3, "defaults.repeat", "not of type 'integer'"),
+    ("defaults:\n  temperature: 2.5\n", 3, "defaults.temperature", "maximum of 2"),
+    ("defaults:\n  temperature: -0.1\n", 3, "defaults.temperature", "minimum of 0"),
+    ("defaults:\n  top_p: 0\n", 3, "defaults.top_p", "less than or equal to the minimum"),
+    ("defaults:\n  top_p: 1.5\n", 3, "defaults.top_p", "maximum of 1"),
+    ("defaults:\n  temperature: hot\n", 3, "defaults.temperature", "not of type 'number'"),
+])
+def test_bad_sampling_settings_name_file_line_and_key(setting, line, field, words):
+    text = "name: s\n" + setting + "prompts:\n  - id: a\n    prompt: hi\n"
+    with pytest.raises(InputError) as info:
+        parse_suite(text, "bad.yaml")
+    message = str(info.value)
+    assert message.startswith(f"bad.yaml:{line}: ") and field in message and words in message
+    assert "\n" not in message
+
+
+def test_a_prompt_repeat_overrides_the_default_and_bounds_hold_there_too():
+    suite = parse_suite("name: s\ndefaults: {repeat: 3, temperature: 0.7}\nprompts:\n"
+                        "  - id: a\n    prompt: hi\n"
+                        "  - id: b\n    prompt: yo\n    repeat: 1\n    temperature: 0\n",
+                        "s.yaml")
+    assert [p.id for p in suite.prompts] == ["a#1", "a#2", "a#3", "b"]
+    assert [p.seed_offset for p in suite.prompts] == [0, 1, 2, 0]
+    assert suite.prompts[0].top_p == 1.0 and suite.prompts[0].sampling(4) == {
+        "temperature": 0.7, "top_p": 1.0, "seed": 4}
+    assert suite.prompts[3].sampling(4) is None and "temperature" not in suite.prompts[3].to_job()
+    with pytest.raises(InputError, match=r"^s\.yaml:4: .*prompts\[0\]\.repeat.*maximum of 20"):
+        parse_suite("name: s\nprompts:\n  - id: a\n    repeat: 99\n    prompt: hi\n", "s.yaml")
+
+
+def test_cli_refuses_an_out_of_bounds_repeat_with_exit_2(tmp_path, tiny_model):
+    bad = tmp_path / "repeat.yaml"
+    bad.write_text("name: r\ndefaults:\n  repeat: 50\nprompts:\n  - id: a\n    prompt: hi\n",
+                   encoding="utf-8")
+    result = run_cli("--gguf", str(tiny_model), "--suite", str(bad))
+    assert result.code == 2
+    line = assert_one_line(result)
+    assert f"{bad}:3" in line and "repeat" in line and "maximum of 20" in line
+
+
 def test_unknown_suite_name_lists_the_shipped_ones():
     with pytest.raises(InputError, match="shipped suites: .*general"):
         load_suite("no-such-suite")
