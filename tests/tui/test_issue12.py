@@ -21,6 +21,7 @@ from advisor.tui.screens.interview import InterviewScreen
 from advisor.tui.screens.smoke import SmokeScreen
 from advisor.tui.settings import LocalModel
 from advisor.tui.widgets.findings import FindingItem
+from tests.fixtures.hostile_gguf import write_shaped_gguf
 from tests.fixtures.tiny_gguf import write_tiny_gguf
 from tests.tui.conftest import wait_for
 
@@ -244,23 +245,6 @@ async def test_markup_characters_never_crash_the_screens(fixture_kb: Any, make_a
         assert app.is_running
 
 
-def licensed_gguf(path: Path, license_id: str) -> Path:
-    """A small GGUF whose header declares ``general.license`` (one tiny tensor)."""
-    import gguf
-    import numpy as np
-
-    writer = gguf.GGUFWriter(str(path), "llama")
-    writer.add_name("SmolLM2 135M Instruct")
-    writer.add_string("general.license", license_id)
-    writer.add_block_count(1)
-    writer.add_tensor("token_embd.weight", np.zeros((4, 8), dtype=np.float32))
-    writer.write_header_to_file()
-    writer.write_kv_data_to_file()
-    writer.write_tensors_to_file()
-    writer.close()
-    return path
-
-
 # Expectations of users of Posting, Harlequin, lazygit, LM Studio -----------------------------
 async def test_preferences_persist_in_the_config_dir(fixture_kb: Any, make_app: Any,
                                                      tmp_path: Path, monkeypatch: Any) -> None:
@@ -348,7 +332,9 @@ async def test_gguf_tab_offline_lists_files_on_disk_with_their_license(
     home = tmp_path / "home"                 # LM Studio's layout: publisher/repo/file.gguf
     folder = home / ".lmstudio" / "models" / "HuggingFaceTB" / "SmolLM2-135M-Instruct"
     folder.mkdir(parents=True)
-    licensed_gguf(folder / "SmolLM2-135M-Instruct-Q8_0.gguf", "apache-2.0")
+    write_shaped_gguf(folder / "SmolLM2-135M-Instruct-Q8_0.gguf",
+                      strings={"general.name": "SmolLM2 135M Instruct",
+                               "general.license": "apache-2.0"})
     monkeypatch.setenv("HOME", str(home))
     app = make_app(shipped_kb)
     async with app.run_test(size=(100, 30)) as pilot:
