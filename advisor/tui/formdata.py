@@ -29,6 +29,7 @@ OPENNESS_LABELS = {
 }
 MODALITY_LABELS = {
     "text": "Text", "image_input": "Image input", "audio_input": "Audio input", "code": "Code",
+    "image_output": "Image output (generates images)",
 }
 
 WHY = {

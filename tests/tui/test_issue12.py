@@ -9,9 +9,10 @@ from typing import Any
 
 import pytest
 from textual.containers import VerticalScroll
-from textual.widgets import DataTable, Input, Static
+from textual.widgets import DataTable, Input, SelectionList, Static
 
-from advisor.answers import parse_answers
+from advisor.answers import MODALITIES, parse_answers
+from advisor.tui.formdata import MODALITY_LABELS
 from advisor.tui.rows import VERDICT_RANK, FIT_RANK
 from advisor.tui.screens.candidates import CandidatesScreen
 from advisor.tui.screens.confirm import Confirm
@@ -435,3 +436,21 @@ async def test_profile_overrides_are_announced_in_the_app_and_the_record(
         markdown = export.query_one("#preview").source
         assert "Replaced by the user's own profile: jurisdiction EU" in markdown
         assert kb.overrides[0].sha256 in markdown
+
+
+async def test_every_modality_is_offered_and_image_output_survives_the_interview(
+        fixture_kb: Any, make_app: Any) -> None:
+    assert set(MODALITY_LABELS) == set(MODALITIES)
+    app = make_app(fixture_kb)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, InterviewScreen)
+        offered = screen.query_one("#modalities", SelectionList)
+        options = [offered.get_option_at_index(i) for i in range(offered.option_count)]
+        labels = {option.value: str(option.prompt) for option in options}
+        assert labels["image_output"] == MODALITY_LABELS["image_output"]
+        screen.fill(answers(fixture_kb, DEFAULT + "use_case: {categories: [general_assistant], "
+                            "modalities: [text, image_output]}\n"))
+        await pilot.pause()
+        assert sorted(screen.read_answers().use_case.modalities) == ["image_output", "text"]
