@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
+from tests.fixtures.cli import clean_env
 from tests.fixtures.hub_server import HubFile, HubRepo, serve_hub
 from tests.hub.conftest import ROOT, run_cli, standard_repos
 
@@ -359,8 +359,7 @@ def test_hf_hub_cache_is_honoured(hub, tmp_path):
 def test_local_lists_the_demo_model_shipped_on_pypi(tmp_path):
     from tests.fixtures.smollm import smollm_path
 
-    env = {**os.environ, "HOME": str(tmp_path), "HF_HOME": str(tmp_path / "hf"),
-           "HF_HUB_OFFLINE": "1"}
+    env = clean_env(tmp_path)             # HOME and HF_HOME inside tmp_path, offline
     files = json.loads(run_cli(["local", "--json"], env).stdout)["files"]
     demo = [f for f in files if f["source"] == "pip-package"]
     assert len(demo) == 1 and demo[0]["repo_id"] == "HuggingFaceTB/SmolLM2-135M-Instruct"
