@@ -10,6 +10,7 @@ import time
 
 import psutil
 
+from tests.fixtures.cli import clean_env
 from tests.fixtures.tiny_gguf import write_tiny_gguf
 from tests.smoke.conftest import (DORMANT_TEMPLATE, ROOT, assert_one_line, evil_template,
                                   run_cli, run_main)
@@ -156,9 +157,9 @@ def test_model_that_fails_to_load_exits_1(tmp_path, tiny_model):
     assert "llama.cpp could not load the model" in line and "output_norm" in line
 
 
-def test_hanging_child_is_stopped_after_the_timeout(smollm):
+def test_hanging_child_is_stopped_after_the_timeout(smollm, tmp_path):
     proc = subprocess.Popen([sys.executable, "-m", "advisor", "smoke", "--gguf", str(smollm),
-                             "--timeout", "2", "--no-hash"], cwd=ROOT,
+                             "--timeout", "2", "--no-hash"], cwd=ROOT, env=clean_env(tmp_path),
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     child = None
     deadline = time.monotonic() + 30
