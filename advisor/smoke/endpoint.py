@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import socket
 import time
 import urllib.error
@@ -56,15 +57,24 @@ class _SameOriginRedirects(urllib.request.HTTPRedirectHandler):
 _OPENER = urllib.request.build_opener(_SameOriginRedirects)
 
 
+_VERSION_SEGMENT = re.compile(r"v[0-9]+[a-z0-9]*")
+
+
 def chat_url(endpoint: str) -> str:
-    """The chat-completions URL for a base URL, a ``.../v1`` URL or the full URL."""
+    """The chat-completions URL for a base URL, a versioned base URL or the full URL.
+
+    ``chat_url("http://h:8000")`` -> ``http://h:8000/v1/chat/completions``;
+    ``chat_url("https://generativelanguage.googleapis.com/v1beta/openai/")`` ->
+    ``.../v1beta/openai/chat/completions`` (a version segment anywhere in the path means
+    the base URL is complete)."""
     parsed = urllib.parse.urlsplit(endpoint.strip())
     if parsed.scheme not in ("http", "https") or not parsed.netloc:
         raise InputError(None, f"not an http(s) URL: {public_url(endpoint)!r}",
                          field="--endpoint")
     path = parsed.path.rstrip("/")
     if not path.endswith("/chat/completions"):
-        path = path + ("/chat/completions" if path.endswith("/v1") else "/v1/chat/completions")
+        versioned = any(_VERSION_SEGMENT.fullmatch(part) for part in path.split("/"))
+        path = path + ("/chat/completions" if versioned else "/v1/chat/completions")
     return urllib.parse.urlunsplit((parsed.scheme, parsed.netloc, path, parsed.query, ""))
 
 

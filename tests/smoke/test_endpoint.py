@@ -135,6 +135,11 @@ def test_chat_url_forms(capsys):
     assert chat_url("http://h:1") == "http://h:1/v1/chat/completions"
     assert chat_url("http://h:1/v1/") == "http://h:1/v1/chat/completions"
     assert chat_url("https://h/api/v1/chat/completions") == "https://h/api/v1/chat/completions"
+    # a version segment anywhere in the path: the base URL is complete (Gemini's, Ollama's)
+    assert (chat_url("https://generativelanguage.googleapis.com/v1beta/openai/")
+            == "https://generativelanguage.googleapis.com/v1beta/openai/chat/completions")
+    assert chat_url("http://h:11434/v1") == "http://h:11434/v1/chat/completions"
+    assert chat_url("http://h/proxy") == "http://h/proxy/v1/chat/completions"
     result = run_main(capsys, "--endpoint", "ftp://h", "--model", "m")
     assert result.code == 2 and "not an http(s) URL" in assert_one_line(result)
 
