@@ -32,9 +32,11 @@ LIMITS = {
     "consistency": "agreement of sampled answers to short English questions: a model can "
                    "be consistently wrong (see correct_rate); a few questions and few runs "
                    "each, so one answer moves the rate; depends on temperature and top_p; "
-                   "an endpoint may ignore the seed (then runs do not repeat) or the "
-                   "temperature (then sampled is false and agreement shows only the "
-                   "serving stack); the answer match is a word match, not semantics",
+                   "an endpoint may ignore the seed (scores then change between "
+                   "invocations) or the temperature (every run identical: that shows the "
+                   "serving stack, not knowledge); sampled is false where the runner did "
+                   "not sample (greedy: agreement 1.0 by construction); the answer match "
+                   "is a word match, not semantics",
     "repeatability": "greedy decoding on one machine should repeat exactly; a difference "
                      "points at the serving stack (batching, threads, an endpoint ignoring "
                      "temperature 0), not at the model's knowledge",
