@@ -112,6 +112,8 @@ class DetailScreen(Screen[None]):
             facts.append(f"released {profile.released}")
         if profile is not None and profile.gated:
             facts.append("gated on the Hub")
+        if getattr(profile, "access", "") == "api" and profile.api is not None:
+            facts.append(f"hosted API ({plain(profile.api.provider)}: {plain(profile.api.model)})")
         if cand.basis != "profile" and cand.based_on:
             facts.append(f"assessed as {plain(cand.based_on)}")
         head.append(" · ".join(facts), style="")
@@ -144,8 +146,29 @@ class DetailScreen(Screen[None]):
         openness_box.mount(OpennessGrid(openness.components, details, classes="openness-grid"))
 
     # -- the Hub part (workers) -----------------------------------------------------------------
+    def _hosted_api(self) -> Any:
+        """The profile's ``api`` access when the model is a hosted API model, else None."""
+        profile = self.app.kb.find_model(self._model_id) if self.app.kb else None
+        return getattr(profile, "api", None) if getattr(profile, "access", "") == "api" else None
+
+    def show_hosted(self, api: Any) -> None:
+        """A hosted API model has no Hub repo and no GGUF builds: say how to reach it."""
+        self.query_one("#hub-text", Static).update(Text(plain(
+            f"A hosted API model run by {api.provider}: it is not on the Hugging Face Hub. "
+            f"Its OpenAI-compatible endpoint is {api.base_url} (model {api.model}, key from "
+            f"{api.key_env}). Mark it with space in the candidates table and press v to "
+            f"compare it with other models, or run `advisor compare --api {self._model_id}`."
+            + (f" Model list: {api.docs}" if api.docs else ""))))
+        self.query_one("#gguf-status", Static).update(
+            "No GGUF builds: the weights of a hosted API model are not released.")
+        self.query_one("#gguf-loading").display = False
+
     def load_hub(self) -> None:
         hub_text = self.query_one("#hub-text", Static)
+        api = self._hosted_api()
+        if api is not None:
+            self.show_hosted(api)
+            return
         if self.app.settings.resolved_offline():
             from advisor.tui.settings import hub_offline_by_env
 
