@@ -29,6 +29,7 @@ from advisor.sanitize import clean_text
 from advisor.tui import compareapi, smokeapi
 from advisor.tui.compareapi import Plan
 from advisor.tui.rows import display_ids
+from advisor.tui.screens.candidates import clip
 from advisor.tui.safe import plain
 
 SUITE_FILE = "\x00suite-file"          # the Select option that asks for a suite YAML
@@ -191,6 +192,7 @@ class CompareScreen(Screen[None]):
         self.plans = [compareapi.plan_for(m, self.app.kb, local) for m in self.model_ids]
         plan_view = self.query_one("#plan", ListView)
         plan_view.extend(PlanLine(i, p) for i, p in enumerate(self.plans))
+        plan_view.index = 0
         self.query_one("#compare-results").display = False
         self._describe_settings()
         self._say_ready()
@@ -221,11 +223,11 @@ class CompareScreen(Screen[None]):
         machine = self.app.machine.describe() if hasattr(self.app.machine, "describe") else ""
         name = self.suite_name()
         about = smokeapi.suite_description(name)
-        text = Text(f"Suite {plain(name)}" + (f": {plain(about)}" if about else ""),
-                    style="dim", overflow="ellipsis", no_wrap=True)
-        text.append(f"\nEvery candidate: n_ctx {s.n_ctx}, {s.threads} threads, GPU {s.gpu}, "
-                    f"seed {s.seed}" + (f" · this machine: {plain(machine)}" if machine else ""),
-                    style="dim")
+        room = max(self.app.size.width - 2, 20)
+        first = clip(f"Suite {plain(name)}" + (f": {plain(about)}" if about else ""), room)
+        second = clip(f"Every candidate: n_ctx {s.n_ctx}, {s.threads} threads, GPU {s.gpu}, "
+                      f"seed {s.seed}" + (f" · {plain(machine)}" if machine else ""), room)
+        text = Text(f"{first}\n{second}", style="dim")
         self.query_one("#compare-settings", Static).update(text)
 
     def suite_name(self) -> str:
@@ -279,6 +281,7 @@ class CompareScreen(Screen[None]):
     def on_resize(self) -> None:
         if self.app.size.width != getattr(self, "_width", None):
             self._layout_table()
+            self._describe_settings()
 
     def _progress(self, message: str | Text, style: str = "") -> None:
         text = message if isinstance(message, Text) else Text(message, style=style)
@@ -297,9 +300,9 @@ class CompareScreen(Screen[None]):
         if self.running:
             self.notify("Not while the comparison runs", severity="warning")
             return
-        index = self.query_one("#plan", ListView).index
-        if index is None or not self.plans:
+        if not self.plans:
             return
+        index = self.query_one("#plan", ListView).index or 0
         plan = self.plans[index]
         if plan.kind != compareapi.GGUF or len(plan.builds) < 2:
             self.notify("This model has one way to run here; nothing to cycle",
@@ -419,7 +422,8 @@ class CompareScreen(Screen[None]):
             line.show(progress=f"✗ could not run: {plain(row.error)}", style="red")
         else:
             speed = _num(row.tokens_per_second, ".1f")
-            line.show(progress=f"✓ {row.checks_passed}/{row.checks_total} checks · "
+            mark = "✓" if row.passed else "!"
+            line.show(progress=f"{mark} {row.checks_passed}/{row.checks_total} checks · "
                                f"{speed} t/s", style="green" if row.passed else "yellow")
 
     def _ev_spawned(self, data: tuple[int, dict]) -> None:
@@ -461,8 +465,9 @@ class CompareScreen(Screen[None]):
         chosen = compareapi.chosen_model(comparison)
         failed = sum(1 for r in comparison.candidates if r.error)
         if chosen:
-            self._progress(Text.assemble(("Done. ", "bold green"),
-                                         f"{len(comparison.candidates)} ran"
+            ran = len(comparison.candidates) - failed
+            self._progress(Text.assemble(("Done: ", "bold green"),
+                                         f"{ran} of {len(comparison.candidates)} ran"
                                          + (f", {failed} could not" if failed else "")
                                          + ". e exports a record with the comparison."))
         else:
@@ -475,7 +480,8 @@ class CompareScreen(Screen[None]):
         self._end(partial)
         for i, plan in enumerate(self.plans):
             line = self._line(i)
-            if plan.runnable and line.progress and not line.progress.startswith(("✓", "✗")):
+            if plan.runnable and line.progress and \
+                    not line.progress.startswith(("✓", "✗", "!")):
                 line.show(progress="cancelled", style="yellow")
         kept = len(partial.candidates) if partial is not None else 0
         self._progress(f"Cancelled. {kept} finished candidate(s) kept; s runs again.",

@@ -79,7 +79,7 @@ class ExportScreen(Screen[None]):
                 with Horizontal(classes="export-row"):
                     yield Label("Compare", classes="export-label")
                     yield Checkbox(Text(comparison_label(offered)),
-                                   value=self._tick_default(offered),
+                                   value=self._tick_default(),
                                    id="with-comparison", compact=True)
             yield Static("", id="export-smoke")
             yield Static("", id="export-status")
@@ -96,6 +96,11 @@ class ExportScreen(Screen[None]):
             self.query_one("#export-smoke", Static).update(Text(
                 f"Smoke test ({plain(smoke.get('model', '?'))}): {verdict}; included in the "
                 "record."))
+        elif self._offered() is not None and self._tick_default() and \
+                self._compared():
+            self.query_one("#export-smoke", Static).update(Text(
+                "No separate smoke test of this model; the comparison ran a build of it "
+                "(its figures go in with the comparison).", style="dim"))
         else:
             others = [run for run in self.app.smoke_runs if run.get("result")]
             hint = (" (the smoke tests run so far were of other models' files)" if others
@@ -106,10 +111,13 @@ class ExportScreen(Screen[None]):
         self.query_one("#export-status", Static).update("Building the record…")
         self.build()
 
-    def _tick_default(self, doc: dict[str, Any]) -> bool:
+    def _tick_default(self) -> bool:
         """Ticked when handed over, or when this model is one of the candidates compared."""
-        if self.attached:
-            return True
+        return self.attached or self._compared()
+
+    def _compared(self) -> bool:
+        """Whether this model is one of the offered comparison's candidates."""
+        doc = self.comparison or {}
         return any(str(row.get("profile") or "").lower() == self._model_id.lower()
                    for row in doc.get("candidates") or [] if isinstance(row, dict))
 
@@ -225,13 +233,13 @@ class ExportScreen(Screen[None]):
 
 
 def comparison_label(doc: dict[str, Any]) -> str:
-    """'Include the comparison (suite general, 2 candidates, chosen X)': plain text."""
+    """'Include the comparison: 2 models, chosen SmolLM2-135M-Instruct' (plain text)."""
     rows = [r for r in doc.get("candidates") or [] if isinstance(r, dict)]
     chosen = next((r.get("profile") for r in rows if r.get("model") == doc.get("chosen")),
                   None) or doc.get("chosen")
-    what = f", chosen {chosen}" if chosen else ""
-    return plain(f"Include the comparison (suite {doc.get('suite')}, {len(rows)} "
-                 f"candidate{'s' if len(rows) != 1 else ''}{what})")
+    what = f", chosen {str(chosen).split('/')[-1]}" if chosen else ""
+    return plain(f"Include the comparison: {len(rows)} model{'s' if len(rows) != 1 else ''}"
+                 f"{what}")
 
 
 def front_matter_as_code(markdown: str) -> str:
