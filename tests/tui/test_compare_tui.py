@@ -290,6 +290,21 @@ async def test_compare_two_real_models_and_export_the_comparison(
         assert await wait_for(pilot, lambda: export.record is not None, timeout=60)
         assert getattr(export.record, "comparison", None) in (None, {})
 
+        # later, from the candidates table: the last comparison is offered, ticked for a
+        # model it compared, unticked for one it did not
+        await pilot.press("escape", "escape")
+        assert await wait_for(pilot, lambda: isinstance(app.screen, CandidatesScreen))
+        for model_id, ticked in ((GEMMA, True), (LLAMA, False)):
+            table = candidates.query_one("#candidates", DataTable)
+            table.move_cursor(row=row_index(candidates, model_id), animate=False)
+            await pilot.pause()
+            await pilot.press("e")
+            assert await wait_for(pilot, lambda: isinstance(app.screen, ExportScreen))
+            await pilot.pause()
+            assert app.screen.query_one("#with-comparison").value is ticked
+            await pilot.press("escape")
+            assert await wait_for(pilot, lambda: isinstance(app.screen, CandidatesScreen))
+
 
 @pytest.mark.anyio
 async def test_a_crashing_candidate_shows_its_error_and_the_others_still_run(
@@ -345,6 +360,11 @@ async def test_cancel_asks_then_stops_and_keeps_what_finished(
         await pilot.press("s")
         assert await wait_for(pilot, lambda: "prompt" in text_of(
             screen.query_one("#compare-progress")), timeout=60)
+        await pilot.press("escape")                             # back while running: asks
+        assert await wait_for(pilot, lambda: isinstance(app.screen, Confirm))
+        assert "Stop the comparison" in text_of(app.screen.query_one("#prompt-title"))
+        await pilot.press("n")
+        assert await wait_for(pilot, lambda: app.screen is screen)
         await pilot.press("c")
         assert await wait_for(pilot, lambda: isinstance(app.screen, Confirm))
         await pilot.press("n")                                  # no: it keeps running
@@ -357,6 +377,9 @@ async def test_cancel_asks_then_stops_and_keeps_what_finished(
         assert screen.cancelled
         assert "Cancelled" in text_of(screen.query_one("#compare-progress"))
         assert "cancelled" in text_of(screen.query(".plan-text").first())
+        await pilot.press("e")                                   # a cancelled run: not exported
+        assert "cancelled before the end" in notices(app)
+        assert app.screen is screen and app.comparison is None
         await pilot.press("escape")                              # not running: no question
         assert await wait_for(pilot, lambda: not isinstance(app.screen, CompareScreen))
 
@@ -423,3 +446,38 @@ def test_compare_result_at_80x24(snap_compare: Any, fixture_kb: Any, tmp_path: P
         await pilot.pause()
 
     assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)
+
+
+@pytest.mark.anyio
+async def test_model_output_and_errors_reach_the_screen_made_safe(fixture_kb: Any,
+                                                                   make_app: Any) -> None:
+    """Escape sequences and markup from a model's tokens or a crash message are shown as
+    plain text; nothing raises, nothing reaches the terminal raw."""
+    from advisor.smoke.compare import CandidateRow, Comparison, CompareSettings
+    from advisor.smoke.result import SmokeEvent
+
+    local = (LocalModel("open", Path("/nonexistent/Open-7B-Instruct-Q4_K_M.gguf")),)
+    app = make_app(fixture_kb, local_models=local)
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.action_compare([OPEN])
+        assert await wait_for(pilot, lambda: isinstance(app.screen, CompareScreen))
+        screen = app.screen
+        await pilot.pause()
+        screen._runnable, screen._prompts = list(screen.plans), 1
+        hostile = "\x1b]0;owned\x07[/] [link=http://x]bold[/link] \x1b[31mred\u202e"
+        screen._on_event(0, SmokeEvent("prompt_start", {"id": "p[/]1", "prompt": hostile}))
+        screen._on_event(0, SmokeEvent("token", {"id": "p[/]1", "text": hostile}))
+        await pilot.pause(0.2)
+        live = text_of(screen.query_one("#compare-live"))
+        assert "\x1b" not in live and "\x07" not in live and "\u202e" not in live
+        assert "[/]" in live                           # shown as text, not read as markup
+        row = CandidateRow(model="Open-7B-Instruct-Q4_K_M.gguf", backend=None,
+                           runner="llama.cpp", source="/nonexistent", error=hostile)
+        screen.events.append(("progress", (0, row)))
+        screen.events.append(("finished", Comparison("s", CompareSettings(), [row])))
+        assert await wait_for(pilot, lambda: screen.comparison is not None)
+        await pilot.pause()
+        shown = text_of(screen.query_one("#compare-problems")) + text_of(
+            screen.query(".plan-text").first())
+        assert "could not run" in shown and "\x1b" not in shown and "\x07" not in shown
+        assert app.is_running

@@ -531,6 +531,10 @@ class CompareScreen(Screen[None]):
             self.notify("Wait for the comparison to finish (or c cancels it)",
                         severity="warning")
             return
+        if self.cancelled:
+            self.notify("The comparison was cancelled before the end; s runs it again, "
+                        "then e exports it", severity="warning")
+            return
         if self.comparison is None or not self.comparison.candidates:
             self.notify("Run the comparison first (s)", severity="warning")
             return
