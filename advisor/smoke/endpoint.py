@@ -158,10 +158,15 @@ def stream_prompt(url: str, model: str, prompt: PromptSpec, *, timeout: float, s
                   on_token, key_env: str | None = None) -> dict[str, Any]:
     """One streaming chat completion; returns ``prompt_done``-shaped data. ``key_env``:
     the variable holding the key (see :func:`api_key`)."""
+    sampling = prompt.sampling(seed)          # None: greedy (temperature 0, the run's seed)
     body: dict[str, Any] = {
         "model": model, "messages": [dict(m) for m in prompt.messages],
-        "max_tokens": prompt.max_tokens, "temperature": 0, "seed": seed, "stream": True,
+        "max_tokens": prompt.max_tokens, "stream": True,
+        "temperature": sampling["temperature"] if sampling else 0,
+        "seed": sampling["seed"] if sampling else seed,
         "stream_options": {"include_usage": True}}
+    if sampling:
+        body["top_p"] = sampling["top_p"]
     if prompt.stop:
         body["stop"] = list(prompt.stop)
     output, chunks, usage, finish = "", 0, None, None
@@ -228,7 +233,7 @@ def stream_prompt(url: str, model: str, prompt: PromptSpec, *, timeout: float, s
             "ttft_seconds": (t_first - start) if t_first else None,
             "decode_seconds": (t_last - t_first) if t_first else None,
             "total_seconds": end - start, "finish_reason": finish,
-            "token_source": "usage" if usage else "chunks"}
+            "token_source": "usage" if usage else "chunks", "sampling": sampling}
 
 
 def run_endpoint(spec, suite: Suite, on_event: EventCallback | None) -> SmokeResult:

@@ -154,6 +154,9 @@ class _Recorder(http.server.BaseHTTPRequestHandler):
 
     def _answer(self):
         self.server.seen.append((self.command, self.path, self.headers.get("Authorization")))
+        length = int(self.headers.get("Content-Length") or 0)
+        if length:
+            self.server.bodies.append(json.loads(self.rfile.read(length)))
         if self.path.startswith("/redirect"):
             self.send_response(int(self.path.split("/")[2]))      # /redirect/302/v1/...
             self.send_header("Location", self.server.target + "/v1/chat/completions")
@@ -184,7 +187,7 @@ def fake_endpoint():
 
     def start():
         server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Recorder)
-        server.seen, server.target = [], ""
+        server.seen, server.bodies, server.target = [], [], ""
         threading.Thread(target=server.serve_forever, daemon=True).start()
         servers.append(server)
         return f"http://127.0.0.1:{server.server_address[1]}", server
@@ -222,3 +225,24 @@ def test_fake_endpoint_answers_when_nothing_redirects(fake_endpoint, tiny_suite)
     result = run_cli("--endpoint", url, "--model", "m", "--suite", str(tiny_suite), env=KEY_ENV)
     assert result.code == 0, result.stderr
     assert server.seen == [("POST", "/v1/chat/completions", f"Bearer {KEY}")]
+
+
+def test_sampled_repeats_reach_the_endpoint_greedy_prompts_stay_greedy(fake_endpoint, tmp_path):
+    suite = tmp_path / "sampled.yaml"
+    suite.write_text("name: sampled\nprompts:\n"
+                     "  - {id: q, prompt: Name a colour., max_tokens: 4, repeat: 3,\n"
+                     "     temperature: 0.8, top_p: 0.9, checks: {min_tokens: 1}}\n"
+                     "  - {id: g, prompt: Say hi., max_tokens: 4, checks: {min_tokens: 1}}\n",
+                     encoding="utf-8")
+    url, server = fake_endpoint()
+    result = run_cli("--endpoint", url, "--model", "m", "--suite", str(suite), "--json")
+    assert result.code == 0, result.stderr
+    sampled, greedy = server.bodies[:3], server.bodies[3:]
+    assert [b["temperature"] for b in sampled] == [0.8] * 3
+    assert [b["top_p"] for b in sampled] == [0.9] * 3
+    seeds = [b["seed"] for b in sampled]
+    assert seeds == list(range(seeds[0], seeds[0] + 3))      # one seed per repeat
+    assert len(greedy) == 1 and greedy[0]["temperature"] == 0 and "top_p" not in greedy[0]
+    prompts = json.loads(result.stdout)["prompts"]
+    assert [p["sampling"]["seed"] for p in prompts[:3]] == seeds
+    assert prompts[3]["sampling"] is None
