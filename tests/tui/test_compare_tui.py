@@ -481,3 +481,77 @@ async def test_model_output_and_errors_reach_the_screen_made_safe(fixture_kb: An
             screen.query(".plan-text").first())
         assert "could not run" in shown and "\x1b" not in shown and "\x07" not in shown
         assert app.is_running
+
+
+@pytest.mark.anyio
+async def test_a_hosted_api_model_runs_beside_a_local_build(make_app: Any, tmp_path: Path,
+                                                            monkeypatch: Any) -> None:
+    """A user's hosted-API profile whose base URL is a llama_cpp.server on 127.0.0.1 (it
+    stands for the provider), its key in the variable the profile names: it runs through
+    the endpoint path beside SmolLM2 on disk; the key is never on screen or in the record."""
+    import subprocess
+    import sys
+
+    from advisor.knowledge import load_knowledge
+    from tests.fixtures.cli import clean_env
+    from tests.fixtures.smollm import smollm_path
+    from tests.knowledge.test_api_models import API_ID, write_api_profiles
+    from tests.smoke.conftest import ROOT
+    from tests.smoke.test_endpoint import KEY, free_port, wait_for_server
+
+    port = free_port()
+    log_path = tmp_path / "server.log"
+    with log_path.open("w") as log:
+        server = subprocess.Popen(
+            [sys.executable, str(ROOT / "tests" / "smoke" / "serve_llama.py"), "--model",
+             str(smollm_path()), "--model_alias", "acme-1", "--host", "127.0.0.1", "--port",
+             str(port), "--n_ctx", "2048", "--n_threads", "1", "--seed", "0", "--api_key", KEY],
+            stdout=log, stderr=subprocess.STDOUT, env=clean_env(tmp_path), cwd=ROOT)
+    try:
+        url = f"http://127.0.0.1:{port}"
+        wait_for_server(server, url, log_path)
+        mine = write_api_profiles(tmp_path / "mine", base_url=url + "/v1",
+                                  key_env="ACME_TEST_KEY")
+        monkeypatch.setenv("ACME_TEST_KEY", KEY)
+        monkeypatch.delenv("ADVISOR_ENDPOINT_KEY", raising=False)
+        kb = load_knowledge(extra_dirs=(mine,))
+        suite = tmp_path / "two-prompts.yaml"
+        suite.write_text(TWO_PROMPTS)
+        app = make_app(kb, local_models=(LocalModel("smollm", smollm_path()),))
+        async with app.run_test(size=(80, 24)) as pilot:
+            app.action_compare([API_ID, SMOL])
+            assert await wait_for(pilot, lambda: isinstance(app.screen, CompareScreen))
+            screen = app.screen
+            await pilot.pause()
+            assert [p.kind for p in screen.plans] == ["api", "gguf"]
+            assert "API Acme · acme-1 (key from ACME_TEST_KEY)" in text_of(
+                screen.query(".plan-text").first())
+            await pick_suite_file(pilot, screen, suite)
+            await pilot.press("s")
+            assert await wait_for(pilot, lambda: screen.running, timeout=10)
+            assert await wait_for(pilot, lambda: not screen.running, timeout=300)
+            rows = screen.comparison.candidates
+            assert rows[0].error is None, rows[0].error
+            assert rows[0].runner == "endpoint" and rows[0].prompts_total == 2
+            assert rows[1].error is None and rows[1].runner == "llama.cpp"
+            keys, cells = table_rows(screen)
+            assert dict(zip(keys, cells[0]))["rss"] == "--"      # nothing local to measure
+            assert KEY not in app.export_screenshot()
+            await pilot.press("e")
+            assert await wait_for(pilot, lambda: isinstance(app.screen, ExportScreen))
+            export = app.screen
+            assert await wait_for(pilot, lambda: export.record is not None, timeout=60)
+            await pilot.press("ctrl+s")
+            assert await wait_for(pilot, lambda: bool(export.written), timeout=30)
+            for path in export.written:
+                assert KEY not in path.read_text()
+            record = json.loads(next(p for p in export.written if p.name.endswith(".json")
+                                     and ".cdx" not in p.name).read_text())
+            assert [c["profile"] for c in record["comparison"]["candidates"]] == [API_ID, SMOL]
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
