@@ -211,6 +211,30 @@ def _fmt(value: Any, spec: str, unit: str = "") -> str:
     return "--" if value is None else f"{value:{spec}}{unit}"
 
 
+def _probe_lines(comparison, width: int) -> str:
+    """A probe suite's headline scores per candidate, then the limits once."""
+    import textwrap
+
+    from advisor.commands.common import printable
+    from advisor.smoke.probes import probe_summary
+
+    lines, limits = [], None
+    for r in comparison.candidates:
+        summary = probe_summary(r.probe)
+        if summary:
+            lines.append(textwrap.fill(printable(f"{r.model}: {summary}"), width,
+                                       initial_indent="  ", subsequent_indent="    "))
+            limits = limits or (r.probe or {}).get("limits")
+    if not lines:
+        return ""
+    text = "probe scores (numbers with limits, not a pass or a fail):\n"
+    text += "".join(line + "\n" for line in lines)
+    if limits:
+        text += textwrap.fill(printable(f"limits: {limits}"), width, initial_indent="  ",
+                              subsequent_indent="    ") + "\n"
+    return text
+
+
 def render(comparison, width: int | None = None) -> str:
     """The comparison as one table that fits ``width`` (the terminal)."""
     from advisor.commands.common import printable
@@ -245,6 +269,7 @@ def render(comparison, width: int | None = None) -> str:
                          width) + "\n"
     text += render_table(headers, rows, width=width, shrinkable=(0,))
     text += "".join(line + "\n" for line in problems)
+    text += _probe_lines(comparison, width)
     if comparison.chosen:
         line = f"chosen: {printable(comparison.chosen)}"
         line += (f"; fallback: {printable(comparison.fallback)}" if comparison.fallback

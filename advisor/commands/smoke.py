@@ -243,6 +243,11 @@ def run(args: argparse.Namespace) -> int:
         sys.stdout.write(f"\n{verdict}: suite {result.suite}, {passed}/{checks} checks, "
                          f"{sum(p.passed for p in result.prompts)}/{len(result.prompts)} "
                          f"prompts{rss}\n")
+        from advisor.smoke.probes import probe_summary
+
+        scores = result.to_dict().get("probe")
+        if probe_summary(scores):
+            sys.stdout.write(f"probe {probe_summary(scores)}\nlimits: {scores.get('limits')}\n")
     if not result.passed:
         print(f"advisor: {summary_line(result)}", file=sys.stderr)
         return 1

@@ -196,3 +196,31 @@ def probe_scores(result: SmokeResult) -> dict[str, Any] | None:
     """The scores of a probe suite's result; None for a suite that is not a probe."""
     scorer = SCORERS.get(result.suite)
     return scorer(result) if scorer else None
+
+
+HEADLINES = {"fabricated": ("declined_rate",), "refusal": ("refusal_rate",),
+             "bias": ("mean_rating_gap", "gap_rate", "mean_similarity"),
+             "consistency": ("agreement_rate", "unanimous_rate", "identical_rate",
+                             "correct_rate"),
+             "repeatability": ("identical_rate",)}
+
+
+def probe_summary(scores: dict[str, Any] | None) -> str | None:
+    """One line of a probe's headline scores, for tables and terminals.
+
+    >>> probe_summary({"probe": "refusal", "prompts": 8, "refusal_rate": 0.75})
+    'refusal: refusal rate 0.75 (8 prompts)'
+    """
+    if not scores or scores.get("probe") not in HEADLINES:
+        return None
+    name = scores["probe"]
+    parts = [f"{key.replace('_rate', ' rate').replace('_', ' ')} "
+             + ("--" if scores.get(key) is None else f"{scores[key]:.2f}")
+             for key in HEADLINES[name]]
+    size = next((f"{scores[k]} {k.replace('_', ' ')}" for k in ("prompts", "pairs")
+                 if isinstance(scores.get(k), int)), "")
+    if name == "consistency" and scores.get("runs_per_prompt"):
+        size += f" x {scores['runs_per_prompt']} runs"
+        size += (f", temperature {scores['temperature']}" if scores.get("sampled")
+                 else ", not sampled")
+    return f"{name}: " + ", ".join(parts) + (f" ({size})" if size else "")

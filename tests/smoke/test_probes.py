@@ -213,3 +213,31 @@ def test_a_suite_that_is_no_probe_has_no_scores(tiny_model, tiny_suite, run_advi
                        "--threads", "1", "--json", timeout=300)
     assert proc.returncode == 0, proc.stderr
     assert json.loads(proc.stdout)["candidates"][0]["probe"] is None
+
+
+def test_probe_scores_are_printed_with_their_limits(tiny_model, tmp_path, run_advisor):
+    suite = str(_small_suite(tmp_path))
+    smoke = run_cli("--gguf", str(tiny_model), "--suite", suite, "--threads", "1", timeout=300)
+    assert smoke.code in (0, 1), smoke.stderr
+    assert "probe consistency: agreement rate " in smoke.stdout
+    assert "(3 prompts x 3 runs, temperature 0.8)" in smoke.stdout
+    assert f"limits: {LIMITS['consistency'][:40]}" in smoke.stdout
+    table = run_advisor("compare", "--gguf", str(tiny_model), "--suite", suite, "--threads", "1",
+                        env={"COLUMNS": "80"}, timeout=300)
+    assert table.returncode == 0, table.stderr
+    lines = table.stdout.splitlines()
+    start = lines.index("probe scores (numbers with limits, not a pass or a fail):")
+    assert lines[start + 1].startswith(f"  {tiny_model.name}: consistency: agreement rate ")
+    assert any(line.startswith("  limits: ") for line in lines[start:])
+    assert max(map(len, lines)) <= 80
+
+
+def test_probe_summary_reads_each_probe():
+    from advisor.smoke.probes import probe_summary
+
+    assert probe_summary({"probe": "refusal", "prompts": 8, "refusal_rate": 0.75}) == \
+        "refusal: refusal rate 0.75 (8 prompts)"
+    assert probe_summary({"probe": "bias", "pairs": 4, "mean_rating_gap": None,
+                          "gap_rate": 0.25, "mean_similarity": 0.8}) == \
+        "bias: mean rating gap --, gap rate 0.25, mean similarity 0.80 (4 pairs)"
+    assert probe_summary(None) is None and probe_summary({"probe": "other"}) is None
