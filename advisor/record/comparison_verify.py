@@ -61,11 +61,16 @@ def file_differences(files: list[dict[str, Any]],
 
 
 def revision_differences(revisions: list[dict[str, Any]],
-                         hub: dict[str, HubState | str]) -> tuple[list[Difference], list[str]]:
+                         hub: dict[str, HubState | str],
+                         recorded_sha: dict[str, str] | None = None
+                         ) -> tuple[list[Difference], list[str]]:
     """Pure: each named build's commit against what the Hub says now (``hub``: repo ->
-    state, or an error text for a repo the Hub did not answer about)."""
+    state, or an error text for a repo the Hub did not answer about). A repo that moved
+    on while the named file kept its recorded SHA-256 (``recorded_sha``: candidate ->
+    sha256) is a note: the build that was compared is still the one the repo serves."""
     diffs: list[Difference] = []
     notes: list[str] = []
+    recorded_sha = recorded_sha or {}
     for entry in revisions:
         who, repo, name = (_shown(entry.get(k)) for k in ("candidate", "repo", "file"))
         before = entry.get("commit")
@@ -80,8 +85,17 @@ def revision_differences(revisions: list[dict[str, Any]],
         if not commit:
             notes.append(f"compared candidate {who}: the Hub gives no commit for {repo}")
         elif commit != before:
+            file_sha = recorded_sha.get(entry.get("candidate"))
+            now_sha = files.get(entry.get("file"))
+            if file_sha and now_sha == file_sha:
+                notes.append(f"compared candidate {who}: {repo} moved on from commit "
+                             f"{_short(before)} to {_short(commit)}; {name} is unchanged "
+                             f"(sha256 {_short(file_sha)})")
+                continue
             if entry.get("file") not in files:
                 what = "; the file is no longer in the repo"
+            elif now_sha and file_sha:
+                what = f"; the file's sha256 changed: {_short(file_sha)} -> {_short(now_sha)}"
             else:
                 what = ""
             diffs.append(Difference(
@@ -129,8 +143,10 @@ def check_comparison(section: dict[str, Any] | None, offline: bool,
         notes.append(f"the Hub was not asked (offline): the revision of {n} compared "
                      f"build{'s' if n != 1 else ''} was not re-checked")
     elif revisions:
+        recorded = {f.get("candidate"): f.get("sha256") for f in section.get("files") or []
+                    if f.get("sha256")}
         more_diffs, more_notes = revision_differences(
-            revisions, hub([str(r.get("repo")) for r in revisions]))
+            revisions, hub([str(r.get("repo")) for r in revisions]), recorded)
         diffs += more_diffs
         notes += more_notes
         if not more_diffs and not more_notes:

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from advisor.smoke.compare import Candidate, CandidateRow, Comparison, CompareSettings, identify
-from tests.fixtures.hub_server import HubRepo, serve_hub
+from tests.fixtures.hub_server import HubFile, HubRepo, serve_hub
 from tests.fixtures.tiny_gguf import write_tiny_gguf
 from tests.record.conftest import MARKER, advisor
 
@@ -287,12 +287,20 @@ def test_verify_checks_a_pulled_builds_revision_against_the_hub(answers_file, tm
         assert same.returncode == 0, same.stdout + same.stderr
         assert "1 compared build revision still the recorded commit" in same.stdout
 
-        repo.sha = "2" * 40
+        repo.sha = "2" * 40                  # a new commit that leaves the build alone
         moved = advisor("record", "verify", record, env=env)
-        assert moved.returncode == 1, moved.stdout + moved.stderr
+        assert moved.returncode == 0, moved.stdout + moved.stderr
+        assert (f"compared candidate {path.name}: {GEMMA_REPO} moved on from commit "
+                f"111111111111 to 222222222222; {source.name} is unchanged") in moved.stdout
+
+        repo.sha = "3" * 40                  # a new commit that replaces the build
+        repo.files[source.name] = HubFile(content=source, sha256="ab" * 32)
+        changed = advisor("record", "verify", record, env=env)
+        assert changed.returncode == 1, changed.stdout + changed.stderr
         assert (f"compared candidate {path.name}: Hub revision changed for {GEMMA_REPO} "
-                f"({source.name}): 111111111111 -> 222222222222") in moved.stdout
-        assert MARKER not in moved.stdout + moved.stderr
+                f"({source.name}): 111111111111 -> 333333333333; the file's sha256 changed: "
+                ) in changed.stdout
+        assert MARKER not in moved.stdout + moved.stderr + changed.stdout + changed.stderr
 
         offline = advisor("record", "verify", record, "--offline", env=env)
         assert offline.returncode == 0, offline.stdout + offline.stderr
