@@ -182,7 +182,8 @@ class CompareScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.sub_title = f"Compare · {len(self.model_ids)} models"
+        count = len(self.model_ids)
+        self.sub_title = f"Compare · {count} model{'s' if count != 1 else ''}"
         settings = self.app.settings
         if settings.local_models is None:
             from advisor.tui.settings import discover_local_models
@@ -225,7 +226,8 @@ class CompareScreen(Screen[None]):
         about = smokeapi.suite_description(name)
         room = max(self.app.size.width - 2, 20)
         first = clip(f"Suite {plain(name)}" + (f": {plain(about)}" if about else ""), room)
-        second = clip(f"Every candidate: n_ctx {s.n_ctx}, {s.threads} threads, GPU {s.gpu}, "
+        threads = f"{s.threads} thread{'s' if s.threads != 1 else ''}"
+        second = clip(f"Every candidate: n_ctx {s.n_ctx}, {threads}, GPU {s.gpu}, "
                       f"seed {s.seed}" + (f" · {plain(machine)}" if machine else ""), room)
         text = Text(f"{first}\n{second}", style="dim")
         self.query_one("#compare-settings", Static).update(text)
