@@ -84,7 +84,7 @@ class CandidatesScreen(Screen[None]):
         Binding("v", "compare", "Compare", tooltip="compare the marked models side by side"),
         Binding("t", "smoke", "Smoke"),
         Binding("e", "export", "Export"),
-        Binding("i", "interview", "Answers"),
+        Binding("i", "interview", "Answers", show=False),   # escape does it too; F1 lists both
         Binding("escape", "escape", "Back", show=False),
     ]
 
