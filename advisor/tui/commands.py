@@ -37,7 +37,10 @@ class AdvisorCommands(Provider):
                 ("toggle_sort", "Toggle sort order", "Best first or worst first"),
                 ("cycle_filter", "Cycle verdict filter", "all, allowed, conditional, ..."),
                 ("cycle_mode", "Cycle deployment mode", "What-if on the deployment mode"),
-                ("toggle_commercial", "Toggle commercial use", "What-if on commercial use")):
+                ("toggle_commercial", "Toggle commercial use", "What-if on commercial use"),
+                ("mark", "Mark or unmark the highlighted model", "For a side-by-side comparison"),
+                ("compare", "Compare the marked models",
+                 "Run one suite over each marked model, side by side")):
             action = getattr(screen, f"action_{name}", None)
             if callable(action):
                 out.append((label, action, help_text))

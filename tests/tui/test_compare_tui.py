@@ -555,3 +555,27 @@ async def test_a_hosted_api_model_runs_beside_a_local_build(make_app: Any, tmp_p
         except subprocess.TimeoutExpired:
             server.kill()
             server.wait()
+
+
+@pytest.mark.anyio
+async def test_the_palette_marks_and_compares(fixture_kb: Any, make_app: Any) -> None:
+    app = make_app(fixture_kb)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("ctrl+n")
+        screen = app.screen
+        assert isinstance(screen, CandidatesScreen)
+        ids = [r.model_id for r in screen._shown]
+        await mark(pilot, screen, ids[0])
+        screen.query_one("#candidates", DataTable).move_cursor(row=row_index(screen, ids[1]),
+                                                               animate=False)
+        for query in ("mark or unmark the highlighted", "compare the marked models"):
+            await pilot.press("ctrl+p")
+            await pilot.pause()
+            await pilot.press(*list(query))
+            palette = app.screen
+            assert await wait_for(pilot, lambda: query in " ".join(
+                str(o.prompt).lower() for o in palette.query("CommandList").first().options))
+            await pilot.press("enter")
+            await pilot.pause()
+        assert await wait_for(pilot, lambda: isinstance(app.screen, CompareScreen))
+        assert app.screen.model_ids == [ids[0], ids[1]]
