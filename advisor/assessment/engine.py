@@ -79,7 +79,33 @@ ENGINE_DOCS = {
     "law_not_assessed": kb_doc("Engine findings: law not assessed", "law-not-assessed"),
     "gated": kb_doc("Engine findings: gated", "gated"),
     "base_model": kb_doc("Engine findings: base_model", "base_model"),
+    "capability": kb_doc("Engine findings: capability", "capability"),
 }
+
+# Modalities a model must have to serve the answers; any text model writes code, so
+# `code` is never a missing capability.
+CHECKED_MODALITIES = ("image_input", "audio_input", "image_output")
+MODALITY_WORDS = {"text": "text", "code": "code", "image_input": "image input",
+                  "audio_input": "audio input", "image_output": "image output"}
+
+
+def capability_findings(wanted: Iterable[str], has: Iterable[str]) -> list[Finding]:
+    """A condition when the answers need a modality the model does not have.
+
+    >>> [f.message[:40] for f in capability_findings(["image_output"], ["text"])]
+    ['Your answers need image output, which th']
+    """
+    has = tuple(has)
+    missing = [m for m in CHECKED_MODALITIES if m in wanted and m not in has]
+    if not missing:
+        return []
+    need = " and ".join(MODALITY_WORDS[m] for m in missing)
+    lists = ", ".join(MODALITY_WORDS.get(m, m) for m in has) or "nothing"
+    return [_engine_finding(
+        "condition", "capability",
+        f"Your answers need {need}, which this model does not offer (its profile lists "
+        f"{lists}): as profiled it cannot serve the use you described.",
+        obligation=f"Use a model that offers {need}, or pair this one with one that does.")]
 
 
 def _engine_finding(severity: str, code: str, message: str, source: Source = ENGINE_SOURCE,
@@ -529,6 +555,7 @@ def assess_one(repo_id: str, answers: Answers, kb: KnowledgeBase,
     if profile is not None or subject.licenses:
         findings.extend(_openness_findings(openness, answers, profile, subject.licenses,
                                            weights_open))
+    findings.extend(capability_findings(answers.use_case.modalities, subject.modalities))
     eu = kb.jurisdictions["EU"].members if "EU" in kb.jurisdictions else frozenset()
     findings.extend(_gate_findings(hub, profile, {answers.organization.domicile,
                                                   *answers.deployment.regions}, eu))
