@@ -36,7 +36,25 @@ COMMAND_MODULES = (
 )
 
 
-def build_parser() -> argparse.ArgumentParser:
+def command_in(argv: Sequence[str]) -> str | None:
+    """The subcommand ``argv`` names, skipping the global options and their values:
+    ``command_in(["--profiles", "p", "assess", "--json"])`` -> ``'assess'``."""
+    skip = False
+    for token in argv:
+        if skip:
+            skip = False
+        elif token in ("--answers", "--profiles"):
+            skip = True
+        elif not token.startswith("-"):
+            return token if token in COMMAND_MODULES else None
+        elif token == "--":
+            return None
+    return None
+
+
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The whole command line, or with ``only`` just that subcommand's parser (a run of
+    one command need not import and build the other ten)."""
     parser = argparse.ArgumentParser(
         prog="advisor",
         description="Choose an open-weight AI model you may lawfully and practically adopt. "
@@ -47,7 +65,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--profiles", metavar="DIR", action="append", default=[],
                         help="add a directory of your own profiles (repeatable)")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for name in COMMAND_MODULES:
+    for name in (only,) if only else COMMAND_MODULES:
         importlib.import_module(f"advisor.commands.{name}").add_parser(subparsers)
     _describe_commands(subparsers)
     return parser
@@ -64,7 +82,8 @@ def _describe_commands(subparsers: argparse._SubParsersAction) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
+    argv = sys.argv[1:] if argv is None else list(argv)
+    parser = build_parser(only=command_in(argv))
     args = parser.parse_args(argv)
     try:
         if args.command is None:

@@ -58,3 +58,13 @@ def test_gguf_metadata_reaches_json_without_raw_controls(run_advisor, tmp_path):
     assert not any(ch in proc.stdout for ch in RAW), repr(proc.stdout)
     assert "\\u009b2J" in proc.stdout          # escaped, not lost
     json.loads(proc.stdout)
+
+
+def test_command_in_finds_the_subcommand_past_global_options():
+    from advisor.cli import command_in
+
+    assert command_in(["--profiles", "assess", "models", "--json"]) == "models"
+    assert command_in(["--answers", "a.yaml"]) is None
+    assert command_in(["assess", "--answers", "x"]) == "assess"
+    assert command_in(["bogus", "assess"]) is None
+    assert command_in(["--", "assess"]) is None
