@@ -12,7 +12,7 @@ import pytest
 from tests.fixtures.cli import clean_env
 from tests.fixtures.gemma import gemma_path
 from tests.smoke.conftest import ROOT
-from tests.smoke.test_endpoint import KEY, free_port, wait_for_server
+from tests.smoke.test_endpoint import KEY, free_port, stop_server, wait_for_server
 
 EXAMPLE_ANSWERS = ROOT / "assets" / "examples" / "eu-saas.yaml"
 COLUMNS = ("model", "backend", "passed", "checks_passed", "checks_total", "ttft_seconds",
@@ -61,12 +61,7 @@ def two_providers(smollm, gemma, tmp_path_factory):
         yield [url for _, url, _ in servers]
     finally:
         for proc, _, _ in servers:
-            proc.terminate()
-            try:
-                proc.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
+            stop_server(proc)
 
 
 def _every_column_ran(row, suite_checks, *, prompt_counts=True):

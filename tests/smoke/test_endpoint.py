@@ -31,6 +31,16 @@ def free_port() -> int:
 SERVER_START_LIMIT = 240      # seconds: a bound for a wedged server (inside pytest-timeout)
 
 
+def stop_server(proc: subprocess.Popen) -> None:
+    """Stop a server started by a test: terminate, then kill if it lingers."""
+    proc.terminate()
+    try:
+        proc.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+
+
 def wait_for_server(proc: subprocess.Popen, url: str, log_path: Path) -> None:
     """Return once ``url`` answers ``/v1/models``; fail with the server's log when the
     process exits or SERVER_START_LIMIT passes (never yield a server that is not up)."""
@@ -74,12 +84,7 @@ def server(smollm, tmp_path_factory):
         wait_for_server(proc, url, log_path)
         yield url
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        stop_server(proc)
 
 
 def test_smollm_passes_the_general_suite_over_http(server):

@@ -497,7 +497,7 @@ async def test_a_hosted_api_model_runs_beside_a_local_build(make_app: Any, tmp_p
     from tests.fixtures.smollm import smollm_path
     from tests.knowledge.test_api_models import API_ID, write_api_profiles
     from tests.smoke.conftest import ROOT
-    from tests.smoke.test_endpoint import KEY, free_port, wait_for_server
+    from tests.smoke.test_endpoint import KEY, free_port, stop_server, wait_for_server
 
     port = free_port()
     log_path = tmp_path / "server.log"
@@ -549,12 +549,7 @@ async def test_a_hosted_api_model_runs_beside_a_local_build(make_app: Any, tmp_p
                                      and ".cdx" not in p.name).read_text())
             assert [c["profile"] for c in record["comparison"]["candidates"]] == [API_ID, SMOL]
     finally:
-        server.terminate()
-        try:
-            server.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
+        stop_server(server)
 
 
 @pytest.mark.anyio
