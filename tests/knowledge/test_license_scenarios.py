@@ -32,14 +32,13 @@ TABLE_PATH = Path(__file__).with_name("license_scenarios.yaml")
 EXTRA_TABLE_PATHS = tuple(sorted(Path(__file__).parent.glob("license_scenarios_*.yaml")))
 
 # CONTRACT §2: the use-case ids that must exist.
-USE_CASES = (
-    "general_assistant", "coding", "content_generation", "summarization", "customer_support",
-    "education_tutoring", "education_assessment", "medical_advice", "legal_advice",
-    "financial_advice", "employment_decisions", "credit_scoring", "insurance_pricing",
-    "biometric_identification", "emotion_recognition_workplace", "social_scoring",
-    "law_enforcement", "migration_border", "justice_administration", "critical_infrastructure",
-    "military_defense", "weapons_development", "research",
-)
+def _use_case_ids() -> tuple[str, ...]:
+    """Every use-case id the shipped catalogue has, so a new one joins the matrices."""
+    catalogue = yaml.safe_load((ROOT / "profiles" / "use-cases.yaml").read_text())
+    return tuple(entry["id"] for entry in catalogue["use_cases"])
+
+
+USE_CASES = _use_case_ids()
 
 
 @dataclass(frozen=True)
