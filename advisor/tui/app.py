@@ -220,6 +220,13 @@ class AdvisorApp(App[int]):
     def action_smoke(self, model_id: str | None = None, gguf: dict | None = None) -> None:
         from advisor.tui.screens.smoke import SmokeScreen
 
+        profile = self.kb.find_model(model_id) if (self.kb and model_id) else None
+        if getattr(profile, "access", "") == "api":
+            # A hosted model has no GGUF: its suite runs against the API, as in compare.
+            self.notify("A hosted API model runs its suite through its endpoint: the compare "
+                        "screen does that (s runs it).", title="Smoke test")
+            self.action_compare([profile.id])
+            return
         self.push_screen(SmokeScreen(model_id=model_id, gguf=gguf))
 
     def action_compare(self, model_ids: list[str]) -> None:

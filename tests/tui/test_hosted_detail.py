@@ -43,3 +43,22 @@ async def test_hosted_model_detail_names_its_endpoint_and_skips_the_hub(
         head = str(app.screen.query_one("#detail-head", Static).render())
         assert f"hosted API ({profile.api.provider}: {profile.api.model})" in head
     assert asked == []
+
+
+async def test_smoke_on_a_hosted_model_opens_the_compare_screen(shipped_kb: Any,
+                                                                make_app: Any) -> None:
+    from advisor.tui.screens.compare import CompareScreen
+
+    model_id = _hosted_id(shipped_kb)
+    answers = parse_answers("organization: {domicile: US}\n", use_case_ids=tuple(shipped_kb.use_cases))
+    app = make_app(shipped_kb, answers=answers, answers_path=Path("answers.yaml"))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        app.action_open_model(model_id)
+        await pilot.pause()
+        head = str(app.screen.query_one("#detail-head", Static).render())
+        assert "size not published" in head and "? parameters" not in head
+        await pilot.press("t")
+        await pilot.pause()
+        assert isinstance(app.screen, CompareScreen)
+        assert app.screen.model_ids == [model_id]

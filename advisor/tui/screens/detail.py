@@ -103,8 +103,10 @@ class DetailScreen(Screen[None]):
         head.append(f"   {counts['block']} block · {counts['condition']} condition · "
                     f"{counts['info']} info", style="dim")
         head.append("\n")
-        facts = [f"{plain(cand.vendor or '?')} · {plain(cand.family or '?')}",
-                 f"{format_parameters(cand.parameters)} parameters",
+        hosted = getattr(profile, "access", "") == "api"
+        size = ("size not published" if hosted and cand.parameters is None
+                else f"{format_parameters(cand.parameters)} parameters")
+        facts = [f"{plain(cand.vendor or '?')} · {plain(cand.family or '?')}", size,
                  f"license {plain(cand.license)}"]
         if profile is not None and profile.context_length:
             facts.append(f"context {profile.context_length:,}")
