@@ -213,24 +213,24 @@ def _cancelled(comparison: Any) -> Cancelled:
     return exc
 
 
-def chosen_model(comparison: Any) -> str | None:
-    """The profile id of the comparison's chosen candidate (None when none was chosen)."""
-    if comparison is None or not comparison.chosen:
+def _profile_of(comparison: Any, label: str | None) -> str | None:
+    """The profile id of the candidate labelled ``label`` (None when none matches)."""
+    if comparison is None or not label:
         return None
     for row in comparison.candidates:
-        if row.model == comparison.chosen:
+        if row.model == label:
             return (row.assessment or {}).get("profile")
     return None
+
+
+def chosen_model(comparison: Any) -> str | None:
+    """The profile id of the comparison's chosen candidate (None when none was chosen)."""
+    return _profile_of(comparison, getattr(comparison, "chosen", None))
 
 
 def fallback_model(comparison: Any) -> str | None:
     """The profile id of the fallback candidate (another vendor), None when there is none."""
-    if comparison is None or not comparison.fallback:
-        return None
-    for row in comparison.candidates:
-        if row.model == comparison.fallback:
-            return (row.assessment or {}).get("profile")
-    return None
+    return _profile_of(comparison, getattr(comparison, "fallback", None))
 
 
 def stop_child(pid: int | None) -> None:
