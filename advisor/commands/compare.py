@@ -116,7 +116,8 @@ def api_candidates(ids: list[str], kb) -> list:
     for model_id in ids:
         profile = hosted_profile(model_id, kb)
         out.append(Candidate(endpoint=profile.api.base_url, model=profile.api.model,
-                             key_env=profile.api.key_env, profile=profile.id))
+                             key_env=profile.api.key_env, profile=profile.id,
+                             request=profile.api))
     return out
 
 

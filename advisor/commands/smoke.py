@@ -194,12 +194,12 @@ def run(args: argparse.Namespace) -> int:
         from advisor.commands.common import knowledge_from_args, knowledge_or_none
 
         kb = knowledge_from_args(args) if args.api or args.answers else knowledge_or_none(args)
-    endpoint, model, key_env = args.endpoint, args.model, None
+    endpoint, model, key_env, request = args.endpoint, args.model, None, None
     if args.api:
         from advisor.commands.common import hosted_profile
 
         api = hosted_profile(args.api, kb).api
-        endpoint, model, key_env = api.base_url, api.model, api.key_env
+        endpoint, model, key_env, request = api.base_url, api.model, api.key_env, api
     if args.repo:
         from advisor.commands.common import refuse_hosted
 
@@ -219,7 +219,7 @@ def run(args: argparse.Namespace) -> int:
                      trust_template=args.trust_template,
                      hash_file=False if args.no_hash else (True if args.hash else None),
                      cpu_extra_buffers=args.cpu_extra_buffers, endpoint=endpoint,
-                     model=model, key_env=key_env, repo=args.repo, kv_type=args.kv_type,
+                     model=model, key_env=key_env, request=request, repo=args.repo, kv_type=args.kv_type,
                      flash_attn=args.flash_attn, swa_cache=args.swa_cache,
                      prompt_style=args.prompt_style)
     printer = None if args.json else LivePrinter()

@@ -294,7 +294,14 @@ MODEL_KEYS = ("id", "family", "vendor", "licenses", "base_model", "parameters", 
               "training_tokens", "modalities", "released", "context_length", "gated",
               "gguf_repos", "use_policies", "sources", "openness", "notes", "confirmed",
               "access", "api")
-API_KEYS = ("provider", "base_url", "key_env", "model", "docs")
+API_KEYS = ("provider", "base_url", "key_env", "model", "docs", "token_limit", "sampling",
+            "extra_body")
+TOKEN_LIMIT_FIELDS = ("max_tokens", "max_completion_tokens")
+API_SAMPLING = ("free", "default_only")
+EXTRA_FIELD = re.compile(r"[a-z][a-z0-9_]{0,63}")
+# Request fields the endpoint adapter writes itself: a profile cannot set them.
+OWN_FIELDS = frozenset({"model", "messages", "stream", "stream_options", "max_tokens",
+                        "max_completion_tokens", "temperature", "top_p", "seed", "stop"})
 ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,127}")
 # What an API model's final weights can be: never downloadable.
 API_WEIGHT_STATUSES = ("not_released", "restricted", "unknown")
@@ -352,8 +359,40 @@ def _api_access(defaults: Any, raw: Any, here: tuple) -> ApiAccess:
     docs, where = text("docs", required=False)
     if docs is not None:
         _http_url(docs, where)
+    token_limit, where = text("token_limit", required=False)
+    if token_limit is not None and token_limit not in TOKEN_LIMIT_FIELDS:
+        raise _Bad(where, f"must be one of {', '.join(TOKEN_LIMIT_FIELDS)}, not {token_limit!r}")
+    sampling, where = text("sampling", required=False)
+    if sampling is not None and sampling not in API_SAMPLING:
+        raise _Bad(where, f"must be one of {', '.join(API_SAMPLING)}, not {sampling!r}")
+    extra, where = merged.get("extra_body", (None, here + ("api", "extra_body")))
     return ApiAccess(provider=provider, base_url=base_url, key_env=key_env, model=model,
-                     docs=docs)
+                     docs=docs, token_limit=token_limit or "max_tokens",
+                     sampling=sampling or "free", extra_body=_extra_body(extra, where))
+
+
+def _extra_body(raw: Any, where: tuple) -> tuple[tuple[str, Any], ...]:
+    """``api.extra_body``: more request fields, scalar values only, none the adapter owns:
+    ``{reasoning_effort: minimal}`` -> ``(("reasoning_effort", "minimal"),)``."""
+    if raw is None:
+        return ()
+    if not isinstance(raw, Mapping):
+        raise _Bad(where, "must be a mapping of request field to value")
+    out = []
+    for key, value in raw.items():
+        at = where + (key,)
+        if not isinstance(key, str) or not EXTRA_FIELD.fullmatch(key):
+            raise _Bad(where, f"{key!r} is not a request field name (a-z, digits, _)")
+        if key in OWN_FIELDS:
+            raise _Bad(at, "is written by the advisor itself (use token_limit or sampling)")
+        if isinstance(value, float) and not math.isfinite(value):
+            raise _Bad(at, "must be a finite number")
+        if isinstance(value, str) and (len(value) > 64 or not value.isprintable()):
+            raise _Bad(at, "must be short printable text (64 characters at most)")
+        if not isinstance(value, (str, bool, int, float)):
+            raise _Bad(at, f"must be text, a number or true/false, not {type(value).__name__}")
+        out.append((key, value))
+    return tuple(out)
 
 
 def _component(raw: Any, path: tuple, memo: dict | None = None) -> Component:

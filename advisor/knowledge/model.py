@@ -120,6 +120,10 @@ class ApiAccess:
     key_env: str                  # the environment variable the key is read from
     model: str                    # the model name the API takes
     docs: str | None = None       # where the model list is documented
+    # How the chat request is shaped for this model (reasoning models differ):
+    token_limit: str = "max_tokens"        # or max_completion_tokens
+    sampling: str = "free"                 # free | default_only (no temperature/top_p/seed)
+    extra_body: tuple[tuple[str, Any], ...] = ()   # more request fields: (("reasoning_effort", "minimal"),)
 
 
 @dataclass(frozen=True)

@@ -38,6 +38,7 @@ class Candidate:
     model: str | None = None
     repo: str | None = None
     key_env: str | None = None        # the environment variable holding this endpoint's key
+    request: Any = None               # a hosted profile's request shape (its ApiAccess)
     profile: str | None = None        # a hosted API model's profile id (openai-api/gpt-5.1)
 
     @property
@@ -241,7 +242,8 @@ def spec_for(candidate: Candidate, suite: Suite, settings: CompareSettings) -> S
     return SmokeSpec(gguf=candidate.gguf, suite=suite, gpu=settings.gpu, n_ctx=settings.n_ctx,
                      threads=settings.threads, timeout=settings.timeout, seed=settings.seed,
                      hash_file=settings.hash_file, endpoint=candidate.endpoint,
-                     model=candidate.model, key_env=candidate.key_env, repo=candidate.repo)
+                     model=candidate.model, key_env=candidate.key_env, repo=candidate.repo,
+                     request=candidate.request)
 
 
 def compare(candidates: list[Candidate], suite: Suite, settings: CompareSettings,

@@ -154,19 +154,35 @@ def _lines(response, url: str):
         yield raw
 
 
-def stream_prompt(url: str, model: str, prompt: PromptSpec, *, timeout: float, seed: int,
-                  on_token, key_env: str | None = None) -> dict[str, Any]:
-    """One streaming chat completion; returns ``prompt_done``-shaped data. ``key_env``:
-    the variable holding the key (see :func:`api_key`)."""
+def request_body(model: str, prompt: PromptSpec, seed: int, shape: Any = None
+                 ) -> tuple[dict[str, Any], dict[str, Any] | None]:
+    """The chat-completions body for ``prompt`` and the sampling it asks for.
+
+    ``shape`` (a hosted profile's ``api``: token_limit, sampling, extra_body) adapts it to
+    models that take ``max_completion_tokens`` or only their default temperature:
+    ``request_body("gpt-5", p, 0, api)[0]`` has no ``temperature``."""
+    token_limit = getattr(shape, "token_limit", "max_tokens")
+    default_only = getattr(shape, "sampling", "free") == "default_only"
     sampling = prompt.sampling(seed)          # None: greedy (temperature 0, the run's seed)
     body: dict[str, Any] = {
         "model": model, "messages": [dict(m) for m in prompt.messages],
-        "max_tokens": prompt.max_tokens, "stream": True,
-        "temperature": sampling["temperature"] if sampling else 0,
-        "seed": sampling["seed"] if sampling else seed,
+        token_limit: prompt.max_tokens, "stream": True,
         "stream_options": {"include_usage": True}}
+    body.update(dict(getattr(shape, "extra_body", ()) or ()))
+    if default_only:
+        return body, {"provider_default": True}
+    body["temperature"] = sampling["temperature"] if sampling else 0
+    body["seed"] = sampling["seed"] if sampling else seed
     if sampling:
         body["top_p"] = sampling["top_p"]
+    return body, sampling
+
+
+def stream_prompt(url: str, model: str, prompt: PromptSpec, *, timeout: float, seed: int,
+                  on_token, key_env: str | None = None, shape: Any = None) -> dict[str, Any]:
+    """One streaming chat completion; returns ``prompt_done``-shaped data. ``key_env``:
+    the variable holding the key (see :func:`api_key`); ``shape``: see :func:`request_body`."""
+    body, sampling = request_body(model, prompt, seed, shape)
     if prompt.stop:
         body["stop"] = list(prompt.stop)
     output, chunks, usage, finish = "", 0, None, None
@@ -261,7 +277,8 @@ def run_endpoint(spec, suite: Suite, on_event: EventCallback | None) -> SmokeRes
         data = stream_prompt(url, spec.model, prompt, timeout=spec.timeout, seed=spec.seed,
                              on_token=lambda text, pid=prompt.id: emit(on_event, TOKEN,
                                                                       id=pid, text=text),
-                             key_env=getattr(spec, "key_env", None))
+                             key_env=getattr(spec, "key_env", None),
+                             shape=getattr(spec, "request", None))
         pr = prompt_result(prompt, data)
         result.prompts.append(pr)
         emit(on_event, PROMPT_DONE, id=pr.id, result=pr)

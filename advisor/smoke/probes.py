@@ -183,7 +183,7 @@ def consistency_scores(result: SmokeResult) -> dict[str, Any]:
             "correct_rate": (_round(sum(p.passed for p in result.prompts)
                                     / len(result.prompts)) if result.prompts else None),
             "sampled": sampled,
-            "temperature": first["temperature"] if first else None,
+            "temperature": first.get("temperature") if first else None,
             "top_p": first.get("top_p") if first else None,
             "by_prompt": by_prompt, "limits": LIMITS["consistency"]}
 
@@ -221,6 +221,10 @@ def probe_summary(scores: dict[str, Any] | None) -> str | None:
                  if isinstance(scores.get(k), int)), "")
     if name == "consistency" and scores.get("runs_per_prompt"):
         size += f" x {scores['runs_per_prompt']} runs"
-        size += (f", temperature {scores['temperature']}" if scores.get("sampled")
-                 else ", not sampled")
+        if not scores.get("sampled"):
+            size += ", not sampled"
+        elif scores.get("temperature") is None:
+            size += ", the provider's default sampling"
+        else:
+            size += f", temperature {scores['temperature']}"
     return f"{name}: " + ", ".join(parts) + (f" ({size})" if size else "")

@@ -67,6 +67,8 @@ class SmokeSpec:
     endpoint: str | None = None
     model: str | None = None
     key_env: str | None = None           # with endpoint: the variable holding its key (a name)
+    request: Any = None                  # with endpoint: a hosted profile's request shape
+                                         # (token_limit, sampling, extra_body: ApiAccess)
     repo: str | None = None              # where gguf came from, for the result
     extra_env: dict[str, str] = field(default_factory=dict)
     kv_type: str = "f16"                 # llama.cpp K/V cache type: f16, q8_0, q4_0
@@ -140,6 +142,8 @@ def _sampling(value: Any) -> dict[str, Any] | None:
         return None
     out = {k: value[k] for k in ("temperature", "top_p", "seed")
            if isinstance(value.get(k), (int, float)) and not isinstance(value.get(k), bool)}
+    if value.get("provider_default") is True:     # the endpoint takes only its own defaults
+        out = {"provider_default": True}
     return out or None
 
 

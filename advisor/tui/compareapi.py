@@ -53,6 +53,7 @@ class Plan:
     base_url: str | None = None
     api_model: str | None = None
     key_env: str | None = None
+    request: Any = None                        # api: the profile's request shape
     reason: str = ""                           # why it is skipped
 
     @property
@@ -86,7 +87,8 @@ class Plan:
         if self.kind == GGUF and self.build is not None:
             return Candidate(gguf=self.build.path, repo=self.build.repo)
         if self.kind == API:
-            return Candidate(endpoint=self.base_url, model=self.api_model, key_env=self.key_env)
+            return Candidate(endpoint=self.base_url, model=self.api_model, key_env=self.key_env,
+                             request=self.request)
         return None
 
 
@@ -122,7 +124,7 @@ def plan_for(model_id: str, kb: Any, local_models: Iterable[Any],
             return Plan(model_id, SKIP, provider=api.provider, key_env=api.key_env,
                         reason=f"set {api.key_env} to include it")
         return Plan(model_id, API, provider=api.provider, base_url=api.base_url,
-                    api_model=api.model, key_env=api.key_env)
+                    api_model=api.model, key_env=api.key_env, request=api)
     builds = builds_on_disk(model_id, kb, local_models)
     if not builds:
         return Plan(model_id, SKIP, reason=NO_BUILD)

@@ -194,6 +194,20 @@ BAD_FAMILIES = {
     "gguf repos on a hosted model": (
         _family(GOOD_API, "    api: {model: m}\n    gguf_repos: [someone/acme-GGUF]\n"),
         "models[0].gguf_repos", ["must be empty for a hosted API model"], 15),
+    "token_limit not a field": (_family(GOOD_API, "    api: {model: m, token_limit: tokens}\n"),
+                                "models[0].api.token_limit",
+                                ["must be one of max_tokens, max_completion_tokens"], 14),
+    "sampling not a kind": (_family(GOOD_API, "    api: {model: m, sampling: greedy}\n"),
+                            "models[0].api.sampling", ["must be one of free, default_only"], 14),
+    "extra_body sets a field the advisor writes": (
+        _family(GOOD_API, "    api: {model: m, extra_body: {temperature: 1}}\n"),
+        "models[0].api.extra_body.temperature", ["is written by the advisor itself"], 14),
+    "extra_body value not a scalar": (
+        _family(GOOD_API, "    api: {model: m, extra_body: {reasoning: [x, y]}}\n"),
+        "models[0].api.extra_body.reasoning", ["must be text, a number or true/false"], 14),
+    "extra_body field not a name": (
+        _family(GOOD_API, "    api: {model: m, extra_body: {Bad-Name: 1}}\n"),
+        "models[0].api.extra_body", ["is not a request field name"], 14),
     "open weights on a hosted model": (
         _family(GOOD_API, "    api: {model: m}\n    openness:\n"
                 "      model_parameters_final: {status: open, license: MIT}\n"),

@@ -251,3 +251,31 @@ def test_sampled_repeats_reach_the_endpoint_greedy_prompts_stay_greedy(fake_endp
     prompts = json.loads(result.stdout)["prompts"]
     assert [p["sampling"]["seed"] for p in prompts[:3]] == seeds
     assert prompts[3]["sampling"] is None
+
+
+def test_a_hosted_profile_shapes_the_request_for_a_reasoning_model(fake_endpoint, tmp_path):
+    from tests.knowledge.test_api_models import FAMILY, KEY_ENV, write_api_profiles
+
+    url, server = fake_endpoint()
+    family = FAMILY.format(base_url=url + "/v1", key_env=KEY_ENV, model_id="acme-api/think-1",
+                           api_model="think-1").replace(
+        "    docs: https://acme.example/models\n",
+        "    docs: https://acme.example/models\n    token_limit: max_completion_tokens\n"
+        "    sampling: default_only\n").replace(
+        "    api: {model: think-1}", "    api: {model: think-1, extra_body: {reasoning_effort: minimal}}")
+    profiles = write_api_profiles(tmp_path / "p", family=family)
+    suite = tmp_path / "sampled.yaml"
+    suite.write_text("name: sampled\nprompts:\n"
+                     "  - {id: q, prompt: Name a colour., max_tokens: 4, repeat: 2,\n"
+                     "     temperature: 0.8, checks: {min_tokens: 1}}\n", encoding="utf-8")
+    result = run_cli("--api", "acme-api/think-1", "--profiles", str(profiles), "--suite",
+                     str(suite), "--json", env={KEY_ENV: KEY})
+    assert result.code == 0, result.stderr
+    assert len(server.bodies) == 2
+    for body in server.bodies:
+        assert body["model"] == "think-1" and body["max_completion_tokens"] == 4
+        assert body["reasoning_effort"] == "minimal"
+        assert not {"max_tokens", "temperature", "top_p", "seed"} & set(body)
+    prompts = json.loads(result.stdout)["prompts"]
+    assert [p["sampling"] for p in prompts] == [{"provider_default": True}] * 2
+    assert server.seen[0][2] == f"Bearer {KEY}" and KEY not in result.stdout + result.stderr

@@ -241,3 +241,6 @@ def test_probe_summary_reads_each_probe():
                           "gap_rate": 0.25, "mean_similarity": 0.8}) == \
         "bias: mean rating gap --, gap rate 0.25, mean similarity 0.80 (4 pairs)"
     assert probe_summary(None) is None and probe_summary({"probe": "other"}) is None
+    hosted = {"probe": "consistency", "prompts": 2, "runs_per_prompt": 3, "sampled": True,
+              "temperature": None, "agreement_rate": 1.0}
+    assert probe_summary(hosted).endswith("(2 prompts x 3 runs, the provider's default sampling)")
