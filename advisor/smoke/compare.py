@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Callable
 
@@ -40,9 +40,12 @@ class Candidate:
     key_env: str | None = None        # the environment variable holding this endpoint's key
     request: Any = None               # a hosted profile's request shape (its ApiAccess)
     profile: str | None = None        # a hosted API model's profile id (openai-api/gpt-5.1)
+    name: str | None = None           # the row's label where the usual one is taken twice
 
     @property
     def label(self) -> str:
+        if self.name:
+            return self.name
         if self.profile:
             return self.profile
         if self.endpoint:
@@ -246,6 +249,27 @@ def spec_for(candidate: Candidate, suite: Suite, settings: CompareSettings) -> S
                      request=candidate.request)
 
 
+def distinct_labels(candidates: list[Candidate]) -> list[Candidate]:
+    """The candidates with every row label told apart, so ``chosen`` and ``fallback`` name
+    one row: two ``model.gguf`` in different folders become ``a/model.gguf`` and
+    ``b/model.gguf``; what is still alike gets `` #2``, `` #3``."""
+    def longer(c: Candidate) -> str:
+        if c.gguf is not None and not c.profile:
+            return f"{c.gguf.parent.name}/{c.gguf.name}"
+        if c.endpoint:
+            return f"{c.label} @ {c.endpoint.split('://', 1)[-1].split('/', 1)[0]}"
+        return c.label
+
+    labels = [c.label for c in candidates]
+    out = [replace(c, name=longer(c)) if labels.count(c.label) > 1 else c for c in candidates]
+    seen: dict[str, int] = {}
+    for i, c in enumerate(out):
+        seen[c.label] = seen.get(c.label, 0) + 1
+        if seen[c.label] > 1:
+            out[i] = replace(c, name=f"{c.label} #{seen[c.label]}")
+    return out
+
+
 def compare(candidates: list[Candidate], suite: Suite, settings: CompareSettings,
             on_progress: Callable[[int, Candidate, CandidateRow | None], None] | None = None,
             on_event: Callable[[int, Any], None] | None = None) -> Comparison:
@@ -254,7 +278,7 @@ def compare(candidates: list[Candidate], suite: Suite, settings: CompareSettings
     live smoke events (prompt_start, token, prompt_done...). Bad input (InputError)
     propagates."""
     rows = []
-    for index, candidate in enumerate(candidates):
+    for index, candidate in enumerate(distinct_labels(candidates)):
         if on_progress:
             on_progress(index, candidate, None)
         try:

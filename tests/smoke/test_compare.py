@@ -180,7 +180,8 @@ def test_table_fits_the_terminal(tiny_model, tiny_suite, run_advisor):
     header = next(line for line in lines if line.startswith("model"))
     for column in ("backend", "pass", "checks", "ttft s", "pp t/s", "t/s", "RSS"):
         assert column in header
-    assert sum(1 for line in lines if line.startswith("tiny.gguf")) == 2
+    rows = [line for line in lines if line.startswith(f"{tiny_model.parent.name}/tiny.gguf")]
+    assert len(rows) == 2 and "#2" in rows[1]        # the same file twice: two labels
 
 
 @pytest.mark.parametrize("args, fragment", [
@@ -195,3 +196,19 @@ def test_bad_input_is_one_line_exit_2(args, fragment, run_advisor, assert_one_li
     proc = run_advisor("compare", *args)
     line = assert_one_line_error(proc, fragment, status=2)
     assert "sk-secret" not in line + proc.stdout
+
+
+def test_two_files_of_one_name_get_two_labels(tmp_path, run_advisor):
+    from tests.fixtures.tiny_gguf import write_tiny_gguf
+
+    first = write_tiny_gguf(tmp_path / "a" / "model.gguf")
+    second = write_tiny_gguf(tmp_path / "b" / "model.gguf")
+    suite = tmp_path / "one.yaml"
+    suite.write_text("name: one\nprompts:\n  - {id: hi, prompt: Say hi., max_tokens: 2,"
+                     " checks: {min_tokens: 1}}\n", encoding="utf-8")
+    proc = run_advisor("compare", "--gguf", str(first), "--gguf", str(second), "--suite",
+                       str(suite), "--threads", "1", "--json", timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    rows = json.loads(proc.stdout)["candidates"]
+    assert [r["model"] for r in rows] == ["a/model.gguf", "b/model.gguf"]
+    assert [r["source"] for r in rows] == [str(first), str(second)]
