@@ -58,6 +58,9 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--seed", type=int, default=0, metavar="N", help="sampling seed (0)")
     parser.add_argument("--timeout", type=float, default=300.0, metavar="S",
                         help="give up on a candidate making no progress for S seconds")
+    parser.add_argument("--no-hash", action="store_true",
+                        help="do not hash the local GGUFs after their runs (a record of this "
+                             "comparison then cannot re-check the files)")
     parser.add_argument("--json", action="store_true", help="print one JSON document")
     parser.set_defaults(run=run)
 
@@ -298,7 +301,7 @@ def run(args: argparse.Namespace) -> int:
     candidates = candidates_from_args(args, kb)
     settings = CompareSettings(gpu=args.gpu, n_ctx=args.ctx,
                                threads=args.threads or default_threads(), seed=args.seed,
-                               timeout=args.timeout)
+                               timeout=args.timeout, record_hash=not args.no_hash)
 
     def progress(index, candidate, row) -> None:
         from advisor.commands.common import printable

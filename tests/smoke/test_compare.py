@@ -212,3 +212,15 @@ def test_two_files_of_one_name_get_two_labels(tmp_path, run_advisor):
     rows = json.loads(proc.stdout)["candidates"]
     assert [r["model"] for r in rows] == ["a/model.gguf", "b/model.gguf"]
     assert [r["source"] for r in rows] == [str(first), str(second)]
+
+
+def test_files_are_hashed_for_the_record_unless_no_hash(tiny_model, tiny_suite, run_advisor):
+    import hashlib
+
+    args = ("compare", "--gguf", str(tiny_model), "--suite", str(tiny_suite), "--threads", "1",
+            "--json")
+    hashed = json.loads(run_advisor(*args, timeout=300).stdout)["candidates"][0]
+    assert hashed["sha256"] == hashlib.sha256(tiny_model.read_bytes()).hexdigest()
+    plain = run_advisor(*args, "--no-hash", timeout=300)
+    assert plain.returncode == 0, plain.stderr
+    assert json.loads(plain.stdout)["candidates"][0]["sha256"] is None
