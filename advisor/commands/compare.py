@@ -118,9 +118,7 @@ def api_candidates(ids: list[str], kb) -> list:
     out = []
     for model_id in ids:
         profile = hosted_profile(model_id, kb)
-        out.append(Candidate(endpoint=profile.api.base_url, model=profile.api.model,
-                             key_env=profile.api.key_env, profile=profile.id,
-                             request=profile.api))
+        out.append(Candidate.for_api(profile.api, profile=profile.id))
     return out
 
 

@@ -7,7 +7,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
 from typing import Any
@@ -83,22 +82,9 @@ def _hub_facts(model_id: str, offline: bool) -> tuple[Any, list[str]]:
 
 def _load_smoke(path: str) -> dict[str, Any]:
     from advisor.errors import InputError
-    from advisor.record.jsonfmt import MAX_DEPTH, too_deep
-    from advisor.yamlio import MAX_FILE_BYTES, read_limited
+    from advisor.record.jsonfmt import read_json
 
-    too_deep_message = f"not a smoke result: JSON nested more than {MAX_DEPTH} levels deep"
-    try:
-        data = json.loads(read_limited(Path(path), MAX_FILE_BYTES).decode("utf-8"))
-    except FileNotFoundError:
-        raise InputError(path, "no such file") from None
-    except json.JSONDecodeError as exc:
-        raise InputError(path, f"not JSON: {exc.msg}", line=exc.lineno) from None
-    except (OSError, ValueError) as exc:          # ValueError: not UTF-8, or too large
-        raise InputError(path, f"cannot read: {getattr(exc, 'strerror', None) or exc}") from None
-    except RecursionError:
-        raise InputError(path, too_deep_message) from None
-    if too_deep(data):
-        raise InputError(path, too_deep_message)
+    data = read_json(path, "a smoke result")
     if not isinstance(data, dict):
         raise InputError(path, "not a smoke result: expected a JSON object from `advisor smoke --json`")
     if not isinstance(data.get("prompts"), list) or not isinstance(data.get("passed"), bool):

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from advisor.errors import InputError
+from advisor.record.jsonfmt import read_json
 
 SCHEMA = "advisor.comparison/1"
 MAX_CANDIDATES = 64
@@ -39,32 +40,6 @@ def _one_line(value: Any) -> str | None:
 
     text = " ".join(clean_text(str(value), newlines=False).split())
     return text if len(text) <= MAX_TEXT else text[:MAX_TEXT - 3] + "..."
-
-
-def read_json(path: Path | str, what: str) -> Any:
-    """A bounded JSON file; any problem is an ``InputError`` naming the file (exit 2)."""
-    import json
-
-    from advisor.record.jsonfmt import MAX_DEPTH, too_deep
-    from advisor.yamlio import MAX_FILE_BYTES, read_limited
-
-    deep = f"not {what}: JSON nested more than {MAX_DEPTH} levels deep"
-    try:
-        data = json.loads(read_limited(Path(path), MAX_FILE_BYTES).decode("utf-8"))
-    except FileNotFoundError:
-        raise InputError(str(path), "no such file") from None
-    except IsADirectoryError:
-        raise InputError(str(path), f"is a directory, not {what}") from None
-    except json.JSONDecodeError as exc:
-        raise InputError(str(path), f"not JSON: {exc.msg}", line=exc.lineno) from None
-    except RecursionError:
-        raise InputError(str(path), deep) from None
-    except (OSError, ValueError) as exc:          # not UTF-8, too large, a 5000-digit int
-        raise InputError(str(path), f"cannot read: {getattr(exc, 'strerror', None) or exc}"
-                         ) from None
-    if too_deep(data):
-        raise InputError(str(path), deep)
-    return data
 
 
 def _is_count(value: Any) -> bool:

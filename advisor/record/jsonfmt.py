@@ -73,15 +73,21 @@ def schema_problem(data: Any) -> str | None:
     return f"{where}: {message}"
 
 
-def load_record_file(path: Path | str) -> Record:
-    """Read and validate a record; any problem is an ``InputError`` (exit 2, one line)."""
+def read_json(path: Path | str, what: str) -> Any:
+    """A bounded JSON file (records, smoke results, comparisons); any problem is an
+    ``InputError`` naming the file and saying it is not ``what`` (exit 2, one line).
+
+    >>> read_json("smoke.json", "a smoke result")["passed"]
+    True
+    """
     path = Path(path)
+    deep = f"not {what}: JSON nested more than {MAX_DEPTH} levels deep"
     try:
         text = read_limited(path, MAX_FILE_BYTES).decode("utf-8")
     except FileNotFoundError:
         raise InputError(str(path), "no such file") from None
     except IsADirectoryError:
-        raise InputError(str(path), "is a directory, not a record file") from None
+        raise InputError(str(path), f"is a directory, not {what}") from None
     except (OSError, ValueError) as exc:             # ValueError: not UTF-8, or too large
         raise InputError(str(path), f"cannot read: {getattr(exc, 'strerror', None) or exc}") from None
     try:
@@ -89,11 +95,18 @@ def load_record_file(path: Path | str) -> Record:
     except json.JSONDecodeError as exc:
         raise InputError(str(path), f"not JSON: {exc.msg}", line=exc.lineno) from None
     except RecursionError:
-        raise InputError(str(path), f"not a record: JSON nested more than {MAX_DEPTH} levels deep") from None
+        raise InputError(str(path), deep) from None
     except ValueError as exc:                        # a 5000-digit integer: Python's int limit
-        raise InputError(str(path), f"not a record: {str(exc).split(';')[0]}") from None
+        raise InputError(str(path), f"not {what}: {str(exc).split(';')[0]}") from None
     if too_deep(data):
-        raise InputError(str(path), f"not a record: JSON nested more than {MAX_DEPTH} levels deep")
+        raise InputError(str(path), deep)
+    return data
+
+
+def load_record_file(path: Path | str) -> Record:
+    """Read and validate a record; any problem is an ``InputError`` (exit 2, one line)."""
+    path = Path(path)
+    data = read_json(path, "a record")
     problem = schema_problem(data)
     if problem:
         raise InputError(str(path), f"not an {SCHEMA} record: {problem}")

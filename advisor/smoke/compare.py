@@ -42,6 +42,13 @@ class Candidate:
     profile: str | None = None        # a hosted API model's profile id (openai-api/gpt-5.1)
     name: str | None = None           # the row's label where the usual one is taken twice
 
+    @classmethod
+    def for_api(cls, api: Any, profile: str | None = None) -> "Candidate":
+        """A hosted model reached through its profile's ``api`` (an ``ApiAccess``): endpoint,
+        model name, key variable and request shape; ``profile`` labels the row."""
+        return cls(endpoint=api.base_url, model=api.model, key_env=api.key_env, request=api,
+                   profile=profile)
+
     @property
     def label(self) -> str:
         if self.name:

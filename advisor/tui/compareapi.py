@@ -49,11 +49,7 @@ class Plan:
     kind: str                                  # gguf | api | skip
     builds: tuple[Build, ...] = ()
     index: int = 0                             # the build in use (gguf)
-    provider: str | None = None                # api
-    base_url: str | None = None
-    api_model: str | None = None
-    key_env: str | None = None
-    request: Any = None                        # api: the profile's request shape
+    api: Any = None                            # a hosted model's ApiAccess (its profile's api)
     reason: str = ""                           # why it is skipped
 
     @property
@@ -77,7 +73,7 @@ class Plan:
                     if len(self.builds) > 1 else "")
             return f"GGUF {self.build.quant or '?'} · {self.build.name}{more}"
         if self.kind == API:
-            return f"API {self.provider} · {self.api_model} (key from {self.key_env})"
+            return f"API {self.api.provider} · {self.api.model} (key from {self.api.key_env})"
         return f"skipped: {self.reason}"
 
     def candidate(self) -> Any:
@@ -87,8 +83,7 @@ class Plan:
         if self.kind == GGUF and self.build is not None:
             return Candidate(gguf=self.build.path, repo=self.build.repo)
         if self.kind == API:
-            return Candidate(endpoint=self.base_url, model=self.api_model, key_env=self.key_env,
-                             request=self.request)
+            return Candidate.for_api(self.api)
         return None
 
 
@@ -121,10 +116,8 @@ def plan_for(model_id: str, kb: Any, local_models: Iterable[Any],
     api = getattr(profile, "api", None)
     if profile is not None and getattr(profile, "hosted", False) and api is not None:
         if not env.get(api.key_env):
-            return Plan(model_id, SKIP, provider=api.provider, key_env=api.key_env,
-                        reason=f"set {api.key_env} to include it")
-        return Plan(model_id, API, provider=api.provider, base_url=api.base_url,
-                    api_model=api.model, key_env=api.key_env, request=api)
+            return Plan(model_id, SKIP, api=api, reason=f"set {api.key_env} to include it")
+        return Plan(model_id, API, api=api)
     builds = builds_on_disk(model_id, kb, local_models)
     if not builds:
         return Plan(model_id, SKIP, reason=NO_BUILD)
