@@ -19,6 +19,7 @@ import yaml
 
 from advisor.errors import InputError
 from advisor.fsio import atomic_write_text
+from advisor.languages import ISO_639_1
 from advisor.regions import ALIASES, expand_regions, normalize_code
 from advisor.yamlio import dotted, line_of, load_yaml_text, read_text
 
@@ -35,11 +36,25 @@ CORE_USE_CASES = (
     "insurance_pricing", "biometric_identification", "emotion_recognition_workplace",
     "social_scoring", "law_enforcement", "migration_border", "justice_administration",
     "critical_infrastructure", "military_defense", "weapons_development", "research",
-    "image_generation",
+    "image_generation", "games_entertainment", "translation", "data_extraction",
+    "retrieval_search", "agents_tools",
 )
+# What the system processes (CONTRACT §2 `data.categories`). `special_category` is the
+# GDPR Art. 9 class as a whole; `health`, `biometric` and `genetic` name its members where
+# a law asks for one of them (HIPAA, BIPA), and each implies `special_category`.
+DATA_CATEGORIES = ("none", "personal", "special_category", "health", "biometric", "genetic",
+                   "financial", "children", "employee", "public_only")
+SPECIAL_CATEGORY_MEMBERS = ("health", "biometric", "genetic")
+# Who uses it (CONTRACT §2 `audience`); `minors` may carry the youngest age: {minors: 13}.
+AUDIENCES = ("businesses", "consumers", "employees", "patients", "minors")
 # CONTRACT.md §2: missing keys take the values of the example shown there.
 DEFAULT_MAU = 2_000_000
 DEFAULT_REGIONS = ("DE", "FR", "US")
+DEFAULT_DATA = ("personal",)
+DEFAULT_AUDIENCE = ("consumers",)
+# Answers whose default changes a verdict: a missing one is named as assumed (CONTRACT §2).
+VERDICT_DEFAULTS = ("organization.monthly_active_users", "deployment.regions",
+                    "deployment.mode", "deployment.commercial", "data.categories", "audience")
 MAX_REVENUE = 1e15                   # a bound that no organization's revenue reaches
 
 
@@ -61,6 +76,31 @@ class Deployment:
 class UseCase:
     categories: tuple[str, ...] = ("general_assistant",)
     modalities: tuple[str, ...] = ("text",)
+    languages: tuple[str, ...] = ()           # ISO 639-1; empty: not stated
+
+
+@dataclass(frozen=True)
+class Data:
+    """What the system processes: ``Data(("personal", "health"))``."""
+
+    categories: tuple[str, ...] = DEFAULT_DATA
+
+    def has(self, *wanted: str) -> bool:
+        """True when one of ``wanted`` was answered; ``special_category`` also holds
+        for its members: ``Data(("health",)).has("special_category")`` -> True."""
+        mine = set(self.categories)
+        if mine & set(SPECIAL_CATEGORY_MEMBERS):
+            mine.add("special_category")
+        return not mine.isdisjoint(wanted)
+
+
+@dataclass(frozen=True)
+class Audience:
+    """Who uses the system; ``minimum_age`` is the youngest user's age where minors were
+    answered with one (``{minors: 13}``), else None."""
+
+    groups: tuple[str, ...] = DEFAULT_AUDIENCE
+    minimum_age: int | None = None
 
 
 @dataclass(frozen=True)
@@ -84,6 +124,10 @@ class Answers:
     use_case: UseCase = field(default_factory=UseCase)
     needs: Needs = field(default_factory=Needs)
     hardware: Hardware | None = None          # None means "auto": probe this machine
+    data: Data = field(default_factory=Data)
+    audience: Audience = field(default_factory=Audience)
+    # Dotted keys of VERDICT_DEFAULTS the input left out (their defaults were assumed).
+    assumed: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         """The normalized answers in the CONTRACT §2 shape."""
@@ -99,12 +143,18 @@ class Answers:
             "deployment": {"regions": list(self.deployment.regions), "mode": self.deployment.mode,
                            "commercial": self.deployment.commercial},
             "use_case": {"categories": list(self.use_case.categories),
-                         "modalities": list(self.use_case.modalities)},
+                         "modalities": list(self.use_case.modalities),
+                         "languages": list(self.use_case.languages)},
+            "data": {"categories": list(self.data.categories)},
+            "audience": [{"minors": self.audience.minimum_age}
+                         if g == "minors" and self.audience.minimum_age is not None else g
+                         for g in self.audience.groups],
             "needs": {"fine_tune": self.needs.fine_tune,
                       "distill_outputs": self.needs.distill_outputs,
                       "redistribute_weights": self.needs.redistribute_weights,
                       "openness": self.needs.openness},
             "hardware": hardware,
+            **({"assumed": list(self.assumed)} if self.assumed else {}),
         }
 
     def with_changes(self, section: str, **changes: Any) -> "Answers":
@@ -205,7 +255,7 @@ def _finite_number(value: Any) -> bool:
 
 def _build(data: Any, use_case_ids: Collection[str]) -> Answers:
     top = _mapping(data, (), ("schema", "organization", "deployment", "use_case", "needs",
-                              "hardware"))
+                              "hardware", "data", "audience", "assumed"))
     if data is None:
         raise _Problem((), "is empty; at least organization.domicile is required")
     if "schema" in top and top["schema"] != SCHEMA:
@@ -247,7 +297,7 @@ def _build(data: Any, use_case_ids: Collection[str]) -> Answers:
     mode = _choice(dep, "mode", "hosted_service", MODES, ("deployment",))
     commercial = _bool(dep, "commercial", True, ("deployment",))
 
-    use = _mapping(top.get("use_case"), ("use_case",), ("categories", "modalities"))
+    use = _mapping(top.get("use_case"), ("use_case",), ("categories", "modalities", "languages"))
     categories = _str_list(use, "categories", ("general_assistant",), ("use_case",))
     if not categories:
         raise _Problem(("use_case", "categories"), "must name at least one use case")
@@ -260,6 +310,25 @@ def _build(data: Any, use_case_ids: Collection[str]) -> Answers:
         if modality not in MODALITIES:
             raise _Problem(("use_case", "modalities", index),
                            f"{modality!r} is not one of {', '.join(MODALITIES)}")
+
+    languages = _str_list(use, "languages", (), ("use_case",))
+    for index, code in enumerate(languages):
+        if code.strip().lower() not in ISO_639_1:
+            raise _Problem(("use_case", "languages", index),
+                           f"{code!r} is not an ISO 639-1 language code (en, de, ja, ...)")
+    languages = [code.strip().lower() for code in languages]
+
+    data_section = _mapping(top.get("data"), ("data",), ("categories",))
+    data_categories = _str_list(data_section, "categories", DEFAULT_DATA, ("data",))
+    for index, category in enumerate(data_categories):
+        if category not in DATA_CATEGORIES:
+            raise _Problem(("data", "categories", index),
+                           f"{category!r} is not one of {', '.join(DATA_CATEGORIES)}")
+    if not data_categories:
+        raise _Problem(("data", "categories"), "must name at least one category (or none)")
+    if "none" in data_categories and len(set(data_categories)) > 1:
+        raise _Problem(("data", "categories"), "none cannot stand beside other categories")
+    audience = _audience(top.get("audience", list(DEFAULT_AUDIENCE)))
 
     nd = _mapping(top.get("needs"), ("needs",),
                   ("fine_tune", "distill_outputs", "redistribute_weights", "openness"))
@@ -284,10 +353,55 @@ def _build(data: Any, use_case_ids: Collection[str]) -> Answers:
                                   annual_revenue_usd=revenue),
         deployment=Deployment(regions=expand_regions(regions), mode=mode, commercial=commercial),
         use_case=UseCase(categories=tuple(dict.fromkeys(categories)),
-                         modalities=tuple(dict.fromkeys(modalities))),
+                         modalities=tuple(dict.fromkeys(modalities)),
+                         languages=tuple(dict.fromkeys(languages))),
         needs=needs,
         hardware=hardware,
+        data=Data(tuple(dict.fromkeys(data_categories))),
+        audience=audience,
+        assumed=_assumed(top),
     )
+
+
+def _assumed(top: Mapping[str, Any]) -> tuple[str, ...]:
+    """The keys of VERDICT_DEFAULTS missing from the input (an ``assumed`` list written
+    by an earlier save is kept: the values were assumed then, not chosen)."""
+    earlier = top.get("assumed") or []
+    if not isinstance(earlier, list) or not all(k in VERDICT_DEFAULTS for k in earlier):
+        raise _Problem(("assumed",), f"must be a list of: {', '.join(VERDICT_DEFAULTS)}")
+    missing = []
+    for key in VERDICT_DEFAULTS:
+        *parents, leaf = key.split(".")
+        section: Any = top
+        for part in parents:
+            section = section.get(part) if isinstance(section, Mapping) else None
+        if not isinstance(section, Mapping) or leaf not in section:
+            missing.append(key)
+    return tuple(k for k in VERDICT_DEFAULTS if k in missing or k in earlier)
+
+
+def _audience(value: Any) -> Audience:
+    """``audience``: a list of AUDIENCES; ``minors`` may be written ``{minors: 13}``."""
+    path: tuple = ("audience",)
+    if isinstance(value, (str, Mapping)):
+        value = [value]
+    if not isinstance(value, list) or not value:
+        raise _Problem(path, f"must be a list of: {', '.join(AUDIENCES)}")
+    groups: list[str] = []
+    age: int | None = None
+    for index, item in enumerate(value):
+        if isinstance(item, Mapping):
+            if list(item) != ["minors"]:
+                raise _Problem(path + (index,), "only minors takes an age: {minors: 13}")
+            age = item["minors"]
+            if isinstance(age, bool) or not isinstance(age, int) or not 0 <= age < 18:
+                raise _Problem(path + (index, "minors"),
+                               f"must be the youngest user's age, 0 to 17, not {age!r}")
+            item = "minors"
+        if item not in AUDIENCES:
+            raise _Problem(path + (index,), f"{item!r} is not one of {', '.join(AUDIENCES)}")
+        groups.append(item)
+    return Audience(tuple(dict.fromkeys(groups)), age)
 
 
 def answers_from_data(data: Any, filename: str = "<answers>", text: str | None = None,

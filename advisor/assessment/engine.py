@@ -465,7 +465,8 @@ def _finding_from_rule(rule: Rule) -> Finding:
         if severity == "info":
             severity = "condition"
     return Finding(severity=severity, code=rule.code, message=message, source=rule.source,
-                   obligation=rule.obligation, origin=rule.origin, confirmed=rule.confirmed)
+                   obligation=rule.obligation, origin=rule.origin, confirmed=rule.confirmed,
+                   quote=rule.quote, in_force=rule.in_force)
 
 
 def _openness_findings(openness: Openness, answers: Answers, profile: ModelProfile | None,

@@ -27,6 +27,8 @@ class Finding:
     obligation: str | None = None
     origin: str = ""                  # "license:llama3.2", "jurisdiction:EU", "engine"
     confirmed: bool = True
+    quote: str | None = None          # the passage of the source the finding rests on
+    in_force: str | None = None       # ISO date the provision applies from
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"severity": self.severity, "code": self.code,
@@ -37,6 +39,10 @@ class Finding:
             out["origin"] = self.origin
         if not self.confirmed:
             out["confirmed"] = False
+        if self.quote:
+            out["quote"] = self.quote
+        if self.in_force:
+            out["in_force"] = self.in_force
         return out
 
 

@@ -22,12 +22,14 @@ from typing import Any
 
 from advisor.errors import InputError
 from advisor.knowledge.model import (
-    ACCESS_KINDS, COMPONENT_STATUSES, COMPONENT_TYPES, SEVERITIES, ApiAccess, Component,
+    ACCESS_KINDS, COMPONENT_STATUSES, COMPONENT_TYPES, MODEL_KINDS, SEVERITIES, ApiAccess,
+    Component,
     Jurisdiction,
     KnowledgeBase, License, ModelProfile, Override, Policy, Rule, Source, UseCaseInfo, UsePolicy,
     section_label,
 )
 from advisor.knowledge.predicates import PredicateError, compile_when
+from advisor.languages import ISO_639_1
 from advisor.knowledge.spdx import spdx_license
 from advisor.paths import PROFILES_DIR
 from advisor.regions import normalize_code
@@ -172,18 +174,23 @@ def _keys(data: Any, path: tuple, allowed: Sequence[str]) -> Mapping:
 
 def _source(data: Any, path: tuple, title: str, checked: str | None,
             *, require_url: bool = True) -> Source:
-    src = _keys(data if data is not None else {}, path, ("title", "section", "url", "checked"))
+    src = _keys(data if data is not None else {}, path,
+                ("title", "section", "url", "checked", "copy", "secondary"))
     url = _text(src, "url", path, required=require_url)
-    if url and not url.startswith(("https://", "http://")):
-        raise _Bad(path + ("url",), f"must be an http(s) URL, not {url!r}")
+    for key, value in (("url", url), ("copy", src.get("copy")),
+                       ("secondary", src.get("secondary"))):
+        if value and not (isinstance(value, str) and value.startswith(("https://", "http://"))):
+            raise _Bad(path + (key,), f"must be an http(s) URL, not {value!r}")
     return Source(title=_text(src, "title", path, required=False) or title,
                   section=_text(src, "section", path, required=False),
                   url=url,
-                  checked=_date(src.get("checked"), path + ("checked",)) or checked)
+                  checked=_date(src.get("checked"), path + ("checked",)) or checked,
+                  copy=_text(src, "copy", path, required=False),
+                  secondary=_text(src, "secondary", path, required=False))
 
 
 RULE_KEYS = ("code", "severity", "when", "message", "obligation", "source", "checked",
-             "confirmed")
+             "confirmed", "quote", "in_force")
 
 
 def _rules(data: Any, path: tuple, *, title: str, checked: str | None, origin: str,
@@ -215,6 +222,8 @@ def _rules(data: Any, path: tuple, *, title: str, checked: str | None, origin: s
                            require_url=require_url),
             obligation=_text(rule, "obligation", here, required=False),
             confirmed=_bool(rule, "confirmed", here, True), origin=origin,
+            quote=_text(rule, "quote", here, required=False),
+            in_force=_date(rule.get("in_force"), here + ("in_force",)),
         )
     return tuple(_each_item(data, one))
 
@@ -293,7 +302,7 @@ def _use_policy(data: Mapping, path_: Path, sha: str, ucs: frozenset[str] | None
 MODEL_KEYS = ("id", "family", "vendor", "licenses", "base_model", "parameters", "active_parameters",
               "training_tokens", "modalities", "released", "context_length", "gated",
               "gguf_repos", "use_policies", "sources", "openness", "notes", "confirmed",
-              "access", "api")
+              "access", "api", "kind", "languages", "tool_calling")
 API_KEYS = ("provider", "base_url", "key_env", "model", "docs", "token_limit", "sampling",
             "extra_body")
 TOKEN_LIMIT_FIELDS = ("max_tokens", "max_completion_tokens")
@@ -470,6 +479,16 @@ def _models(data: Mapping, path_: Path) -> list[ModelProfile]:
         if context is not None and (isinstance(context, bool) or not isinstance(context, int)):
             raise _Bad(here + ("context_length",), f"must be a whole number, not {context!r}")
         access, api = _access(m, defaults, raw, here, mid, openness)
+        kind = _text(m, "kind", here, required=False)
+        if kind is not None and kind not in MODEL_KINDS:
+            raise _Bad(here + ("kind",), f"{kind!r} is not one of {', '.join(MODEL_KINDS)}")
+        languages = tuple(code.lower() for code in _texts(m, "languages", here))
+        for i, code in enumerate(languages):
+            if code not in ISO_639_1:
+                raise _Bad(here + ("languages", i), f"{code!r} is not an ISO 639-1 code")
+        tools = m.get("tool_calling")
+        if tools is not None and not isinstance(tools, bool):
+            raise _Bad(here + ("tool_calling",), f"must be true or false, not {tools!r}")
         return ModelProfile(
             id=mid, family=_text(m, "family", here, required=False) or family,
             vendor=_text(m, "vendor", here, required=False) or vendor, licenses=licenses,
@@ -483,6 +502,7 @@ def _models(data: Mapping, path_: Path) -> list[ModelProfile]:
             sources=tuple(sources), openness=openness,
             notes=_text(m, "notes", here, required=False), file=path_,
             confirmed=_bool(m, "confirmed", here, True), access=access, api=api,
+            kind=kind, languages=languages, tool_calling=tools,
         )
     return _each_item(raw_models, one)
 

@@ -13,6 +13,15 @@ from pathlib import Path
 from typing import Any
 
 SEVERITIES = ("block", "condition", "info")
+# What a model is for (profiles/README.md, model-family): the one kind that decides its
+# suitability. `base`: pre-trained only, no chat tuning; `instruct`: chat/instruction tuned;
+# `reasoning`: tuned to think before answering (hybrid thinking models included);
+# `coder`: code-specialised; `vision_language`: an instruct model built around image input;
+# `omni`: text, image and audio in one chat model; `image_generation` and
+# `video_generation`: diffusion and similar generators; `embedding`: vectors, no text
+# out; `guard`: a safety classifier; `speech`: speech recognition or synthesis.
+MODEL_KINDS = ("base", "instruct", "reasoning", "coder", "vision_language", "omni",
+               "image_generation", "video_generation", "embedding", "guard", "speech")
 # `partial`: only part of the component is released (a sample of the data, some of the
 # checkpoints); shown as such, counted as not open for the grades.
 COMPONENT_STATUSES = ("open", "partial", "restricted", "not_released", "unknown")
@@ -50,10 +59,17 @@ class Source:
     section: str | None = None
     url: str | None = None
     checked: str | None = None
+    copy: str | None = None          # where the verbatim text was read, when not at `url`
+    secondary: str | None = None     # the secondary source an unconfirmed fact rests on
 
     def to_dict(self) -> dict[str, Any]:
-        return {"title": self.title, "section": self.section, "url": self.url,
-                "checked": self.checked}
+        out = {"title": self.title, "section": self.section, "url": self.url,
+               "checked": self.checked}
+        if self.copy:
+            out["copy"] = self.copy
+        if self.secondary:
+            out["secondary"] = self.secondary
+        return out
 
 
 @dataclass(frozen=True)
@@ -66,6 +82,8 @@ class Rule:
     obligation: str | None = None
     confirmed: bool = True
     origin: str = ""                      # "license:llama3.2", "jurisdiction:EU", ...
+    quote: str | None = None              # the passage of the source the rule rests on
+    in_force: str | None = None           # ISO date the provision applies from
 
 
 @dataclass(frozen=True)
@@ -149,6 +167,9 @@ class ModelProfile:
     confirmed: bool = True                   # false: drafted (`profiles draft`), not yet checked
     access: str = "weights"                  # weights | api (a hosted service, no weights)
     api: ApiAccess | None = None             # set exactly when access is api
+    kind: str | None = None                  # one of MODEL_KINDS; None: not yet profiled
+    languages: tuple[str, ...] = ()          # ISO 639-1 codes the card says it supports
+    tool_calling: bool | None = None         # the card documents function/tool calling
 
     @property
     def hosted(self) -> bool:

@@ -78,6 +78,10 @@ class FormValues:
     commercial: bool = True
     categories: list[str] = field(default_factory=lambda: ["general_assistant"])
     modalities: list[str] = field(default_factory=lambda: ["text"])
+    languages: list[str] = field(default_factory=list)
+    data: list[str] = field(default_factory=lambda: ["personal"])
+    # CONTRACT §2 audience items: "consumers", or {"minors": 13}
+    audience: list[Any] = field(default_factory=lambda: ["consumers"])
     fine_tune: bool = False
     distill: bool = False
     redistribute: bool = False
@@ -208,7 +212,10 @@ def form_to_data(values: FormValues) -> dict[str, Any]:
         "deployment": {"regions": [r.upper() for r in split_list(values.regions)],
                        "mode": values.mode, "commercial": values.commercial},
         "use_case": {"categories": list(values.categories),
-                     "modalities": list(values.modalities)},
+                     "modalities": list(values.modalities),
+                     "languages": list(values.languages)},
+        "data": {"categories": list(values.data)},
+        "audience": list(values.audience),
         "needs": {"fine_tune": values.fine_tune, "distill_outputs": values.distill,
                   "redistribute_weights": values.redistribute, "openness": values.openness},
         "hardware": hardware,
@@ -232,6 +239,9 @@ def answers_to_form(answers: Any) -> FormValues:
         commercial=answers.deployment.commercial,
         categories=list(answers.use_case.categories),
         modalities=list(answers.use_case.modalities),
+        languages=list(answers.use_case.languages),
+        data=list(answers.data.categories),
+        audience=list(answers.to_dict()["audience"]),
         fine_tune=answers.needs.fine_tune,
         distill=answers.needs.distill_outputs,
         redistribute=answers.needs.redistribute_weights,

@@ -7,7 +7,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from advisor.answers import (
-    CORE_USE_CASES, answers_from_data, dump_answers, load_answers, parse_answers,
+    CORE_USE_CASES, answers_from_data, answers_to_yaml, dump_answers, load_answers,
+    parse_answers,
 )
 from advisor.errors import InputError
 
@@ -20,10 +21,41 @@ def test_defaults_follow_the_contract():
                                     "annual_revenue_usd": None}
     assert data["deployment"] == {"regions": ["DE", "FR", "US"], "mode": "hosted_service",
                                   "commercial": True}
-    assert data["use_case"] == {"categories": ["general_assistant"], "modalities": ["text"]}
+    assert data["use_case"] == {"categories": ["general_assistant"], "modalities": ["text"],
+                                "languages": []}
     assert data["needs"] == {"fine_tune": False, "distill_outputs": False,
                              "redistribute_weights": False, "openness": "any"}
     assert data["hardware"] == "auto"
+    assert data["data"] == {"categories": ["personal"]}
+    assert data["audience"] == ["consumers"]
+    assert data["assumed"] == ["organization.monthly_active_users", "deployment.regions",
+                               "deployment.mode", "deployment.commercial", "data.categories",
+                               "audience"]
+
+
+def test_data_audience_and_languages_are_read_and_checked():
+    answers = parse_answers(
+        "organization: {domicile: US-CA, monthly_active_users: 10}\n"
+        "deployment: {regions: [US], mode: internal, commercial: true}\n"
+        "use_case: {categories: [summarization], languages: [EN, es]}\n"
+        "data: {categories: [health, personal]}\n"
+        "audience: [patients, {minors: 13}]\n")
+    assert answers.use_case.languages == ("en", "es")
+    assert answers.data.has("special_category") and not answers.data.has("children")
+    assert answers.audience.groups == ("patients", "minors")
+    assert answers.audience.minimum_age == 13
+    assert answers.assumed == ()
+    assert answers.to_dict()["audience"] == ["patients", {"minors": 13}]
+    assert parse_answers(answers_to_yaml(answers)) == answers
+    for bad, field in (("use_case: {languages: [xx]}", "use_case.languages[0]"),
+                       ("data: {categories: [medical]}", "data.categories[0]"),
+                       ("data: {categories: [none, personal]}", "data.categories"),
+                       ("audience: [{minors: 30}]", "audience[0].minors"),
+                       ("audience: [{adults: 3}]", "audience[0]"),
+                       ("audience: [kids]", "audience[0]")):
+        with pytest.raises(InputError) as exc:
+            parse_answers(f"organization: {{domicile: DE}}\n{bad}\n", "a.yaml")
+        assert f"a.yaml:2: {field}" in str(exc.value), str(exc.value)
 
 
 def test_eu_alias_expands_to_member_states():
