@@ -17,6 +17,7 @@ from typing import Any
 
 import yaml
 
+from advisor.counts import amount_from_value, count_from_value
 from advisor.errors import InputError
 from advisor.fsio import atomic_write_text
 from advisor.languages import ISO_639_1
@@ -39,12 +40,29 @@ CORE_USE_CASES = (
     "image_generation", "games_entertainment", "translation", "data_extraction",
     "retrieval_search", "agents_tools",
 )
-# What the system processes (CONTRACT §2 `data.categories`). `special_category` is the
-# GDPR Art. 9 class as a whole; `health`, `biometric` and `genetic` name its members where
-# a law asks for one of them (HIPAA, BIPA), and each implies `special_category`.
+# What the system processes (CONTRACT §2 `data.categories`; README "The answers"):
+#   none             nothing about people, and no content from outside (a code generator
+#                    run on the organization's own code)
+#   personal         information about identifiable people (GDPR Art. 4(1)): names,
+#                    contacts, accounts, messages, tickets, prompts that name people
+#   special_category the GDPR Art. 9 class as a whole (racial or ethnic origin, political
+#                    opinions, religion, trade-union membership, health, sex life or
+#                    orientation, genetic, biometric data used to identify a person)
+#   health           health or medical information (HIPAA's PHI, CMIA's medical information)
+#   biometric        face geometry, voiceprints, fingerprints (BIPA, GDPR Art. 9)
+#   genetic          genetic test results and DNA data
+#   financial        account, card, credit, income or transaction data
+#   children         information about children (even where the users are adults: a school's
+#                    records, a paediatric clinic's notes)
+#   employee         information about the organization's workers or applicants
+#   public_only      published, non-personal content only (documentation, open data); public
+#                    information about people is still `personal`
+# `health`, `biometric` and `genetic` each imply `special_category`; every category but
+# `none` and `public_only` is personal data, so `personal` holds for it too.
 DATA_CATEGORIES = ("none", "personal", "special_category", "health", "biometric", "genetic",
                    "financial", "children", "employee", "public_only")
 SPECIAL_CATEGORY_MEMBERS = ("health", "biometric", "genetic")
+NON_PERSONAL = ("none", "public_only")
 # Who uses it (CONTRACT §2 `audience`); `minors` may carry the youngest age: {minors: 13}.
 AUDIENCES = ("businesses", "consumers", "employees", "patients", "minors")
 # CONTRACT.md §2: missing keys take the values of the example shown there.
@@ -55,7 +73,6 @@ DEFAULT_AUDIENCE = ("consumers",)
 # Answers whose default changes a verdict: a missing one is named as assumed (CONTRACT §2).
 VERDICT_DEFAULTS = ("organization.monthly_active_users", "deployment.regions",
                     "deployment.mode", "deployment.commercial", "data.categories", "audience")
-MAX_REVENUE = 1e15                   # a bound that no organization's revenue reaches
 
 
 @dataclass(frozen=True)
@@ -87,11 +104,26 @@ class Data:
 
     def has(self, *wanted: str) -> bool:
         """True when one of ``wanted`` was answered; ``special_category`` also holds
-        for its members: ``Data(("health",)).has("special_category")`` -> True."""
-        mine = set(self.categories)
-        if mine & set(SPECIAL_CATEGORY_MEMBERS):
-            mine.add("special_category")
-        return not mine.isdisjoint(wanted)
+        for its members, and ``personal`` for every category about people:
+        ``Data(("health",)).has("special_category")`` -> True."""
+        return not implied_categories(self.categories).isdisjoint(wanted)
+
+
+def implied_categories(categories: Collection[str]) -> frozenset[str]:
+    """``categories`` with what they imply: ``special_category`` for its members and
+    ``personal`` for every category about people.
+
+    >>> sorted(implied_categories(["health"]))
+    ['health', 'personal', 'special_category']
+    >>> sorted(implied_categories(["public_only"]))
+    ['public_only']
+    """
+    mine = set(categories)
+    if mine & set(SPECIAL_CATEGORY_MEMBERS):
+        mine.add("special_category")
+    if mine - set(NON_PERSONAL):
+        mine.add("personal")
+    return frozenset(mine)
 
 
 @dataclass(frozen=True)
@@ -233,14 +265,14 @@ def _number(section: Mapping, key: str, path: tuple, *, minimum: float,
 
 
 def _revenue(value: Any) -> float | None:
-    """``organization.annual_revenue_usd``: absent or null, or a finite number >= 0."""
+    """``organization.annual_revenue_usd``: absent or null, or an amount >= 0 written as
+    a number or as the interview takes it (``2.5m``, ``2,500,000``, ``3e6``)."""
     if value is None:
         return None
-    if not _finite_number(value) or not 0 <= value <= MAX_REVENUE:
-        raise _Problem(("organization", "annual_revenue_usd"),
-                       f"must be a number from 0 to {MAX_REVENUE:g} (US dollars) or null, "
-                       f"not {value!r}")
-    return value
+    try:
+        return amount_from_value(value)
+    except ValueError as exc:
+        raise _Problem(("organization", "annual_revenue_usd"), str(exc)) from None
 
 
 def _finite_number(value: Any) -> bool:
@@ -277,10 +309,10 @@ def _build(data: Any, use_case_ids: Collection[str]) -> Answers:
         raise _Problem(("organization", "domicile"),
                        f"{raw_domicile!r} is not an ISO 3166-1 alpha-2 country code "
                        f"or a listed ISO 3166-2 subdivision (US-CA){hint}")
-    mau = org.get("monthly_active_users", DEFAULT_MAU)
-    if isinstance(mau, bool) or not isinstance(mau, int) or mau < 0:
-        raise _Problem(("organization", "monthly_active_users"),
-                       f"must be a whole number of at least 0, not {mau!r}")
+    try:
+        mau = count_from_value(org.get("monthly_active_users", DEFAULT_MAU))
+    except ValueError as exc:
+        raise _Problem(("organization", "monthly_active_users"), str(exc)) from None
     revenue = _revenue(org.get("annual_revenue_usd"))
 
     dep = _mapping(top.get("deployment"), ("deployment",), ("regions", "mode", "commercial"))

@@ -11,6 +11,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
 from advisor.answers import Answers
+from advisor.assessment.answer_facts import answer_notes, data_facts
 from advisor.assessment.coverage import Coverage, coverage_of, describe, is_sanctions
 from advisor.assessment.openness import Openness, grade, weights_license_open
 from advisor.assessment.result import (
@@ -18,7 +19,9 @@ from advisor.assessment.result import (
 )
 from advisor.knowledge.hubfacts import HubFacts
 from advisor.knowledge.model import KnowledgeBase, License, ModelProfile, Rule, Source
-from advisor.knowledge.predicates import PLACE_KEYS, Facts, holds, uses_model_facts
+from advisor.knowledge.predicates import (
+    PLACE_KEYS, Facts, ages_asked, holds, uses_model_facts,
+)
 from advisor.regions import SUBDIVISIONS, country_of, place_name, subdivisions_of
 
 ENGINE_SOURCE = Source(title="advisor assessment engine")
@@ -318,7 +321,7 @@ def _gate_findings(hub: HubFacts | None, profile: ModelProfile | None, places: s
     return out
 
 
-def _answer_facts(answers: Answers) -> dict:
+def _answer_facts(answers: Answers, kb: KnowledgeBase) -> dict:
     return dict(
         commercial=answers.deployment.commercial, mode=answers.deployment.mode,
         mau=answers.organization.monthly_active_users, domicile=answers.organization.domicile,
@@ -329,6 +332,9 @@ def _answer_facts(answers: Answers) -> dict:
         redistribute_weights=answers.needs.redistribute_weights,
         openness_required=answers.needs.openness,
         revenue=answers.organization.annual_revenue_usd,
+        data=data_facts(answers, kb.use_cases),
+        audience=frozenset(answers.audience.groups),
+        minimum_age=answers.audience.minimum_age,
     )
 
 
@@ -451,11 +457,24 @@ def _apply_one(rule: Rule, through: frozenset[str], facts: Facts, broad: Facts |
     country stands for its subdivisions becomes a condition naming them (see
     profiles/README.md, Places)."""
     if not through and holds(rule.when, facts):
-        return _finding_from_rule(rule)
+        return _if_young(_finding_from_rule(rule), rule, facts)
     if broad is not None and holds(rule.when, broad):
         named = through or (_when_places(rule.when) & (places.broad - places.strict))
-        return _if_there(_finding_from_rule(rule), named)
+        return _if_young(_if_there(_finding_from_rule(rule), named), rule, facts)
     return None
+
+
+def _if_young(finding: Finding, rule: Rule, facts: Facts) -> Finding:
+    """A rule on users under an age, where minors were answered without one: a
+    condition (never a block) that begins "If any user is under N"."""
+    if "minors" not in facts.audience or facts.minimum_age is not None:
+        return finding
+    ages = ages_asked(rule.when)
+    if not ages:
+        return finding
+    severity = "condition" if finding.severity == "block" else finding.severity
+    return replace(finding, severity=severity,
+                   message=f"If any user is under {ages[0]:g}: {finding.message}")
 
 
 def _finding_from_rule(rule: Rule) -> Finding:
@@ -534,7 +553,7 @@ def assess_one(repo_id: str, answers: Answers, kb: KnowledgeBase,
     openness = grade(profile.openness if profile else {}, weights_license_open=weights_open)
 
     facts = Facts(
-        **(base_facts or _answer_facts(answers)),
+        **(base_facts or _answer_facts(answers, kb)),
         model_id=subject.repo_id.lower(),
         model_modalities=frozenset(subject.modalities),
         vendor=(profile.vendor if profile else subject.repo_id.split("/")[0]).lower(),
@@ -549,9 +568,9 @@ def assess_one(repo_id: str, answers: Answers, kb: KnowledgeBase,
     )
     for rule in _model_rules(subject, kb):
         if holds(rule.when, facts):
-            findings.append(_finding_from_rule(rule))
+            findings.append(_if_young(_finding_from_rule(rule), rule, facts))
     # Law and organization policies apply to any model, identified or not.
-    law = law or _Law.build(kb, answers, base_facts or _answer_facts(answers))
+    law = law or _Law.build(kb, answers, base_facts or _answer_facts(answers, kb))
     findings.extend(law.findings(facts))
     if profile is not None or subject.licenses:
         findings.extend(_openness_findings(openness, answers, profile, subject.licenses,
@@ -593,7 +612,7 @@ def assess(answers: Answers, kb: KnowledgeBase, model_ids: Iterable[str] | None 
     hub_by_id = {k.lower(): v for k, v in (hub_facts or {}).items()}
     ids = list(dict.fromkeys(model_ids)) if model_ids is not None else \
         [m.id for m in kb.models.values()]
-    base = _answer_facts(answers)
+    base = _answer_facts(answers, kb)
     coverage = answers_coverage(answers, kb)
     law = _Law.build(kb, answers, base)
     candidates = [assess_one(mid, answers, kb, hub_by_id.get(mid.lower()), base_facts=base,
@@ -601,5 +620,6 @@ def assess(answers: Answers, kb: KnowledgeBase, model_ids: Iterable[str] | None 
                   for mid in ids]
     candidates.sort(key=Candidate.sort_key)
     return Assessment(answers=answers.to_dict(), candidates=tuple(candidates),
-                      profiles_digest=kb.digest, notes=kb.override_notes(),
+                      profiles_digest=kb.digest,
+                      notes=(*kb.override_notes(), *answer_notes(answers, kb.use_cases)),
                       coverage=coverage.to_dict())

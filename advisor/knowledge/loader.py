@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from advisor.answers import DATA_CATEGORIES
 from advisor.errors import InputError
 from advisor.knowledge.model import (
     ACCESS_KINDS, COMPONENT_STATUSES, COMPONENT_TYPES, MODEL_KINDS, SEVERITIES, ApiAccess,
@@ -562,12 +563,19 @@ def _use_cases(data: Mapping) -> list[UseCaseInfo]:
     out = []
     for index, raw in enumerate(items):
         here = ("use_cases", index)
-        u = _keys(raw, here, ("id", "title", "description", "why", "suites", "regulatory"))
+        u = _keys(raw, here, ("id", "title", "description", "why", "suites", "regulatory",
+                              "data"))
+        data_categories = _texts(u, "data", here)
+        for at, category in enumerate(data_categories):
+            if category not in DATA_CATEGORIES:
+                raise _Bad(here + ("data", at),
+                           f"{category!r} is not one of {', '.join(DATA_CATEGORIES)}")
         out.append(UseCaseInfo(
             id=_text(u, "id", here), title=_text(u, "title", here),
             description=_text(u, "description", here, required=False, default="") or "",
             why=_text(u, "why", here, required=False, default="") or "",
-            suites=_texts(u, "suites", here), regulatory=_texts(u, "regulatory", here)))
+            suites=_texts(u, "suites", here), regulatory=_texts(u, "regulatory", here),
+            data=data_categories))
     return out
 
 

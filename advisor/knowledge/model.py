@@ -204,7 +204,7 @@ class UseCaseInfo:
     why: str = ""
     suites: tuple[str, ...] = ()
     regulatory: tuple[str, ...] = ()
-
+    data: tuple[str, ...] = ()           # data.categories this use always processes
 
 @dataclass(frozen=True)
 class Policy:

@@ -73,7 +73,9 @@ def _context(record: dict[str, Any]) -> list[str]:
     a = record["answers"]
     org, dep, use, needs = a["organization"], a["deployment"], a["use_case"], a["needs"]
     mau = org.get("monthly_active_users")
-    users = f" with {mau:,} monthly active users (as declared)" if isinstance(mau, int) else ""
+    assumed = a.get("assumed") or []
+    how = "assumed" if "organization.monthly_active_users" in assumed else "as declared"
+    users = f" with {mau:,} monthly active users ({how})" if isinstance(mau, int) else ""
     cats = ", ".join(_label(record, c) for c in use.get("categories", []))
     sentence = (
         f"An organization based in {org['domicile']}{users} wants to "
@@ -88,8 +90,17 @@ def _context(record: dict[str, Any]) -> list[str]:
         f"{_yes(needs.get('redistribute_weights'))}; openness required: {needs.get('openness', 'any')}. "
         f"Target hardware: {_hardware(a)}."
     )
-    return [sentence, "", needs_line, "",
-            "Which open-weight model may it adopt, lawfully and practically, and on what terms?"]
+    lines = [sentence, "", needs_line, ""]
+    if "data" in a or "audience" in a:
+        audience = [f"minors (youngest {g['minors']})" if isinstance(g, dict) else str(g)
+                    for g in a.get("audience") or []]
+        lines += [f"Data it processes: {', '.join((a.get('data') or {}).get('categories') or [])"
+                  f" or 'not stated'}; its users: {', '.join(audience) or 'not stated'}.", ""]
+    if assumed:
+        lines += ["**Assumed, not answered** (defaults, each of which can change the verdicts): "
+                  + ", ".join(f"`{key}`" for key in assumed) + ".", ""]
+    return lines + ["Which open-weight model may it adopt, lawfully and practically, and on "
+                    "what terms?"]
 
 
 def _drivers(record: dict[str, Any]) -> list[str]:

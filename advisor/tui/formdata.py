@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from advisor.counts import parse_count
 from advisor.regions import ALIASES
 
 MODE_LABELS = {
@@ -116,37 +117,6 @@ FIELD_TITLES = {
     "mode": "Deployment mode", "commercial": "Commercial use", "categories": "Used for",
     "modalities": "Inputs", "openness": "Openness required", "hardware": "Memory",
 }
-SCALES = {"k": 10 ** 3, "m": 10 ** 6, "b": 10 ** 9}
-MAX_COUNT = 10 ** 12
-
-
-def parse_count(text: str) -> int:
-    """A count of users as people type it; ValueError says what is wrong, in words.
-
-    >>> parse_count("2,000,000"), parse_count("3m"), parse_count("3e6"), parse_count("1.5k")
-    (2000000, 3000000, 3000000, 1500)
-    """
-    from decimal import Decimal, InvalidOperation
-
-    raw = text.strip().lower().replace("_", "").replace(",", "").replace(" ", "")
-    if not raw:
-        raise ValueError("enter a number of users (0 if none)")
-    scale = SCALES.get(raw[-1], 1)
-    digits = raw[:-1] if scale != 1 else raw
-    try:
-        value = Decimal(digits) * scale
-    except InvalidOperation:
-        raise ValueError(f"{text.strip()!r} is not a number of users "
-                         "(write 2000000, 2m or 2e6)") from None
-    if not value.is_finite() or value < 0:
-        raise ValueError("the number of users cannot be negative")
-    if value != value.to_integral_value():
-        raise ValueError(f"{text.strip()!r} is not a whole number of users")
-    if value > MAX_COUNT:
-        raise ValueError("more users than people on Earth: check the number")
-    return int(value)
-
-
 def parse_gib(text: str, *, minimum: float, blank: float | None = None) -> float | None:
     """GiB of memory; blank gives ``blank``; ValueError in words."""
     import math
