@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 
 from advisor.answers import Answers
 from advisor.assessment.answer_facts import answer_notes, data_facts
-from advisor.assessment.coverage import Coverage, coverage_of, describe, is_sanctions
+from advisor.assessment.coverage import Coverage, coverage_of, describe, is_place_law
 from advisor.assessment.openness import Openness, grade, weights_license_open
 from advisor.assessment.result import (
     SEVERITY_RANK, Assessment, Candidate, Finding,
@@ -136,7 +136,7 @@ def _coverage_findings(coverage: Coverage, kb: KnowledgeBase) -> list[Finding]:
         if code != country:
             national = (f" The national law of {describe(country)} was assessed."
                         if any(country in j.members for jid, j in kb.jurisdictions.items()
-                               if not is_sanctions(jid)) else "")
+                               if is_place_law(jid, j)) else "")
         out.append(_engine_finding(
             "condition", "review",
             f"The law of {describe(code)} was not assessed: the knowledge base has no "

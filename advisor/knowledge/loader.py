@@ -537,9 +537,16 @@ def _access(m: Mapping, defaults: Mapping, raw: Mapping, here: tuple, mid: str,
     return access, api
 
 
+JURISDICTION_SCOPES = ("place", "topic")
+
+
 def _jurisdiction(data: Mapping, path_: Path, ucs: frozenset[str] | None) -> Jurisdiction:
-    d = _keys(data, (), ("schema", "id", "title", "members", "checked", "rules", "notes"))
+    d = _keys(data, (), ("schema", "id", "title", "members", "checked", "rules", "notes",
+                         "scope"))
     jid, title = _text(d, "id", ()), _text(d, "title", ())
+    scope = _text(d, "scope", (), required=False, default="place")
+    if scope not in JURISDICTION_SCOPES:
+        raise _Bad(("scope",), f"{scope!r} is not one of {', '.join(JURISDICTION_SCOPES)}")
     members = set()
     for index, code in enumerate(_texts(d, "members", ())):
         norm = normalize_code(code)
@@ -552,7 +559,7 @@ def _jurisdiction(data: Mapping, path_: Path, ucs: frozenset[str] | None) -> Jur
     return Jurisdiction(id=jid, title=title, members=frozenset(members), checked=checked,
                         rules=_rules(d.get("rules"), ("rules",), title=title, checked=checked,
                                      origin=f"jurisdiction:{jid}", use_case_ids=ucs),
-                        file=path_)
+                        file=path_, scope=scope)
 
 
 def _use_cases(data: Mapping) -> list[UseCaseInfo]:

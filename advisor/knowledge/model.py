@@ -194,6 +194,10 @@ class Jurisdiction:
     checked: str | None
     rules: tuple[Rule, ...]
     file: Path | None = None
+    # `place`: the law of its members (a member it lists counts as assessed); `topic`: one
+    # body of law (the GDPR, HIPAA, children's privacy) that adds rules for its members
+    # without standing for the rest of their law (profiles/README.md, Jurisdictions).
+    scope: str = "place"
 
 
 @dataclass(frozen=True)

@@ -347,8 +347,8 @@ def _scope_lines(record: dict[str, Any]) -> list[str]:
         lines.append(f"* Subdivisions of {country} without their own profile: {shown}")
     lines.append("* Not assessed at all: contracts other than the model's license and use "
                  "policy, patents and trademarks beyond what the license says, export control "
-                 "beyond the profiled sanctions, data protection of your own data, and any fact "
-                 "not declared in the answers above")
+                 "beyond the profiled sanctions, data protection beyond the duties the declared "
+                 "data and audience trigger, and any fact not declared in the answers above")
     overrides = record.get("overrides") or []
     for o in overrides:
         replaced = f", replacing {o['replaced_file']}" if o.get("replaced_file") else ""
