@@ -8,7 +8,8 @@ written, and each is named in the assessment's ``notes``:
 - *inferred*: a data category the answers imply without naming it: a use case that
   always processes it (``data:`` of the use case in profiles/use-cases.yaml: medical advice
   is health data), or an audience whose own data it is when personal data is processed
-  (patients: health data, GDPR Recital 35; minors: children's data).
+  (patients: health data, GDPR Recital 35). Minors are not turned into `children` data:
+  the laws on minors differ by age, so their rules read the audience and its age.
 
     >>> from advisor.answers import parse_answers
     >>> notes = answer_notes(parse_answers("organization: {domicile: DE}"), {})
@@ -27,7 +28,6 @@ from advisor.answers import Answers, implied_categories
 AUDIENCE_DATA = {
     "patients": ("health", "information collected in providing health care to a person is "
                            "data concerning health (GDPR Recital 35), PHI under HIPAA"),
-    "minors": ("children", "the users' own personal data is children's data"),
 }
 
 
