@@ -80,16 +80,19 @@ def hosted_profile(model_id: str, kb, field: str = "--api"):
 
 
 def answers_from_args(args: argparse.Namespace, kb):
-    """The answers file of ``--answers``; what it leaves to defaults, and the data its use
-    cases and audience imply, are announced on stderr (never silent, CONTRACT §2)."""
     from advisor.answers import CORE_USE_CASES, load_answers
+
+    return load_answers(args.answers, use_case_ids=frozenset(kb.use_cases) | set(CORE_USE_CASES))
+
+
+def announce_answer_notes(answers, kb) -> None:
+    """What the answers left to defaults, and the data their use cases and audience imply,
+    on stderr (never silent, CONTRACT §2): one ``advisor: note:`` line each. Commands call
+    it once every input is valid, so a bad input still gets its one-line error alone."""
     from advisor.assessment.answer_facts import answer_notes
 
-    answers = load_answers(args.answers,
-                           use_case_ids=frozenset(kb.use_cases) | set(CORE_USE_CASES))
     for note in answer_notes(answers, kb.use_cases):
         print(printable(f"advisor: note: {note}"), file=sys.stderr)
-    return answers
 
 
 def printable(text: str) -> str:

@@ -94,8 +94,9 @@ def _context(record: dict[str, Any]) -> list[str]:
     if "data" in a or "audience" in a:
         audience = [f"minors (youngest {g['minors']})" if isinstance(g, dict) else str(g)
                     for g in a.get("audience") or []]
-        lines += [f"Data it processes: {', '.join((a.get('data') or {}).get('categories') or [])"
-                  f" or 'not stated'}; its users: {', '.join(audience) or 'not stated'}.", ""]
+        data = ", ".join((a.get("data") or {}).get("categories") or []) or "not stated"
+        lines += [f"Data it processes: {data}; its users: "
+                  f"{', '.join(audience) or 'not stated'}.", ""]
     if assumed:
         lines += ["**Assumed, not answered** (defaults, each of which can change the verdicts): "
                   + ", ".join(f"`{key}`" for key in assumed) + ".", ""]
