@@ -190,12 +190,21 @@ class Answers:
         }
 
     def with_changes(self, section: str, **changes: Any) -> "Answers":
-        """A copy with fields of one section replaced: ``a.with_changes("needs", fine_tune=True)``."""
-        return replace(self, **{section: replace(getattr(self, section), **changes)})
+        """A copy with fields of one section replaced: ``a.with_changes("needs", fine_tune=True)``;
+        a changed field is answered now, so it leaves ``assumed``."""
+        given = {section, *(f"{section}.{name}" for name in changes)}
+        return replace(self, **{section: replace(getattr(self, section), **changes)},
+                       assumed=tuple(k for k in self.assumed if k not in given))
 
 
 def default_answers(domicile: str = "DE") -> Answers:
     return Answers(organization=Organization(domicile=domicile))
+
+
+def example_answers() -> Answers:
+    """The example the app starts with when no answers file is given: the defaults, each
+    verdict-changing one marked assumed (never silent), with a German domicile."""
+    return replace(default_answers(), assumed=VERDICT_DEFAULTS)
 
 
 def _yaml11_country(value: Any) -> Any:
