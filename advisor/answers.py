@@ -9,7 +9,6 @@
 
 from __future__ import annotations
 
-import math
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -17,7 +16,7 @@ from typing import Any
 
 import yaml
 
-from advisor.counts import amount_from_value, count_from_value
+from advisor.counts import amount_from_value, count_from_value, finite_number
 from advisor.errors import InputError
 from advisor.fsio import atomic_write_text
 from advisor.languages import ISO_639_1
@@ -267,7 +266,7 @@ def _number(section: Mapping, key: str, path: tuple, *, minimum: float,
     value = section.get(key)
     if value is None:
         return None
-    if not _finite_number(value) or not minimum <= value <= maximum:
+    if not finite_number(value) or not minimum <= value <= maximum:
         raise _Problem(path + (key,), f"must be a number from {minimum:g} to {maximum:g}, "
                        f"not {value!r}")
     return float(value)
@@ -282,16 +281,6 @@ def _revenue(value: Any) -> float | None:
         return amount_from_value(value)
     except ValueError as exc:
         raise _Problem(("organization", "annual_revenue_usd"), str(exc)) from None
-
-
-def _finite_number(value: Any) -> bool:
-    """An int or float that is finite (huge ints included), never a bool."""
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        return False
-    try:
-        return math.isfinite(value)
-    except OverflowError:            # an int too large for a float
-        return False
 
 
 def _build(data: Any, use_case_ids: Collection[str]) -> Answers:

@@ -59,7 +59,8 @@ def parse_amount(text: str, what: str = "revenue in US dollars") -> int | float:
     return int(value) if value == value.to_integral_value() else float(value)
 
 
-def _finite(value: Any) -> bool:
+def finite_number(value: Any) -> bool:
+    """An int or float that is finite (huge ints included), never a bool."""
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         return False
     try:
@@ -72,7 +73,7 @@ def count_from_value(value: Any, what: str = "number of users") -> int:
     """A count from a parsed YAML value: a whole number, or text in the forms above."""
     if isinstance(value, str):
         return parse_count(value, what)
-    if _finite(value) and value >= 0 and float(value).is_integer() and value <= MAX_COUNT:
+    if finite_number(value) and value >= 0 and float(value).is_integer() and value <= MAX_COUNT:
         return int(value)
     raise ValueError(f"must be a whole number of at least 0 ({ACCEPTED_FORMS}), "
                      f"not {value!r}")
@@ -83,7 +84,7 @@ def amount_from_value(value: Any, what: str = "revenue in US dollars") -> int | 
     forms above."""
     if isinstance(value, str):
         return parse_amount(value, what)
-    if _finite(value) and 0 <= value <= MAX_AMOUNT:
+    if finite_number(value) and 0 <= value <= MAX_AMOUNT:
         return value
     raise ValueError(f"must be an amount in US dollars from 0 to {MAX_AMOUNT:g} "
                      f"({ACCEPTED_FORMS}) or null, not {value!r}")

@@ -20,7 +20,7 @@ from advisor.assessment.result import (
 from advisor.knowledge.hubfacts import HubFacts
 from advisor.knowledge.model import KnowledgeBase, License, ModelProfile, Rule, Source
 from advisor.knowledge.predicates import (
-    PLACE_KEYS, Facts, ages_asked, holds, uses_model_facts,
+    PLACE_KEYS, Facts, ages_asked, holds, uses_model_facts, when_values,
 )
 from advisor.regions import SUBDIVISIONS, country_of, place_name, subdivisions_of
 
@@ -428,16 +428,7 @@ _PER_MODEL = object()
 
 def _when_places(when: Mapping) -> frozenset[str]:
     """Every place a compiled `when:` names in its place predicates."""
-    out: set[str] = set()
-    for key, value in when.items():
-        if key in PLACE_KEYS:
-            out.update(value)
-        elif key in ("any", "all"):
-            for item in value:
-                out.update(_when_places(item))
-        elif key == "not":
-            out.update(_when_places(value))
-    return frozenset(out)
+    return frozenset().union(*when_values(when, PLACE_KEYS))
 
 
 def _if_there(finding: Finding, places: frozenset[str]) -> Finding:

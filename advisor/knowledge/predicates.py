@@ -289,16 +289,22 @@ def holds(when: Mapping[str, Any], facts: Facts) -> bool:
     return True
 
 
-def ages_asked(when: Mapping[str, Any]) -> tuple[float, ...]:
-    """The ages a compiled `when:` names in ``minors_under``, smallest first:
-    ``ages_asked({"any": [{"minors_under": 13}, {"data_any": {"children"}}]})`` -> (13,)."""
-    out: set[float] = set()
+def when_values(when: Mapping[str, Any], keys: Any) -> list[Any]:
+    """The values a compiled `when:` gives the predicates in ``keys``, at any depth of
+    any/all/not: ``when_values({"any": [{"minors_under": 13}]}, ("minors_under",))`` ->
+    ``[13]``."""
+    out: list[Any] = []
     for key, value in when.items():
-        if key == "minors_under":
-            out.add(value)
+        if key in keys:
+            out.append(value)
         elif key in ("any", "all"):
             for item in value:
-                out.update(ages_asked(item))
+                out.extend(when_values(item, keys))
         elif key == "not":
-            out.update(ages_asked(value))
-    return tuple(sorted(out))
+            out.extend(when_values(value, keys))
+    return out
+
+
+def ages_asked(when: Mapping[str, Any]) -> tuple[float, ...]:
+    """The ages a compiled `when:` names in ``minors_under``, smallest first."""
+    return tuple(sorted(set(when_values(when, ("minors_under",)))))

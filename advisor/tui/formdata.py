@@ -191,18 +191,24 @@ def audience_parts(items: list[Any]) -> tuple[list[str], str]:
     return groups, ages[0] if ages else ""
 
 
+def _echo(text: str, parse: Any, shown: str) -> str:
+    """``shown`` with the value ``parse`` reads from ``text``, unless the text is already
+    plain digits or does not parse."""
+    try:
+        value = parse(text)
+    except ValueError:
+        return ""
+    plain_digits = text.strip().replace(",", "").replace("_", "")
+    return "" if plain_digits == str(value) else shown.format(value)
+
+
 def count_echo(text: str) -> str:
     """How the users field reads, when the text is not already plain digits.
 
     >>> count_echo("3m"), count_echo("3000000"), count_echo("lots")
     ('= 3,000,000 users', '', '')
     """
-    try:
-        count = parse_count(text)
-    except ValueError:
-        return ""
-    plain_digits = text.strip().replace(",", "").replace("_", "")
-    return "" if plain_digits == str(count) else f"= {count:,} users"
+    return _echo(text, parse_count, "= {:,} users")
 
 
 def amount_echo(text: str) -> str:
@@ -211,14 +217,7 @@ def amount_echo(text: str) -> str:
     >>> amount_echo(""), amount_echo("30m"), amount_echo("1500")
     ('not declared', '= $30,000,000', '')
     """
-    if not text.strip():
-        return "not declared"
-    try:
-        amount = parse_amount(text)
-    except ValueError:
-        return ""
-    plain_digits = text.strip().replace(",", "").replace("_", "")
-    return "" if plain_digits == str(amount) else f"= ${amount:,}"
+    return _echo(text, parse_amount, "= ${:,}") if text.strip() else "not declared"
 
 
 # Form field -> the answer key (answers.VERDICT_DEFAULTS) it sets: while the example is
