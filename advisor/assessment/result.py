@@ -11,16 +11,14 @@ from typing import Any
 
 from advisor.assessment.openness import Openness
 from advisor.knowledge.model import Source
+from advisor.vocab import VERDICT_RANK, Access, Basis, Severity, Verdict
 
-SEVERITY_RANK = {"block": 0, "condition": 1, "info": 2}
-VERDICT_RANK = {"blocked": 0, "unknown": 1, "conditional": 2, "allowed": 3}
-VERDICTS = tuple(VERDICT_RANK)
 ASSESSMENT_SCHEMA = "advisor.assessment/1"
 
 
 @dataclass(frozen=True)
 class Finding:
-    severity: str                     # block | condition | info
+    severity: Severity
     code: str
     message: str
     source: Source
@@ -53,16 +51,16 @@ class Finding:
 class Candidate:
     model: str
     licenses: tuple[str, ...]
-    verdict: str
+    verdict: Verdict
     findings: tuple[Finding, ...]
     obligations: tuple[str, ...]
     openness: Openness
     family: str | None = None
     vendor: str | None = None
     parameters: float | None = None
-    basis: str = "profile"            # profile | hub | base_model | none
+    basis: Basis = "profile"
     based_on: str | None = None       # the profiled base model a Hub repo inherits from
-    access: str = "weights"           # weights | api (a hosted service: fit is "hosted")
+    access: Access = "weights"        # api: a hosted service (its fit is "hosted")
 
     @property
     def license(self) -> str:
@@ -76,8 +74,9 @@ class Candidate:
         return out
 
     def sort_key(self) -> tuple:
+        """Worst first: the worst verdict, then the most blocks, then the most conditions."""
         counts = self.counts()
-        return (VERDICT_RANK[self.verdict], -counts["block"], -counts["condition"],
+        return (-VERDICT_RANK[self.verdict], -counts["block"], -counts["condition"],
                 self.model.lower())
 
     def to_dict(self) -> dict[str, Any]:

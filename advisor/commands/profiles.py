@@ -42,7 +42,7 @@ def figures_line(figures: dict[str, int]) -> str:
 def run(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from advisor.commands.common import printable
+    from advisor.text import clean
     from advisor.knowledge.loader import check_profiles, profile_dirs, unconfirmed
 
     dirs = [Path(d) for d in args.dirs]
@@ -53,19 +53,20 @@ def run(args: argparse.Namespace) -> int:
     roots = profile_dirs([d for d in dirs if d.resolve() != profile_dirs()[0].resolve()])
     kb, problems = check_profiles(roots)
     for problem in problems:
-        print(printable(problem.one_line()), file=sys.stderr)
+        print(clean(problem.one_line()), file=sys.stderr)
     todo = unconfirmed(kb)
     if problems:
         print(f"{len(problems)} problem(s) in {len(kb.file_hashes)} file(s)", file=sys.stderr)
         return 2
     print(f"ok: {len(kb.licenses)} licenses, {len(kb.use_policies)} use policies, "
           f"{len(kb.models)} models, {len(kb.jurisdictions)} jurisdictions, "
-          f"{len(kb.use_cases)} use cases, {len(kb.policies)} organization policies "
+          f"{len(kb.use_cases)} use cases, {len(kb.policies)} organization policies, "
+          f"{len(kb.quality)} quality tables "
           f"({len(kb.file_hashes)} files, digest {kb.digest[:12]}); "
           f"{len(todo)} fact(s) still unconfirmed{':' if todo else ''}")
     for line in todo:
-        print(printable(f"  unconfirmed: {line}"))
+        print(clean(f"  unconfirmed: {line}"))
     for override in kb.overrides:
-        print(printable(f"  {override.note()}"))
+        print(clean(f"  {override.note()}"))
     print(figures_line(kb.rule_figures()))
     return 0

@@ -22,8 +22,7 @@ from typing import Any
 
 from advisor.errors import InputError
 from advisor.knowledge.model import (
-    ACCESS_KINDS, COMPONENT_STATUSES, COMPONENT_TYPES, MODEL_KINDS, SEVERITIES, ApiAccess,
-    Component,
+    COMPONENT_STATUSES, COMPONENT_TYPES, MODEL_KINDS, ApiAccess, Component,
     Jurisdiction,
     KnowledgeBase, License, ModelProfile, Override, Policy, Rule, Source, UseCaseInfo, UsePolicy,
     section_label,
@@ -31,13 +30,15 @@ from advisor.knowledge.model import (
 from advisor.knowledge.predicates import PredicateError, compile_when
 from advisor.languages import ISO_639_1
 from advisor.knowledge.spdx import spdx_license
-from advisor.paths import PROFILES_DIR
+from advisor.config import PROFILES_DIR
 from advisor.regions import normalize_code
+from advisor.vocab import ACCESS_KINDS, SEVERITIES
 from advisor.yamlio import MAX_FILE_BYTES, dotted, line_of, load_yaml_text, read_limited
 
 MODALITIES = ("text", "image_input", "audio_input", "code", "image_output")
 SCHEMAS = ("advisor.license/1", "advisor.use-policy/1", "advisor.model-family/1",
-           "advisor.jurisdiction/1", "advisor.use-cases/1", "advisor.policy/1")
+           "advisor.jurisdiction/1", "advisor.use-cases/1", "advisor.policy/1",
+           "advisor.quality/1")
 
 
 @dataclass(frozen=True)
@@ -738,6 +739,15 @@ def build_knowledge(dirs: Iterable[Path], *, cache: Any = None) -> tuple[Knowled
          lambda i, r: keep("jurisdiction", kb.jurisdictions, r.id, i, r, ("id",)))
     each("advisor.policy/1", lambda i: _policy(i.data, i.path, ucs),
          lambda i, r: keep("policy", kb.policies, r.id, i, r, ("id",)))
+    from advisor.knowledge.quality import quality_table, unprofiled_scores
+
+    def keep_table(item: _Loaded, table: Any) -> None:
+        for index, model in unprofiled_scores(table, kb.models):
+            problems.append(_problem(item, ("scores", index, "model"),
+                                     f"no model profile with id {model!r}"))
+        keep("quality", kb.quality, table.id, item, table, ("id",))
+
+    each("advisor.quality/1", lambda i: quality_table(i.data, i.path), keep_table)
     kb.overrides = tuple(overrides)
     kb.gguf_index = _gguf_index(kb)
 
