@@ -130,9 +130,11 @@ class AdvisorApp(App[int]):
         from time import perf_counter
 
         from advisor.assessment import assess
+        from advisor.commands.common import today_iso
 
         start = perf_counter()
-        result = assess(answers, self.kb, hub_facts=self.hub_facts or None)
+        result = assess(answers, self.kb, hub_facts=self.hub_facts or None,
+                        today=self.settings.record_date or today_iso())
         self.last_assess_ms = (perf_counter() - start) * 1000
         return result
 
