@@ -15,7 +15,8 @@ import argparse
 import sys
 from typing import Any
 
-from advisor.commands.common import add_profiles_option, printable
+from advisor.commands.common import add_profiles_option
+from advisor.text import clean
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
@@ -85,7 +86,7 @@ def run_options(args: argparse.Namespace):
     """RunOptions from ``--kv-type``, ``--flash-attn``, ``--swa-cache``; InputError when
     llama.cpp would refuse them."""
     from advisor.errors import InputError
-    from advisor.hub.estimate import RunOptions
+    from advisor.gguf.estimate import RunOptions
 
     if args.kv_type != "f16" and not args.flash_attn:
         raise InputError(None, f"a {args.kv_type} V cache needs flash attention: add "
@@ -112,7 +113,7 @@ class LivePrinter:
         self.out = out
 
     def write(self, text: str) -> None:
-        self.out.write(printable(text))
+        self.out.write(clean(text))
         self.out.flush()
 
     def __call__(self, event) -> None:

@@ -16,15 +16,14 @@ from typing import Any
 
 from advisor.errors import OperationError
 from advisor.hub.client import RangeReader, RepoFile, hub_errors, model_info, repo_files
-from advisor.hub.estimate import (DEFAULT_OPTIONS, Estimate, RunOptions,
+from advisor.gguf.estimate import (DEFAULT_OPTIONS, Estimate, RunOptions,
                                   decode_tokens_per_second, estimate_memory, fit_basis,
                                   fit_model, model_shape, offload_split)
-from advisor.hub.gguf_header import GGUFError, check_header, read_header
-from advisor.hub.hardware import Hardware
-from advisor.hub.quant import (normalize_quant, quant_from_file_type, quant_from_filename,
+from advisor.gguf.header import GGUFError, check_header, read_header
+from advisor.machine.hardware import Hardware
+from advisor.gguf.quant import (normalize_quant, quant_from_file_type, quant_from_filename,
                                recommend_rank, split_info)
-
-FIT_ORDER = {"gpu": 0, "partial": 1, "cpu": 2, "too_large": 3}
+from advisor.vocab import FIT_RANK
 
 
 @dataclass
@@ -119,7 +118,7 @@ def recommend(files: list[dict[str, Any]]) -> dict[str, Any] | None:
               and not f.get("error")]
     if not usable:
         return None
-    return min(usable, key=lambda f: (FIT_ORDER[f["fit"]], recommend_rank(f.get("quant")),
+    return min(usable, key=lambda f: (FIT_RANK[f["fit"]], recommend_rank(f.get("quant")),
                                       f.get("bytes") or 0))
 
 
@@ -165,8 +164,8 @@ def gguf_report(repo_id: str, *, ctx: int, hardware: Hardware, profile: Any = No
         repos = list(getattr(profile, "gguf_repos", ()) or ())
         if repos:
             hint = "; its usual GGUF repos: " + ", ".join(repos)
-        if first_error is not None:
-            raise OperationError(f"{first_error}{hint}")
+        if first_error is not None:            # the same class: callers decide by it
+            raise type(first_error)(f"{first_error}{hint}") from None
         raise OperationError(f"{repo_id}: no GGUF files in the repository{hint}")
     jobs = [(entry, sha) for _, sha, entries in sources for entry in entries]
     with ThreadPoolExecutor(max_workers=max(1, min(workers, len(jobs)))) as pool:
@@ -206,7 +205,7 @@ def choose_gguf(repo_id: str, entries: list[GGUFEntry], *, filename: str | None 
     quantization that fits ``hardware`` (headers read, nothing downloaded), plus a note.
     Raises ``InputError`` when nothing matches or nothing fits."""
     from advisor.errors import InputError
-    from advisor.hub.hardware import detect_hardware
+    from advisor.machine.hardware import detect_hardware
 
     if filename:
         for entry in entries:

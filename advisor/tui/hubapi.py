@@ -15,10 +15,8 @@ from typing import Any
 
 from rich.text import Text
 
+from advisor.text import clean
 from advisor.tui.rows import HardwareSpec, fit_for_bytes
-
-OFFLINE_HINTS = ("offline", "cannot be reached", "connect", "network", "resolve", "timed out",
-                 "unreachable", "name or service")
 
 
 @dataclass(frozen=True)
@@ -35,12 +33,6 @@ class GGUFBuild:
     error: str | None = None
 
 
-def plain(value: Any) -> str:
-    from advisor.tui.safe import plain as safe
-
-    return safe(value)
-
-
 @dataclass(frozen=True)
 class LocalBuild:
     """A GGUF file already on this machine that is a build of a model."""
@@ -55,8 +47,8 @@ class LocalBuild:
 def local_builds(model_id: str, kb: Any) -> list[LocalBuild]:
     """GGUF files on disk (HF cache, LM Studio, llama.cpp, the demo package) that are builds
     of ``model_id``, each with the license its header declares."""
-    from advisor.hub.gguf_header import read_local_header
-    from advisor.hub.local import find_local_ggufs
+    from advisor.gguf.header import read_local_header
+    from advisor.machine.local import find_local_ggufs
     from advisor.record.smoke import builds_of
 
     out = []
@@ -77,11 +69,6 @@ def local_builds(model_id: str, kb: Any) -> list[LocalBuild]:
     return out
 
 
-def looks_offline(message: str) -> bool:
-    lowered = message.lower()
-    return any(hint in lowered for hint in OFFLINE_HINTS)
-
-
 def fetch_facts(repo_id: str) -> Any:
     """HubFacts for ``repo_id`` with its base chain (OperationError on failure)."""
     from advisor.hub.client import fetch_hub_facts
@@ -97,7 +84,7 @@ def facts_text(facts: Any) -> Text:
         if value in (None, "", [], False):
             return
         text.append(f"{label:>14}  ", style="bold")
-        text.append(f"{plain(value)}\n")
+        text.append(f"{clean(value)}\n")
 
     line("Repository", facts.repo_id)
     line("Revision", (facts.sha or "")[:12] or None)
@@ -122,7 +109,7 @@ def facts_text(facts: Any) -> Text:
 
 def hub_hardware(spec: HardwareSpec, detected: bool) -> Any:
     """The hub adapter's Hardware: probed when ``detected``, else as ``spec`` says."""
-    from advisor.hub.hardware import detect_hardware, simulated_hardware
+    from advisor.machine.hardware import detect_hardware, simulated_hardware
 
     if detected:
         return detect_hardware()
