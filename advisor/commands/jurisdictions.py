@@ -55,7 +55,7 @@ def run(args: argparse.Namespace) -> int:
         rows.append([item["id"], item["title"], shown, item["checked"] or "?",
                      str(item["rules"]), str(item["unconfirmed_rules"])])
     sys.stdout.write(render_table(["ID", "TITLE", "MEMBERS", "CHECKED", "RULES", "UNCONFIRMED"], rows,
-                                  flexible=1, shrinkable=(2,), flex_min=24))
+                                  flexible=1, shrinkable=(2,), flex_min=21))
     sys.stdout.write("Any other place named in the answers gets a review condition:\n"
                      "its law is not assessed. Unconfirmed rules always ask for review.\n"
                      "Topic profiles (one body of law: the GDPR, HIPAA, children's privacy)\n"
