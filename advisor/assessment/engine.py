@@ -167,27 +167,13 @@ def _declared(facts: HubFacts) -> str:
     return facts.license_tag or "none"
 
 
-def _card_agrees(kb: KnowledgeBase, declared: License | None,
-                 license_ids: tuple[str, ...]) -> bool:
-    """The card's license is one of the profile's, or the same listed SPDX license under
-    another profile (a card tagged apache-2.0 and the gemma-4 profile, both Apache-2.0)."""
-    if declared is None:
-        return False
-    if declared.id in license_ids:
-        return True
-    spdx = declared.spdx
-    if not spdx or spdx.startswith("LicenseRef-"):
-        return False
-    return any(kb.licenses[lid].spdx == spdx for lid in license_ids if lid in kb.licenses)
-
-
 def _resolve(repo_id: str, kb: KnowledgeBase, hub: HubFacts | None) -> _Subject:
     """Find the profile (or the profiled base model) that governs ``repo_id``."""
     profile = kb.find_model(repo_id)
     findings: list[Finding] = []
     if profile is not None:
         if hub is not None and hub.license_tag:
-            if not _card_agrees(kb, _hub_license(kb, hub), profile.licenses):
+            if not kb.same_terms(_hub_license(kb, hub), profile.licenses):
                 findings.append(_engine_finding(
                     "condition", "review",
                     f"The Hub card declares license {_declared(hub)}, but the profile says "
