@@ -180,7 +180,7 @@ def compare_with_profile(kb: KnowledgeBase, profile: ModelProfile, reading: Card
     notes: list[str] = list(reading.notes)
     hub = reading.hub
     _license(kb, profile, hub, changes, notes)
-    _link(kb, profile, hub, changes, notes)
+    _link(kb, profile, hub, changes)
     _gate(profile, reading, changes, notes)
     _license_file(profile.license_file, reading.license_file, changes, notes)
     _chain(kb, profile, reading, changes, notes)
@@ -225,8 +225,8 @@ def profile_links(kb: KnowledgeBase, profile: ModelProfile) -> list[tuple[str, s
     return out
 
 
-def _link(kb: KnowledgeBase, profile: ModelProfile, hub: HubFacts, changes: list[Change],
-          notes: list[str]) -> None:
+def _link(kb: KnowledgeBase, profile: ModelProfile, hub: HubFacts, changes: list[Change]
+          ) -> None:
     if not hub.license_link:
         return
     target = link_target(hub.license_link, profile.id)

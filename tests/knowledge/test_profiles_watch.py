@@ -307,3 +307,23 @@ def test_hub_moves_name_each_field_and_the_bases() -> None:
     assert hub_moves(before, before) == [] and hub_moves(None, after) == []
     rebased = hub_moves(before, {**before, "base_models": ["o/other"]})
     assert [(c.field, c.hub) for c in rebased] == [("base_model", ["o/other"])]
+
+
+def test_loader_refuses_a_bad_license_file_or_gate(tmp_path: Path, run_advisor) -> None:
+    mine = tmp_path / "bad"
+    mine.mkdir()
+    (mine / "bad.yaml").write_text(
+        "schema: advisor.model-family/1\nfamily: Bad\nvendor: Bad\nmodels:\n"
+        "  - id: bad/one\n    licenses: [mit]\n    license_file: {path: ../../etc/passwd}\n"
+        "  - id: bad/two\n    licenses: [mit]\n    license_file: {path: LICENSE, sha256: ABC}\n"
+        "  - id: bad/three\n    licenses: [mit]\n    gate: {eu_disallowed: 'yes'}\n"
+        "  - id: bad/four\n    licenses: [mit]\n    gate: {prompt: x}\n", encoding="utf-8")
+    proc = run_advisor("profiles", "check", str(mine))
+    assert proc.returncode == 2
+    lines = proc.stderr.splitlines()
+    assert any("bad.yaml:7: models[0].license_file.path: '../../etc/passwd' is not a file path"
+               in ln for ln in lines), proc.stderr
+    assert any("bad.yaml:10: models[1].license_file.sha256: must be 64 lower-case hex" in ln
+               for ln in lines), proc.stderr
+    assert any("models[2].gate.eu_disallowed: must be true or false" in ln for ln in lines)
+    assert any("models[3].gate.prompt: unknown key" in ln for ln in lines), proc.stderr
