@@ -19,6 +19,7 @@ from advisor.knowledge.model import HubGate, LicenseFile, ModelProfile
 from advisor.knowledge.watch import (CardReading, FileReading, compare_with_profile, gate_digest,
                                      gate_fields, hub_moves, link_target)
 from tests.fixtures.hub_server import HubFile, HubRepo, serve_hub
+from tests.hub.conftest import silent_endpoint  # noqa: F401 (a fixture)
 
 TOKEN = "hf_watch_granted_token"
 LICENSE_TEXT = b"Acme Model License\n\n1. You may use the model.\n"
@@ -71,20 +72,6 @@ def _write_profiles(directory: Path) -> Path:
     (directory / "acme.yaml").write_text(yaml.safe_dump(family, sort_keys=False),
                                          encoding="utf-8")
     return directory
-
-
-@pytest.fixture
-def silent_endpoint():
-    """``http://127.0.0.1:PORT`` of a socket that accepts connections and never answers."""
-    import socket
-
-    silent = socket.socket()
-    silent.bind(("127.0.0.1", 0))
-    silent.listen(8)
-    try:
-        yield f"http://127.0.0.1:{silent.getsockname()[1]}"
-    finally:
-        silent.close()
 
 
 @pytest.fixture
