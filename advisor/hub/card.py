@@ -24,10 +24,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from advisor.errors import (AdvisorError, EntryNotFound, GatedRepo, HubError, HubOffline,
-                            HubUnreachable)
+                            HubRateLimited, HubUnreachable)
 from advisor.knowledge.model import KnowledgeBase, ModelProfile
-from advisor.knowledge.watch import (Change, CardReading, FileReading, compare_with_profile,
-                                     gate_fields, license_file_path, profile_chain)
+from advisor.knowledge.hubcard import CardReading, FileReading, gate_fields, license_file_path
+from advisor.knowledge.watch import Change, compare_with_profile, profile_chain
 
 MAX_LICENSE_BYTES = 1 << 20          # license texts are tens of kB; a larger file is not read
 MAX_CHAIN = 5
@@ -114,7 +114,7 @@ def read_license_file(repo_id: str, path: str | None, sizes: dict[str, int | Non
     except GatedRepo:
         return FileReading(path, size=size, problem="the repo is gated: it needs HF_TOKEN "
                            "with access granted")
-    except (HubUnreachable, HubOffline):
+    except (HubUnreachable, HubOffline, HubRateLimited):
         raise
     except HubError as exc:
         return FileReading(path, size=size, problem=str(exc))
@@ -166,7 +166,8 @@ def watch_profiles(kb: KnowledgeBase, profiles: Sequence[ModelProfile],
                    jobs: int = DEFAULT_JOBS) -> list[ModelWatch]:
     """Watch each profile, ``jobs`` at a time (1 to MAX_JOBS), in the given order. Never
     raises for the Hub: a model it cannot show is ``unreadable``; once the Hub is out of
-    reach (or offline mode is on) the models not yet asked are ``skipped``."""
+    reach, offline mode is on or the Hub keeps answering 429, the models not yet asked are
+    ``skipped``."""
     stop = threading.Event()
 
     def one(profile: ModelProfile) -> ModelWatch:
@@ -174,7 +175,7 @@ def watch_profiles(kb: KnowledgeBase, profiles: Sequence[ModelProfile],
             return ModelWatch(profile.id, "skipped", error="the Hub stopped answering")
         try:
             return watch_profile(kb, profile)
-        except (HubUnreachable, HubOffline) as exc:
+        except (HubUnreachable, HubOffline, HubRateLimited) as exc:
             stop.set()
             return ModelWatch(profile.id, "unreadable", error=str(exc))
         except AdvisorError as exc:

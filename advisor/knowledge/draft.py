@@ -19,7 +19,7 @@ from typing import Any
 from advisor.knowledge.hubfacts import HubFacts
 from advisor.knowledge.model import COMPONENT_TYPES, KnowledgeBase
 from advisor.knowledge.suitability import suitability_from_hub
-from advisor.knowledge.watch import FileReading, gate_digest, link_target
+from advisor.knowledge.hubcard import FileReading, gate_digest, link_target
 
 DTYPE_BYTES = {"float32": 4, "float": 4, "fp32": 4, "bfloat16": 2, "float16": 2, "fp16": 2,
                "half": 2, "bf16": 2, "float8_e4m3fn": 1, "fp8": 1, "int8": 1}

@@ -16,8 +16,9 @@ import yaml
 
 from advisor.knowledge.hubfacts import HubFacts
 from advisor.knowledge.model import HubGate, LicenseFile, ModelProfile
-from advisor.knowledge.watch import (CardReading, FileReading, compare_with_profile, gate_digest,
-                                     gate_fields, hub_moves, link_target)
+from advisor.knowledge.hubcard import (CardReading, FileReading, gate_digest, gate_fields,
+                                       link_target)
+from advisor.knowledge.watch import compare_with_profile, hub_moves
 from tests.fixtures.hub_server import HubFile, HubRepo, serve_hub
 from tests.hub.conftest import silent_endpoint  # noqa: F401 (a fixture)
 
