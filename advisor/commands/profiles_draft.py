@@ -40,14 +40,21 @@ def _small_text(repo_id: str, filename: str, sizes: dict[str, int | None],
     gated repo without a token: said in ``notes``)."""
     if filename not in sizes or (sizes[filename] or 0) > MAX_JSON_BYTES:
         return None
-    from advisor.errors import AdvisorError
+    from advisor.errors import AdvisorError, EntryNotFound, GatedRepo
     from advisor.hub.card import fetch_small
 
     try:
         data = fetch_small(repo_id, filename, revision, MAX_JSON_BYTES)
-    except AdvisorError:
-        notes.append(f"{filename} could not be read (a gated repo needs HF_TOKEN); "
-                     "its facts are missing.")
+    except GatedRepo:
+        notes.append(f"{filename} could not be read: the repository is gated (set HF_TOKEN "
+                     "with access); its facts are missing.")
+        return None
+    except EntryNotFound:
+        notes.append(f"{filename} is listed but the Hub has no such file; its facts are "
+                     "missing.")
+        return None
+    except AdvisorError as exc:
+        notes.append(f"{filename} could not be read ({exc}); its facts are missing.")
         return None
     return data.decode("utf-8", "replace") if data is not None else None
 
