@@ -406,7 +406,7 @@ SCENARIOS: list[Scenario] = [
     S("sanctions-us", "export_control", "Sec. 3(a)", "condition",
       [A(domicile="US", regions=["SY"]), A(domicile="DE", regions=["SY"])],
       [A(domicile="US"), A(domicile="US", regions=["IR"])]),
-    S("sanctions-us", "export_control", "560.208", "condition",
+    S("sanctions-us", "export_control", "EO 14065 Sec. 1(a)(iv)", "condition",
       [A(domicile="DE", regions=["DE", "IR"]), A(domicile="CH", regions=["CU"])],
       [A(domicile="US", regions=["IR"]), A(domicile="DE", regions=["RU"])]),
     # ------------------------------------------------------------------ sanctions: EU
