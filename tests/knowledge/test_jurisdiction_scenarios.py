@@ -355,7 +355,7 @@ SCENARIOS: list[Scenario] = [
       [A(domicile="KR"), A(domicile="US", regions=["KR"], mode="internal")]),
     S("KR", "data_protection", "Art. 37-2", "condition",
       [A(domicile="KR", uc=("credit_scoring",))], [A(domicile="KR")]),
-    S("JP", "review", "Arts. 7, 16", "condition",      # unconfirmed info: shown as a condition
+    S("JP", "review", "Arts. 1, 7", "info",
       [A(domicile="JP")], [A(domicile="JP", mode="internal")]),
     S("JP", "data_protection", "Arts. 17, 18", "condition",
       [A(domicile="JP", uc=("medical_advice",))], [A(domicile="JP")]),
