@@ -374,7 +374,7 @@ SCENARIOS: list[Scenario] = [
       [A(domicile="IN", uc=("image_generation",))], [A(domicile="IN")]),
     S("CH", "data_protection", "Art. 21;", "condition",
       [A(domicile="CH", uc=("credit_scoring",))], [A(domicile="CH")]),
-    S("CH", "review", "press release", "condition",
+    S("CH", "review", "press release", "info",
       [A(domicile="CH")], [A(domicile="CH", mode="internal")]),
     S("SG", "data_protection", "ss. 13-20", "condition",
       [A(domicile="SG")], [A(domicile="SG", mode="internal")]),
