@@ -415,7 +415,7 @@ SCENARIOS: list[Scenario] = [
     S("sanctions-eu", "export_control", "Annex XXXIX", "condition",
       [A(domicile="DE", regions=["RU"], mode="on_prem")],
       [A(domicile="DE", regions=["RU"]), A(domicile="US", regions=["RU"], mode="on_prem")]),
-    S("sanctions-eu", "export_control", "Art. 2, 2a", "condition",
+    S("sanctions-eu", "export_control", "Art. 2 (dual-use", "condition",
       [A(domicile="DE", regions=["RU"]), A(domicile="FR", regions=["FR", "RU"], mode="internal")],
       [A(domicile="DE", regions=["RU"], mode="on_prem"), A(domicile="US", regions=["RU"])]),
     S("sanctions-eu", "export_control", "Art. 1a et seq", "condition",
