@@ -410,8 +410,8 @@ SCENARIOS: list[Scenario] = [
       [A(domicile="DE", regions=["DE", "IR"]), A(domicile="CH", regions=["CU"])],
       [A(domicile="US", regions=["IR"]), A(domicile="DE", regions=["RU"])]),
     # ------------------------------------------------------------------ sanctions: EU
-    # Art. 5n(2b) covers the enterprise-management and design software of Annex XXXIX, not
-    # models as such; installation may be IT consultancy (Art. 5n(2)): a condition.
+    # Art. 5n(1)(g) bans AI model services and 5n(1)(e) IT consultancy for Russian legal
+    # persons, with exceptions the answers cannot settle: a condition that says so.
     S("sanctions-eu", "export_control", "Annex XXXIX", "condition",
       [A(domicile="DE", regions=["RU"], mode="on_prem")],
       [A(domicile="DE", regions=["RU"]), A(domicile="US", regions=["RU"], mode="on_prem")]),
