@@ -47,3 +47,10 @@ class OperationError(AdvisorError):
     """Something outside the user's input failed (network, model, checksum): exit status 1."""
 
     exit_status = 1
+
+
+class RefusedError(AdvisorError):
+    """A gate refused the request: the answers block the model (``pull --answers``), or a
+    record would adopt a blocked or unknown model without ``--accept``: exit status 1."""
+
+    exit_status = 1

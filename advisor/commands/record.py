@@ -49,6 +49,9 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
                         help="MADR status (default: proposed)")
     parser.add_argument("--offline", action="store_true",
                         help="do not ask the Hub for the model's current revision")
+    parser.add_argument("--accept", metavar="REASON",
+                        help="adopt a blocked or unknown model anyway: the record carries the "
+                             "exception, this reason and the deciders (--decider is required)")
     parser.set_defaults(run=run, record_command=None)
     sub = parser.add_subparsers(dest="record_command", metavar="verify")
     verify = sub.add_parser("verify", help="re-check a saved JSON record against today's profiles and the Hub",
@@ -112,9 +115,10 @@ def _refuse_existing(out: Path, model_id: str, formats: list[str], force: bool) 
 
 
 def _run_record(args: argparse.Namespace) -> int:
-    from advisor.commands.common import answers_from_args, knowledge_from_args
-    from advisor.errors import InputError
+    from advisor.commands.common import answers_from_args, knowledge_from_args, printable
+    from advisor.errors import InputError, RefusedError
     from advisor.record import build_record, parse_formats, write_record
+    from advisor.record.build import refusal
 
     missing = [flag for flag, value in (("--answers", args.answers), ("--model", args.model),
                                         ("--out", args.out)) if not (value or "").strip()]
@@ -149,20 +153,31 @@ def _run_record(args: argparse.Namespace) -> int:
     hub_facts, notes = _hub_facts(model_id, _offline(args))
     makers = [m.strip() for m in args.decision_makers.split(",") if m.strip()]
     makers += [m.strip() for m in args.decider if m.strip() and m.strip() not in makers]
+    accept = (args.accept or "").strip() or None
+    if args.accept is not None and not accept:
+        raise InputError(None, "give the reason for the exception", field="--accept")
+    if accept and not makers:
+        raise InputError(None, "an exception needs who accepts it: add --decider NAME",
+                         field="--accept")
     record = build_record(answers, kb, model_id, smoke=smoke, hub_facts=hub_facts,
                           decision_makers=makers, status=args.status,
-                          rationale=args.rationale, comparison=comparison)
+                          rationale=args.rationale, comparison=comparison, accept=accept)
+    refused = refusal(record)
+    if refused:
+        raise RefusedError(f"{refused}; nothing written (--accept REASON with --decider NAME "
+                           "records an exception)")
     compared = record.data.get("comparison") or {}
     if compared.get("chosen_is_model") is False:
-        from advisor.commands.common import printable
-
         print(printable(f"advisor: warning: {compared['chosen_note']}"), file=sys.stderr)
     for note in notes:
         print(f"advisor: note: {note}", file=sys.stderr)
-    verdict = record.chosen["verdict"]
-    if verdict in ("blocked", "unknown"):
-        print(f"advisor: warning: the chosen model's verdict is {verdict}; the record says so",
+    if record.data.get("exception"):
+        print(printable(f"advisor: warning: {record.model} is {record.chosen['verdict']}: the "
+                        "record carries the exception you accepted and its reason"),
               file=sys.stderr)
+    elif accept:
+        print(f"advisor: note: --accept ignored: {record.model} is {record.chosen['verdict']}, "
+              "not blocked or unknown", file=sys.stderr)
     for path in write_record(record, out, formats, force=args.force):
         print(path)
     return 0

@@ -294,15 +294,51 @@ def _comparison(doc: dict[str, Any] | None, model_id: str, kb: Any) -> dict[str,
     return link_to_model(scrub_data(section), model_id, kb)
 
 
+def exception_of(chosen: dict[str, Any], accept: str | None,
+                 decision_makers: Sequence[str]) -> dict[str, Any] | None:
+    """The accepted exception a record carries for a blocked or unknown model: the verdict,
+    the deciders' reason, who accepted it and the findings it overrides; None otherwise.
+
+    >>> exception_of({"verdict": "allowed", "findings": []}, "we know", ["Ada"]) is None
+    True
+    """
+    from advisor.assessment.gates import REFUSED, blocking_findings
+
+    reason = _one_line(accept or "")
+    if not reason or chosen.get("verdict") not in REFUSED:
+        return None
+    return {"verdict": chosen["verdict"], "reason": reason,
+            "accepted_by": [_one_line(m) for m in decision_makers if m and m.strip()],
+            "findings": [{k: f.get(k) for k in ("severity", "code", "message", "source")}
+                         for f in blocking_findings(chosen)]}
+
+
+def refusal(record: Record) -> str | None:
+    """Why a record must not be written as it stands: the chosen model is blocked or
+    unknown and no exception was accepted (None when it may be written).
+
+    >>> refusal(record)
+    'org/M is blocked for these answers: commercial_use: ... (CC BY-NC 4.0 §1.i)'
+    """
+    from advisor.assessment.gates import REFUSED, blocking_text
+
+    chosen = record.chosen
+    if chosen.get("verdict") not in REFUSED or record.data.get("exception"):
+        return None
+    return f"{record.model} is {chosen['verdict']} for these answers: {blocking_text(chosen)}"
+
+
 def build_record(answers: Any, kb: Any, model_id: str, smoke: dict[str, Any] | None = None,
                  hub_facts: Any = None, decision_makers: Sequence[str] | None = None,
                  today: dt.date | dt.datetime | None = None, status: str = "proposed",
-                 rationale: str = "", comparison: dict[str, Any] | None = None) -> Record:
+                 rationale: str = "", comparison: dict[str, Any] | None = None,
+                 accept: str | None = None) -> Record:
     """Assess ``model_id`` and the best alternatives and gather everything a record holds.
 
     ``comparison``: an ``advisor.comparison/1`` document (``load_comparison`` or
     ``Comparison.to_dict()``) or a record's stored section; the record keeps it under
-    ``comparison`` (see ``advisor.record.comparison``)."""
+    ``comparison`` (see ``advisor.record.comparison``). ``accept``: the deciders' reason
+    for adopting a blocked or unknown model anyway (recorded as ``exception``)."""
     if status not in STATUSES:
         raise ValueError(f"status must be one of {', '.join(STATUSES)}, not {status!r}")
     stamp = _timestamp(today)
@@ -333,6 +369,7 @@ def build_record(answers: Any, kb: Any, model_id: str, smoke: dict[str, Any] | N
         "created": stamp.strftime("%Y-%m-%dT%H:%M:%SZ"),
         "decision_makers": [_one_line(m) for m in decision_makers or () if m and m.strip()],
         "rationale": _one_line(rationale or "") or None,
+        "exception": exception_of(chosen, accept, decision_makers or ()),
         "disclaimer": DISCLAIMER,
         "model": chosen_c.model,
         "answers": answers_dict,
