@@ -5,7 +5,8 @@
       0  the record is unchanged: its digest matches and nothing that matters
          drifted
       1  tampering (an edited field), a signature that does not verify, or drift
-      2  bad input: the file is not a record, or a bad argument (one line on stderr)
+      2  bad input: the file is not a record, or a bad argument (one line on
+         stderr)
 """
 
 from __future__ import annotations
