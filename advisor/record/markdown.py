@@ -390,12 +390,25 @@ def _disclaimer(record: dict[str, Any]) -> list[str]:
     return [f"> {text}{when}", ""]
 
 
+def exception_lines(record: dict[str, Any]) -> list[str]:
+    """The accepted exception for a blocked or unknown model: who, why, what it overrides."""
+    exc = record.get("exception")
+    if not exc:
+        return []
+    who = ", ".join(exc.get("accepted_by") or []) or "nobody named"
+    lines = [f"**Exception accepted** by {who}: the model is {exc.get('verdict')} for these "
+             f"answers and is adopted anyway. Reason given: {exc.get('reason')}", ""]
+    for f in exc.get("findings") or []:
+        lines.append(f"* Overridden: {_with_source(f.get('message') or '', f.get('source'))}")
+    return lines + [""] if exc.get("findings") else lines
+
+
 def _deciders(record: dict[str, Any]) -> list[str]:
     makers = record.get("decision_makers") or []
     lines = [f"Decision-makers: {', '.join(makers) if makers else 'not named yet'}."]
     if record.get("rationale"):
         lines.append(f"Rationale: {record['rationale']}")
-    return lines + [""]
+    return lines + [""] + exception_lines(record)
 
 
 def render_markdown(record: Record | dict[str, Any], json_name: str | None = None) -> str:
