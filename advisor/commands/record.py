@@ -49,6 +49,10 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
                         help="MADR status (default: proposed)")
     parser.add_argument("--offline", action="store_true",
                         help="do not ask the Hub for the model's current revision")
+    parser.add_argument("--sign", metavar="KEY",
+                        help="sign the record with this SSH key (ssh-keygen -Y sign, namespace "
+                             "advisor-record; a private key file, or a public key held in "
+                             "ssh-agent); the record keeps the signature, never the key")
     parser.add_argument("--accept", metavar="REASON",
                         help="adopt a blocked or unknown model anyway: the record carries the "
                              "exception, this reason and the deciders (--decider is required)")
@@ -61,6 +65,10 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     add_profiles_option(verify)
     verify.add_argument("--offline", action="store_true", help="do not ask the Hub (HF_HUB_OFFLINE=1 too)")
     verify.add_argument("--json", action="store_true", help="print the report as one JSON document")
+    verify.add_argument("--signer", metavar="FILE",
+                        help="check the record's SSH signature against an allowed-signers file "
+                             "(as git's gpg.ssh.allowedSignersFile) or one public key; exit 1 "
+                             "when none verifies")
     verify.set_defaults(run=run)
 
 
@@ -166,6 +174,11 @@ def _run_record(args: argparse.Namespace) -> int:
     if refused:
         raise RefusedError(f"{refused}; nothing written (--accept REASON with --decider NAME "
                            "records an exception)")
+    if args.sign:
+        from advisor.record.model import Record
+        from advisor.record.sign import sign_record
+
+        record = Record({**record.data, "signatures": [sign_record(record.data, args.sign)]})
     compared = record.data.get("comparison") or {}
     if compared.get("chosen_is_model") is False:
         print(printable(f"advisor: warning: {compared['chosen_note']}"), file=sys.stderr)
@@ -186,32 +199,53 @@ def _run_record(args: argparse.Namespace) -> int:
 def _run_verify(args: argparse.Namespace) -> int:
     from dataclasses import replace
 
-    from advisor.commands.common import knowledge_from_args, print_json
-    from advisor.record import load_record_file, verify_record
-    from advisor.record.verify import hash_recorded_gguf
+    from advisor.commands.common import knowledge_from_args, print_json, printable
+    from advisor.record.verify import (Difference, VerifyReport, hash_recorded_gguf,
+                                       open_record, verify_record)
 
-    record = load_record_file(args.record)          # bad input: exit 2 before anything else
-    kb = knowledge_from_args(args)
-    hub_facts, notes = _hub_facts(record.model, _offline(args))
-    gguf = record.reproducibility.get("gguf") or {}
-    file_sha = None
-    if gguf.get("sha256") and isinstance(gguf.get("path"), str):
-        file_sha, note = hash_recorded_gguf(gguf["path"])
-        notes.append(note)
-    elif gguf.get("sha256"):
-        notes.append("the GGUF file is not on this machine; its hash was not re-checked")
-    report = verify_record(args.record, kb, hub_facts=hub_facts, file_sha256=file_sha,
-                           record=record)
-    from advisor.record.comparison_verify import check_comparison
+    data, record, tampered = open_record(args.record)       # bad input: exit 2 first
+    signature: list[Difference] = []
+    notes: list[str] = []
+    if args.signer:
+        from advisor.record.sign import check_signatures
 
-    compared, compared_notes = check_comparison(record.data.get("comparison"), _offline(args))
-    report = replace(report, differences=report.differences + tuple(compared),
-                     notes=report.notes + tuple(notes) + tuple(compared_notes))
+        check = check_signatures(data, args.signer)
+        (notes.append(check.message) if check.good
+         else signature.append(Difference("signature", check.message)))
+    elif data.get("signatures"):
+        from advisor.record.sign import key_fingerprint
+
+        keys = ", ".join(str(key_fingerprint(str(s.get("signature"))))
+                         for s in data["signatures"] if isinstance(s, dict))
+        notes.append(f"signed with {keys}; not checked (give --signer ALLOWED_SIGNERS or a "
+                     "public key)")
+    if record is None:                                       # edited beyond the schema
+        report = VerifyReport(path=str(args.record), model=str(data.get("model")),
+                              verdict="not re-assessed", differences=tuple(tampered))
+    else:
+        kb = knowledge_from_args(args)
+        hub_facts, hub_notes = _hub_facts(record.model, _offline(args))
+        notes += hub_notes
+        gguf = record.reproducibility.get("gguf") or {}
+        file_sha = None
+        if gguf.get("sha256") and isinstance(gguf.get("path"), str):
+            file_sha, note = hash_recorded_gguf(gguf["path"])
+            notes.append(note)
+        elif gguf.get("sha256"):
+            notes.append("the GGUF file is not on this machine; its hash was not re-checked")
+        report = verify_record(args.record, kb, hub_facts=hub_facts, file_sha256=file_sha,
+                               record=record, tampered=tampered)
+        from advisor.record.comparison_verify import check_comparison
+
+        compared, compared_notes = check_comparison(record.data.get("comparison"),
+                                                    _offline(args))
+        report = replace(report, differences=report.differences + tuple(compared),
+                         notes=report.notes + tuple(compared_notes))
+    report = replace(report, differences=tuple(signature) + report.differences,
+                     notes=tuple(notes) + report.notes)
     if args.json:
         print_json(report.to_dict())
     else:
-        from advisor.commands.common import printable
-
         print(printable("\n".join(report.lines())))
     return report.exit_status
 

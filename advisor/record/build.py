@@ -20,6 +20,7 @@ from typing import Any
 
 from advisor import __version__
 from advisor.paths import PROFILES_DIR
+from advisor.record.integrity import seal
 from advisor.record.model import SCHEMA, Record
 from advisor.record.scrub import scrub_data
 from advisor.record.smoke import builds_of, smoke_environment, smoke_gguf, smoke_is_of_model
@@ -397,4 +398,4 @@ def build_record(answers: Any, kb: Any, model_id: str, smoke: dict[str, Any] | N
         },
         "sources": _sources(chosen, profile),
     }
-    return Record(json.loads(json.dumps(scrub_data(data), default=str)))
+    return Record(seal(json.loads(json.dumps(scrub_data(data), default=str))))

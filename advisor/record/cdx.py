@@ -178,8 +178,15 @@ def _bom(record: dict[str, Any]) -> Any:
                                                  gguf.get("sha256")]))
     from advisor.record.comparison_cdx import comparison_components
 
+    from cyclonedx.model import Property
+
+    stamps = [Property(name="advisor:record-digest", value=record["digest"])] \
+        if record.get("digest") else []
+    stamps += [Property(name="advisor:record-signed-by", value=str(s.get("key_fingerprint")))
+               for s in record.get("signatures") or []]
     return Bom(serial_number=serial, components=[component, *comparison_components(record)],
-               metadata=BomMetaData(timestamp=created, tools=ToolRepository(components=[tool])))
+               metadata=BomMetaData(timestamp=created, tools=ToolRepository(components=[tool]),
+                                    properties=stamps))
 
 
 @lru_cache(maxsize=1)

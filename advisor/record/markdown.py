@@ -373,7 +373,26 @@ def _more_information(record: dict[str, Any]) -> list[str]:
         lines.append(f"* GGUF {gguf.get('file') or ''} sha256 `{gguf['sha256']}`".replace("  ", " "))
     lines += comparison_reproducibility(record.get("comparison"))
     lines.append(f"* record created {record.get('created')}")
+    lines += integrity_lines(record)
     return lines
+
+
+def integrity_lines(record: dict[str, Any]) -> list[str]:
+    """The JSON record's digest (and signatures) as the Markdown repeats them."""
+    if not record.get("digest"):
+        return []
+    lines = [f"* record digest `{record['digest']}`: SHA-256 of the JSON record's canonical "
+             "content (RFC 8785, without digest, digest_fields and signatures); "
+             f"{_verify_command(record)} recomputes it and names any edited field"]
+    for sig in record.get("signatures") or []:
+        lines.append(f"* signed with SSH key `{sig.get('key_fingerprint')}` (namespace "
+                     f"`{sig.get('namespace')}`); check it with {_verify_command(record)} "
+                     "--signer ALLOWED_SIGNERS")
+    return lines
+
+
+def _verify_command(record: dict[str, Any]) -> str:
+    return f"`advisor record verify {record.get('_json_name') or 'RECORD.json'}`"
 
 
 def _disclaimer(record: dict[str, Any]) -> list[str]:
@@ -422,6 +441,7 @@ def render_markdown(record: Record | dict[str, Any], json_name: str | None = Non
         f"status: {data.get('status', 'proposed')}",
         f"date: {data['date']}",
         f"decision-makers: {makers}",
+        *([f"record-digest: {data['digest']}"] if data.get("digest") else []),
         "---",
         "",
         f"# {data['title']}",

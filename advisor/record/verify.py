@@ -14,13 +14,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from advisor.record.jsonfmt import load_record_file
-from advisor.record.model import Record
+from advisor.errors import InputError
+from advisor.record.integrity import changed_fields
+from advisor.record.jsonfmt import read_json, schema_problem
+from advisor.record.model import SCHEMA, Record
+
+SHOWN_EDITS = 20
 
 
 @dataclass(frozen=True)
 class Difference:
-    kind: str          # license_text | license | verdict | finding_added | finding_removed |
+    kind: str          # tampered | integrity | signature (the record itself) |
+                       # license_text | license | verdict | finding_added | finding_removed |
                        # obligation_added | obligation_removed | hub_revision | file_hash |
                        # comparison_file_hash | comparison_revision (comparison_verify)
     message: str
@@ -49,8 +54,14 @@ class VerifyReport:
 
     def lines(self) -> list[str]:
         """The report as text lines: a headline, one line per difference, then notes."""
+        edited = [d for d in self.differences if d.kind in ("tampered", "integrity")]
         if not self.drift:
             head = f"{self.path}: unchanged ({self.model}, verdict {self.verdict})"
+        elif edited:
+            head = (f"{self.path}: TAMPERED, the record was edited after it was written "
+                    f"({self.model})")
+        elif all(d.kind == "signature" for d in self.differences):
+            head = f"{self.path}: SIGNATURE NOT VERIFIED ({self.model})"
         else:
             n = len(self.differences)
             head = f"{self.path}: DRIFT, {n} difference{'s' if n != 1 else ''} ({self.model})"
@@ -60,6 +71,7 @@ class VerifyReport:
     def to_dict(self) -> dict[str, Any]:
         return {"schema": "advisor.record-verify/1", "path": self.path, "model": self.model,
                 "verdict": self.verdict, "drift": self.drift,
+                "tampered": any(d.kind in ("tampered", "integrity") for d in self.differences),
                 "differences": [d.to_dict() for d in self.differences], "notes": list(self.notes)}
 
 
@@ -227,19 +239,68 @@ def hash_recorded_gguf(path_text: str) -> tuple[str | None, str]:
     return digest.hexdigest(), f"hashed the GGUF file {shown} ({info.st_size:,} bytes)"
 
 
+def integrity_differences(data: dict[str, Any]) -> list[Difference]:
+    """Tampering: each field edited since the record was written (its digest no longer
+    matches), or a record that carries no digest at all."""
+    changes = changed_fields(data)
+    if changes is None:
+        return [Difference("integrity", "no digest: the record cannot be shown to be unedited "
+                           "(the digest was removed, or an old advisor wrote it)")]
+    stored = str(data.get("digest"))[:19]
+    out = [Difference("tampered", f"tampered: {path} {how} since the record was written "
+                      f"(its digest {stored}... no longer matches)", how, path)
+           for path, how in changes[:SHOWN_EDITS]]
+    if len(changes) > SHOWN_EDITS:
+        out.append(Difference("tampered", f"tampered: and {len(changes) - SHOWN_EDITS} more "
+                              "fields", None, None))
+    return out
+
+
+def open_record(path: Path | str) -> tuple[dict[str, Any], Record | None, list[Difference]]:
+    """Read a saved record for ``verify``: its data, the Record when it fits the schema, and
+    the tampering found. An edited record that no longer fits the schema is tampering (no
+    Record); one that never carried a digest and does not fit is bad input (InputError)."""
+    data = read_json(path, "a record")
+    if not isinstance(data, dict):
+        raise InputError(str(path), f"not an {SCHEMA} record: not a JSON object")
+    tampered = integrity_differences(data) if data.get("schema") == SCHEMA else []
+    problem = schema_problem(data)
+    if problem is None:
+        return data, Record(data), tampered
+    if any(d.kind == "tampered" for d in tampered):
+        return data, None, tampered + [Difference(
+            "tampered", f"the edited record no longer fits the record schema: {problem}")]
+    raise InputError(str(path), f"not an {SCHEMA} record: {problem}")
+
+
 def verify_record(path: Path | str, kb: Any, hub_facts: Any = None,
-                  file_sha256: str | None = None, record: Record | None = None) -> VerifyReport:
-    """Load the record at ``path``, re-assess it with ``kb`` and report each difference.
+                  file_sha256: str | None = None, record: Record | None = None,
+                  tampered: list[Difference] | None = None) -> VerifyReport:
+    """Load the record at ``path``, check its digest, re-assess it with ``kb`` and report
+    each difference: tampering first, then drift.
 
     ``hub_facts`` (what the Hub says now) enables the revision check; ``file_sha256``
     (the hash of the local GGUF, where the caller computed it) enables the file check;
-    ``record`` (already loaded from ``path``) spares reading it again.
+    ``record`` and ``tampered`` (from ``open_record``) spare reading it again.
     A bad record raises ``InputError``.
     """
     if record is None:
-        record = load_record_file(path)
-    fresh = reassess(record, kb, hub_facts, source=str(path))
+        data, record, tampered = open_record(path)
+        if record is None:
+            return VerifyReport(path=str(path), model=str(data.get("model")),
+                                verdict="not re-assessed", differences=tuple(tampered))
+    elif tampered is None:
+        tampered = integrity_differences(record.data)
+    notes: list[str] = []
+    try:
+        fresh = reassess(record, kb, hub_facts, source=str(path))
+    except InputError as exc:
+        if not any(d.kind == "tampered" for d in tampered):
+            raise
+        return VerifyReport(path=str(path), model=record.model, verdict="not re-assessed",
+                            differences=tuple(tampered),
+                            notes=(f"not re-assessed: the edited answers do not load ({exc})",))
     diffs, notes = compare_records(record.data, fresh.data, hub_checked=hub_facts is not None,
                                    file_sha256=file_sha256)
     return VerifyReport(path=str(path), model=record.model, verdict=fresh.chosen["verdict"],
-                        differences=tuple(diffs), notes=tuple(notes))
+                        differences=tuple(tampered + diffs), notes=tuple(notes))
