@@ -152,6 +152,30 @@ def field_digests(record: dict[str, Any], depth: int = DEPTH) -> dict[str, str]:
     return out
 
 
+_STEP = re.compile(r'\.?[A-Za-z_][A-Za-z0-9_-]*|\[(?:\d+|"(?:[^"\\]|\\.)*")\]')
+
+
+def _prefixes(path: str) -> list[str]:
+    """``a.b[2].c`` -> ``["a", "a.b", "a.b[2]", "a.b[2].c"]``."""
+    out, end = [], 0
+    for match in _STEP.finditer(path):
+        end = match.end()
+        out.append(path[:end])
+    return out if end == len(path) else [path]
+
+
+def _outermost(paths: list[str], other: dict[str, str]) -> list[str]:
+    """Each path as its outermost ancestor that the other side lacks entirely (a removed
+    list is named once, not item by item)."""
+    present = {pre for p in other for pre in _prefixes(p)}
+    out: list[str] = []
+    for path in paths:
+        top = next((pre for pre in _prefixes(path) if pre not in present), path)
+        if top not in out:
+            out.append(top)
+    return out
+
+
 def seal(record: dict[str, Any]) -> dict[str, Any]:
     """A copy of ``record`` carrying ``digest`` and ``digest_fields`` (signatures kept)."""
     out = dict(record)
@@ -172,8 +196,14 @@ def changed_fields(record: dict[str, Any]) -> list[tuple[str, str]] | None:
     kept = kept if isinstance(kept, dict) else {}
     now = field_digests(record)
     changes = [(p, "changed") for p in now if p in kept and kept[p] != now[p]]
-    changes += [(p, "added") for p in now if p not in kept]
-    changes += [(p, "removed") for p in kept if p not in now]
+    added = _outermost([p for p in now if p not in kept], kept)
+    removed = _outermost([p for p in kept if p not in now], now)
+    reshaped = [p for p in added + removed          # a leaf that became a container, or back
+                if any(q != p and p in _prefixes(q) for q in added + removed)]
+    inside = {q for q in added + removed for p in reshaped if p in _prefixes(q)}
+    changes += [(p, "changed") for p in reshaped]
+    changes += [(p, "added") for p in added if p not in inside]
+    changes += [(p, "removed") for p in removed if p not in inside]
     if kept and not changes:
         return [("digest", "changed")]
     return changes or [("(content)", "changed")]

@@ -10,6 +10,7 @@ from pathlib import Path
 from advisor.assessment import assess
 from advisor.knowledge.hubfacts import HubFacts
 from advisor.record import build_record, verify_record, write_record
+from advisor.record.integrity import seal
 from advisor.record.jsonfmt import schema_problem
 from tests.record.conftest import MODEL
 from tests.record.sample import SHA_GGUF, SMOKE
@@ -81,7 +82,7 @@ def test_verify_reports_each_difference(kb, answers, tmp_path):
     data["chosen"]["findings"].append({"severity": "info", "code": "notice", "message": "An old finding."})
     data["reproducibility"]["license_files"]["llama3.2"]["sha256"] = "0" * 64
     path = tmp_path / "edited.json"
-    path.write_text(json.dumps(data))
+    path.write_text(json.dumps(seal(data)))     # as an older knowledge base wrote it, sealed
     report = verify_record(path, kb)
     text = "\n".join(report.lines())
     assert report.exit_status == 1
