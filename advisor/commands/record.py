@@ -13,7 +13,8 @@ from typing import Any
 
 from advisor.commands.common import add_profiles_option
 
-FORMAT_HELP = "comma-separated: md (MADR 4 Markdown), json (advisor.record/1), cdx (CycloneDX 1.6)"
+FORMAT_HELP = ("comma-separated: md (MADR 4 Markdown), json (advisor.record/1), cdx (CycloneDX "
+               "1.6), spdx (SPDX 3.0.1 JSON-LD, AI profile); default md,json,cdx")
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:

@@ -81,7 +81,8 @@ def _profile_facts(profile: Any) -> dict[str, Any] | None:
             "parameters": profile.parameters, "training_tokens": profile.training_tokens,
             "modalities": list(profile.modalities), "released": profile.released,
             "context_length": profile.context_length, "gated": profile.gated,
-            "gguf_repos": list(profile.gguf_repos)}
+            "gguf_repos": list(profile.gguf_repos), "kind": getattr(profile, "kind", None),
+            "access": getattr(profile, "access", "weights")}
 
 
 def _sources(chosen: dict[str, Any], profile: Any) -> list[dict[str, Any]]:

@@ -16,8 +16,9 @@ from dataclasses import dataclass
 from typing import Any
 
 SCHEMA = "advisor.record/1"
-FORMATS = ("md", "json", "cdx")
-SUFFIXES = {"md": ".md", "json": ".json", "cdx": ".cdx.json"}
+FORMATS = ("md", "json", "cdx", "spdx")
+DEFAULT_FORMATS = ("md", "json", "cdx")
+SUFFIXES = {"md": ".md", "json": ".json", "cdx": ".cdx.json", "spdx": ".spdx.json"}
 VERDICT_RANK = {"allowed": 0, "conditional": 1, "unknown": 2, "blocked": 3}
 
 
