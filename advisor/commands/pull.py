@@ -36,8 +36,9 @@ def gate(args: argparse.Namespace, kb) -> None:
     count. A model the assessment cannot identify is a note, not a refusal."""
     from advisor.assessment import assess
     from advisor.assessment.gates import pull_refusal
-    from advisor.commands.common import answers_from_args, printable
+    from advisor.commands.common import answers_from_args, today_iso
     from advisor.errors import RefusedError
+    from advisor.text import clean
 
     answers = answers_from_args(args, kb)
     facts: dict = {}
@@ -45,25 +46,25 @@ def gate(args: argparse.Namespace, kb) -> None:
         from advisor.hub.client import hub_facts_for
 
         facts, _ = hub_facts_for([args.repo_id])
-    candidate = assess(answers, kb, model_ids=[args.repo_id], hub_facts=facts or None
-                       ).candidates[0]
+    candidate = assess(answers, kb, model_ids=[args.repo_id], hub_facts=facts or None,
+                       today=today_iso()).candidates[0]
     refused = pull_refusal(candidate)
     if refused and not args.force:
         raise RefusedError(f"{refused}; nothing downloaded (--force pulls it anyway)")
     if refused:
-        print(printable(f"advisor: warning: --force: pulling although {refused}"),
+        print(clean(f"advisor: warning: --force: pulling although {refused}"),
               file=sys.stderr)
     elif candidate.verdict == "unknown":
-        print(printable(f"advisor: note: {candidate.model}: verdict unknown for these answers "
+        print(clean(f"advisor: note: {candidate.model}: verdict unknown for these answers "
                         "(not identified, or its license is not recognized); pulled anyway"),
               file=sys.stderr)
 
 
 def run(args: argparse.Namespace) -> int:
     from advisor.commands.common import print_json
-    from advisor.errors import InputError, OperationError
-    from advisor.hub.client import (check_repo_id, check_revision, is_offline, offline_reason,
-                                    safe_repo_filename)
+    from advisor import config
+    from advisor.errors import HubOffline, InputError
+    from advisor.hub.client import check_repo_id, check_revision, safe_repo_filename
     from advisor.hub.pull import ProgressLine, PulledFile, cached_path, pull_gguf_files
 
     check_repo_id(args.repo_id, field="REPO_ID")
@@ -83,13 +84,13 @@ def run(args: argparse.Namespace) -> int:
 
         kb = kb if kb is not None else knowledge_from_args(args)      # a gate never skips
         gate(args, kb)
-    if is_offline():
-        why = offline_reason()
+    if config.hub_offline():
+        why = config.hub_offline_reason()
         if not args.file:
-            raise OperationError(f"offline ({why}): give --file to use a cached file")
+            raise HubOffline(f"offline ({why}): give --file to use a cached file")
         found = cached_path(args.repo_id, args.file, args.revision)
         if found is None:
-            raise OperationError(f"{args.repo_id}/{args.file}: not in the HF cache, and the Hub is "
+            raise HubOffline(f"{args.repo_id}/{args.file}: not in the HF cache, and the Hub is "
                                  f"not consulted in offline mode ({why})")
         files = [PulledFile(found, args.file, None, False)]
         verified: bool | None = None             # not checked now: the Hub is not asked

@@ -74,9 +74,9 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 
 
 def _offline(args: argparse.Namespace) -> bool:
-    from advisor.hub.client import is_offline
+    from advisor import config
 
-    return bool(args.offline) or is_offline()
+    return bool(args.offline) or config.hub_offline()
 
 
 def _hub_facts(model_id: str, offline: bool) -> tuple[Any, list[str]]:
@@ -111,7 +111,7 @@ def _refuse_existing(out: Path, model_id: str, formats: list[str], force: bool) 
     """Refuse early when today's record files exist (``write_record`` checks again)."""
     import datetime as dt
 
-    from advisor.errors import InputError
+    from advisor.errors import EXISTS, TargetExists
     from advisor.record.model import SUFFIXES, model_slug
 
     if force:
@@ -120,11 +120,12 @@ def _refuse_existing(out: Path, model_id: str, formats: list[str], force: bool) 
     for fmt in formats:
         path = out / f"decision-{model_slug(model_id)}-{today}{SUFFIXES[fmt]}"
         if path.exists():
-            raise InputError(str(path), "already exists; use --force to overwrite (nothing written)")
+            raise TargetExists(str(path), f"{EXISTS} (nothing written)")
 
 
 def _run_record(args: argparse.Namespace) -> int:
-    from advisor.commands.common import answers_from_args, knowledge_from_args, printable
+    from advisor.commands.common import answers_from_args, knowledge_from_args
+    from advisor.text import clean
     from advisor.errors import InputError, RefusedError
     from advisor.record import build_record, parse_formats, write_record
     from advisor.record.build import refusal
@@ -182,11 +183,11 @@ def _run_record(args: argparse.Namespace) -> int:
         record = Record({**record.data, "signatures": [sign_record(record.data, args.sign)]})
     compared = record.data.get("comparison") or {}
     if compared.get("chosen_is_model") is False:
-        print(printable(f"advisor: warning: {compared['chosen_note']}"), file=sys.stderr)
+        print(clean(f"advisor: warning: {compared['chosen_note']}"), file=sys.stderr)
     for note in notes:
         print(f"advisor: note: {note}", file=sys.stderr)
     if record.data.get("exception"):
-        print(printable(f"advisor: warning: {record.model} is {record.chosen['verdict']}: the "
+        print(clean(f"advisor: warning: {record.model} is {record.chosen['verdict']}: the "
                         "record carries the exception you accepted and its reason"),
               file=sys.stderr)
     elif accept:
@@ -200,7 +201,8 @@ def _run_record(args: argparse.Namespace) -> int:
 def _run_verify(args: argparse.Namespace) -> int:
     from dataclasses import replace
 
-    from advisor.commands.common import knowledge_from_args, print_json, printable
+    from advisor.commands.common import knowledge_from_args, print_json
+    from advisor.text import clean
     from advisor.record.verify import (Difference, VerifyReport, hash_recorded_gguf,
                                        open_record, verify_record)
 
@@ -247,7 +249,7 @@ def _run_verify(args: argparse.Namespace) -> int:
     if args.json:
         print_json(report.to_dict())
     else:
-        print(printable("\n".join(report.lines())))
+        print(clean("\n".join(report.lines())))
     return report.exit_status
 
 

@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-SEVERITIES = ("block", "condition", "info")
+from advisor.text import escape_controls
+
 # What a model is for (profiles/README.md, model-family): the one kind that decides its
 # suitability. `base`: pre-trained only, no chat tuning; `instruct`: chat/instruction tuned;
 # `reasoning`: tuned to think before answering (hybrid thinking models included);
@@ -121,9 +122,6 @@ class Component:
     status: str = "unknown"
     license: str | None = None
     evidence: str | None = None
-
-
-ACCESS_KINDS = ("weights", "api")    # weights: downloadable; api: a hosted service only
 
 
 @dataclass(frozen=True)
@@ -260,12 +258,6 @@ class QualityTable:
                       copy=self.copy)
 
 
-def escape_controls(text: str) -> str:
-    """``text`` with every non-printable character escaped as ``repr`` writes it, for file
-    names and ids shown in notes and records: ESC becomes the four characters ``\\x1b``."""
-    return "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in text)
-
-
 @dataclass(frozen=True)
 class Override:
     """A user's profile that replaces an id of an earlier directory (the shipped one).
@@ -309,6 +301,22 @@ class KnowledgeBase:
     def override_notes(self) -> tuple[str, ...]:
         """``kb.override_notes()`` -> ("profile override: license 'mit' from ... replaced by ...",)."""
         return tuple(o.note() for o in self.overrides)
+
+    def rules(self) -> list[Rule]:
+        """Every rule of every license, use policy, jurisdiction and organization policy."""
+        tables = (self.licenses, self.use_policies, self.jurisdictions, self.policies)
+        return [rule for table in tables for record in table.values() for rule in record.rules]
+
+    def rule_figures(self) -> dict[str, int]:
+        """How many rules there are, how many quote the passage they rest on, and how many
+        are ``confirmed: false``:
+
+        >>> KnowledgeBase().rule_figures()
+        {'rules': 0, 'quoted': 0, 'unconfirmed': 0}
+        """
+        rules = self.rules()
+        return {"rules": len(rules), "quoted": sum(1 for r in rules if r.quote),
+                "unconfirmed": sum(1 for r in rules if not r.confirmed)}
 
     def find_model(self, repo_id: str) -> ModelProfile | None:
         """Case-insensitive lookup, by the profile's id or one of its ``gguf_repos``:

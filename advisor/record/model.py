@@ -19,7 +19,6 @@ SCHEMA = "advisor.record/1"
 FORMATS = ("md", "json", "cdx", "spdx")
 DEFAULT_FORMATS = ("md", "json", "cdx")
 SUFFIXES = {"md": ".md", "json": ".json", "cdx": ".cdx.json", "spdx": ".spdx.json"}
-VERDICT_RANK = {"allowed": 0, "conditional": 1, "unknown": 2, "blocked": 3}
 
 
 def model_slug(model_id: str) -> str:
