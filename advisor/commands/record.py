@@ -21,16 +21,24 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "record", help="write a decision record (Markdown, JSON, CycloneDX); `record verify` re-checks one",
         usage="advisor record --answers FILE --model ID [--smoke RESULT.json]\n"
-              "                      [--comparison COMPARISON.json] [--format md,json,cdx]\n"
-              "                      --out DIR [--force] [--profiles DIR]... [--decider NAME]...\n"
-              "                      [--rationale TEXT] [--decision-makers \"A, B\"]\n"
-              "                      [--status proposed|accepted] [--offline]\n"
-              "       advisor record verify RECORD.json [--profiles DIR]... [--offline] [--json]",
+              "                      [--comparison COMPARISON.json] [--consider ID,...]\n"
+              "                      [--format md,json,cdx,spdx] --out DIR [--force]\n"
+              "                      [--profiles DIR]... [--decider NAME]... [--rationale TEXT]\n"
+              "                      [--decision-makers \"A, B\"] [--status proposed|accepted]\n"
+              "                      [--owner CODE=ROLE]... [--when CODE=WHEN]... [--duties FILE]\n"
+              "                      [--accept REASON] [--sign KEY] [--offline]\n"
+              "       advisor record verify RECORD.json [--signer FILE] [--profiles DIR]...\n"
+              "                      [--offline] [--json]",
         description="Write a decision record for the chosen model, or re-check a saved one with "
         "`advisor record verify RECORD.json` (exit 0 unchanged, 1 drift, 2 bad input).")
     parser.add_argument("--answers", metavar="FILE",
                         help="the interview's answers (YAML, as the app saves them)")
-    parser.add_argument("--model", metavar="ID", help="the chosen model's Hugging Face repo id")
+    parser.add_argument("--model", metavar="ID",
+                        help="the chosen model's Hugging Face repo id (default: the one "
+                             "--comparison chose)")
+    parser.add_argument("--consider", metavar="ID[,ID...]",
+                        help="the other models weighed (default: those of --comparison, else "
+                             "the recommendation's best alternatives for the answers' hardware)")
     parser.add_argument("--smoke", metavar="RESULT.json", help="output of `advisor smoke --json`")
     parser.add_argument("--comparison", metavar="COMPARISON.json",
                         help="output of `advisor compare --json`: the record carries the "
@@ -50,6 +58,15 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
                         help="MADR status (default: proposed)")
     parser.add_argument("--offline", action="store_true",
                         help="do not ask the Hub for the model's current revision")
+    parser.add_argument("--owner", metavar="CODE=ROLE", action="append", default=[],
+                        help="who owns the duties of a finding code: engineering, legal or "
+                             "product (repeatable), e.g. --owner transparency=product")
+    parser.add_argument("--when", metavar="CODE=WHEN", action="append", default=[],
+                        help="when the duties of a finding code are done: before-launch, "
+                             "each-release or yearly (repeatable)")
+    parser.add_argument("--duties", metavar="FILE",
+                        help="a YAML file of owners and whens: {owners: {CODE: ROLE}, when: "
+                             "{CODE: WHEN}}; --owner and --when override it")
     parser.add_argument("--sign", metavar="KEY",
                         help="sign the record with this SSH key (ssh-keygen -Y sign, namespace "
                              "advisor-record; a private key file, or a public key held in "
@@ -130,8 +147,10 @@ def _run_record(args: argparse.Namespace) -> int:
     from advisor.record import build_record, parse_formats, write_record
     from advisor.record.build import refusal
 
-    missing = [flag for flag, value in (("--answers", args.answers), ("--model", args.model),
-                                        ("--out", args.out)) if not (value or "").strip()]
+    missing = [flag for flag, value in (("--answers", args.answers), ("--out", args.out))
+               if not (value or "").strip()]
+    if not (args.model or "").strip() and not args.comparison:
+        missing.insert(1, "--model")
     if missing:
         raise InputError(None, f"missing {', '.join(missing)} (usage: advisor record --answers FILE "
                          "--model ID --out DIR, or advisor record verify RECORD.json)")
@@ -151,7 +170,14 @@ def _run_record(args: argparse.Namespace) -> int:
         from advisor.record.comparison import load_comparison
 
         comparison = load_comparison(args.comparison)
-    model_id = args.model.strip()
+    from advisor.commands.record_options import (considered_ids, duty_settings,
+                                                 model_of_comparison)
+
+    owners, whens = duty_settings(args.owner, args.when, args.duties)
+    model_id = (args.model or "").strip() or model_of_comparison(comparison, kb)
+    if not model_id:
+        raise InputError(args.comparison, "the comparison chose no profiled model: name the "
+                         "chosen one with --model ID")
     profile = kb.find_model(model_id)
     if profile is not None:
         model_id = profile.id
@@ -161,6 +187,7 @@ def _run_record(args: argparse.Namespace) -> int:
         check_repo_id(model_id, field="--model")
     _refuse_existing(out, model_id, formats, args.force)      # before any slow work
     hub_facts, notes = _hub_facts(model_id, _offline(args))
+    consider, others_hub = considered_ids(args.consider, kb, _offline(args))
     makers = [m.strip() for m in args.decision_makers.split(",") if m.strip()]
     makers += [m.strip() for m in args.decider if m.strip() and m.strip() not in makers]
     accept = (args.accept or "").strip() or None
@@ -169,9 +196,19 @@ def _run_record(args: argparse.Namespace) -> int:
     if accept and not makers:
         raise InputError(None, "an exception needs who accepts it: add --decider NAME",
                          field="--accept")
+    from advisor.hub.hardware import hardware_from_answers
+
     record = build_record(answers, kb, model_id, smoke=smoke, hub_facts=hub_facts,
                           decision_makers=makers, status=args.status,
-                          rationale=args.rationale, comparison=comparison, accept=accept)
+                          rationale=args.rationale, comparison=comparison, accept=accept,
+                          consider=consider, others_hub=others_hub,
+                          hardware=hardware_from_answers(answers.hardware),
+                          owners=owners, whens=whens)
+    from advisor.record.comparison import choice_conflict
+
+    conflict = choice_conflict(record.data.get("comparison"), record.model)
+    if conflict:
+        raise InputError(args.comparison, f"{conflict}; nothing written", field="--model")
     refused = refusal(record)
     if refused:
         raise RefusedError(f"{refused}; nothing written (--accept REASON with --decider NAME "
@@ -181,9 +218,6 @@ def _run_record(args: argparse.Namespace) -> int:
         from advisor.record.sign import sign_record
 
         record = Record({**record.data, "signatures": [sign_record(record.data, args.sign)]})
-    compared = record.data.get("comparison") or {}
-    if compared.get("chosen_is_model") is False:
-        print(clean(f"advisor: warning: {compared['chosen_note']}"), file=sys.stderr)
     for note in notes:
         print(f"advisor: note: {note}", file=sys.stderr)
     if record.data.get("exception"):

@@ -79,11 +79,20 @@ def _properties(record: dict[str, Any]) -> list[Any]:
     repro = record["reproducibility"]
     props = [
         Property(name="advisor:verdict", value=chosen["verdict"]),
+        *([Property(name="advisor:model-verdict", value=chosen["model_verdict"])]
+          if chosen.get("model_verdict") else []),
         Property(name="advisor:record-date", value=record["date"]),
         Property(name="advisor:profiles-digest", value=str(repro.get("profiles_digest"))),
     ]
-    for i, obligation in enumerate(chosen.get("obligations") or [], start=1):
-        props.append(Property(name=f"advisor:obligation:{i}", value=obligation))
+    duties = record.get("duties")
+    if duties is None:                       # a record written before duties were split
+        for i, obligation in enumerate(chosen.get("obligations") or [], start=1):
+            props.append(Property(name=f"advisor:obligation:{i}", value=obligation))
+    for i, duty in enumerate(duties or [], start=1):
+        kind = "must do" if duty.get("kind") == "must" else f"only if {duty.get('trigger')}"
+        props.append(Property(name=f"advisor:duty:{i}",
+                              value=f"{kind} ({duty.get('owner')}, {duty.get('when')}; "
+                                    f"{duty.get('scope')}): {duty.get('text')}"))
     openness = chosen.get("openness") or {}
     if openness.get("osaid"):
         props.append(Property(name="advisor:osaid", value=str(openness["osaid"])))

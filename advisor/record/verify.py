@@ -145,6 +145,8 @@ def compare_records(old: dict[str, Any], new: dict[str, Any], *, hub_checked: bo
     old_r, new_r = old["reproducibility"], new["reproducibility"]
     diffs += _license_diffs(old_r.get("license_files") or {}, new_r.get("license_files") or {})
     diffs += compare_candidates(old["chosen"], new["chosen"])
+    if "duties" in old:
+        diffs += duty_differences(old.get("duties") or [], new.get("duties") or [])
     old_hub, new_hub = old_r.get("hub") or {}, new_r.get("hub") or {}
     if hub_checked:
         if old_hub.get("sha") and new_hub.get("sha") and old_hub["sha"] != new_hub["sha"]:
@@ -171,6 +173,38 @@ def compare_records(old: dict[str, Any], new: dict[str, Any], *, hub_checked: bo
     return diffs, notes
 
 
+def _mapping(value: Any) -> dict[str, str] | None:
+    return {str(k): str(v) for k, v in value.items()} if isinstance(value, dict) and value \
+        else None
+
+
+def duty_differences(old: list[Any], new: list[Any]) -> list[Difference]:
+    """Duties that appeared, went away, or moved between "only if" and "must do"."""
+    def by_text(duties: list[Any]) -> dict[str, dict[str, Any]]:
+        return {" ".join(str(d.get("text", "")).split()).lower(): d
+                for d in duties if isinstance(d, dict)}
+
+    before, after = by_text(old or []), by_text(new or [])
+    out = []
+    for key, d in after.items():
+        if key not in before:
+            out.append(Difference("duty_added", f"new duty ({_kind(d)}): {d.get('text')}",
+                                  None, d.get("text")))
+        elif before[key].get("kind") != d.get("kind"):
+            out.append(Difference("duty_changed", f"duty now {_kind(d)} (was "
+                                  f"{_kind(before[key])}): {d.get('text')}",
+                                  before[key].get("kind"), d.get("kind")))
+    for key, d in before.items():
+        if key not in after:
+            out.append(Difference("duty_removed", f"duty gone ({_kind(d)}): {d.get('text')}",
+                                  d.get("text"), None))
+    return out
+
+
+def _kind(duty: dict[str, Any]) -> str:
+    return "must do" if duty.get("kind") == "must" else f"only if {duty.get('trigger')}"
+
+
 def reassess(record: Record, kb: Any, hub_facts: Any = None, source: str = "record") -> Record:
     """The record as it would be written today from the same answers and smoke result.
 
@@ -185,8 +219,13 @@ def reassess(record: Record, kb: Any, hub_facts: Any = None, source: str = "reco
         hub_facts = hub_facts_from_record(data)
     answers = answers_from_data(data["answers"], filename=f"{source}: answers",
                                 use_case_ids=set(CORE_USE_CASES) | set(kb.use_cases))
+    settings = data.get("duty_settings") if isinstance(data.get("duty_settings"), dict) else {}
+    considered = data.get("considered") if isinstance(data.get("considered"), dict) else {}
     return build_record(answers, kb, data["model"], smoke=data.get("smoke"), hub_facts=hub_facts,
                         decision_makers=data.get("decision_makers"), today=None,
+                        consider=[str(m) for m in considered.get("models") or []] or None,
+                        owners=_mapping(settings.get("owners")),
+                        whens=_mapping(settings.get("when")),
                         status=data.get("status", "proposed") if data.get("status") in ("proposed", "accepted")
                         else "proposed")
 
