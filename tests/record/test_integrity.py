@@ -58,7 +58,7 @@ def test_keys_sort_by_utf16_code_units():
 @pytest.fixture(scope="module")
 def record(kb, answers):
     return build_record(answers, kb, MODEL, smoke=SMOKE, decision_makers=["Ada"], today=DAY,
-                        rationale="smallest that passes")
+                        rationale="smallest that passes", consider=["Qwen/Qwen3-8B"])
 
 
 def test_digest_is_sha256_of_the_canonical_content_and_every_format_repeats_it(record):
@@ -106,6 +106,8 @@ EDITS = [
     (("reproducibility", "hub"), {"repo_id": MODEL, "sha": "f" * 40},
      "reproducibility.hub changed"),
     (("decision_makers",), ["Mallory"], "decision_makers[0] changed"),
+    (("duties", 0, "kind"), "only_if", "duties[0].kind changed"),
+    (("duties", 0, "owner"), "nobody", "duties[0].owner changed"),
     (("rationale",), "we always wanted it", "rationale changed"),
     (("date",), "2020-01-01", "date changed"),
     (("disclaimer",), _DELETE, "disclaimer removed"),
