@@ -257,5 +257,8 @@ def record_to_spdx_dict(record: Record | dict[str, Any]) -> dict[str, Any]:
 
 
 def record_to_spdx(record: Record | dict[str, Any]) -> str:
-    """The SPDX 3.0.1 JSON-LD text for ``record``."""
-    return json.dumps(record_to_spdx_dict(record), indent=2, ensure_ascii=False) + "\n"
+    """The SPDX 3.0.1 JSON-LD text for ``record``: the one escaping layer of this format
+    (outside text is JSON-escaped; raw C1 and bidi characters are written as ``\\uXXXX``)."""
+    from advisor.text import json_text
+
+    return json_text(json.dumps(record_to_spdx_dict(record), indent=2, ensure_ascii=False)) + "\n"

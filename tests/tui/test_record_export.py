@@ -62,7 +62,7 @@ async def test_owner_and_when_are_set_per_duty_and_reach_the_record(fixture_kb: 
         duty = next(d for d in screen.record.data["duties"] if d["code"] == "attribution")
         assert duty["owner"] == screen.owners["attribution"] != "product"
         assert duty["when"] == screen.whens["attribution"] != "on each release"
-        assert str(table.get_row_at(attribution)[3]) == duty["owner"]
+        assert str(table.get_row_at(attribution)[1]) == duty["owner"]
         await pilot.press("ctrl+s")
         assert await wait_for(pilot, lambda: bool(screen.written))
         data = json.loads(next(p for p in screen.written if p.suffix == ".json"

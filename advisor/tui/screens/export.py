@@ -26,7 +26,7 @@ from textual.widgets import (Button, Checkbox, DataTable, Footer, Header, Input,
 
 from advisor.errors import AdvisorError, TargetExists
 from advisor.hub.hardware import simulated_hardware
-from advisor.text import clean, escape_markup
+from advisor.text import clean, clip, escape_markup
 
 FORMAT_LABELS = (("md", "Markdown"), ("json", "JSON"), ("cdx", "CycloneDX 1.6"),
                  ("spdx", "SPDX 3.0"))
@@ -38,9 +38,10 @@ class ExportScreen(Screen[None]):
 
     BINDINGS = [
         Binding("ctrl+s", "write", "Write record", priority=True),
-        Binding("o", "owner", "Owner", tooltip="the highlighted duty's owner: engineering, "
+        Binding("d", "duties", "Duties", tooltip="every duty once, with its owner and when"),
+        Binding("o", "owner", "Owner", show=False, tooltip="the highlighted duty's owner: engineering, "
                 "legal or product (for every duty of its kind)"),
-        Binding("w", "when", "When", tooltip="when the highlighted duty's kind is done: before "
+        Binding("w", "when", "When", show=False, tooltip="when the highlighted duty's kind is done: before "
                 "launch, on each release or yearly"),
         Binding("escape", "back", "Back"),
     ]
@@ -107,6 +108,8 @@ class ExportScreen(Screen[None]):
                 with VerticalScroll(id="preview-box"):
                     yield Markdown("", id="preview")
             with TabPane("Duties: owner and when", id="tab-duties"):
+                yield Static("o sets the owner and w the when of the highlighted duty, for every "
+                             "duty of its kind; the record is rebuilt.", id="duties-hint")
                 yield DataTable(id="duties", cursor_type="row", zebra_stripes=True)
         yield Footer()
 
@@ -114,8 +117,8 @@ class ExportScreen(Screen[None]):
         self.sub_title = f"Export · {self._model_id}"
         self.query_one("#exception-row").display = False
         table = self.query_one("#duties", DataTable)
-        for label, key in (("#", "n"), ("Kind", "kind"), ("Duty", "text"), ("Owner", "owner"),
-                           ("When", "when")):
+        for label, key in (("#", "n"), ("Owner", "owner"), ("When", "when"), ("Kind", "kind"),
+                           ("Duty", "text")):
             table.add_column(label, key=key)
         smoke = self.app.smoke_results.get(self._model_id.lower())
         if smoke is not None:
@@ -242,8 +245,8 @@ class ExportScreen(Screen[None]):
         table.clear()
         for i, duty in enumerate(record.data.get("duties") or [], start=1):
             kind = "must do" if duty["kind"] == "must" else f"only if {duty.get('trigger')}"
-            table.add_row(str(i), Text(clean(kind)), Text(clean(duty["text"])), duty["owner"],
-                          duty["when"], key=str(i))
+            table.add_row(str(i), duty["owner"], duty["when"], Text(clip(clean(kind), 32)),
+                          Text(clean(duty["text"])), key=str(i))
         if table.row_count:
             table.move_cursor(row=min(max(row, 0), table.row_count - 1))
 
@@ -268,6 +271,11 @@ class ExportScreen(Screen[None]):
                     markup=False)
         self.record = None
         self.build()
+
+    def action_duties(self) -> None:
+        """d: the Duties tab, its table focused (o and w then act on the highlighted row)."""
+        self.query_one("#export-tabs", TabbedContent).active = "tab-duties"
+        self.query_one("#duties", DataTable).focus()
 
     def action_owner(self) -> None:
         from advisor.record.duties import ROLES
