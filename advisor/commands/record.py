@@ -196,7 +196,7 @@ def _run_record(args: argparse.Namespace) -> int:
     if accept and not makers:
         raise InputError(None, "an exception needs who accepts it: add --decider NAME",
                          field="--accept")
-    from advisor.hub.hardware import hardware_from_answers
+    from advisor.machine.hardware import hardware_from_answers
 
     record = build_record(answers, kb, model_id, smoke=smoke, hub_facts=hub_facts,
                           decision_makers=makers, status=args.status,

@@ -25,7 +25,7 @@ from textual.widgets import (Button, Checkbox, DataTable, Footer, Header, Input,
                              Static, TabbedContent, TabPane)
 
 from advisor.errors import AdvisorError, TargetExists
-from advisor.hub.hardware import simulated_hardware
+from advisor.machine.hardware import simulated_hardware
 from advisor.text import clean, clip, escape_markup
 
 FORMAT_LABELS = (("md", "Markdown"), ("json", "JSON"), ("cdx", "CycloneDX 1.6"),
