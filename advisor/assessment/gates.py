@@ -23,19 +23,11 @@ def parse_verdicts(text: str, allowed: Sequence[str] = GATE_VERDICTS) -> tuple[s
 
     >>> parse_verdicts("allowed")
     Traceback (most recent call last):
-    ValueError: 'allowed' is not one of blocked, unknown, conditional
+    ValueError: unknown verdict 'allowed' (expected some of: blocked, unknown, conditional)
     """
-    out: list[str] = []
-    for part in (p.strip().lower() for p in text.split(",")):
-        if not part:
-            continue
-        if part not in allowed:
-            raise ValueError(f"{part!r} is not one of {', '.join(allowed)}")
-        if part not in out:
-            out.append(part)
-    if not out:
-        raise ValueError(f"no verdict given (any of {', '.join(allowed)})")
-    return tuple(out)
+    from advisor.text import split_choices
+
+    return tuple(split_choices(text, tuple(allowed), "verdict"))
 
 
 def failing(candidates: Iterable[Any], verdicts: Iterable[str]) -> list[Any]:

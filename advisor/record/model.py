@@ -67,14 +67,6 @@ class Record:
 
 def parse_formats(text: str) -> list[str]:
     """``"md,json"`` -> ``["md", "json"]``; raises ``ValueError`` naming an unknown format."""
-    formats: list[str] = []
-    for part in (p.strip().lower() for p in text.split(",")):
-        if not part:
-            continue
-        if part not in FORMATS:
-            raise ValueError(f"unknown format {part!r} (expected some of: {', '.join(FORMATS)})")
-        if part not in formats:
-            formats.append(part)
-    if not formats:
-        raise ValueError(f"no format given (expected some of: {', '.join(FORMATS)})")
-    return formats
+    from advisor.text import split_choices
+
+    return split_choices(text, FORMATS, "format")

@@ -61,7 +61,7 @@ def test_fail_on_exits_1_after_printing_and_0_when_no_verdict_matches(tmp_path, 
 
 def test_fail_on_rejects_a_verdict_it_does_not_know(tmp_path, hosted):
     proc = run(tmp_path, "assess", "--answers", hosted, "--fail-on", "blocked,allowed")
-    check_one_line_error(proc, "--fail-on", "'allowed' is not one of")
+    check_one_line_error(proc, "--fail-on", "unknown verdict 'allowed'")
 
 
 def test_a_mistyped_model_id_is_exit_2_with_the_closest_profiled_ids(tmp_path, hosted):
