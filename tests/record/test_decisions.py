@@ -217,3 +217,31 @@ def test_owner_and_when_can_be_set(tmp_path):
     bad = advisor("record", "--answers", str(answers), "--model", MISTRAL, "--out",
                   str(tmp_path / "o3"), "--duties", str(duties))
     assert bad.returncode == 2 and f"{duties}: when.notice: 'sometimes'" in bad.stderr
+
+
+def test_without_named_options_the_recommendation_weighs_what_runs_on_the_hardware(tmp_path):
+    """No --consider: the alternatives are the recommendation's best for the same answers
+    and hardware: usable (never blocked or unknown), runnable on the declared hardware (the
+    8 GB phone gets no 24B model), and never the chosen model itself."""
+    pytest.importorskip("advisor.recommend")
+    for d in DECISIONS:
+        answers = tmp_path / f"{d.name}.yaml"
+        answers.write_text(d.answers)
+        proc = advisor("record", "--answers", str(answers), "--model", d.model, "--out",
+                       str(tmp_path / d.name), "--format", "md,json")
+        assert proc.returncode == 0, proc.stderr
+        md_path, js_path = (Path(p) for p in proc.stdout.split())
+        data = json.loads(js_path.read_text())
+        assert data["considered"]["source"] == "recommendation"
+        alternatives = data["alternatives"]
+        assert 1 <= len(alternatives) <= 3
+        for alt in alternatives:
+            assert alt["model"] != d.model
+            assert alt["verdict"] not in ("blocked", "unknown"), alt["model"]
+            assert alt["fit"]["excluded"] is None and alt["fit"]["fit"] != "too_large", alt
+            assert alt["fit"]["why"], alt["model"]
+        rows = dict(tuple(r) for r in table(md_path.read_text(), "## Summary"))
+        assert "the recommendation's best alternatives for the same answers and hardware" \
+            in rows["Options weighed"]
+    game = json.loads(next((tmp_path / "game").glob("*.json")).read_text())
+    assert all((a["parameters"] or 0) < 9e9 for a in game["alternatives"])
