@@ -27,6 +27,7 @@ from advisor.knowledge.model import (
     KnowledgeBase, License, ModelProfile, Override, Policy, Rule, Source, UseCaseInfo, UsePolicy,
     section_label,
 )
+from advisor.knowledge.matching import gguf_index
 from advisor.knowledge.predicates import PredicateError, compile_when
 from advisor.languages import ISO_639_1
 from advisor.knowledge.spdx import spdx_license
@@ -752,7 +753,7 @@ def build_knowledge(dirs: Iterable[Path], *, cache: Any = None) -> tuple[Knowled
 
     each("advisor.quality/1", lambda i: quality_table(i.data, i.path), keep_table)
     kb.overrides = tuple(overrides)
-    kb.gguf_index = _gguf_index(kb)
+    kb.gguf_index = gguf_index(kb.models)
 
     # Cross references.
     text_of = {str(i.path): i for i in files}
@@ -783,15 +784,6 @@ def build_knowledge(dirs: Iterable[Path], *, cache: Any = None) -> tuple[Knowled
     kb.digest = hashlib.sha256("".join(f"{k}\0{v}\n" for k, v in sorted(kb.file_hashes.items()))
                                .encode()).hexdigest()
     return kb, problems
-
-
-def _gguf_index(kb: KnowledgeBase) -> dict[str, str]:
-    """Lower-case GGUF repo id -> the key of the profile listing it (first one wins)."""
-    index: dict[str, str] = {}
-    for key, model in kb.models.items():
-        for repo in model.gguf_repos:
-            index.setdefault(repo.strip().lower(), key)
-    return index
 
 
 def _find_line(text: str, needle: str) -> int | None:
