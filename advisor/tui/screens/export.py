@@ -25,7 +25,6 @@ from textual.widgets import (Button, Checkbox, DataTable, Footer, Header, Input,
                              Static, TabbedContent, TabPane)
 
 from advisor.errors import AdvisorError, TargetExists
-from advisor.machine.hardware import simulated_hardware
 from advisor.text import clean, clip, escape_markup
 
 FORMAT_LABELS = (("md", "Markdown"), ("json", "JSON"), ("cdx", "CycloneDX 1.6"),
@@ -207,8 +206,7 @@ class ExportScreen(Screen[None]):
             comparison = app.call_from_thread(self.with_comparison)
             if comparison is not None:
                 extra["comparison"] = comparison
-            hardware = simulated_hardware(ram_gb=app.hardware.ram_gb,
-                                          vram_gb=app.hardware.vram_gb or 0.0)
+            hardware = app.hardware                   # the answers' override, else this machine
             record = build_record(app.answers, app.kb, self._model_id,
                                   smoke=app.smoke_results.get(self._model_id.lower()),
                                   hub_facts=facts, today=app.settings.record_date,
