@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import os
 import shutil
 import subprocess
 import tempfile
@@ -49,7 +48,7 @@ def _ssh_keygen() -> str:
 def _run(args: list[str], message: bytes) -> subprocess.CompletedProcess:
     try:
         return subprocess.run([_ssh_keygen(), *args], input=message, capture_output=True,
-                              timeout=TIMEOUT, env={**os.environ, "LC_ALL": "C"})
+                              timeout=TIMEOUT)
     except subprocess.TimeoutExpired:
         raise OperationError(f"ssh-keygen did not finish in {TIMEOUT} s (a passphrase "
                              "prompt? use ssh-agent)") from None
