@@ -133,8 +133,8 @@ def run(args: argparse.Namespace) -> int:
 
     from advisor.assessment import assess
     from advisor.assessment.gates import fail_on_line, failing, parse_verdicts
-    from advisor.commands.common import (answers_from_args, knowledge_from_args, split_ids,
-                                         today_iso)
+    from advisor.commands.common import (announce_answer_notes, answers_from_args,
+                                         knowledge_from_args, split_ids, today_iso)
     from advisor.text import clean
     from advisor.commands.table import render_assessment
     from advisor.errors import InputError
@@ -163,6 +163,7 @@ def run(args: argparse.Namespace) -> int:
         _gate_unknown_ids(result, ids, kb, warnings, args.offline)
     if warnings:        # the overrides' notes come first, from the assessment itself
         result = replace(result, notes=(*result.notes, *warnings))
+    announce_answer_notes(answers, kb)
     for warning in warnings:
         print(f"advisor: note: {warning}", file=sys.stderr)
     if args.json:

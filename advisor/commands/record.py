@@ -141,9 +141,10 @@ def _refuse_existing(out: Path, model_id: str, formats: list[str], force: bool) 
 
 
 def _run_record(args: argparse.Namespace) -> int:
-    from advisor.commands.common import answers_from_args, knowledge_from_args
-    from advisor.text import clean
+    from advisor.commands.common import (announce_answer_notes, answers_from_args,
+                                         knowledge_from_args)
     from advisor.errors import InputError, RefusedError
+    from advisor.text import clean
     from advisor.record import build_record, parse_formats, write_record
     from advisor.record.build import refusal
 
@@ -220,9 +221,10 @@ def _run_record(args: argparse.Namespace) -> int:
         record = Record({**record.data, "signatures": [sign_record(record.data, args.sign)]})
     for note in notes:
         print(f"advisor: note: {note}", file=sys.stderr)
+    announce_answer_notes(answers, kb)
     if record.data.get("exception"):
         print(clean(f"advisor: warning: {record.model} is {record.chosen['verdict']}: the "
-                        "record carries the exception you accepted and its reason"),
+                    "record carries the exception you accepted and its reason"),
               file=sys.stderr)
     elif accept:
         print(f"advisor: note: --accept ignored: {record.model} is {record.chosen['verdict']}, "
@@ -276,6 +278,11 @@ def _run_verify(args: argparse.Namespace) -> int:
 
         compared, compared_notes = check_comparison(record.data.get("comparison"),
                                                     _offline(args))
+        if hub_facts is not None:            # the Hub answered: has the license moved?
+            from advisor.record.verify import license_drift
+
+            moved, moved_notes = license_drift(record, kb)
+            compared, compared_notes = [*moved, *compared], [*moved_notes, *compared_notes]
         report = replace(report, differences=report.differences + tuple(compared),
                          notes=report.notes + tuple(compared_notes))
     report = replace(report, differences=tuple(signature) + report.differences,
