@@ -11,16 +11,14 @@ from typing import Any
 
 from advisor.assessment.openness import Openness
 from advisor.knowledge.model import Source
+from advisor.vocab import VERDICT_RANK, Access, Basis, Severity, Verdict
 
-SEVERITY_RANK = {"block": 0, "condition": 1, "info": 2}
-VERDICT_RANK = {"blocked": 0, "unknown": 1, "conditional": 2, "allowed": 3}
-VERDICTS = tuple(VERDICT_RANK)
 ASSESSMENT_SCHEMA = "advisor.assessment/1"
 
 
 @dataclass(frozen=True)
 class Finding:
-    severity: str                     # block | condition | info
+    severity: Severity
     code: str
     message: str
     source: Source
@@ -29,6 +27,7 @@ class Finding:
     confirmed: bool = True
     quote: str | None = None          # the passage of the source the finding rests on
     in_force: str | None = None       # ISO date the provision applies from
+    upcoming: bool = False            # in_force is after the assessment's `today`
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"severity": self.severity, "code": self.code,
@@ -43,6 +42,8 @@ class Finding:
             out["quote"] = self.quote
         if self.in_force:
             out["in_force"] = self.in_force
+        if self.upcoming:
+            out["upcoming"] = True
         return out
 
 
@@ -50,16 +51,16 @@ class Finding:
 class Candidate:
     model: str
     licenses: tuple[str, ...]
-    verdict: str
+    verdict: Verdict
     findings: tuple[Finding, ...]
     obligations: tuple[str, ...]
     openness: Openness
     family: str | None = None
     vendor: str | None = None
     parameters: float | None = None
-    basis: str = "profile"            # profile | hub | base_model | none
+    basis: Basis = "profile"
     based_on: str | None = None       # the profiled base model a Hub repo inherits from
-    access: str = "weights"           # weights | api (a hosted service: fit is "hosted")
+    access: Access = "weights"        # api: a hosted service (its fit is "hosted")
 
     @property
     def license(self) -> str:
@@ -73,8 +74,9 @@ class Candidate:
         return out
 
     def sort_key(self) -> tuple:
+        """Worst first: the worst verdict, then the most blocks, then the most conditions."""
         counts = self.counts()
-        return (VERDICT_RANK[self.verdict], -counts["block"], -counts["condition"],
+        return (-VERDICT_RANK[self.verdict], -counts["block"], -counts["condition"],
                 self.model.lower())
 
     def to_dict(self) -> dict[str, Any]:
@@ -98,6 +100,7 @@ class Assessment:
     # {"assessed": [jurisdiction ids], "not_assessed": [place codes],
     #  "subdivisions_not_assessed": {country: [codes]}}; None when not computed.
     coverage: dict[str, Any] | None = None
+    today: str | None = None          # the date the rules' in_force was compared with
 
     def to_dict(self) -> dict[str, Any]:
         out = {"schema": ASSESSMENT_SCHEMA, "answers": self.answers,
@@ -105,6 +108,8 @@ class Assessment:
                "profiles_digest": self.profiles_digest, "notes": list(self.notes)}
         if self.coverage is not None:
             out["coverage"] = self.coverage
+        if self.today is not None:
+            out["today"] = self.today
         return out
 
     def candidate(self, model_id: str) -> Candidate | None:

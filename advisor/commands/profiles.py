@@ -24,10 +24,25 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     profiles_draft.add_parser(sub)
 
 
+def figures_line(figures: dict[str, int]) -> str:
+    """The knowledge base's two quality figures, over all rules:
+
+    >>> figures_line({"rules": 500, "quoted": 420, "unconfirmed": 45})
+    'rules: 500; quoted: 420 of 500 (84.0%); confirmed: false: 45 of 500 (9.0%)'
+    """
+    total = figures["rules"]
+
+    def share(n: int) -> str:
+        return f"{n} of {total} ({100 * n / total:.1f}%)" if total else f"{n} of 0"
+
+    return (f"rules: {total}; quoted: {share(figures['quoted'])}; "
+            f"confirmed: false: {share(figures['unconfirmed'])}")
+
+
 def run(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from advisor.commands.common import printable
+    from advisor.text import clean
     from advisor.knowledge.loader import check_profiles, profile_dirs, unconfirmed
 
     dirs = [Path(d) for d in args.dirs]
@@ -38,18 +53,20 @@ def run(args: argparse.Namespace) -> int:
     roots = profile_dirs([d for d in dirs if d.resolve() != profile_dirs()[0].resolve()])
     kb, problems = check_profiles(roots)
     for problem in problems:
-        print(printable(problem.one_line()), file=sys.stderr)
+        print(clean(problem.one_line()), file=sys.stderr)
     todo = unconfirmed(kb)
     if problems:
         print(f"{len(problems)} problem(s) in {len(kb.file_hashes)} file(s)", file=sys.stderr)
         return 2
     print(f"ok: {len(kb.licenses)} licenses, {len(kb.use_policies)} use policies, "
           f"{len(kb.models)} models, {len(kb.jurisdictions)} jurisdictions, "
-          f"{len(kb.use_cases)} use cases, {len(kb.policies)} organization policies "
+          f"{len(kb.use_cases)} use cases, {len(kb.policies)} organization policies, "
+          f"{len(kb.quality)} quality tables "
           f"({len(kb.file_hashes)} files, digest {kb.digest[:12]}); "
           f"{len(todo)} fact(s) still unconfirmed{':' if todo else ''}")
     for line in todo:
-        print(printable(f"  unconfirmed: {line}"))
+        print(clean(f"  unconfirmed: {line}"))
     for override in kb.overrides:
-        print(printable(f"  {override.note()}"))
+        print(clean(f"  {override.note()}"))
+    print(figures_line(kb.rule_figures()))
     return 0

@@ -38,7 +38,6 @@ MIB = 1 << 20
 PROCESS_OVERHEAD = 48 * MIB        # interpreter, numpy, llama.cpp and its threads (measured)
 GPU_RESERVE = 512 * MIB            # CUDA/Metal context and allocator slack per GPU
 N_UBATCH = 512
-FITS = ("gpu", "partial", "cpu", "too_large")
 KV_TYPES = {"f16": 1, "q8_0": 8, "q4_0": 2}   # --kv-type -> ggml type id
 SWA_CACHES = ("full", "window")
 # llama_context::graph_max_nodes: the graph's bookkeeping takes ~0.85 KiB a node (measured

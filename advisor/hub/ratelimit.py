@@ -15,7 +15,6 @@ no wait is retried after 1 s, then 2 s. A wait longer than ``ADVISOR_HUB_MAX_WAI
 
 from __future__ import annotations
 
-import os
 import sys
 import time
 from collections.abc import Callable, Mapping
@@ -23,15 +22,6 @@ from typing import TypeVar
 
 T = TypeVar("T")
 RETRIES = 2
-
-
-def max_wait() -> float:
-    """ADVISOR_HUB_MAX_WAIT in seconds (0 to 3600), else 60."""
-    try:
-        value = float(os.environ.get("ADVISOR_HUB_MAX_WAIT", 60))
-    except ValueError:
-        return 60.0
-    return value if 0 <= value <= 3600 else 60.0
 
 
 def wait_seconds(headers: Mapping[str, str]) -> float | None:
@@ -59,9 +49,9 @@ def _status_and_headers(exc: BaseException) -> tuple[int | None, Mapping[str, st
 
 
 def _say(line: str) -> None:
-    from advisor.commands.common import printable
+    from advisor.text import clean
 
-    print(printable(line), file=sys.stderr, flush=True)
+    print(clean(line), file=sys.stderr, flush=True)
 
 
 def honour_rate_limit(call: Callable[[], T], what: str, *,
@@ -70,7 +60,8 @@ def honour_rate_limit(call: Callable[[], T], what: str, *,
     """``call()``, retried up to RETRIES times when the Hub answers 429 (HfHubHTTPError)."""
     from huggingface_hub.errors import HfHubHTTPError
 
-    from advisor.errors import OperationError
+    from advisor.config import hub_max_wait
+    from advisor.errors import HubRateLimited
 
     for attempt in range(RETRIES + 1):
         try:
@@ -81,10 +72,10 @@ def honour_rate_limit(call: Callable[[], T], what: str, *,
                 raise
             named = wait_seconds(headers)
             wait = float(2 ** attempt) if named is None else named
-            if wait > max_wait():
-                raise OperationError(
+            if wait > hub_max_wait():
+                raise HubRateLimited(
                     f"{what}: the Hub is rate-limiting requests (429) and asks to wait "
-                    f"{wait:.0f} s, more than ADVISOR_HUB_MAX_WAIT ({max_wait():.0f} s); "
+                    f"{wait:.0f} s, more than ADVISOR_HUB_MAX_WAIT ({hub_max_wait():.0f} s); "
                     "try again then") from None
             basis = "as the Hub asks" if named is not None else "no wait named"
             say(f"advisor: {what}: the Hub is rate-limiting requests (429); waiting "

@@ -22,8 +22,7 @@ from typing import Any
 
 from advisor.errors import InputError
 from advisor.knowledge.model import (
-    ACCESS_KINDS, COMPONENT_STATUSES, COMPONENT_TYPES, MODEL_KINDS, SEVERITIES, ApiAccess,
-    Component,
+    COMPONENT_STATUSES, COMPONENT_TYPES, MODEL_KINDS, ApiAccess, Component,
     Jurisdiction,
     KnowledgeBase, License, ModelProfile, Override, Policy, Rule, Source, UseCaseInfo, UsePolicy,
     section_label,
@@ -31,13 +30,15 @@ from advisor.knowledge.model import (
 from advisor.knowledge.predicates import PredicateError, compile_when
 from advisor.languages import ISO_639_1
 from advisor.knowledge.spdx import spdx_license
-from advisor.paths import PROFILES_DIR
+from advisor.config import PROFILES_DIR
 from advisor.regions import normalize_code
+from advisor.vocab import ACCESS_KINDS, SEVERITIES
 from advisor.yamlio import MAX_FILE_BYTES, dotted, line_of, load_yaml_text, read_limited
 
 MODALITIES = ("text", "image_input", "audio_input", "code", "image_output")
 SCHEMAS = ("advisor.license/1", "advisor.use-policy/1", "advisor.model-family/1",
-           "advisor.jurisdiction/1", "advisor.use-cases/1", "advisor.policy/1")
+           "advisor.jurisdiction/1", "advisor.use-cases/1", "advisor.policy/1",
+           "advisor.quality/1")
 
 
 @dataclass(frozen=True)
@@ -273,7 +274,7 @@ def _use_policy(data: Mapping, path_: Path, sha: str, ucs: frozenset[str] | None
     for index, raw in enumerate(prohibitions):
         here = ("prohibitions", index)
         p = _keys(raw, here, ("use_cases", "severity", "section", "text", "url", "confirmed",
-                              "obligation"))
+                              "obligation", "quote", "copy", "secondary"))
         severity = _text(p, "severity", here, required=False, default="block")
         if severity not in SEVERITIES:
             raise _Bad(here + ("severity",), f"{severity!r} is not one of {', '.join(SEVERITIES)}")
@@ -290,10 +291,12 @@ def _use_policy(data: Mapping, path_: Path, sha: str, ucs: frozenset[str] | None
         rules.append(Rule(
             code="use_policy", severity=severity, when=when,
             message=f"{title} {verb}: {text}",
-            source=Source(title=title, section=_text(p, "section", here, required=False),
-                          url=_text(p, "url", here, required=False) or url, checked=checked),
+            source=_source({"section": p.get("section"), "url": p.get("url") or url,
+                            "copy": p.get("copy"), "secondary": p.get("secondary")},
+                           here, title, checked),
             obligation=_text(p, "obligation", here, required=False),
             confirmed=_bool(p, "confirmed", here, True), origin=f"use-policy:{pid}",
+            quote=_text(p, "quote", here, required=False),
         ))
     return UsePolicy(id=pid, title=title, url=url, checked=checked, rules=tuple(rules),
                      file=path_, sha256=sha)
@@ -738,6 +741,15 @@ def build_knowledge(dirs: Iterable[Path], *, cache: Any = None) -> tuple[Knowled
          lambda i, r: keep("jurisdiction", kb.jurisdictions, r.id, i, r, ("id",)))
     each("advisor.policy/1", lambda i: _policy(i.data, i.path, ucs),
          lambda i, r: keep("policy", kb.policies, r.id, i, r, ("id",)))
+    from advisor.knowledge.quality import quality_table, unprofiled_scores
+
+    def keep_table(item: _Loaded, table: Any) -> None:
+        for index, model in unprofiled_scores(table, kb.models):
+            problems.append(_problem(item, ("scores", index, "model"),
+                                     f"no model profile with id {model!r}"))
+        keep("quality", kb.quality, table.id, item, table, ("id",))
+
+    each("advisor.quality/1", lambda i: quality_table(i.data, i.path), keep_table)
     kb.overrides = tuple(overrides)
     kb.gguf_index = _gguf_index(kb)
 

@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-SEVERITIES = ("block", "condition", "info")
+from advisor.text import escape_controls
+
 # What a model is for (profiles/README.md, model-family): the one kind that decides its
 # suitability. `base`: pre-trained only, no chat tuning; `instruct`: chat/instruction tuned;
 # `reasoning`: tuned to think before answering (hybrid thinking models included);
@@ -123,9 +124,6 @@ class Component:
     evidence: str | None = None
 
 
-ACCESS_KINDS = ("weights", "api")    # weights: downloadable; api: a hosted service only
-
-
 @dataclass(frozen=True)
 class ApiAccess:
     """How a hosted (API-only) model is reached: an OpenAI-compatible service.
@@ -215,10 +213,49 @@ class Policy:
     file: Path | None = None
 
 
-def escape_controls(text: str) -> str:
-    """``text`` with every non-printable character escaped as ``repr`` writes it, for file
-    names and ids shown in notes and records: ESC becomes the four characters ``\\x1b``."""
-    return "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in text)
+QUALITY_KINDS = ("independent", "vendor_reported")
+
+
+@dataclass(frozen=True)
+class QualityScore:
+    """One model's figure in a published table (``as_listed``: the name the table gives it;
+    ``url``/``section``: where this one figure is published, for a vendor's own cards)."""
+
+    model: str
+    value: float
+    as_listed: str | None = None
+    url: str | None = None
+    section: str | None = None
+
+
+@dataclass(frozen=True)
+class QualityTable:
+    """A published table of quality figures (``advisor.quality/1``): a leaderboard read on
+    ``checked``, or the scores vendors report on one common benchmark (``vendor_reported``).
+
+    ``QualityTable("lmarena-text", "LMArena Text", "LMArena", "https://lmarena.ai", ...)``
+    """
+
+    id: str
+    title: str
+    publisher: str
+    url: str
+    published: str
+    checked: str
+    kind: str                        # independent | vendor_reported
+    metric: str
+    higher_is_better: bool
+    scores: tuple[QualityScore, ...]
+    copy: str | None = None          # where the table was actually read, when not at `url`
+    confirmed: bool = True           # false: read second-hand (name it in `copy`)
+    notes: str | None = None
+    file: Path | None = None
+
+    def source(self) -> Source:
+        """The table as a citable source."""
+        return Source(title=f"{self.title} ({self.publisher}, {self.published})",
+                      section=self.metric, url=self.url, checked=self.checked,
+                      copy=self.copy)
 
 
 @dataclass(frozen=True)
@@ -228,7 +265,8 @@ class Override:
     ``Override("license", "apache-2.0", "/me/apache.yaml", "9f2c...", "profiles/licenses/apache-2.0.yaml")``
     """
 
-    kind: str                      # license | use-policy | model | jurisdiction | policy | use-case
+    kind: str                      # license | use-policy | model | jurisdiction | policy |
+                                   # use-case | quality
     id: str
     file: str                      # the replacing file
     sha256: str                    # of the replacing file
@@ -257,11 +295,28 @@ class KnowledgeBase:
     file_hashes: dict[str, str] = field(default_factory=dict)       # relative path -> sha256
     digest: str = ""
     overrides: tuple[Override, ...] = ()                            # user files over shipped ids
+    quality: dict[str, QualityTable] = field(default_factory=dict)  # published quality tables
     gguf_index: dict[str, str] = field(default_factory=dict)        # lower GGUF repo -> model key
 
     def override_notes(self) -> tuple[str, ...]:
         """``kb.override_notes()`` -> ("profile override: license 'mit' from ... replaced by ...",)."""
         return tuple(o.note() for o in self.overrides)
+
+    def rules(self) -> list[Rule]:
+        """Every rule of every license, use policy, jurisdiction and organization policy."""
+        tables = (self.licenses, self.use_policies, self.jurisdictions, self.policies)
+        return [rule for table in tables for record in table.values() for rule in record.rules]
+
+    def rule_figures(self) -> dict[str, int]:
+        """How many rules there are, how many quote the passage they rest on, and how many
+        are ``confirmed: false``:
+
+        >>> KnowledgeBase().rule_figures()
+        {'rules': 0, 'quoted': 0, 'unconfirmed': 0}
+        """
+        rules = self.rules()
+        return {"rules": len(rules), "quoted": sum(1 for r in rules if r.quote),
+                "unconfirmed": sum(1 for r in rules if not r.confirmed)}
 
     def find_model(self, repo_id: str) -> ModelProfile | None:
         """Case-insensitive lookup, by the profile's id or one of its ``gguf_repos``:

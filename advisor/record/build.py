@@ -19,10 +19,11 @@ from pathlib import Path
 from typing import Any
 
 from advisor import __version__
-from advisor.paths import PROFILES_DIR
+from advisor.config import PROFILES_DIR
 from advisor.record.model import SCHEMA, Record
 from advisor.record.scrub import scrub_data
 from advisor.record.smoke import builds_of, smoke_environment, smoke_gguf, smoke_is_of_model
+from advisor.text import one_line
 
 ALTERNATIVES = 3
 STATUSES = ("proposed", "accepted")
@@ -130,25 +131,27 @@ def _title(answers: dict[str, Any], model_id: str, kb: Any) -> str:
     return f"Adopt {model_id} for {', '.join(titles).lower() or 'the use described'}"
 
 
-def _assess(answers: Any, kb: Any, model_ids: Sequence[str] | None, hub_facts: Any) -> Any:
+def _assess(answers: Any, kb: Any, model_ids: Sequence[str] | None, hub_facts: Any,
+            today: str) -> Any:
     from advisor.assessment import assess
 
     facts = {hub_facts.repo_id: hub_facts} if hub_facts is not None else None
     if facts is not None and model_ids:
         facts = {model_ids[0]: hub_facts}
-    return assess(answers, kb, model_ids=model_ids, hub_facts=facts)
+    return assess(answers, kb, model_ids=model_ids, hub_facts=facts, today=today)
 
 
-def _pick(kb: Any, answers: Any, model_id: str, hub_facts: Any
+def _pick(kb: Any, answers: Any, model_id: str, hub_facts: Any, today: str
           ) -> tuple[Any, list[Any], Any]:
-    """The chosen candidate, the best few others (best first) and the whole assessment."""
-    everyone = _assess(answers, kb, None, None)
+    """The chosen candidate, the best few others (best first) and the whole assessment,
+    dated ``today`` (the record's date)."""
+    everyone = _assess(answers, kb, None, None, today)
     chosen = None
     if hub_facts is not None or everyone.candidate(model_id) is None:
-        chosen = _assess(answers, kb, [model_id], hub_facts).candidate(model_id)
+        chosen = _assess(answers, kb, [model_id], hub_facts, today).candidate(model_id)
     chosen = chosen or everyone.candidate(model_id)
     if chosen is None:                                   # assess always answers, but be safe
-        chosen = _assess(answers, kb, [model_id], None).candidates[0]
+        chosen = _assess(answers, kb, [model_id], None, today).candidates[0]
     others = [c for c in reversed(everyone.candidates) if c.model.lower() != model_id.lower()]
     return chosen, others[:ALTERNATIVES], everyone
 
@@ -264,16 +267,6 @@ def _scope(kb: Any, chosen: Any, everyone: Any, answers: Any) -> dict[str, Any]:
             "knowledge_checked": {"earliest": min(dates), "latest": max(dates)} if dates else None}
 
 
-def _one_line(text: str) -> str:
-    """A typed name or rationale as one clean line (no control or bidi characters)."""
-    try:
-        from advisor.sanitize import clean_text
-    except ImportError:
-        from advisor.commands.common import printable as clean_text
-        return " ".join(clean_text(text).split())
-    return " ".join(clean_text(text, newlines=False).split())
-
-
 def _overrides(kb: Any) -> list[dict[str, Any]]:
     """Shipped profiles that the user's own files replaced (id, kind, file, sha256)."""
     out = []
@@ -307,7 +300,8 @@ def build_record(answers: Any, kb: Any, model_id: str, smoke: dict[str, Any] | N
         raise ValueError(f"status must be one of {', '.join(STATUSES)}, not {status!r}")
     stamp = _timestamp(today)
     answers_dict = answers.to_dict()
-    chosen_c, others, everyone = _pick(kb, answers, model_id, hub_facts)
+    chosen_c, others, everyone = _pick(kb, answers, model_id, hub_facts,
+                                       stamp.date().isoformat())
     profile = kb.find_model(chosen_c.model)
     chosen = chosen_c.to_dict()
     chosen["profile"] = _profile_facts(profile)
@@ -331,8 +325,8 @@ def build_record(answers: Any, kb: Any, model_id: str, smoke: dict[str, Any] | N
         "status": status,
         "date": stamp.date().isoformat(),
         "created": stamp.strftime("%Y-%m-%dT%H:%M:%SZ"),
-        "decision_makers": [_one_line(m) for m in decision_makers or () if m and m.strip()],
-        "rationale": _one_line(rationale or "") or None,
+        "decision_makers": [one_line(m) for m in decision_makers or () if m and m.strip()],
+        "rationale": one_line(rationale or "") or None,
         "disclaimer": DISCLAIMER,
         "model": chosen_c.model,
         "answers": answers_dict,
