@@ -49,12 +49,21 @@ def _small_text(repo_id: str, filename: str, sizes: dict[str, int | None],
     from advisor.hub.client import hub_errors
     from advisor.yamlio import read_limited
 
+    from advisor.errors import EntryNotFound, GatedRepo
+
     try:
         with hub_errors(repo_id, filename):
             path = hf_hub_download(repo_id, filename, revision=revision)
-    except AdvisorError:
-        notes.append(f"{filename} could not be read (a gated repo needs HF_TOKEN); "
-                     "its facts are missing.")
+    except GatedRepo:
+        notes.append(f"{filename} could not be read: the repository is gated (set HF_TOKEN "
+                     "with access); its facts are missing.")
+        return None
+    except EntryNotFound:
+        notes.append(f"{filename} is listed but the Hub has no such file; its facts are "
+                     "missing.")
+        return None
+    except AdvisorError as exc:
+        notes.append(f"{filename} could not be read ({exc}); its facts are missing.")
         return None
     try:
         return read_limited(Path(path), MAX_JSON_BYTES).decode("utf-8", "replace")
@@ -129,11 +138,9 @@ def gather(repo_id: str):
     facts = follow_base_chain(facts_from_info(info))
     sizes = _sibling_sizes(info)
     revision = facts.sha if facts.sha and len(facts.sha) == 40 else None
-    parameters, source = None, None
-    safetensors = getattr(info, "safetensors", None)
-    total = getattr(safetensors, "total", None)
-    if isinstance(total, int) and not isinstance(total, bool) and 0 < total < 10**15:
-        parameters, source = float(total), "the Hub's safetensors metadata"
+    parameters, source = facts.parameters, None
+    if parameters is not None:
+        source = f"the Hub's {facts.parameters_basis} metadata"
     notes: list[str] = []
     config = _small_json(repo_id, "config.json", sizes, revision, notes) or {}
     if parameters is None:
@@ -144,6 +151,8 @@ def gather(repo_id: str):
     created = getattr(info, "created_at", None)
     if isinstance(config, dict) and isinstance(config.get("text_config"), dict) and context is None:
         context = config["text_config"].get("max_position_embeddings")
+    if context is None:
+        context = facts.context_length          # a GGUF repo: the header's context_length
     return DraftFacts(
         hub=facts, parameters=parameters, parameters_source=source,
         context_length=context if isinstance(context, int) and not isinstance(context, bool)

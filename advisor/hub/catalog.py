@@ -93,10 +93,7 @@ def analyze_entry(entry: GGUFEntry, *, revision: str | None, ctx: int, hardware:
         result["error"] = str(exc)
         shape = None
     if shape is None:
-        weights = entry.bytes or 0
-        est = Estimate(weights, 0, 0, 0, weights, ctx)
-        fit = "cpu" if weights <= hardware.ram_available_bytes else "too_large"
-        result.update(estimate=est.to_dict(), fit=fit, gpu_layers=0)
+        result.update(size_only_estimate(entry.bytes, ctx, hardware.ram_available_bytes))
         return result
     fit, layers = fit_model(shape, ctx, ram_bytes=hardware.ram_available_bytes,
                             vram_bytes=hardware.vram_free_bytes, gpu_offload=hardware.gpu_offload,
@@ -112,10 +109,26 @@ def analyze_entry(entry: GGUFEntry, *, revision: str | None, ctx: int, hardware:
     return result
 
 
+def size_only_estimate(weights: int | None, ctx: int, ram_bytes: int) -> dict[str, Any]:
+    """The estimate when the header could not be read: the weights are the file's size,
+    every other figure unknown (None); no size, no fit.
+
+    >>> size_only_estimate(None, 4096, 8 << 30)["fit"] is None
+    True
+    """
+    estimate = {"weights_bytes": weights, "kv_cache_bytes": None, "compute_bytes": None,
+                "overhead_bytes": None, "total_bytes": None, "allocated_bytes": None,
+                "resident_bytes": None, "context": ctx, "basis": "file size"}
+    if weights is None:
+        return {"estimate": estimate, "fit": None, "gpu_layers": None}
+    return {"estimate": estimate, "fit": "cpu" if weights <= ram_bytes else "too_large",
+            "gpu_layers": 0}
+
+
 def recommend(files: list[dict[str, Any]]) -> dict[str, Any] | None:
     """Best quantization that fits: the best fit class first, then quality (Q8_0 down)."""
-    usable = [f for f in files if f.get("kind") == "model" and f.get("fit") != "too_large"
-              and not f.get("error")]
+    usable = [f for f in files if f.get("kind") == "model" and f.get("fit") in FIT_RANK
+              and f.get("fit") != "too_large" and not f.get("error")]
     if not usable:
         return None
     return min(usable, key=lambda f: (FIT_RANK[f["fit"]], recommend_rank(f.get("quant")),
