@@ -114,7 +114,8 @@ def run(args: argparse.Namespace) -> int:
     out.write(f"allocated: what llama.cpp allocates (the GPU fit); resident: RAM with mmap and "
               f"the context full (the CPU fit); KV {opts.get('kv_type', 'f16')}, flash "
               f"attention {'on' if opts.get('flash_attn') else 'off'}, SWA cache "
-              f"{opts.get('swa_cache', 'full')}; tok/s: bandwidth bound\n")
+              f"{opts.get('swa_cache', 'full')}\n"
+              f"tok/s: estimated from {hw.get('speed_basis') or 'assumed bandwidth'}\n")
     rec = report["recommended"]
     if rec:
         out.write(f"recommended: {rec['repo_id']} {rec['filename']} ({rec['quant']}, {rec['fit']})\n")

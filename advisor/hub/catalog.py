@@ -104,7 +104,8 @@ def analyze_entry(entry: GGUFEntry, *, revision: str | None, ctx: int, hardware:
         result["offload"] = offload_split(shape, ctx, layers + 1, options).to_dict()
     result["decode_tokens_per_second"] = decode_tokens_per_second(
         shape, ctx, fit, layers, cpu_bandwidth=hardware.cpu_bandwidth,
-        gpu_bandwidth=hardware.gpu_bandwidth, options=options)
+        gpu_bandwidth=hardware.gpu_bandwidth, options=options,
+        cpu_layer_seconds=hardware.cpu_layer_seconds)
     result["active_parameters_bytes"] = shape.active_weights_bytes
     return result
 

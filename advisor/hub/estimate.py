@@ -33,6 +33,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from advisor.hub.shape import ModelShape, model_shape, tensor_bytes  # noqa: F401 (re-exported)
+from advisor.vocab import FITS
 
 MIB = 1 << 20
 PROCESS_OVERHEAD = 48 * MIB        # interpreter, numpy, llama.cpp and its threads (measured)
@@ -308,16 +309,21 @@ def fit_basis(fit: str) -> str:
 def decode_tokens_per_second(shape: ModelShape, n_ctx: int, fit: str, gpu_layers: int, *,
                              cpu_bandwidth: float = CPU_BANDWIDTH,
                              gpu_bandwidth: float = GPU_BANDWIDTH,
-                             options: RunOptions = DEFAULT_OPTIONS) -> float | None:
-    """Upper bound on decode speed: memory bandwidth over the bytes read per token (active
-    parameters for MoE), each device reading its own share. None when it does not run."""
-    if fit == "too_large":
+                             options: RunOptions = DEFAULT_OPTIONS,
+                             cpu_layer_seconds: float = 0.0) -> float | None:
+    """Decode speed: the bytes read per token (active parameters for MoE) over each
+    device's bandwidth, plus ``cpu_layer_seconds`` for every layer the CPU runs (this
+    machine's, advisor.hub.speed). None when it does not run (or the fit is unknown)."""
+    if fit not in FITS or fit == "too_large":
         return None
     per_token = decode_bytes_per_token(shape, n_ctx, options)
     if fit == "cpu" or gpu_layers <= 0:
-        return cpu_bandwidth / max(per_token, 1)
+        seconds = per_token / cpu_bandwidth + shape.n_layer * cpu_layer_seconds
+        return 1.0 / max(seconds, 1e-12)
     share = min(gpu_layers, shape.n_layer) / max(shape.n_layer, 1)
     body = max(per_token - shape.output_bytes, 0)
     gpu_bytes = shape.output_bytes + body * share
-    seconds = gpu_bytes / gpu_bandwidth + (per_token - gpu_bytes) / cpu_bandwidth
+    cpu_layers = shape.n_layer - min(gpu_layers, shape.n_layer)
+    seconds = (gpu_bytes / gpu_bandwidth + (per_token - gpu_bytes) / cpu_bandwidth
+               + cpu_layers * cpu_layer_seconds)
     return 1.0 / max(seconds, 1e-12)
