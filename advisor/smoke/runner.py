@@ -45,7 +45,7 @@ def should_hash(asked: bool | None, size: int) -> bool:
     return asked if asked is not None else size <= HASH_LIMIT
 
 
-from advisor.hub.speed import default_threads  # noqa: E402,F401 (re-exported)
+from advisor.machine.speed import default_threads  # noqa: E402,F401 (re-exported)
 
 
 @dataclass
@@ -77,7 +77,7 @@ class SmokeSpec:
 
     def options(self):
         """The estimate's RunOptions for these settings."""
-        from advisor.hub.estimate import RunOptions
+        from advisor.gguf.estimate import RunOptions
 
         return RunOptions(kv_type=self.kv_type, flash_attn=self.flash_attn,
                           swa_cache=self.swa_cache)
@@ -319,7 +319,7 @@ def run_local(spec: SmokeSpec, suite: Suite, on_event: EventCallback | None) -> 
     if result.gpu_layers > 0:
         _apply_estimate(result, model_file, spec)
     elif result.measured_tokens_per_second and result.estimate:
-        from advisor.hub.speed import record_run
+        from advisor.machine.speed import record_run
 
         record_run(result.estimate["decode_bytes_per_token"], model_file.n_layer or 0,
                    result.measured_tokens_per_second, threads)
@@ -329,7 +329,7 @@ def run_local(spec: SmokeSpec, suite: Suite, on_event: EventCallback | None) -> 
 
 def _apply_estimate(result: SmokeResult, model_file, spec: SmokeSpec) -> None:
     """The header estimate for this run (memory and decode speed), beside what it measures."""
-    from advisor.hub.estimate import decode_tokens_per_second, estimate_memory, model_shape
+    from advisor.gguf.estimate import decode_tokens_per_second, estimate_memory, model_shape
 
     try:
         shape = model_shape(model_file.header, file_bytes=model_file.size)
@@ -340,7 +340,7 @@ def _apply_estimate(result: SmokeResult, model_file, spec: SmokeSpec) -> None:
                        "resident_bytes": est.resident_bytes, "kv_cache_bytes": est.kv_cache_bytes,
                        "compute_bytes": est.compute_bytes, "options": est.options,
                        "decode_bytes_per_token": est.decode_bytes_per_token}
-    from advisor.hub.hardware import detect_hardware
+    from advisor.machine.hardware import detect_hardware
 
     fit, layers = "cpu", 0
     hardware = detect_hardware(probe_llama=False)
@@ -412,7 +412,7 @@ PROMPT_STYLES = ("auto", "chat", "completion")
 def check_run_options(spec: SmokeSpec) -> None:
     """InputError for settings llama.cpp would refuse (a quantized V cache needs flash
     attention)."""
-    from advisor.hub.estimate import KV_TYPES, SWA_CACHES
+    from advisor.gguf.estimate import KV_TYPES, SWA_CACHES
 
     if spec.kv_type not in KV_TYPES:
         raise InputError(None, f"must be one of {', '.join(KV_TYPES)}", field="--kv-type")

@@ -8,7 +8,7 @@ from advisor.cli import main
 
 
 def test_nothing_found_names_every_place_and_the_way_to_a_model(tmp_path, monkeypatch, capsys):
-    import advisor.hub.local as local
+    import advisor.machine.local as local
 
     for var, sub in (("HOME", "home"), ("HF_HOME", "hf"), ("HF_HUB_CACHE", "hf/hub"),
                      ("LLAMA_CACHE", "llama"), ("OLLAMA_MODELS", "ollama")):

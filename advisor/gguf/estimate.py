@@ -32,7 +32,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from advisor.hub.shape import ModelShape, model_shape, tensor_bytes  # noqa: F401 (re-exported)
+from advisor.gguf.shape import ModelShape, model_shape, tensor_bytes  # noqa: F401 (re-exported)
 from advisor.vocab import FITS
 
 MIB = 1 << 20
@@ -313,7 +313,7 @@ def decode_tokens_per_second(shape: ModelShape, n_ctx: int, fit: str, gpu_layers
                              cpu_layer_seconds: float = 0.0) -> float | None:
     """Decode speed: the bytes read per token (active parameters for MoE) over each
     device's bandwidth, plus ``cpu_layer_seconds`` for every layer the CPU runs (this
-    machine's, advisor.hub.speed). None when it does not run (or the fit is unknown)."""
+    machine's, advisor.machine.speed). None when it does not run (or the fit is unknown)."""
     if fit not in FITS or fit == "too_large":
         return None
     per_token = decode_bytes_per_token(shape, n_ctx, options)

@@ -36,7 +36,7 @@ class Hardware:
     gpus: list[GPU] = field(default_factory=list)
     gpu_offload: bool = False        # llama.cpp built with a GPU backend
     source: str = "detected"         # "detected" or "answers"
-    cpu_bandwidth: float = 40e9      # bytes/s: this machine's (advisor.hub.speed), else assumed
+    cpu_bandwidth: float = 40e9      # bytes/s: this machine's (advisor.machine.speed), else assumed
     gpu_bandwidth: float = 400e9     # bytes/s: NVML's memory clock x bus width, else assumed
     cpu_layer_seconds: float = 0.0   # fixed cost per layer per token on the CPU
     speed_basis: str = "assumed: 40 GB/s CPU, 400 GB/s GPU"
@@ -113,7 +113,7 @@ def detect_hardware(*, probe_llama: bool | None = None) -> Hardware:
     offload = llama_gpu_offload() if probe_llama else False
     from dataclasses import replace
 
-    from advisor.hub.speed import default_threads, machine_speed
+    from advisor.machine.speed import default_threads, machine_speed
 
     measured = max((g.bandwidth for g in gpus), default=0.0)
     hw = Hardware(os.cpu_count() or 1, int(vm.total), int(vm.available), gpus, offload)

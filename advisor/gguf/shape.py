@@ -28,7 +28,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from advisor.hub.gguf_header import ArrayValue, GGUFHeader
+from advisor.gguf.header import ArrayValue, GGUFHeader
 
 _KV_ROW = {"f16": (1, 2), "q8_0": (32, 34), "q4_0": (32, 18)}   # (block, bytes per block)
 _REPACKED = {2, 12, 20}       # ggml types Q4_0, Q4_K, IQ4_NL
