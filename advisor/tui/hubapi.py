@@ -42,6 +42,7 @@ class LocalBuild:
     bytes: int
     license: str | None          # the file's own ``general.license``
     source: str
+    memory_bytes: int | None = None   # resident estimate at ESTIMATE_CTX (None: unreadable)
 
 
 def local_builds(model_id: str, kb: Any) -> list[LocalBuild]:
@@ -59,14 +60,31 @@ def local_builds(model_id: str, kb: Any) -> list[LocalBuild]:
         ids = builds_of(info, kb)
         if model_id.lower() not in ids and (found.profile or "").lower() != model_id.lower():
             continue
+        lic, memory = None, None
         try:
-            lic = read_local_header(found.path).metadata.get("general.license")
-        except Exception:  # noqa: BLE001 - an unreadable header shows no license
-            lic = None
+            header = read_local_header(found.path)
+            lic = header.metadata.get("general.license")
+            memory = local_memory(header, found.bytes)
+        except Exception:  # noqa: BLE001 - an unreadable header shows no license or memory
+            pass
         out.append(LocalBuild(path=str(found.path), quant=found.quant, bytes=found.bytes,
                               license=lic if isinstance(lic, str) else None,
-                              source=found.source))
+                              source=found.source, memory_bytes=memory))
     return out
+
+
+ESTIMATE_CTX = 4096
+
+
+def local_memory(header: Any, file_bytes: int | None) -> int | None:
+    """What a CPU run of the file keeps resident at ESTIMATE_CTX (advisor.gguf.estimate)."""
+    from advisor.gguf.estimate import estimate_memory, model_shape
+
+    try:
+        shape = model_shape(header, file_bytes=file_bytes)
+        return estimate_memory(shape, ESTIMATE_CTX, basis="resident").resident_bytes
+    except (ValueError, ArithmeticError):
+        return None
 
 
 def fetch_facts(repo_id: str) -> Any:
@@ -130,7 +148,7 @@ def list_builds(model_id: str, hardware: HardwareSpec, *, profile: Any = None,
             continue
         estimate = item.get("estimate") or {}
         total = estimate.get("total_bytes")
-        fit = item.get("fit") or (fit_for_bytes(total, hardware) if total else "?")
+        fit = item.get("fit") or (fit_for_bytes(total, hardware) if total else "unknown")
         builds.append(GGUFBuild(repo=str(item.get("repo_id") or model_id),
                                 filename=str(item.get("filename")), quant=item.get("quant"),
                                 bytes=item.get("bytes"), total_bytes=total, fit=fit,

@@ -130,6 +130,7 @@ class CompareScreen(Screen[None]):
         Binding("c", "cancel", "Cancel"),
         Binding("b", "cycle_build", "Build"),
         Binding("e", "export", "Export"),
+        Binding("o", "open_file", "Open GGUF"),
         Binding("escape", "back", "Back"),
     ]
 
@@ -200,6 +201,31 @@ class CompareScreen(Screen[None]):
         self._layout_table()
         plan_view.focus()
         self.set_interval(0.05, self._drain)
+
+    def action_open_file(self) -> None:
+        """Add any GGUF path as its own line (like ``advisor compare --gguf PATH``)."""
+        from advisor.tui.screens.file_prompt import FilePrompt
+
+        if self.running:
+            self.notify("A comparison is running; open a file when it ends", severity="warning")
+            return
+        self.app.push_screen(FilePrompt("GGUF file to compare", "", save=False),
+                             self._file_opened)
+
+    def _file_opened(self, answer: tuple[str, bool] | None) -> None:
+        from advisor.tui.settings import open_local_file
+
+        if not answer:
+            return
+        try:
+            model = open_local_file(self.app.settings, answer[0])
+        except ValueError as exc:
+            self.notify(clean(str(exc)), severity="error")
+            return
+        plan = compareapi.plan_for_file(model.path, self.app.kb)
+        self.plans.append(plan)
+        self.query_one("#plan", ListView).append(PlanLine(len(self.plans) - 1, plan))
+        self._say_ready()
 
     def _say_ready(self) -> None:
         runnable = sum(p.runnable for p in self.plans)
