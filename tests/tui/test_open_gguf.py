@@ -30,6 +30,7 @@ async def open_path(pilot: Any, app: Any, path: str) -> None:
     assert await wait_for(pilot, lambda: isinstance(app.screen, FilePrompt))
     app.screen.query_one("#prompt-path", Input).value = path
     await pilot.press("enter")
+    assert await wait_for(pilot, lambda: not isinstance(app.screen, FilePrompt))
     await pilot.pause()
 
 
@@ -42,10 +43,12 @@ async def test_smoke_screen_opens_any_gguf_path(fixture_kb: Any, make_app: Any,
         assert await wait_for(pilot, lambda: isinstance(app.screen, SmokeScreen))
         await open_path(pilot, app, str(tmp_path / "missing.gguf"))
         assert isinstance(app.screen, SmokeScreen)
-        assert "no such file" in "\n".join(str(n.message) for n in app._notifications)
+        assert await wait_for(pilot, lambda: "no such file" in "\n".join(
+            str(n.message) for n in app._notifications))
         await open_path(pilot, app, str(gguf))
         screen = app.screen
-        assert screen.query_one("#source", Select).value == str(gguf.resolve())
+        source = screen.query_one("#source", Select)
+        assert await wait_for(pilot, lambda: source.value == str(gguf.resolve()))
         assert any(m.path == gguf.resolve() for m in app.settings.local_models)
 
 
@@ -62,7 +65,8 @@ async def test_compare_screen_adds_an_opened_gguf_as_its_own_line(fixture_kb: An
         assert await wait_for(pilot, lambda: len(screen.plans) == 2)
         before = len(screen.plans)
         await open_path(pilot, app, str(gguf))
-        assert len(screen.plans) == before + 1 and screen.plans[-1].runnable
+        assert await wait_for(pilot, lambda: len(screen.plans) == before + 1)
+        assert screen.plans[-1].runnable
         assert screen.plans[-1].build.path == gguf.resolve()
         assert len(screen.query_one("#plan", ListView).children) == before + 1
 

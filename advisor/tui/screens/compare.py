@@ -204,24 +204,14 @@ class CompareScreen(Screen[None]):
 
     def action_open_file(self) -> None:
         """Add any GGUF path as its own line (like ``advisor compare --gguf PATH``)."""
-        from advisor.tui.screens.file_prompt import FilePrompt
+        from advisor.tui.screens.file_prompt import ask_for_gguf
 
         if self.running:
             self.notify("A comparison is running; open a file when it ends", severity="warning")
             return
-        self.app.push_screen(FilePrompt("GGUF file to compare", "", save=False),
-                             self._file_opened)
+        ask_for_gguf(self, "GGUF file to compare", self._file_opened)
 
-    def _file_opened(self, answer: tuple[str, bool] | None) -> None:
-        from advisor.tui.settings import open_local_file
-
-        if not answer:
-            return
-        try:
-            model = open_local_file(self.app.settings, answer[0])
-        except ValueError as exc:
-            self.notify(clean(str(exc)), severity="error")
-            return
+    def _file_opened(self, model: Any) -> None:
         plan = compareapi.plan_for_file(model.path, self.app.kb)
         self.plans.append(plan)
         self.query_one("#plan", ListView).append(PlanLine(len(self.plans) - 1, plan))

@@ -137,24 +137,14 @@ class SmokeScreen(Screen[None]):
 
     def action_open_file(self) -> None:
         """Ask for any GGUF path (like ``advisor smoke --gguf PATH``) and offer it."""
-        from advisor.tui.screens.file_prompt import FilePrompt
+        from advisor.tui.screens.file_prompt import ask_for_gguf
 
         if self.running:
             self.notify("A run is going; open a file when it ends", severity="warning")
             return
-        self.app.push_screen(FilePrompt("GGUF file to smoke-test", "", save=False),
-                             self._file_opened)
+        ask_for_gguf(self, "GGUF file to smoke-test", self._file_opened)
 
-    def _file_opened(self, answer: tuple[str, bool] | None) -> None:
-        from advisor.tui.settings import open_local_file
-
-        if not answer:
-            return
-        try:
-            model = open_local_file(self.app.settings, answer[0])
-        except ValueError as exc:
-            self.notify(clean(str(exc)), severity="error")
-            return
+    def _file_opened(self, model: LocalModel) -> None:
         self._fill_sources()
         self.query_one("#source", Select).value = str(model.path)
         self._status(Text(f"Opened {clean(str(model.path))}; press s to run.", style="green"))
