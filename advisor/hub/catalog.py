@@ -15,14 +15,15 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from advisor.errors import OperationError
-from advisor.hub.client import RangeReader, RepoFile, hub_errors, model_info, repo_files
 from advisor.gguf.estimate import (DEFAULT_OPTIONS, Estimate, RunOptions,
-                                  decode_tokens_per_second, estimate_memory, fit_basis,
-                                  fit_model, model_shape, offload_split)
+                                   decode_tokens_per_second, estimate_memory, fit_basis,
+                                   fit_model, model_shape, offload_split)
+from advisor.gguf.fit import fit_for_bytes
 from advisor.gguf.header import GGUFError, check_header, read_header
-from advisor.machine.hardware import Hardware
 from advisor.gguf.quant import (normalize_quant, quant_from_file_type, quant_from_filename,
-                               recommend_rank, split_info)
+                                recommend_rank, split_info)
+from advisor.hub.client import RangeReader, RepoFile, hub_errors, model_info, repo_files
+from advisor.machine.hardware import Hardware
 from advisor.vocab import FIT_RANK
 
 
@@ -92,8 +93,8 @@ def analyze_entry(entry: GGUFEntry, *, revision: str | None, ctx: int, hardware:
     except OperationError as exc:
         result["error"] = str(exc)
         shape = None
-    if shape is None:
-        result.update(size_only_estimate(entry.bytes, ctx, hardware.ram_available_bytes))
+    if shape is None:                   # the file's size is all there is to go by
+        result.update(size_only_estimate(entry.bytes, ctx, hardware))
         return result
     fit, layers = fit_model(shape, ctx, ram_bytes=hardware.ram_available_bytes,
                             vram_bytes=hardware.vram_free_bytes, gpu_offload=hardware.gpu_offload,
@@ -110,11 +111,11 @@ def analyze_entry(entry: GGUFEntry, *, revision: str | None, ctx: int, hardware:
     return result
 
 
-def size_only_estimate(weights: int | None, ctx: int, ram_bytes: int) -> dict[str, Any]:
+def size_only_estimate(weights: int | None, ctx: int, hardware: Hardware) -> dict[str, Any]:
     """The estimate when the header could not be read: the weights are the file's size,
-    every other figure unknown (None); no size, no fit.
+    every other figure unknown (None); with no size there is no fit either.
 
-    >>> size_only_estimate(None, 4096, 8 << 30)["fit"] is None
+    >>> size_only_estimate(None, 4096, hardware)["fit"] is None
     True
     """
     estimate = {"weights_bytes": weights, "kv_cache_bytes": None, "compute_bytes": None,
@@ -122,8 +123,9 @@ def size_only_estimate(weights: int | None, ctx: int, ram_bytes: int) -> dict[st
                 "resident_bytes": None, "context": ctx, "basis": "file size"}
     if weights is None:
         return {"estimate": estimate, "fit": None, "gpu_layers": None}
-    return {"estimate": estimate, "fit": "cpu" if weights <= ram_bytes else "too_large",
-            "gpu_layers": 0}
+    fit = fit_for_bytes(weights, ram_bytes=hardware.ram_available_bytes,
+                        vram_bytes=hardware.vram_free_bytes, gpu_offload=hardware.gpu_offload)
+    return {"estimate": estimate, "fit": fit, "gpu_layers": 0}
 
 
 def recommend(files: list[dict[str, Any]]) -> dict[str, Any] | None:
