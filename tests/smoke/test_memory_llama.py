@@ -124,12 +124,15 @@ _WINDOW = (RunOptions(swa_cache="window"), ("--swa-cache", "window"))
 _FULL = (RunOptions(), ())
 
 
+_RECENT_RUNS = [*[(a, 4096, _FULL) for a in RECENT],
+                ("gpt-oss", 4096, _WINDOW), ("gemma4", 4096, _WINDOW),
+                ("gpt-oss", _LONG, _WINDOW), ("gemma4", _LONG, _WINDOW),
+                ("llama4", _LONG, _WINDOW), ("qwen3next", _LONG, _FULL),
+                ("glm4moe", _LONG, _FULL)]
+
+
 @pytest.mark.parametrize("arch, n_ctx, run", [
-    *[(a, 4096, _FULL) for a in RECENT],
-    ("gpt-oss", 4096, _WINDOW), ("gemma4", 4096, _WINDOW),
-    ("gpt-oss", _LONG, _WINDOW), ("gemma4", _LONG, _WINDOW), ("llama4", _LONG, _WINDOW),
-    ("qwen3next", _LONG, _FULL), ("glm4moe", _LONG, _FULL),
-], ids=lambda v: v[1][0] if isinstance(v, tuple) and v and v[1] else None)
+    pytest.param(a, n, r, id=f"{a}-{n}-{r[0].swa_cache}") for a, n, r in _RECENT_RUNS])
 def test_recent_architectures_match_llama_cpp(recent, arch, n_ctx, run):
     options, extra = run
     check_against_llama_cpp(recent[arch], n_ctx, options, *extra)
