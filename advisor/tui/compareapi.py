@@ -126,9 +126,9 @@ def plan_for_file(path: Path, kb: Any) -> Plan:
     """A plan for one GGUF file opened by path (``advisor compare --gguf PATH``): its own
     line, counted for the profiled model it is a build of, else for the file itself."""
     from advisor.gguf.quant import quant_from_filename
-    from advisor.record.smoke import builds_of
+    from advisor.knowledge.matching import FileClues, builds_of
 
-    ids = builds_of({"path": str(path), "repo": None}, kb)
+    ids = builds_of(FileClues.of(path=path), kb)
     model = kb.find_model(ids[0]) if kb is not None and ids else None
     return Plan(model.id if model is not None else path.name, GGUF,
                 builds=(Build(path, None, quant_from_filename(path.name)),))
