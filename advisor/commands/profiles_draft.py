@@ -2,8 +2,10 @@
 
 Gathers the card's license, the base-model chain, parameters (the Hub's safetensors
 metadata, else ``model.safetensors.index.json`` with ``config.json``), the context length,
-GGUF files or GGUF repos quantized from it, and writes an ``advisor.model-family/1`` file
-whose facts are all ``confirmed: false``. Without ``--out`` the draft goes to stdout.
+GGUF files or GGUF repos quantized from it, the card's ``language:`` list and whether the
+chat template (``chat_template.jinja`` or ``tokenizer_config.json``) takes tools, and writes
+an ``advisor.model-family/1`` file whose facts are all ``confirmed: false`` (kind, languages
+and tool calling by ``advisor.knowledge.suitability``). Without ``--out`` the draft goes to stdout.
 
     $ advisor profiles draft Qwen/Qwen3-8B --out my-profiles/qwen3-8b.yaml
 """
@@ -35,10 +37,10 @@ def _sibling_sizes(info: Any) -> dict[str, int | None]:
             if getattr(s, "rfilename", None)}
 
 
-def _small_json(repo_id: str, filename: str, sizes: dict[str, int | None],
-                revision: str | None, notes: list[str]) -> Any:
-    """A small JSON file of the repo, or None when absent, too large, unreadable (a gated
-    repo without a token: said in ``notes``) or not JSON."""
+def _small_text(repo_id: str, filename: str, sizes: dict[str, int | None],
+                revision: str | None, notes: list[str]) -> str | None:
+    """A small file of the repo as text, or None when absent, too large or unreadable (a
+    gated repo without a token: said in ``notes``)."""
     if filename not in sizes or (sizes[filename] or 0) > MAX_JSON_BYTES:
         return None
     from huggingface_hub import hf_hub_download
@@ -55,9 +57,42 @@ def _small_json(repo_id: str, filename: str, sizes: dict[str, int | None],
                      "its facts are missing.")
         return None
     try:
-        return json.loads(read_limited(Path(path), MAX_JSON_BYTES))
-    except (ValueError, OSError, RecursionError):
+        return read_limited(Path(path), MAX_JSON_BYTES).decode("utf-8", "replace")
+    except (ValueError, OSError):
         return None
+
+
+def _small_json(repo_id: str, filename: str, sizes: dict[str, int | None],
+                revision: str | None, notes: list[str]) -> Any:
+    """A small JSON file of the repo, or None when absent, too large, unreadable or not JSON."""
+    text = _small_text(repo_id, filename, sizes, revision, notes)
+    try:
+        return json.loads(text) if text is not None else None
+    except (ValueError, RecursionError):
+        return None
+
+
+def _chat_template(repo_id: str, sizes: dict[str, int | None], revision: str | None,
+                   notes: list[str]) -> str | None:
+    """The repo's chat template: ``chat_template.jinja``, else ``tokenizer_config.json``'s
+    ``chat_template`` (a string, or named templates joined)."""
+    text = _small_text(repo_id, "chat_template.jinja", sizes, revision, notes)
+    if text is not None:
+        return text
+    config = _small_json(repo_id, "tokenizer_config.json", sizes, revision, notes)
+    template = config.get("chat_template") if isinstance(config, dict) else None
+    if isinstance(template, list):
+        template = "\n".join(str(t.get("template", "")) for t in template if isinstance(t, dict))
+    return template if isinstance(template, str) else None
+
+
+def _card_languages(info: Any) -> tuple[str, ...]:
+    """The card's ``language:`` entries as text (a single string or a list on the Hub)."""
+    card = getattr(info, "card_data", None)
+    value = card.get("language") if isinstance(card, dict) else getattr(card, "language", None)
+    if isinstance(value, str):
+        return (value,)
+    return tuple(str(v) for v in value if v) if isinstance(value, (list, tuple)) else ()
 
 
 def _gguf_repos(repo_id: str, sizes: dict[str, int | None]) -> tuple[str, ...]:
@@ -87,6 +122,7 @@ def gather(repo_id: str):
     """The :class:`DraftFacts` of ``repo_id`` from the Hub (OperationError when unreadable)."""
     from advisor.hub.client import facts_from_info, follow_base_chain, hub_errors, model_info
     from advisor.knowledge.draft import DraftFacts, parameters_from_index
+    from advisor.knowledge.suitability import template_takes_tools
 
     with hub_errors(repo_id):
         info = model_info(repo_id)
@@ -113,7 +149,9 @@ def gather(repo_id: str):
         context_length=context if isinstance(context, int) and not isinstance(context, bool)
         and 0 < context < 2**31 else None,
         released=created.date().isoformat() if hasattr(created, "date") else None,
-        gguf_repos=_gguf_repos(repo_id, sizes), notes=tuple(notes))
+        gguf_repos=_gguf_repos(repo_id, sizes), card_languages=_card_languages(info),
+        template_tools=template_takes_tools(_chat_template(repo_id, sizes, revision, notes)),
+        notes=tuple(notes))
 
 
 def run(args: argparse.Namespace) -> int:

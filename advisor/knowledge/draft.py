@@ -18,6 +18,7 @@ from typing import Any
 
 from advisor.knowledge.hubfacts import HubFacts
 from advisor.knowledge.model import COMPONENT_TYPES, KnowledgeBase
+from advisor.knowledge.suitability import suitability_from_hub
 
 DTYPE_BYTES = {"float32": 4, "float": 4, "fp32": 4, "bfloat16": 2, "float16": 2, "fp16": 2,
                "half": 2, "bf16": 2, "float8_e4m3fn": 1, "fp8": 1, "int8": 1}
@@ -33,6 +34,8 @@ class DraftFacts:
     context_length: int | None = None        # config.json max_position_embeddings
     released: str | None = None              # the repo's creation date, YYYY-MM-DD
     gguf_repos: tuple[str, ...] = ()
+    card_languages: tuple[str, ...] = ()     # the card's `language:` entries, as the Hub gives them
+    template_tools: bool | None = None       # the chat template takes tools (None: not read)
     notes: tuple[str, ...] = field(default=())
 
 
@@ -98,6 +101,10 @@ def draft_profile(facts: DraftFacts, kb: KnowledgeBase | None = None) -> str:
         model["released"] = dt.date.fromisoformat(facts.released)
     if facts.context_length:
         model["context_length"] = facts.context_length
+    suits = suitability_from_hub(hub, facts.card_languages, facts.template_tools)
+    model["kind"] = suits.kind
+    model["languages"] = list(suits.languages)
+    model["tool_calling"] = suits.tool_calling
     model["gated"] = bool(hub.gated)
     model["gguf_repos"] = list(facts.gguf_repos)
     model["sources"] = sources
@@ -112,6 +119,7 @@ def draft_profile(facts: DraftFacts, kb: KnowledgeBase | None = None) -> str:
         notes.append(f"Parameters from {facts.parameters_source}.")
     if hub.gated_eu_disallowed:
         notes.append("The Hub gate is closed to the EU (extra_gated_eu_disallowed).")
+    notes.extend(suits.notes)
     notes.extend(facts.notes)
     model["notes"] = " ".join(notes)
     document = {"schema": "advisor.model-family/1", "family": _family(name), "vendor": owner,
