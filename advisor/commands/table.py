@@ -147,3 +147,50 @@ def render_assessment(result, *, details: bool = False) -> str:
             for o in c.obligations:
                 out += f"  obligation: {o}\n"
     return out
+
+
+EXCLUSION_WORDS = {"blocked": "blocked", "unknown": "unknown", "modality": "lack a needed modality",
+                   "base_model": "base models for an interactive use",
+                   "kind": "of a kind the use cannot use", "tool_calling": "without tool calling",
+                   "context": "context too short", "hosted": "hosted APIs that cannot ship",
+                   "hardware": "do not fit your hardware"}
+
+
+def render_recommendation(result, width: int, *, excluded: bool = False) -> str:
+    """The deployment's duties once, then the shortlist with each model's reasons, then
+    what was left out (counted; listed with ``excluded``)."""
+    import textwrap
+
+    out = render_duties(result.deployment_duties, width)
+    total = len(result.ranked) + len(result.excluded)
+    out += (f"Best for {result.needs.what} on {result.hardware['words']}: "
+            f"{len(result.shortlist)} of {len(result.ranked)} usable models "
+            f"({total} assessed).\n")
+    if not result.ranked:
+        out += "Nothing the answers can use remains.\n"
+    rank_width = len(str(len(result.shortlist)))
+    for item in result.shortlist:
+        quant = f" {item.run.quant}" if item.run.quant else ""
+        head = (f"{str(item.rank).rjust(rank_width)}. {item.model}  "
+                f"{VERDICT_LABEL[item.model_verdict]}  {item.fit}{quant}")
+        out += "\n" + _clip(head, max(width, 20)) + "\n"
+        indent = " " * (rank_width + 2)
+        for reason in item.why:
+            out += textwrap.fill(reason, width=max(width, 40), initial_indent=indent + "- ",
+                                 subsequent_indent=indent + "  ") + "\n"
+    wrap = max(width, 40)
+    counts = result.excluded_counts()
+    if counts:
+        left = "Left out: " + ", ".join(f"{n} {EXCLUSION_WORDS.get(code, code)}"
+                                        for code, n in counts.items())
+        left += "." if excluded else " (--excluded lists each with its reason)."
+        out += "\n" + textwrap.fill(left, width=wrap) + "\n"
+    if excluded:
+        for item in result.excluded:
+            out += _clip(f"  {item.model}: {item.reason}", max(width, 20)) + "\n"
+    verdicts = "The verdict shown is the model's own"
+    if any(item.verdict != item.model_verdict for item in result.ranked):
+        verdicts += "; with the deployment's duties above, every verdict is at least " \
+            "CONDITIONAL"
+    out += "\n" + textwrap.fill(f"{verdicts}. Machine-readable: --json.", width=wrap) + "\n"
+    return out

@@ -14,7 +14,7 @@ Q2_K 3.35, which lose quality. A model that fits at none of them does not run.
 
 A model *runs well* at a sensible quantization when it fits with at least 15% of the
 memory it uses to spare and either sits wholly on the GPU or, on the CPU or split
-between both, generates at least 10 tokens per second for an interactive use (3 for a
+between both, generates at least 10 tokens per second for an interactive use (5 for a
 batch use) by the estimate's bandwidth bound.
 
     >>> hw = simulated_hardware(ram_gb=64, vram_gb=24)
@@ -40,7 +40,7 @@ QUANTS = (("Q8_0", 8.50), ("Q6_K", 6.56), ("Q5_K_M", 5.68), ("Q4_K_M", 4.84),
 SENSIBLE = ("Q8_0", "Q6_K", "Q5_K_M", "Q4_K_M")
 HEADROOM = 0.15                 # of the memory a run uses, left free
 INTERACTIVE_SPEED = 10.0        # tokens per second: faster than people read
-BATCH_SPEED = 3.0
+BATCH_SPEED = 5.0
 # Tiers, best first: the recommendation's primary key.
 RUNS_WELL, HOSTED, RUNS, FIT_UNKNOWN, BARELY, DOES_NOT_RUN = range(6)
 TIER_NAMES = {RUNS_WELL: "runs_well", HOSTED: "hosted", RUNS: "runs",

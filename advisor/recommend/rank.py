@@ -47,13 +47,17 @@ from advisor.recommend.words import (
 PREFERRED_KIND = 0.15
 KIND_UNKNOWN = -0.05
 LANGUAGES_MISSING = -0.30          # scaled by the share of the answers' languages missing
-LANGUAGES_UNKNOWN = -0.05
+LANGUAGES_UNKNOWN = -0.03
 TOOLS_UNKNOWN = -0.10              # the use case needs tool calling, the profile is silent
 TOOLS_PREFERRED = 0.05
 CONTEXT_PREFERRED = 0.03
 CONDITIONAL = -0.08                # the model's own verdict is conditional
+UNNEEDED_INPUTS = -0.05            # built around image/audio input the answers do not need
+SUPERSEDED = -0.15                 # a newer release of the same line also runs here
 EXTRA_CONDITION = -0.02            # each further condition of its own, up to three
 SHIPPED_MODES = ("on_device", "on_prem")   # the model ships with the product
+UNNEEDED_INPUT_KINDS = ("vision_language", "omni")
+SAME_SIZE = 0.15                   # parameter counts within 15% are the same size
 
 
 @dataclass(frozen=True)
@@ -138,6 +142,9 @@ def _terms(item: _Usable, needs: UseNeeds) -> tuple[float, list[str]]:
     elif kind in needs.prefer_kinds:
         score += PREFERRED_KIND
         why.append(f"{kind_words(kind)}, which {needs.what} prefers")
+    elif kind in UNNEEDED_INPUT_KINDS and not needs.modalities:
+        score += UNNEEDED_INPUTS
+        why.append(f"{kind_words(kind)} model: built for input your answers do not need")
     else:
         why.append(f"{kind_words(kind)} model")
     if needs.languages:
@@ -170,13 +177,18 @@ def _terms(item: _Usable, needs: UseNeeds) -> tuple[float, list[str]]:
 
 
 def _facts_digest(candidate: Candidate, profile: ModelProfile | None) -> str:
-    """A digest of the model's facts without its name: the last tie-break."""
-    facts = (candidate.licenses, candidate.verdict, candidate.model_verdict,
-             len(candidate.findings))
+    """A digest of the model's facts without its id: the last tie-break, between models
+    that tie on everything the ranking weighs (sibling profiles differ in their sources'
+    titles, "3B hybrid" against "3B dense transformer", where nothing else tells them
+    apart)."""
+    facts: tuple = (candidate.licenses, candidate.verdict, candidate.model_verdict,
+                    len(candidate.findings))
     if profile is not None:
-        facts += (profile.parameters, profile.active_parameters, profile.released,
-                  profile.context_length, profile.kind, profile.languages,
-                  profile.tool_calling, profile.modalities, profile.access)
+        facts += (profile.parameters, profile.active_parameters, profile.training_tokens,
+                  profile.released, profile.context_length, profile.kind, profile.languages,
+                  profile.tool_calling, profile.modalities, profile.access, profile.family,
+                  profile.vendor, profile.notes, tuple(s.title for s in profile.sources),
+                  tuple(sorted((k, c.status) for k, c in profile.openness.items())))
     return hashlib.sha256(repr(facts).encode()).hexdigest()
 
 
@@ -221,7 +233,7 @@ def recommend(assessment: Assessment, kb: KnowledgeBase, hardware: Hardware | No
                                       candidate.model_verdict))
         else:
             usable.append(_Usable(candidate, profile, fit))
-    ranked = _rank(usable, needs, kb, hardware)
+    ranked = _rank(usable, needs, kb, hardware, _successors(usable))
     return Recommendation(
         answers=dict(answers), needs=needs, hardware=_hardware_dict(hardware),
         deployment_duties=assessment.deployment_duties, ranked=ranked,
@@ -238,8 +250,38 @@ def _basis(usable: list[_Usable], kb: KnowledgeBase) -> Basis:
     return Basis(largest=max((s for s in sizes if s), default=None), newest=newest)
 
 
+def _same_line(older: ModelProfile, newer: ModelProfile) -> bool:
+    """``newer`` is a later release of ``older``'s line: same family and kind, the same
+    effective size within SAME_SIZE (so a mixture of experts never replaces a dense
+    model), released later."""
+    if older.family != newer.family or older.kind != newer.kind or not older.kind:
+        return False
+    if not (older.released and newer.released and newer.released > older.released):
+        return False
+    old_size = effective_parameters(older.parameters, older.active_parameters)
+    new_size = effective_parameters(newer.parameters, newer.active_parameters)
+    if not (old_size and new_size):
+        return False
+    return abs(new_size - old_size) <= SAME_SIZE * old_size
+
+
+def _successors(usable: list[_Usable]) -> dict[str, str]:
+    """Usable model id -> the newest usable release of its line (where one exists)."""
+    lines: dict[tuple, list[ModelProfile]] = {}
+    for item in usable:
+        if item.profile is not None and item.profile.kind:
+            lines.setdefault((item.profile.family, item.profile.kind), []).append(item.profile)
+    out = {}
+    for profiles in lines.values():
+        for older in profiles:
+            newer = [p for p in profiles if _same_line(older, p)]
+            if newer:
+                out[older.id.lower()] = max(newer, key=lambda p: p.released or "").id
+    return out
+
+
 def _rank(usable: list[_Usable], needs: UseNeeds, kb: KnowledgeBase,
-          hardware: Hardware | None) -> tuple[ShortlistItem, ...]:
+          hardware: Hardware | None, successors: dict[str, str]) -> tuple[ShortlistItem, ...]:
     figures = published_figures(kb)
     basis = _basis(usable, kb)
     hw_words = hardware_words(hardware)
@@ -254,6 +296,10 @@ def _rank(usable: list[_Usable], needs: UseNeeds, kb: KnowledgeBase,
                                profile.active_parameters if profile else None,
                                profile.released if profile else None, basis)
         terms, reasons = _terms(item, needs)
+        successor = successors.get(profile.id.lower()) if profile is not None else None
+        if successor:
+            terms += SUPERSEDED
+            reasons.append(f"superseded by {successor}, a newer release of the same line")
         provider = profile.api.provider if profile is not None and profile.api else None
         fit_text = fit_words(item.fit, hw_words, profile.parameters if profile else None,
                              provider)

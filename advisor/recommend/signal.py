@@ -6,9 +6,9 @@ within its own table (the share of the table's other models it beats, ties count
 half, the metric's direction respected). A model's signal is the mean of its
 independent tables' percentiles; only where no independent table lists it does a
 vendor-reported table count, and the reason says so. A model no table lists gets the
-heuristic: 60% its size among the models that run here (effective parameters on a log
+heuristic: 70% its size among the models that run here (effective parameters on a log
 scale; a mixture of experts counts as the geometric mean of its total and active
-parameters, a common rule of thumb) and 40% its recency (a model released with the newest
+parameters, a common rule of thumb) and 30% its recency (a model released with the newest
 profiled one scores 1, one 36 months older or more 0). Nothing is invented: the heuristic
 is named as such wherever it is used.
 
@@ -27,7 +27,7 @@ from typing import Any
 
 from advisor.knowledge.model import KnowledgeBase, QualityTable
 
-SIZE_WEIGHT, RECENCY_WEIGHT = 0.6, 0.4
+SIZE_WEIGHT, RECENCY_WEIGHT = 0.7, 0.3
 RECENCY_MONTHS = 36
 SMALLEST = 1e8                     # 100M parameters: the bottom of the size scale
 
