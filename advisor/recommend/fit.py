@@ -15,7 +15,8 @@ Q2_K 3.35, which lose quality. A model that fits at none of them does not run.
 A model *runs well* at a sensible quantization when it fits with at least 15% of the
 memory it uses to spare and either sits wholly on the GPU or, on the CPU or split
 between both, generates at least 10 tokens per second for an interactive use (5 for a
-batch use) by the estimate's bandwidth bound.
+batch use) by the estimate's bandwidth bound. One that fits only below Q4_K_M, or
+generates under 1 token per second, barely runs.
 
     >>> hw = simulated_hardware(ram_gb=64, vram_gb=24)
     >>> fit = run_fit(24e9, None, hw, context=8192)
@@ -41,6 +42,7 @@ SENSIBLE = ("Q8_0", "Q6_K", "Q5_K_M", "Q4_K_M")
 HEADROOM = 0.15                 # of the memory a run uses, left free
 INTERACTIVE_SPEED = 10.0        # tokens per second: faster than people read
 BATCH_SPEED = 5.0
+CRAWL_SPEED = 1.0               # below it a run that fits counts as barely running
 # Tiers, best first: the recommendation's primary key.
 RUNS_WELL, HOSTED, RUNS, FIT_UNKNOWN, BARELY, DOES_NOT_RUN = range(6)
 TIER_NAMES = {RUNS_WELL: "runs_well", HOSTED: "hosted", RUNS: "runs",
@@ -225,6 +227,8 @@ def _fit(parameters: float, active: float | None, hw: _Machine, context: int,
         tried = attempt(quant)
         if tried is not None:
             fit, well = tried
+            if not well and (fit.tokens_per_second or 0) < CRAWL_SPEED:
+                tier = BARELY                # fits, but too slow to be of use
             return replace(fit, tier=RUNS_WELL if well else tier)
     return RunFit(DOES_NOT_RUN, "too_large", context=context)
 

@@ -76,8 +76,10 @@ def fit_words(fit: RunFit, hw_words: str, parameters: float | None,
         return f"runs {place} at {fit.quant}{speed}, {spare} ({basis})"
     if fit.tier == RUNS:
         return (f"fits {place} at {fit.quant}, but tight or slow{speed}, {spare} ({basis})")
-    if fit.tier == BARELY:
+    if fit.tier == BARELY and fit.quant in ("Q3_K_M", "Q2_K"):
         return (f"fits {place} only at {fit.quant}, which loses quality{speed} ({basis})")
+    if fit.tier == BARELY:
+        return f"fits {place} at {fit.quant} but crawls{speed} ({basis})"
     return f"does not fit {hw_words} at any quantization down to Q2_K ({basis})"
 
 
