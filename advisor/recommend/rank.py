@@ -39,7 +39,7 @@ from advisor.recommend.signal import (
     Basis, Signal, effective_parameters, heuristic, measured, published_figures,
 )
 from advisor.recommend.words import (
-    MODALITY_WORDS, fit_words, kind_words, languages_words, listing, obligation_words,
+    MODALITY_WORDS, article, fit_words, kind_words, languages_words, listing, obligation_words,
     short_message,
 )
 
@@ -75,7 +75,8 @@ def _exclusion(candidate: Candidate, profile: ModelProfile | None, needs: UseNee
                mode: str) -> tuple[str, str] | None:
     """(code, reason) of the first reason the answers cannot use the model, else None."""
     if candidate.verdict == "blocked":
-        block = next(f for f in candidate.findings if f.severity == "block")
+        blocks = [f for f in candidate.findings if f.severity == "block"]
+        block = next((f for f in blocks if f.deployment), blocks[0])   # the deployment's first
         whose = "the deployment itself" if block.deployment else "its own terms"
         return "blocked", f"blocked by {whose}: {short_message(block)}"
     if candidate.verdict == "unknown":
@@ -97,7 +98,7 @@ def _exclusion(candidate: Candidate, profile: ModelProfile | None, needs: UseNee
         return "base_model", (f"a base (pre-trained only) model: {needs.what} is interactive "
                               "and needs a chat-tuned model")
     if kind and needs.kinds and kind not in needs.kinds:
-        return "kind", (f"a {kind_words(kind)} model; {needs.what} needs "
+        return "kind", (f"{article(kind_words(kind))} model; {needs.what} needs "
                         f"{listing([kind_words(k) for k in needs.kinds], 'or')}")
     if needs.tool_calling and profile is not None and profile.tool_calling is False:
         return "tool_calling", f"documents no tool calling, which {needs.what} needs"

@@ -28,6 +28,11 @@ MODALITY_WORDS = {"image_input": "image input", "audio_input": "audio input",
                   "image_output": "image output", "text": "text", "code": "code"}
 
 
+def article(words: str) -> str:
+    """'an image-generation' / 'a base (pre-trained only)'."""
+    return f"{'an' if words[:1].lower() in 'aeio' else 'a'} {words}"
+
+
 def kind_words(kind: str | None) -> str:
     return KIND_WORDS.get(kind or "", kind or "kind not profiled")
 
@@ -108,5 +113,5 @@ def short_message(finding: Finding, limit: int = 110) -> str:
     return f"{finding.code.replace('_', ' ')}: {message}{section}"
 
 
-__all__ = ["KIND_WORDS", "MODALITY_WORDS", "fit_words", "hardware_words", "kind_words",
+__all__ = ["KIND_WORDS", "MODALITY_WORDS", "article", "fit_words", "hardware_words", "kind_words",
            "languages_words", "listing", "obligation_words", "short_message"]
