@@ -21,9 +21,10 @@ no tie is ever broken by its name.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from advisor.assessment.result import Assessment, Candidate
 from advisor.hub.hardware import GIB, Hardware
@@ -170,10 +171,10 @@ def _terms(item: _Usable, needs: UseNeeds) -> tuple[float, list[str]]:
     context = profile.context_length if profile is not None else None
     if needs.prefer_context and context and context >= needs.prefer_context:
         score += CONTEXT_PREFERRED
-    own = sum(1 for f in candidate.model_findings if f.severity == "condition")
+    own = [f for f in candidate.model_findings if f.severity == "condition"]
     if candidate.model_verdict == "conditional":
-        score += CONDITIONAL + EXTRA_CONDITION * min(max(own - 1, 0), 3)
-    why.append(obligation_words(candidate))
+        score += CONDITIONAL + EXTRA_CONDITION * min(max(len(own) - 1, 0), 3)
+    why.append(obligation_words(candidate, own))
     return score, why
 
 
@@ -194,18 +195,31 @@ def _facts_digest(candidate: Candidate, profile: ModelProfile | None) -> str:
 
 
 def _sort_key(item: ShortlistItem, profile: ModelProfile | None) -> tuple:
-    released = (profile.released if profile is not None else None) or ""
+    """Best first: the fit tier, the score, the newer release, the larger model (the facts
+    digest breaks what still ties, see :func:`_ordered`)."""
+    released = profile.released if profile is not None else None
+    day = dt.date.fromisoformat(released).toordinal() if released else 0
     size = effective_parameters(profile.parameters, profile.active_parameters) \
         if profile is not None else None
-    return (item.run.tier, -round(item.score, 6), _negate(released), -(size or 0.0),
-            _facts_digest(item.candidate, profile))
+    return (item.run.tier, -round(item.score, 6), -day, -(size or 0.0))
 
 
-def _negate(iso_date: str) -> tuple[int, ...]:
-    """A sort key that puts later ISO dates first ('' last)."""
-    if not iso_date:
-        return (1,)
-    return (0, *(-int(part) for part in iso_date.split("-")))
+def _ordered(keyed: list[tuple[tuple, ShortlistItem, ModelProfile | None]]) -> list[ShortlistItem]:
+    """The items by key; a run of equal keys by the digest of each model's facts (computed
+    only there: it is rarely needed)."""
+    keyed.sort(key=lambda entry: entry[0])
+    out: list[ShortlistItem] = []
+    start = 0
+    while start < len(keyed):
+        end = start + 1
+        while end < len(keyed) and keyed[end][0] == keyed[start][0]:
+            end += 1
+        run = keyed[start:end]
+        if len(run) > 1:
+            run.sort(key=lambda entry: _facts_digest(entry[1].candidate, entry[2]))
+        out.extend(entry[1] for entry in run)
+        start = end
+    return out
 
 
 def recommend(assessment: Assessment, kb: KnowledgeBase, hardware: Hardware | None, *,
@@ -310,15 +324,8 @@ def _rank(usable: list[_Usable], needs: UseNeeds, kb: KnowledgeBase,
             quality=signal, why=(fit_text, *reasons, signal.words), candidate=candidate,
             kind=profile.kind if profile else None,
             vendor=profile.vendor if profile else candidate.vendor)
-        keyed.append((_sort_key(entry, profile), entry))
-    keyed.sort(key=lambda pair: pair[0])
-    return tuple(_with_rank(entry, index) for index, (_, entry) in enumerate(keyed, 1))
-
-
-def _with_rank(item: ShortlistItem, rank: int) -> ShortlistItem:
-    from dataclasses import replace
-
-    return replace(item, rank=rank)
+        keyed.append((_sort_key(entry, profile), entry, profile))
+    return tuple(replace(entry, rank=index) for index, entry in enumerate(_ordered(keyed), 1))
 
 
 __all__ = ["recommend"]

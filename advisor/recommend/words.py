@@ -88,10 +88,11 @@ def fit_words(fit: RunFit, hw_words: str, parameters: float | None,
     return f"does not fit {hw_words} at any quantization down to Q2_K ({basis})"
 
 
-def obligation_words(candidate: Candidate) -> str:
+def obligation_words(candidate: Candidate, own: Sequence[Finding] | None = None) -> str:
     """'apache-2.0: notices only' / 'llama3.3: 2 conditions of its own (attribution, use
-    policy)'."""
-    own = [f for f in candidate.model_findings if f.severity == "condition"]
+    policy)'; ``own``: the candidate's own conditions, where already at hand."""
+    if own is None:
+        own = [f for f in candidate.model_findings if f.severity == "condition"]
     if not own:
         return f"{candidate.license}: notices only"
     codes = listing(list(dict.fromkeys(f.code.replace("_", " ") for f in own)))
