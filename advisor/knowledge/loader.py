@@ -777,7 +777,7 @@ def build_knowledge(dirs: Iterable[Path], *, cache: Any = None) -> tuple[Knowled
                                      f"no model profile with id {model!r}"))
         keep("quality", kb.quality, table.id, item, table, ("id",))
 
-    each("advisor.quality/1", lambda i: quality_table(i.data, i.path), keep_table)
+    each("advisor.quality/1", lambda i: quality_table(i.data, i.path, ucs), keep_table)
     kb.overrides = tuple(overrides)
     kb.gguf_index = _gguf_index(kb)
 

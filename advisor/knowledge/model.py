@@ -272,6 +272,8 @@ class QualityTable:
     confirmed: bool = True           # false: read second-hand (name it in `copy`)
     notes: str | None = None
     file: Path | None = None
+    use_cases: tuple[str, ...] = ()  # the uses it speaks to (a coding leaderboard); () all
+    modalities: tuple[str, ...] = () # the inputs or outputs it measures (vision); () any
 
     def source(self) -> Source:
         """The table as a citable source."""

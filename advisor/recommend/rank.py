@@ -37,7 +37,8 @@ from advisor.recommend.result import (
     DEFAULT_TOP, Exclusion, Recommendation, ShortlistItem,
 )
 from advisor.recommend.signal import (
-    Basis, Signal, effective_parameters, heuristic, measured, published_figures,
+    Basis, Signal, effective_parameters, heuristic_signals, heuristic_value, heuristic_words,
+    measured, pool_figures, relevant,
 )
 from advisor.recommend.words import (
     MODALITY_WORDS, article, fit_words, kind_words, languages_words, listing, obligation_words,
@@ -295,21 +296,42 @@ def _successors(usable: list[_Usable]) -> dict[str, str]:
     return out
 
 
+def _key(item: _Usable) -> str:
+    """The id quality tables score: the profile's (a GGUF repo is scored as its model)."""
+    return (item.profile.id if item.profile is not None else item.candidate.model).lower()
+
+
+def _signals(usable: list[_Usable], needs: UseNeeds, kb: KnowledgeBase) -> dict[str, Signal]:
+    """Each usable model's quality signal: its published figures among the models here,
+    else the heuristic (signal.py)."""
+    tables = [t for t in kb.quality.values()
+              if relevant(t, needs.use_cases, needs.modalities)]
+    figures = pool_figures(tables, (_key(u) for u in usable))
+    out: dict[str, Signal] = {}
+    for item in usable:
+        found = measured(figures.get(_key(item), ()))
+        if found is not None:
+            out[_key(item)] = found
+    basis = _basis(usable, kb)
+    raw, words = {}, {}
+    for item in usable:
+        profile = item.profile
+        facts = ((profile.parameters, profile.active_parameters, profile.released)
+                 if profile is not None else (item.candidate.parameters, None, None))
+        raw[_key(item)] = heuristic_value(*facts, basis)
+        words[_key(item)] = heuristic_words(*facts)
+    guessed = heuristic_signals(raw, words)
+    return {key: out.get(key, guessed[key]) for key in raw}
+
+
 def _rank(usable: list[_Usable], needs: UseNeeds, kb: KnowledgeBase,
           hardware: Hardware | None, successors: dict[str, str]) -> tuple[ShortlistItem, ...]:
-    figures = published_figures(kb)
-    basis = _basis(usable, kb)
+    signals = _signals(usable, needs, kb)
     hw_words = hardware_words(hardware)
     keyed = []
     for item in usable:
         profile, candidate = item.profile, item.candidate
-        signal: Signal | None = measured(figures.get(candidate.model.lower(), ()))
-        if signal is None and profile is not None and profile.id.lower() != candidate.model.lower():
-            signal = measured(figures.get(profile.id.lower(), ()))
-        if signal is None:
-            signal = heuristic(profile.parameters if profile else None,
-                               profile.active_parameters if profile else None,
-                               profile.released if profile else None, basis)
+        signal = signals[_key(item)]
         terms, reasons = _terms(item, needs)
         successor = successors.get(profile.id.lower()) if profile is not None else None
         if successor:

@@ -147,9 +147,10 @@ use_case: {categories: [agents_tools], modalities: [text], languages: [en]}
             Expect(("Qwen/Qwen3-32B", "Qwen/Qwen3-30B-A3B-Instruct-2507",
                     "Qwen/Qwen3-Next-80B-A3B-Instruct"),
                    "Qwen3: documented tool calling (Qwen-Agent), Apache-2.0, fits the GPU"),
-            Expect(("openai/gpt-oss-120b", "openai/gpt-oss-20b"),
-                   "gpt-oss: built for tool use, Apache-2.0, a mixture of experts fast "
-                   "enough split across GPU and RAM"),
+            Expect(("mistralai/Mistral-Small-3.2-24B-Instruct-2506",
+                    "mistralai/Devstral-Small-2-24B-Instruct-2512"),
+                   "Mistral Small 3.2 / Devstral Small 2: function calling documented, "
+                   "Apache-2.0, an EU vendor, wholly on the GPU at 8 bits"),
         )),
     Situation(
         "Marketing images for a small US company (24 GB GPU)",
@@ -197,8 +198,10 @@ use_case: {categories: [translation], modalities: [text], languages: [de, ja]}
 deployment: {regions: [GB], mode: on_prem, commercial: true}
 use_case: {categories: [retrieval_search], modalities: [text], languages: [en]}
 """, 256, 96, (
-            Expect(("openai/gpt-oss-120b",),
-                   "gpt-oss-120b: Apache-2.0, wholly on a 96 GB GPU, long context"),
+            Expect(("google/gemma-4-31B-it", "Qwen/Qwen3-30B-A3B-Instruct-2507",
+                    "mistralai/Mistral-Small-3.2-24B-Instruct-2506"),
+                   "the best-rated 24-31B models of the published tables, with 128k+ "
+                   "context for retrieved passages, wholly on the GPU at 8 bits"),
             Expect(("mistralai/Mistral-Medium-3.5-128B", "zai-org/GLM-4.5-Air",
                     "Qwen/Qwen3-Next-80B-A3B-Instruct"),
                    "a 80-128B model wholly on the 96 GB GPU with a 128k+ context for "
