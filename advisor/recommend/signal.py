@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -97,10 +98,11 @@ def ranks(values: Mapping[str, float], higher_is_better: bool = True) -> dict[st
     items = [(key, sign * value) for key, value in values.items()]
     if len(items) < 2:
         return {key: 0.5 for key, _ in items}
+    ordered = sorted(v for _, v in items)
     out = {}
     for key, value in items:
-        beaten = sum(1 for _, v in items if v < value)
-        ties = sum(1 for _, v in items if v == value) - 1
+        beaten = bisect_left(ordered, value)
+        ties = bisect_right(ordered, value) - beaten - 1
         out[key] = (beaten + ties / 2) / (len(items) - 1)
     return out
 

@@ -6,7 +6,8 @@ Target (DESIGN.md): `advisor recommend` for every shipped model under 50 ms in-p
 Timed on three machines the answers may declare (a CPU laptop, a 24 GB GPU, an 80 GB
 GPU): "cold" empties the fit's memo first (the first ranking of a process), "warm" keeps
 it (the app re-ranking after an answer changes); the assessment is timed apart, and the
-two together. Medians and maxima in milliseconds.
+two together. Medians in milliseconds of wall and of CPU time (steadier when other work
+shares the machine); the exit status says whether the worst cold CPU median meets 50 ms.
 """
 
 from __future__ import annotations
@@ -35,19 +36,23 @@ use_case: {categories: [general_assistant, customer_support], languages: [de, en
 MACHINES = {"16 GB laptop": (16, 0), "24 GB GPU": (64, 24), "80 GB GPU": (128, 80)}
 
 
-def timed(fn, repeat: int, before=None) -> list[float]:
-    out = []
+def timed(fn, repeat: int, before=None) -> tuple[list[float], list[float]]:
+    """Wall and CPU milliseconds of each run (CPU time is steadier on a loaded machine)."""
+    wall, cpu = [], []
     for _ in range(repeat):
         if before is not None:
             before()
-        start = time.perf_counter()
+        start, start_cpu = time.perf_counter(), time.process_time()
         fn()
-        out.append((time.perf_counter() - start) * 1000)
-    return out
+        wall.append((time.perf_counter() - start) * 1000)
+        cpu.append((time.process_time() - start_cpu) * 1000)
+    return wall, cpu
 
 
-def line(label: str, times: list[float]) -> str:
-    return f"  {label:<34} median {statistics.median(times):6.1f} ms   max {max(times):6.1f} ms"
+def line(label: str, times: tuple[list[float], list[float]]) -> str:
+    wall, cpu = times
+    return (f"  {label:<28} wall median {statistics.median(wall):6.1f} ms (max "
+            f"{max(wall):6.1f})   CPU median {statistics.median(cpu):6.1f} ms")
 
 
 def main() -> int:
@@ -72,8 +77,8 @@ def main() -> int:
         print(line("recommend, cold", cold))
         print(line("recommend, warm", warm))
         print(line("assess + recommend, cold", both))
-        worst = max(worst, statistics.median(cold))
-    print(f"worst cold median {worst:.1f} ms (target < 50 ms)")
+        worst = max(worst, statistics.median(cold[1]))
+    print(f"worst cold CPU median {worst:.1f} ms (target < 50 ms)")
     return 0 if worst < 50 else 1
 
 
