@@ -19,7 +19,7 @@ import sys
 from collections.abc import Sequence
 
 from advisor import __version__
-from advisor.errors import AdvisorError
+from advisor.errors import AdvisorError, exit_status
 
 COMMAND_MODULES = (
     "assess",
@@ -94,10 +94,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(args.run(args) or 0)
     except AdvisorError as exc:
         print(f"advisor: {exc}", file=sys.stderr)
-        return exc.exit_status
-    except KeyboardInterrupt:
+        return exit_status(exc)
+    except KeyboardInterrupt as exc:
         print("advisor: interrupted", file=sys.stderr)
-        return 130
+        return exit_status(exc)
     except BrokenPipeError:
         return 0
     except OSError as exc:          # stdout on a full disk (ENOSPC) or a dead terminal (EIO)

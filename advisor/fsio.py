@@ -16,9 +16,7 @@ import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 
-from advisor.errors import InputError, OperationError
-
-EXISTS = "already exists; use --force to overwrite"
+from advisor.errors import EXISTS, InputError, OperationError, TargetExists
 
 
 def current_umask() -> int:
@@ -87,7 +85,7 @@ def _place(tmp: str, path: Path, force: bool) -> None:
 def write_all(files: Mapping[Path, bytes], *, force: bool = False,
               mode: int | None = None) -> list[Path]:
     """Write every file or none: all are staged first, then placed; without ``force`` an
-    existing target is refused (``InputError``) before anything is written, and one that
+    existing target is refused (``TargetExists``) before anything is written, and one that
     appears meanwhile undoes the files this call placed. ``mode`` defaults to 0o666 less
     the umask; pass 0o600 for private files."""
     mode = (0o666 & ~current_umask()) if mode is None else mode
@@ -95,8 +93,8 @@ def write_all(files: Mapping[Path, bytes], *, force: bool = False,
     if not force:
         existing = [p for p in paths if p.exists() or p.is_symlink()]
         if existing:
-            raise InputError(str(existing[0]), f"{EXISTS} ({len(existing)} of {len(paths)} "
-                             "files exist, nothing written)" if len(paths) > 1 else EXISTS)
+            raise TargetExists(str(existing[0]), f"{EXISTS} ({len(existing)} of {len(paths)} "
+                               "files exist, nothing written)" if len(paths) > 1 else EXISTS)
     staged: list[tuple[str, Path]] = []
     placed: list[Path] = []
     current = paths[0] if paths else Path(".")
@@ -110,8 +108,8 @@ def write_all(files: Mapping[Path, bytes], *, force: bool = False,
             placed.append(path)
     except FileExistsError:
         _undo(staged, placed)
-        raise InputError(str(current), "appeared while writing (another run?); "
-                         f"{EXISTS} (nothing written)") from None
+        raise TargetExists(str(current), "appeared while writing (another run?); "
+                           f"{EXISTS} (nothing written)") from None
     except OSError as exc:
         _undo(staged, placed if not force else [])
         where = current.parent if not current.parent.is_dir() else current
@@ -133,7 +131,7 @@ def _undo(staged: list[tuple[str, Path]], placed: list[Path]) -> None:
 def atomic_write_bytes(path: Path, data: bytes, *, force: bool = False,
                        mode: int | None = None) -> Path:
     """Write ``data`` to ``path`` atomically (see :func:`write_all`); refuses
-    (``InputError``, exit 2) when the file exists and ``force`` is false."""
+    (``TargetExists``, exit 2) when the file exists and ``force`` is false."""
     return write_all({Path(path): data}, force=force, mode=mode)[0]
 
 

@@ -8,8 +8,8 @@
 from advisor.assessment.engine import assess, assess_one
 from advisor.assessment.openness import Openness, grade
 from advisor.assessment.result import (
-    ASSESSMENT_SCHEMA, VERDICTS, Assessment, Candidate, Finding,
+    ASSESSMENT_SCHEMA, Assessment, Candidate, Finding,
 )
 
-__all__ = ["ASSESSMENT_SCHEMA", "VERDICTS", "Assessment", "Candidate", "Finding", "Openness",
+__all__ = ["ASSESSMENT_SCHEMA", "Assessment", "Candidate", "Finding", "Openness",
            "assess", "assess_one", "grade"]

@@ -14,12 +14,13 @@ from advisor.answers import Answers
 from advisor.assessment.coverage import Coverage, coverage_of, describe, is_sanctions
 from advisor.assessment.openness import Openness, grade, weights_license_open
 from advisor.assessment.result import (
-    SEVERITY_RANK, Assessment, Candidate, Finding, verdict_of,
+    Assessment, Candidate, Finding, verdict_of,
 )
 from advisor.knowledge.hubfacts import HubFacts
 from advisor.knowledge.model import KnowledgeBase, License, ModelProfile, Rule, Source
 from advisor.knowledge.predicates import PLACE_KEYS, Facts, holds, uses_model_facts
 from advisor.regions import SUBDIVISIONS, country_of, place_name, subdivisions_of
+from advisor.vocab import SEVERITY_RANK
 
 ENGINE_SOURCE = Source(title="advisor assessment engine")
 OSAID_SOURCE = Source(title="The Open Source AI Definition 1.0", section="What is Open Source AI",

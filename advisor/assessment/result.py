@@ -20,16 +20,14 @@ from typing import Any
 
 from advisor.assessment.openness import Openness
 from advisor.knowledge.model import Source
+from advisor.vocab import VERDICT_RANK, Access, Basis, Severity, Verdict
 
-SEVERITY_RANK = {"block": 0, "condition": 1, "info": 2}
-VERDICT_RANK = {"blocked": 0, "unknown": 1, "conditional": 2, "allowed": 3}
-VERDICTS = tuple(VERDICT_RANK)
 ASSESSMENT_SCHEMA = "advisor.assessment/1"
 
 
 @dataclass(frozen=True)
 class Finding:
-    severity: str                     # block | condition | info
+    severity: Severity
     code: str
     message: str
     source: Source
@@ -61,7 +59,7 @@ class Finding:
 UNKNOWN_CODES = ("unknown_model", "unknown_license")
 
 
-def verdict_of(findings: Iterable[Finding]) -> str:
+def verdict_of(findings: Iterable[Finding]) -> Verdict:
     """The verdict the worst of ``findings`` decides (CONTRACT §3)."""
     severities, unknown = set(), False
     for finding in findings:
@@ -80,17 +78,17 @@ def verdict_of(findings: Iterable[Finding]) -> str:
 class Candidate:
     model: str
     licenses: tuple[str, ...]
-    verdict: str
+    verdict: Verdict
     findings: tuple[Finding, ...]
     obligations: tuple[str, ...]
     openness: Openness
     family: str | None = None
     vendor: str | None = None
     parameters: float | None = None
-    basis: str = "profile"            # profile | hub | base_model | none
+    basis: Basis = "profile"
     based_on: str | None = None       # the profiled base model a Hub repo inherits from
-    access: str = "weights"           # weights | api (a hosted service: fit is "hosted")
-    model_verdict: str = ""           # the verdict of the model's own findings; "" = verdict
+    access: Access = "weights"        # api: a hosted service (its fit is "hosted")
+    model_verdict: Verdict | str = ""  # the verdict of the model's own findings; "" = verdict
 
     def __post_init__(self) -> None:
         if not self.model_verdict:
@@ -116,7 +114,7 @@ class Candidate:
     def sort_key(self) -> tuple:
         """Worst first: the verdict, then the model's own verdict and findings."""
         counts = self.counts(model_only=True)
-        return (VERDICT_RANK[self.verdict], VERDICT_RANK[self.model_verdict],
+        return (-VERDICT_RANK[self.verdict], -VERDICT_RANK[self.model_verdict],
                 -counts["block"], -counts["condition"], self.model.lower())
 
     def to_dict(self) -> dict[str, Any]:

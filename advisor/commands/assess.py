@@ -82,7 +82,7 @@ def write_assessment_json(document: dict, stream) -> None:
     pure Python and took most of the command's time with 150+ models)."""
     import json
 
-    from advisor.sanitize import json_text
+    from advisor.text import json_text
 
     def dumps(value) -> str:
         return json_text(json.dumps(value, ensure_ascii=False))
@@ -101,8 +101,8 @@ def run(args: argparse.Namespace) -> int:
     from dataclasses import replace
 
     from advisor.assessment import assess
-    from advisor.commands.common import (answers_from_args, knowledge_from_args, printable,
-                                         split_ids)
+    from advisor.commands.common import answers_from_args, knowledge_from_args, split_ids
+    from advisor.text import clean
     from advisor.commands.table import render_assessment
     from advisor.errors import InputError
 
@@ -127,5 +127,5 @@ def run(args: argparse.Namespace) -> int:
     if args.json:
         write_assessment_json(result.to_dict(), sys.stdout)
     else:
-        sys.stdout.write(printable(render_assessment(result, details=args.details)))
+        sys.stdout.write(clean(render_assessment(result, details=args.details)))
     return 0

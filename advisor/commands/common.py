@@ -10,7 +10,7 @@ import json
 import sys
 from typing import Any
 
-from advisor.sanitize import clean_text, json_text
+from advisor.text import clean, json_text
 
 
 def add_profiles_option(parser: argparse.ArgumentParser) -> None:
@@ -26,7 +26,7 @@ def knowledge_from_args(args: argparse.Namespace):
 
     kb = load_knowledge(getattr(args, "profiles", None) or ())
     for note in kb.override_notes():
-        print(printable(f"advisor: note: {note}"), file=sys.stderr)
+        print(clean(f"advisor: note: {note}"), file=sys.stderr)
     return kb
 
 
@@ -62,8 +62,7 @@ def hosted_profile(model_id: str, kb, field: str = "--api"):
     """The hosted API model profile ``model_id`` names, with its key variable set; else
     InputError (exit 2) naming the id or the variable, never a key's value:
     ``hosted_profile("openai-api/gpt-5.1", kb).api.base_url``."""
-    import os
-
+    from advisor import config
     from advisor.errors import InputError
 
     profile = kb.find_model(model_id)
@@ -73,7 +72,7 @@ def hosted_profile(model_id: str, kb, field: str = "--api"):
     if profile.api is None:
         raise InputError(None, f"{profile.id} is not a hosted API model (its weights are "
                          "downloadable): use --repo or --gguf", field=field)
-    if not os.environ.get(profile.api.key_env):
+    if not config.secret(profile.api.key_env):
         raise InputError(None, f"{profile.api.key_env} is not set in the environment: it "
                          f"holds the key of {profile.id} ({profile.api.provider})", field=field)
     return profile
@@ -85,21 +84,16 @@ def answers_from_args(args: argparse.Namespace, kb):
     return load_answers(args.answers, use_case_ids=frozenset(kb.use_cases) | set(CORE_USE_CASES))
 
 
-def printable(text: str) -> str:
-    """``text`` safe for a terminal (``advisor.sanitize.clean_text``): an escape sequence
-    in a Hub card, a file name or a profile cannot clear the screen or retitle the window.
-    ``printable("a\\x1b[2J")`` gives ``'a\\ufffd[2J'``."""
-    return clean_text(text)
-
-
 class SafeOut:
-    """Standard output through :func:`printable`: ``out = SafeOut(); out.write(text)``."""
+    """Standard output through :func:`advisor.text.clean` (an escape sequence in a Hub card,
+    a file name or a profile cannot clear the screen or retitle the window):
+    ``out = SafeOut(); out.write(text)``."""
 
     def __init__(self, stream: Any = None) -> None:
         self.stream = stream or sys.stdout
 
     def write(self, text: str) -> None:
-        self.stream.write(printable(text))
+        self.stream.write(clean(text))
 
 
 def print_json(document: Any) -> None:

@@ -66,9 +66,9 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 
 
 def _check_args(args: argparse.Namespace) -> None:
-    import os
     import re
 
+    from advisor import config
     from advisor.errors import InputError
     from advisor.smoke.endpoint import chat_url
 
@@ -89,7 +89,7 @@ def _check_args(args: argparse.Namespace) -> None:
             raise InputError(None, "not an environment variable name (the key itself "
                              "goes in the environment, never on the command line)",
                              field="--key-env")
-        if not os.environ.get(name):
+        if not config.secret(name):
             raise InputError(None, f"{name} is not set in the environment", field="--key-env")
     for url in args.endpoint:
         chat_url(url)                              # InputError for a non-http(s) URL
@@ -205,10 +205,6 @@ def assess_rows(comparison, candidates, args: argparse.Namespace, kb=None) -> No
                           "vendor": assessed.vendor}
 
 
-SHORT_VERDICT = {"allowed": "allowed", "conditional": "cond.", "unknown": "unknown",
-                 "blocked": "BLOCKED"}
-
-
 def _fmt(value: Any, spec: str, unit: str = "") -> str:
     return "--" if value is None else f"{value:{spec}}{unit}"
 
@@ -217,14 +213,14 @@ def _probe_lines(comparison, width: int) -> str:
     """A probe suite's headline scores per candidate, then the limits once."""
     import textwrap
 
-    from advisor.commands.common import printable
+    from advisor.text import clean
     from advisor.smoke.probes import probe_summary
 
     lines, limits = [], None
     for r in comparison.candidates:
         summary = probe_summary(r.probe)
         if summary:
-            lines.append(textwrap.fill(printable(f"{r.model}: {summary}"), width,
+            lines.append(textwrap.fill(clean(f"{r.model}: {summary}"), width,
                                        initial_indent="  ", subsequent_indent="    "))
             limits = limits or (r.probe or {}).get("limits")
     if not lines:
@@ -232,15 +228,17 @@ def _probe_lines(comparison, width: int) -> str:
     text = "probe scores (numbers with limits, not a pass or a fail):\n"
     text += "".join(line + "\n" for line in lines)
     if limits:
-        text += textwrap.fill(printable(f"limits: {limits}"), width, initial_indent="  ",
+        text += textwrap.fill(clean(f"limits: {limits}"), width, initial_indent="  ",
                               subsequent_indent="    ") + "\n"
     return text
 
 
 def render(comparison, width: int | None = None) -> str:
     """The comparison as one table that fits ``width`` (the terminal)."""
-    from advisor.commands.common import printable
     import textwrap
+
+    from advisor.text import clean
+    from advisor.vocab import SHORT_VERDICT
 
     from advisor.commands.table import render_table, terminal_width
 
@@ -251,7 +249,7 @@ def render(comparison, width: int | None = None) -> str:
         headers += ["verdict", "obl."]
     rows, problems = [], []
     for r in comparison.candidates:
-        row = [printable(r.model), r.backend or "--",
+        row = [clean(r.model), r.backend or "--",
                "--" if r.error else ("yes" if r.passed else "no"),
                "--" if r.error else f"{r.checks_passed}/{r.checks_total}",
                _fmt(r.ttft_seconds, ".2f"), _fmt(r.prompt_tokens_per_second, ".0f"),
@@ -263,19 +261,19 @@ def render(comparison, width: int | None = None) -> str:
         rows.append(row)
         if r.error or r.failures:
             what = f"could not run: {r.error}" if r.error else "failed " + "; ".join(r.failures)
-            problems.append(textwrap.fill(printable(f"{r.model}: {what}"), width,
+            problems.append(textwrap.fill(clean(f"{r.model}: {what}"), width,
                                           initial_indent="  ", subsequent_indent="    "))
     s = comparison.settings
-    text = textwrap.fill(f"suite {printable(comparison.suite)}; every candidate: n_ctx "
+    text = textwrap.fill(f"suite {clean(comparison.suite)}; every candidate: n_ctx "
                          f"{s.n_ctx}, {s.threads} threads, GPU {s.gpu}, seed {s.seed}",
                          width) + "\n"
     text += render_table(headers, rows, width=width, shrinkable=(0,))
     text += "".join(line + "\n" for line in problems)
     text += _probe_lines(comparison, width)
     if comparison.chosen:
-        line = f"chosen: {printable(comparison.chosen)}"
-        line += (f"; fallback: {printable(comparison.fallback)}" if comparison.fallback
-                 else f"; no fallback: {printable(comparison.fallback_reason or '')}")
+        line = f"chosen: {clean(comparison.chosen)}"
+        line += (f"; fallback: {clean(comparison.fallback)}" if comparison.fallback
+                 else f"; no fallback: {clean(comparison.fallback_reason or '')}")
         text += textwrap.fill(line, width, subsequent_indent="  ") + "\n"
     return text
 
@@ -302,11 +300,11 @@ def run(args: argparse.Namespace) -> int:
                                timeout=args.timeout, record_hash=not args.no_hash)
 
     def progress(index, candidate, row) -> None:
-        from advisor.commands.common import printable
+        from advisor.text import clean
 
         if args.json:
             return
-        where = f"[{index + 1}/{len(candidates)}] {printable(candidate.label)}"
+        where = f"[{index + 1}/{len(candidates)}] {clean(candidate.label)}"
         if row is None:
             print(f"{where}: running suite {suite.name}...", file=sys.stderr, flush=True)
 
@@ -322,9 +320,9 @@ def run(args: argparse.Namespace) -> int:
         sys.stdout.write(render(comparison))
     failed = [r for r in comparison.candidates if r.error]
     if failed:
-        from advisor.commands.common import printable
+        from advisor.text import clean
 
-        print(printable(f"advisor: {len(failed)} of {len(comparison.candidates)} candidates "
+        print(clean(f"advisor: {len(failed)} of {len(comparison.candidates)} candidates "
                         f"could not run: {failed[0].model}: {failed[0].error}"),
               file=sys.stderr)
         return 1

@@ -50,9 +50,10 @@ def find_profile(args: argparse.Namespace):
 
 def run(args: argparse.Namespace) -> int:
     from advisor.commands.common import SafeOut, print_json
-    from advisor.errors import InputError, OperationError
+    from advisor import config
+    from advisor.errors import HubOffline, InputError
     from advisor.hub.catalog import gguf_report
-    from advisor.hub.client import check_repo_id, is_offline
+    from advisor.hub.client import check_repo_id
     from advisor.hub.pull import human_bytes
 
     check_repo_id(args.repo_id, field="REPO_ID")
@@ -66,9 +67,10 @@ def run(args: argparse.Namespace) -> int:
 
     refuse_hosted(args.repo_id, kb)
     hardware = hardware_for(args, kb)
-    if is_offline():
-        raise OperationError(f"{args.repo_id}: GGUF headers are read from the Hub, which is not "
-                             "consulted in offline mode (HF_HUB_OFFLINE is set); see `advisor local`")
+    if config.hub_offline():
+        raise HubOffline(f"{args.repo_id}: GGUF headers are read from the Hub, which is not "
+                         f"consulted in offline mode ({config.hub_offline_reason()}); see "
+                         "`advisor local`")
     report = gguf_report(args.repo_id, ctx=args.ctx, hardware=hardware, profile=profile,
                          options=options)
     for warning in report["warnings"]:

@@ -24,19 +24,19 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     from advisor.commands.common import (SafeOut, answers_from_args, knowledge_from_args,
                                          print_json)
-    from advisor.errors import OperationError
+    from advisor import config
+    from advisor.errors import HubOffline
     from advisor.hub.client import (check_repo_id, facts_from_info, follow_base_chain,
-                                    hub_errors, is_offline, model_info, offline_reason,
-                                    repo_files)
+                                    hub_errors, model_info, repo_files)
 
     from advisor.commands.common import refuse_hosted
 
     check_repo_id(args.repo_id, field="REPO_ID")
     kb = knowledge_from_args(args)
     refuse_hosted(args.repo_id, kb)
-    if is_offline():
-        raise OperationError(f"{args.repo_id}: the Hub is not consulted in offline mode "
-                             f"({offline_reason()})")
+    if config.hub_offline():
+        raise HubOffline(f"{args.repo_id}: the Hub is not consulted in offline mode "
+                         f"({config.hub_offline_reason()})")
     with hub_errors(args.repo_id):
         info = model_info(args.repo_id, files=True)
     facts = follow_base_chain(facts_from_info(info))

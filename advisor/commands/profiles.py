@@ -27,7 +27,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from advisor.commands.common import printable
+    from advisor.text import clean
     from advisor.knowledge.loader import check_profiles, profile_dirs, unconfirmed
 
     dirs = [Path(d) for d in args.dirs]
@@ -38,7 +38,7 @@ def run(args: argparse.Namespace) -> int:
     roots = profile_dirs([d for d in dirs if d.resolve() != profile_dirs()[0].resolve()])
     kb, problems = check_profiles(roots)
     for problem in problems:
-        print(printable(problem.one_line()), file=sys.stderr)
+        print(clean(problem.one_line()), file=sys.stderr)
     todo = unconfirmed(kb)
     if problems:
         print(f"{len(problems)} problem(s) in {len(kb.file_hashes)} file(s)", file=sys.stderr)
@@ -50,16 +50,16 @@ def run(args: argparse.Namespace) -> int:
           f"({len(kb.file_hashes)} files, digest {kb.digest[:12]}); "
           f"{len(todo)} fact(s) still unconfirmed{':' if todo else ''}")
     for line in todo:
-        print(printable(f"  unconfirmed: {line}"))
+        print(clean(f"  unconfirmed: {line}"))
     for override in kb.overrides:
-        print(printable(f"  {override.note()}"))
+        print(clean(f"  {override.note()}"))
     gaps = suitability_gaps(kb)
     if gaps:
         print(f"warning: {len(gaps)} model(s) lack facts the recommendation reads (the "
               "recommendation says so in its reasons; see profiles/README.md, "
               "advisor.model-family/1):", file=sys.stderr)
     for line in gaps:
-        print(printable(f"  warning: {line}"), file=sys.stderr)
+        print(clean(f"  warning: {line}"), file=sys.stderr)
     return 0
 
 

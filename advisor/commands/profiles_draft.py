@@ -155,7 +155,8 @@ def gather(repo_id: str):
 
 
 def run(args: argparse.Namespace) -> int:
-    from advisor.commands.common import knowledge_or_none, printable
+    from advisor.commands.common import knowledge_or_none
+    from advisor.text import clean
     from advisor.fsio import atomic_write_text
     from advisor.hub.client import check_repo_id
     from advisor.knowledge.draft import draft_profile
@@ -163,15 +164,15 @@ def run(args: argparse.Namespace) -> int:
     repo_id = check_repo_id(args.repo_id, field="REPO_ID")
     out = Path(args.out) if args.out else None
     if out is not None and (out.exists() or out.is_symlink()) and not args.force:
-        from advisor.errors import InputError
+        from advisor.errors import TargetExists
 
-        raise InputError(str(out), "already exists; use --force to overwrite")
+        raise TargetExists(str(out))
     kb = knowledge_or_none(args)
     text = draft_profile(gather(repo_id), kb)
     if out is None:
-        sys.stdout.write(printable(text))
+        sys.stdout.write(clean(text))
         return 0
     atomic_write_text(out, text, force=args.force)
-    print(printable(f"advisor: drafted {repo_id} into {out}; every fact is unconfirmed "
+    print(clean(f"advisor: drafted {repo_id} into {out}; every fact is unconfirmed "
                     "until you check it (advisor profiles check lists them)"), file=sys.stderr)
     return 0

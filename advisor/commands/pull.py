@@ -29,9 +29,9 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from advisor.commands.common import print_json
-    from advisor.errors import InputError, OperationError
-    from advisor.hub.client import (check_repo_id, check_revision, is_offline, offline_reason,
-                                    safe_repo_filename)
+    from advisor import config
+    from advisor.errors import HubOffline, InputError
+    from advisor.hub.client import check_repo_id, check_revision, safe_repo_filename
     from advisor.hub.pull import ProgressLine, PulledFile, cached_path, pull_gguf_files
 
     check_repo_id(args.repo_id, field="REPO_ID")
@@ -46,13 +46,13 @@ def run(args: argparse.Namespace) -> int:
 
     kb, profile = find_profile(args)
     refuse_hosted(args.repo_id, kb)
-    if is_offline():
-        why = offline_reason()
+    if config.hub_offline():
+        why = config.hub_offline_reason()
         if not args.file:
-            raise OperationError(f"offline ({why}): give --file to use a cached file")
+            raise HubOffline(f"offline ({why}): give --file to use a cached file")
         found = cached_path(args.repo_id, args.file, args.revision)
         if found is None:
-            raise OperationError(f"{args.repo_id}/{args.file}: not in the HF cache, and the Hub is "
+            raise HubOffline(f"{args.repo_id}/{args.file}: not in the HF cache, and the Hub is "
                                  f"not consulted in offline mode ({why})")
         files = [PulledFile(found, args.file, None, False)]
         verified: bool | None = None             # not checked now: the Hub is not asked

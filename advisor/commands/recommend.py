@@ -41,11 +41,11 @@ def _positive(text: str) -> int:
 
 def run(args: argparse.Namespace) -> int:
     from advisor.assessment import assess
-    from advisor.commands.common import (answers_from_args, knowledge_from_args, print_json,
-                                         printable)
+    from advisor.commands.common import answers_from_args, knowledge_from_args, print_json
     from advisor.commands.table import render_recommendation, terminal_width
     from advisor.hub.hardware import hardware_from_answers
     from advisor.recommend import recommend
+    from advisor.text import clean
 
     kb = knowledge_from_args(args)
     answers = answers_from_args(args, kb)
@@ -54,6 +54,6 @@ def run(args: argparse.Namespace) -> int:
     if args.json:
         print_json(result.to_dict())
     else:
-        sys.stdout.write(printable(render_recommendation(result, terminal_width(),
-                                                         excluded=args.excluded)))
+        sys.stdout.write(clean(render_recommendation(result, terminal_width(),
+                                                     excluded=args.excluded)))
     return 0 if result.ranked else 1

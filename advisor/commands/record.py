@@ -62,9 +62,9 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 
 
 def _offline(args: argparse.Namespace) -> bool:
-    from advisor.hub.client import is_offline
+    from advisor import config
 
-    return bool(args.offline) or is_offline()
+    return bool(args.offline) or config.hub_offline()
 
 
 def _hub_facts(model_id: str, offline: bool) -> tuple[Any, list[str]]:
@@ -99,7 +99,7 @@ def _refuse_existing(out: Path, model_id: str, formats: list[str], force: bool) 
     """Refuse early when today's record files exist (``write_record`` checks again)."""
     import datetime as dt
 
-    from advisor.errors import InputError
+    from advisor.errors import EXISTS, TargetExists
     from advisor.record.model import SUFFIXES, model_slug
 
     if force:
@@ -108,7 +108,7 @@ def _refuse_existing(out: Path, model_id: str, formats: list[str], force: bool) 
     for fmt in formats:
         path = out / f"decision-{model_slug(model_id)}-{today}{SUFFIXES[fmt]}"
         if path.exists():
-            raise InputError(str(path), "already exists; use --force to overwrite (nothing written)")
+            raise TargetExists(str(path), f"{EXISTS} (nothing written)")
 
 
 def _run_record(args: argparse.Namespace) -> int:
@@ -154,9 +154,9 @@ def _run_record(args: argparse.Namespace) -> int:
                           rationale=args.rationale, comparison=comparison)
     compared = record.data.get("comparison") or {}
     if compared.get("chosen_is_model") is False:
-        from advisor.commands.common import printable
+        from advisor.text import clean
 
-        print(printable(f"advisor: warning: {compared['chosen_note']}"), file=sys.stderr)
+        print(clean(f"advisor: warning: {compared['chosen_note']}"), file=sys.stderr)
     for note in notes:
         print(f"advisor: note: {note}", file=sys.stderr)
     verdict = record.chosen["verdict"]
@@ -195,9 +195,9 @@ def _run_verify(args: argparse.Namespace) -> int:
     if args.json:
         print_json(report.to_dict())
     else:
-        from advisor.commands.common import printable
+        from advisor.text import clean
 
-        print(printable("\n".join(report.lines())))
+        print(clean("\n".join(report.lines())))
     return report.exit_status
 
 

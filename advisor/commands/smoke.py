@@ -15,7 +15,8 @@ import argparse
 import sys
 from typing import Any
 
-from advisor.commands.common import add_profiles_option, printable
+from advisor.commands.common import add_profiles_option
+from advisor.text import clean
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
@@ -112,7 +113,7 @@ class LivePrinter:
         self.out = out
 
     def write(self, text: str) -> None:
-        self.out.write(printable(text))
+        self.out.write(clean(text))
         self.out.flush()
 
     def __call__(self, event) -> None:

@@ -24,9 +24,11 @@ PIPE_WIDTH = 100          # no terminal anywhere (a pipe into a file): a readabl
 
 def terminal_width() -> int:
     """Columns to fit: ``$COLUMNS``, else the terminal on stdout or stderr, else 100."""
-    env = os.environ.get("COLUMNS", "")
-    if env.isdigit() and 20 <= int(env) <= 1000:
-        return int(env)
+    from advisor import config
+
+    width = config.columns()
+    if width is not None:
+        return width
     for stream in (sys.stdout, sys.stderr):
         try:
             if stream.isatty():

@@ -23,8 +23,7 @@ from advisor.hub.gguf_header import GGUFError, check_header, read_header
 from advisor.hub.hardware import Hardware
 from advisor.hub.quant import (normalize_quant, quant_from_file_type, quant_from_filename,
                                recommend_rank, split_info)
-
-FIT_ORDER = {"gpu": 0, "partial": 1, "cpu": 2, "too_large": 3}
+from advisor.vocab import FIT_RANK
 
 
 @dataclass
@@ -119,7 +118,7 @@ def recommend(files: list[dict[str, Any]]) -> dict[str, Any] | None:
               and not f.get("error")]
     if not usable:
         return None
-    return min(usable, key=lambda f: (FIT_ORDER[f["fit"]], recommend_rank(f.get("quant")),
+    return min(usable, key=lambda f: (FIT_RANK[f["fit"]], recommend_rank(f.get("quant")),
                                       f.get("bytes") or 0))
 
 
@@ -165,8 +164,8 @@ def gguf_report(repo_id: str, *, ctx: int, hardware: Hardware, profile: Any = No
         repos = list(getattr(profile, "gguf_repos", ()) or ())
         if repos:
             hint = "; its usual GGUF repos: " + ", ".join(repos)
-        if first_error is not None:
-            raise OperationError(f"{first_error}{hint}")
+        if first_error is not None:            # the same class: callers decide by it
+            raise type(first_error)(f"{first_error}{hint}") from None
         raise OperationError(f"{repo_id}: no GGUF files in the repository{hint}")
     jobs = [(entry, sha) for _, sha, entries in sources for entry in entries]
     with ThreadPoolExecutor(max_workers=max(1, min(workers, len(jobs)))) as pool:

@@ -2,7 +2,8 @@
 
 Every call honours the standard environment (HF_ENDPOINT, HF_TOKEN, HF_HUB_OFFLINE,
 HF_HOME, HF_HUB_CACHE) because huggingface_hub reads it; the token is passed on, never
-printed. Hub failures become one-line :class:`~advisor.errors.OperationError` messages.
+printed. Hub failures become named errors (:mod:`advisor.errors`, one line each), all mapped
+from the library's exceptions by :func:`hub_error`.
 
     >>> facts = fetch_hub_facts("bartowski/Llama-3.2-1B-Instruct-GGUF")
     >>> facts.base_models, [b.repo_id for b in facts.base_chain]
@@ -14,36 +15,21 @@ from __future__ import annotations
 
 import contextlib
 import math
-import os
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from advisor.errors import AdvisorError, InputError, OperationError
+from advisor import config
+from advisor.errors import (AdvisorError, EntryNotFound, GatedRepo, HubAuthError, HubCacheError,
+                            HubEndpointInvalid, HubHTTPError, HubOffline,
+                            HubRateLimited, HubReplyMalformed, HubTimeout, HubUnreachable,
+                            InputError, RepoDisabled, RepoNotFound, RevisionNotFound)
 from advisor.knowledge.hubfacts import HubFacts
+from advisor.text import clean, clip
 
 
-def _env_timeout(default: float = 20.0) -> float:
-    """ADVISOR_HUB_TIMEOUT in seconds; the default when it is not a positive number."""
-    try:
-        value = float(os.environ.get("ADVISOR_HUB_TIMEOUT", default))
-    except ValueError:
-        return default
-    return value if 0 < value < 86_400 else default       # also refuses nan and inf
-
-
-TIMEOUT = _env_timeout()
 _RELATIONS = ("quantized", "finetune", "adapter", "merge")
-
-
-def is_offline() -> bool:
-    """True when HF_HUB_OFFLINE (or TRANSFORMERS_OFFLINE) is set, at import time or now."""
-    from huggingface_hub import constants
-
-    now = os.environ.get("HF_HUB_OFFLINE") or os.environ.get("TRANSFORMERS_OFFLINE") or ""
-    return bool(constants.is_offline_mode()) or now.strip().upper() in ("1", "ON", "YES", "TRUE")
-
 
 _HEX40 = re.compile(r"[0-9a-f]{40}")
 _ETAG = re.compile(r"[0-9a-f]{40}|[0-9a-f]{64}")       # a git blob id or an LFS sha256
@@ -53,28 +39,25 @@ _REF_PART = re.compile(r"[A-Za-z0-9_][A-Za-z0-9._+-]*")
 
 def _quote(text: Any, limit: int = 80) -> str:
     """A value from outside, safe and short inside a one-line message."""
-    from advisor.commands.common import printable
-
-    shown = printable(repr(text))
-    return shown if len(shown) <= limit else shown[:limit - 3] + "..."
+    return clip(clean(repr(text)), limit)
 
 
 def check_etag(etag: Any, what: str) -> str:
-    """The Hub's ETag when it is a hex digest (it names the cache blob); else OperationError.
+    """The Hub's ETag when it is a hex digest (it names the cache blob); else HubReplyMalformed.
 
     >>> check_etag("6f85a640a97cf2bf5b8e764087b1e83da0fdb51d7c9fab7d0fece9385611df83", "org/m")
     '6f85a640a97cf2bf5b8e764087b1e83da0fdb51d7c9fab7d0fece9385611df83'
     """
     if not isinstance(etag, str) or not _ETAG.fullmatch(etag):
-        raise OperationError(f"{what}: the Hub answered an ETag that is not a hex digest "
+        raise HubReplyMalformed(f"{what}: the Hub answered an ETag that is not a hex digest "
                              f"({_quote(etag)}); refusing to use it as a cache name")
     return etag
 
 
 def check_commit(commit: Any, what: str) -> str:
-    """A commit id from the Hub (40 lower-case hex digits); else OperationError."""
+    """A commit id from the Hub (40 lower-case hex digits); else HubReplyMalformed."""
     if not isinstance(commit, str) or not _HEX40.fullmatch(commit):
-        raise OperationError(f"{what}: the Hub answered a commit id that is not 40 hex digits "
+        raise HubReplyMalformed(f"{what}: the Hub answered a commit id that is not 40 hex digits "
                              f"({_quote(commit)}); refusing to use it as a cache name")
     return commit
 
@@ -98,14 +81,14 @@ def check_revision(revision: str, field: str | None = "--revision") -> str:
 
 
 def check_repo_filename(name: Any, what: str, *, as_path: bool = True) -> str:
-    """A file name from the Hub that stays inside a snapshot folder; else OperationError.
+    """A file name from the Hub that stays inside a snapshot folder; else HubReplyMalformed.
     ``as_path=False`` (a name only listed, shown sanitized) allows control characters.
 
     >>> check_repo_filename("sub/model-Q4_K_M.gguf", "org/m")
     'sub/model-Q4_K_M.gguf'
     """
     if not safe_repo_filename(name, as_path=as_path):
-        raise OperationError(f"{what}: the Hub lists a file name that is not a safe relative "
+        raise HubReplyMalformed(f"{what}: the Hub lists a file name that is not a safe relative "
                              f"path ({_quote(name)})")
     return name
 
@@ -122,18 +105,9 @@ def safe_repo_filename(name: Any, *, as_path: bool = True) -> bool:
     return all(part not in ("", ".", "..") for part in name.split("/"))
 
 
-def malformed(repo_id: str, problem: str) -> OperationError:
+def malformed(repo_id: str, problem: str) -> HubReplyMalformed:
     """The error for a Hub reply we cannot use: ``raise malformed(repo, "sha is ...")``."""
-    return OperationError(f"{repo_id}: the Hub's reply is malformed: {problem}")
-
-
-def offline_reason() -> str:
-    """Which setting makes the advisor work offline, for messages:
-    ``"HF_HUB_OFFLINE is set"`` or ``"TRANSFORMERS_OFFLINE is set"``."""
-    for name in ("HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE"):
-        if os.environ.get(name, "").strip().upper() in ("1", "ON", "YES", "TRUE"):
-            return f"{name} is set"
-    return "huggingface_hub is in offline mode"
+    return HubReplyMalformed(f"{repo_id}: the Hub's reply is malformed: {problem}")
 
 
 def check_repo_id(repo_id: str, field: str | None = None) -> str:
@@ -153,56 +127,64 @@ def check_repo_id(repo_id: str, field: str | None = None) -> str:
     return repo_id
 
 
-def error_message(exc: BaseException, repo_id: str, filename: str | None = None) -> str | None:
-    """One line for a Hub failure, or None when ``exc`` is not one we expect."""
+def hub_error(exc: BaseException, repo_id: str, filename: str | None = None
+              ) -> AdvisorError | None:
+    """The named advisor error for a huggingface_hub or httpx failure, its message one
+    line naming the repo (and file); None when ``exc`` is not a Hub failure we expect.
+    The one place that reads the library's exceptions: every caller decides by class."""
     import httpx2
     from huggingface_hub import errors
 
     what = f"{repo_id}/{filename}" if filename else repo_id
     if isinstance(exc, errors.OfflineModeIsEnabled):
-        return f"{what}: the Hub is not consulted in offline mode ({offline_reason()})"
+        return HubOffline(f"{what}: the Hub is not consulted in offline mode "
+                          f"({config.hub_offline_reason()})")
     if isinstance(exc, errors.GatedRepoError):
-        has_token = _has_token()
-        return (f"{repo_id} is gated: " + (
+        return GatedRepo(f"{repo_id} is gated: " + (
             "your token has not been granted access; request it on the model page"
-            if has_token else "accept its terms on the Hub and set HF_TOKEN"))
+            if _has_token() else "accept its terms on the Hub and set HF_TOKEN"))
     if isinstance(exc, errors.RepositoryNotFoundError):
         if exc.response is not None and exc.response.status_code == 401 and _has_token():
-            return f"{repo_id}: not found, or private and your token cannot see it"
-        return f"{repo_id}: no such repository on the Hub (or it is private)"
+            return RepoNotFound(f"{repo_id}: not found, or private and your token cannot see it")
+        return RepoNotFound(f"{repo_id}: no such repository on the Hub (or it is private)")
     if isinstance(exc, errors.RevisionNotFoundError):
-        return f"{repo_id}: revision not found"
+        return RevisionNotFound(f"{repo_id}: revision not found")
     if isinstance(exc, errors.RemoteEntryNotFoundError):
-        return f"{what}: no such file in the repository"
+        return EntryNotFound(f"{what}: no such file in the repository")
     if isinstance(exc, errors.DisabledRepoError):
-        return f"{repo_id}: access to this repository is disabled"
+        return RepoDisabled(f"{repo_id}: access to this repository is disabled")
     if isinstance(exc, errors.LocalEntryNotFoundError):
-        return f"{what}: not in the local cache and the Hub cannot be reached"
+        return HubUnreachable(f"{what}: not in the local cache and the Hub cannot be reached")
     if isinstance(exc, errors.HfHubHTTPError):
         status = exc.response.status_code if exc.response is not None else None
         if status == 401:
-            return f"{repo_id}: the Hub rejected the token (HF_TOKEN is invalid or expired)"
+            return HubAuthError(f"{repo_id}: the Hub rejected the token (HF_TOKEN is invalid "
+                                "or expired)")
         if status == 403:
-            return f"{repo_id}: access forbidden (403); check the token's permissions"
+            return HubAuthError(f"{repo_id}: access forbidden (403); check the token's "
+                                "permissions")
         if status == 429:
-            return f"{repo_id}: the Hub is rate-limiting requests (429); try again later"
-        return f"{repo_id}: the Hub answered HTTP {status}"
+            return HubRateLimited(f"{repo_id}: the Hub is rate-limiting requests (429); try "
+                                  "again later")
+        return HubHTTPError(f"{repo_id}: the Hub answered HTTP {status}")
     if isinstance(exc, (httpx2.UnsupportedProtocol, httpx2.InvalidURL)):
-        return f"{what}: HF_ENDPOINT {_endpoint()!r} is not a usable http(s) URL"
+        return HubEndpointInvalid(f"{what}: HF_ENDPOINT {_endpoint()!r} is not a usable "
+                                  "http(s) URL")
     if isinstance(exc, httpx2.TimeoutException):
-        return f"{what}: the Hub did not answer in time ({_endpoint()})"
+        return HubTimeout(f"{what}: the Hub did not answer in time ({_endpoint()})")
     if isinstance(exc, (httpx2.ConnectError, httpx2.NetworkError)):
-        return f"{what}: cannot reach the Hub at {_endpoint()}"
+        return HubUnreachable(f"{what}: cannot reach the Hub at {_endpoint()}")
     if isinstance(exc, httpx2.HTTPError):
-        return f"{what}: network error talking to the Hub: {type(exc).__name__}"
+        return HubHTTPError(f"{what}: network error talking to the Hub: {type(exc).__name__}")
     if isinstance(exc, errors.FileMetadataError):
-        return f"{what}: the server at {_endpoint()} does not answer like the Hub"
+        return HubReplyMalformed(f"{what}: the server at {_endpoint()} does not answer like "
+                                 "the Hub")
     if isinstance(exc, errors.HFValidationError):
-        return f"{repo_id!r} is not a valid repository id"
+        return InputError(None, f"{repo_id!r} is not a valid Hugging Face repo id")
     if isinstance(exc, (ConnectionError, TimeoutError)):
-        return f"{what}: cannot reach the Hub at {_endpoint()}"
+        return HubUnreachable(f"{what}: cannot reach the Hub at {_endpoint()}")
     if isinstance(exc, OSError):      # the local cache or token file (HF_HOME, HF_HUB_CACHE)
-        return f"{what}: {exc.filename or 'the HF cache'}: {exc.strerror or exc}"
+        return HubCacheError(f"{what}: {exc.filename or 'the HF cache'}: {exc.strerror or exc}")
     return None
 
 
@@ -216,9 +198,7 @@ def _has_token() -> bool:
 
 
 def _endpoint() -> str:
-    from huggingface_hub import constants
-
-    return redact_url(constants.ENDPOINT)
+    return redact_url(config.hub_endpoint())
 
 
 def redact_url(url: str) -> str:
@@ -237,20 +217,17 @@ def redact_url(url: str) -> str:
 
 @contextlib.contextmanager
 def hub_errors(repo_id: str, filename: str | None = None) -> Iterator[None]:
-    """Turn expected Hub failures raised inside into a one-line OperationError."""
+    """Raise expected Hub failures raised inside as their named advisor error
+    (:func:`hub_error`); advisor errors pass through, anything else is a bug and stays."""
     try:
         yield
     except AdvisorError:
         raise
     except Exception as exc:
-        from huggingface_hub.errors import HFValidationError
-
-        if isinstance(exc, HFValidationError):
-            raise InputError(None, f"{repo_id!r} is not a valid Hugging Face repo id") from None
-        message = error_message(exc, repo_id, filename)
-        if message is None:
+        error = hub_error(exc, repo_id, filename)
+        if error is None:
             raise
-        raise OperationError(message) from None
+        raise error from None
 
 
 def model_info(repo_id: str, *, token: str | None = None, files: bool = True) -> Any:
@@ -259,7 +236,7 @@ def model_info(repo_id: str, *, token: str | None = None, files: bool = True) ->
     from huggingface_hub.errors import HFValidationError
 
     try:
-        return HfApi(token=token).model_info(repo_id, files_metadata=files, timeout=TIMEOUT,
+        return HfApi(token=token).model_info(repo_id, files_metadata=files, timeout=config.hub_timeout(),
                                              token=token)
     except HFValidationError:
         raise
@@ -291,7 +268,7 @@ def _card(info: Any) -> dict[str, Any]:
 
 def facts_from_info(info: Any) -> HubFacts:
     """Reduce a ``ModelInfo`` to :class:`HubFacts` (without the base chain); a reply of the
-    wrong shape raises OperationError."""
+    wrong shape raises HubReplyMalformed."""
     repo_id = getattr(info, "id", None)
     if not isinstance(repo_id, str) or not repo_id:
         raise malformed("the repository", f"its id is {_quote(repo_id)}")
@@ -350,7 +327,7 @@ def fetch_hub_facts(repo_id: str, *, token: str | None = None, max_depth: int = 
 
     Follows the first declared base model of each link up to ``max_depth`` links, stopping
     at cycles and at bases the Hub will not show (gated bases still show their card).
-    Raises OperationError (one line) when ``repo_id`` itself cannot be read.
+    Raises the named Hub error (:func:`hub_error`) when ``repo_id`` itself cannot be read.
     """
     with hub_errors(repo_id):
         top = facts_from_info(model_info(repo_id, token=token, files=False))
@@ -372,7 +349,7 @@ def follow_base_chain(top: HubFacts, *, token: str | None = None, max_depth: int
         except AdvisorError:          # unreadable or malformed: the chain ends here
             break
         except Exception as exc:
-            if error_message(exc, base_id) is None:
+            if hub_error(exc, base_id) is None:
                 raise
             break
         chain.append(base)
@@ -398,20 +375,22 @@ def hub_facts_for(repo_ids: Iterable[str], *, token: str | None = None
     ids = [r for r in dict.fromkeys(repo_ids) if r]
     if not ids:
         return {}, []
-    if is_offline():
-        return {}, [f"{offline_reason()}: answering from the profiles only, without the Hub"]
+    if config.hub_offline():
+        return {}, [f"{config.hub_offline_reason()}: answering from the profiles only, "
+                    "without the Hub"]
     found: dict[str, HubFacts] = {}
     warnings: list[str] = []
     for repo_id in ids:
         try:
             found[repo_id] = fetch_hub_facts(repo_id, token=token)
+        except HubUnreachable as exc:           # the others would fail alike: stop asking
+            warnings.append(str(exc))
+            rest = ids[ids.index(repo_id) + 1:]
+            if rest:
+                warnings.append("skipped the Hub for: " + ", ".join(rest))
+            break
         except AdvisorError as exc:
             warnings.append(str(exc))
-            if "cannot reach the Hub" in str(exc) or "did not answer in time" in str(exc):
-                rest = ids[ids.index(repo_id) + 1:]
-                if rest:
-                    warnings.append("skipped the Hub for: " + ", ".join(rest))
-                break
         except Exception as exc:     # never let the Hub break an assessment
             warnings.append(f"{repo_id}: Hub lookup failed: {type(exc).__name__}")
     return found, warnings
@@ -430,7 +409,7 @@ def repo_files(info: Any) -> list[RepoFile]:
     """The repo's files with sizes and LFS hashes, from ``model_info(files_metadata=True)``.
 
     Every name must be a safe relative path, every size a whole number of bytes and every
-    hash a SHA-256 digest, or the whole reply is refused (OperationError).
+    hash a SHA-256 digest, or the whole reply is refused (HubReplyMalformed).
     """
     repo_id = getattr(info, "id", None)
     repo_id = repo_id if isinstance(repo_id, str) else "the repository"
@@ -489,7 +468,7 @@ class RangeReader:
         url = hf_hub_url(repo_id, filename, revision=revision)
         self.headers = build_hf_headers(token=token)
         with hub_errors(repo_id, filename):
-            meta = get_hf_file_metadata(url, token=token, timeout=TIMEOUT)
+            meta = get_hf_file_metadata(url, token=token, timeout=config.hub_timeout())
         self.size = meta.size
         self.location = meta.location or url
         if not same_origin(url, self.location):     # a CDN: the token stays on the Hub
@@ -506,7 +485,7 @@ class RangeReader:
         chunks: list[bytes] = []
         got = 0
         with hub_errors(self.repo_id, self.filename):
-            with get_session().stream("GET", self.location, headers=headers, timeout=TIMEOUT,
+            with get_session().stream("GET", self.location, headers=headers, timeout=config.hub_timeout(),
                                       follow_redirects=True) as response:
                 if response.status_code == 416:
                     return b""

@@ -38,7 +38,6 @@ MIB = 1 << 20
 PROCESS_OVERHEAD = 48 * MIB        # interpreter, numpy, llama.cpp and its threads (measured)
 GPU_RESERVE = 512 * MIB            # CUDA/Metal context and allocator slack per GPU
 N_UBATCH = 512
-FITS = ("gpu", "partial", "cpu", "too_large")
 KV_TYPES = {"f16": 1, "q8_0": 8, "q4_0": 2}   # --kv-type -> ggml type id
 _KV_ROW = {"f16": (1, 2), "q8_0": (32, 34), "q4_0": (32, 18)}   # (block, bytes per block)
 SWA_CACHES = ("full", "window")

@@ -18,6 +18,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from advisor import config
 from advisor.hub.gguf_header import (ArrayValue, GGUFError, GGUFShapeError, check_header,
                                      read_local_header)
 from advisor.hub.quant import quant_from_file_type, quant_from_filename
@@ -57,10 +58,6 @@ class LocalModel:
         data = asdict(self)
         data.pop("names")
         return data
-
-
-def _home() -> Path:
-    return Path(os.path.expanduser("~"))
 
 
 def hf_cache_candidates() -> Iterator[Candidate]:
@@ -158,13 +155,13 @@ def package_candidates() -> Iterator[Candidate]:
 
 def lmstudio_candidates() -> Iterator[Candidate]:
     """LM Studio's model folders (publisher/repo/file.gguf)."""
-    for root in (_home() / ".lmstudio" / "models", _home() / ".cache" / "lm-studio" / "models"):
+    for root in config.lmstudio_dirs():
         yield from _folder_candidates(root, "lmstudio", repo_depth=True)
 
 
 def llama_cpp_candidates() -> Iterator[Candidate]:
     """llama.cpp's download cache (LLAMA_CACHE, else ~/.cache/llama.cpp)."""
-    root = Path(os.environ.get("LLAMA_CACHE") or _home() / ".cache" / "llama.cpp")
+    root = config.llama_cache_dir()
     for c in _folder_candidates(root, "llama.cpp"):
         # llama.cpp names files "<owner>_<repo>_<file>.gguf"
         parts = c.path.name.split("_", 2)
@@ -174,7 +171,7 @@ def llama_cpp_candidates() -> Iterator[Candidate]:
 
 def ollama_candidates() -> Iterator[Candidate]:
     """Ollama model blobs named by their manifests (OLLAMA_MODELS, else ~/.ollama/models)."""
-    root = Path(os.environ.get("OLLAMA_MODELS") or _home() / ".ollama" / "models")
+    root = config.ollama_models_dir()
     manifests = root / "manifests"
     if not manifests.is_dir():
         return

@@ -29,9 +29,11 @@ from typing import Any, TextIO
 
 from dataclasses import dataclass
 
-from advisor.errors import OperationError
-from advisor.hub.client import (TIMEOUT, check_commit, check_etag, check_repo_filename,
-                                check_revision, error_message, hub_errors, is_commit, same_origin)
+from advisor import config
+from advisor.errors import (ChecksumMismatch, DownloadIncomplete, HubCacheError,
+                            HubReplyMalformed, NotEnoughSpace, OperationError, TooMuchData)
+from advisor.hub.client import (check_commit, check_etag, check_repo_filename, check_revision,
+                                hub_error, hub_errors, is_commit, same_origin)
 
 CHUNK = 1 << 20
 Progress = Callable[..., None]   # progress(done, total, final=False)
@@ -88,27 +90,23 @@ def sha256_file(path: Path, digest: "hashlib._Hash | None" = None) -> "hashlib._
 
 
 def check_disk_space(folder: Path, needed: int) -> None:
-    """OperationError when ``folder``'s file system has less than ``needed`` bytes free."""
+    """NotEnoughSpace when ``folder``'s file system has less than ``needed`` bytes free."""
     try:
         folder.mkdir(parents=True, exist_ok=True)
         free = shutil.disk_usage(folder).free
     except OSError as exc:
-        raise OperationError(f"cannot write to the HF cache at {folder}: {exc.strerror}") from None
+        raise HubCacheError(f"cannot write to the HF cache at {folder}: {exc.strerror}") from None
     if needed > free:
-        raise OperationError(
+        raise NotEnoughSpace(
             f"not enough disk space in {folder}: {human_bytes(needed)} needed, "
             f"{human_bytes(free)} free")
-
-
-class TooMuchData(OperationError):
-    """The server sent more bytes than it declared."""
 
 
 def download_resumable(url: str, target: Path, *, headers: dict[str, str], size: int,
                        progress: Progress | None = None) -> "hashlib._Hash":
     """Append the rest of ``url`` to ``target`` (continuing from its current length) and
     return the sha256 of the whole file. Never writes more than ``size`` bytes:
-    :class:`TooMuchData` when the server sends more, OperationError when it sends less."""
+    :class:`TooMuchData` when the server sends more, DownloadIncomplete when it sends less."""
     from huggingface_hub.utils import get_session, hf_raise_for_status
 
     have = target.stat().st_size if target.exists() else 0
@@ -123,7 +121,7 @@ def download_resumable(url: str, target: Path, *, headers: dict[str, str], size:
     request_headers = dict(headers, **{"Accept-Encoding": "identity"})
     if have:
         request_headers["Range"] = f"bytes={have}-"
-    with get_session().stream("GET", url, headers=request_headers, timeout=TIMEOUT,
+    with get_session().stream("GET", url, headers=request_headers, timeout=config.hub_timeout(),
                               follow_redirects=True) as response:
         hf_raise_for_status(response)
         mode = "ab"
@@ -131,7 +129,7 @@ def download_resumable(url: str, target: Path, *, headers: dict[str, str], size:
             mode, have, digest = "wb", 0, hashlib.sha256()
         elif have and not (response.headers.get("Content-Range") or "").startswith(
                 f"bytes {have}-"):
-            raise OperationError(f"the server answered the resume request with another range "
+            raise HubReplyMalformed(f"the server answered the resume request with another range "
                                  f"({response.headers.get('Content-Range')!r:.60})")
         with open(target, mode) as handle:
             done = have
@@ -147,7 +145,7 @@ def download_resumable(url: str, target: Path, *, headers: dict[str, str], size:
             os.fsync(handle.fileno())
     got = target.stat().st_size
     if got != size:
-        raise OperationError(f"download incomplete: {got} of {size} bytes; run the command "
+        raise DownloadIncomplete(f"download incomplete: {got} of {size} bytes; run the command "
                              "again to resume")
     return digest
 
@@ -172,7 +170,7 @@ def pull_file(repo_id: str, filename: str, *, revision: str | None = None,
     """Download ``filename`` of ``repo_id`` into the HF cache and return its snapshot path.
 
     Verifies the SHA-256 against ``expected_sha256`` (the Hub's LFS metadata); a mismatch
-    deletes the file and raises OperationError. See :func:`pull_verified` for whether it
+    deletes the file and raises ChecksumMismatch. See :func:`pull_verified` for whether it
     could be verified.
     """
     return pull_verified(repo_id, filename, revision=revision, expected_sha256=expected_sha256,
@@ -186,7 +184,7 @@ def pull_verified(repo_id: str, filename: str, *, revision: str | None = None,
     """:func:`pull_file` that says whether the file was verified:
     ``pull_verified("org/m-GGUF", "m-Q4_0.gguf", expected_sha256=sha).verified``."""
     import httpx2
-    from huggingface_hub import constants, get_hf_file_metadata, hf_hub_url
+    from huggingface_hub import get_hf_file_metadata, hf_hub_url
     from huggingface_hub.file_download import repo_folder_name
     from huggingface_hub.utils import build_hf_headers
 
@@ -195,23 +193,23 @@ def pull_verified(repo_id: str, filename: str, *, revision: str | None = None,
     check_repo_filename(filename, repo_id)
     url = hf_hub_url(repo_id, filename, revision=revision)
     with hub_errors(repo_id, filename):
-        meta = get_hf_file_metadata(url, token=token, timeout=TIMEOUT)
+        meta = get_hf_file_metadata(url, token=token, timeout=config.hub_timeout())
     if not meta.etag or not meta.commit_hash:
-        raise OperationError(f"{what}: the Hub gave no ETag or commit for the file")
+        raise HubReplyMalformed(f"{what}: the Hub gave no ETag or commit for the file")
     etag = check_etag(meta.etag, what)
     commit = check_commit(meta.commit_hash, what)
     if is_commit(revision) and commit != revision:
-        raise OperationError(f"{what}: asked for commit {revision[:12]}, the Hub answered "
+        raise HubReplyMalformed(f"{what}: asked for commit {revision[:12]}, the Hub answered "
                              f"{commit[:12]}")
     size = _declared_size(what, meta.size, expected_size)
-    storage = Path(constants.HF_HUB_CACHE) / repo_folder_name(repo_id=repo_id, repo_type="model")
+    storage = config.hub_cache_dir() / repo_folder_name(repo_id=repo_id, repo_type="model")
     blob = _inside(storage, storage / "blobs" / etag, what)
     pointer = _inside(storage / "snapshots", storage / "snapshots" / commit / filename, what)
     expected = (expected_sha256 or "").lower() or None
     if blob.exists():
         if expected and sha256_file(blob).hexdigest() != expected:
             _remove_blob(storage, blob)
-            raise OperationError(f"{what}: the cached file does not match the Hub's "
+            raise ChecksumMismatch(f"{what}: the cached file does not match the Hub's "
                                  "SHA-256; it was deleted, run the command again")
     else:
         incomplete = blob.with_name(blob.name + ".incomplete")
@@ -227,26 +225,27 @@ def pull_verified(repo_id: str, filename: str, *, revision: str | None = None,
                                         progress=progress)
         except TooMuchData as exc:
             incomplete.unlink(missing_ok=True)
-            raise OperationError(f"{what}: {exc}; the download was deleted") from None
+            raise TooMuchData(f"{what}: {exc}; the download was deleted") from None
         except Exception as exc:
             kept = incomplete.stat().st_size if incomplete.exists() else 0
             if isinstance(exc, httpx2.TransportError) and kept > have:
-                raise OperationError(
+                raise DownloadIncomplete(
                     f"{what}: download interrupted after {human_bytes(kept)} "
                     f"({type(exc).__name__}); run the command again to resume") from None
             if isinstance(exc, OperationError):
-                raise OperationError(f"{what}: {exc}") from None
-            message = error_message(exc, repo_id, filename)
-            if message is None:
+                raise type(exc)(f"{what}: {exc}") from None
+            error = hub_error(exc, repo_id, filename)
+            if error is None:
                 raise
-            raise OperationError(message + ("; run the command again to resume" if kept else "")
-                                 ) from None
+            if kept and isinstance(error, OperationError):
+                error = type(error)(f"{error}; run the command again to resume")
+            raise error from None
         if progress:
             progress(incomplete.stat().st_size, size, True)
         actual = digest.hexdigest()
         if expected and actual != expected:
             incomplete.unlink(missing_ok=True)
-            raise OperationError(f"{what}: SHA-256 mismatch (Hub says {expected[:12]}..., "
+            raise ChecksumMismatch(f"{what}: SHA-256 mismatch (Hub says {expected[:12]}..., "
                                  f"file is {actual[:12]}...); the download was deleted")
         os.replace(incomplete, blob)
     try:
@@ -254,7 +253,7 @@ def pull_verified(repo_id: str, filename: str, *, revision: str | None = None,
         if revision != commit:
             _write_ref(storage, revision, commit)
     except OSError as exc:
-        raise OperationError(f"{what}: cannot write to the HF cache at {storage}: "
+        raise HubCacheError(f"{what}: cannot write to the HF cache at {storage}: "
                              f"{exc.strerror or exc}") from None
     return PulledFile(pointer, filename, expected, bool(expected))
 
@@ -263,20 +262,20 @@ def _declared_size(what: str, head_size: int | None, listed_size: int | None) ->
     """The one size the Hub declares for a file (its HEAD answer and its file list agree)."""
     sizes = {s for s in (head_size, listed_size) if s is not None}
     if not sizes:
-        raise OperationError(f"{what}: the Hub declared no size for the file")
+        raise HubReplyMalformed(f"{what}: the Hub declared no size for the file")
     if len(sizes) > 1:
-        raise OperationError(f"{what}: the Hub declares two sizes for the file "
+        raise HubReplyMalformed(f"{what}: the Hub declares two sizes for the file "
                              f"({head_size} and {listed_size} bytes)")
     (size,) = sizes
     if size < 0:
-        raise OperationError(f"{what}: the Hub declared a negative size")
+        raise HubReplyMalformed(f"{what}: the Hub declared a negative size")
     return size
 
 
 def _inside(root: Path, path: Path, what: str) -> Path:
-    """``path`` when it lies under ``root`` (no ``..`` escape); else OperationError."""
+    """``path`` when it lies under ``root`` (no ``..`` escape); else HubReplyMalformed."""
     if Path(os.path.abspath(root)) not in Path(os.path.abspath(path)).parents:
-        raise OperationError(f"{what}: refusing a cache path outside {root}")
+        raise HubReplyMalformed(f"{what}: refusing a cache path outside {root}")
     return path
 
 

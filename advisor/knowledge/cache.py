@@ -31,28 +31,13 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from advisor import config
+
 FORMAT = 1
 MAX_CACHE_BYTES = 64 * 2**20
 MAX_ENTRIES = 600                 # ~3 MB of JSON; the shipped profiles are ~150 files
 FILE_NAME = "profiles.json"
 _TAG = "\x00advisor"      # the key of a tagged value; YAML keys never start with NUL here
-
-
-def cache_dir() -> Path | None:
-    """The platform's user cache directory for the advisor (honours XDG_CACHE_HOME):
-    ``cache_dir()`` -> ``PosixPath('/home/me/.cache/advisor')``; None when turned off."""
-    if os.environ.get("ADVISOR_NO_CACHE", "").strip() not in ("", "0"):
-        return None
-    xdg = os.environ.get("XDG_CACHE_HOME", "").strip()
-    if xdg and os.path.isabs(xdg):
-        base = Path(xdg)
-    elif sys.platform == "darwin":
-        base = Path.home() / "Library" / "Caches"
-    elif os.name == "nt":
-        base = Path(os.environ.get("LOCALAPPDATA") or Path.home() / "AppData" / "Local")
-    else:
-        base = Path.home() / ".cache"
-    return base / "advisor"
 
 
 def _parser_key() -> str:
@@ -144,8 +129,8 @@ class ParsedCache:
 
     @classmethod
     def open(cls, directory: Path | None = None) -> "ParsedCache":
-        """The cache in ``directory`` (default :func:`cache_dir`), empty when unusable."""
-        directory = directory if directory is not None else cache_dir()
+        """The cache in ``directory`` (default :func:`advisor.config.cache_dir`), empty when unusable."""
+        directory = directory if directory is not None else config.cache_dir()
         parser = _parser_key()
         if directory is None or not _private_dir(directory, create=True):
             return cls(None, {}, parser)
@@ -274,7 +259,7 @@ class KnowledgeCache:
 
     @classmethod
     def open(cls, directory: Path | None = None) -> "KnowledgeCache":
-        directory = directory if directory is not None else cache_dir()
+        directory = directory if directory is not None else config.cache_dir()
         if directory is None or not _private_dir(directory, create=True):
             return cls(None)
         return cls(directory / KB_FILE_NAME)

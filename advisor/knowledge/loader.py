@@ -22,8 +22,7 @@ from typing import Any
 
 from advisor.errors import InputError
 from advisor.knowledge.model import (
-    ACCESS_KINDS, COMPONENT_STATUSES, COMPONENT_TYPES, MODEL_KINDS, SEVERITIES, ApiAccess,
-    Component,
+    COMPONENT_STATUSES, COMPONENT_TYPES, MODEL_KINDS, ApiAccess, Component,
     Jurisdiction,
     KnowledgeBase, License, ModelProfile, Override, Policy, Rule, Source, UseCaseInfo, UsePolicy,
     Wants, section_label,
@@ -31,8 +30,9 @@ from advisor.knowledge.model import (
 from advisor.knowledge.predicates import PredicateError, compile_when
 from advisor.languages import ISO_639_1
 from advisor.knowledge.spdx import spdx_license
-from advisor.paths import PROFILES_DIR
+from advisor.config import PROFILES_DIR
 from advisor.regions import normalize_code
+from advisor.vocab import ACCESS_KINDS, SEVERITIES
 from advisor.yamlio import MAX_FILE_BYTES, dotted, line_of, load_yaml_text, read_limited
 
 MODALITIES = ("text", "image_input", "audio_input", "code", "image_output")

@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-SEVERITIES = ("block", "condition", "info")
+from advisor.text import escape_controls
+
 # What a model is for (profiles/README.md, model-family): the one kind that decides its
 # suitability. `base`: pre-trained only, no chat tuning; `instruct`: chat/instruction tuned;
 # `reasoning`: tuned to think before answering (hybrid thinking models included);
@@ -121,9 +122,6 @@ class Component:
     status: str = "unknown"
     license: str | None = None
     evidence: str | None = None
-
-
-ACCESS_KINDS = ("weights", "api")    # weights: downloadable; api: a hosted service only
 
 
 @dataclass(frozen=True)
@@ -280,12 +278,6 @@ class QualityTable:
         return Source(title=f"{self.title} ({self.publisher}, {self.published})",
                       section=self.metric, url=self.url, checked=self.checked,
                       copy=self.copy)
-
-
-def escape_controls(text: str) -> str:
-    """``text`` with every non-printable character escaped as ``repr`` writes it, for file
-    names and ids shown in notes and records: ESC becomes the four characters ``\\x1b``."""
-    return "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in text)
 
 
 @dataclass(frozen=True)

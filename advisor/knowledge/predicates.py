@@ -20,7 +20,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from advisor.knowledge.model import ACCESS_KINDS
+from advisor.vocab import ACCESS_KINDS
 from advisor.regions import ALIASES, SUBDIVISIONS, country_of, normalize_code
 
 

@@ -19,10 +19,11 @@ from pathlib import Path
 from typing import Any
 
 from advisor import __version__
-from advisor.paths import PROFILES_DIR
+from advisor.config import PROFILES_DIR
 from advisor.record.model import SCHEMA, Record
 from advisor.record.scrub import scrub_data
 from advisor.record.smoke import builds_of, smoke_environment, smoke_gguf, smoke_is_of_model
+from advisor.text import one_line
 
 ALTERNATIVES = 3
 STATUSES = ("proposed", "accepted")
@@ -264,16 +265,6 @@ def _scope(kb: Any, chosen: Any, everyone: Any, answers: Any) -> dict[str, Any]:
             "knowledge_checked": {"earliest": min(dates), "latest": max(dates)} if dates else None}
 
 
-def _one_line(text: str) -> str:
-    """A typed name or rationale as one clean line (no control or bidi characters)."""
-    try:
-        from advisor.sanitize import clean_text
-    except ImportError:
-        from advisor.commands.common import printable as clean_text
-        return " ".join(clean_text(text).split())
-    return " ".join(clean_text(text, newlines=False).split())
-
-
 def _overrides(kb: Any) -> list[dict[str, Any]]:
     """Shipped profiles that the user's own files replaced (id, kind, file, sha256)."""
     out = []
@@ -331,8 +322,8 @@ def build_record(answers: Any, kb: Any, model_id: str, smoke: dict[str, Any] | N
         "status": status,
         "date": stamp.date().isoformat(),
         "created": stamp.strftime("%Y-%m-%dT%H:%M:%SZ"),
-        "decision_makers": [_one_line(m) for m in decision_makers or () if m and m.strip()],
-        "rationale": _one_line(rationale or "") or None,
+        "decision_makers": [one_line(m) for m in decision_makers or () if m and m.strip()],
+        "rationale": one_line(rationale or "") or None,
         "disclaimer": DISCLAIMER,
         "model": chosen_c.model,
         "answers": answers_dict,

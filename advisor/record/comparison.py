@@ -19,6 +19,7 @@ from typing import Any
 
 from advisor.errors import InputError
 from advisor.record.jsonfmt import read_json
+from advisor.text import one_line
 
 SCHEMA = "advisor.comparison/1"
 MAX_CANDIDATES = 64
@@ -36,10 +37,7 @@ def _one_line(value: Any) -> str | None:
     """Untrusted text as one clean, bounded line (no control, bidi or escape characters)."""
     if value is None:
         return None
-    from advisor.sanitize import clean_text
-
-    text = " ".join(clean_text(str(value), newlines=False).split())
-    return text if len(text) <= MAX_TEXT else text[:MAX_TEXT - 3] + "..."
+    return one_line(value, MAX_TEXT)
 
 
 def _is_count(value: Any) -> bool:

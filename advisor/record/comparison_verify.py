@@ -15,6 +15,7 @@ from collections.abc import Callable
 from typing import Any
 
 from advisor.record.verify import Difference, hash_recorded_gguf
+from advisor.text import one_line
 
 # What the Hub says of a repo now: (commit, {file name: LFS sha256 or None}), or an error.
 HubState = tuple[str | None, dict[str, str | None]]
@@ -25,9 +26,7 @@ def _short(sha: str | None) -> str:
 
 
 def _shown(text: Any) -> str:
-    from advisor.sanitize import clean_text
-
-    return " ".join(clean_text(str(text), newlines=False).split())
+    return one_line(text)
 
 
 def file_differences(files: list[dict[str, Any]],
@@ -107,7 +106,7 @@ def revision_differences(revisions: list[dict[str, Any]],
 def hub_states(repos: list[str], token: str | None = None) -> dict[str, HubState | str]:
     """What the Hub says of each repo now; an error text where it does not answer (never
     raises; stops at the first unreachable Hub)."""
-    from advisor.errors import AdvisorError
+    from advisor.errors import AdvisorError, HubUnreachable
     from advisor.hub.client import hub_errors, model_info, repo_files
 
     out: dict[str, HubState | str] = {}
@@ -119,12 +118,13 @@ def hub_states(repos: list[str], token: str | None = None) -> dict[str, HubState
                 sha = getattr(info, "sha", None)
                 files = {f.filename: f.sha256 for f in repo_files(info)}
             out[repo] = (sha if isinstance(sha, str) else None, files)
+        except HubUnreachable as exc:          # the others would fail alike: stop asking
+            out[repo] = str(exc)
+            for rest in ids[i + 1:]:
+                out[rest] = "the Hub could not be reached"
+            break
         except AdvisorError as exc:
             out[repo] = str(exc)
-            if "cannot reach the Hub" in str(exc) or "did not answer in time" in str(exc):
-                for rest in ids[i + 1:]:
-                    out[rest] = "the Hub could not be reached"
-                break
         except Exception as exc:              # never let the Hub break a verify
             out[repo] = f"Hub lookup failed: {type(exc).__name__}"
     return out

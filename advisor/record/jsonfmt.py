@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from advisor.errors import InputError
-from advisor.paths import ASSETS_DIR
+from advisor.config import ASSETS_DIR
 from advisor.record.model import SCHEMA, Record
 from advisor.yamlio import MAX_FILE_BYTES, read_limited
 

@@ -10,11 +10,12 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from advisor.knowledge.model import escape_controls, section_label
+from advisor.knowledge.model import section_label
 from advisor.record.model import Record
 from advisor.record.comparison_md import (comparison_consequences, comparison_lines,
                                           comparison_reason, comparison_reproducibility)
 from advisor.record.smoke import smoke_is_of_model, smoke_summary
+from advisor.text import clean, escape_controls
 
 MODE_WORDS = {
     "internal": "use it inside the organization only",
@@ -451,15 +452,6 @@ def render_markdown(record: Record | dict[str, Any], json_name: str | None = Non
     for candidate in [chosen, *data["alternatives"]]:
         out += _pros_cons(candidate)
     out += ["## More Information", "", *_more_information(data)]
-    return _clean("\n".join(out).rstrip() + "\n")
-
-
-def _clean(text: str) -> str:
-    """No control, bidi or escape character from a Hub card, a profile or a typed field
-    reaches the Markdown (a terminal or viewer would obey it)."""
-    try:
-        from advisor.sanitize import clean_text
-    except ImportError:
-        from advisor.commands.common import printable as clean_text
-        return clean_text(text)
-    return clean_text(text)
+    # No control, bidi or escape character from a Hub card, a profile or a typed field
+    # reaches the Markdown (a terminal or viewer would obey it).
+    return clean("\n".join(out).rstrip() + "\n")

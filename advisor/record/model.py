@@ -18,7 +18,6 @@ from typing import Any
 SCHEMA = "advisor.record/1"
 FORMATS = ("md", "json", "cdx")
 SUFFIXES = {"md": ".md", "json": ".json", "cdx": ".cdx.json"}
-VERDICT_RANK = {"allowed": 0, "conditional": 1, "unknown": 2, "blocked": 3}
 
 
 def model_slug(model_id: str) -> str:

@@ -6,10 +6,11 @@
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Iterable, Mapping
 from typing import Any
+
+from advisor import config
 
 REDACTED = "[redacted]"
 _SECRET_NAME = re.compile(r"TOKEN|SECRET|PASSWORD|PASSWD|API_?KEY|ACCESS_?KEY|PRIVATE_?KEY|CREDENTIAL",
@@ -29,7 +30,7 @@ def secret_values(environ: Mapping[str, str] | None = None) -> list[str]:
         >>> secret_values({"HF_TOKEN": "hf_xyz12345", "HOME": "/root"})
         ['hf_xyz12345']
     """
-    env = os.environ if environ is None else environ
+    env = config.environment() if environ is None else environ
     values = {v for k, v in env.items() if _SECRET_NAME.search(k) and len(v) >= _MIN_SECRET_LEN}
     return sorted(values, key=len, reverse=True)
 

@@ -24,6 +24,7 @@ from advisor.smoke.probes import probe_scores
 from advisor.smoke.result import SmokeResult
 from advisor.smoke.runner import DEFAULT_CTX, DEFAULT_SEED, DEFAULT_TIMEOUT, SmokeSpec, run_smoke
 from advisor.smoke.suites import Suite
+from advisor.vocab import VERDICT_RANK
 
 SCHEMA = "advisor.comparison/1"
 
@@ -301,16 +302,13 @@ def compare(candidates: list[Candidate], suite: Suite, settings: CompareSettings
     return Comparison(suite=suite.name, settings=settings, candidates=rows)
 
 
-VERDICT_RANK = {"allowed": 0, "conditional": 1, "unknown": 2, "blocked": 3}
-
-
 def choose(comparison: Comparison) -> None:
     """Set ``chosen`` (the best candidate that ran: verdict, then checks, then decode
     speed) and ``fallback``: the best other candidate from a different vendor, or None
     with the reason (diversification needs a second vendor)."""
     def key(row: CandidateRow):
         verdict = (row.assessment or {}).get("verdict")
-        return (VERDICT_RANK.get(verdict, 2), -row.checks_passed, -(row.tokens_per_second or 0))
+        return (VERDICT_RANK.get(verdict, VERDICT_RANK["unknown"]), -row.checks_passed, -(row.tokens_per_second or 0))
 
     usable = sorted((r for r in comparison.candidates if r.error is None
                      and (r.assessment or {}).get("verdict") != "blocked"), key=key)

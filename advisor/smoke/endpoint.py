@@ -16,7 +16,6 @@ it, counted chunks otherwise.
 from __future__ import annotations
 
 import json
-import os
 import re
 import socket
 import time
@@ -25,12 +24,12 @@ import urllib.parse
 import urllib.request
 from typing import Any
 
+from advisor import config
 from advisor.errors import InputError, OperationError
 from advisor.smoke.result import (DONE, LOAD_DONE, PROMPT_DONE, PROMPT_START, TOKEN,
                                   EventCallback, SmokeResult, emit)
 from advisor.smoke.suites import PromptSpec, Suite
 
-KEY_ENV_VARS = ("ADVISOR_ENDPOINT_KEY", "OPENAI_API_KEY")
 MAX_LINE_BYTES = 1 << 20      # one event-stream line; a chunk is a few hundred bytes
 
 
@@ -87,9 +86,9 @@ def public_url(url: str) -> str:
 
 def api_key(variable: str | None = None) -> str | None:
     """The key in the environment variable ``variable`` when one is named (and only
-    there), else the first of KEY_ENV_VARS that is set: ``api_key("GEMINI_API_KEY")``."""
-    for name in (variable,) if variable else KEY_ENV_VARS:
-        value = os.environ.get(name)
+    there), else the first of ``config.ENDPOINT_KEY_VARS`` that is set: ``api_key("GEMINI_API_KEY")``."""
+    for name in (variable,) if variable else config.ENDPOINT_KEY_VARS:
+        value = config.secret(name)
         if value:
             return value
     return None

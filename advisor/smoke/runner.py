@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from advisor import config
 from advisor.errors import InputError, OperationError
 from advisor.smoke.checks import run_checks
 from advisor.smoke.result import (DONE, LOAD_DONE, PROMPT_DONE, PROMPT_START, SPAWNED, TOKEN,
@@ -205,7 +206,7 @@ def _spawn(job: dict[str, Any], log_file, extra_env: dict[str, str]) -> subproce
     import advisor
 
     root = str(Path(advisor.__file__).resolve().parent.parent)
-    env = dict(os.environ)
+    env = dict(config.environment())
     env["PYTHONPATH"] = root + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
     env.setdefault("GGML_NO_BACKTRACE", "1")   # no gdb backtrace on abort: slow, noisy
     env.update(extra_env)

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from advisor.errors import InputError
-from advisor.paths import ASSETS_DIR
+from advisor.config import ASSETS_DIR
 from advisor.smoke.checks import as_list
 
 SUITES_DIR = ASSETS_DIR / "suites"

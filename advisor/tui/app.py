@@ -14,12 +14,13 @@ from textual.app import App
 from textual.binding import Binding
 from textual.signal import Signal
 
+from advisor import config
+from advisor.config import STYLES_DIR
 from advisor.errors import AdvisorError
-from advisor.paths import STYLES_DIR
 from advisor.tui.commands import AdvisorCommands
 from advisor.tui.rows import HardwareSpec
-from advisor.tui.safe import plain
-from advisor.tui.settings import AppSettings, hub_offline_by_env
+from advisor.text import clean
+from advisor.tui.settings import AppSettings
 
 STYLE_FILES = ("app.tcss", "interview.tcss", "candidates.tcss", "detail.tcss",
                "smoke.tcss", "export.tcss", "compare.tcss")
@@ -88,7 +89,8 @@ class AdvisorApp(App[int]):
         if self.settings.answers_path is not None:
             self.push_screen(CandidatesScreen())
         if self.settings.resolved_offline():
-            self.tell_offline("HF_HUB_OFFLINE is set" if hub_offline_by_env() else "")
+            variable = config.hub_offline_variable()
+            self.tell_offline(f"{variable} is set" if variable else "")
         elif self.settings.offline is None:       # unknown: ask the Hub in the background
             self.probe_hub()
 
@@ -141,7 +143,7 @@ class AdvisorApp(App[int]):
         try:
             assessment = self._assess(answers)
         except Exception as exc:  # noqa: BLE001 - keep the last good ranking on screen
-            self.notify(f"Assessment failed: {type(exc).__name__}: {plain(exc)}",
+            self.notify(f"Assessment failed: {type(exc).__name__}: {clean(exc)}",
                         title="Error", severity="error", timeout=10, markup=False)
             return
         self.answers = answers
@@ -154,7 +156,7 @@ class AdvisorApp(App[int]):
         try:
             self.assessment = self._assess(self.answers)
         except Exception as exc:  # noqa: BLE001 - keep the previous assessment
-            self.notify(f"Re-assessment with Hub facts failed: {plain(exc)}",
+            self.notify(f"Re-assessment with Hub facts failed: {clean(exc)}",
                         severity="warning", markup=False)
             return
         self.assessment_changed.publish(self.assessment)
@@ -175,7 +177,7 @@ class AdvisorApp(App[int]):
         lines = [f"{o.kind} {o.id} ← {o.file} (sha256 {o.sha256[:12]}…)"
                  for o in overrides[:5]]
         more = f"\n…and {len(overrides) - 5} more" if len(overrides) > 5 else ""
-        self.notify(plain("\n".join(lines)) + more, title="Your profiles replace shipped ones",
+        self.notify(clean("\n".join(lines)) + more, title="Your profiles replace shipped ones",
                     severity="warning", timeout=20, markup=False)
 
     def tell_offline(self, reason: str = "") -> None:
@@ -211,7 +213,7 @@ class AdvisorApp(App[int]):
         from advisor.tui.screens.detail import DetailScreen
 
         if self.candidate(model_id) is None:
-            self.notify(f"No model {plain(model_id)!r} in the profiles", severity="error",
+            self.notify(f"No model {clean(model_id)!r} in the profiles", severity="error",
                         markup=False)
             return
         self.action_go_candidates()

@@ -11,7 +11,7 @@ from typing import Any
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
-from advisor.tui.safe import markup_safe, plain
+from advisor.text import clean, escape_markup
 
 
 class AdvisorCommands(Provider):
@@ -45,9 +45,9 @@ class AdvisorCommands(Provider):
             if callable(action):
                 out.append((label, action, help_text))
         for cand in getattr(app.assessment, "candidates", ()):
-            out.append((f"Open model {plain(cand.model)}",
+            out.append((f"Open model {clean(cand.model)}",
                         partial(app.action_open_model, cand.model),
-                        markup_safe(f"{cand.verdict} · {cand.license}")))
+                        escape_markup(f"{cand.verdict} · {cand.license}")))
         return out
 
     async def discover(self) -> Hits:

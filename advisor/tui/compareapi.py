@@ -15,13 +15,13 @@ another in a worker thread with the same settings, relaying live events, and ret
 
 from __future__ import annotations
 
-import os
 import threading
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from advisor import config
 from advisor.tui.smokeapi import Cancelled
 
 GGUF, API, SKIP = "gguf", "api", "skip"
@@ -111,7 +111,7 @@ def plan_for(model_id: str, kb: Any, local_models: Iterable[Any],
              env: Mapping[str, str] | None = None) -> Plan:
     """How ``model_id`` would run here: a hosted API model needs its key variable set, a
     model with weights needs a build on disk."""
-    env = os.environ if env is None else env
+    env = config.environment() if env is None else env
     profile = kb.find_model(model_id) if kb is not None else None
     api = getattr(profile, "api", None)
     if profile is not None and getattr(profile, "hosted", False) and api is not None:

@@ -15,10 +15,8 @@ from typing import Any
 
 from rich.text import Text
 
+from advisor.text import clean
 from advisor.tui.rows import HardwareSpec, fit_for_bytes
-
-OFFLINE_HINTS = ("offline", "cannot be reached", "connect", "network", "resolve", "timed out",
-                 "unreachable", "name or service")
 
 
 @dataclass(frozen=True)
@@ -33,12 +31,6 @@ class GGUFBuild:
     fit: str
     sha256: str | None = None
     error: str | None = None
-
-
-def plain(value: Any) -> str:
-    from advisor.tui.safe import plain as safe
-
-    return safe(value)
 
 
 @dataclass(frozen=True)
@@ -77,11 +69,6 @@ def local_builds(model_id: str, kb: Any) -> list[LocalBuild]:
     return out
 
 
-def looks_offline(message: str) -> bool:
-    lowered = message.lower()
-    return any(hint in lowered for hint in OFFLINE_HINTS)
-
-
 def fetch_facts(repo_id: str) -> Any:
     """HubFacts for ``repo_id`` with its base chain (OperationError on failure)."""
     from advisor.hub.client import fetch_hub_facts
@@ -97,7 +84,7 @@ def facts_text(facts: Any) -> Text:
         if value in (None, "", [], False):
             return
         text.append(f"{label:>14}  ", style="bold")
-        text.append(f"{plain(value)}\n")
+        text.append(f"{clean(value)}\n")
 
     line("Repository", facts.repo_id)
     line("Revision", (facts.sha or "")[:12] or None)

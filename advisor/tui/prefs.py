@@ -1,8 +1,8 @@
 """The app's own preferences between launches: theme, last answers file, table order.
 
-A small JSON file in the platform's config dir (``$XDG_CONFIG_HOME/advisor/tui.json``,
-else ``~/.config``; ``~/Library/Application Support`` on macOS, ``%APPDATA%`` on
-Windows). A missing or broken file gives the defaults: preferences never stop the app.
+A small JSON file, ``tui.json``, in the platform's config folder
+(:func:`advisor.config.config_dir`). A missing or broken file gives the defaults:
+preferences never stop the app.
 
     >>> prefs = load_prefs(config_dir())
     >>> save_prefs(config_dir(), {**prefs, "theme": "textual-light"})
@@ -11,8 +11,6 @@ Windows). A missing or broken file gives the defaults: preferences never stop th
 from __future__ import annotations
 
 import json
-import os
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -20,17 +18,6 @@ FILE_NAME = "tui.json"
 DEFAULTS: dict[str, Any] = {"theme": None, "last_answers": None, "best_first": True,
                             "verdict_filter": "all"}
 MAX_BYTES = 64 * 1024
-
-
-def config_dir() -> Path:
-    """Where the advisor keeps its preferences on this platform."""
-    if sys.platform == "win32" and os.environ.get("APPDATA"):
-        base = Path(os.environ["APPDATA"])
-    elif sys.platform == "darwin" and not os.environ.get("XDG_CONFIG_HOME"):
-        base = Path.home() / "Library" / "Application Support"
-    else:
-        base = Path(os.environ.get("XDG_CONFIG_HOME") or Path.home() / ".config")
-    return base / "advisor"
 
 
 def load_prefs(directory: Path) -> dict[str, Any]:

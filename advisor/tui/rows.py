@@ -13,10 +13,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from advisor.tui.safe import plain
+from advisor.text import clean
+from advisor.vocab import FIT_RANK, HOSTED, SEVERITY_RANK, VERDICT_RANK, VERDICTS
 
-VERDICTS = ("blocked", "unknown", "conditional", "allowed")
-VERDICT_RANK = {v: i for i, v in enumerate(VERDICTS)}   # lower is worse
 FILTERS = ("all", "allowed", "conditional", "blocked", "unknown")
 # Bits per weight of a Q4_K_M build, the usual first pick for a local test.
 Q4_BITS_PER_WEIGHT = 4.85
@@ -59,13 +58,9 @@ class Row:
 
 ABBREVIATIONS = (("Instruct", "Inst"), ("Vision", "Vis"), ("Preview", "Prev"),
                  ("Reasoning", "Reas"), ("Distill", "Dist"), ("Chat", "Ch"))
-SEVERITY_ORDER = {"block": 0, "condition": 1, "info": 2}
 # Findings from the law of a region or the organization's policies hit every model alike;
 # a row's reason prefers what is particular to the model (its license, its use policy).
 SHARED_ORIGINS = ("jurisdiction", "policy:", "organization")
-# hosted: a commercial API model; nothing runs here, so it ranks with a model that fits the GPU.
-FIT_RANK = {"gpu": 0, "hosted": 0, "partial": 1, "cpu": 2, "too_large": 3}
-HOSTED = "hosted"
 ORDER_NOTE = "verdict, then fewest obligations, then fit"
 
 
@@ -79,7 +74,7 @@ def short_reason(findings: Sequence[Any]) -> str:
     for finding in findings:
         get = finding.get if isinstance(finding, dict) else \
             (lambda key, f=finding: getattr(f, key, None))
-        rank = SEVERITY_ORDER.get(get("severity"), 3)
+        rank = SEVERITY_RANK.get(get("severity"), 3)
         if rank >= 2:
             continue
         key = (rank, str(get("origin") or "").startswith(SHARED_ORIGINS))
@@ -88,13 +83,13 @@ def short_reason(findings: Sequence[Any]) -> str:
     if worst is None:
         return "only notices" if findings else "no findings"
 
-    message = plain(_get(worst, "message") or "")
+    message = clean(_get(worst, "message") or "")
     for stop in (":", ";", ".", ",", " ("):
         cut = message.find(stop)
         if 12 <= cut <= 60:
             message = message[:cut]
             break
-    code = plain(_get(worst, "code") or "").replace("_", " ")
+    code = clean(_get(worst, "code") or "").replace("_", " ")
     return f"{code}: {message}" if message else code
 
 
@@ -258,8 +253,9 @@ def arrange(rows: Iterable[Row], *, best_first: bool = True, verdict: str = "all
     picked = [r for r in rows
               if (verdict == "all" or r.verdict == verdict) and needle in r.model_id.lower()]
     if best_first:
-        picked.sort(key=lambda r: (-VERDICT_RANK.get(r.verdict, 0), r.blocks, r.obligations,
-                                   r.conditions, FIT_RANK.get(r.fit, 4), r.model_id.lower()))
+        picked.sort(key=lambda r: (VERDICT_RANK.get(r.verdict, len(VERDICTS)), r.blocks,
+                                   r.obligations, r.conditions, FIT_RANK.get(r.fit, 4),
+                                   r.model_id.lower()))
     else:
         picked.sort(key=lambda r: r.worst_rank)
     return picked

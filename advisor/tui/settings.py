@@ -7,11 +7,11 @@
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+from advisor import config
 from advisor.tui.rows import GIB, HardwareSpec
 
 
@@ -39,9 +39,7 @@ class AppSettings:
 
     def resolved_config_dir(self) -> Path:
         if self.config_dir is None:
-            from advisor.tui.prefs import config_dir
-
-            self.config_dir = config_dir()
+            self.config_dir = config.config_dir()
         return self.config_dir
 
     def resolved_hardware(self) -> HardwareSpec:
@@ -50,15 +48,11 @@ class AppSettings:
         return self.hardware
 
     def resolved_offline(self) -> bool:
-        """Offline by setting or by HF_HUB_OFFLINE (a failed probe sets ``offline``)."""
+        """Offline by setting or by HF_HUB_OFFLINE/TRANSFORMERS_OFFLINE (a failed probe
+        sets ``offline``)."""
         if self.offline is None:
-            return hub_offline_by_env()
+            return config.hub_offline()
         return self.offline
-
-
-def hub_offline_by_env() -> bool:
-    """True when ``HF_HUB_OFFLINE`` asks for offline mode."""
-    return os.environ.get("HF_HUB_OFFLINE", "").strip().lower() in {"1", "true", "yes", "on"}
 
 
 def hub_reachable(timeout: float = 4.0) -> bool:
@@ -66,7 +60,7 @@ def hub_reachable(timeout: float = 4.0) -> bool:
     import urllib.error
     import urllib.request
 
-    endpoint = os.environ.get("HF_ENDPOINT", "https://huggingface.co").rstrip("/")
+    endpoint = config.hub_endpoint()
     request = urllib.request.Request(endpoint + "/api/models?limit=1", method="HEAD")
     try:
         with urllib.request.urlopen(request, timeout=timeout):  # noqa: S310 - fixed scheme

@@ -8,23 +8,32 @@ import json
 import pytest
 
 from advisor.errors import InputError, OperationError
-from advisor.sanitize import clean_text, escape_markup, json_text
+from advisor.text import clean, escape_markup, json_text, one_line
 from tests.fixtures.tiny_gguf import write_tiny_gguf
 
 HOSTILE = "a\x1b]0;pwned\x07\x1b[2J\x9b2J\u202eevil\u2066\udcff\r\x00z"
 RAW = ("\x1b", "\x07", "\x9b", "\u202e", "\u2066", "\udcff", "\r", "\x00")
 
 
-def test_clean_text_replaces_every_unsafe_character_and_keeps_the_rest():
-    assert clean_text(HOSTILE) == ("a\ufffd]0;pwned\ufffd\ufffd[2J\ufffd2J\ufffdevil\ufffd"
+def test_clean_replaces_every_unsafe_character_and_keeps_the_rest():
+    assert clean(HOSTILE) == ("a\ufffd]0;pwned\ufffd\ufffd[2J\ufffd2J\ufffdevil\ufffd"
                                    "\ufffd\ufffd\ufffdz")
-    assert clean_text("Zürich – 東京 🙂\n\tnext") == "Zürich – 東京 🙂\n\tnext"
-    assert clean_text("one\r\ntwo\tthree", newlines=False) == "one two three"
-    assert clean_text(42) == "42"
+    assert clean("Zürich – 東京 🙂\n\tnext") == "Zürich – 東京 🙂\n\tnext"
+    assert clean("one\r\ntwo\tthree", newlines=False) == "one two three"
+    assert clean(42) == "42"
 
 
-def test_escape_markup_escapes_tags_after_cleaning():
-    assert escape_markup("[bold]x[/]\x1b[2J") == "\\[bold]x\\[/]\ufffd[2J"
+def test_escape_markup_escapes_every_bracket_after_cleaning():
+    # Every "[" is escaped (the app's rule, kept when the two escapers became one):
+    # Rich's own escape leaves "[/' x]" alone, which Textual's parser reads as a closing tag.
+    assert escape_markup("[bold]x[/]\x1b[2J") == "\\[bold]x\\[/]\ufffd\\[2J"
+    assert escape_markup("[/' x]") == "\\[/' x]"
+
+
+def test_one_line_collapses_white_space_and_clips():
+    assert one_line("  a\n\n\tb\x1b  ") == "a b\ufffd"
+    assert one_line("x" * 50, limit=10) == "xxxxxxx..."
+    assert one_line(None) == "None"
 
 
 def test_json_text_escapes_raw_controls_losslessly():

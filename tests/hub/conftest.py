@@ -34,6 +34,20 @@ def hub_server():
         cm.__exit__(None, None, None)
 
 
+@pytest.fixture
+def silent_endpoint():
+    """``http://127.0.0.1:PORT`` of a socket that accepts connections and never answers."""
+    import socket
+
+    silent = socket.socket()
+    silent.bind(("127.0.0.1", 0))
+    silent.listen(8)
+    try:
+        yield f"http://127.0.0.1:{silent.getsockname()[1]}"
+    finally:
+        silent.close()
+
+
 @pytest.fixture(scope="session")
 def tiny_path(tmp_path_factory) -> Path:
     return write_tiny_gguf(tmp_path_factory.mktemp("gguf") / "tiny-F32.gguf")

@@ -290,22 +290,13 @@ def test_ggufs_for_a_profile_uses_its_gguf_repos_and_answers_hardware(hub_server
     assert gpu["recommended"]["quant"] == "F32"
 
 
-def test_a_hub_that_does_not_answer_times_out_in_one_line(tmp_path, hub):
-    import socket
-
-    silent = socket.socket()
-    silent.bind(("127.0.0.1", 0))
-    silent.listen(8)                      # accepts connections, never answers
-    try:
-        env = hub.env(tmp_path, HF_ENDPOINT=f"http://127.0.0.1:{silent.getsockname()[1]}",
-                      ADVISOR_HUB_TIMEOUT="1")
-        line = _one_line_error(run_cli(["ggufs", "big/Sparse-GGUF"], env, timeout=60))
-        assert "did not answer in time" in line
-        refused = hub.env(tmp_path, HF_ENDPOINT="http://127.0.0.1:9")
-        line = _one_line_error(run_cli(["hub", "info", "big/Sparse-GGUF"], refused))
-        assert "cannot reach the Hub" in line
-    finally:
-        silent.close()
+def test_a_hub_that_does_not_answer_times_out_in_one_line(tmp_path, hub, silent_endpoint):
+    env = hub.env(tmp_path, HF_ENDPOINT=silent_endpoint, ADVISOR_HUB_TIMEOUT="1")
+    line = _one_line_error(run_cli(["ggufs", "big/Sparse-GGUF"], env, timeout=60))
+    assert "did not answer in time" in line
+    refused = hub.env(tmp_path, HF_ENDPOINT="http://127.0.0.1:9")
+    line = _one_line_error(run_cli(["hub", "info", "big/Sparse-GGUF"], refused))
+    assert "cannot reach the Hub" in line
 
 
 def test_pull_for_a_profile_picks_what_fits_and_local_links_it(hub_server, tmp_path, tiny_path,

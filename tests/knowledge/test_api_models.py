@@ -19,8 +19,9 @@ from advisor.answers import load_answers
 from advisor.assessment import assess
 from advisor.knowledge.loader import build_knowledge, check_profiles
 from advisor.knowledge.predicates import Facts, PredicateError, compile_when, holds
-from advisor.paths import PROFILES_DIR
-from advisor.tui.rows import FIT_RANK, HardwareSpec, arrange, candidate_rows
+from advisor.config import PROFILES_DIR
+from advisor.tui.rows import HardwareSpec, arrange, candidate_rows
+from advisor.vocab import FIT_RANK
 
 API_ID = "acme-api/acme-1"
 WEIGHTS_ID = "acme/acme-open-1"

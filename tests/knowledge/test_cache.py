@@ -17,7 +17,7 @@ import pytest
 
 from advisor.knowledge.cache import FILE_NAME, ParsedCache, decode, encode
 from advisor.knowledge.loader import build_knowledge, profile_dirs
-from advisor.paths import PROFILES_DIR
+from advisor.config import PROFILES_DIR
 
 MIT = PROFILES_DIR / "licenses" / "mit.yaml"
 

@@ -21,7 +21,7 @@ from advisor.cli import main
 from advisor.knowledge import KnowledgeBase, load_knowledge
 from advisor.knowledge.loader import check_profiles
 from advisor.knowledge.model import COMPONENT_STATUSES, COMPONENT_TYPES, ModelProfile
-from advisor.paths import PROFILES_DIR
+from advisor.config import PROFILES_DIR
 
 MODELS_DIR = PROFILES_DIR / "models"
 

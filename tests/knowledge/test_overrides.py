@@ -15,7 +15,7 @@ import pytest
 from advisor.errors import InputError
 from advisor.knowledge import load_knowledge
 from advisor.knowledge.loader import check_profiles, profile_dirs
-from advisor.paths import PROFILES_DIR
+from advisor.config import PROFILES_DIR
 
 EMPTY_EU = """\
 schema: advisor.jurisdiction/1

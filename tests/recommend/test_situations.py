@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from advisor.paths import PROFILES_DIR
+from advisor.config import PROFILES_DIR
 from advisor.recommend.fit import DOES_NOT_RUN, HOSTED, RUNS_WELL
 
 EXAMPLES = PROFILES_DIR.parent / "assets" / "examples"

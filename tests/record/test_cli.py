@@ -7,7 +7,7 @@ from pathlib import Path
 
 import yaml
 
-from advisor.paths import PROFILES_DIR
+from advisor.config import PROFILES_DIR
 from tests.record.conftest import MARKER, MODEL, advisor
 
 NAMES = ["decision-meta-llama--llama-3.2-1b-instruct-{d}.md",

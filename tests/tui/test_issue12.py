@@ -13,7 +13,7 @@ from textual.widgets import DataTable, Input, SelectionList, Static
 
 from advisor.answers import MODALITIES, parse_answers
 from advisor.tui.formdata import MODALITY_LABELS
-from advisor.tui.rows import VERDICT_RANK, FIT_RANK
+from advisor.vocab import FIT_RANK, VERDICT_RANK
 from advisor.tui.screens.candidates import CandidatesScreen
 from advisor.tui.screens.confirm import Confirm
 from advisor.tui.screens.detail import DetailScreen
@@ -151,7 +151,7 @@ async def test_4_ranking_is_explained(shipped_kb: Any, make_app: Any) -> None:
         screen = app.screen
         assert isinstance(screen, CandidatesScreen)
         rows = screen._shown
-        keys = [(-VERDICT_RANK[r.verdict], r.blocks, r.obligations, r.conditions,
+        keys = [(VERDICT_RANK[r.verdict], r.blocks, r.obligations, r.conditions,
                  FIT_RANK.get(r.fit, 4)) for r in rows]
         assert keys == sorted(keys)                   # verdict, obligations, fit
         assert "obligations" in text_of(screen.query_one("#counts"))
@@ -250,7 +250,7 @@ async def test_markup_characters_never_crash_the_screens(fixture_kb: Any, make_a
 async def test_preferences_persist_in_the_config_dir(fixture_kb: Any, make_app: Any,
                                                      tmp_path: Path, monkeypatch: Any) -> None:
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg"))
-    from advisor.tui.prefs import config_dir
+    from advisor.config import config_dir
 
     assert config_dir() == tmp_path / "xdg" / "advisor"
     app = make_app(fixture_kb, config_dir=None)
@@ -413,7 +413,7 @@ async def test_profile_overrides_are_announced_in_the_app_and_the_record(
     import yaml
 
     from advisor.knowledge import load_knowledge
-    from advisor.paths import PROFILES_DIR
+    from advisor.config import PROFILES_DIR
 
     mine = tmp_path / "mine"
     mine.mkdir()

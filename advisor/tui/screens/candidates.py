@@ -21,7 +21,7 @@ from textual.widgets import DataTable, Footer, Header, Input, Static
 from advisor.answers import MODES, OPENNESS
 from advisor.tui.rows import (FILTERS, ORDER_NOTE, Row, arrange, candidate_rows, display_ids,
                               format_parameters, next_in, verdict_counts)
-from advisor.tui.safe import markup_safe, plain
+from advisor.text import clean, escape_markup
 from advisor.tui.widgets.badges import (fit_text, mof_text, osaid_text, verdict_summary,
                                         verdict_text)
 
@@ -153,11 +153,11 @@ class CandidatesScreen(Screen[None]):
         marked = {m.lower() for m in self.marked}
         for row in self._shown:
             cells = {"verdict": verdict_text(row.verdict),
-                     "model": mark_label(plain(labels[row.model_id]), widths["model"],
+                     "model": mark_label(clean(labels[row.model_id]), widths["model"],
                                          row.key() in marked),
                      "obligations": Text(str(row.obligations), justify="right"),
                      "fit": fit_text(row.fit), "size": format_parameters(row.parameters),
-                     "license": clip(plain(row.license), widths.get("license", LICENSE_MIN)),
+                     "license": clip(clean(row.license), widths.get("license", LICENSE_MIN)),
                      "osaid": osaid_text(row.osaid), "mof": mof_text(row.mof_class),
                      "reason": clip(row.reason, widths["reason"])}
             table.add_row(*(cells[key] for _, key, _ in self._layout), key=row.key())
@@ -220,8 +220,8 @@ class CandidatesScreen(Screen[None]):
             preview.update("")
             return
         text = Text()
-        text.append(plain(row.model_id), style="bold")
-        text.append(f" · {plain(row.license)} · {format_parameters(row.parameters)} · OSAID "
+        text.append(clean(row.model_id), style="bold")
+        text.append(f" · {clean(row.license)} · {format_parameters(row.parameters)} · OSAID "
                     f"{row.osaid} · {row.obligations} obligation"
                     f"{'s' if row.obligations != 1 else ''}\n")
         text.append(row.reason, style="dim")
@@ -238,7 +238,7 @@ class CandidatesScreen(Screen[None]):
         commercial = "commercial" if a.deployment.commercial else "non-commercial"
         regions = ", ".join(compress_regions(a.deployment.regions))
         uses = ", ".join(a.use_case.categories)
-        uses = markup_safe(uses)
+        uses = escape_markup(uses)
         self.query_one("#answers-strip", Static).update(
             f"[b]{a.organization.domicile}[/b] · {a.organization.monthly_active_users:,} users · "
             f"[b]{a.deployment.mode}[/b] (m) · [b]{commercial}[/b] (c) · regions {regions} · "
@@ -359,7 +359,7 @@ class CandidatesScreen(Screen[None]):
             return
         if len(self.marked) < 2:
             self.notify("Fewer than two marked: comparing "
-                        f"{', '.join(plain(m.split('/')[-1]) for m in chosen)}. "
+                        f"{', '.join(clean(m.split('/')[-1]) for m in chosen)}. "
                         "Mark more with space to see them side by side.",
                         title="Compare", markup=False)
         self.app.action_compare(chosen)
@@ -394,13 +394,13 @@ def finding_preview(candidate: Any) -> Text:
     text = Text()
     if candidate is None:
         return text
-    text.append(plain(candidate.model), style="bold")
+    text.append(clean(candidate.model), style="bold")
     text.append("\n")
     for finding in candidate.findings:
         text.append("\n")
         text.append_text(severity_text(finding.severity))
-        text.append(f" {plain(finding.code)}\n", style="bold")
-        text.append(clip(plain(finding.message), 160) + "\n")
+        text.append(f" {clean(finding.code)}\n", style="bold")
+        text.append(clip(clean(finding.message), 160) + "\n")
     return text
 
 
@@ -423,7 +423,7 @@ def what_if_message(what: str, before: dict[str, str], after: dict[str, str],
     if not moved:
         text = f"{what} · no verdict changed"
     else:
-        listed = ", ".join(f"{plain(m.split('/')[-1])} {b} → {a}" for m, b, a in moved[:shown])
+        listed = ", ".join(f"{clean(m.split('/')[-1])} {b} → {a}" for m, b, a in moved[:shown])
         more = f" and {len(moved) - shown} more" if len(moved) > shown else ""
         noun = "model" if len(moved) == 1 else "models"
         text = f"{what} · {len(moved)} {noun} changed verdict: {listed}{more}"

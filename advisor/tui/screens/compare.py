@@ -25,12 +25,12 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Button, DataTable, Footer, Header, Label, ListItem, ListView, Select, Static
 
-from advisor.sanitize import clean_text
+from advisor.text import clean
 from advisor.tui import compareapi, smokeapi
 from advisor.tui.compareapi import Plan
 from advisor.tui.rows import display_ids
 from advisor.tui.screens.candidates import clip
-from advisor.tui.safe import plain
+from advisor.vocab import SHORT_VERDICT
 
 SUITE_FILE = "\x00suite-file"          # the Select option that asks for a suite YAML
 GPU_PLANS = (("GPU auto", "auto"), ("GPU on", "on"), ("GPU off", "off"))
@@ -43,8 +43,8 @@ COLUMNS = (("model", "model", 0), ("backend", "backend", 8), ("pass", "pass", 4)
            ("obl.", "obl", 4))
 DROP_ORDER = ("pps", "backend", "ttft", "rss")
 MODEL_MIN, MODEL_MAX = 20, 40
-SHORT_VERDICT = {"allowed": ("allowed", "bold green"), "conditional": ("cond.", "bold yellow"),
-                 "unknown": ("unknown", "bold magenta"), "blocked": ("BLOCKED", "bold red")}
+VERDICT_COLOUR = {"allowed": "bold green", "conditional": "bold yellow",
+                  "unknown": "bold magenta", "blocked": "bold red"}
 
 
 def result_layout(total: int) -> list[tuple[str, str, int]]:
@@ -74,11 +74,11 @@ def _num(value: Any, spec: str, unit: str = "") -> str:
 def row_cells(row: Any, label: str) -> dict[str, Any]:
     """The cells of one comparison row, keyed like COLUMNS (outside text made plain)."""
     verdict = (row.assessment or {}).get("verdict")
-    short, style = SHORT_VERDICT.get(verdict, ("--", "dim"))
+    short, style = SHORT_VERDICT.get(verdict, "--"), VERDICT_COLOUR.get(verdict, "dim")
     obligations = (row.assessment or {}).get("obligations")
     failed = row.error is not None
     return {
-        "model": plain(label), "backend": plain(row.backend or "--"),
+        "model": clean(label), "backend": clean(row.backend or "--"),
         "pass": Text("--", style="dim") if failed else (
             Text("yes", style="green") if row.passed else Text("no", style="red")),
         "checks": "--" if failed else f"{row.checks_passed}/{row.checks_total}",
@@ -105,8 +105,8 @@ class PlanLine(ListItem):
     def text(self) -> Text:
         text = Text()
         text.append(f"{self.index + 1} ", style="bold")
-        text.append(plain(self.plan.model_id), style="bold" if self.plan.runnable else "dim")
-        how = plain(self.plan.describe())
+        text.append(clean(self.plan.model_id), style="bold" if self.plan.runnable else "dim")
+        how = clean(self.plan.describe())
         text.append(f"\n  {how}", style="" if self.plan.runnable else "yellow")
         if self.progress:
             text.append(f" · {self.progress}", style=self.style_name)
@@ -225,10 +225,10 @@ class CompareScreen(Screen[None]):
         name = self.suite_name()
         about = smokeapi.suite_description(name)
         room = max(self.app.size.width - 2, 20)
-        first = clip(f"Suite {plain(name)}" + (f": {plain(about)}" if about else ""), room)
+        first = clip(f"Suite {clean(name)}" + (f": {clean(about)}" if about else ""), room)
         threads = f"{s.threads} thread{'s' if s.threads != 1 else ''}"
         second = clip(f"Every candidate: n_ctx {s.n_ctx}, {threads}, GPU {s.gpu}, "
-                      f"seed {s.seed}" + (f" · {plain(machine)}" if machine else ""), room)
+                      f"seed {s.seed}" + (f" · {clean(machine)}" if machine else ""), room)
         text = Text(f"{first}\n{second}", style="dim")
         self.query_one("#compare-settings", Static).update(text)
 
@@ -259,11 +259,11 @@ class CompareScreen(Screen[None]):
         try:
             load_suite(path)
         except AdvisorError as exc:
-            self.notify(plain(exc), title="Not a suite", severity="error", markup=False,
+            self.notify(clean(exc), title="Not a suite", severity="error", markup=False,
                         timeout=10)
             select.value = self._suites[0][1]
             return
-        option = (plain(Path(path).name), path)
+        option = (clean(Path(path).name), path)
         if option not in self._suites:
             self._suites.insert(len(self._suites) - 1, option)
             select.set_options(self._suites)
@@ -329,7 +329,7 @@ class CompareScreen(Screen[None]):
         try:
             self._prompts = len(load_suite(suite).prompts)
         except AdvisorError as exc:
-            self.notify(plain(exc), title="Suite", severity="error", markup=False)
+            self.notify(clean(exc), title="Suite", severity="error", markup=False)
             return
         verdicts = {p.model_id.lower(): compareapi.verdict_of(self.app.candidate(p.model_id))
                     for p in runnable}
@@ -345,7 +345,7 @@ class CompareScreen(Screen[None]):
         self.cancel_event = threading.Event()
         self.running = True
         self._set_running(True)
-        self._progress(f"Starting: {len(runnable)} candidates, suite {plain(suite)}…")
+        self._progress(f"Starting: {len(runnable)} candidates, suite {clean(suite)}…")
         self.run_job(runnable, suite, self._settings(), verdicts, self.cancel_event)
 
     def _set_running(self, running: bool) -> None:
@@ -409,7 +409,7 @@ class CompareScreen(Screen[None]):
 
     def _where(self, index: int) -> str:
         plan = self._runnable[index]
-        return f"{index + 1}/{len(self._runnable)} {plain(plan.model_id.split('/')[-1])}"
+        return f"{index + 1}/{len(self._runnable)} {clean(plan.model_id.split('/')[-1])}"
 
     def _ev_progress(self, data: tuple[int, Any]) -> None:
         index, row = data
@@ -421,7 +421,7 @@ class CompareScreen(Screen[None]):
             self._live = ""
             return
         if row.error:
-            line.show(progress=f"✗ could not run: {plain(row.error)}", style="red")
+            line.show(progress=f"✗ could not run: {clean(row.error)}", style="red")
         else:
             speed = _num(row.tokens_per_second, ".1f")
             mark = "✓" if row.passed else "!"
@@ -437,14 +437,14 @@ class CompareScreen(Screen[None]):
     def _ev_load_done(self, data: tuple[int, dict]) -> None:
         index, info = data
         self._progress(f"{self._where(index)}: loaded · backend "
-                       f"{plain(info.get('backend', '?'))}", "cyan")
+                       f"{clean(info.get('backend', '?'))}", "cyan")
 
     def _ev_prompt_start(self, data: tuple[int, dict]) -> None:
         index, info = data
         number = self._done.get(index, 0) + 1
         what = f"prompt {number}/{self._prompts}"
         self._line(self._plan_index(index)).show(progress=f"running {what}", style="cyan")
-        self._progress(f"{self._where(index)}: {what} ({plain(info.get('id', '?'))})", "cyan")
+        self._progress(f"{self._where(index)}: {what} ({clean(info.get('id', '?'))})", "cyan")
         self._live = ""
 
     def _ev_token(self, data: tuple[int, dict]) -> bool:
@@ -453,7 +453,7 @@ class CompareScreen(Screen[None]):
 
     def _show_live(self) -> None:
         """The running prompt's latest output, one line (the model's text, made plain)."""
-        tail = " ".join(clean_text(self._live, newlines=False).split())
+        tail = " ".join(clean(self._live, newlines=False).split())
         room = max(self.app.size.width - 6, 10)
         self.query_one("#compare-live", Static).update(
             Text("» " + tail[-room:], style="dim", no_wrap=True, overflow="ellipsis"))
@@ -492,8 +492,8 @@ class CompareScreen(Screen[None]):
 
     def _ev_error(self, message: str) -> None:
         self._end(None)
-        self._progress(Text.assemble(("✗ ", "bold red"), plain(message)))
-        self.notify(plain(message), title="Comparison failed", severity="error", timeout=10,
+        self._progress(Text.assemble(("✗ ", "bold red"), clean(message)))
+        self.notify(clean(message), title="Comparison failed", severity="error", timeout=10,
                     markup=False)
 
     def _end(self, comparison: Any) -> None:
@@ -564,18 +564,18 @@ def choice_text(comparison: Any) -> Text:
     chosen = compareapi.chosen_model(comparison)
     if chosen is None:
         text.append("No choice: ", style="bold yellow")
-        text.append(plain(comparison.fallback_reason or "no candidate ran"))
+        text.append(clean(comparison.fallback_reason or "no candidate ran"))
         return text
     text.append("Chosen: ", style="bold")
-    text.append(plain(chosen), style="bold green")
+    text.append(clean(chosen), style="bold green")
     fallback = compareapi.fallback_model(comparison)
     if fallback:
         text.append(" · fallback: ", style="bold")
-        text.append(plain(fallback), style="bold")
-        text.append(f" ({plain(comparison.fallback_reason or '')})", style="dim")
+        text.append(clean(fallback), style="bold")
+        text.append(f" ({clean(comparison.fallback_reason or '')})", style="dim")
     else:
         text.append(" · no fallback: ", style="bold")
-        text.append(plain(comparison.fallback_reason or ""), style="yellow")
+        text.append(clean(comparison.fallback_reason or ""), style="yellow")
     return text
 
 
@@ -584,15 +584,15 @@ def problems_text(comparison: Any, plans: list[Plan]) -> Text:
     text = Text()
     for row in comparison.candidates:
         if row.error:
-            text.append(f"✗ {plain(row.model)}: could not run: ", style="red")
-            text.append(plain(row.error) + "\n")
+            text.append(f"✗ {clean(row.model)}: could not run: ", style="red")
+            text.append(clean(row.error) + "\n")
         elif row.failures:
-            text.append(f"! {plain(row.model)}: failed ", style="yellow")
-            text.append(plain("; ".join(row.failures)) + "\n")
+            text.append(f"! {clean(row.model)}: failed ", style="yellow")
+            text.append(clean("; ".join(row.failures)) + "\n")
     for plan in plans:
         if not plan.runnable:
-            text.append(f"– {plain(plan.model_id)}: skipped: ", style="dim")
-            text.append(plain(plan.reason) + "\n", style="dim")
+            text.append(f"– {clean(plan.model_id)}: skipped: ", style="dim")
+            text.append(clean(plan.reason) + "\n", style="dim")
     text.rstrip()
     return text
 

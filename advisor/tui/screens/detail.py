@@ -14,10 +14,11 @@ from textual.screen import Screen
 from textual.widgets import (DataTable, Footer, Header, LoadingIndicator, Static, TabbedContent,
                              TabPane)
 
+from advisor.errors import out_of_reach
 from advisor.tui import hubapi
 from advisor.tui.rows import format_bytes, format_parameters
 from advisor.tui.widgets.badges import fit_text, mof_text, osaid_text, verdict_text
-from advisor.tui.safe import plain
+from advisor.text import clean
 from advisor.tui.widgets.findings import FindingItem, FindingList, OpennessGrid, finding_words
 
 SCROLL_BOXES = {"findings": "#findings-box", "obligations": "#obligations-box",
@@ -92,11 +93,11 @@ class DetailScreen(Screen[None]):
         cand = self.app.candidate(self._model_id)
         if cand is None:
             self.query_one("#detail-head", Static).update(
-                Text(f"{plain(self._model_id)}: not in the current assessment"))
+                Text(f"{clean(self._model_id)}: not in the current assessment"))
             return
         profile = self.app.kb.find_model(cand.model) if self.app.kb else None
         head = Text()
-        head.append(plain(cand.model), style="bold")
+        head.append(clean(cand.model), style="bold")
         head.append("  ")
         head.append_text(verdict_text(cand.verdict))
         counts = cand.counts()
@@ -106,8 +107,8 @@ class DetailScreen(Screen[None]):
         hosted = getattr(profile, "access", "") == "api"
         size = ("size not published" if hosted and cand.parameters is None
                 else f"{format_parameters(cand.parameters)} parameters")
-        facts = [f"{plain(cand.vendor or '?')} · {plain(cand.family or '?')}", size,
-                 f"license {plain(cand.license)}"]
+        facts = [f"{clean(cand.vendor or '?')} · {clean(cand.family or '?')}", size,
+                 f"license {clean(cand.license)}"]
         if profile is not None and profile.context_length:
             facts.append(f"context {profile.context_length:,}")
         if profile is not None and profile.released:
@@ -115,12 +116,12 @@ class DetailScreen(Screen[None]):
         if profile is not None and profile.gated:
             facts.append("gated on the Hub")
         if getattr(profile, "access", "") == "api" and profile.api is not None:
-            facts.append(f"hosted API ({plain(profile.api.provider)}: {plain(profile.api.model)})")
+            facts.append(f"hosted API ({clean(profile.api.provider)}: {clean(profile.api.model)})")
         if cand.basis != "profile" and cand.based_on:
-            facts.append(f"assessed as {plain(cand.based_on)}")
+            facts.append(f"assessed as {clean(cand.based_on)}")
         head.append(" · ".join(facts), style="")
         for note in override_notes(self.app.kb, self.app.assessment, cand):
-            head.append(f"\n⚠ {plain(note)}", style="bold yellow")
+            head.append(f"\n⚠ {clean(note)}", style="bold yellow")
         self.query_one("#detail-head", Static).update(head)
 
         box = self.query_one("#findings-box", VerticalScroll)
@@ -128,7 +129,7 @@ class DetailScreen(Screen[None]):
         box.mount(FindingList(cand.findings))
 
         if cand.obligations:
-            text = Text("\n".join(f"• {plain(ob)}" for ob in cand.obligations))
+            text = Text("\n".join(f"• {clean(ob)}" for ob in cand.obligations))
         else:
             text = "No obligations beyond keeping the license text and notices."
         self.query_one("#obligations-text", Static).update(text)
@@ -139,7 +140,7 @@ class DetailScreen(Screen[None]):
         head_text.append("    MOF class: ", style="bold")
         head_text.append_text(mof_text(openness.mof_class))
         for reason in getattr(openness, "reasons", ()):
-            head_text.append(f"\n  · {plain(reason)}", style="dim")
+            head_text.append(f"\n  · {clean(reason)}", style="dim")
         self.query_one("#openness-head", Static).update(head_text)
         openness_box = self.query_one("#openness-box", VerticalScroll)
         for old in openness_box.query(OpennessGrid):
@@ -155,7 +156,7 @@ class DetailScreen(Screen[None]):
 
     def show_hosted(self, api: Any) -> None:
         """A hosted API model has no Hub repo and no GGUF builds: say how to reach it."""
-        self.query_one("#hub-text", Static).update(Text(plain(
+        self.query_one("#hub-text", Static).update(Text(clean(
             f"A hosted API model run by {api.provider}: it is not on the Hugging Face Hub. "
             f"Its OpenAI-compatible endpoint is {api.base_url} (model {api.model}, key from "
             f"{api.key_env}). Mark it with space in the candidates table and press v to "
@@ -172,9 +173,10 @@ class DetailScreen(Screen[None]):
             self.show_hosted(api)
             return
         if self.app.settings.resolved_offline():
-            from advisor.tui.settings import hub_offline_by_env
+            from advisor import config
 
-            retry = ("Unset HF_HUB_OFFLINE and press r to retry." if hub_offline_by_env()
+            variable = config.hub_offline_variable()
+            retry = (f"Unset {variable} and press r to retry." if variable
                      else "Press r to retry when the Hub can be reached.")
             hub_text.update("Offline: Hub metadata is not fetched. Everything above comes from "
                             f"the profiles. {retry}")
@@ -190,9 +192,9 @@ class DetailScreen(Screen[None]):
         self.fetch_ggufs()
 
     def action_reload_hub(self) -> None:
-        from advisor.tui.settings import hub_offline_by_env
+        from advisor import config
 
-        if not hub_offline_by_env():
+        if not config.hub_offline():
             self.app.settings.offline = False
         self.load_hub()
 
@@ -201,7 +203,7 @@ class DetailScreen(Screen[None]):
         try:
             facts = hubapi.fetch_facts(self._model_id)
         except Exception as exc:  # noqa: BLE001 - shown, never raised
-            self.app.call_from_thread(self._facts_failed, str(exc))
+            self.app.call_from_thread(self._facts_failed, str(exc), out_of_reach(exc))
             return
         self.app.call_from_thread(self._facts_ready, facts)
 
@@ -226,9 +228,9 @@ class DetailScreen(Screen[None]):
         table.clear()
         self.local_files = builds
         for build in builds:
-            table.add_row(plain(Path(build.path).name), plain(build.quant or "?"),
-                          format_bytes(build.bytes), plain(build.license or "not stated"),
-                          plain(build.source))
+            table.add_row(clean(Path(build.path).name), clean(build.quant or "?"),
+                          format_bytes(build.bytes), clean(build.license or "not stated"),
+                          clean(build.source))
         if builds:
             status = (f"Offline: {len(builds)} file(s) of this model on this machine (the last "
                       "column but one is the license the file itself declares). t runs the "
@@ -238,11 +240,11 @@ class DetailScreen(Screen[None]):
                       "on a local file (the local demo model works offline).")
         if problem:
             status += f"\nThe local scan failed: {problem}"
-        self.query_one("#gguf-status", Static).update(Text(plain(status)))
+        self.query_one("#gguf-status", Static).update(Text(clean(status)))
 
-    def _facts_failed(self, message: str) -> None:
-        self.query_one("#hub-text", Static).update(Text(f"Hub: {plain(message)}", style="yellow"))
-        if hubapi.looks_offline(message):
+    def _facts_failed(self, message: str, offline: bool = False) -> None:
+        self.query_one("#hub-text", Static).update(Text(f"Hub: {clean(message)}", style="yellow"))
+        if offline:
             self.app.tell_offline("the Hub cannot be reached")
 
     @work(thread=True, exclusive=True, group="hub-ggufs")
@@ -254,17 +256,18 @@ class DetailScreen(Screen[None]):
             builds, warnings = hubapi.list_builds(self._model_id, app.hardware, profile=profile,
                                                   detected=detected)
         except Exception as exc:  # noqa: BLE001 - shown in the tab
-            app.call_from_thread(self._ggufs_ready, [], str(exc))
+            app.call_from_thread(self._ggufs_ready, [], str(exc), out_of_reach(exc))
             return
         app.call_from_thread(self._ggufs_ready, builds, "\n".join(warnings))
 
-    def _ggufs_ready(self, builds: list[hubapi.GGUFBuild], note: str) -> None:
+    def _ggufs_ready(self, builds: list[hubapi.GGUFBuild], note: str,
+                     offline: bool = False) -> None:
         self.ggufs = builds
         self.query_one("#gguf-loading").display = False
         table = self.query_one("#gguf-table", DataTable)
         table.clear()
         for build in builds:
-            table.add_row(plain(build.filename), plain(build.quant or "?"),
+            table.add_row(clean(build.filename), clean(build.quant or "?"),
                           format_bytes(build.bytes), format_bytes(build.total_bytes),
                           fit_text(build.fit))
         status = f"{len(builds)} GGUF files; p pulls the highlighted one and runs the smoke test."
@@ -272,9 +275,9 @@ class DetailScreen(Screen[None]):
             status = "No GGUF builds found."
         if note:
             status += "\n" + note
-            if hubapi.looks_offline(note):
-                self.app.tell_offline("the Hub cannot be reached")
-        self.query_one("#gguf-status", Static).update(Text(plain(status)))
+        if offline:
+            self.app.tell_offline("the Hub cannot be reached")
+        self.query_one("#gguf-status", Static).update(Text(clean(status)))
 
     # -- actions --------------------------------------------------------------------------------
     def action_tab(self, tab: str) -> None:
@@ -319,7 +322,7 @@ class DetailScreen(Screen[None]):
             self.notify("No finding to copy", severity="warning")
             return
         self.app.copy_to_clipboard(finding_words(finding))
-        self.notify(f"Copied the {plain(finding.code)} finding", timeout=3, markup=False)
+        self.notify(f"Copied the {clean(finding.code)} finding", timeout=3, markup=False)
 
     def action_copy_url(self) -> None:
         url = self._finding_url()
@@ -339,7 +342,7 @@ class DetailScreen(Screen[None]):
         if not url:
             self.notify("This finding cites no URL", severity="warning")
             return None
-        return plain(url)
+        return clean(url)
 
     def action_back(self) -> None:
         self.app.pop_screen()

@@ -19,8 +19,8 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Button, Checkbox, Footer, Header, Input, Label, Markdown, Static
 
-from advisor.errors import AdvisorError
-from advisor.tui.safe import markup_safe, plain
+from advisor.errors import AdvisorError, TargetExists
+from advisor.text import clean, escape_markup
 
 FORMAT_LABELS = (("md", "Markdown (MADR 4)"), ("json", "JSON record"),
                  ("cdx", "CycloneDX 1.6 BOM"))
@@ -94,7 +94,7 @@ class ExportScreen(Screen[None]):
         if smoke is not None:
             verdict = "passed" if smoke.get("passed") else "failed"
             self.query_one("#export-smoke", Static).update(Text(
-                f"Smoke test ({plain(smoke.get('model', '?'))}): {verdict}; included in the "
+                f"Smoke test ({clean(smoke.get('model', '?'))}): {verdict}; included in the "
                 "record."))
         elif self._offered() is not None and self._tick_default() and \
                 self._compared():
@@ -178,11 +178,11 @@ class ExportScreen(Screen[None]):
         self.record = record
         self.query_one("#preview", Markdown).update(front_matter_as_code(markdown))
         self.query_one("#export-status", Static).update(Text(
-            f"Ready: files will be named {plain(record.filename('md').rsplit('.', 1)[0])}.*"))
+            f"Ready: files will be named {clean(record.filename('md').rsplit('.', 1)[0])}.*"))
 
     def _failed(self, message: str) -> None:
-        self.query_one("#export-status", Static).update(f"[b $error]✗[/] {markup_safe(message)}")
-        self.notify(plain(message), severity="error", markup=False)
+        self.query_one("#export-status", Static).update(f"[b $error]✗[/] {escape_markup(message)}")
+        self.notify(clean(message), severity="error", markup=False)
 
     @on(Button.Pressed, "#write")
     @on(Input.Submitted, "#out-dir")
@@ -207,7 +207,8 @@ class ExportScreen(Screen[None]):
         try:
             paths = write_record(self.record, folder, formats, force=force)
         except AdvisorError as exc:
-            self.app.call_from_thread(self._write_failed, str(exc))
+            self.app.call_from_thread(self._write_failed, str(exc),
+                                      isinstance(exc, TargetExists))
             return
         except Exception as exc:  # noqa: BLE001
             self.app.call_from_thread(self._write_failed, f"{type(exc).__name__}: {exc}")
@@ -216,16 +217,16 @@ class ExportScreen(Screen[None]):
 
     def _written(self, paths: list[Path]) -> None:
         self.written = list(paths)
-        names = "\n".join(f"  ✓ {markup_safe(p)}" for p in paths)
+        names = "\n".join(f"  ✓ {escape_markup(p)}" for p in paths)
         self.query_one("#export-status", Static).update(f"[b $success]Written:[/]\n{names}")
-        self.notify(f"{len(paths)} file(s) written to {plain(paths[0].parent)}",
+        self.notify(f"{len(paths)} file(s) written to {clean(paths[0].parent)}",
                     title="Record written", markup=False)
 
-    def _write_failed(self, message: str) -> None:
-        hint = " (tick Overwrite to replace)" if "already exists" in message else ""
+    def _write_failed(self, message: str, exists: bool = False) -> None:
+        hint = " (tick Overwrite to replace)" if exists else ""
         self.query_one("#export-status", Static).update(
-            f"[b $error]✗[/] {markup_safe(message)}{hint}")
-        self.notify(plain(message) + hint, title="Not written", severity="error", timeout=10,
+            f"[b $error]✗[/] {escape_markup(message)}{hint}")
+        self.notify(clean(message) + hint, title="Not written", severity="error", timeout=10,
                     markup=False)
 
     def action_back(self) -> None:
@@ -238,7 +239,7 @@ def comparison_label(doc: dict[str, Any]) -> str:
     chosen = next((r.get("profile") for r in rows if r.get("model") == doc.get("chosen")),
                   None) or doc.get("chosen")
     what = f", chosen {str(chosen).split('/')[-1]}" if chosen else ""
-    return plain(f"Include the comparison: {len(rows)} model{'s' if len(rows) != 1 else ''}"
+    return clean(f"Include the comparison: {len(rows)} model{'s' if len(rows) != 1 else ''}"
                  f"{what}")
 
 

@@ -25,7 +25,7 @@ from advisor.regions import is_region_token, normalize_code
 from advisor.tui.formdata import (FIELD_TITLES, MODALITY_LABELS, MODE_LABELS,
                                   OPENNESS_LABELS, WHY, FormValues, answers_to_form, error_field,
                                   field_problems, form_to_data, parse_count, split_list)
-from advisor.tui.safe import markup_safe
+from advisor.text import escape_markup
 from advisor.tui.rows import candidate_rows, verdict_counts
 from advisor.tui.widgets.badges import verdict_summary
 
@@ -220,9 +220,9 @@ class InterviewScreen(Screen[None]):
     def _show_error(self, name: str, problem: str) -> None:
         """The problem under its field and, with the field's title, in the summary line."""
         self._valid = False
-        self.query_one(f"#err-{name}", Static).update(f"✗ {markup_safe(problem)}")
+        self.query_one(f"#err-{name}", Static).update(f"✗ {escape_markup(problem)}")
         self.query_one("#live-summary", Static).update(
-            f"[b $error]✗[/] {FIELD_TITLES.get(name, name)}: {markup_safe(problem)}")
+            f"[b $error]✗[/] {FIELD_TITLES.get(name, name)}: {escape_markup(problem)}")
 
     def _show_users(self, text: str) -> None:
         """Echo the count as read ("= 3,000,000 users"), so "3m" is seen to mean 3 million."""
@@ -261,7 +261,7 @@ class InterviewScreen(Screen[None]):
         cases = use_cases(self.app.kb)
         if 0 <= index < len(cases):
             _ident, title, why = cases[index]
-            title, why = markup_safe(title), markup_safe(why)
+            title, why = escape_markup(title), escape_markup(why)
             self.query_one("#use-case-why", Static).update(f"[b]{title}[/b]: {why}" if why
                                                           else f"[b]{title}[/b]")
 

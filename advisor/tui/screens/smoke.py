@@ -21,10 +21,10 @@ from textual.screen import Screen
 from textual.widgets import (Button, DataTable, Footer, Header, Label, ProgressBar, Select,
                              Sparkline, Static)
 
-from advisor.tui import hubapi, smokeapi
+from advisor.errors import out_of_reach
+from advisor.text import clean, escape_markup
+from advisor.tui import smokeapi
 from advisor.tui.rows import format_bytes, format_duration
-from advisor.tui.safe import markup_safe, plain
-from advisor.sanitize import clean_text as printable
 from advisor.tui.settings import LocalModel, discover_local_models
 
 PULL_KEY = "pull"
@@ -107,7 +107,7 @@ class SmokeScreen(Screen[None]):
         name = str(self.query_one("#suite", Select).value)
         about = smokeapi.suite_description(name)
         self.query_one("#suite-about", Static).update(
-            Text(f"Suite {plain(name)}: {plain(about)}" if about else f"Suite {plain(name)}",
+            Text(f"Suite {clean(name)}: {clean(about)}" if about else f"Suite {clean(name)}",
                  style="dim"))
 
     def _fill_sources(self) -> None:
@@ -117,9 +117,9 @@ class SmokeScreen(Screen[None]):
         self.local_models = tuple(settings.local_models)
         options: list[tuple[str, str]] = []
         if self.gguf:
-            options.append((plain(f"{self.gguf['repo']}/{self.gguf['filename']} "
+            options.append((clean(f"{self.gguf['repo']}/{self.gguf['filename']} "
                                   "(pull from the Hub)"), PULL_KEY))
-        options += [(plain(m.label), str(m.path)) for m in self.local_models]
+        options += [(clean(m.label), str(m.path)) for m in self.local_models]
         source = self.query_one("#source", Select)
         source.set_options(options)
         if options:
@@ -221,7 +221,7 @@ class SmokeScreen(Screen[None]):
         except smokeapi.Cancelled:
             self.events.append(("cancelled", None))
         except Exception as exc:  # noqa: BLE001 - a failed run leaves the app running
-            self.events.append(("error", f"{exc}" or type(exc).__name__))
+            self.events.append(("error", exc))
 
     def _on_event(self, event: Any) -> None:
         """Called on the worker thread: queue only (the pid is kept at once for cancel)."""
@@ -259,7 +259,7 @@ class SmokeScreen(Screen[None]):
         box = self.query_one("#pull-box")
         box.display = True
         self.query_one("#pull-title", Label).update(Text(
-            f"Pulling {plain(gguf['repo'])}/{plain(gguf['filename'])} into the Hugging Face "
+            f"Pulling {clean(gguf['repo'])}/{clean(gguf['filename'])} into the Hugging Face "
             "cache"))
         self._pull_started = time.monotonic()
         self._pull_samples.clear()
@@ -281,7 +281,7 @@ class SmokeScreen(Screen[None]):
             f"{format_duration(left)} left")
 
     def _ev_pull_done(self, path: str) -> None:
-        self.query_one("#pull-numbers", Static).update(Text(f"✓ verified and cached: {plain(path)}"))
+        self.query_one("#pull-numbers", Static).update(Text(f"✓ verified and cached: {clean(path)}"))
         self._status("Pulled. Starting the smoke test…")
 
     def _ev_spawned(self, data: dict) -> None:
@@ -292,7 +292,7 @@ class SmokeScreen(Screen[None]):
         load = data.get("load_seconds")
         load_text = f"{load:.2f} s" if isinstance(load, (int, float)) else "?"
         threads = data.get("threads")
-        self._status(Text(f"Loaded in {load_text} · backend {plain(data.get('backend', '?'))} · "
+        self._status(Text(f"Loaded in {load_text} · backend {clean(data.get('backend', '?'))} · "
                           f"{data.get('gpu_layers', 0)} GPU layers · "
                           f"{threads if threads else '?'} threads · "
                           f"context {data.get('n_ctx', '?')}"))
@@ -300,8 +300,8 @@ class SmokeScreen(Screen[None]):
     def _ev_prompt_start(self, data: dict) -> None:
         prompt_id = str(data.get("id", "?"))
         text = Text()
-        text.append(f"▶ {plain(prompt_id)}", style="bold")
-        prompt = plain(str(data.get("prompt", "") or ""))
+        text.append(f"▶ {clean(prompt_id)}", style="bold")
+        prompt = clean(str(data.get("prompt", "") or ""))
         if prompt:
             text.append(f"  {prompt[:200]}", style="dim")
         text.append("\n")
@@ -315,7 +315,7 @@ class SmokeScreen(Screen[None]):
         prompt_id = str(data.get("id", "?"))
         if prompt_id not in self._texts:
             self._ev_prompt_start({"id": prompt_id})
-        self._texts[prompt_id].append(printable(str(data.get("text", ""))))
+        self._texts[prompt_id].append(clean(str(data.get("text", ""))))
         return prompt_id
 
     def _ev_prompt_done(self, data: dict) -> None:
@@ -324,7 +324,7 @@ class SmokeScreen(Screen[None]):
         prompt_id = str(info.get("id", data.get("id", "?")))
         if prompt_id not in self._panels:
             self._ev_prompt_start({"id": prompt_id})
-            self._texts[prompt_id].append(printable(str(info.get("output", ""))))
+            self._texts[prompt_id].append(clean(str(info.get("output", ""))))
         self._add_prompt_row(info)
         text = self._texts[prompt_id]
         passed = bool(info.get("passed"))
@@ -335,10 +335,10 @@ class SmokeScreen(Screen[None]):
             mark = "✓" if check.get("passed") else "✗"
             expected = check.get("expected")
             shown = "" if expected in (True, None) else f" {expected!r}"
-            text.append(plain(f"  {mark} {check.get('check')}{shown}"),
+            text.append(clean(f"  {mark} {check.get('check')}{shown}"),
                         style="green" if check.get("passed") else "red")
         if info.get("error"):
-            text.append(f"  {plain(info['error'])}", style="red")
+            text.append(f"  {clean(info['error'])}", style="red")
         panel = self._panels[prompt_id]
         panel.update(text)
         panel.set_class(False, "running")
@@ -350,7 +350,7 @@ class SmokeScreen(Screen[None]):
         tps = info.get("tokens_per_second")
         pps = info.get("prompt_tokens_per_second")
         ttft = info.get("ttft_seconds")
-        table.add_row(plain(info.get("id")),
+        table.add_row(clean(info.get("id")),
                       Text("✓ pass", style="green") if passed else Text("✗ fail", style="red"),
                       f"{ttft:.2f} s" if isinstance(ttft, (int, float)) else "–",
                       f"{pps:.0f}" if isinstance(pps, (int, float)) else "–",
@@ -397,17 +397,17 @@ class SmokeScreen(Screen[None]):
         if self.speeds:
             summary.append(f"\ndecode {sum(self.speeds) / len(self.speeds):.1f} tok/s (mean)")
         if self._model_id and self._model_id.lower() not in builds:
-            summary.append(f"\nnot counted for {plain(self._model_id)}", style="yellow")
+            summary.append(f"\nnot counted for {clean(self._model_id)}", style="yellow")
         self.query_one("#smoke-summary", Static).update(summary)
         if passed:
-            whose = (f" It counts for {markup_safe(', '.join(builds))}." if builds else
+            whose = (f" It counts for {escape_markup(', '.join(builds))}." if builds else
                      " It counts for no profiled model (the file is not a build of one).")
             self._status(f"[b $success]Smoke test passed.[/]{whose} e exports a record.")
             self.notify("Smoke test passed", title="Smoke test")
         else:
             failures = [p.get("id") for p in result.get("prompts") or [] if not p.get("passed")]
             self._status(f"[b $error]Smoke test failed[/] "
-                         f"({markup_safe(', '.join(map(str, failures)))}). "
+                         f"({escape_markup(', '.join(map(str, failures)))}). "
                          "The result is kept; e exports a record with it.")
             self.notify("Smoke test failed: see the checks marked ✗", title="Smoke test",
                         severity="warning")
@@ -418,13 +418,14 @@ class SmokeScreen(Screen[None]):
         self._status("Cancelled. A partial download stays in the cache and resumes next time.")
         self.notify("Cancelled", severity="warning")
 
-    def _ev_error(self, message: str) -> None:
+    def _ev_error(self, exc: Exception) -> None:
+        message = str(exc) or type(exc).__name__
         self.running = False
         self._set_running(False)
-        self._status(f"[b $error]✗[/] {markup_safe(message)}")
-        self.notify(plain(message), title="Smoke test failed", severity="error", timeout=10,
+        self._status(f"[b $error]✗[/] {escape_markup(message)}")
+        self.notify(clean(message), title="Smoke test failed", severity="error", timeout=10,
                     markup=False)
-        if hubapi.looks_offline(message):
+        if out_of_reach(exc):
             self.app.tell_offline("the Hub cannot be reached")
 
     # -- navigation ---------------------------------------------------------------------------

@@ -10,7 +10,7 @@ from textual.containers import Grid, Vertical
 from textual.widgets import Static
 
 from advisor.knowledge.model import section_label
-from advisor.tui.safe import plain
+from advisor.text import clean
 from advisor.tui.widgets.badges import STATUS_STYLE, severity_text
 
 URL_WIDTH = 68              # 80 columns less the border, padding and indent of a finding
@@ -31,14 +31,14 @@ def source_line(source: Any) -> Text:
     url = getattr(source, "url", None)
     checked = getattr(source, "checked", None)
     line = Text("  ↳ ", style="dim")
-    line.append(plain(title), style="italic")
+    line.append(clean(title), style="italic")
     if section:
-        line.append(f" {plain(section_label(section))}", style="bold")
+        line.append(f" {clean(section_label(section))}", style="bold")
     if checked:
         line.append(f" · checked {checked}", style="dim")
     if url:
         line.append("\n    ")
-        line.append(shown_url(plain(url)), style=f"underline link {plain(url)}")
+        line.append(shown_url(clean(url)), style=f"underline link {clean(url)}")
     return line
 
 
@@ -58,25 +58,25 @@ def shown_url(url: str, width: int = URL_WIDTH) -> str:
 def finding_words(finding: Any) -> str:
     """One finding as plain words for the clipboard: message, clause, url."""
     source = finding.source
-    cited = " ".join(plain(x) for x in (getattr(source, "title", None),
+    cited = " ".join(clean(x) for x in (getattr(source, "title", None),
                                          section_label(getattr(source, "section", None) or ""))
                      if x)
     url = getattr(source, "url", None)
-    return f"{plain(finding.message)} ({cited}{', ' + plain(url) if url else ''})"
+    return f"{clean(finding.message)} ({cited}{', ' + clean(url) if url else ''})"
 
 
 def finding_renderable(finding: Any) -> Text:
     """Severity badge and code, the message, the cited source, the obligation."""
     text = severity_text(finding.severity)
-    text.append(f" {plain(finding.code)}", style="bold")
+    text.append(f" {clean(finding.code)}", style="bold")
     if not getattr(finding, "confirmed", True):
         text.append("  (unconfirmed source)", style="italic yellow")
     text.append("\n")
-    text.append(plain(finding.message))
+    text.append(clean(finding.message))
     text.append("\n")
     text.append_text(source_line(finding.source))
     if getattr(finding, "obligation", None):
-        text.append(f"\n  ⇒ {plain(finding.obligation)}", style="cyan")
+        text.append(f"\n  ⇒ {clean(finding.obligation)}", style="cyan")
     return text
 
 
@@ -131,5 +131,5 @@ class OpennessGrid(Grid):
             text.append(f"● {label}", style=style)
             lic = getattr(self.details.get(component_id), "license", None)
             if lic:
-                text.append(f" · {plain(lic)}", style="dim")
+                text.append(f" · {clean(lic)}", style="dim")
             yield Static(text, classes=f"component status-{status}")

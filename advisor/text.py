@@ -1,0 +1,94 @@
+"""Text that came from outside (Hub cards, GGUF metadata, endpoint and llama.cpp output,
+file contents, typed fields), made safe for where it lands: a terminal, a file, a screen.
+
+One name per job:
+
+- :func:`clean`: control, bidi and surrogate characters become U+FFFD (terminal, file).
+- :func:`one_line`: :func:`clean`, with runs of white space made one space, optionally cut.
+- :func:`clip`: text cut to a length with ``...``.
+- :func:`escape_markup`: :func:`clean`, then every ``[`` escaped (Textual/Rich markup).
+- :func:`json_text`: JSON text with C1, bidi and surrogates as ``\\uXXXX`` escapes.
+- :func:`escape_controls`: non-printable characters written visibly, as ``repr`` does.
+
+A terminal takes C0/C1 control characters as commands (ESC [2J wipes the screen, OSC
+retitles the window, a lone CSI 0x9B does the same on some terminals); bidi overrides make
+text read in another order than it is stored; lone surrogates (undecodable bytes) make
+``print`` raise. Each becomes U+FFFD.
+
+    >>> clean("bad\\x1b]0;owned\\x07 \\u202eevil\\nnext")
+    'bad\\ufffd]0;owned\\ufffd \\ufffdevil\\nnext'
+    >>> clean("a\\nb\\tc", newlines=False)
+    'a b c'
+    >>> one_line("  a\\n\\n b\\x1b ", limit=80)
+    'a b\\ufffd'
+    >>> escape_markup("[bold]x[/]")
+    '\\\\[bold]x\\\\[/]'
+    >>> json_text('{"a": "\\x9b2J"}')
+    '{"a": "\\\\u009b2J"}'
+    >>> escape_controls("a\\x1bb")
+    'a\\\\x1bb'
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+
+REPLACEMENT = "\ufffd"
+
+# C0 but tab and newline, DEL, C1; bidi embeddings, overrides, isolates and marks; lone
+# surrogates. Everything a terminal or a reader could be fooled by, nothing printable.
+_UNSAFE = "\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ud800-\udfff"
+# Inside JSON text these can only sit in strings: escaping them keeps the value exact.
+_JSON_UNSAFE = "\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ud800-\udfff"
+
+
+@functools.cache
+def _pattern(chars: str) -> re.Pattern[str]:
+    return re.compile(f"[{chars}]")     # compiled on first use: the import stays cheap
+
+
+def clean(text: object, *, newlines: bool = True) -> str:
+    """``text`` (any object, as ``str``) with every control, bidi and surrogate character
+    replaced by U+FFFD; with ``newlines=False`` tabs and newlines become spaces too."""
+    text = text if isinstance(text, str) else str(text)
+    if newlines:
+        return _pattern(_UNSAFE).sub(REPLACEMENT, text.replace("\r\n", "\n"))
+    return _pattern(_UNSAFE + "\t\n").sub(lambda m: " " if m.group() in "\t\n" else REPLACEMENT,
+                                          text.replace("\r\n", "\n"))
+
+
+def clip(text: str, limit: int) -> str:
+    """``text`` when it has at most ``limit`` characters, else cut to ``limit`` with ``...``:
+    ``clip("abcdef", 5)`` -> ``'ab...'``."""
+    return text if len(text) <= limit else text[:max(limit - 3, 0)] + "..."
+
+
+def one_line(text: object, limit: int | None = None) -> str:
+    """``text`` as one clean line: :func:`clean`, every run of white space one space, no
+    space at either end; cut to ``limit`` characters when given."""
+    line = " ".join(clean(text, newlines=False).split())
+    return line if limit is None else clip(line, limit)
+
+
+def escape_markup(text: object, *, newlines: bool = True) -> str:
+    """:func:`clean`, then every ``[`` escaped, ready to sit inside Textual or Rich markup.
+
+    Every ``[`` is escaped, not only those that open a tag: Rich's own ``escape`` leaves
+    ``[/' ...]`` alone, which Textual's parser still reads as a closing tag."""
+    return clean(text, newlines=newlines).replace("[", "\\[")
+
+
+def json_text(text: str) -> str:
+    """JSON text (from ``json.dumps(..., ensure_ascii=False)``) with C1, bidi and
+    surrogate characters written as ``\\uXXXX`` escapes: the same document, nothing raw
+    that a terminal would obey."""
+    if text.isascii() and "\x7f" not in text:      # the common case, a hundred times faster
+        return text
+    return _pattern(_JSON_UNSAFE).sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
+def escape_controls(text: str) -> str:
+    """``text`` with every non-printable character written as ``repr`` writes it, for file
+    names and ids shown in notes and records: ESC becomes the four characters ``\\x1b``."""
+    return "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in text)
