@@ -150,6 +150,28 @@ class AdvisorApp(App[int]):
         self.assessment = assessment
         self.assessment_changed.publish(self.assessment)
 
+    @property
+    def recommendation(self) -> Any:
+        """The recommendation of the current assessment on :attr:`hardware` (computed
+        once per assessment and hardware; pure and fast, advisor.recommend)."""
+        hardware = self.hardware
+        cached = getattr(self, "_recommended", None)
+        if cached is not None and cached[0] is self.assessment and cached[1] == hardware:
+            return cached[2]
+        if self.assessment is None or self.kb is None:
+            return None
+        from dataclasses import replace
+
+        from advisor.hub.hardware import simulated_hardware
+        from advisor.recommend import recommend
+
+        machine = simulated_hardware(ram_gb=hardware.ram_gb, vram_gb=hardware.vram_gb)
+        if getattr(self.answers, "hardware", None) is None:
+            machine = replace(machine, source="detected")
+        result = recommend(self.assessment, self.kb, machine, top=10)
+        self._recommended = (self.assessment, hardware, result)
+        return result
+
     def add_hub_facts(self, repo_id: str, facts: Any) -> None:
         """Hub facts reached us: re-assess so verdicts can use them."""
         self.hub_facts[repo_id] = facts

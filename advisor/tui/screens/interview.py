@@ -161,7 +161,12 @@ class InterviewScreen(Screen[None]):
         self._filling = False
 
     def values(self) -> FormValues:
-        return FormValues(
+        """The form's widgets over the current answers: what the form does not show (the
+        languages served, the data, the audience) is kept, never reset to defaults."""
+        from dataclasses import replace
+
+        return replace(
+            answers_to_form(self.app.answers) if self.app.answers is not None else FormValues(),
             domicile=self.query_one("#domicile", Input).value,
             users=self.query_one("#users", Input).value,
             regions=self.query_one("#regions", Input).value,
