@@ -19,6 +19,7 @@ from typing import Any
 
 from advisor.recommend.fit import TIER_NAMES
 from advisor.tui.rows import Row, candidate_rows, short_reason
+from advisor.vocab import VERDICT_RANK
 
 ANY = "any"
 ORDERS = ("recommended", "fit", "worst first")
@@ -141,11 +142,17 @@ def _passes(row: Row, filters: Filters, needle: str) -> bool:
 def arrange_shortlist(rows: Iterable[Row], filters: Filters = Filters(), *,
                       order: str = "recommended", query: str = "") -> list[Row]:
     """The rows ``filters`` and the id search let through, in ``order``: recommended (the
-    shortlist's ranks, then the models left out, the better verdicts first), fit (what
+    shortlist's ranks, then the models left out, the better own verdicts first), fit (what
     runs here first, then the ranks) or worst first (the assessment's order)."""
     needle = query.strip().lower()
     picked = [r for r in rows if _passes(r, filters, needle)]
-    rank_or_last = lambda r: (r.rank is None, r.rank or 0, -r.worst_rank)   # noqa: E731
+    def rank_or_last(r: Row) -> tuple:
+        """Ranked rows by rank; the models left out after them, a list rather than a
+        ranking: the better own verdict first, then by id."""
+        if r.rank is not None:
+            return (0, r.rank)
+        return (1, VERDICT_RANK.get(r.model_verdict or r.verdict, 9), r.model_id.lower())
+
     if order == "fit":
         picked.sort(key=lambda r: (FIT_ORDER.get(r.fit, 4), *rank_or_last(r)))
     elif order == "worst first":
