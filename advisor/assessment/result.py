@@ -36,6 +36,7 @@ class Finding:
     confirmed: bool = True
     quote: str | None = None          # the passage of the source the finding rests on
     in_force: str | None = None       # ISO date the provision applies from
+    upcoming: bool = False            # in_force is after the assessment's `today`
     deployment: bool = False          # binds the deployment whatever model is chosen
 
     def to_dict(self) -> dict[str, Any]:
@@ -51,6 +52,8 @@ class Finding:
             out["quote"] = self.quote
         if self.in_force:
             out["in_force"] = self.in_force
+        if self.upcoming:
+            out["upcoming"] = True
         if self.deployment:
             out["deployment"] = True
         return out
@@ -138,6 +141,7 @@ class Assessment:
     # {"assessed": [jurisdiction ids], "not_assessed": [place codes],
     #  "subdivisions_not_assessed": {country: [codes]}}; None when not computed.
     coverage: dict[str, Any] | None = None
+    today: str | None = None          # the date the rules' in_force was compared with
     # The findings that bind the deployment whatever model is chosen, each once.
     deployment_duties: tuple[Finding, ...] = ()
 
@@ -148,6 +152,8 @@ class Assessment:
                "profiles_digest": self.profiles_digest, "notes": list(self.notes)}
         if self.coverage is not None:
             out["coverage"] = self.coverage
+        if self.today is not None:
+            out["today"] = self.today
         return out
 
     def candidate(self, model_id: str) -> Candidate | None:

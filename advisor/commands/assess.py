@@ -60,7 +60,7 @@ def _with_gguf_licenses(hub_facts: dict, kb, warnings: list[str]) -> dict:
         try:
             from advisor.hub.catalog import repo_ggufs
             from advisor.hub.client import RangeReader
-            from advisor.hub.gguf_header import GGUFError, read_header
+            from advisor.gguf.header import GGUFError, read_header
 
             sha, entries = repo_ggufs(repo_id)
             models = [e for e in entries if not e.is_projector]
@@ -101,7 +101,8 @@ def run(args: argparse.Namespace) -> int:
     from dataclasses import replace
 
     from advisor.assessment import assess
-    from advisor.commands.common import answers_from_args, knowledge_from_args, split_ids
+    from advisor.commands.common import (answers_from_args, knowledge_from_args, split_ids,
+                                         today_iso)
     from advisor.text import clean
     from advisor.commands.table import render_assessment
     from advisor.errors import InputError
@@ -119,7 +120,7 @@ def run(args: argparse.Namespace) -> int:
             check_repo_id(model_id, field="--models")
     hub_facts, warnings = _hub_facts(unprofiled, args.offline)
     hub_facts = _with_gguf_licenses(hub_facts, kb, warnings) if hub_facts else hub_facts
-    result = assess(answers, kb, model_ids=ids, hub_facts=hub_facts)
+    result = assess(answers, kb, model_ids=ids, hub_facts=hub_facts, today=today_iso())
     if warnings:        # the overrides' notes come first, from the assessment itself
         result = replace(result, notes=(*result.notes, *warnings))
     for warning in warnings:

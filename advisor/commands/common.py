@@ -19,6 +19,14 @@ def add_profiles_option(parser: argparse.ArgumentParser) -> None:
                         help="a directory of your own profiles over the shipped ones (repeatable)")
 
 
+def today_iso() -> str:
+    """Today's date (UTC), read at the command's edge and handed to the assessment, which
+    reads no clock itself: ``assess(answers, kb, today=today_iso())``."""
+    import datetime as dt
+
+    return dt.datetime.now(dt.timezone.utc).date().isoformat()
+
+
 def knowledge_from_args(args: argparse.Namespace):
     """The knowledge base with the user's ``--profiles``; each shipped id they replace is
     announced on stderr (never silent)."""

@@ -173,8 +173,8 @@ def profile_for(candidate, kb) -> str | None:
     """The model profile a candidate is: its repo, its GGUF's metadata, or its name."""
     from pathlib import Path
 
-    from advisor.hub.local import Candidate as Found
-    from advisor.hub.local import LocalModel, describe, link_profile
+    from advisor.machine.local import Candidate as Found
+    from advisor.machine.local import LocalModel, describe, link_profile
 
     if candidate.profile:
         return candidate.profile
@@ -193,13 +193,14 @@ def profile_for(candidate, kb) -> str | None:
 def assess_rows(comparison, candidates, args: argparse.Namespace, kb=None) -> None:
     """Fill each row's verdict, obligation count and vendor from ``--answers``."""
     from advisor.assessment.engine import assess_one
-    from advisor.commands.common import answers_from_args, knowledge_from_args
+    from advisor.commands.common import answers_from_args, knowledge_from_args, today_iso
 
     kb = kb if kb is not None else knowledge_from_args(args)
     answers = answers_from_args(args, kb)
+    today = today_iso()
     for row, candidate in zip(comparison.candidates, candidates):
         profile = profile_for(candidate, kb)
-        assessed = assess_one(profile or candidate.label, answers, kb)
+        assessed = assess_one(profile or candidate.label, answers, kb, today=today)
         row.assessment = {"profile": profile, "verdict": assessed.verdict,
                           "obligations": len(assessed.obligations),
                           "vendor": assessed.vendor}

@@ -24,6 +24,21 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     profiles_draft.add_parser(sub)
 
 
+def figures_line(figures: dict[str, int]) -> str:
+    """The knowledge base's two quality figures, over all rules:
+
+    >>> figures_line({"rules": 500, "quoted": 420, "unconfirmed": 45})
+    'rules: 500; quoted: 420 of 500 (84.0%); confirmed: false: 45 of 500 (9.0%)'
+    """
+    total = figures["rules"]
+
+    def share(n: int) -> str:
+        return f"{n} of {total} ({100 * n / total:.1f}%)" if total else f"{n} of 0"
+
+    return (f"rules: {total}; quoted: {share(figures['quoted'])}; "
+            f"confirmed: false: {share(figures['unconfirmed'])}")
+
+
 def run(args: argparse.Namespace) -> int:
     from pathlib import Path
 
@@ -53,6 +68,7 @@ def run(args: argparse.Namespace) -> int:
         print(clean(f"  unconfirmed: {line}"))
     for override in kb.overrides:
         print(clean(f"  {override.note()}"))
+    print(figures_line(kb.rule_figures()))
     gaps = suitability_gaps(kb)
     if gaps:
         print(f"warning: {len(gaps)} model(s) lack facts the recommendation reads (the "

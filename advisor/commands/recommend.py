@@ -43,7 +43,7 @@ def run(args: argparse.Namespace) -> int:
     from advisor.assessment import assess
     from advisor.commands.common import answers_from_args, knowledge_from_args, print_json
     from advisor.commands.table import render_recommendation, terminal_width
-    from advisor.hub.hardware import hardware_from_answers
+    from advisor.machine.hardware import hardware_from_answers
     from advisor.recommend import recommend
     from advisor.text import clean
 

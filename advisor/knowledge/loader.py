@@ -274,7 +274,7 @@ def _use_policy(data: Mapping, path_: Path, sha: str, ucs: frozenset[str] | None
     for index, raw in enumerate(prohibitions):
         here = ("prohibitions", index)
         p = _keys(raw, here, ("use_cases", "severity", "section", "text", "url", "confirmed",
-                              "obligation"))
+                              "obligation", "quote", "copy", "secondary"))
         severity = _text(p, "severity", here, required=False, default="block")
         if severity not in SEVERITIES:
             raise _Bad(here + ("severity",), f"{severity!r} is not one of {', '.join(SEVERITIES)}")
@@ -291,10 +291,12 @@ def _use_policy(data: Mapping, path_: Path, sha: str, ucs: frozenset[str] | None
         rules.append(Rule(
             code="use_policy", severity=severity, when=when,
             message=f"{title} {verb}: {text}",
-            source=Source(title=title, section=_text(p, "section", here, required=False),
-                          url=_text(p, "url", here, required=False) or url, checked=checked),
+            source=_source({"section": p.get("section"), "url": p.get("url") or url,
+                            "copy": p.get("copy"), "secondary": p.get("secondary")},
+                           here, title, checked),
             obligation=_text(p, "obligation", here, required=False),
             confirmed=_bool(p, "confirmed", here, True), origin=f"use-policy:{pid}",
+            quote=_text(p, "quote", here, required=False),
         ))
     return UsePolicy(id=pid, title=title, url=url, checked=checked, rules=tuple(rules),
                      file=path_, sha256=sha)

@@ -324,6 +324,22 @@ class KnowledgeBase:
         """``kb.override_notes()`` -> ("profile override: license 'mit' from ... replaced by ...",)."""
         return tuple(o.note() for o in self.overrides)
 
+    def rules(self) -> list[Rule]:
+        """Every rule of every license, use policy, jurisdiction and organization policy."""
+        tables = (self.licenses, self.use_policies, self.jurisdictions, self.policies)
+        return [rule for table in tables for record in table.values() for rule in record.rules]
+
+    def rule_figures(self) -> dict[str, int]:
+        """How many rules there are, how many quote the passage they rest on, and how many
+        are ``confirmed: false``:
+
+        >>> KnowledgeBase().rule_figures()
+        {'rules': 0, 'quoted': 0, 'unconfirmed': 0}
+        """
+        rules = self.rules()
+        return {"rules": len(rules), "quoted": sum(1 for r in rules if r.quote),
+                "unconfirmed": sum(1 for r in rules if not r.confirmed)}
+
     def find_model(self, repo_id: str) -> ModelProfile | None:
         """Case-insensitive lookup, by the profile's id or one of its ``gguf_repos``:
         ``kb.find_model("qwen/qwen3-8b")``,

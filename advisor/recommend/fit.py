@@ -5,7 +5,7 @@ No GGUF header is at hand for a profiled model, so its shape is rough: the weigh
 its parameters at a quantization's published bits per weight, the attention (and so the
 KV cache) is that of a typical dense transformer of its size (of its active parameters
 for a mixture of experts). The figures then go through the same estimate and fit rule
-as a real header (``advisor.hub.estimate``), so a model is judged like a GGUF file.
+as a real header (``advisor.gguf.estimate``), so a model is judged like a GGUF file.
 
 The quantizations tried, best first, with their bits per weight as llama.cpp's
 ``tools/quantize/README.md`` publishes them for Llama 2 7B (Q8_0: its block size):
@@ -31,10 +31,10 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Any
 
-from advisor.hub.estimate import (
+from advisor.gguf.estimate import (
     ModelShape, decode_tokens_per_second, estimate_memory, fit_model, offload_split,
 )
-from advisor.hub.hardware import GIB, Hardware, simulated_hardware
+from advisor.machine.hardware import GIB, Hardware, simulated_hardware
 
 QUANTS = (("Q8_0", 8.50), ("Q6_K", 6.56), ("Q5_K_M", 5.68), ("Q4_K_M", 4.84),
           ("Q3_K_M", 3.91), ("Q2_K", 3.35))

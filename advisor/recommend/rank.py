@@ -27,7 +27,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 
 from advisor.assessment.result import Assessment, Candidate
-from advisor.hub.hardware import GIB, Hardware
+from advisor.machine.hardware import GIB, Hardware
 from advisor.knowledge.model import KnowledgeBase, ModelProfile
 from advisor.recommend.fit import (
     DOES_NOT_RUN, HOSTED, RUNS, RUNS_WELL, RunFit, gb, hardware_words, run_fit,

@@ -130,9 +130,11 @@ class AdvisorApp(App[int]):
         from time import perf_counter
 
         from advisor.assessment import assess
+        from advisor.commands.common import today_iso
 
         start = perf_counter()
-        result = assess(answers, self.kb, hub_facts=self.hub_facts or None)
+        result = assess(answers, self.kb, hub_facts=self.hub_facts or None,
+                        today=self.settings.record_date or today_iso())
         self.last_assess_ms = (perf_counter() - start) * 1000
         return result
 
@@ -162,7 +164,7 @@ class AdvisorApp(App[int]):
             return None
         from dataclasses import replace
 
-        from advisor.hub.hardware import simulated_hardware
+        from advisor.machine.hardware import simulated_hardware
         from advisor.recommend import recommend
 
         machine = simulated_hardware(ram_gb=hardware.ram_gb, vram_gb=hardware.vram_gb)

@@ -23,7 +23,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from advisor.answers import parse_answers  # noqa: E402
 from advisor.assessment import assess  # noqa: E402
-from advisor.hub.hardware import simulated_hardware  # noqa: E402
+from advisor.machine.hardware import simulated_hardware  # noqa: E402
 from advisor.knowledge import load_knowledge  # noqa: E402
 from advisor.recommend import recommend  # noqa: E402
 from advisor.recommend.fit import _fit  # noqa: E402

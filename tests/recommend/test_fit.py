@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import pytest
 
-from advisor.hub.estimate import estimate_memory, fit_model
-from advisor.hub.hardware import GIB, simulated_hardware
+from advisor.gguf.estimate import estimate_memory, fit_model
+from advisor.machine.hardware import GIB, simulated_hardware
 from advisor.recommend.fit import (
     BARELY, DOES_NOT_RUN, FIT_UNKNOWN, HOSTED, QUANTS, RUNS, RUNS_WELL, rough_shape, run_fit,
 )

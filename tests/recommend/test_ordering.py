@@ -14,7 +14,7 @@ import pytest
 
 from advisor.answers import parse_answers
 from advisor.assessment import assess
-from advisor.hub.hardware import simulated_hardware
+from advisor.machine.hardware import simulated_hardware
 from advisor.knowledge.model import QualityTable
 from advisor.recommend import recommend
 

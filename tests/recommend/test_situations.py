@@ -174,8 +174,10 @@ use_case: {categories: [data_extraction], modalities: [text, image_input], langu
                     "mistralai/Ministral-3-14B-Instruct-2512"),
                    "Mistral Small 3.2 / Ministral 3: read images, French first-class, "
                    "Apache-2.0"),
-            Expect(("Qwen/Qwen3-VL-8B-Instruct", "Qwen/Qwen2.5-VL-7B-Instruct"),
-                   "Qwen-VL: document and form understanding, Apache-2.0, wholly on the GPU"),
+            Expect(("Qwen/Qwen3-VL-8B-Instruct", "Qwen/Qwen2.5-VL-7B-Instruct",
+                    "Qwen/Qwen3.5-27B", "Qwen/Qwen3.5-9B"),
+                   "a Qwen model that reads images (Qwen-VL, or Qwen3.5, natively "
+                   "multimodal): document and form understanding, Apache-2.0"),
             Expect(("google/gemma-3-27b-it", "google/gemma-4-31B-it",
                     "google/gemma-4-26B-A4B-it"),
                    "Gemma 3/4: image input, multilingual"),

@@ -10,7 +10,7 @@ import pytest
 
 from advisor.answers import parse_answers
 from advisor.assessment import assess
-from advisor.hub.hardware import simulated_hardware
+from advisor.machine.hardware import simulated_hardware
 from advisor.recommend import recommend
 from advisor.tui.shortlist import (
     ANY, Filters, arrange_shortlist, choices, default_filters, license_family, shortlist_rows,
