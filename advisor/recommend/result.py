@@ -1,8 +1,8 @@
 """What a recommendation returns: the usable models best first, each with why, the
 models left out with their reason, and the deployment's duties once.
 
-    >>> rec.shortlist[0].model, rec.shortlist[0].why[0][:26]
-    ('mistralai/Mistral-Small-3.2-24B-Instruct-2506', 'runs wholly on your 80 GB ')
+    >>> rec.shortlist[0].rank, rec.shortlist[0].why[0][:26]
+    (1, 'runs wholly on your 80 GB ')
     >>> rec.to_dict()["schema"]
     'advisor.recommendation/1'
 """
