@@ -17,7 +17,7 @@ from advisor.assessment.openness import Openness, grade, weights_license_open
 from advisor.assessment.result import (
     Assessment, Candidate, Finding, verdict_of,
 )
-from advisor.knowledge.hubfacts import HubFacts
+from advisor.knowledge.hubfacts import HubFacts, hub_modalities
 from advisor.knowledge.model import KnowledgeBase, License, ModelProfile, Rule, Source
 from advisor.knowledge.predicates import PLACE_KEYS, Facts, holds, uses_model_facts
 from advisor.regions import SUBDIVISIONS, country_of, place_name, subdivisions_of
@@ -37,11 +37,6 @@ def kb_doc(section: str, anchor: str) -> Source:
 
 
 OPENNESS_SOURCE = kb_doc("Openness levels (needs.openness)", "openness-levels-needsopenness")
-# Hub pipeline tags that mean the model takes images or audio as input.
-IMAGE_PIPELINES = {"image-text-to-text", "image-to-text", "visual-question-answering",
-                   "video-text-to-text", "any-to-any", "document-question-answering"}
-AUDIO_PIPELINES = {"audio-text-to-text", "automatic-speech-recognition", "audio-to-audio",
-                   "any-to-any"}
 # Findings that rarely decide anything: listed after the ones of the same severity.
 BOILERPLATE_CODES = {"notice", "governing_law", "commercial_use", "termination"}
 
@@ -57,18 +52,6 @@ class _Subject:
     based_on: str | None
     findings: tuple[Finding, ...]
     modalities: tuple[str, ...] = ("text",)
-
-
-def hub_modalities(facts: HubFacts | None) -> tuple[str, ...]:
-    """Input modalities implied by the Hub's pipeline tags of a repo and its bases."""
-    out = ["text"]
-    for item in [facts, *(facts.base_chain if facts else [])]:
-        tag = (item.pipeline_tag or "") if item else ""
-        if tag in IMAGE_PIPELINES and "image_input" not in out:
-            out.append("image_input")
-        if tag in AUDIO_PIPELINES and "audio_input" not in out:
-            out.append("audio_input")
-    return tuple(out)
 
 
 # Where profiles/README.md documents each finding the engine makes itself.
@@ -171,27 +154,13 @@ def _declared(facts: HubFacts) -> str:
     return facts.license_tag or "none"
 
 
-def _card_agrees(kb: KnowledgeBase, declared: License | None,
-                 license_ids: tuple[str, ...]) -> bool:
-    """The card's license is one of the profile's, or the same listed SPDX license under
-    another profile (a card tagged apache-2.0 and the gemma-4 profile, both Apache-2.0)."""
-    if declared is None:
-        return False
-    if declared.id in license_ids:
-        return True
-    spdx = declared.spdx
-    if not spdx or spdx.startswith("LicenseRef-"):
-        return False
-    return any(kb.licenses[lid].spdx == spdx for lid in license_ids if lid in kb.licenses)
-
-
 def _resolve(repo_id: str, kb: KnowledgeBase, hub: HubFacts | None) -> _Subject:
     """Find the profile (or the profiled base model) that governs ``repo_id``."""
     profile = kb.find_model(repo_id)
     findings: list[Finding] = []
     if profile is not None:
         if hub is not None and hub.license_tag:
-            if not _card_agrees(kb, _hub_license(kb, hub), profile.licenses):
+            if not kb.same_terms(_hub_license(kb, hub), profile.licenses):
                 findings.append(_engine_finding(
                     "condition", "review",
                     f"The Hub card declares license {_declared(hub)}, but the profile says "

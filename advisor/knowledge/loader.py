@@ -22,11 +22,12 @@ from typing import Any
 
 from advisor.errors import InputError
 from advisor.knowledge.model import (
-    COMPONENT_STATUSES, COMPONENT_TYPES, MODEL_KINDS, ApiAccess, Component,
-    Jurisdiction,
+    COMPONENT_STATUSES, COMPONENT_TYPES, MODEL_KINDS, ApiAccess, Component, HubGate,
+    Jurisdiction, LicenseFile,
     KnowledgeBase, License, ModelProfile, Override, Policy, Rule, Source, UseCaseInfo, UsePolicy,
     Wants, section_label,
 )
+from advisor.knowledge.matching import gguf_index
 from advisor.knowledge.predicates import PredicateError, compile_when
 from advisor.languages import ISO_639_1
 from advisor.knowledge.spdx import spdx_license
@@ -305,7 +306,7 @@ def _use_policy(data: Mapping, path_: Path, sha: str, ucs: frozenset[str] | None
 MODEL_KEYS = ("id", "family", "vendor", "licenses", "base_model", "parameters", "active_parameters",
               "training_tokens", "modalities", "released", "context_length", "gated",
               "gguf_repos", "use_policies", "sources", "openness", "notes", "confirmed",
-              "access", "api", "kind", "languages", "tool_calling")
+              "access", "api", "kind", "languages", "tool_calling", "license_file", "gate")
 API_KEYS = ("provider", "base_url", "key_env", "model", "docs", "token_limit", "sampling",
             "extra_body")
 TOKEN_LIMIT_FIELDS = ("max_tokens", "max_completion_tokens")
@@ -506,8 +507,44 @@ def _models(data: Mapping, path_: Path) -> list[ModelProfile]:
             notes=_text(m, "notes", here, required=False), file=path_,
             confirmed=_bool(m, "confirmed", here, True), access=access, api=api,
             kind=kind, languages=languages, tool_calling=tools,
+            license_file=_license_file(m.get("license_file"), here + ("license_file",)),
+            gate=_gate(m.get("gate"), here + ("gate",)),
         )
     return _each_item(raw_models, one)
+
+
+_SHA256 = re.compile(r"[0-9a-f]{64}")
+
+
+def _sha256(data: Mapping, path: tuple) -> str | None:
+    value = data.get("sha256")
+    if value is not None and not (isinstance(value, str) and _SHA256.fullmatch(value)):
+        raise _Bad(path + ("sha256",), f"must be 64 lower-case hex digits, not {value!r}")
+    return value
+
+
+def _license_file(raw: Any, path: tuple) -> LicenseFile | None:
+    """``license_file: {path: LICENSE, sha256: ..., checked: ...}``: a relative path in the
+    repo (no ``..``, no leading ``/``) and the SHA-256 of its bytes when checked."""
+    if raw is None:
+        return None
+    d = _keys(raw, path, ("path", "sha256", "checked"))
+    name = _text(d, "path", path)
+    parts = name.split("/")
+    if (len(name) > 200 or name.startswith("/") or "\\" in name or not name.isprintable()
+            or any(p in ("", ".", "..") for p in parts)):
+        raise _Bad(path + ("path",), f"{name!r} is not a file path inside the repo (LICENSE, "
+                   "docs/LICENSE.md)")
+    return LicenseFile(path=name, sha256=_sha256(d, path),
+                       checked=_date(d.get("checked"), path + ("checked",)))
+
+
+def _gate(raw: Any, path: tuple) -> HubGate | None:
+    """``gate: {eu_disallowed: true, sha256: ...}``: the card's gate as checked."""
+    if raw is None:
+        return None
+    d = _keys(raw, path, ("eu_disallowed", "sha256"))
+    return HubGate(eu_disallowed=_bool(d, "eu_disallowed", path, False), sha256=_sha256(d, path))
 
 
 def _access(m: Mapping, defaults: Mapping, raw: Mapping, here: tuple, mid: str,
@@ -781,7 +818,7 @@ def build_knowledge(dirs: Iterable[Path], *, cache: Any = None) -> tuple[Knowled
 
     each("advisor.quality/1", lambda i: quality_table(i.data, i.path, ucs), keep_table)
     kb.overrides = tuple(overrides)
-    kb.gguf_index = _gguf_index(kb)
+    kb.gguf_index = gguf_index(kb.models)
 
     # Cross references.
     text_of = {str(i.path): i for i in files}
@@ -812,15 +849,6 @@ def build_knowledge(dirs: Iterable[Path], *, cache: Any = None) -> tuple[Knowled
     kb.digest = hashlib.sha256("".join(f"{k}\0{v}\n" for k, v in sorted(kb.file_hashes.items()))
                                .encode()).hexdigest()
     return kb, problems
-
-
-def _gguf_index(kb: KnowledgeBase) -> dict[str, str]:
-    """Lower-case GGUF repo id -> the key of the profile listing it (first one wins)."""
-    index: dict[str, str] = {}
-    for key, model in kb.models.items():
-        for repo in model.gguf_repos:
-            index.setdefault(repo.strip().lower(), key)
-    return index
 
 
 def _find_line(text: str, needle: str) -> int | None:

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from statistics import fmean
 from typing import Any
 
+from advisor.knowledge.matching import FileClues
+
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
 
 
@@ -101,51 +103,14 @@ def smoke_environment(smoke: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _squash(text: str) -> str:
-    return re.sub(r"[^a-z0-9]", "", text.lower())
+def smoke_clues(smoke: dict[str, Any]) -> FileClues:
+    """What tells which model the smoke result (or a file description ``{"repo": ...,
+    "path": ...}``) ran (:mod:`advisor.knowledge.matching`): its repo and file names.
 
-
-def smoke_is_of_model(smoke: dict[str, Any], model_id: str,
-                      gguf_repos: tuple[str, ...] = ()) -> bool:
-    """Whether the smoke result ran a build of ``model_id``: its repo is the model's or one
-    of its GGUF repos, or the file's name contains the model's name.
-
-    >>> smoke_is_of_model({"file": "SmolLM2-135M-Instruct.Q4_1.gguf"},
-    ...                   "HuggingFaceTB/SmolLM2-135M-Instruct")
-    True
+    >>> smoke_clues({"path": "/m/SmolLM2-135M-Instruct.Q4_1.gguf", "repo": "a/b-GGUF"})
+    FileClues(repo='a/b-gguf', names=('smollm2135minstructq41gguf', 'bgguf'))
     """
     gguf = smoke_gguf(smoke) or {}
-    repo = str(gguf.get("repo") or smoke.get("repo") or "").lower()
-    if repo and repo in {r.lower() for r in (model_id, *gguf_repos)}:
-        return True
-    name = _squash(model_id.split("/")[-1])
-    names = [gguf.get("file"), gguf.get("path"), smoke.get("model"), repo]
-    return any(name and name in _squash(os.path.basename(str(n))) for n in names if n)
-
-
-def builds_of(smoke: dict[str, Any], kb: Any) -> list[str]:
-    """Lower-case ids of the profiled models whose build the smoke result (or a file
-    description ``{"repo": ..., "path": ...}``) ran: a repo that is the model's own or one of
-    its GGUF repos, else the models whose name the file name holds, longest name only (so a
-    ``SmolLM2-135M-Instruct`` file is not credited to the base ``SmolLM2-135M``).
-
-    >>> builds_of({"path": "/x/SmolLM2-135M-Instruct.Q4_1.gguf"}, kb)
-    ['huggingfacetb/smollm2-135m-instruct']
-    """
-    models = list(getattr(kb, "models", {}).values()) if kb is not None else []
-    gguf = smoke_gguf(smoke) or {}
-    repo = str(gguf.get("repo") or smoke.get("repo") or "").lower()
-    if repo:
-        by_repo = [m.id.lower() for m in models
-                   if repo in {r.lower() for r in (m.id, *getattr(m, "gguf_repos", ()))}]
-        if by_repo:
-            return sorted(set(by_repo))
-    files = [_squash(os.path.basename(str(n))) for n in
-             (gguf.get("file"), gguf.get("path"), smoke.get("model")) if n]
-    named = [(len(_squash(m.id.split("/")[-1])), m.id.lower()) for m in models
-             if _squash(m.id.split("/")[-1]) and
-             any(_squash(m.id.split("/")[-1]) in f for f in files)]
-    if not named:
-        return []
-    longest = max(n for n, _ in named)
-    return sorted({i for n, i in named if n == longest})
+    return FileClues.of(repo=gguf.get("repo") or smoke.get("repo"), path=gguf.get("file"),
+                        names=[os.path.basename(str(n)) for n in
+                               (gguf.get("path"), smoke.get("model")) if n])
