@@ -163,15 +163,9 @@ class AdvisorApp(App[int]):
             return cached[2]
         if self.assessment is None or self.kb is None:
             return None
-        from dataclasses import replace
-
-        from advisor.machine.hardware import simulated_hardware
         from advisor.recommend import recommend
 
-        machine = simulated_hardware(ram_gb=hardware.ram_gb, vram_gb=hardware.vram_gb)
-        if getattr(self.answers, "hardware", None) is None:
-            machine = replace(machine, source="detected")
-        result = recommend(self.assessment, self.kb, machine, top=10)
+        result = recommend(self.assessment, self.kb, hardware, top=10)
         self._recommended = (self.assessment, hardware, result)
         return result
 
