@@ -112,7 +112,8 @@ def _refuse_existing(out: Path, model_id: str, formats: list[str], force: bool) 
 
 
 def _run_record(args: argparse.Namespace) -> int:
-    from advisor.commands.common import answers_from_args, knowledge_from_args
+    from advisor.commands.common import (announce_answer_notes, answers_from_args,
+                                         knowledge_from_args)
     from advisor.errors import InputError
     from advisor.record import build_record, parse_formats, write_record
 
@@ -159,6 +160,7 @@ def _run_record(args: argparse.Namespace) -> int:
         print(clean(f"advisor: warning: {compared['chosen_note']}"), file=sys.stderr)
     for note in notes:
         print(f"advisor: note: {note}", file=sys.stderr)
+    announce_answer_notes(answers, kb)
     verdict = record.chosen["verdict"]
     if verdict in ("blocked", "unknown"):
         print(f"advisor: warning: the chosen model's verdict is {verdict}; the record says so",

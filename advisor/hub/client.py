@@ -21,6 +21,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from advisor import config
+from advisor.hub.ratelimit import RETRIES as RATE_RETRIES
+from advisor.hub.ratelimit import honour_rate_limit
+from advisor.hub.size_facts import size_facts
 from advisor.errors import (AdvisorError, EntryNotFound, GatedRepo, HubAuthError, HubCacheError,
                             HubEndpointInvalid, HubHTTPError, HubOffline,
                             HubRateLimited, HubReplyMalformed, HubTimeout, HubUnreachable,
@@ -164,8 +167,12 @@ def hub_error(exc: BaseException, repo_id: str, filename: str | None = None
             return HubAuthError(f"{repo_id}: access forbidden (403); check the token's "
                                 "permissions")
         if status == 429:
-            return HubRateLimited(f"{repo_id}: the Hub is rate-limiting requests (429); try "
-                                  "again later")
+            from advisor.hub.ratelimit import wait_seconds
+
+            wait = wait_seconds(exc.response.headers) if exc.response is not None else None
+            return HubRateLimited(f"{repo_id}: the Hub is still rate-limiting requests (429) "
+                                  f"after {RATE_RETRIES} retries; try again "
+                                  + (f"in {wait:.0f} s" if wait is not None else "later"))
         return HubHTTPError(f"{repo_id}: the Hub answered HTTP {status}")
     if isinstance(exc, (httpx2.UnsupportedProtocol, httpx2.InvalidURL)):
         return HubEndpointInvalid(f"{what}: HF_ENDPOINT {_endpoint()!r} is not a usable "
@@ -236,8 +243,8 @@ def model_info(repo_id: str, *, token: str | None = None, files: bool = True) ->
     from huggingface_hub.errors import HFValidationError
 
     try:
-        return HfApi(token=token).model_info(repo_id, files_metadata=files, timeout=config.hub_timeout(),
-                                             token=token)
+        return honour_rate_limit(lambda: HfApi(token=token).model_info(
+            repo_id, files_metadata=files, timeout=config.hub_timeout(), token=token), repo_id)
     except HFValidationError:
         raise
     except KeyError as exc:          # huggingface_hub reads the reply with ``sibling["lfs"][...]``
@@ -300,6 +307,7 @@ def facts_from_info(info: Any) -> HubFacts:
                 base_models.append(parts[2])
     last = getattr(info, "last_modified", None)
     gated = getattr(info, "gated", False)
+    size = size_facts(info)
     return HubFacts(
         repo_id=repo_id,
         sha=sha,
@@ -314,6 +322,8 @@ def facts_from_info(info: Any) -> HubFacts:
         library_name=getattr(info, "library_name", None),
         last_modified=last.isoformat() if hasattr(last, "isoformat") else (str(last) if last else None),
         gated_eu_disallowed=card.get("extra_gated_eu_disallowed") is True,
+        parameters=size.parameters, parameters_basis=size.parameters_basis,
+        context_length=size.context_length, architecture=size.architecture,
     )
 
 
@@ -468,7 +478,8 @@ class RangeReader:
         url = hf_hub_url(repo_id, filename, revision=revision)
         self.headers = build_hf_headers(token=token)
         with hub_errors(repo_id, filename):
-            meta = get_hf_file_metadata(url, token=token, timeout=config.hub_timeout())
+            meta = honour_rate_limit(lambda: get_hf_file_metadata(
+                url, token=token, timeout=config.hub_timeout()), f"{repo_id}/{filename}")
         self.size = meta.size
         self.location = meta.location or url
         if not same_origin(url, self.location):     # a CDN: the token stays on the Hub

