@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import time
 
 import pytest
@@ -211,6 +212,45 @@ def test_missing_file_is_a_missing_file_not_gating(tmp_path):
         assert "gated" not in draft.stdout.split("config.json", 1)[1].split("\n", 1)[0]
         missing = run_cli(["hub", "info", "nobody/nothing"], env)
         assert missing.returncode == 1 and "no such repository" in missing.stderr
+
+
+def _resolve_cache_shape(location: str) -> bool:
+    """True when ``location`` has the recorded resolve-cache shape (resolve-307-cache.json)."""
+    from urllib.parse import quote
+
+    m = re.fullmatch(r"/api/resolve-cache/models/([^/]+/[^/]+)/([0-9a-f]{40})/([^?]+)\?(.+)", location)
+    if not m:
+        return False
+    repo, _, name, query = m.groups()
+    return re.fullmatch(re.escape(quote(f"/{repo}/resolve/", safe="")) + r"[^%]+"
+                        + re.escape(quote(f"/{name}", safe="")) + r"=&etag=%22[0-9a-f]{40}%22",
+                        query) is not None
+
+
+def test_small_files_behind_the_resolve_cache_redirect_are_read(tmp_path):
+    """The Hub answers /resolve/ for a small file with a same-host redirect to
+    /api/resolve-cache/... (resolve-307-cache.json): profiles draft still reads config.json
+    and the license file through it."""
+    import http.client
+
+    kept = recorded("resolve-307-cache")
+    assert _resolve_cache_shape(kept["headers"]["location"])
+    files = {"config.json": HubFile(b'{"model_type": "bert", "max_position_embeddings": 512}',
+                                    lfs=False),
+             "LICENSE": HubFile(b"Apache License 2.0\n", lfs=False),
+             "README.md": HubFile(b"# bert\n", lfs=False)}
+    with serve_hub({BERT: recorded_repo("bert-base-uncased", files=files)}) as hub:
+        hub.resolve_cache = True
+        conn = http.client.HTTPConnection("127.0.0.1", hub.port, timeout=10)
+        conn.request("HEAD", f"/{BERT}/resolve/main/config.json")
+        answer = conn.getresponse()
+        assert answer.status == 307 and _resolve_cache_shape(answer.getheader("Location"))
+        conn.close()
+        draft = run_cli(["profiles", "draft", BERT], hub.env(tmp_path))
+        assert draft.returncode == 0, draft.stderr
+        assert "context_length: 512" in draft.stdout
+        cached = [p for _, p, _ in hub.requests if p.startswith("/api/resolve-cache/")]
+        assert any("/config.json?" in p for p in cached) and any("/LICENSE?" in p for p in cached)
 
 
 def test_the_stand_ins_429_has_the_recorded_shape(tmp_path):
