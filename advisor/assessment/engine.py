@@ -498,7 +498,8 @@ def _finding_from_rule(rule: Rule, today: str | None = None) -> Finding:
         severity = "condition" if severity == "block" else severity
     return Finding(severity=severity, code=rule.code, message=message, source=rule.source,
                    obligation=rule.obligation, origin=rule.origin, confirmed=rule.confirmed,
-                   quote=rule.quote, in_force=rule.in_force, upcoming=upcoming)
+                   quote=rule.quote, in_force=rule.in_force, upcoming=upcoming,
+                   only_if=rule.only_if)
 
 
 def _openness_findings(openness: Openness, answers: Answers, profile: ModelProfile | None,

@@ -58,6 +58,7 @@ class SmokeScreen(Screen[None]):
         self.local_models: tuple[LocalModel, ...] = ()
         self._child_pid: int | None = None
         self._confirmed: set[str] = set()
+        self._pull_forced = False           # the user pulled a blocked model anyway
         self._source = ""
 
     def model_id(self) -> str | None:
@@ -159,6 +160,8 @@ class SmokeScreen(Screen[None]):
         if source is Select.NULL or source is None:
             self.notify("No model to run: see the hint above", severity="error")
             return
+        if source == PULL_KEY and not self._pull_allowed():    # the answers' gate first
+            return
         if source == PULL_KEY and self.app.settings.resolved_offline():
             self.notify("Offline: pulling needs the Hub. Pick a local model instead.",
                         severity="error")
@@ -178,6 +181,38 @@ class SmokeScreen(Screen[None]):
                 lambda yes: self._run_confirmed(str(source), yes))
             return
         self._start(str(source), suite)
+
+    def pull_refusal(self) -> str | None:
+        """Why the answers forbid pulling this model (blocked, naming the finding), or None."""
+        from advisor.assessment.gates import pull_refusal
+
+        assessment = getattr(self.app, "assessment", None)
+        candidate = assessment.candidate(self._model_id) if (assessment and self._model_id) \
+            else None
+        return pull_refusal(candidate) if candidate is not None else None
+
+    def _pull_allowed(self) -> bool:
+        """The answers' gate on a pull: a model they block is refused unless the user
+        overrides it in a dialog (then the app says so), as ``pull --force`` does."""
+        refused = self.pull_refusal()
+        if refused is None or self._pull_forced:
+            return True
+        from advisor.tui.screens.confirm import Confirm
+
+        self.app.push_screen(Confirm(
+            "The answers block this model",
+            f"{refused}. Pull it anyway? A record of it will need an accepted exception.",
+            yes="Pull anyway", no="Cancel"), self._pull_overridden)
+        return False
+
+    def _pull_overridden(self, yes: bool | None) -> None:
+        if yes:
+            self._pull_forced = True
+            self.notify(f"Pulling although {self.pull_refusal()}", title="Override",
+                        severity="warning", markup=False, timeout=8)
+            self.action_start()
+        else:
+            self._status(Text(f"Not pulled: {self.pull_refusal()}"))
 
     def _run_confirmed(self, source: str, yes: bool | None) -> None:
         if yes:                                  # asked once per file on this screen
