@@ -21,6 +21,7 @@ from advisor.answers import CORE_USE_CASES, load_answers, parse_answers
 from advisor.assessment import assess
 from advisor.assessment.result import Finding
 from advisor.knowledge import KnowledgeBase, load_knowledge
+from advisor.smoke.suites import shipped_suites
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = ROOT / "assets" / "examples"
@@ -30,7 +31,7 @@ OWNED = ("EU", "US", "UK", "CN", "EEA-EFTA",        # the jurisdiction profiles 
          "US-CA", "US-CO", "US-IL", "US-NY", "US-TX", "US-UT", "KR", "JP", "BR", "CA", "CA-QC",
          "IN", "CH", "SG", "AU", "sanctions-us", "sanctions-eu", "sanctions-uk")
 CHECKED = ("2026-11-23", "2026-12-01", "2026-12-07")  # the dates the profiles were read
-SUITES = {"general", "coding", "summarization", "extraction", "multilingual", "refusal"}
+SUITES = set(shipped_suites())          # a use case names only suites that ship
 BIG = "<systemic>"                                 # placeholder: a profiled model over 1e25 FLOP
 
 
