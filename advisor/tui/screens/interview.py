@@ -14,7 +14,6 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import Screen
 from textual.validation import Function
 from textual.widgets import (Button, Checkbox, Footer, Header, Input, Label, Select, SelectionList,
                              Static)
@@ -29,6 +28,7 @@ from advisor.tui.formdata import (AUDIENCE_LABELS, DATA_LABELS, FIELD_TITLES, MO
                                   split_list, untouched_keys)
 from advisor.text import escape_markup
 from advisor.tui.rows import candidate_rows, verdict_counts
+from advisor.tui.screens.base import AdvisorScreen
 from advisor.tui.widgets.badges import verdict_summary
 
 
@@ -46,13 +46,14 @@ EXAMPLE_NOTE = ("[b]An example is loaded[/b] (a company in DE serving DE, FR and
                 "[i]assumed[/i] and the verdicts say so.")
 
 
-class InterviewScreen(Screen[None]):
+class InterviewScreen(AdvisorScreen):
     """Answers that decide the verdicts, in one scrollable form."""
 
     BINDINGS = [
-        Binding("ctrl+n", "candidates", "Candidates", priority=True),
-        Binding("ctrl+s", "save", "Save answers", priority=True),
-        Binding("ctrl+o", "load", "Load answers", priority=True),
+        Binding("ctrl+n", "candidates", "Candidates", priority=True,
+                id="interview.candidates"),
+        Binding("ctrl+s", "save", "Save answers", priority=True, id="interview.save"),
+        Binding("ctrl+o", "load", "Load answers", priority=True, id="interview.load"),
     ]
 
     def __init__(self) -> None:
@@ -191,9 +192,8 @@ class InterviewScreen(Screen[None]):
         finally:
             self.call_after_refresh(self._end_fill)
         self._touched.clear()
-        self._filled, self._filled_assumed = values, tuple(getattr(answers, "assumed", ()))
-        self.query_one("#example-note", Static).display = bool(
-            getattr(self.app, "example_loaded", False))
+        self._filled, self._filled_assumed = values, tuple(answers.assumed)
+        self.query_one("#example-note", Static).display = self.app.state.example_loaded
         self._clear_errors()
         self._update_summary()
 
@@ -316,7 +316,8 @@ class InterviewScreen(Screen[None]):
             self._update_summary()
 
     def _update_summary(self) -> None:
-        rows = candidate_rows(getattr(self.app.assessment, "candidates", ()), None)
+        assessment = self.app.assessment
+        rows = candidate_rows(assessment.candidates if assessment is not None else (), None)
         counts = verdict_counts(rows)
         self.query_one("#live-summary", Static).update(
             verdict_summary(counts, total=len(rows)))
@@ -353,7 +354,7 @@ class InterviewScreen(Screen[None]):
 
     def _default_path(self) -> Path:
         """The answers file of this session, else the last one used, else ./answers.yaml."""
-        last = self.app.prefs.get("last_answers")
+        last = self.app.prefs.last_answers
         return (self.app.settings.answers_path or (Path(last) if last else None)
                 or self.app.settings.work_dir / "answers.yaml")
 
@@ -389,7 +390,7 @@ class InterviewScreen(Screen[None]):
             self.notify(str(exc), title="Not loaded", severity="error", timeout=10, markup=False)
             return
         self.app.settings.answers_path = path
-        self.app.example_loaded = False
+        self.app.state.example_loaded = False
         self.app.set_answers(answers)
         self.app.answers_stored(path)
         self.fill(answers)
