@@ -86,6 +86,31 @@ def hosted_profile(model_id: str, kb, field: str = "--api"):
     return profile
 
 
+def check_key_env(name: str, field: str = "--key-env") -> str:
+    """``name`` when it is an environment variable name that is set; else InputError
+    (exit 2) naming it, never its value: ``check_key_env("GEMINI_API_KEY")``."""
+    import re
+
+    from advisor import config
+    from advisor.errors import InputError
+
+    if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]{0,127}", name):
+        raise InputError(None, "not an environment variable name (the key itself goes in "
+                         "the environment, never on the command line)", field=field)
+    if not config.secret(name):
+        raise InputError(None, f"{name} is not set in the environment", field=field)
+    return name
+
+
+def note_key(endpoint: str, key_env: str | None) -> None:
+    """Say on stderr where an endpoint's key goes, or that none is sent (the decision is
+    :func:`advisor.smoke.keys.key_plan`'s): ``advisor: note: the key in OPENAI_API_KEY is
+    sent to https://api.openai.com``."""
+    from advisor.smoke.keys import key_plan
+
+    print(clean(f"advisor: note: {key_plan(endpoint, key_env).note()}"), file=sys.stderr)
+
+
 def answers_from_args(args: argparse.Namespace, kb):
     from advisor.answers import CORE_USE_CASES, load_answers
 

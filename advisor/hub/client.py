@@ -111,19 +111,17 @@ def malformed(repo_id: str, problem: str) -> HubReplyMalformed:
 
 
 def check_repo_id(repo_id: str, field: str | None = None) -> str:
-    """``repo_id`` when the Hub could have such a repo; else InputError (exit 2).
+    """``repo_id`` when the Hub could have such a repo (the one id validator,
+    :func:`advisor.knowledge.ids.repo_id_problem`); else InputError (exit 2).
 
     >>> check_repo_id("bartowski/Llama-3.2-1B-Instruct-GGUF", field="REPO_ID")
     'bartowski/Llama-3.2-1B-Instruct-GGUF'
     """
-    from huggingface_hub.errors import HFValidationError
-    from huggingface_hub.utils import validate_repo_id
+    from advisor.knowledge.ids import repo_id_problem
 
-    try:
-        validate_repo_id(repo_id)
-    except HFValidationError:
-        raise InputError(None, f"{repo_id!r} is not a valid Hugging Face repo id "
-                         "(namespace/name: letters, digits, '-', '_', '.')", field=field) from None
+    problem = repo_id_problem(repo_id, owner=False)
+    if problem:
+        raise InputError(None, f"not a valid Hugging Face repo id: {problem}", field=field)
     return repo_id
 
 
@@ -440,11 +438,7 @@ def _byte_count(value: Any) -> bool:
 
 def same_origin(a: str, b: str) -> bool:
     """Whether two URLs share scheme, host and port (the token is only sent to the Hub)."""
-    from urllib.parse import urlsplit
-
-    def origin(u: str) -> tuple[str, str, int | None]:
-        p = urlsplit(u)
-        return p.scheme, (p.hostname or "").lower(), p.port or {"http": 80, "https": 443}.get(p.scheme)
+    from advisor.urls import origin
 
     return origin(a) == origin(b)
 

@@ -27,11 +27,14 @@ from advisor.knowledge.model import (
     KnowledgeBase, License, ModelProfile, Override, Policy, Rule, Source, UseCaseInfo, UsePolicy,
     section_label,
 )
+from advisor.knowledge.ids import profile_id_problem, repo_id_problem
 from advisor.knowledge.predicates import PredicateError, compile_when
 from advisor.languages import ISO_639_1
 from advisor.knowledge.spdx import spdx_license
+from advisor import config
 from advisor.config import PROFILES_DIR
 from advisor.regions import normalize_code
+from advisor.urls import is_loopback, origin, origin_text
 from advisor.vocab import ACCESS_KINDS, SEVERITIES
 from advisor.yamlio import MAX_FILE_BYTES, dotted, line_of, load_yaml_text, read_limited
 
@@ -109,6 +112,29 @@ def _text(data: Mapping, key: str, path: tuple, *, required: bool = True,
     if not isinstance(value, str) or not value.strip():
         raise _Bad(path + (key,), f"must be non-empty text, not {value!r}")
     return value.strip()
+
+
+def _id(data: Mapping, key: str, path: tuple) -> str:
+    """A profile's own id (:func:`advisor.knowledge.ids.profile_id_problem`)."""
+    value = _text(data, key, path)
+    problem = profile_id_problem(value)
+    if problem:
+        raise _Bad(path + (key,), problem)
+    return value
+
+
+def _repo_id(value: str, path: tuple, *, owner: bool = True) -> str:
+    """``value`` when it is a Hub model id (:func:`advisor.knowledge.ids.repo_id_problem`)."""
+    problem = repo_id_problem(value, owner=owner)
+    if problem:
+        raise _Bad(path, problem)
+    return value
+
+
+def _base_model(m: Mapping, here: tuple) -> str | None:
+    """``base_model``: a Hub id (a bare old-style name such as ``gpt2`` too), or None."""
+    value = _text(m, "base_model", here, required=False)
+    return None if value is None else _repo_id(value, here + ("base_model",), owner=False)
 
 
 def _texts(data: Mapping, key: str, path: tuple) -> tuple[str, ...]:
@@ -235,7 +261,7 @@ def _license(data: Mapping, path_: Path, sha: str, ucs: frozenset[str] | None) -
     d = _keys(data, (), ("schema", "id", "title", "spdx", "hf_license", "hf_license_names",
                          "osi_approved", "free_open_source", "url", "version_date", "checked",
                          "summary", "use_policies", "rules"))
-    lid, title = _text(d, "id", ()), _text(d, "title", ())
+    lid, title = _id(d, "id", ()), _text(d, "title", ())
     checked = _date(d.get("checked"), ("checked",))
     if checked is None:
         raise _Bad(("checked",), "is required: the date the text was read")
@@ -261,7 +287,7 @@ def _license(data: Mapping, path_: Path, sha: str, ucs: frozenset[str] | None) -
 
 def _use_policy(data: Mapping, path_: Path, sha: str, ucs: frozenset[str] | None) -> UsePolicy:
     d = _keys(data, (), ("schema", "id", "title", "url", "checked", "prohibitions", "rules"))
-    pid, title = _text(d, "id", ()), _text(d, "title", ())
+    pid, title = _id(d, "id", ()), _text(d, "title", ())
     url = _text(d, "url", ())
     checked = _date(d.get("checked"), ("checked",))
     if checked is None:
@@ -335,6 +361,32 @@ def _http_url(value: str, path: tuple) -> str:
     return value
 
 
+def _key_base_url(value: str, path: tuple) -> str:
+    """A hosted model's ``base_url``, where its key is sent: https, or plain http to this
+    machine only (a key must not cross a network in clear text)."""
+    _http_url(value, path)
+    parts = urllib.parse.urlsplit(value)
+    if parts.scheme != "https" and not is_loopback(parts.hostname or ""):
+        raise _Bad(path, f"must be https: the key would cross the network in clear text to "
+                         f"{parts.hostname} (plain http only to this machine: 127.0.0.1, "
+                         "localhost, ::1)")
+    return value
+
+
+def _key_env(value: str, path: tuple) -> str:
+    """A hosted model's ``key_env``: a variable name that holds an endpoint key, never
+    another service's credential (``HF_TOKEN``, ``AWS_...``, ``GITHUB_TOKEN``...)."""
+    if not ENV_NAME.fullmatch(value):
+        raise _Bad(path, "is not an environment variable name (letters, digits and _, "
+                         "not starting with a digit): name the variable that holds the key, "
+                         "never the key (the value is not repeated here)")
+    owner = config.key_owner(value)
+    if owner:
+        raise _Bad(path, f"{value} holds a credential of {owner}, not an API key: it is "
+                         "never sent to an endpoint; name the variable of this API's own key")
+    return value
+
+
 def _api_access(defaults: Any, raw: Any, here: tuple) -> ApiAccess:
     """The ``api:`` of one model: ``defaults.api`` merged per key under the model's own,
     each problem reported where its value was written."""
@@ -361,12 +413,9 @@ def _api_access(defaults: Any, raw: Any, here: tuple) -> ApiAccess:
 
     provider, _ = text("provider")
     base_url, where = text("base_url")
-    _http_url(base_url, where)
+    _key_base_url(base_url, where)
     key_env, where = text("key_env")
-    if not ENV_NAME.fullmatch(key_env):
-        raise _Bad(where, "is not an environment variable name (letters, digits and _, "
-                          "not starting with a digit): name the variable that holds the key, "
-                          "never the key (the value is not repeated here)")
+    _key_env(key_env, where)
     model, _ = text("model")
     docs, where = text("docs", required=False)
     if docs is not None:
@@ -456,9 +505,7 @@ def _models(data: Mapping, path_: Path) -> list[ModelProfile]:
         here = ("models", index)
         _keys(raw, here, MODEL_KEYS)
         m = _merge_model(defaults, raw)
-        mid = _text(m, "id", here)
-        if mid.count("/") != 1:
-            raise _Bad(here + ("id",), f"{mid!r} is not a Hub repo id (owner/name)")
+        mid = _repo_id(_text(m, "id", here), here + ("id",))
         licenses = _texts(m, "licenses", here)
         if not licenses:
             raise _Bad(here + ("licenses",), "must name at least one license id")
@@ -495,13 +542,15 @@ def _models(data: Mapping, path_: Path) -> list[ModelProfile]:
         return ModelProfile(
             id=mid, family=_text(m, "family", here, required=False) or family,
             vendor=_text(m, "vendor", here, required=False) or vendor, licenses=licenses,
-            base_model=_text(m, "base_model", here, required=False),
+            base_model=_base_model(m, here),
             parameters=_number(m, "parameters", here),
             active_parameters=_number(m, "active_parameters", here),
             training_tokens=_number(m, "training_tokens", here),
             modalities=modalities, released=_date(m.get("released"), here + ("released",)),
             context_length=context, gated=_bool(m, "gated", here, False),
-            gguf_repos=_texts(m, "gguf_repos", here), use_policies=_texts(m, "use_policies", here),
+            gguf_repos=tuple(_repo_id(r, here + ("gguf_repos", i))
+                             for i, r in enumerate(_texts(m, "gguf_repos", here))),
+            use_policies=_texts(m, "use_policies", here),
             sources=tuple(sources), openness=openness,
             notes=_text(m, "notes", here, required=False), file=path_,
             confirmed=_bool(m, "confirmed", here, True), access=access, api=api,
@@ -541,7 +590,7 @@ def _access(m: Mapping, defaults: Mapping, raw: Mapping, here: tuple, mid: str,
 
 def _jurisdiction(data: Mapping, path_: Path, ucs: frozenset[str] | None) -> Jurisdiction:
     d = _keys(data, (), ("schema", "id", "title", "members", "checked", "rules", "notes"))
-    jid, title = _text(d, "id", ()), _text(d, "title", ())
+    jid, title = _id(d, "id", ()), _text(d, "title", ())
     members = set()
     for index, code in enumerate(_texts(d, "members", ())):
         norm = normalize_code(code)
@@ -567,7 +616,7 @@ def _use_cases(data: Mapping) -> list[UseCaseInfo]:
         here = ("use_cases", index)
         u = _keys(raw, here, ("id", "title", "description", "why", "suites", "regulatory"))
         out.append(UseCaseInfo(
-            id=_text(u, "id", here), title=_text(u, "title", here),
+            id=_id(u, "id", here), title=_text(u, "title", here),
             description=_text(u, "description", here, required=False, default="") or "",
             why=_text(u, "why", here, required=False, default="") or "",
             suites=_texts(u, "suites", here), regulatory=_texts(u, "regulatory", here)))
@@ -576,7 +625,7 @@ def _use_cases(data: Mapping) -> list[UseCaseInfo]:
 
 def _policy(data: Mapping, path_: Path, ucs: frozenset[str] | None) -> Policy:
     d = _keys(data, (), ("schema", "id", "title", "checked", "rules", "notes"))
-    pid, title = _text(d, "id", ()), _text(d, "title", ())
+    pid, title = _id(d, "id", ()), _text(d, "title", ())
     checked = _date(d.get("checked"), ("checked",))
     return Policy(id=pid, title=title, checked=checked, file=path_,
                   rules=_rules(d.get("rules"), ("rules",), title=title, checked=checked,
@@ -721,15 +770,28 @@ def build_knowledge(dirs: Iterable[Path], *, cache: Any = None) -> tuple[Knowled
                 problems.append(_problem(item, where,
                                          f"id {record.id!r} is defined twice (also in {previous.file})"))
             else:
+                api = getattr(record, "api", None)
                 overrides.append(Override(kind, record.id, str(item.path), item.sha,
-                                          str(previous.file)))
+                                          str(previous.file),
+                                          key_env=api.key_env if api else None,
+                                          key_origin=origin_text(api.base_url) if api else None))
         table[key] = record
+        api = getattr(record, "api", None)
+        if kind == "model" and api is not None and item.root == 0:
+            key_hosts.setdefault(api.key_env, set()).add(origin(api.base_url))
+
+    key_hosts: dict[str, set[tuple]] = {}      # key variable -> the origins shipped profiles send it to
+    model_rows: dict[str, dict[str, int]] = {}  # file -> lower-case model id -> its last row
 
     def model_where(item: _Loaded, model: ModelProfile) -> tuple:
-        raw = item.data.get("models") if isinstance(item.data, Mapping) else None
-        hits = [index for index, entry in enumerate(raw or []) if isinstance(entry, Mapping)
-                and str(entry.get("id", "")).strip().lower() == model.id.lower()]
-        return ("models", hits[-1], "id") if hits else ("models",)
+        rows = model_rows.get(str(item.path))
+        if rows is None:                         # once per file, not once per model
+            raw = item.data.get("models") if isinstance(item.data, Mapping) else None
+            rows = model_rows[str(item.path)] = {
+                str(entry.get("id", "")).strip().lower(): index
+                for index, entry in enumerate(raw or []) if isinstance(entry, Mapping)}
+        index = rows.get(model.id.lower())
+        return ("models", index, "id") if index is not None else ("models",)
 
     each("advisor.license/1", lambda i: _license(i.data, i.path, i.sha, ucs),
          lambda i, r: keep("license", kb.licenses, r.id, i, r, ("id",)))
@@ -752,6 +814,7 @@ def build_knowledge(dirs: Iterable[Path], *, cache: Any = None) -> tuple[Knowled
     each("advisor.quality/1", lambda i: quality_table(i.data, i.path), keep_table)
     kb.overrides = tuple(overrides)
     kb.gguf_index = _gguf_index(kb)
+    problems.extend(_keys_sent_elsewhere(kb, key_hosts, {str(i.path): i for i in files}))
 
     # Cross references.
     text_of = {str(i.path): i for i in files}
@@ -782,6 +845,27 @@ def build_knowledge(dirs: Iterable[Path], *, cache: Any = None) -> tuple[Knowled
     kb.digest = hashlib.sha256("".join(f"{k}\0{v}\n" for k, v in sorted(kb.file_hashes.items()))
                                .encode()).hexdigest()
     return kb, problems
+
+
+def _keys_sent_elsewhere(kb: KnowledgeBase, key_hosts: dict[str, set[tuple]],
+                         items: dict[str, _Loaded]) -> list[Problem]:
+    """A key variable the shipped hosted profiles send to their own hosts (OPENAI_API_KEY
+    to api.openai.com) is never sent elsewhere: a user profile that points it at another
+    host is refused, naming both."""
+    out = []
+    for model in kb.models.values():
+        api = model.api
+        item = items.get(str(model.file))
+        if api is None or item is None or item.root == 0 or api.key_env not in key_hosts:
+            continue
+        if origin(api.base_url) in key_hosts[api.key_env]:
+            continue
+        tied = ", ".join(sorted(f"{scheme}://{host}" for scheme, host, _ in key_hosts[api.key_env]))
+        out.append(Problem(str(model.file), _find_line(item.text, api.key_env), "api.key_env",
+                           f"model {model.id}: {api.key_env} is the key the shipped profiles "
+                           f"send to {tied} only; this profile would send it to "
+                           f"{origin_text(api.base_url)}: name a variable of your own"))
+    return out
 
 
 def _gguf_index(kb: KnowledgeBase) -> dict[str, str]:

@@ -73,7 +73,10 @@ class Plan:
                     if len(self.builds) > 1 else "")
             return f"GGUF {self.build.quant or '?'} · {self.build.name}{more}"
         if self.kind == API:
-            return f"API {self.api.provider} · {self.api.model} (key from {self.api.key_env})"
+            from advisor.urls import origin_text
+
+            return (f"API {self.api.provider} · {self.api.model} (the key in "
+                    f"{self.api.key_env} is sent to {origin_text(self.api.base_url)})")
         return f"skipped: {self.reason}"
 
     def candidate(self) -> Any:
