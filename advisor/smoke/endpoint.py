@@ -102,6 +102,9 @@ def _open(url: str, body: dict[str, Any], timeout: float, key_env: str | None = 
             raise OperationError(f"endpoint {shown} did not answer within {timeout:g} s") from None
         except (ConnectionError, OSError) as exc:
             raise OperationError(f"endpoint {shown} unreachable: {exc.strerror or exc}") from None
+        except http.client.HTTPException as exc:
+            raise OperationError(f"endpoint {shown} did not answer in HTTP: "
+                                 f"{type(exc).__name__}") from None
     raise AssertionError("unreachable")
 
 
