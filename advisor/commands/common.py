@@ -31,9 +31,10 @@ def knowledge_from_args(args: argparse.Namespace):
     """The knowledge base with the user's ``--profiles``; each shipped id they replace is
     announced on stderr (never silent)."""
     from advisor.knowledge import load_knowledge
+    from advisor.knowledge.cache import cache_notes
 
     kb = load_knowledge(getattr(args, "profiles", None) or ())
-    for note in kb.override_notes():
+    for note in (*kb.override_notes(), *cache_notes()):
         print(clean(f"advisor: note: {note}"), file=sys.stderr)
     return kb
 

@@ -648,20 +648,35 @@ def profile_files(directory: Path) -> list[Path]:
     return sorted(directory.rglob("*.yaml")) + sorted(directory.rglob("*.yml"))
 
 
-def profiles_key(roots: Sequence[Path]) -> str | None:
-    """A digest of every profile file's path and bytes below ``roots`` (None when one
-    cannot be read: then the knowledge base is built the slow way, which reports it)."""
+def files_key(roots: Sequence[Path], files: Iterable[tuple[int, Path, str]]) -> str:
+    """The knowledge cache's key: a digest of the roots and of each profile file's path
+    and SHA-256, ``files`` being ``(root index, path, sha256)`` in load order. The one rule
+    for both sides: :func:`profiles_key` hashes the bytes on disk now, a build hashes the
+    very bytes it parsed, so a build is stored under the key of what it read."""
+    by_root: dict[int, list[tuple[Path, str]]] = {}
+    for root, path, sha in files:
+        by_root.setdefault(root, []).append((path, sha))
     digest = hashlib.sha256()
     for index, root in enumerate(roots):
         digest.update(f"root {index} {root}\0".encode("utf-8", "surrogateescape"))
+        for path, sha in by_root.get(index, ()):
+            digest.update(f"{path}\0".encode("utf-8", "surrogateescape"))
+            digest.update(bytes.fromhex(sha))
+    return digest.hexdigest()
+
+
+def profiles_key(roots: Sequence[Path]) -> str | None:
+    """:func:`files_key` of the profile files below ``roots`` as they are now (None when
+    one cannot be read: then the knowledge base is built the slow way, which reports it)."""
+    files = []
+    for index, root in enumerate(roots):
         for path in profile_files(root):
             try:
                 raw = read_limited(path, MAX_FILE_BYTES)
             except (OSError, ValueError):
                 return None
-            digest.update(f"{path}\0".encode("utf-8", "surrogateescape"))
-            digest.update(hashlib.sha256(raw).digest())
-    return digest.hexdigest()
+            files.append((index, path, hashlib.sha256(raw).hexdigest()))
+    return files_key(roots, files)
 
 
 def _read_dir(directory: Path, problems: list[Problem], cache: Any = None,
@@ -706,6 +721,13 @@ def _problem(item: _Loaded, path: tuple, message: str) -> Problem:
 def build_knowledge(dirs: Iterable[Path], *, cache: Any = None) -> tuple[KnowledgeBase, list[Problem]]:
     """Load every profile below ``dirs`` (later directories win by id, and each such
     replacement is listed in ``kb.overrides``). ``cache``: a ``ParsedCache`` or None."""
+    kb, problems, _ = _build(dirs, cache=cache)
+    return kb, problems
+
+
+def _build(dirs: Iterable[Path], *, cache: Any = None
+           ) -> tuple[KnowledgeBase, list[Problem], str]:
+    """:func:`build_knowledge` and the :func:`files_key` of the bytes it parsed."""
     problems: list[Problem] = []
     files: list[_Loaded] = []
     roots = [Path(d) for d in dirs]
@@ -713,6 +735,7 @@ def build_knowledge(dirs: Iterable[Path], *, cache: Any = None) -> tuple[Knowled
         files.extend(_read_dir(directory, problems, cache, index))
     if cache is not None:
         cache.save()
+    parsed_key = files_key(roots, ((i.root, i.path, i.sha) for i in files))
     overrides: list[Override] = []
     root_of: dict[str, int] = {str(i.path): i.root for i in files}
 
@@ -844,7 +867,7 @@ def build_knowledge(dirs: Iterable[Path], *, cache: Any = None) -> tuple[Knowled
         kb.file_hashes[str(rel)] = item.sha
     kb.digest = hashlib.sha256("".join(f"{k}\0{v}\n" for k, v in sorted(kb.file_hashes.items()))
                                .encode()).hexdigest()
-    return kb, problems
+    return kb, problems, parsed_key
 
 
 def _keys_sent_elsewhere(kb: KnowledgeBase, key_hosts: dict[str, set[tuple]],
@@ -916,14 +939,14 @@ def load_knowledge(extra_dirs: Iterable[Path | str] = ()) -> KnowledgeBase:
     kb = stored.get(key) if key else None
     if kb is not None:
         return kb
-    kb, problems = build_knowledge(roots, cache=ParsedCache.open())
+    kb, problems, parsed_key = _build(roots, cache=ParsedCache.open())
     if problems:
         first = problems[0]
         more = f" (and {len(problems) - 1} more; run `advisor profiles check`)" if len(problems) > 1 else ""
         raise InputError(first.file, first.message + more, line=first.line,
                          field=first.field or None)
-    if key:
-        stored.put(key, kb)
+    if key:         # stored under the key of the bytes parsed, never of those read before
+        stored.put(parsed_key, kb)
     return kb
 
 

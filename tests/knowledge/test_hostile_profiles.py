@@ -144,3 +144,17 @@ def test_plain_http_stays_allowed_to_this_machine(tmp_path):
         kb, problems = build_knowledge([PROFILES_DIR, tmp_path])
         assert problems == [], [p.one_line() for p in problems]
         assert kb.find_model("openai-api/gpt-5.1").api.base_url == f"http://{host}/v1"
+
+
+def test_four_thousand_models_in_one_file_load_and_keep_their_lines(tmp_path):
+    """The hostile file of the low item: 4,000 models in one file (the row lookup was a
+    rescan per model, quadratic: tests/bench/bench_many_models.py times it). A repeated
+    id at the end is still reported at its own line."""
+    rows = "".join(f"  - {{id: me/model-{i}, licenses: [apache-2.0]}}\n" for i in range(4000))
+    rows += "  - {id: me/model-7, licenses: [apache-2.0]}\n"
+    _write(tmp_path, "many.yaml", "schema: advisor.model-family/1\nfamily: Many\nvendor: Me\n"
+           "models:\n" + rows)
+    kb, problems = build_knowledge([PROFILES_DIR, tmp_path])
+    assert [(p.line, p.field) for p in problems] == [(4005, "models[4000].id")], \
+        [p.one_line() for p in problems]
+    assert sum(1 for key in kb.models if key.startswith("me/model-")) == 4000
