@@ -60,7 +60,7 @@ def _with_gguf_licenses(hub_facts: dict, kb, warnings: list[str]) -> dict:
         try:
             from advisor.hub.catalog import repo_ggufs
             from advisor.hub.client import RangeReader
-            from advisor.hub.gguf_header import GGUFError, read_header
+            from advisor.gguf.header import GGUFError, read_header
 
             sha, entries = repo_ggufs(repo_id)
             models = [e for e in entries if not e.is_projector]

@@ -167,8 +167,8 @@ def profile_for(candidate, kb) -> str | None:
     """The model profile a candidate is: its repo, its GGUF's metadata, or its name."""
     from pathlib import Path
 
-    from advisor.hub.local import Candidate as Found
-    from advisor.hub.local import LocalModel, describe, link_profile
+    from advisor.machine.local import Candidate as Found
+    from advisor.machine.local import LocalModel, describe, link_profile
 
     if candidate.profile:
         return candidate.profile

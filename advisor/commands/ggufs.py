@@ -29,7 +29,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 def hardware_for(args: argparse.Namespace, kb=None):
     """The answers' hardware when ``--answers`` is given (``kb`` saves loading the
     profiles again), else this machine's: ``hardware_for(args, kb)``."""
-    from advisor.hub.hardware import detect_hardware, hardware_from_answers
+    from advisor.machine.hardware import detect_hardware, hardware_from_answers
 
     if getattr(args, "answers", None):
         from advisor.commands.common import answers_from_args, knowledge_from_args

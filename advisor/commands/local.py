@@ -24,7 +24,7 @@ def run(args: argparse.Namespace) -> int:
 
     from advisor.commands.common import SafeOut, knowledge_or_none, print_json
     from advisor.errors import InputError
-    from advisor.hub.local import find_local_ggufs
+    from advisor.machine.local import find_local_ggufs
     from advisor.hub.pull import human_bytes
 
     for folder in args.dir:

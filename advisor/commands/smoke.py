@@ -89,7 +89,7 @@ def run_options(args: argparse.Namespace):
     """RunOptions from ``--kv-type``, ``--flash-attn``, ``--swa-cache``; InputError when
     llama.cpp would refuse them."""
     from advisor.errors import InputError
-    from advisor.hub.estimate import RunOptions
+    from advisor.gguf.estimate import RunOptions
 
     if args.kv_type != "f16" and not args.flash_attn:
         raise InputError(None, f"a {args.kv_type} V cache needs flash attention: add "

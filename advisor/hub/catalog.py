@@ -16,12 +16,12 @@ from typing import Any
 
 from advisor.errors import OperationError
 from advisor.hub.client import RangeReader, RepoFile, hub_errors, model_info, repo_files
-from advisor.hub.estimate import (DEFAULT_OPTIONS, Estimate, RunOptions,
+from advisor.gguf.estimate import (DEFAULT_OPTIONS, Estimate, RunOptions,
                                   decode_tokens_per_second, estimate_memory, fit_basis,
                                   fit_model, model_shape, offload_split)
-from advisor.hub.gguf_header import GGUFError, check_header, read_header
-from advisor.hub.hardware import Hardware
-from advisor.hub.quant import (normalize_quant, quant_from_file_type, quant_from_filename,
+from advisor.gguf.header import GGUFError, check_header, read_header
+from advisor.machine.hardware import Hardware
+from advisor.gguf.quant import (normalize_quant, quant_from_file_type, quant_from_filename,
                                recommend_rank, split_info)
 from advisor.vocab import FIT_RANK
 
@@ -205,7 +205,7 @@ def choose_gguf(repo_id: str, entries: list[GGUFEntry], *, filename: str | None 
     quantization that fits ``hardware`` (headers read, nothing downloaded), plus a note.
     Raises ``InputError`` when nothing matches or nothing fits."""
     from advisor.errors import InputError
-    from advisor.hub.hardware import detect_hardware
+    from advisor.machine.hardware import detect_hardware
 
     if filename:
         for entry in entries:

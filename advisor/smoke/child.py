@@ -75,7 +75,7 @@ def _load(job: dict[str, Any], emit: Emitter):
         raise ChildError("gpu", str(exc)) from None
     use_extra, extra_note = want_extra_buffers(job.get("cpu_extra_buffers", "auto"), system_info)
     free_before = sum(d.free_bytes for d in gpus)
-    from advisor.hub.estimate import KV_TYPES
+    from advisor.gguf.estimate import KV_TYPES
 
     kv_type = KV_TYPES[job.get("kv_type") or "f16"]
     start = time.perf_counter()
@@ -114,8 +114,8 @@ def _load(job: dict[str, Any], emit: Emitter):
 def _layers_that_fit(job: dict[str, Any], free_vram: int | None) -> int:
     if free_vram is None:
         return 0
-    from advisor.hub.estimate import gpu_layers_that_fit, model_shape, options_from_job
-    from advisor.hub.gguf_header import read_local_header
+    from advisor.gguf.estimate import gpu_layers_that_fit, model_shape, options_from_job
+    from advisor.gguf.header import read_local_header
 
     shape = model_shape(read_local_header(job["model_path"]))
     return int(gpu_layers_that_fit(shape, int(job["n_ctx"]), free_vram, options_from_job(job)))

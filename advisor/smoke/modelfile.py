@@ -23,7 +23,7 @@ from advisor.smoke.template_guard import template_keys
 class ModelFile:
     path: Path
     size: int
-    header: Any                    # advisor.hub.gguf_header.GGUFHeader
+    header: Any                    # advisor.gguf.header.GGUFHeader
     templates: dict[str, str]      # metadata key -> Jinja2 template text
 
     @property
@@ -43,7 +43,7 @@ class ModelFile:
 
 def _data_end(header) -> int | None:
     """Offset just past the last tensor's data, or None when a tensor type is unknown."""
-    from advisor.hub.estimate import tensor_bytes
+    from advisor.gguf.estimate import tensor_bytes
 
     end = header.data_offset
     for tensor in header.tensors:
@@ -56,7 +56,7 @@ def _data_end(header) -> int | None:
 
 def inspect_gguf(path: Path) -> ModelFile:
     """Validate ``path`` as a complete GGUF file; InputError (exit 2) with one line if not."""
-    from advisor.hub.gguf_header import GGUFError, read_local_header
+    from advisor.gguf.header import GGUFError, read_local_header
 
     path = Path(path).expanduser()
     if not path.exists():

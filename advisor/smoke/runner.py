@@ -79,7 +79,7 @@ class SmokeSpec:
 
     def options(self):
         """The estimate's RunOptions for these settings."""
-        from advisor.hub.estimate import RunOptions
+        from advisor.gguf.estimate import RunOptions
 
         return RunOptions(kv_type=self.kv_type, flash_attn=self.flash_attn,
                           swa_cache=self.swa_cache)
@@ -326,7 +326,7 @@ def run_local(spec: SmokeSpec, suite: Suite, on_event: EventCallback | None) -> 
 
 def _apply_estimate(result: SmokeResult, model_file, spec: SmokeSpec) -> None:
     """The header estimate for this run (memory and decode speed), beside what it measures."""
-    from advisor.hub.estimate import decode_tokens_per_second, estimate_memory, model_shape
+    from advisor.gguf.estimate import decode_tokens_per_second, estimate_memory, model_shape
 
     try:
         shape = model_shape(model_file.header, file_bytes=model_file.size)
@@ -340,7 +340,7 @@ def _apply_estimate(result: SmokeResult, model_file, spec: SmokeSpec) -> None:
     fit, layers = "cpu", 0
     gpu_bandwidth = None
     if result.gpu_layers > 0:         # after the load: where llama.cpp put the blocks
-        from advisor.hub.hardware import detect_hardware
+        from advisor.machine.hardware import detect_hardware
 
         layers = result.gpu_layers
         fit = "gpu" if layers >= shape.n_layer else "partial"
@@ -408,7 +408,7 @@ PROMPT_STYLES = ("auto", "chat", "completion")
 def check_run_options(spec: SmokeSpec) -> None:
     """InputError for settings llama.cpp would refuse (a quantized V cache needs flash
     attention)."""
-    from advisor.hub.estimate import KV_TYPES, SWA_CACHES
+    from advisor.gguf.estimate import KV_TYPES, SWA_CACHES
 
     if spec.kv_type not in KV_TYPES:
         raise InputError(None, f"must be one of {', '.join(KV_TYPES)}", field="--kv-type")

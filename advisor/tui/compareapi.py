@@ -92,12 +92,12 @@ class Plan:
 
 def builds_on_disk(model_id: str, kb: Any, local_models: Iterable[Any]) -> tuple[Build, ...]:
     """The local files (the app's ``LocalModel`` list) that are builds of ``model_id``, best
-    quant first (``advisor.hub.quant.recommend_rank``), then by file name.
+    quant first (``advisor.gguf.quant.recommend_rank``), then by file name.
 
     >>> [b.name for b in builds_on_disk("HuggingFaceTB/SmolLM2-135M-Instruct", kb, found)]
     ['SmolLM2-135M-Instruct.Q8_0.gguf', 'SmolLM2-135M-Instruct.Q4_1.gguf']
     """
-    from advisor.hub.quant import quant_from_filename, recommend_rank
+    from advisor.gguf.quant import quant_from_filename, recommend_rank
     from advisor.record.smoke import builds_of
 
     wanted = model_id.lower()

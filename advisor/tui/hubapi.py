@@ -47,8 +47,8 @@ class LocalBuild:
 def local_builds(model_id: str, kb: Any) -> list[LocalBuild]:
     """GGUF files on disk (HF cache, LM Studio, llama.cpp, the demo package) that are builds
     of ``model_id``, each with the license its header declares."""
-    from advisor.hub.gguf_header import read_local_header
-    from advisor.hub.local import find_local_ggufs
+    from advisor.gguf.header import read_local_header
+    from advisor.machine.local import find_local_ggufs
     from advisor.record.smoke import builds_of
 
     out = []
@@ -109,7 +109,7 @@ def facts_text(facts: Any) -> Text:
 
 def hub_hardware(spec: HardwareSpec, detected: bool) -> Any:
     """The hub adapter's Hardware: probed when ``detected``, else as ``spec`` says."""
-    from advisor.hub.hardware import detect_hardware, simulated_hardware
+    from advisor.machine.hardware import detect_hardware, simulated_hardware
 
     if detected:
         return detect_hardware()

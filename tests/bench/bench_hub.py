@@ -69,8 +69,8 @@ def header_reads(models: dict[str, Path], tmp: Path) -> list[tuple[str, int, int
 
 
 def estimate(path: Path, ctx: int) -> dict:
-    from advisor.hub.estimate import estimate_memory, model_shape
-    from advisor.hub.gguf_header import read_local_header
+    from advisor.gguf.estimate import estimate_memory, model_shape
+    from advisor.gguf.header import read_local_header
 
     return estimate_memory(model_shape(read_local_header(path), file_bytes=path.stat().st_size),
                            ctx).to_dict()

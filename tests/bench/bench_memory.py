@@ -20,8 +20,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from advisor.hub.estimate import RunOptions, estimate_memory, model_shape  # noqa: E402
-from advisor.hub.gguf_header import read_local_header  # noqa: E402
+from advisor.gguf.estimate import RunOptions, estimate_memory, model_shape  # noqa: E402
+from advisor.gguf.header import read_local_header  # noqa: E402
 from tests.fixtures.tiny_gguf import ARCHITECTURES, write_arch_gguf  # noqa: E402
 from tests.smoke.test_memory_llama import allocated_buffers, llama_buffers, probe  # noqa: E402
 

@@ -47,7 +47,7 @@ def main() -> int:
 
     from advisor.smoke.child import peak_rss_bytes
     from advisor.smoke.cpu_buffers import safe_extra_buffers
-    from advisor.hub.estimate import KV_TYPES
+    from advisor.gguf.estimate import KV_TYPES
 
     log = tempfile.TemporaryFile(mode="w+b")
     saved = os.dup(2)

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from advisor.hub.gguf_header import (ArrayValue, GGUFError, GGUFFormatError, NeedMoreData,
+from advisor.gguf.header import (ArrayValue, GGUFError, GGUFFormatError, NeedMoreData,
                                      local_fetcher, parse_header, read_header, read_local_header)
 
 
@@ -96,7 +96,7 @@ def test_mutated_headers_raise_only_own_errors(valid_prefix, flips, cut):
 
 # -- shape validation and bounded work (issue 14, items 5 and 6) ---------------------------
 
-from advisor.hub.gguf_header import GGUFShapeError, check_header  # noqa: E402
+from advisor.gguf.header import GGUFShapeError, check_header  # noqa: E402
 from tests.fixtures.hostile_gguf import (nested_array_bomb, string_array_bomb,  # noqa: E402
                                          write_shaped_gguf)
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from advisor.hub.local import Candidate, describe
+from advisor.machine.local import Candidate, describe
 from tests.fixtures.hostile_gguf import write_shaped_gguf
 
 

@@ -16,8 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from advisor.hub.estimate import RunOptions, estimate_memory, kv_cells, model_shape
-from advisor.hub.gguf_header import read_local_header
+from advisor.gguf.estimate import RunOptions, estimate_memory, kv_cells, model_shape
+from advisor.gguf.header import read_local_header
 from tests.fixtures.tiny_gguf import ARCHITECTURES, write_arch_gguf
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -7,8 +7,8 @@ import json
 
 import pytest
 
-from advisor.hub.estimate import RunOptions, estimate_memory, model_shape
-from advisor.hub.gguf_header import read_local_header
+from advisor.gguf.estimate import RunOptions, estimate_memory, model_shape
+from advisor.gguf.header import read_local_header
 from tests.fixtures.gemma import gemma_path
 from tests.smoke.conftest import run_cli
 from tests.smoke.test_memory_llama import allocated_buffers, llama_buffers, probe

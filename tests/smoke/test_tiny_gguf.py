@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from advisor.hub.gguf_header import read_local_header
+from advisor.gguf.header import read_local_header
 from advisor.smoke import SmokeSpec, run_smoke
 from tests.fixtures.tiny_gguf import write_tiny_gguf
 

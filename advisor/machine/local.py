@@ -19,9 +19,9 @@ from pathlib import Path
 from typing import Any
 
 from advisor import config
-from advisor.hub.gguf_header import (ArrayValue, GGUFError, GGUFShapeError, check_header,
+from advisor.gguf.header import (ArrayValue, GGUFError, GGUFShapeError, check_header,
                                      read_local_header)
-from advisor.hub.quant import quant_from_file_type, quant_from_filename
+from advisor.gguf.quant import quant_from_file_type, quant_from_filename
 
 OLLAMA_MODEL_MEDIA = "application/vnd.ollama.image.model"
 

@@ -32,7 +32,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from advisor.hub.gguf_header import ArrayValue, GGUFHeader
+from advisor.gguf.header import ArrayValue, GGUFHeader
 
 MIB = 1 << 20
 PROCESS_OVERHEAD = 48 * MIB        # interpreter, numpy, llama.cpp and its threads (measured)

@@ -1,0 +1,1 @@
+"""The GGUF file format: header reading, memory estimate, quantization, the fit rule."""

@@ -1,0 +1,1 @@
+"""This machine: its hardware, and the GGUF files already on its disks."""
