@@ -33,9 +33,10 @@ class HubFacts:
     gated_eu_disallowed: bool = False       # card data `extra_gated_eu_disallowed: true`
     gguf_license: str | None = None         # a GGUF file's `general.license`
     gguf_base_models: list[str] = field(default_factory=list)    # its `general.base_model.N.*`
+    answered_as: str | None = None          # the reply's id when it named another repo than asked
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        out = {
             "repo_id": self.repo_id, "sha": self.sha, "license_tag": self.license_tag,
             "license_name": self.license_name, "license_link": self.license_link,
             "base_models": list(self.base_models), "base_relation": self.base_relation,
@@ -45,6 +46,9 @@ class HubFacts:
             "gated_eu_disallowed": self.gated_eu_disallowed, "gguf_license": self.gguf_license,
             "gguf_base_models": list(self.gguf_base_models),
         }
+        if self.answered_as:           # only then: records without it stay as they were
+            out["answered_as"] = self.answered_as
+        return out
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> "HubFacts":
