@@ -166,6 +166,11 @@ def hub_error(exc: BaseException, repo_id: str, filename: str | None = None
                                   "again later")
         return HubHTTPError(f"{repo_id}: the Hub answered HTTP {status}")
     if isinstance(exc, (httpx2.UnsupportedProtocol, httpx2.InvalidURL)):
+        target = _failed_url(exc)
+        if target is not None and not same_origin(target, config.hub_endpoint()):
+            return HubReplyMalformed(f"{what}: the Hub redirected to "
+                                     f"{_quote(redact_url(target))}, not an http(s) URL; "
+                                     "not followed")
         return HubEndpointInvalid(f"{what}: HF_ENDPOINT {_endpoint()!r} is not a usable "
                                   "http(s) URL")
     if isinstance(exc, httpx2.TimeoutException):
@@ -193,6 +198,30 @@ def _has_token() -> bool:
         return bool(get_token())
     except Exception:
         return False
+
+
+def download_location(location: str | None, url: str, what: str) -> str:
+    """Where the Hub's resolve answer sends a download (``url`` itself when it names no
+    other place); HubReplyMalformed naming the redirect when it is not http(s) (a
+    ``file://`` target is the Hub's reply, not ``HF_ENDPOINT``'s fault)."""
+    from urllib.parse import urlsplit
+
+    if not location:
+        return url
+    if urlsplit(location).scheme.lower() not in ("http", "https"):
+        raise HubReplyMalformed(f"{what}: the Hub redirected the download to "
+                                f"{_quote(redact_url(location))}, not an http(s) URL; "
+                                "not followed")
+    return location
+
+
+def _failed_url(exc: BaseException) -> str | None:
+    """The URL of the request an httpx error is about (a redirect's target, when it was
+    one), or None."""
+    try:
+        return str(exc.request.url)          # type: ignore[attr-defined]
+    except (AttributeError, RuntimeError):
+        return None
 
 
 def _endpoint() -> str:
@@ -489,7 +518,7 @@ class RangeReader:
         with hub_errors(repo_id, filename):
             meta = get_hf_file_metadata(url, token=token, timeout=config.hub_timeout())
         self.size = meta.size
-        self.location = meta.location or url
+        self.location = download_location(meta.location, url, f"{repo_id}/{filename}")
         if not same_origin(url, self.location):     # a CDN: the token stays on the Hub
             self.headers.pop("authorization", None)
             self.headers.pop("Authorization", None)

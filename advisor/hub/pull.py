@@ -39,7 +39,8 @@ from advisor import config
 from advisor.errors import (ChecksumMismatch, DownloadIncomplete, HubCacheError,
                             HubReplyMalformed, NotEnoughSpace, OperationError, TooMuchData)
 from advisor.hub.client import (check_commit, check_etag, check_repo_filename, check_revision,
-                                hub_error, hub_errors, is_commit, same_origin)
+                                download_location, hub_error, hub_errors, is_commit,
+                                same_origin)
 
 CHUNK = 1 << 20
 Progress = Callable[..., None]   # progress(done, total, final=False)
@@ -253,7 +254,7 @@ def pull_verified(repo_id: str, filename: str, *, revision: str | None = None,
             have = incomplete.stat().st_size if incomplete.exists() else 0
             check_disk_space(blob.parent, size - min(have, size))
             headers = build_hf_headers(token=token)
-            location = meta.location or url
+            location = download_location(meta.location, url, what)
             if not same_origin(url, location):
                 headers.pop("authorization", None)
                 headers.pop("Authorization", None)

@@ -73,3 +73,17 @@ def test_a_second_pull_of_one_file_waits_and_finds_it_verified(hub_server, tmp_p
     assert hub.bytes_served[(REPO, NAME)] == len(data)          # served once, never twice
     blobs = path.resolve().parent
     assert [p.name for p in blobs.iterdir() if p.name.endswith(".incomplete")] == []
+
+
+def test_a_redirect_to_a_local_file_names_the_redirect_not_hf_endpoint(hub_server, tmp_path):
+    from tests.hub.conftest import run_cli
+
+    gguf = write_tiny_gguf(tmp_path / NAME)
+    hub = hub_server({REPO: HubRepo(files={NAME: HubFile(
+        gguf, headers={"Location": "file:///etc/passwd"})})})
+    proc = run_cli(["pull", REPO, "--file", NAME], hub.env(tmp_path))
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr, proc.stderr
+    errors = [ln for ln in proc.stderr.splitlines() if not ln.startswith("advisor: note:")]
+    assert len(errors) == 1, proc.stderr
+    assert "redirected the download to 'file:///etc/passwd'" in errors[0]
+    assert "HF_ENDPOINT" not in errors[0]
