@@ -20,8 +20,8 @@ from typing import Any
 from advisor.errors import InputError
 from advisor.knowledge.ids import repo_id_problem
 from advisor.record.jsonfmt import read_json
-from advisor.record.shape import (NAME, PATH, SHORT, name_problem, path_problem,
-                                  scalar_problem, text_problem, url_problem)
+from advisor.record.shape import (NAME, PATH, SHORT, is_count, is_number, name_problem,
+                                  path_problem, scalar_problem, text_problem, url_problem)
 from advisor.text import one_line
 
 SCHEMA = "advisor.comparison/1"
@@ -44,17 +44,6 @@ def _one_line(value: Any) -> str | None:
     if value is None:
         return None
     return one_line(value, MAX_TEXT)
-
-
-def _is_count(value: Any) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool) and 0 <= value < 1 << 62
-
-
-def _is_number(value: Any) -> bool:
-    import math
-
-    return (isinstance(value, (int, float)) and not isinstance(value, bool)
-            and math.isfinite(value) and value >= 0)
 
 
 def comparison_problem(doc: Any) -> str | None:
@@ -94,10 +83,10 @@ def comparison_problem(doc: Any) -> str | None:
             return f"{where}.model: {problem}"
         labels.append(row["model"])
         for key in _NUMBERS:
-            if row.get(key) is not None and not _is_number(row[key]):
+            if row.get(key) is not None and not is_number(row[key]):
                 return f"{where}.{key}: expected a number of at least 0 or null"
         for key in _COUNTS:
-            if row.get(key) is not None and not _is_count(row[key]):
+            if row.get(key) is not None and not is_count(row[key]):
                 return f"{where}.{key}: expected a whole number of at least 0 or null"
         for key, limit in _NAMES.items():
             if row.get(key) is not None and (problem := name_problem(row[key], limit)):

@@ -18,6 +18,7 @@ and the file and refuse the input (exit 2), so a forged value never reaches a re
 
 from __future__ import annotations
 
+import math
 import unicodedata
 import urllib.parse
 from typing import Any
@@ -95,3 +96,14 @@ def scalar_problem(value: Any, limit: int = SHORT) -> str | None:
     if value is None or isinstance(value, (bool, int, float)):
         return None
     return name_problem(value, limit)
+
+
+def is_count(value: Any) -> bool:
+    """A whole number of at least 0 (not true/false), below 2**62."""
+    return isinstance(value, int) and not isinstance(value, bool) and 0 <= value < 1 << 62
+
+
+def is_number(value: Any) -> bool:
+    """A finite number of at least 0 (not true/false)."""
+    return (isinstance(value, (int, float)) and not isinstance(value, bool)
+            and math.isfinite(value) and value >= 0)

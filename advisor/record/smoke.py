@@ -8,7 +8,6 @@
 
 from __future__ import annotations
 
-import math
 import os
 import re
 from dataclasses import dataclass
@@ -16,8 +15,8 @@ from statistics import fmean
 from typing import Any
 
 from advisor.knowledge.ids import repo_id_problem
-from advisor.record.shape import (NAME, PATH, SHORT, name_problem, scalar_problem,
-                                  text_problem)
+from advisor.record.shape import (NAME, PATH, SHORT, is_count, is_number, name_problem,
+                                  scalar_problem, text_problem)
 
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
 MAX_PROMPTS = 1000
@@ -55,21 +54,12 @@ def _field_problem(data: dict[str, Any], where: str) -> str | None:
         if value is not None and not (isinstance(value, str) and _SHA256.match(value.lower())):
             return f"{where}{key}: must be 64 hex digits or null"
     for key in _NUMBERS:
-        if data.get(key) is not None and not _is_number(data[key]):
+        if data.get(key) is not None and not is_number(data[key]):
             return f"{where}{key}: must be a number of at least 0 or null"
     for key in _COUNTS:
-        if data.get(key) is not None and not _is_count(data[key]):
+        if data.get(key) is not None and not is_count(data[key]):
             return f"{where}{key}: must be a whole number of at least 0 or null"
     return None
-
-
-def _is_count(value: Any) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool) and 0 <= value < 1 << 62
-
-
-def _is_number(value: Any) -> bool:
-    return (isinstance(value, (int, float)) and not isinstance(value, bool)
-            and math.isfinite(value) and value >= 0)
 
 
 def _hardware_problem(value: Any) -> str | None:
@@ -115,7 +105,7 @@ def _prompt_problem(prompt: Any, where: str) -> str | None:
                                                                       MAX_OUTPUT)):
         return f"{where}.output: {problem}"
     for key in _PROMPT_NUMBERS:
-        if prompt.get(key) is not None and not _is_number(prompt[key]):
+        if prompt.get(key) is not None and not is_number(prompt[key]):
             return f"{where}.{key}: must be a number of at least 0 or null"
     checks = prompt.get("checks") or []
     if not isinstance(checks, list) or len(checks) > MAX_CHECKS:
