@@ -74,6 +74,24 @@ class TargetExists(InputError):
         super().__init__(file, problem, field=field)
 
 
+# -- the profiles -----------------------------------------------------------------------------
+
+class UnknownModel(InputError):
+    """A model id the user gave is not a model of the profiles (where one must be)."""
+
+
+class NotHosted(InputError):
+    """A model given as a hosted API model has downloadable weights (``access: weights``)."""
+
+
+class KeyNotSet(InputError):
+    """The environment variable that holds a hosted API model's key is not set."""
+
+
+class HostedNotRepo(InputError):
+    """A hosted API model's id was given where a Hub repo was expected."""
+
+
 # -- the Hub ----------------------------------------------------------------------------------
 
 class HubError(OperationError):

@@ -17,7 +17,7 @@ from advisor.assessment.openness import Openness, grade, weights_license_open
 from advisor.assessment.result import (
     Assessment, Candidate, Finding,
 )
-from advisor.knowledge.hubfacts import HubFacts
+from advisor.knowledge.hubfacts import HubFacts, hub_modalities
 from advisor.knowledge.model import KnowledgeBase, License, ModelProfile, Rule, Source
 from advisor.knowledge.predicates import PLACE_KEYS, Facts, holds, uses_model_facts
 from advisor.regions import SUBDIVISIONS, country_of, place_name, subdivisions_of
@@ -38,11 +38,6 @@ def kb_doc(section: str, anchor: str) -> Source:
 
 OPENNESS_SOURCE = kb_doc("Openness levels (needs.openness)", "openness-levels-needsopenness")
 UNKNOWN_CODES = ("unknown_model", "unknown_license")
-# Hub pipeline tags that mean the model takes images or audio as input.
-IMAGE_PIPELINES = {"image-text-to-text", "image-to-text", "visual-question-answering",
-                   "video-text-to-text", "any-to-any", "document-question-answering"}
-AUDIO_PIPELINES = {"audio-text-to-text", "automatic-speech-recognition", "audio-to-audio",
-                   "any-to-any"}
 # Findings that rarely decide anything: listed after the ones of the same severity.
 BOILERPLATE_CODES = {"notice", "governing_law", "commercial_use", "termination"}
 
@@ -58,18 +53,6 @@ class _Subject:
     based_on: str | None
     findings: tuple[Finding, ...]
     modalities: tuple[str, ...] = ("text",)
-
-
-def hub_modalities(facts: HubFacts | None) -> tuple[str, ...]:
-    """Input modalities implied by the Hub's pipeline tags of a repo and its bases."""
-    out = ["text"]
-    for item in [facts, *(facts.base_chain if facts else [])]:
-        tag = (item.pipeline_tag or "") if item else ""
-        if tag in IMAGE_PIPELINES and "image_input" not in out:
-            out.append("image_input")
-        if tag in AUDIO_PIPELINES and "audio_input" not in out:
-            out.append("audio_input")
-    return tuple(out)
 
 
 # Where profiles/README.md documents each finding the engine makes itself.

@@ -51,42 +51,6 @@ def knowledge_or_none(args: argparse.Namespace):
         return None
 
 
-def refuse_hosted(repo_id: str, kb, *, run_with: str = "compare") -> None:
-    """InputError (exit 2) when ``repo_id`` is a hosted API model of the profiles, not a
-    Hub repo, saying how to reach it: ``refuse_hosted("openai-api/gpt-5.1", kb)`` ->
-    "openai-api/gpt-5.1 is a hosted API model (OpenAI), not a Hub repo: compare it with
-    `advisor compare --api openai-api/gpt-5.1` (key from OPENAI_API_KEY)"."""
-    from advisor.errors import InputError
-
-    profile = kb.find_model(repo_id) if kb is not None else None
-    if profile is None or profile.api is None:
-        return
-    how = (f"run it with `advisor smoke --api {profile.id}`" if run_with == "smoke"
-           else f"compare it with `advisor compare --api {profile.id}`")
-    raise InputError(None, f"{profile.id} is a hosted API model ({profile.api.provider}), "
-                     f"not a Hub repo: {how} (key from {profile.api.key_env})")
-
-
-def hosted_profile(model_id: str, kb, field: str = "--api"):
-    """The hosted API model profile ``model_id`` names, with its key variable set; else
-    InputError (exit 2) naming the id or the variable, never a key's value:
-    ``hosted_profile("openai-api/gpt-5.1", kb).api.base_url``."""
-    from advisor import config
-    from advisor.errors import InputError
-
-    profile = kb.find_model(model_id)
-    if profile is None:
-        raise InputError(None, f"{model_id!r} is not a model of the profiles (see `advisor "
-                         "models`; a hosted one is written with access: api)", field=field)
-    if profile.api is None:
-        raise InputError(None, f"{profile.id} is not a hosted API model (its weights are "
-                         "downloadable): use --repo or --gguf", field=field)
-    if not config.secret(profile.api.key_env):
-        raise InputError(None, f"{profile.api.key_env} is not set in the environment: it "
-                         f"holds the key of {profile.id} ({profile.api.provider})", field=field)
-    return profile
-
-
 def check_key_env(name: str, field: str = "--key-env") -> str:
     """``name`` when it is an environment variable name that is set; else InputError
     (exit 2) naming it, never its value: ``check_key_env("GEMINI_API_KEY")``."""

@@ -106,12 +106,12 @@ def api_candidates(ids: list[str], kb) -> list:
     """A candidate per hosted API model id: its profile's base URL, API model name and key
     variable (which must be set). InputError for an id that is not one, before anything
     runs or is pulled."""
-    from advisor.commands.common import hosted_profile
+    from advisor.knowledge.hosted import hosted_profile
     from advisor.smoke.compare import Candidate
 
     out = []
     for model_id in ids:
-        profile = hosted_profile(model_id, kb)
+        profile = hosted_profile(kb, model_id)
         out.append(Candidate.for_api(profile.api, profile=profile.id))
     return out
 
@@ -132,11 +132,11 @@ def candidates_from_args(args: argparse.Namespace, kb=None) -> list:
         out.append(Candidate(gguf=Path(path)))
     hosted = api_candidates(args.api, kb) if args.api else []
     if args.repo:
-        from advisor.commands.common import refuse_hosted
+        from advisor.knowledge.hosted import refuse_hosted
         from advisor.commands.smoke import resolve_repo
 
         for repo in args.repo:
-            refuse_hosted(repo, kb)
+            refuse_hosted(kb, repo)
         for repo in args.repo:
             out.append(Candidate(gguf=resolve_repo(repo, args.quant), repo=repo))
     keys = args.key_env or [None] * len(args.endpoint)
@@ -167,8 +167,9 @@ def profile_for(candidate, kb) -> str | None:
     """The model profile a candidate is: its repo, its GGUF's metadata, or its name."""
     from pathlib import Path
 
+    from advisor.knowledge.matching import FileClues, profile_of
     from advisor.machine.local import Candidate as Found
-    from advisor.machine.local import LocalModel, describe, link_profile
+    from advisor.machine.local import describe
 
     if candidate.profile:
         return candidate.profile
@@ -177,11 +178,9 @@ def profile_for(candidate, kb) -> str | None:
                                                             candidate.model, kb)
         if found is not None:
             return found.id
-        model = LocalModel(path=candidate.model, source="endpoint", bytes=0,
-                           names={"general.name": candidate.model})
-        return link_profile(model, kb)
-    model = describe(Found(Path(candidate.gguf), "folder", repo_id=candidate.repo))
-    return link_profile(model, kb)
+        return profile_of(FileClues.of(names=[candidate.model]), kb)
+    return profile_of(describe(Found(Path(candidate.gguf), "folder", repo_id=candidate.repo))
+                      .clues(), kb)
 
 
 def assess_rows(comparison, candidates, args: argparse.Namespace, kb=None) -> None:

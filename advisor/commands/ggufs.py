@@ -63,9 +63,9 @@ def run(args: argparse.Namespace) -> int:
 
     options = run_options(args)
     kb, profile = find_profile(args)
-    from advisor.commands.common import refuse_hosted
+    from advisor.knowledge.hosted import refuse_hosted
 
-    refuse_hosted(args.repo_id, kb)
+    refuse_hosted(kb, args.repo_id)
     hardware = hardware_for(args, kb)
     if config.hub_offline():
         raise HubOffline(f"{args.repo_id}: GGUF headers are read from the Hub, which is not "

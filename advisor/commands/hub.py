@@ -29,11 +29,11 @@ def run(args: argparse.Namespace) -> int:
     from advisor.hub.client import (check_repo_id, facts_from_info, follow_base_chain,
                                     hub_errors, model_info, repo_files)
 
-    from advisor.commands.common import refuse_hosted
+    from advisor.knowledge.hosted import refuse_hosted
 
     check_repo_id(args.repo_id, field="REPO_ID")
     kb = knowledge_from_args(args)
-    refuse_hosted(args.repo_id, kb)
+    refuse_hosted(kb, args.repo_id)
     if config.hub_offline():
         raise HubOffline(f"{args.repo_id}: the Hub is not consulted in offline mode "
                          f"({config.hub_offline_reason()})")

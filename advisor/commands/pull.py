@@ -41,11 +41,11 @@ def run(args: argparse.Namespace) -> int:
         raise InputError(None, f"{args.ctx} is not a usable context length", field="--ctx")
     if args.file is not None and (not args.file.strip() or not safe_repo_filename(args.file)):
         raise InputError(None, f"{args.file!r} is not a file name in a repo", field="--file")
-    from advisor.commands.common import refuse_hosted
+    from advisor.knowledge.hosted import refuse_hosted
     from advisor.commands.ggufs import find_profile, hardware_for
 
     kb, profile = find_profile(args)
-    refuse_hosted(args.repo_id, kb)
+    refuse_hosted(kb, args.repo_id)
     if config.hub_offline():
         why = config.hub_offline_reason()
         if not args.file:

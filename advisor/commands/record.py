@@ -82,10 +82,10 @@ def _hub_facts(model_id: str, offline: bool) -> tuple[Any, list[str]]:
 
 def _load_smoke(path: str) -> dict[str, Any]:
     """An ``advisor smoke --json`` result, every field a record shows of the shape and
-    length it must have (:func:`advisor.record.smoke.smoke_problem`); else exit 2."""
+    length it must have (:func:`advisor.record.smoke_input.smoke_problem`); else exit 2."""
     from advisor.errors import InputError
     from advisor.record.jsonfmt import read_json
-    from advisor.record.smoke import smoke_problem
+    from advisor.record.smoke_input import smoke_problem
 
     data = read_json(path, "a smoke result")
     problem = smoke_problem(data)

@@ -207,14 +207,14 @@ def run(args: argparse.Namespace) -> int:
         kb = knowledge_from_args(args) if args.api or args.answers else knowledge_or_none(args)
     endpoint, model, key_env, request = args.endpoint, args.model, args.key_env, None
     if args.api:
-        from advisor.commands.common import hosted_profile
+        from advisor.knowledge.hosted import hosted_profile
 
-        api = hosted_profile(args.api, kb).api
+        api = hosted_profile(kb, args.api).api
         endpoint, model, key_env, request = api.base_url, api.model, api.key_env, api
     if args.repo:
-        from advisor.commands.common import refuse_hosted
+        from advisor.knowledge.hosted import refuse_hosted
 
-        refuse_hosted(args.repo, kb, run_with="smoke")
+        refuse_hosted(kb, args.repo, command="smoke")
     if suite_name is None and args.answers:
         from advisor.commands.common import answers_from_args
         from advisor.smoke.suites import suite_for_use_cases

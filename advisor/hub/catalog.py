@@ -15,14 +15,15 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from advisor.errors import OperationError
-from advisor.hub.client import RangeReader, RepoFile, hub_errors, model_info, repo_files
 from advisor.gguf.estimate import (DEFAULT_OPTIONS, Estimate, RunOptions,
-                                  decode_tokens_per_second, estimate_memory, fit_basis,
-                                  fit_model, model_shape, offload_split)
+                                   decode_tokens_per_second, estimate_memory, fit_basis,
+                                   fit_model, model_shape, offload_split)
+from advisor.gguf.fit import fit_for_bytes
 from advisor.gguf.header import GGUFError, check_header, read_header
-from advisor.machine.hardware import Hardware
 from advisor.gguf.quant import (normalize_quant, quant_from_file_type, quant_from_filename,
-                               recommend_rank, split_info)
+                                recommend_rank, split_info)
+from advisor.hub.client import RangeReader, RepoFile, hub_errors, model_info, repo_files
+from advisor.machine.hardware import Hardware
 from advisor.vocab import FIT_RANK
 
 
@@ -92,10 +93,12 @@ def analyze_entry(entry: GGUFEntry, *, revision: str | None, ctx: int, hardware:
     except OperationError as exc:
         result["error"] = str(exc)
         shape = None
-    if shape is None:
+    if shape is None:                   # the file's size is all there is to go by
         weights = entry.bytes or 0
         est = Estimate(weights, 0, 0, 0, weights, ctx)
-        fit = "cpu" if weights <= hardware.ram_available_bytes else "too_large"
+        fit = fit_for_bytes(weights, ram_bytes=hardware.ram_available_bytes,
+                            vram_bytes=hardware.vram_free_bytes,
+                            gpu_offload=hardware.gpu_offload)
         result.update(estimate=est.to_dict(), fit=fit, gpu_layers=0)
         return result
     fit, layers = fit_model(shape, ctx, ram_bytes=hardware.ram_available_bytes,

@@ -16,7 +16,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from advisor.knowledge.hubfacts import HubFacts
+from advisor.knowledge.hubfacts import HubFacts, hub_modalities
 from advisor.knowledge.model import COMPONENT_TYPES, KnowledgeBase
 from advisor.knowledge.suitability import suitability_from_hub
 
@@ -74,8 +74,6 @@ def _family(repo_name: str) -> str:
 def draft_profile(facts: DraftFacts, kb: KnowledgeBase | None = None) -> str:
     """The YAML text of an ``advisor.model-family/1`` file for ``facts.hub.repo_id``."""
     import yaml
-
-    from advisor.assessment.engine import hub_modalities
 
     hub = facts.hub
     owner, name = hub.repo_id.split("/", 1)

@@ -9,10 +9,17 @@ reads it and never does I/O itself.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
+
+from advisor.gguf.metadata import license_facts
+
+# Hub pipeline tags that mean the model takes images or audio as input.
+IMAGE_PIPELINES = {"image-text-to-text", "image-to-text", "visual-question-answering",
+                   "video-text-to-text", "any-to-any", "document-question-answering"}
+AUDIO_PIPELINES = {"audio-text-to-text", "automatic-speech-recognition", "audio-to-audio",
+                   "any-to-any"}
 
 
 @dataclass(frozen=True)
@@ -59,36 +66,17 @@ class HubFacts:
     def with_gguf(self, metadata: Mapping[str, Any]) -> "HubFacts":
         """These facts plus what a GGUF header's ``general.*`` keys say about the license
         and base models: ``facts.with_gguf(header.metadata)``."""
-        license_, bases = gguf_license_facts(metadata)
+        license_, bases = license_facts(metadata)
         return replace(self, gguf_license=license_, gguf_base_models=bases)
 
 
-_REPO_URL = re.compile(r"^https://huggingface\.co/([A-Za-z0-9][\w.-]{0,95})/([\w.-]{1,96})/?$")
-_REPO_ID = re.compile(r"^[A-Za-z0-9][\w.-]{0,95}/[\w.-]{1,96}$")
-MAX_GGUF_BASES = 16
-
-
-def gguf_license_facts(metadata: Mapping[str, Any]) -> tuple[str | None, list[str]]:
-    """``general.license`` and the Hub repo ids of ``general.base_model.N.repo_url`` (or
-    ``.organization`` + ``.name``) in a GGUF header's metadata; untrusted text, so only a
-    short printable license id and well-formed repo ids come through:
-    ``gguf_license_facts({"general.license": "apache-2.0"})`` -> ``("apache-2.0", [])``."""
-    raw = metadata.get("general.license")
-    license_ = raw.strip() if isinstance(raw, str) else None
-    if license_ and (len(license_) > 100 or not license_.isprintable()):
-        license_ = None
-    count = metadata.get("general.base_model.count")
-    count = count if isinstance(count, int) and not isinstance(count, bool) else 0
-    bases: list[str] = []
-    for index in range(max(0, min(count, MAX_GGUF_BASES))):
-        url = metadata.get(f"general.base_model.{index}.repo_url")
-        match = _REPO_URL.match(url.strip()) if isinstance(url, str) else None
-        if match:
-            repo = f"{match.group(1)}/{match.group(2)}"
-        else:
-            org = metadata.get(f"general.base_model.{index}.organization")
-            name = metadata.get(f"general.base_model.{index}.name")
-            repo = f"{org}/{name}".replace(" ", "-") if isinstance(org, str) and isinstance(name, str) else ""
-        if _REPO_ID.match(repo) and ".." not in repo and repo not in bases:
-            bases.append(repo)
-    return license_ or None, bases
+def hub_modalities(facts: HubFacts | None) -> tuple[str, ...]:
+    """Input modalities implied by the Hub's pipeline tags of a repo and its bases."""
+    out = ["text"]
+    for item in [facts, *(facts.base_chain if facts else [])]:
+        tag = (item.pipeline_tag or "") if item else ""
+        if tag in IMAGE_PIPELINES and "image_input" not in out:
+            out.append("image_input")
+        if tag in AUDIO_PIPELINES and "audio_input" not in out:
+            out.append("audio_input")
+    return tuple(out)

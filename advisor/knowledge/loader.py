@@ -28,6 +28,7 @@ from advisor.knowledge.model import (
     section_label,
 )
 from advisor.knowledge.ids import profile_id_problem, repo_id_problem
+from advisor.knowledge.matching import gguf_index
 from advisor.knowledge.predicates import PredicateError, compile_when
 from advisor.languages import ISO_639_1
 from advisor.knowledge.spdx import spdx_license
@@ -836,7 +837,7 @@ def _build(dirs: Iterable[Path], *, cache: Any = None
 
     each("advisor.quality/1", lambda i: quality_table(i.data, i.path), keep_table)
     kb.overrides = tuple(overrides)
-    kb.gguf_index = _gguf_index(kb)
+    kb.gguf_index = gguf_index(kb.models)
     problems.extend(_keys_sent_elsewhere(kb, key_hosts, {str(i.path): i for i in files}))
 
     # Cross references.
@@ -889,15 +890,6 @@ def _keys_sent_elsewhere(kb: KnowledgeBase, key_hosts: dict[str, set[tuple]],
                            f"send to {tied} only; this profile would send it to "
                            f"{origin_text(api.base_url)}: name a variable of your own"))
     return out
-
-
-def _gguf_index(kb: KnowledgeBase) -> dict[str, str]:
-    """Lower-case GGUF repo id -> the key of the profile listing it (first one wins)."""
-    index: dict[str, str] = {}
-    for key, model in kb.models.items():
-        for repo in model.gguf_repos:
-            index.setdefault(repo.strip().lower(), key)
-    return index
 
 
 def _find_line(text: str, needle: str) -> int | None:

@@ -9,6 +9,8 @@ is slow to load.
     (2, True)
     >>> simulated_hardware(ram_gb=16, vram_gb=8).vram_free_bytes
     8589934592
+    >>> simulated_hardware(ram_gb=16).describe()
+    '16 GiB RAM, no GPU'
 """
 
 from __future__ import annotations
@@ -44,6 +46,12 @@ class Hardware:
         """Free memory of the largest GPU (llama.cpp's default split puts layers on all,
         but one GPU is the conservative reading)."""
         return max((g.free_bytes for g in self.gpus), default=0)
+
+    def describe(self) -> str:
+        """Total RAM and the largest GPU's memory in GiB: ``'16 GiB RAM, 8 GiB GPU'``."""
+        ram = round(self.ram_total_bytes / GIB, 1)
+        vram = round(max((g.total_bytes for g in self.gpus), default=0) / GIB, 1)
+        return f"{ram:g} GiB RAM" + (f", {vram:g} GiB GPU" if vram else ", no GPU")
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
@@ -101,14 +109,16 @@ def llama_gpu_offload() -> bool:
 
 
 def detect_hardware(*, probe_llama: bool | None = None) -> Hardware:
-    """This machine. ``probe_llama`` None: ask llama.cpp only when a GPU was found."""
+    """This machine. Whether llama.cpp can offload to its GPUs: ``probe_llama`` None asks
+    llama.cpp when a GPU was found; False does not load llama.cpp (slow to import) and
+    assumes it can use a GPU that NVML found."""
     import psutil
 
     vm = psutil.virtual_memory()
     gpus = nvidia_gpus()
     if probe_llama is None:
         probe_llama = bool(gpus)
-    offload = llama_gpu_offload() if probe_llama else False
+    offload = llama_gpu_offload() if probe_llama else bool(gpus)
     measured = max((g.bandwidth for g in gpus), default=0.0)
     hw = Hardware(os.cpu_count() or 1, int(vm.total), int(vm.available), gpus, offload)
     if measured > 0:

@@ -20,8 +20,10 @@ from typing import Any
 
 from advisor import config
 from advisor.gguf.header import (ArrayValue, GGUFError, GGUFShapeError, check_header,
-                                     read_local_header)
+                                 read_local_header)
+from advisor.gguf.metadata import license_facts, model_names, naming
 from advisor.gguf.quant import quant_from_file_type, quant_from_filename
+from advisor.knowledge.matching import FileClues, profile_of
 
 OLLAMA_MODEL_MEDIA = "application/vnd.ollama.image.model"
 
@@ -52,12 +54,20 @@ class LocalModel:
     license: str | None = None            # the file's own `general.license` (untrusted metadata)
     base_models: list[str] = field(default_factory=list)   # its `general.base_model.N` repos
     error: str | None = None
-    names: dict[str, Any] = field(default_factory=dict, repr=False)   # general.* naming keys
+    names: dict[str, str] = field(default_factory=dict, repr=False)   # general.* naming keys
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
         data.pop("names")
         return data
+
+    def clues(self) -> FileClues:
+        """What tells which model this file is (:mod:`advisor.knowledge.matching`): its
+        repo, its file name (not an Ollama blob's digest), its Ollama name and the model
+        names its header gives."""
+        path = self.path if self.source != "ollama" else None
+        return FileClues.of(repo=self.repo_id, path=path,
+                            names=(self.name, *model_names(self.names)))
 
 
 def hf_cache_candidates() -> Iterator[Candidate]:
@@ -231,44 +241,9 @@ def describe(candidate: Candidate) -> LocalModel:
     model.quant = quant_from_file_type(meta.get("general.file_type")) or quant_from_filename(path.name)
     ctx = header.arch_value("context_length")
     model.context_length = ctx if isinstance(ctx, int) and not isinstance(ctx, ArrayValue) else None
-    from advisor.knowledge.hubfacts import gguf_license_facts
-
-    model.license, model.base_models = gguf_license_facts(meta)
-    model.names = {k: meta.get(k) for k in ("general.basename", "general.size_label",
-                                            "general.finetune", "general.name")}
+    model.license, model.base_models = license_facts(meta)
+    model.names = naming(meta)
     return model
-
-
-def _norm(text: str) -> str:
-    return "".join(ch for ch in text.lower() if ch.isalnum())
-
-
-def link_profile(model: LocalModel, kb: Any) -> str | None:
-    """The profile id the file belongs to: by repo id, its base model, or its metadata name."""
-    if kb is None:
-        return None
-    for repo in filter(None, [model.repo_id]):
-        profile = kb.find_model(repo)
-        if profile is not None:
-            return profile.id
-        for p in kb.models.values():
-            if repo.lower() in (r.lower() for r in getattr(p, "gguf_repos", ())):
-                return p.id
-    meta = model.names
-    names = [meta.get("general.name")]
-    if meta.get("general.basename") and meta.get("general.size_label"):
-        names.append("-".join(filter(None, [meta.get("general.basename"), meta.get("general.size_label"),
-                                            meta.get("general.finetune")])))
-    names.append(Path(model.path).name.rsplit(".", 1)[0] if model.source != "ollama" else None)
-    wanted = {_norm(n) for n in names if isinstance(n, str) and n}
-    best = None
-    for p in kb.models.values():
-        short = _norm(p.id.split("/", 1)[-1])
-        for w in wanted:
-            if short and (w == short or (w.startswith(short) and len(short) >= 6)):
-                if best is None or len(short) > len(_norm(best.split("/", 1)[-1])):
-                    best = p.id
-    return best
 
 
 def find_local_ggufs(extra_dirs: Iterable[str | Path] = (), *, kb: Any = None,
@@ -288,6 +263,6 @@ def find_local_ggufs(extra_dirs: Iterable[str | Path] = (), *, kb: Any = None,
                 continue
             seen.add(real)
             model = describe(cand)
-            model.profile = link_profile(model, kb)
+            model.profile = profile_of(model.clues(), kb) if kb is not None else None
             out.append(model)
     return out

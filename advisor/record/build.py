@@ -22,7 +22,8 @@ from advisor import __version__
 from advisor.config import PROFILES_DIR
 from advisor.record.model import SCHEMA, Record
 from advisor.record.scrub import scrub_data
-from advisor.record.smoke import builds_of, smoke_environment, smoke_gguf, smoke_is_of_model
+from advisor.knowledge.matching import builds_of, is_build_of
+from advisor.record.smoke import smoke_clues, smoke_environment, smoke_gguf
 from advisor.text import one_line
 
 ALTERNATIVES = 3
@@ -311,10 +312,11 @@ def build_record(answers: Any, kb: Any, model_id: str, smoke: dict[str, Any] | N
         entry["profile"] = _profile_facts(kb.find_model(cand.model))
         alternatives.append(entry)
     smoke_data = scrub_data(smoke) if smoke is not None else None
-    smoke_builds = builds_of(smoke_data, kb) if smoke_data else []
-    smoke_of_model = bool(smoke_data) and (
-        chosen_c.model.lower() in smoke_builds or (not smoke_builds and smoke_is_of_model(
-            smoke_data, chosen_c.model, tuple(getattr(profile, "gguf_repos", ()) or ()))))
+    clues = smoke_clues(smoke_data) if smoke_data else None
+    smoke_builds = builds_of(clues, kb) if clues else []
+    smoke_of_model = clues is not None and (
+        chosen_c.model.lower() in smoke_builds or (not smoke_builds and is_build_of(
+            clues, chosen_c.model, tuple(getattr(profile, "gguf_repos", ()) or ()))))
     environment = smoke_environment(smoke_data) if smoke_data else {
         "llama_cpp_version": None, "hardware": None, "system_info": None}
     policies = profile.use_policies if profile is not None else ()

@@ -221,7 +221,8 @@ def comparison_section(doc: dict[str, Any]) -> dict[str, Any]:
 
 
 def _is_build_of(row: dict[str, Any], model_id: str, kb: Any) -> bool:
-    from advisor.record.smoke import builds_of
+    from advisor.knowledge.matching import builds_of
+    from advisor.record.smoke import smoke_clues
 
     if row.get("profile") and row["profile"].lower() == model_id.lower():
         return True
@@ -229,7 +230,8 @@ def _is_build_of(row: dict[str, Any], model_id: str, kb: Any) -> bool:
         return False
     described = {"path": row.get("source") if row["kind"] != "endpoint" else None,
                  "repo": row.get("repo"), "file": row.get("file"), "model": row.get("model")}
-    return model_id.lower() in builds_of({k: v for k, v in described.items() if v}, kb)
+    return model_id.lower() in builds_of(smoke_clues({k: v for k, v in described.items() if v}),
+                                         kb)
 
 
 def link_to_model(section: dict[str, Any], model_id: str, kb: Any) -> dict[str, Any]:

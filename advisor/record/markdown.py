@@ -14,8 +14,9 @@ from advisor.knowledge.model import section_label
 from advisor.record.model import Record
 from advisor.record.comparison_md import (comparison_consequences, comparison_lines,
                                           comparison_reason, comparison_reproducibility)
+from advisor.knowledge.matching import is_build_of
 from advisor.record.escape import markdown_view
-from advisor.record.smoke import smoke_is_of_model, smoke_summary
+from advisor.record.smoke import smoke_clues, smoke_summary
 from advisor.text import clean, escape_controls, one_line
 
 MODE_WORDS = {
@@ -247,7 +248,7 @@ def _confirmation(record: dict[str, Any]) -> list[str]:
     suite = f" (suite {smoke['suite']})" if smoke.get("suite") else ""
     lines = [f"Smoke test{suite} {'passed' if s.passed else 'FAILED'}: {what} ran with {where}."]
     of_model = record.get("smoke_of_model")
-    if of_model is False or (of_model is None and not smoke_is_of_model(smoke, record["model"])):
+    if of_model is False or (of_model is None and not is_build_of(smoke_clues(smoke), record["model"])):
         builds = record.get("smoke_builds_of") or []
         whose = f" (it is a build of {', '.join(builds)})" if builds else ""
         lines.append(f"Note: {what} is not a build of {record['model']}{whose}; this run "

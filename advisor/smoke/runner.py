@@ -203,9 +203,7 @@ class _ChildReader:
 
 
 def _spawn(job: dict[str, Any], log_file, extra_env: dict[str, str]) -> subprocess.Popen:
-    import advisor
-
-    root = str(Path(advisor.__file__).resolve().parent.parent)
+    root = str(config.ROOT_DIR)
     env = dict(config.environment())
     env["PYTHONPATH"] = root + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
     env.setdefault("GGML_NO_BACKTRACE", "1")   # no gdb backtrace on abort: slow, noisy

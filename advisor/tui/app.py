@@ -1,6 +1,6 @@
 """The Textual application: holds the answers and the assessment, wires the screens.
 
-    >>> app = AdvisorApp(AppSettings(offline=True, hardware=HardwareSpec(16, 0)))
+    >>> app = AdvisorApp(AppSettings(offline=True, hardware=simulated_hardware(ram_gb=16)))
     >>> app.run()
 """
 
@@ -18,7 +18,7 @@ from advisor import config
 from advisor.config import STYLES_DIR
 from advisor.errors import AdvisorError
 from advisor.tui.commands import AdvisorCommands
-from advisor.tui.rows import HardwareSpec
+from advisor.machine.hardware import GIB, Hardware, simulated_hardware
 from advisor.text import clean
 from advisor.tui.settings import AppSettings
 
@@ -51,7 +51,7 @@ class AdvisorApp(App[int]):
         self.last_assess_ms = 0.0
         self.assessment_changed: Signal[Any] = Signal(self, "assessment-changed")
         self._offline_told = False
-        self.machine: HardwareSpec = self.settings.resolved_hardware()
+        self.machine: Hardware = self.settings.resolved_hardware()
         self.saved_answers: Any = None          # the answers as last loaded or saved
         self.smoke_runs: list[dict[str, Any]] = []   # every result, with the models it ran
         self.comparison: dict[str, Any] | None = None   # the last finished comparison
@@ -68,13 +68,14 @@ class AdvisorApp(App[int]):
         return super().format_title(one_line(title), one_line(sub_title))
 
     @property
-    def hardware(self) -> HardwareSpec:
+    def hardware(self) -> Hardware:
         """The memory fit is judged against: the answers' override, else this machine."""
         override = getattr(self.answers, "hardware", None)
         if override is None:
             return self.machine
-        ram = override.ram_gb if override.ram_gb is not None else self.machine.ram_gb
-        return HardwareSpec(ram_gb=ram, vram_gb=override.vram_gb or 0.0)
+        ram = (override.ram_gb if override.ram_gb is not None
+               else self.machine.ram_total_bytes / GIB)
+        return simulated_hardware(ram_gb=ram, vram_gb=override.vram_gb or 0.0)
 
     # -- lifecycle ---------------------------------------------------------------------
     def on_mount(self) -> None:

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from advisor import config
+from advisor.knowledge.hosted import key_is_set
 from advisor.tui.smokeapi import Cancelled
 
 GGUF, API, SKIP = "gguf", "api", "skip"
@@ -98,27 +98,25 @@ def builds_on_disk(model_id: str, kb: Any, local_models: Iterable[Any]) -> tuple
     ['SmolLM2-135M-Instruct.Q8_0.gguf', 'SmolLM2-135M-Instruct.Q4_1.gguf']
     """
     from advisor.gguf.quant import quant_from_filename, recommend_rank
-    from advisor.record.smoke import builds_of
+    from advisor.knowledge.matching import FileClues, builds_of
 
     wanted = model_id.lower()
     found = []
     for local in local_models:
         path = Path(local.path)
         repo = getattr(local, "repo", None)
-        if wanted in builds_of({"path": str(path), "repo": repo}, kb):
+        if wanted in builds_of(FileClues.of(repo=repo, path=path), kb):
             found.append(Build(path, repo, quant_from_filename(path.name)))
     return tuple(sorted(found, key=lambda b: (recommend_rank(b.quant), b.name)))
 
 
-def plan_for(model_id: str, kb: Any, local_models: Iterable[Any],
-             env: Mapping[str, str] | None = None) -> Plan:
+def plan_for(model_id: str, kb: Any, local_models: Iterable[Any]) -> Plan:
     """How ``model_id`` would run here: a hosted API model needs its key variable set, a
     model with weights needs a build on disk."""
-    env = config.environment() if env is None else env
     profile = kb.find_model(model_id) if kb is not None else None
     api = getattr(profile, "api", None)
     if profile is not None and getattr(profile, "hosted", False) and api is not None:
-        if not env.get(api.key_env):
+        if not key_is_set(api):
             return Plan(model_id, SKIP, api=api, reason=f"set {api.key_env} to include it")
         return Plan(model_id, API, api=api)
     builds = builds_on_disk(model_id, kb, local_models)

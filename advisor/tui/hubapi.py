@@ -3,7 +3,8 @@
 Thin glue so the screens never depend on the adapter's exact return types; each
 function runs in a worker thread and raises ``Exception`` with a one-line message.
 
-    >>> builds, warnings = list_builds("meta-llama/Llama-3.2-1B-Instruct", HardwareSpec(16, 0))
+    >>> builds, warnings = list_builds("meta-llama/Llama-3.2-1B-Instruct",
+    ...                                simulated_hardware(ram_gb=16))
     >>> builds[0].quant, builds[0].fit
     ('Q4_K_M', 'cpu')
 """
@@ -16,7 +17,7 @@ from typing import Any
 from rich.text import Text
 
 from advisor.text import clean
-from advisor.tui.rows import HardwareSpec, fit_for_bytes
+from advisor.machine.hardware import Hardware
 
 
 @dataclass(frozen=True)
@@ -47,25 +48,15 @@ class LocalBuild:
 def local_builds(model_id: str, kb: Any) -> list[LocalBuild]:
     """GGUF files on disk (HF cache, LM Studio, llama.cpp, the demo package) that are builds
     of ``model_id``, each with the license its header declares."""
-    from advisor.gguf.header import read_local_header
+    from advisor.knowledge.matching import builds_of
     from advisor.machine.local import find_local_ggufs
-    from advisor.record.smoke import builds_of
 
     out = []
-    for found in find_local_ggufs(kb=kb):
-        if found.error:
+    for found in find_local_ggufs():
+        if found.error or model_id.lower() not in builds_of(found.clues(), kb):
             continue
-        info = {"repo": found.repo_id, "path": found.path}
-        ids = builds_of(info, kb)
-        if model_id.lower() not in ids and (found.profile or "").lower() != model_id.lower():
-            continue
-        try:
-            lic = read_local_header(found.path).metadata.get("general.license")
-        except Exception:  # noqa: BLE001 - an unreadable header shows no license
-            lic = None
         out.append(LocalBuild(path=str(found.path), quant=found.quant, bytes=found.bytes,
-                              license=lic if isinstance(lic, str) else None,
-                              source=found.source))
+                              license=found.license, source=found.source))
     return out
 
 
@@ -109,32 +100,25 @@ def facts_text(facts: Any) -> Text:
     return text
 
 
-def hub_hardware(spec: HardwareSpec, detected: bool) -> Any:
-    """The hub adapter's Hardware: probed when ``detected``, else as ``spec`` says."""
-    from advisor.machine.hardware import detect_hardware, simulated_hardware
-
-    if detected:
-        return detect_hardware()
-    return simulated_hardware(ram_gb=spec.ram_gb, vram_gb=spec.vram_gb)
-
-
-def list_builds(model_id: str, hardware: HardwareSpec, *, profile: Any = None,
+def list_builds(model_id: str, hardware: Hardware, *, profile: Any = None,
                 detected: bool = False, n_ctx: int = 4096) -> tuple[list[GGUFBuild], list[str]]:
     """GGUF files for ``model_id`` (its profile's GGUF repos when it has none itself),
     with memory estimate and fit; plus warnings."""
     from advisor.hub.catalog import gguf_report
 
-    report = gguf_report(model_id, ctx=n_ctx, hardware=hub_hardware(hardware, detected),
-                         profile=profile)
+    if detected:            # this machine, with llama.cpp asked whether it can offload
+        from advisor.machine.hardware import detect_hardware
+
+        hardware = detect_hardware()
+    report = gguf_report(model_id, ctx=n_ctx, hardware=hardware, profile=profile)
     builds = []
     for item in report.get("files", []):
         if item.get("kind") == "projector":
             continue
         estimate = item.get("estimate") or {}
         total = estimate.get("total_bytes")
-        fit = item.get("fit") or (fit_for_bytes(total, hardware) if total else "?")
         builds.append(GGUFBuild(repo=str(item.get("repo_id") or model_id),
                                 filename=str(item.get("filename")), quant=item.get("quant"),
-                                bytes=item.get("bytes"), total_bytes=total, fit=fit,
+                                bytes=item.get("bytes"), total_bytes=total, fit=item["fit"],
                                 sha256=item.get("sha256"), error=item.get("error")))
     return builds, list(report.get("warnings") or [])

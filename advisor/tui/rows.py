@@ -2,7 +2,7 @@
 
 No Textual here, so the ranking logic is testable and fast.
 
-    >>> rows = candidate_rows(assessment.candidates, hardware=HardwareSpec(16, 0))
+    >>> rows = candidate_rows(assessment.candidates, hardware=simulated_hardware(ram_gb=16))
     >>> [r.model_id for r in arrange(rows, best_first=True, verdict="allowed", query="qwen")]
     ['Qwen/Qwen2.5-0.5B-Instruct']
 """
@@ -13,26 +13,12 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from advisor.gguf.fit import parameters_fit
+from advisor.machine.hardware import Hardware
 from advisor.text import clean
-from advisor.vocab import FIT_RANK, HOSTED, SEVERITY_RANK, VERDICT_RANK, VERDICTS
+from advisor.vocab import FIT_RANK, SEVERITY_RANK, UNKNOWN_FIT, VERDICT_RANK, VERDICTS
 
 FILTERS = ("all", "allowed", "conditional", "blocked", "unknown")
-# Bits per weight of a Q4_K_M build, the usual first pick for a local test.
-Q4_BITS_PER_WEIGHT = 4.85
-RUNTIME_OVERHEAD_BYTES = 512 * 1024 * 1024
-GIB = 1024 ** 3
-
-
-@dataclass(frozen=True)
-class HardwareSpec:
-    """Memory of the machine the models should run on, in GiB (vram 0: no GPU)."""
-
-    ram_gb: float
-    vram_gb: float = 0.0
-
-    def describe(self) -> str:
-        gpu = f", {self.vram_gb:g} GiB GPU" if self.vram_gb else ", no GPU"
-        return f"{self.ram_gb:g} GiB RAM{gpu}"
 
 
 @dataclass(frozen=True)
@@ -171,36 +157,17 @@ def format_duration(seconds: float | None) -> str:
     return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
 
 
-def fit_for_bytes(total_bytes: float, hardware: HardwareSpec | None) -> str:
-    """Where a model of ``total_bytes`` runs: gpu, partial, cpu, too_large (or '?')."""
-    if hardware is None:
-        return "?"
-    vram = hardware.vram_gb * GIB
-    ram = hardware.ram_gb * GIB
-    if vram and total_bytes <= vram * 0.9:
-        return "gpu"
-    if vram and total_bytes <= (vram + ram) * 0.8:
-        return "partial"
-    if total_bytes <= ram * 0.8:
-        return "cpu"
-    return "too_large"
-
-
-def quick_fit(parameters: float | None, hardware: HardwareSpec | None) -> str:
-    """Fit of a Q4_K_M build estimated from the parameter count alone."""
-    if not parameters:
-        return "?"
-    total = parameters * Q4_BITS_PER_WEIGHT / 8 + RUNTIME_OVERHEAD_BYTES
-    return fit_for_bytes(total, hardware)
-
-
-def candidate_fit(candidate: Any, parameters: float | None,
-                  hardware: HardwareSpec | None) -> str:
-    """``hosted`` for a hosted API model (``access: api``), else :func:`quick_fit`:
-    ``candidate_fit({"access": "api"}, None, HardwareSpec(16))`` -> ``'hosted'``."""
-    if _get(candidate, "access") == "api":
-        return HOSTED
-    return quick_fit(parameters, hardware)
+def candidate_fit(candidate: Any, parameters: float | None, hardware: Hardware | None) -> str:
+    """Where the candidate runs on ``hardware`` (:mod:`advisor.gguf.fit`): ``hosted`` for a
+    hosted API model, else the fit of a Q4_K_M build of ``parameters`` weights, ``?``
+    without hardware: ``candidate_fit({"access": "api"}, None, None)`` -> ``'hosted'``."""
+    hosted = _get(candidate, "access") == "api"
+    if hardware is None and not hosted:
+        return UNKNOWN_FIT
+    return parameters_fit(parameters, hosted=hosted,
+                          ram_bytes=hardware.ram_available_bytes if hardware else 0,
+                          vram_bytes=hardware.vram_free_bytes if hardware else 0,
+                          gpu_offload=bool(hardware and hardware.gpu_offload))
 
 
 def _get(obj: Any, name: str, default: Any = None) -> Any:
@@ -216,7 +183,7 @@ def candidate_id(candidate: Any) -> str:
     return str(_get(model, "id", model))
 
 
-def candidate_rows(candidates: Sequence[Any], hardware: HardwareSpec | None) -> list[Row]:
+def candidate_rows(candidates: Sequence[Any], hardware: Hardware | None) -> list[Row]:
     """Rows in assessment order (worst first)."""
     rows = []
     for index, cand in enumerate(candidates):

@@ -1,6 +1,7 @@
 """What the app needs from its surroundings, injectable so tests stay deterministic.
 
-    >>> settings = AppSettings(hardware=HardwareSpec(16, 0), offline=True, local_models=())
+    >>> settings = AppSettings(hardware=simulated_hardware(ram_gb=16), offline=True,
+    ...                        local_models=())
     >>> settings.resolved_hardware().describe()
     '16 GiB RAM, no GPU'
 """
@@ -12,7 +13,7 @@ from datetime import date
 from pathlib import Path
 
 from advisor import config
-from advisor.tui.rows import GIB, HardwareSpec
+from advisor.machine.hardware import Hardware
 
 
 @dataclass(frozen=True)
@@ -30,7 +31,7 @@ class AppSettings:
 
     answers_path: Path | None = None
     profile_dirs: tuple[Path, ...] = ()
-    hardware: HardwareSpec | None = None
+    hardware: Hardware | None = None
     offline: bool | None = None
     local_models: tuple[LocalModel, ...] | None = None
     work_dir: Path = field(default_factory=Path.cwd)
@@ -42,9 +43,12 @@ class AppSettings:
             self.config_dir = config.config_dir()
         return self.config_dir
 
-    def resolved_hardware(self) -> HardwareSpec:
+    def resolved_hardware(self) -> Hardware:
+        """This machine, without loading llama.cpp (``detect_hardware(probe_llama=False)``)."""
         if self.hardware is None:
-            self.hardware = probe_hardware()
+            from advisor.machine.hardware import detect_hardware
+
+            self.hardware = detect_hardware(probe_llama=False)
         return self.hardware
 
     def resolved_offline(self) -> bool:
@@ -69,15 +73,6 @@ def hub_reachable(timeout: float = 4.0) -> bool:
         return True
     except (OSError, ValueError):
         return False
-
-
-def probe_hardware() -> HardwareSpec:
-    """RAM and VRAM of this machine (``advisor.machine.hardware``), without loading llama.cpp."""
-    from advisor.machine.hardware import detect_hardware
-
-    hw = detect_hardware(probe_llama=False)
-    vram = max((g.total_bytes for g in hw.gpus), default=0) / GIB
-    return HardwareSpec(ram_gb=round(hw.ram_total_bytes / GIB, 1), vram_gb=round(vram, 1))
 
 
 def demo_model_path() -> Path | None:

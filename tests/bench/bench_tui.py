@@ -86,7 +86,7 @@ def launch_once(timeout: float = 20.0) -> float:
 async def rerank(flips: int = 40) -> dict[str, list[float]]:
     from advisor.knowledge import load_knowledge
     from advisor.tui.app import AdvisorApp
-    from advisor.tui.rows import HardwareSpec
+    from advisor.machine.hardware import simulated_hardware
     from advisor.tui.screens.candidates import CandidatesScreen
     from advisor.tui.settings import AppSettings
 
@@ -94,7 +94,7 @@ async def rerank(flips: int = 40) -> dict[str, list[float]]:
     import tempfile
     from pathlib import Path
 
-    app = AdvisorApp(AppSettings(hardware=HardwareSpec(16, 0), offline=True, local_models=(),
+    app = AdvisorApp(AppSettings(hardware=simulated_hardware(ram_gb=16), offline=True, local_models=(),
                                  config_dir=Path(tempfile.mkdtemp(prefix="advisor-bench-"))),
                      kb=kb)
     times: dict[str, list[float]] = {"set_answers": [], "assess": [], "table": []}

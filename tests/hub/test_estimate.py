@@ -5,13 +5,13 @@ from __future__ import annotations
 import pytest
 
 from advisor.gguf.estimate import (GPU_RESERVE, RunOptions, compute_bytes,
-                                  decode_bytes_per_token, decode_tokens_per_second,
-                                  estimate_memory, fit_model, gpu_layers_that_fit,
-                                  kv_cache_bytes, model_shape, offload_split)
+                                   decode_bytes_per_token, decode_tokens_per_second,
+                                   estimate_memory, fit_model, gpu_layers_that_fit,
+                                   kv_cache_bytes, model_shape, offload_split)
 from advisor.gguf.header import read_local_header
 from advisor.machine.hardware import detect_hardware, hardware_from_answers, simulated_hardware
 from advisor.gguf.quant import (quant_from_file_type, quant_from_filename, recommend_rank,
-                               split_info)
+                                split_info)
 from advisor.hub.catalog import recommend
 
 GIB = 1 << 30

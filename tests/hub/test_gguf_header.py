@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from advisor.gguf.header import (ArrayValue, GGUFError, GGUFFormatError, NeedMoreData,
-                                     local_fetcher, parse_header, read_header, read_local_header)
+                                 local_fetcher, parse_header, read_header, read_local_header)
 
 
 def test_matches_gguf_reader_on_smollm(smollm):

@@ -20,7 +20,8 @@ from advisor.assessment import assess
 from advisor.knowledge.loader import build_knowledge, check_profiles
 from advisor.knowledge.predicates import Facts, PredicateError, compile_when, holds
 from advisor.config import PROFILES_DIR
-from advisor.tui.rows import HardwareSpec, arrange, candidate_rows
+from advisor.machine.hardware import simulated_hardware
+from advisor.tui.rows import arrange, candidate_rows
 from advisor.vocab import FIT_RANK
 
 API_ID = "acme-api/acme-1"
@@ -313,16 +314,16 @@ def test_fit_is_hosted_and_ranks_with_gpu(tmp_path):
     result = assess(_answers(tmp_path), kb, model_ids=[API_ID, WEIGHTS_ID])
     assert result.candidate(API_ID).to_dict()["access"] == "api"
     assert result.candidate(WEIGHTS_ID).to_dict()["access"] == "weights"
-    for hardware in (HardwareSpec(ram_gb=1), HardwareSpec(ram_gb=64, vram_gb=24), None):
+    for hardware in (simulated_hardware(ram_gb=1), simulated_hardware(ram_gb=64, vram_gb=24), None):
         rows = {r.model_id: r for r in candidate_rows(result.candidates, hardware)}
         assert rows[API_ID].fit == "hosted"
         assert rows[WEIGHTS_ID].fit != "hosted"
     # From the JSON document (dicts) too.
-    rows = candidate_rows(result.to_dict()["candidates"], HardwareSpec(ram_gb=1))
+    rows = candidate_rows(result.to_dict()["candidates"], simulated_hardware(ram_gb=1))
     assert {r.model_id: r.fit for r in rows}[API_ID] == "hosted"
     assert FIT_RANK["hosted"] == FIT_RANK["gpu"] < FIT_RANK["cpu"]
     # Equal otherwise, a hosted model comes before one that does not fit.
-    small = candidate_rows(result.candidates, HardwareSpec(ram_gb=0.5))
+    small = candidate_rows(result.candidates, simulated_hardware(ram_gb=0.5))
     same = [r.__class__(**{**r.__dict__, "verdict": "allowed", "obligations": 0,
                            "blocks": 0, "conditions": 0}) for r in small]
     assert [r.fit for r in arrange(same)] == ["hosted", "too_large"]

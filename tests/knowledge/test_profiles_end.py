@@ -15,7 +15,7 @@ from advisor.answers import parse_answers
 from advisor.assessment import assess
 from advisor.assessment.openness import effective_status, grade, license_open_for
 from advisor.knowledge import HubFacts
-from advisor.knowledge.hubfacts import gguf_license_facts
+from advisor.gguf.metadata import license_facts
 from advisor.knowledge.model import COMPONENT_TYPES, Component
 
 HOSTED_DE = """\
@@ -83,7 +83,7 @@ def test_assess_cli_offline_gguf_repo(tmp_path: Path, run_advisor) -> None:
 # ---------------------------------------------------------------- GGUF general.license
 
 def test_license_from_gguf_metadata_with_a_review(kb) -> None:
-    lic, bases = gguf_license_facts({"general.license": "apache-2.0"})
+    lic, bases = license_facts({"general.license": "apache-2.0"})
     facts = HubFacts(repo_id="someone/unprofiled-GGUF", gguf_license=lic, gguf_base_models=bases)
     candidate = _one(kb, INTERNAL_US, "someone/unprofiled-GGUF", facts)
     assert candidate.licenses == ("apache-2.0",)
@@ -142,7 +142,7 @@ def test_card_and_file_disagree(kb) -> None:
     {"general.base_model.count": 10**12},
 ])
 def test_hostile_gguf_metadata_gives_nothing(meta: dict) -> None:
-    assert gguf_license_facts(meta) == (None, [])
+    assert license_facts(meta) == (None, [])
 
 
 # ---------------------------------------------------------------- the Hub's gates

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from advisor.tui.rows import HardwareSpec
+from advisor.machine.hardware import simulated_hardware
 from advisor.tui.settings import AppSettings
 
 FIXTURE_PROFILES = Path(__file__).resolve().parent / "profiles"
@@ -42,7 +42,7 @@ def shipped_kb() -> Any:
 
 
 def settings(work_dir: Path, **overrides: Any) -> AppSettings:
-    values: dict[str, Any] = dict(hardware=HardwareSpec(16, 0), offline=True, local_models=(),
+    values: dict[str, Any] = dict(hardware=simulated_hardware(ram_gb=16), offline=True, local_models=(),
                                   work_dir=work_dir, record_date=RECORD_DATE)
     values.update(overrides)
     values.setdefault("config_dir", Path(values["work_dir"]) / ".config")   # never the user's

@@ -6,10 +6,9 @@ from advisor.answers import answers_from_data, default_answers
 from advisor.regions import expand_regions
 from advisor.tui.formdata import (FormValues, answers_to_form, compress_regions, error_field,
                                   form_to_data)
-from advisor.tui.rows import (HardwareSpec, Row, arrange, fit_for_bytes, format_bytes,
-                              format_duration, format_parameters, next_in, quick_fit)
-
-GIB = 1024 ** 3
+from advisor.machine.hardware import simulated_hardware
+from advisor.tui.rows import (Row, arrange, candidate_fit, format_bytes, format_duration,
+                              format_parameters, next_in)
 
 
 def row(model_id: str, verdict: str, rank: int) -> Row:
@@ -27,13 +26,15 @@ def test_arrange_orders_filters_and_searches() -> None:
 
 
 def test_fit_classes() -> None:
-    assert fit_for_bytes(4 * GIB, HardwareSpec(16, 8)) == "gpu"
-    assert fit_for_bytes(12 * GIB, HardwareSpec(16, 8)) == "partial"
-    assert fit_for_bytes(10 * GIB, HardwareSpec(16, 0)) == "cpu"
-    assert fit_for_bytes(40 * GIB, HardwareSpec(16, 0)) == "too_large"
-    assert quick_fit(7e9, HardwareSpec(16, 0)) == "cpu"
-    assert quick_fit(70e9, HardwareSpec(16, 0)) == "too_large"
-    assert quick_fit(None, HardwareSpec(16, 0)) == "?"
+    weights = {"access": "weights"}
+    cpu_only, with_gpu = simulated_hardware(ram_gb=16), simulated_hardware(ram_gb=16, vram_gb=8)
+    assert candidate_fit(weights, 7e9, cpu_only) == "cpu"
+    assert candidate_fit(weights, 7e9, with_gpu) == "gpu"
+    assert candidate_fit(weights, 20e9, with_gpu) == "partial"
+    assert candidate_fit(weights, 70e9, cpu_only) == "too_large"
+    assert candidate_fit(weights, None, cpu_only) == "?"
+    assert candidate_fit(weights, 7e9, None) == "?"
+    assert candidate_fit({"access": "api"}, None, None) == "hosted"
 
 
 def test_formatting() -> None:

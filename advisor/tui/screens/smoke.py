@@ -170,14 +170,14 @@ class SmokeScreen(Screen[None]):
 
     def builds_of_source(self, source: str) -> list[str]:
         """Lower-case ids of the profiled models the file (or the pull) is a build of."""
-        from advisor.record.smoke import builds_of
+        from advisor.knowledge.matching import FileClues, builds_of
 
         if source == PULL_KEY and self.gguf:
-            info = {"repo": self.gguf.get("repo"), "file": self.gguf.get("filename")}
+            clues = FileClues.of(repo=self.gguf.get("repo"), path=self.gguf.get("filename"))
         else:
             local = next((m for m in self.local_models if str(m.path) == source), None)
-            info = {"path": source, "repo": getattr(local, "repo", None)}
-        return builds_of(info, self.app.kb)
+            clues = FileClues.of(repo=getattr(local, "repo", None), path=source)
+        return builds_of(clues, self.app.kb)
 
     def _start(self, source: str, suite: str) -> None:
         self._source = source
