@@ -73,10 +73,10 @@ class Plan:
                     if len(self.builds) > 1 else "")
             return f"GGUF {self.build.quant or '?'} · {self.build.name}{more}"
         if self.kind == API:
-            from advisor.urls import origin_text
+            from advisor.smoke.keys import key_plan
 
-            return (f"API {self.api.provider} · {self.api.model} (the key in "
-                    f"{self.api.key_env} is sent to {origin_text(self.api.base_url)})")
+            return (f"API {self.api.provider} · {self.api.model} "
+                    f"({key_plan(self.api.base_url, self.api.key_env).note()})")
         return f"skipped: {self.reason}"
 
     def candidate(self) -> Any:
