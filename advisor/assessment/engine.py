@@ -12,14 +12,17 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
 from advisor.answers import Answers
-from advisor.assessment.coverage import Coverage, coverage_of, describe, is_sanctions
+from advisor.assessment.answer_facts import answer_notes, data_facts
+from advisor.assessment.coverage import Coverage, coverage_of, describe, is_place_law
 from advisor.assessment.openness import Openness, grade, weights_license_open
 from advisor.assessment.result import (
     Assessment, Candidate, Finding,
 )
 from advisor.knowledge.hubfacts import HubFacts, hub_modalities
 from advisor.knowledge.model import KnowledgeBase, License, ModelProfile, Rule, Source
-from advisor.knowledge.predicates import PLACE_KEYS, Facts, holds, uses_model_facts
+from advisor.knowledge.predicates import (
+    PLACE_KEYS, Facts, ages_asked, holds, uses_model_facts, when_values,
+)
 from advisor.regions import SUBDIVISIONS, country_of, place_name, subdivisions_of
 from advisor.vocab import SEVERITY_RANK
 
@@ -118,7 +121,7 @@ def _coverage_findings(coverage: Coverage, kb: KnowledgeBase) -> list[Finding]:
         if code != country:
             national = (f" The national law of {describe(country)} was assessed."
                         if any(country in j.members for jid, j in kb.jurisdictions.items()
-                               if not is_sanctions(jid)) else "")
+                               if is_place_law(jid, j)) else "")
         out.append(_engine_finding(
             "condition", "review",
             f"The law of {describe(code)} was not assessed: the knowledge base has no "
@@ -150,27 +153,13 @@ def _declared(facts: HubFacts) -> str:
     return facts.license_tag or "none"
 
 
-def _card_agrees(kb: KnowledgeBase, declared: License | None,
-                 license_ids: tuple[str, ...]) -> bool:
-    """The card's license is one of the profile's, or the same listed SPDX license under
-    another profile (a card tagged apache-2.0 and the gemma-4 profile, both Apache-2.0)."""
-    if declared is None:
-        return False
-    if declared.id in license_ids:
-        return True
-    spdx = declared.spdx
-    if not spdx or spdx.startswith("LicenseRef-"):
-        return False
-    return any(kb.licenses[lid].spdx == spdx for lid in license_ids if lid in kb.licenses)
-
-
 def _resolve(repo_id: str, kb: KnowledgeBase, hub: HubFacts | None) -> _Subject:
     """Find the profile (or the profiled base model) that governs ``repo_id``."""
     profile = kb.find_model(repo_id)
     findings: list[Finding] = []
     if profile is not None:
         if hub is not None and hub.license_tag:
-            if not _card_agrees(kb, _hub_license(kb, hub), profile.licenses):
+            if not kb.same_terms(_hub_license(kb, hub), profile.licenses):
                 findings.append(_engine_finding(
                     "condition", "review",
                     f"The Hub card declares license {_declared(hub)}, but the profile says "
@@ -316,7 +305,7 @@ def _gate_findings(hub: HubFacts | None, profile: ModelProfile | None, places: s
     return out
 
 
-def _answer_facts(answers: Answers) -> dict:
+def _answer_facts(answers: Answers, kb: KnowledgeBase) -> dict:
     return dict(
         commercial=answers.deployment.commercial, mode=answers.deployment.mode,
         mau=answers.organization.monthly_active_users, domicile=answers.organization.domicile,
@@ -327,6 +316,9 @@ def _answer_facts(answers: Answers) -> dict:
         redistribute_weights=answers.needs.redistribute_weights,
         openness_required=answers.needs.openness,
         revenue=answers.organization.annual_revenue_usd,
+        data=data_facts(answers, kb.use_cases),
+        audience=frozenset(answers.audience.groups),
+        minimum_age=answers.audience.minimum_age,
     )
 
 
@@ -423,16 +415,7 @@ _PER_MODEL = object()
 
 def _when_places(when: Mapping) -> frozenset[str]:
     """Every place a compiled `when:` names in its place predicates."""
-    out: set[str] = set()
-    for key, value in when.items():
-        if key in PLACE_KEYS:
-            out.update(value)
-        elif key in ("any", "all"):
-            for item in value:
-                out.update(_when_places(item))
-        elif key == "not":
-            out.update(_when_places(value))
-    return frozenset(out)
+    return frozenset().union(*when_values(when, PLACE_KEYS))
 
 
 def _if_there(finding: Finding, places: frozenset[str]) -> Finding:
@@ -452,11 +435,24 @@ def _apply_one(rule: Rule, through: frozenset[str], facts: Facts, broad: Facts |
     country stands for its subdivisions becomes a condition naming them (see
     profiles/README.md, Places)."""
     if not through and holds(rule.when, facts):
-        return _finding_from_rule(rule, today)
+        return _if_young(_finding_from_rule(rule, today), rule, facts)
     if broad is not None and holds(rule.when, broad):
         named = through or (_when_places(rule.when) & (places.broad - places.strict))
-        return _if_there(_finding_from_rule(rule, today), named)
+        return _if_young(_if_there(_finding_from_rule(rule, today), named), rule, facts)
     return None
+
+
+def _if_young(finding: Finding, rule: Rule, facts: Facts) -> Finding:
+    """A rule on users under an age, where minors were answered without one: a
+    condition (never a block) that begins "If any user is under N"."""
+    if "minors" not in facts.audience or facts.minimum_age is not None:
+        return finding
+    ages = ages_asked(rule.when)
+    if not ages:
+        return finding
+    severity = "condition" if finding.severity == "block" else finding.severity
+    return replace(finding, severity=severity,
+                   message=f"If any user is under {ages[0]:g}: {finding.message}")
 
 
 def iso_day(today: str | dt.date | None) -> str | None:
@@ -554,7 +550,7 @@ def assess_one(repo_id: str, answers: Answers, kb: KnowledgeBase,
     openness = grade(profile.openness if profile else {}, weights_license_open=weights_open)
 
     facts = Facts(
-        **(base_facts or _answer_facts(answers)),
+        **(base_facts or _answer_facts(answers, kb)),
         model_id=subject.repo_id.lower(),
         model_modalities=frozenset(subject.modalities),
         vendor=(profile.vendor if profile else subject.repo_id.split("/")[0]).lower(),
@@ -569,9 +565,9 @@ def assess_one(repo_id: str, answers: Answers, kb: KnowledgeBase,
     )
     for rule in _model_rules(subject, kb):
         if holds(rule.when, facts):
-            findings.append(_finding_from_rule(rule, today))
+            findings.append(_if_young(_finding_from_rule(rule, today), rule, facts))
     # Law and organization policies apply to any model, identified or not.
-    law = law or _Law.build(kb, answers, base_facts or _answer_facts(answers), today)
+    law = law or _Law.build(kb, answers, base_facts or _answer_facts(answers, kb), today)
     findings.extend(law.findings(facts))
     if profile is not None or subject.licenses:
         findings.extend(_openness_findings(openness, answers, profile, subject.licenses,
@@ -618,7 +614,7 @@ def assess(answers: Answers, kb: KnowledgeBase, model_ids: Iterable[str] | None 
     hub_by_id = {k.lower(): v for k, v in (hub_facts or {}).items()}
     ids = list(dict.fromkeys(model_ids)) if model_ids is not None else \
         [m.id for m in kb.models.values()]
-    base = _answer_facts(answers)
+    base = _answer_facts(answers, kb)
     coverage = answers_coverage(answers, kb)
     law = _Law.build(kb, answers, base, today)
     candidates = [assess_one(mid, answers, kb, hub_by_id.get(mid.lower()), base_facts=base,
@@ -626,5 +622,6 @@ def assess(answers: Answers, kb: KnowledgeBase, model_ids: Iterable[str] | None 
                   for mid in ids]
     candidates.sort(key=Candidate.sort_key)
     return Assessment(answers=answers.to_dict(), candidates=tuple(candidates),
-                      profiles_digest=kb.digest, notes=kb.override_notes(),
+                      profiles_digest=kb.digest,
+                      notes=(*kb.override_notes(), *answer_notes(answers, kb.use_cases)),
                       coverage=coverage.to_dict(), today=today)

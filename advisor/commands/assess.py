@@ -101,8 +101,8 @@ def run(args: argparse.Namespace) -> int:
     from dataclasses import replace
 
     from advisor.assessment import assess
-    from advisor.commands.common import (answers_from_args, knowledge_from_args, split_ids,
-                                         today_iso)
+    from advisor.commands.common import (announce_answer_notes, answers_from_args,
+                                         knowledge_from_args, split_ids, today_iso)
     from advisor.text import clean
     from advisor.commands.table import render_assessment
     from advisor.errors import InputError
@@ -123,6 +123,7 @@ def run(args: argparse.Namespace) -> int:
     result = assess(answers, kb, model_ids=ids, hub_facts=hub_facts, today=today_iso())
     if warnings:        # the overrides' notes come first, from the assessment itself
         result = replace(result, notes=(*result.notes, *warnings))
+    announce_answer_notes(answers, kb)
     for warning in warnings:
         print(f"advisor: note: {warning}", file=sys.stderr)
     if args.json:

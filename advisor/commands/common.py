@@ -82,6 +82,16 @@ def answers_from_args(args: argparse.Namespace, kb):
     return load_answers(args.answers, use_case_ids=frozenset(kb.use_cases) | set(CORE_USE_CASES))
 
 
+def announce_answer_notes(answers, kb) -> None:
+    """What the answers left to defaults, and the data their use cases and audience imply,
+    on stderr (never silent, CONTRACT §2): one ``advisor: note:`` line each. Commands call
+    it once every input is valid, so a bad input still gets its one-line error alone."""
+    from advisor.assessment.answer_facts import answer_notes
+
+    for note in answer_notes(answers, kb.use_cases):
+        print(clean(f"advisor: note: {note}"), file=sys.stderr)
+
+
 class SafeOut:
     """Standard output through :func:`advisor.text.clean` (an escape sequence in a Hub card,
     a file name or a profile cannot clear the screen or retitle the window):

@@ -1,5 +1,6 @@
 """``advisor profiles check [DIR]...``: validate profiles, one line per problem, and list
-the facts still unconfirmed; ``advisor profiles draft REPO_ID`` drafts a model profile.
+the facts still unconfirmed; ``advisor profiles draft REPO_ID`` drafts a model profile;
+``advisor profiles watch`` compares the profiled licenses with the Hub.
 
     $ advisor profiles check my-profiles/
     my-profiles/licenses/acme.yaml:12: rules[0].severity: 'blok' is not one of block, condition, info
@@ -12,16 +13,18 @@ import sys
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
-    parser = subparsers.add_parser("profiles", help="validate the knowledge base")
+    parser = subparsers.add_parser("profiles", help="validate the knowledge base, draft a model "
+                                   "profile, watch the profiled licenses on the Hub")
     sub = parser.add_subparsers(dest="profiles_command", metavar="ACTION", required=True)
     check = sub.add_parser("check", help="validate profile directories (default: the shipped ones)")
     check.add_argument("dirs", nargs="*", metavar="DIR",
                        help="directories to check; a user's directory is checked together "
                             "with the shipped profiles it extends")
     check.set_defaults(run=run)
-    from advisor.commands import profiles_draft
+    from advisor.commands import profiles_draft, profiles_watch
 
     profiles_draft.add_parser(sub)
+    profiles_watch.add_parser(sub)
 
 
 def figures_line(figures: dict[str, int]) -> str:

@@ -1,7 +1,9 @@
 """``advisor profiles draft REPO_ID [--out FILE] [--force]``: a model profile from the Hub.
 
-Gathers the card's license, the base-model chain, parameters (the Hub's safetensors
-metadata, else ``model.safetensors.index.json`` with ``config.json``), the context length,
+Gathers the card's license, its license file's hash and gate (the reading ``advisor
+profiles watch`` compares, from ``advisor.hub.card``, so a draft watches clean), the
+base-model chain, parameters (the Hub's safetensors metadata, else
+``model.safetensors.index.json`` with ``config.json``), the context length,
 GGUF files or GGUF repos quantized from it, the card's ``language:`` list and whether the
 chat template (``chat_template.jinja`` or ``tokenizer_config.json``) takes tools, and writes
 an ``advisor.model-family/1`` file whose facts are all ``confirmed: false`` (kind, languages
@@ -32,34 +34,29 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     draft.set_defaults(run=run)
 
 
-def _sibling_sizes(info: Any) -> dict[str, int | None]:
-    return {str(s.rfilename): getattr(s, "size", None) for s in (info.siblings or [])
-            if getattr(s, "rfilename", None)}
-
-
 def _small_text(repo_id: str, filename: str, sizes: dict[str, int | None],
                 revision: str | None, notes: list[str]) -> str | None:
     """A small file of the repo as text, or None when absent, too large or unreadable (a
     gated repo without a token: said in ``notes``)."""
     if filename not in sizes or (sizes[filename] or 0) > MAX_JSON_BYTES:
         return None
-    from huggingface_hub import hf_hub_download
-
-    from advisor.errors import AdvisorError
-    from advisor.hub.client import hub_errors
-    from advisor.yamlio import read_limited
+    from advisor.errors import AdvisorError, EntryNotFound, GatedRepo
+    from advisor.hub.card import fetch_small
 
     try:
-        with hub_errors(repo_id, filename):
-            path = hf_hub_download(repo_id, filename, revision=revision)
-    except AdvisorError:
-        notes.append(f"{filename} could not be read (a gated repo needs HF_TOKEN); "
-                     "its facts are missing.")
+        data = fetch_small(repo_id, filename, revision, MAX_JSON_BYTES)
+    except GatedRepo:
+        notes.append(f"{filename} could not be read: the repository is gated (set HF_TOKEN "
+                     "with access); its facts are missing.")
         return None
-    try:
-        return read_limited(Path(path), MAX_JSON_BYTES).decode("utf-8", "replace")
-    except (ValueError, OSError):
+    except EntryNotFound:
+        notes.append(f"{filename} is listed but the Hub has no such file; its facts are "
+                     "missing.")
         return None
+    except AdvisorError as exc:
+        notes.append(f"{filename} could not be read ({exc}); its facts are missing.")
+        return None
+    return data.decode("utf-8", "replace") if data is not None else None
 
 
 def _small_json(repo_id: str, filename: str, sizes: dict[str, int | None],
@@ -119,27 +116,29 @@ def _gguf_repos(repo_id: str, sizes: dict[str, int | None]) -> tuple[str, ...]:
 
 
 def gather(repo_id: str):
-    """The :class:`DraftFacts` of ``repo_id`` from the Hub (OperationError when unreadable)."""
-    from advisor.hub.client import facts_from_info, follow_base_chain, hub_errors, model_info
+    """The :class:`DraftFacts` of ``repo_id`` from the Hub (OperationError when unreadable):
+    the reading ``advisor profiles watch`` compares (``advisor.hub.card``), and the files
+    only a draft needs."""
+    from advisor.hub.card import fetch_info, file_sizes, reading_from_info
     from advisor.knowledge.draft import DraftFacts, parameters_from_index
     from advisor.knowledge.suitability import template_takes_tools
 
-    with hub_errors(repo_id):
-        info = model_info(repo_id)
-    facts = follow_base_chain(facts_from_info(info, repo_id))
+    info = fetch_info(repo_id)
+    reading = reading_from_info(info, repo_id)
+    facts = reading.hub
     if facts.answered_as:
         from advisor.hub.client import answered_note
         from advisor.text import clean
 
         print(clean(f"advisor: note: {answered_note(facts)}"), file=sys.stderr)
-    sizes = _sibling_sizes(info)
+    sizes = file_sizes(info)
     revision = facts.sha if facts.sha and len(facts.sha) == 40 else None
     parameters, source = None, None
     safetensors = getattr(info, "safetensors", None)
     total = getattr(safetensors, "total", None)
     if isinstance(total, int) and not isinstance(total, bool) and 0 < total < 10**15:
         parameters, source = float(total), "the Hub's safetensors metadata"
-    notes: list[str] = []
+    notes: list[str] = list(reading.notes)
     config = _small_json(repo_id, "config.json", sizes, revision, notes) or {}
     if parameters is None:
         index = _small_json(repo_id, "model.safetensors.index.json", sizes, revision, notes)
@@ -156,7 +155,7 @@ def gather(repo_id: str):
         released=created.date().isoformat() if hasattr(created, "date") else None,
         gguf_repos=_gguf_repos(repo_id, sizes), card_languages=_card_languages(info),
         template_tools=template_takes_tools(_chat_template(repo_id, sizes, revision, notes)),
-        notes=tuple(notes))
+        notes=tuple(notes), license_file=reading.license_file, gate=reading.gate)
 
 
 def run(args: argparse.Namespace) -> int:

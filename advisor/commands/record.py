@@ -111,7 +111,8 @@ def _refuse_existing(out: Path, model_id: str, formats: list[str], force: bool) 
 
 
 def _run_record(args: argparse.Namespace) -> int:
-    from advisor.commands.common import answers_from_args, knowledge_from_args
+    from advisor.commands.common import (announce_answer_notes, answers_from_args,
+                                         knowledge_from_args)
     from advisor.errors import InputError
     from advisor.record import build_record, parse_formats, write_record
 
@@ -158,6 +159,7 @@ def _run_record(args: argparse.Namespace) -> int:
         print(clean(f"advisor: warning: {compared['chosen_note']}"), file=sys.stderr)
     for note in notes:
         print(f"advisor: note: {note}", file=sys.stderr)
+    announce_answer_notes(answers, kb)
     verdict = record.chosen["verdict"]
     if verdict in ("blocked", "unknown"):
         print(f"advisor: warning: the chosen model's verdict is {verdict}; the record says so",
@@ -189,6 +191,11 @@ def _run_verify(args: argparse.Namespace) -> int:
     from advisor.record.comparison_verify import check_comparison
 
     compared, compared_notes = check_comparison(record.data.get("comparison"), _offline(args))
+    if hub_facts is not None:                # the Hub answered: has the license moved?
+        from advisor.record.verify import license_drift
+
+        moved, moved_notes = license_drift(record, kb)
+        compared, compared_notes = [*moved, *compared], [*moved_notes, *compared_notes]
     report = replace(report, differences=report.differences + tuple(compared),
                      notes=report.notes + tuple(notes) + tuple(compared_notes))
     if args.json:

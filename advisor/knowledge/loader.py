@@ -20,10 +20,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from advisor.answers import DATA_CATEGORIES
 from advisor.errors import InputError
 from advisor.knowledge.model import (
-    COMPONENT_STATUSES, COMPONENT_TYPES, MODEL_KINDS, ApiAccess, Component,
-    Jurisdiction,
+    COMPONENT_STATUSES, COMPONENT_TYPES, MODEL_KINDS, ApiAccess, Component, HubGate,
+    Jurisdiction, LicenseFile,
     KnowledgeBase, License, ModelProfile, Override, Policy, Rule, Source, UseCaseInfo, UsePolicy,
     section_label,
 )
@@ -332,7 +333,7 @@ def _use_policy(data: Mapping, path_: Path, sha: str, ucs: frozenset[str] | None
 MODEL_KEYS = ("id", "family", "vendor", "licenses", "base_model", "parameters", "active_parameters",
               "training_tokens", "modalities", "released", "context_length", "gated",
               "gguf_repos", "use_policies", "sources", "openness", "notes", "confirmed",
-              "access", "api", "kind", "languages", "tool_calling")
+              "access", "api", "kind", "languages", "tool_calling", "license_file", "gate")
 API_KEYS = ("provider", "base_url", "key_env", "model", "docs", "token_limit", "sampling",
             "extra_body")
 TOKEN_LIMIT_FIELDS = ("max_tokens", "max_completion_tokens")
@@ -556,8 +557,44 @@ def _models(data: Mapping, path_: Path) -> list[ModelProfile]:
             notes=_text(m, "notes", here, required=False), file=path_,
             confirmed=_bool(m, "confirmed", here, True), access=access, api=api,
             kind=kind, languages=languages, tool_calling=tools,
+            license_file=_license_file(m.get("license_file"), here + ("license_file",)),
+            gate=_gate(m.get("gate"), here + ("gate",)),
         )
     return _each_item(raw_models, one)
+
+
+_SHA256 = re.compile(r"[0-9a-f]{64}")
+
+
+def _sha256(data: Mapping, path: tuple) -> str | None:
+    value = data.get("sha256")
+    if value is not None and not (isinstance(value, str) and _SHA256.fullmatch(value)):
+        raise _Bad(path + ("sha256",), f"must be 64 lower-case hex digits, not {value!r}")
+    return value
+
+
+def _license_file(raw: Any, path: tuple) -> LicenseFile | None:
+    """``license_file: {path: LICENSE, sha256: ..., checked: ...}``: a relative path in the
+    repo (no ``..``, no leading ``/``) and the SHA-256 of its bytes when checked."""
+    if raw is None:
+        return None
+    d = _keys(raw, path, ("path", "sha256", "checked"))
+    name = _text(d, "path", path)
+    parts = name.split("/")
+    if (len(name) > 200 or name.startswith("/") or "\\" in name or not name.isprintable()
+            or any(p in ("", ".", "..") for p in parts)):
+        raise _Bad(path + ("path",), f"{name!r} is not a file path inside the repo (LICENSE, "
+                   "docs/LICENSE.md)")
+    return LicenseFile(path=name, sha256=_sha256(d, path),
+                       checked=_date(d.get("checked"), path + ("checked",)))
+
+
+def _gate(raw: Any, path: tuple) -> HubGate | None:
+    """``gate: {eu_disallowed: true, sha256: ...}``: the card's gate as checked."""
+    if raw is None:
+        return None
+    d = _keys(raw, path, ("eu_disallowed", "sha256"))
+    return HubGate(eu_disallowed=_bool(d, "eu_disallowed", path, False), sha256=_sha256(d, path))
 
 
 def _access(m: Mapping, defaults: Mapping, raw: Mapping, here: tuple, mid: str,
@@ -589,9 +626,16 @@ def _access(m: Mapping, defaults: Mapping, raw: Mapping, here: tuple, mid: str,
     return access, api
 
 
+JURISDICTION_SCOPES = ("place", "topic")
+
+
 def _jurisdiction(data: Mapping, path_: Path, ucs: frozenset[str] | None) -> Jurisdiction:
-    d = _keys(data, (), ("schema", "id", "title", "members", "checked", "rules", "notes"))
+    d = _keys(data, (), ("schema", "id", "title", "members", "checked", "rules", "notes",
+                         "scope"))
     jid, title = _id(d, "id", ()), _text(d, "title", ())
+    scope = _text(d, "scope", (), required=False, default="place")
+    if scope not in JURISDICTION_SCOPES:
+        raise _Bad(("scope",), f"{scope!r} is not one of {', '.join(JURISDICTION_SCOPES)}")
     members = set()
     for index, code in enumerate(_texts(d, "members", ())):
         norm = normalize_code(code)
@@ -604,7 +648,7 @@ def _jurisdiction(data: Mapping, path_: Path, ucs: frozenset[str] | None) -> Jur
     return Jurisdiction(id=jid, title=title, members=frozenset(members), checked=checked,
                         rules=_rules(d.get("rules"), ("rules",), title=title, checked=checked,
                                      origin=f"jurisdiction:{jid}", use_case_ids=ucs),
-                        file=path_)
+                        file=path_, scope=scope)
 
 
 def _use_cases(data: Mapping) -> list[UseCaseInfo]:
@@ -615,12 +659,19 @@ def _use_cases(data: Mapping) -> list[UseCaseInfo]:
     out = []
     for index, raw in enumerate(items):
         here = ("use_cases", index)
-        u = _keys(raw, here, ("id", "title", "description", "why", "suites", "regulatory"))
+        u = _keys(raw, here, ("id", "title", "description", "why", "suites", "regulatory",
+                              "data"))
+        data_categories = _texts(u, "data", here)
+        for at, category in enumerate(data_categories):
+            if category not in DATA_CATEGORIES:
+                raise _Bad(here + ("data", at),
+                           f"{category!r} is not one of {', '.join(DATA_CATEGORIES)}")
         out.append(UseCaseInfo(
             id=_id(u, "id", here), title=_text(u, "title", here),
             description=_text(u, "description", here, required=False, default="") or "",
             why=_text(u, "why", here, required=False, default="") or "",
-            suites=_texts(u, "suites", here), regulatory=_texts(u, "regulatory", here)))
+            suites=_texts(u, "suites", here), regulatory=_texts(u, "regulatory", here),
+            data=data_categories))
     return out
 
 

@@ -143,6 +143,26 @@ class ApiAccess:
 
 
 @dataclass(frozen=True)
+class LicenseFile:
+    """The license text in the model's Hub repo as the profile was checked against it;
+    ``advisor profiles watch`` reads it again and compares the hash:
+    ``LicenseFile("LICENSE", "1b1c...", "2026-12-01")``."""
+
+    path: str                        # the file's path in the repo
+    sha256: str | None = None        # of its bytes when checked; None: not recorded yet
+    checked: str | None = None
+
+
+@dataclass(frozen=True)
+class HubGate:
+    """The Hub gate (the card's ``extra_gated_*`` fields) as the profile was checked
+    against it: ``HubGate(eu_disallowed=True, sha256="9f2c...")``."""
+
+    eu_disallowed: bool = False      # extra_gated_eu_disallowed
+    sha256: str | None = None        # of the other extra_gated_* fields (advisor.knowledge.watch)
+
+
+@dataclass(frozen=True)
 class ModelProfile:
     id: str
     family: str
@@ -168,6 +188,8 @@ class ModelProfile:
     kind: str | None = None                  # one of MODEL_KINDS; None: not yet profiled
     languages: tuple[str, ...] = ()          # ISO 639-1 codes the card says it supports
     tool_calling: bool | None = None         # the card documents function/tool calling
+    license_file: LicenseFile | None = None  # the repo's license text as checked (watch)
+    gate: HubGate | None = None              # the card's gate as checked (watch)
 
     @property
     def hosted(self) -> bool:
@@ -192,6 +214,10 @@ class Jurisdiction:
     checked: str | None
     rules: tuple[Rule, ...]
     file: Path | None = None
+    # `place`: the law of its members (a member it lists counts as assessed); `topic`: one
+    # body of law (the GDPR, HIPAA, children's privacy) that adds rules for its members
+    # without standing for the rest of their law (profiles/README.md, Jurisdictions).
+    scope: str = "place"
 
 
 @dataclass(frozen=True)
@@ -202,7 +228,7 @@ class UseCaseInfo:
     why: str = ""
     suites: tuple[str, ...] = ()
     regulatory: tuple[str, ...] = ()
-
+    data: tuple[str, ...] = ()           # data.categories this use always processes
 
 @dataclass(frozen=True)
 class Policy:
@@ -333,6 +359,19 @@ class KnowledgeBase:
         if found is None and key in self.gguf_index:
             found = self.models.get(self.gguf_index[key])
         return found
+
+    def same_terms(self, declared: License | None, license_ids: tuple[str, ...]) -> bool:
+        """Whether the license a Hub card declares is one of ``license_ids``, or the same
+        listed SPDX license under another profile (a card tagged apache-2.0 and the gemma-4
+        profile, both Apache-2.0)."""
+        if declared is None:
+            return False
+        if declared.id in license_ids:
+            return True
+        spdx = declared.spdx
+        if not spdx or spdx.startswith("LicenseRef-"):
+            return False
+        return any(self.licenses[lid].spdx == spdx for lid in license_ids if lid in self.licenses)
 
     def license_for_hub(self, tag: str | None, name: str | None = None) -> License | None:
         """The license profile a Hub card's ``license`` / ``license_name`` mean, if known."""

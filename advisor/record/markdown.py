@@ -76,7 +76,9 @@ def _context(record: dict[str, Any]) -> list[str]:
     a = record["answers"]
     org, dep, use, needs = a["organization"], a["deployment"], a["use_case"], a["needs"]
     mau = org.get("monthly_active_users")
-    users = f" with {mau:,} monthly active users (as declared)" if isinstance(mau, int) else ""
+    assumed = a.get("assumed") or []
+    how = "assumed" if "organization.monthly_active_users" in assumed else "as declared"
+    users = f" with {mau:,} monthly active users ({how})" if isinstance(mau, int) else ""
     cats = ", ".join(_label(record, c) for c in use.get("categories", []))
     sentence = (
         f"An organization based in {org['domicile']}{users} wants to "
@@ -91,8 +93,18 @@ def _context(record: dict[str, Any]) -> list[str]:
         f"{_yes(needs.get('redistribute_weights'))}; openness required: {needs.get('openness', 'any')}. "
         f"Target hardware: {_hardware(a)}."
     )
-    return [sentence, "", needs_line, "",
-            "Which open-weight model may it adopt, lawfully and practically, and on what terms?"]
+    lines = [sentence, "", needs_line, ""]
+    if "data" in a or "audience" in a:
+        audience = [f"minors (youngest {g['minors']})" if isinstance(g, dict) else str(g)
+                    for g in a.get("audience") or []]
+        data = ", ".join((a.get("data") or {}).get("categories") or []) or "not stated"
+        lines += [f"Data it processes: {data}; its users: "
+                  f"{', '.join(audience) or 'not stated'}.", ""]
+    if assumed:
+        lines += ["**Assumed, not answered** (defaults, each of which can change the verdicts): "
+                  + ", ".join(f"`{key}`" for key in assumed) + ".", ""]
+    return lines + ["Which open-weight model may it adopt, lawfully and practically, and on "
+                    "what terms?"]
 
 
 def _drivers(record: dict[str, Any]) -> list[str]:
@@ -348,8 +360,8 @@ def _scope_lines(record: dict[str, Any]) -> list[str]:
         lines.append(f"* Subdivisions of {country} without their own profile: {shown}")
     lines.append("* Not assessed at all: contracts other than the model's license and use "
                  "policy, patents and trademarks beyond what the license says, export control "
-                 "beyond the profiled sanctions, data protection of your own data, and any fact "
-                 "not declared in the answers above")
+                 "beyond the profiled sanctions, data protection beyond the duties the declared "
+                 "data and audience trigger, and any fact not declared in the answers above")
     overrides = record.get("overrides") or []
     for o in overrides:
         replaced = f", replacing {o['replaced_file']}" if o.get("replaced_file") else ""

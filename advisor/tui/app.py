@@ -53,6 +53,9 @@ class AdvisorApp(App[int]):
         self._offline_told = False
         self.machine: Hardware = self.settings.resolved_hardware()
         self.saved_answers: Any = None          # the answers as last loaded or saved
+        # True while the answers are the example the app starts with (no answers file):
+        # the interview says so, and what is still untouched counts as assumed.
+        self.example_loaded = False
         self.smoke_runs: list[dict[str, Any]] = []   # every result, with the models it ran
         self.comparison: dict[str, Any] | None = None   # the last finished comparison
         from advisor.tui.prefs import load_prefs
@@ -112,7 +115,7 @@ class AdvisorApp(App[int]):
             self.call_from_thread(self.tell_offline, "the Hub cannot be reached")
 
     def _load_core(self) -> None:
-        from advisor.answers import default_answers, load_answers
+        from advisor.answers import example_answers, load_answers
         from advisor.knowledge import load_knowledge
 
         if self.kb is None:
@@ -122,7 +125,8 @@ class AdvisorApp(App[int]):
                 self.answers = load_answers(self.settings.answers_path,
                                             use_case_ids=self.use_case_ids())
             else:
-                self.answers = default_answers()
+                self.answers = example_answers()
+                self.example_loaded = True
         self.saved_answers = self.answers
         self.assessment = self._assess(self.answers)
 

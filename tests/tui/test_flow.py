@@ -78,6 +78,8 @@ async def test_interview_to_candidates_by_keys(fixture_kb: Any, make_app: Any) -
         await pilot.press("tab")                             # monthly active users
         assert app.focused.id == "users"
         await replace_text(pilot, "800000000")
+        await pilot.press("tab")                             # annual revenue
+        assert app.focused.id == "revenue"
         await pilot.press("tab")                             # regions
         await replace_text(pilot, "US")
         assert app.answers.organization.monthly_active_users == 800_000_000
@@ -262,7 +264,8 @@ async def test_shipped_profiles_show_blocked_and_allowed(shipped_kb: Any, make_a
     ids = tuple(shipped_kb.use_cases)
     answers = parse_answers("organization: {domicile: US, monthly_active_users: 800000000}\n"
                             "deployment: {regions: [US], mode: internal}\n"
-                            "use_case: {categories: [coding]}\n", use_case_ids=ids)
+                            "use_case: {categories: [coding]}\n"
+                            "data: {categories: [none]}\n", use_case_ids=ids)
     app = make_app(shipped_kb, answers=answers, answers_path=Path("answers.yaml"))
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
