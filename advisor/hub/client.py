@@ -117,11 +117,12 @@ def check_repo_id(repo_id: str, field: str | None = None) -> str:
     >>> check_repo_id("bartowski/Llama-3.2-1B-Instruct-GGUF", field="REPO_ID")
     'bartowski/Llama-3.2-1B-Instruct-GGUF'
     """
-    from advisor.knowledge.ids import repo_id_problem
+    from advisor.knowledge.ids import repo_id_reason
 
-    problem = repo_id_problem(repo_id, owner=False)
-    if problem:
-        raise InputError(None, f"not a valid Hugging Face repo id: {problem}", field=field)
+    reason = repo_id_reason(repo_id, owner=False)
+    if reason:
+        raise InputError(None, f"{ascii(repo_id)} is not a valid Hugging Face repo id: it "
+                         f"{reason}", field=field)
     return repo_id
 
 

@@ -14,6 +14,8 @@ here because importing the library costs more than loading every profile from th
     "'Qwen/Qwen3\\\\u200b-8B' holds U+200B, a format or zero-width character: ids are printable ASCII"
     >>> repo_id_problem("gpt2")
     "'gpt2' is not owner/name"
+    >>> repo_id_reason("a b/c", owner=False)
+    'holds U+0020, white space: ids are printable ASCII'
     >>> repo_id_problem("gpt2", owner=False) is None
     True
     >>> profile_id_problem("apache-2.0") is None
@@ -38,8 +40,8 @@ def _shown(value: str) -> str:
     return ascii(value)
 
 
-def _character_problem(value: str) -> str | None:
-    """The first character that is not printable ASCII, named, or None."""
+def _character_reason(value: str) -> str | None:
+    """What is wrong with the first character that is not printable ASCII, or None."""
     for ch in value:
         if " " < ch < "\x7f":
             continue
@@ -47,32 +49,48 @@ def _character_problem(value: str) -> str | None:
         kind = ("a control character" if category == "Cc" else
                 "a format or zero-width character" if category == "Cf" else
                 "white space" if ch.isspace() else "not ASCII")
-        return f"{_shown(value)} holds U+{ord(ch):04X}, {kind}: ids are printable ASCII"
+        return f"holds U+{ord(ch):04X}, {kind}: ids are printable ASCII"
+    return None
+
+
+def _character_problem(value: str) -> str | None:
+    reason = _character_reason(value)
+    return f"{_shown(value)} {reason}" if reason else None
+
+
+def repo_id_reason(value: Any, *, owner: bool = True) -> str | None:
+    """Why ``value`` is not a Hub model id, in words that follow the id: ``holds U+200B,
+    a format or zero-width character: ...``; None when it is one."""
+    if not isinstance(value, str):
+        return "is not text"
+    if not value:
+        return "is empty"
+    if len(value) > 2 * MAX_PART + 1:
+        return f"is longer than {2 * MAX_PART + 1} characters"
+    reason = _character_reason(value)
+    if reason:
+        return reason
+    if value.count("/") > 1 or (owner and value.count("/") != 1):
+        return "is not owner/name"
+    if not _REPO_ID.fullmatch(value):
+        return ("breaks the Hub's id rules: letters, digits, '-', '_' and '.', at most "
+                f"{MAX_PART} per part, not starting or ending with '-' or '.'")
+    if "--" in value or ".." in value:
+        return "holds '--' or '..', which the Hub does not allow"
+    if value.endswith(".git"):
+        return "ends in '.git', which the Hub does not allow"
     return None
 
 
 def repo_id_problem(value: Any, *, owner: bool = True) -> str | None:
     """Why ``value`` is not a Hub model id (``owner/name``; ``owner=False`` also takes a
-    bare ``name``, as the Hub does for its oldest repos), or None when it is one."""
-    if not isinstance(value, str):
-        return f"{_shown(str(value))} is not text"
-    if not value:
-        return "empty id"
-    if len(value) > 2 * MAX_PART + 1:
-        return f"{_shown(value[:40])}... is longer than {2 * MAX_PART + 1} characters"
-    problem = _character_problem(value)
-    if problem:
-        return problem
-    if value.count("/") > 1 or (owner and value.count("/") != 1):
-        return f"{_shown(value)} is not owner/name"
-    if not _REPO_ID.fullmatch(value):
-        return (f"{_shown(value)} breaks the Hub's id rules: letters, digits, '-', '_' and "
-                f"'.', at most {MAX_PART} per part, not starting or ending with '-' or '.'")
-    if "--" in value or ".." in value:
-        return f"{_shown(value)} holds '--' or '..', which the Hub does not allow"
-    if value.endswith(".git"):
-        return f"{_shown(value)} ends in '.git', which the Hub does not allow"
-    return None
+    bare ``name``, as the Hub does for its oldest repos), the id shown first; or None."""
+    reason = repo_id_reason(value, owner=owner)
+    if reason is None:
+        return None
+    shown = _shown(value[:40] + "..." if isinstance(value, str) and len(value) > 80
+                   else value if isinstance(value, str) else str(value))
+    return f"{shown} {reason}"
 
 
 def profile_id_problem(value: Any) -> str | None:
