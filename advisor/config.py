@@ -9,6 +9,7 @@ Values are read when asked, not frozen at import, so a setting changed in the pr
 
 ===========================  ============================================================
 ``ADVISOR_HUB_TIMEOUT``      seconds to wait for the Hub (default 20): :func:`hub_timeout`
+``ADVISOR_HUB_MAX_WAIT``     longest rate-limit wait honoured (default 60 s): :func:`hub_max_wait`
 ``ADVISOR_NO_CACHE``         set (not ``0``): no parsed-profiles cache: :func:`cache_dir`
 ``ADVISOR_ENDPOINT_KEY``     the key for ``--endpoint`` servers (no other variable is a
                              fallback): :data:`ENDPOINT_KEY_VAR`
@@ -94,6 +95,16 @@ def hub_timeout(environ: Mapping[str, str] | None = None) -> float:
     except ValueError:
         return DEFAULT_HUB_TIMEOUT
     return value if 0 < value < 86_400 else DEFAULT_HUB_TIMEOUT
+
+
+def hub_max_wait(environ: Mapping[str, str] | None = None) -> float:
+    """``ADVISOR_HUB_MAX_WAIT``: the longest wait (seconds, 0 to 3600) a 429 reply may ask
+    for before the advisor stops retrying; 60 when unset or not such a number."""
+    try:
+        value = float(_env(environ).get("ADVISOR_HUB_MAX_WAIT", 60))
+    except ValueError:
+        return 60.0
+    return value if 0 <= value <= 3600 else 60.0
 
 
 def _hf_true(value: str | None) -> bool:

@@ -102,3 +102,26 @@ def escape_controls(text: str) -> str:
     """``text`` with every non-printable character written as ``repr`` writes it, for file
     names and ids shown in notes and records: ESC becomes the four characters ``\\x1b``."""
     return "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in text)
+
+
+def split_choices(text: str, allowed: "tuple[str, ...] | list[str]", what: str) -> list[str]:
+    """A comma-separated list of words, each one of ``allowed``, lower-cased, without
+    repeats; ValueError naming the first that is not (or an empty list).
+
+    >>> split_choices("md, JSON,md", ("md", "json", "cdx"), "format")
+    ['md', 'json']
+    >>> split_choices("md,pdf", ("md", "json"), "format")
+    Traceback (most recent call last):
+    ValueError: unknown format 'pdf' (expected some of: md, json)
+    """
+    out: list[str] = []
+    for part in (p.strip().lower() for p in text.split(",")):
+        if not part:
+            continue
+        if part not in allowed:
+            raise ValueError(f"unknown {what} {part!r} (expected some of: {', '.join(allowed)})")
+        if part not in out:
+            out.append(part)
+    if not out:
+        raise ValueError(f"no {what} given (expected some of: {', '.join(allowed)})")
+    return out

@@ -292,7 +292,18 @@ def _gate_findings(hub: HubFacts | None, profile: ModelProfile | None, places: s
         out.append(_engine_finding(
             "info", "gated", "The Hub repository is gated: accept its terms on the Hub "
             "(and use a token) before downloading.", source))
-    if hub is not None and hub.gated_eu_disallowed:
+    if hub is not None and hub.gated_eu_disallowed and not hub.gated:
+        # The flag without a gate: whether the Hub enforces it is disputed, so it is read
+        # as a sign of the vendor's intent, to be reviewed, not as a closed gate.
+        if places & eu:
+            out.append(_engine_finding(
+                "condition", "eu_flag_without_gate",
+                f"The card of {repo} sets extra_gated_eu_disallowed although the repository "
+                "is not gated: the Hub may not enforce it, but it signals that the terms are "
+                "not meant for the EU; have legal review it before an EU deployment.",
+                Source(title="Hugging Face model card", section="extra_gated_eu_disallowed",
+                       url=f"https://huggingface.co/{repo}")))
+    elif hub is not None and hub.gated_eu_disallowed:
         hit = sorted(places & eu)
         if hit:
             out.append(_engine_finding(
@@ -303,6 +314,13 @@ def _gate_findings(hub: HubFacts | None, profile: ModelProfile | None, places: s
                 Source(title="Hugging Face model card", section="extra_gated_eu_disallowed",
                        url=f"https://huggingface.co/{repo}")))
     return out
+
+
+def _parameters(profile: ModelProfile | None, hub: HubFacts | None) -> float | None:
+    """The profile's parameter count, else the one the Hub's reply states."""
+    if profile is not None and profile.parameters:
+        return profile.parameters
+    return hub.parameters if hub is not None else None
 
 
 def _answer_facts(answers: Answers, kb: KnowledgeBase) -> dict:
@@ -480,7 +498,8 @@ def _finding_from_rule(rule: Rule, today: str | None = None) -> Finding:
         severity = "condition" if severity == "block" else severity
     return Finding(severity=severity, code=rule.code, message=message, source=rule.source,
                    obligation=rule.obligation, origin=rule.origin, confirmed=rule.confirmed,
-                   quote=rule.quote, in_force=rule.in_force, upcoming=upcoming)
+                   quote=rule.quote, in_force=rule.in_force, upcoming=upcoming,
+                   only_if=rule.only_if)
 
 
 def _openness_findings(openness: Openness, answers: Answers, profile: ModelProfile | None,
@@ -559,7 +578,7 @@ def assess_one(repo_id: str, answers: Answers, kb: KnowledgeBase,
         license_osi_approved=weights_open,
         osaid=openness.osaid, mof_class=openness.mof_class,
         training_flop=profile.training_flop if profile else None,
-        parameters=profile.parameters if profile else None,
+        parameters=_parameters(profile, hub),
         access=profile.access if profile else "weights",
         api_provider=(profile.api.provider.lower() if profile and profile.api else ""),
     )
@@ -584,7 +603,7 @@ def assess_one(repo_id: str, answers: Answers, kb: KnowledgeBase,
         model=subject.repo_id, licenses=subject.licenses, verdict=_verdict(findings),
         findings=tuple(findings), obligations=obligations, openness=openness,
         family=profile.family if profile else None, vendor=profile.vendor if profile else None,
-        parameters=profile.parameters if profile else None,
+        parameters=_parameters(profile, hub),
         basis=subject.basis, based_on=subject.based_on,
         access=profile.access if profile else "weights",
     )

@@ -28,6 +28,7 @@ class Finding:
     quote: str | None = None          # the passage of the source the finding rests on
     in_force: str | None = None       # ISO date the provision applies from
     upcoming: bool = False            # in_force is after the assessment's `today`
+    only_if: str | None = None        # the rule's trigger the answers cannot decide, in words
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"severity": self.severity, "code": self.code,
@@ -44,6 +45,8 @@ class Finding:
             out["in_force"] = self.in_force
         if self.upcoming:
             out["upcoming"] = True
+        if self.only_if:
+            out["only_if"] = self.only_if
         return out
 
 

@@ -82,6 +82,7 @@ def run(args: argparse.Namespace) -> int:
     out.write(f"  gated:     {facts.gated}\n")
     out.write(f"  pipeline:  {facts.pipeline_tag or '-'}   library: {facts.library_name or '-'}\n")
     out.write(f"  profile:   {profile.id if profile else 'none (assessed from Hub facts)'}\n")
+    out.write(f"  size:      {_size_line(facts)}\n")
     if facts.base_chain:
         out.write("  base chain:\n")
         rel = facts.base_relation or "derived"
@@ -92,8 +93,10 @@ def run(args: argparse.Namespace) -> int:
     elif facts.base_models:
         out.write(f"  base:      {', '.join(facts.base_models)} (not readable on the Hub)\n")
     ggufs = [f for f in files if f["filename"].lower().endswith(".gguf")]
-    total = sum(f["bytes"] or 0 for f in files)
-    out.write(f"  files:     {len(files)} ({total / 2**30:.2f} GiB), {len(ggufs)} GGUF"
+    sizes = [f["bytes"] for f in files]
+    shown = ("size unknown" if None in sizes or not sizes
+             else f"{sum(sizes) / 2**30:.2f} GiB")         # type: ignore[arg-type]
+    out.write(f"  files:     {len(files)} ({shown}), {len(ggufs)} GGUF"
               + (" - see `advisor ggufs`" if ggufs else "") + "\n")
     if candidate is not None:
         data = candidate.to_dict()
@@ -101,3 +104,11 @@ def run(args: argparse.Namespace) -> int:
         for finding in data.get("findings", []):
             out.write(f"    [{finding.get('severity')}] {finding.get('code')}: {finding.get('message')}\n")
     return 0
+
+
+def _size_line(facts) -> str:
+    """Parameters, context and architecture as the Hub states them, or unknown."""
+    params = (f"{facts.parameters / 1e9:.2f}B parameters ({facts.parameters_basis})"
+              if facts.parameters else "parameters unknown")
+    context = f"context {facts.context_length}" if facts.context_length else "context unknown"
+    return f"{params}, {context}, architecture {facts.architecture or 'unknown'}"

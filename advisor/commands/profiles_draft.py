@@ -43,6 +43,8 @@ def _small_text(repo_id: str, filename: str, sizes: dict[str, int | None],
     from advisor.errors import AdvisorError, EntryNotFound, GatedRepo
     from advisor.hub.card import fetch_small
 
+    from advisor.errors import EntryNotFound, GatedRepo
+
     try:
         data = fetch_small(repo_id, filename, revision, MAX_JSON_BYTES)
     except GatedRepo:
@@ -133,11 +135,9 @@ def gather(repo_id: str):
         print(clean(f"advisor: note: {answered_note(facts)}"), file=sys.stderr)
     sizes = file_sizes(info)
     revision = facts.sha if facts.sha and len(facts.sha) == 40 else None
-    parameters, source = None, None
-    safetensors = getattr(info, "safetensors", None)
-    total = getattr(safetensors, "total", None)
-    if isinstance(total, int) and not isinstance(total, bool) and 0 < total < 10**15:
-        parameters, source = float(total), "the Hub's safetensors metadata"
+    parameters, source = facts.parameters, None
+    if parameters is not None:
+        source = f"the Hub's {facts.parameters_basis} metadata"
     notes: list[str] = list(reading.notes)
     config = _small_json(repo_id, "config.json", sizes, revision, notes) or {}
     if parameters is None:
@@ -148,6 +148,8 @@ def gather(repo_id: str):
     created = getattr(info, "created_at", None)
     if isinstance(config, dict) and isinstance(config.get("text_config"), dict) and context is None:
         context = config["text_config"].get("max_position_embeddings")
+    if context is None:
+        context = facts.context_length          # a GGUF repo: the header's context_length
     return DraftFacts(
         hub=facts, parameters=parameters, parameters_source=source,
         context_length=context if isinstance(context, int) and not isinstance(context, bool)

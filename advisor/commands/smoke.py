@@ -250,7 +250,7 @@ def run(args: argparse.Namespace) -> int:
         if result.peak_rss_bytes and result.estimate:
             rss += f" (estimated {result.estimate['resident_bytes'] / 2**20:.0f} MiB)"
         if result.measured_tokens_per_second and result.estimated_tokens_per_second:
-            rss += (f", {result.measured_tokens_per_second:.1f} tok/s (bandwidth bound "
+            rss += (f", {result.measured_tokens_per_second:.1f} tok/s (estimated "
                     f"{result.estimated_tokens_per_second:.0f})")
         if result.prompt_style:
             rss += f", {result.prompt_style} prompts"
@@ -263,6 +263,9 @@ def run(args: argparse.Namespace) -> int:
         scores = result.to_dict().get("probe")
         if probe_summary(scores):
             sys.stdout.write(f"probe {probe_summary(scores)}\nlimits: {scores.get('limits')}\n")
+        basis = (result.estimate or {}).get("speed_basis")
+        if basis and result.estimated_tokens_per_second:
+            sys.stdout.write(f"speed estimate: {basis}\n")
     if not result.passed:
         print(f"advisor: {summary_line(result)}", file=sys.stderr)
         return 1

@@ -21,6 +21,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from advisor import config
+from advisor.hub.ratelimit import RETRIES as RATE_RETRIES
+from advisor.hub.ratelimit import honour_rate_limit
+from advisor.hub.size_facts import size_facts
 from advisor.errors import (AdvisorError, EntryNotFound, GatedRepo, HubAuthError, HubCacheError,
                             HubEndpointInvalid, HubHTTPError, HubOffline,
                             HubRateLimited, HubReplyMalformed, HubTimeout, HubUnreachable,
@@ -163,8 +166,12 @@ def hub_error(exc: BaseException, repo_id: str, filename: str | None = None
             return HubAuthError(f"{repo_id}: access forbidden (403); check the token's "
                                 "permissions")
         if status == 429:
-            return HubRateLimited(f"{repo_id}: the Hub is rate-limiting requests (429); try "
-                                  "again later")
+            from advisor.hub.ratelimit import wait_seconds
+
+            wait = wait_seconds(exc.response.headers) if exc.response is not None else None
+            return HubRateLimited(f"{repo_id}: the Hub is still rate-limiting requests (429) "
+                                  f"after {RATE_RETRIES} retries; try again "
+                                  + (f"in {wait:.0f} s" if wait is not None else "later"))
         return HubHTTPError(f"{repo_id}: the Hub answered HTTP {status}")
     if isinstance(exc, (httpx2.UnsupportedProtocol, httpx2.InvalidURL)):
         target = _failed_url(exc)
@@ -264,8 +271,8 @@ def model_info(repo_id: str, *, token: str | None = None, files: bool = True) ->
     from huggingface_hub.errors import HFValidationError
 
     try:
-        return HfApi(token=token).model_info(repo_id, files_metadata=files, timeout=config.hub_timeout(),
-                                             token=token)
+        return honour_rate_limit(lambda: HfApi(token=token).model_info(
+            repo_id, files_metadata=files, timeout=config.hub_timeout(), token=token), repo_id)
     except HFValidationError:
         raise
     except KeyError as exc:          # huggingface_hub reads the reply with ``sibling["lfs"][...]``
@@ -343,6 +350,7 @@ def facts_from_info(info: Any, asked: str) -> HubFacts:
                 base_models.append(parts[2])
     last = getattr(info, "last_modified", None)
     gated = getattr(info, "gated", False)
+    size = size_facts(info)
     return HubFacts(
         repo_id=repo_id,
         sha=sha,
@@ -357,6 +365,8 @@ def facts_from_info(info: Any, asked: str) -> HubFacts:
         library_name=getattr(info, "library_name", None),
         last_modified=last.isoformat() if hasattr(last, "isoformat") else (str(last) if last else None),
         gated_eu_disallowed=card.get("extra_gated_eu_disallowed") is True,
+        parameters=size.parameters, parameters_basis=size.parameters_basis,
+        context_length=size.context_length, architecture=size.architecture,
         answered_as=answered_as,
     )
 
@@ -517,7 +527,8 @@ class RangeReader:
         url = hf_hub_url(repo_id, filename, revision=revision)
         self.headers = build_hf_headers(token=token)
         with hub_errors(repo_id, filename):
-            meta = get_hf_file_metadata(url, token=token, timeout=config.hub_timeout())
+            meta = honour_rate_limit(lambda: get_hf_file_metadata(
+                url, token=token, timeout=config.hub_timeout()), f"{repo_id}/{filename}")
         self.size = meta.size
         self.location = download_location(meta.location, url, f"{repo_id}/{filename}")
         if not same_origin(url, self.location):     # a CDN: the token stays on the Hub

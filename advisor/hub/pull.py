@@ -41,6 +41,7 @@ from advisor.errors import (ChecksumMismatch, DownloadIncomplete, HubCacheError,
 from advisor.hub.client import (check_commit, check_etag, check_repo_filename, check_revision,
                                 download_location, hub_error, hub_errors, is_commit,
                                 same_origin)
+from advisor.hub.ratelimit import honour_rate_limit
 
 CHUNK = 1 << 20
 Progress = Callable[..., None]   # progress(done, total, final=False)
@@ -230,7 +231,8 @@ def pull_verified(repo_id: str, filename: str, *, revision: str | None = None,
     check_repo_filename(filename, repo_id)
     url = hf_hub_url(repo_id, filename, revision=revision)
     with hub_errors(repo_id, filename):
-        meta = get_hf_file_metadata(url, token=token, timeout=config.hub_timeout())
+        meta = honour_rate_limit(lambda: get_hf_file_metadata(
+            url, token=token, timeout=config.hub_timeout()), what)
     if not meta.etag or not meta.commit_hash:
         raise HubReplyMalformed(f"{what}: the Hub gave no ETag or commit for the file")
     etag = check_etag(meta.etag, what)
@@ -242,7 +244,7 @@ def pull_verified(repo_id: str, filename: str, *, revision: str | None = None,
     storage = config.hub_cache_dir() / repo_folder_name(repo_id=repo_id, repo_type="model")
     blob = _inside(storage, storage / "blobs" / etag, what)
     pointer = _inside(storage / "snapshots", storage / "snapshots" / commit / filename, what)
-    expected = (expected_sha256 or "").lower() or None
+    expected = _expected_sha256(what, expected_sha256, etag)
     with download_lock(storage, etag, what, on_note):
         if blob.exists():
             if expected and sha256_file(blob).hexdigest() != expected:
@@ -294,6 +296,21 @@ def pull_verified(repo_id: str, filename: str, *, revision: str | None = None,
             raise HubCacheError(f"{what}: cannot write to the HF cache at {storage}: "
                                  f"{exc.strerror or exc}") from None
     return PulledFile(pointer, filename, expected, bool(expected))
+
+
+def _expected_sha256(what: str, listed: str | None, etag: str) -> str | None:
+    """The SHA-256 to verify against: the listing's LFS hash and the resolve answer's
+    ``X-Linked-Etag`` (a 64-digit ETag is the file's SHA-256 on the Hub); they must agree.
+
+    >>> _expected_sha256("org/m/f", None, "a" * 64) == "a" * 64
+    True
+    """
+    listed = (listed or "").lower() or None
+    linked = etag.lower() if len(etag) == 64 else None
+    if listed and linked and listed != linked:
+        raise HubReplyMalformed(f"{what}: the Hub's file list says SHA-256 {listed[:12]}..., "
+                                f"its download answer says {linked[:12]}...; refusing to guess")
+    return listed or linked
 
 
 def _declared_size(what: str, head_size: int | None, listed_size: int | None) -> int:
@@ -399,6 +416,6 @@ def pull_gguf_files(repo_id: str, *, quant: str | None = None, filename: str | N
                                on_note=on_note)
         if not pulled.verified and on_note:
             on_note(f"{choice.repo_id}/{part.filename}: not verified: the Hub gives no SHA-256 "
-                    "for it (not an LFS file)")
+                    "for it (no LFS entry and no X-Linked-Etag)")
         out.append(pulled)
     return out

@@ -219,7 +219,7 @@ def _source(data: Any, path: tuple, title: str, checked: str | None,
 
 
 RULE_KEYS = ("code", "severity", "when", "message", "obligation", "source", "checked",
-             "confirmed", "quote", "in_force")
+             "confirmed", "quote", "in_force", "only_if")
 
 
 def _rules(data: Any, path: tuple, *, title: str, checked: str | None, origin: str,
@@ -253,6 +253,7 @@ def _rules(data: Any, path: tuple, *, title: str, checked: str | None, origin: s
             confirmed=_bool(rule, "confirmed", here, True), origin=origin,
             quote=_text(rule, "quote", here, required=False),
             in_force=_date(rule.get("in_force"), here + ("in_force",)),
+            only_if=_text(rule, "only_if", here, required=False),
         )
     return tuple(_each_item(data, one))
 

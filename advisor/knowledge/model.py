@@ -85,6 +85,7 @@ class Rule:
     origin: str = ""                      # "license:llama3.2", "jurisdiction:EU", ...
     quote: str | None = None              # the passage of the source the rule rests on
     in_force: str | None = None           # ISO date the provision applies from
+    only_if: str | None = None            # a trigger the answers cannot decide, in words
 
 
 @dataclass(frozen=True)

@@ -82,11 +82,20 @@ def _properties(record: dict[str, Any]) -> list[Any]:
     repro = record["reproducibility"]
     props = [
         Property(name="advisor:verdict", value=chosen["verdict"]),
+        *([Property(name="advisor:model-verdict", value=chosen["model_verdict"])]
+          if chosen.get("model_verdict") else []),
         Property(name="advisor:record-date", value=record["date"]),
         Property(name="advisor:profiles-digest", value=str(repro.get("profiles_digest"))),
     ]
-    for i, obligation in enumerate(chosen.get("obligations") or [], start=1):
-        props.append(Property(name=f"advisor:obligation:{i}", value=obligation))
+    duties = record.get("duties")
+    if duties is None:                       # a record written before duties were split
+        for i, obligation in enumerate(chosen.get("obligations") or [], start=1):
+            props.append(Property(name=f"advisor:obligation:{i}", value=obligation))
+    for i, duty in enumerate(duties or [], start=1):
+        kind = "must do" if duty.get("kind") == "must" else f"only if {duty.get('trigger')}"
+        props.append(Property(name=f"advisor:duty:{i}",
+                              value=f"{kind} ({duty.get('owner')}, {duty.get('when')}; "
+                                    f"{duty.get('scope')}): {duty.get('text')}"))
     openness = chosen.get("openness") or {}
     if openness.get("osaid"):
         props.append(Property(name="advisor:osaid", value=str(openness["osaid"])))
@@ -181,8 +190,15 @@ def _bom(record: dict[str, Any]) -> Any:
                                                  gguf.get("sha256")]))
     from advisor.record.comparison_cdx import comparison_components
 
+    from cyclonedx.model import Property
+
+    stamps = [Property(name="advisor:record-digest", value=record["digest"])] \
+        if record.get("digest") else []
+    stamps += [Property(name="advisor:record-signed-by", value=str(s.get("key_fingerprint")))
+               for s in record.get("signatures") or []]
     return Bom(serial_number=serial, components=[component, *comparison_components(record)],
-               metadata=BomMetaData(timestamp=created, tools=ToolRepository(components=[tool])))
+               metadata=BomMetaData(timestamp=created, tools=ToolRepository(components=[tool]),
+                                    properties=stamps))
 
 
 @lru_cache(maxsize=1)

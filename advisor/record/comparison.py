@@ -267,3 +267,24 @@ def is_section(doc: Any) -> bool:
     """True for a record's stored section (it has ``files``), not a compare document."""
     return isinstance(doc, dict) and isinstance(doc.get("files"), list) \
         and isinstance(doc.get("candidates"), list) and "revisions" in doc
+
+
+def choice_conflict(section: dict[str, Any] | None, model_id: str) -> str | None:
+    """Why a record for ``model_id`` cannot carry this comparison as it stands: the
+    comparison chose another model, or named the record's model its fallback (one chosen
+    model everywhere). None when they agree.
+
+    >>> choice_conflict({"chosen": "b.gguf", "chosen_is_model": False, "model_candidate": None,
+    ...                  "fallback": None}, "org/a")
+    'the comparison chose b.gguf, not org/a: record b.gguf\'s model with --model, or compare again'
+    """
+    if not section:
+        return None
+    if section.get("chosen") and section.get("chosen_is_model") is False:
+        return (f"the comparison chose {section['chosen']}, not {model_id}: record "
+                f"{section['chosen']}'s model with --model, or compare again")
+    mine = section.get("model_candidate")
+    if mine and section.get("fallback") == mine:
+        return (f"the comparison names {mine} ({model_id}) as the fallback, not the choice: "
+                "one model cannot be both")
+    return None

@@ -45,9 +45,7 @@ def should_hash(asked: bool | None, size: int) -> bool:
     return asked if asked is not None else size <= HASH_LIMIT
 
 
-def default_threads() -> int:
-    """llama-cpp-python's own default: half the CPUs, at least one."""
-    return max((os.cpu_count() or 2) // 2, 1)
+from advisor.machine.speed import default_threads  # noqa: E402,F401 (re-exported)
 
 
 @dataclass
@@ -318,6 +316,11 @@ def run_local(spec: SmokeSpec, suite: Suite, on_event: EventCallback | None) -> 
     result.wall_seconds = time.perf_counter() - started
     if result.gpu_layers > 0:
         _apply_estimate(result, model_file, spec)
+    elif result.measured_tokens_per_second and result.estimate:
+        from advisor.machine.speed import record_run
+
+        record_run(result.estimate["decode_bytes_per_token"], model_file.n_layer or 0,
+                   result.measured_tokens_per_second, threads)
     emit(on_event, DONE, result=result)
     return result
 
@@ -335,17 +338,18 @@ def _apply_estimate(result: SmokeResult, model_file, spec: SmokeSpec) -> None:
                        "resident_bytes": est.resident_bytes, "kv_cache_bytes": est.kv_cache_bytes,
                        "compute_bytes": est.compute_bytes, "options": est.options,
                        "decode_bytes_per_token": est.decode_bytes_per_token}
-    fit, layers = "cpu", 0
-    gpu_bandwidth = None
-    if result.gpu_layers > 0:         # after the load: where llama.cpp put the blocks
-        from advisor.machine.hardware import detect_hardware
+    from advisor.machine.hardware import detect_hardware
 
+    fit, layers = "cpu", 0
+    hardware = detect_hardware(probe_llama=False)
+    if result.gpu_layers > 0:         # after the load: where llama.cpp put the blocks
         layers = result.gpu_layers
         fit = "gpu" if layers >= shape.n_layer else "partial"
-        gpu_bandwidth = detect_hardware().gpu_bandwidth
     result.estimated_tokens_per_second = decode_tokens_per_second(
         shape, spec.n_ctx, fit, layers, options=spec.options(),
-        **({"gpu_bandwidth": gpu_bandwidth} if gpu_bandwidth else {}))
+        cpu_bandwidth=hardware.cpu_bandwidth, gpu_bandwidth=hardware.gpu_bandwidth,
+        cpu_layer_seconds=hardware.cpu_layer_seconds)
+    result.estimate["speed_basis"] = hardware.speed_basis
 
 
 def _apply_load(result: SmokeResult, event: dict[str, Any]) -> None:

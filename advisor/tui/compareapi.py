@@ -125,6 +125,18 @@ def plan_for(model_id: str, kb: Any, local_models: Iterable[Any]) -> Plan:
     return Plan(model_id, GGUF, builds=builds)
 
 
+def plan_for_file(path: Path, kb: Any) -> Plan:
+    """A plan for one GGUF file opened by path (``advisor compare --gguf PATH``): its own
+    line, counted for the profiled model it is a build of, else for the file itself."""
+    from advisor.gguf.quant import quant_from_filename
+    from advisor.knowledge.matching import FileClues, builds_of
+
+    ids = builds_of(FileClues.of(path=path), kb)
+    model = kb.find_model(ids[0]) if kb is not None and ids else None
+    return Plan(model.id if model is not None else path.name, GGUF,
+                builds=(Build(path, None, quant_from_filename(path.name)),))
+
+
 @dataclass
 class Verdict:
     """What the assessment says of a model, for the comparison's verdict columns."""

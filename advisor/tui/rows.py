@@ -141,10 +141,10 @@ def format_parameters(parameters: float | None) -> str:
 
 
 def format_bytes(count: float | None) -> str:
-    """1536 -> '1.5 KiB'; None -> '?'."""
+    """1536 -> '1.5 KiB'; None -> 'unknown'."""
     from advisor.hub.pull import human_bytes
 
-    return "?" if count is None else human_bytes(float(count))
+    return "unknown" if count is None else human_bytes(float(count))
 
 
 def format_duration(seconds: float | None) -> str:

@@ -85,7 +85,7 @@ ANSWERS = {
                        "  mode: hosted_service\n", ":4:", "duplicate key 'mode'"),
     "tabs.yaml": ("organization:\n\tdomicile: DE\n", ":2:", "YAML syntax error"),
     "unknown.yaml": ("organization: {domicile: DE}\nfoo: 1\n", ":2:", "foo: unknown key"),
-    "mau-text.yaml": ("organization: {domicile: DE, monthly_active_users: '100'}\n", ":1:",
+    "mau-text.yaml": ("organization: {domicile: DE, monthly_active_users: 'lots'}\n", ":1:",
                       "monthly_active_users"),
     "mode-list.yaml": ("organization: {domicile: DE}\ndeployment: {mode: [internal]}\n", ":2:",
                        "deployment.mode"),

@@ -337,7 +337,7 @@ SCENARIOS: list[Scenario] = [
       [A(domicile="KR"), A(domicile="US", regions=["KR"], mode="internal")]),
     S("KR", "data_protection", "Art. 37-2", "condition",
       [A(domicile="KR", uc=("credit_scoring",))], [A(domicile="KR")]),
-    S("JP", "review", "Arts. 7, 16", "condition",      # unconfirmed info: shown as a condition
+    S("JP", "review", "Arts. 1, 7", "info",
       [A(domicile="JP")], [A(domicile="JP", mode="internal")]),
     S("JP", "data_protection", "Arts. 17, 18", "condition",
       [A(domicile="JP", uc=("medical_advice",))], [A(domicile="JP")]),
@@ -356,7 +356,7 @@ SCENARIOS: list[Scenario] = [
       [A(domicile="IN", uc=("image_generation",))], [A(domicile="IN")]),
     S("CH", "data_protection", "Art. 21;", "condition",
       [A(domicile="CH", uc=("credit_scoring",))], [A(domicile="CH")]),
-    S("CH", "review", "press release", "condition",
+    S("CH", "review", "press release", "info",
       [A(domicile="CH")], [A(domicile="CH", mode="internal")]),
     S("SG", "data_protection", "ss. 13-20", "condition",
       [A(domicile="SG")], [A(domicile="SG", mode="internal")]),
@@ -388,16 +388,16 @@ SCENARIOS: list[Scenario] = [
     S("sanctions-us", "export_control", "Sec. 3(a)", "condition",
       [A(domicile="US", regions=["SY"]), A(domicile="DE", regions=["SY"])],
       [A(domicile="US"), A(domicile="US", regions=["IR"])]),
-    S("sanctions-us", "export_control", "560.208", "condition",
+    S("sanctions-us", "export_control", "EO 14065 Sec. 1(a)(iv)", "condition",
       [A(domicile="DE", regions=["DE", "IR"]), A(domicile="CH", regions=["CU"])],
       [A(domicile="US", regions=["IR"]), A(domicile="DE", regions=["RU"])]),
     # ------------------------------------------------------------------ sanctions: EU
-    # Art. 5n(2b) covers the enterprise-management and design software of Annex XXXIX, not
-    # models as such; installation may be IT consultancy (Art. 5n(2)): a condition.
+    # Art. 5n(1)(g) bans AI model services and 5n(1)(e) IT consultancy for Russian legal
+    # persons, with exceptions the answers cannot settle: a condition that says so.
     S("sanctions-eu", "export_control", "Annex XXXIX", "condition",
       [A(domicile="DE", regions=["RU"], mode="on_prem")],
       [A(domicile="DE", regions=["RU"]), A(domicile="US", regions=["RU"], mode="on_prem")]),
-    S("sanctions-eu", "export_control", "Art. 2, 2a", "condition",
+    S("sanctions-eu", "export_control", "Art. 2 (dual-use", "condition",
       [A(domicile="DE", regions=["RU"]), A(domicile="FR", regions=["FR", "RU"], mode="internal")],
       [A(domicile="DE", regions=["RU"], mode="on_prem"), A(domicile="US", regions=["RU"])]),
     S("sanctions-eu", "export_control", "Art. 1a et seq", "condition",

@@ -19,7 +19,7 @@ SEVERITY_STYLE = {"block": "bold white on red", "condition": "bold black on yell
 FIT_STYLE = {"gpu": ("GPU", "bold green"), "cpu": ("CPU", "green"),
              "partial": ("partial", "yellow"), "too_large": ("too big", "red"),
              "hosted": ("hosted", "cyan"),
-             "?": ("?", "dim")}
+             "?": ("unknown", "dim"), "unknown": ("unknown", "dim")}
 OSAID_STYLE = {"pass": "bold green", "fail": "red", "unknown": "dim"}
 STATUS_STYLE = {"open": ("open", "bold green"), "restricted": ("restricted", "yellow"),
                 "not_released": ("not released", "red"), "unknown": ("unknown", "dim")}
