@@ -156,16 +156,17 @@ def test_one_line_forgeries_that_pass_the_reader_show_as_text(tmp_path, answers_
     out = tmp_path / "out"
     proc = advisor("record", "--answers", str(answers_file), "--model", MODEL, "--smoke",
                    str(smoke_path), "--comparison", str(comparison), "--out", str(out),
-                   "--offline", "--format", "md,json,cdx")
+                   "--offline", "--format", "md,json,cdx,spdx")
     assert proc.returncode == 0, proc.stderr
     md = next(out.glob("*.md")).read_text(encoding="utf-8")
     _only_the_renderers_markup(md)
     assert f"Chosen option: \"{MODEL}\"" in md
     for forged in ONE_LINE_FORGERIES:
         assert md_text(forged) in md, forged        # shown, escaped, as text
-    cdx = json.loads(next(out.glob("*.cdx.json")).read_text(encoding="utf-8"))
-    _all_one_line(cdx)
-    (json_path,) = [p for p in out.glob("*.json") if not p.name.endswith(".cdx.json")]
+    for suffix in (".cdx.json", ".spdx.json"):
+        _all_one_line(json.loads(next(out.glob("*" + suffix)).read_text(encoding="utf-8")))
+    (json_path,) = [p for p in out.glob("*.json")
+                    if not p.name.endswith((".cdx.json", ".spdx.json"))]
     record = json.loads(json_path.read_text(encoding="utf-8"))
     assert record["smoke"]["prompts"][1]["error"] == " ".join(ONE_LINE_FORGERIES)   # kept as read
 
@@ -204,8 +205,7 @@ def test_the_markdown_view_escapes_a_whole_record_and_keeps_its_words():
 
 @pytest.mark.parametrize("view", [cyclonedx_view, spdx_view])
 def test_the_json_format_views_make_every_text_one_clean_line(view):
-    """CycloneDX renders through ``cyclonedx_view``; ``spdx_view`` is the same layer,
-    ready for the SPDX renderer (branch ``record``) to call once at its top."""
+    """CycloneDX renders through ``cyclonedx_view``, SPDX through ``spdx_view``."""
     from tests.record.sample import RECORD
 
     record = json.loads(json.dumps(RECORD))
