@@ -23,6 +23,7 @@ from advisor.errors import AdvisorError, exit_status
 
 COMMAND_MODULES = (
     "assess",
+    "recommend",
     "models",
     "profiles",
     "hub",

@@ -16,7 +16,7 @@ from advisor.assessment.answer_facts import answer_notes, data_facts
 from advisor.assessment.coverage import Coverage, coverage_of, describe, is_place_law
 from advisor.assessment.openness import Openness, grade, weights_license_open
 from advisor.assessment.result import (
-    Assessment, Candidate, Finding,
+    Assessment, Candidate, Finding, verdict_of,
 )
 from advisor.knowledge.hubfacts import HubFacts, hub_modalities
 from advisor.knowledge.model import KnowledgeBase, License, ModelProfile, Rule, Source
@@ -40,7 +40,6 @@ def kb_doc(section: str, anchor: str) -> Source:
 
 
 OPENNESS_SOURCE = kb_doc("Openness levels (needs.openness)", "openness-levels-needsopenness")
-UNKNOWN_CODES = ("unknown_model", "unknown_license")
 # Findings that rarely decide anything: listed after the ones of the same severity.
 BOILERPLATE_CODES = {"notice", "governing_law", "commercial_use", "termination"}
 
@@ -112,7 +111,12 @@ def _capital(text: str) -> str:
 
 
 def _coverage_findings(coverage: Coverage, kb: KnowledgeBase) -> list[Finding]:
-    """A `review` condition for every place whose law no profile covers (never silent)."""
+    """A `review` condition for every place whose law no profile covers (never silent);
+    each binds the deployment whatever model is chosen."""
+    return [replace(f, deployment=True) for f in _coverage_review(coverage, kb)]
+
+
+def _coverage_review(coverage: Coverage, kb: KnowledgeBase) -> list[Finding]:
     source = ENGINE_DOCS["law_not_assessed"]
     out = []
     for code in coverage.not_assessed:
@@ -412,9 +416,15 @@ class _Law:
             if uses_model_facts(rule.when):
                 entries.append((rule, through, _PER_MODEL))
             else:
+                found = _apply_one(rule, through, facts, broad, places, today)
                 entries.append((rule, through,
-                                _apply_one(rule, through, facts, broad, places, today)))
+                                None if found is None else replace(found, deployment=True)))
         return cls(places, tuple(entries), today)
+
+    def duties(self) -> list[Finding]:
+        """The findings of the rules that ask nothing about the model: the deployment's."""
+        return [done for _, _, done in self.entries
+                if done is not None and done is not _PER_MODEL]
 
     def findings(self, facts: Facts) -> list[Finding]:
         broad = replace(facts, broad=True) if self.places.broad != self.places.strict \
@@ -596,11 +606,11 @@ def assess_one(repo_id: str, answers: Answers, kb: KnowledgeBase,
     findings.extend(_gate_findings(hub, profile, {answers.organization.domicile,
                                                   *answers.deployment.regions}, eu))
 
-    findings.sort(key=lambda f: (SEVERITY_RANK[f.severity], f.code in BOILERPLATE_CODES,
-                                 not f.confirmed))
+    findings.sort(key=_finding_order)
     obligations = tuple(dict.fromkeys(f.obligation for f in findings if f.obligation))
     return Candidate(
-        model=subject.repo_id, licenses=subject.licenses, verdict=_verdict(findings),
+        model=subject.repo_id, licenses=subject.licenses, verdict=verdict_of(findings),
+        model_verdict=verdict_of(f for f in findings if not f.deployment),
         findings=tuple(findings), obligations=obligations, openness=openness,
         family=profile.family if profile else None, vendor=profile.vendor if profile else None,
         parameters=_parameters(profile, hub),
@@ -609,14 +619,20 @@ def assess_one(repo_id: str, answers: Answers, kb: KnowledgeBase,
     )
 
 
-def _verdict(findings: Sequence[Finding]) -> str:
-    if any(f.severity == "block" for f in findings):
-        return "blocked"
-    if any(f.code in UNKNOWN_CODES for f in findings):
-        return "unknown"
-    if any(f.severity == "condition" for f in findings):
-        return "conditional"
-    return "allowed"
+def _finding_order(finding: Finding) -> tuple:
+    return (SEVERITY_RANK[finding.severity], finding.code in BOILERPLATE_CODES,
+            not finding.confirmed)
+
+
+def deployment_duties(answers: Answers, kb: KnowledgeBase, *, coverage: Coverage | None = None,
+                      law: "_Law | None" = None) -> tuple[Finding, ...]:
+    """The findings that bind the deployment whatever model is chosen, each once, worst
+    first: places whose law was not assessed, and every law or policy rule whose `when:`
+    asks nothing about the model."""
+    coverage = coverage or answers_coverage(answers, kb)
+    law = law or _Law.build(kb, answers, _answer_facts(answers))
+    found = [*_coverage_findings(coverage, kb), *law.duties()]
+    return tuple(sorted(dict.fromkeys(found), key=_finding_order))
 
 
 def assess(answers: Answers, kb: KnowledgeBase, model_ids: Iterable[str] | None = None,
@@ -643,4 +659,6 @@ def assess(answers: Answers, kb: KnowledgeBase, model_ids: Iterable[str] | None 
     return Assessment(answers=answers.to_dict(), candidates=tuple(candidates),
                       profiles_digest=kb.digest,
                       notes=(*kb.override_notes(), *answer_notes(answers, kb.use_cases)),
-                      coverage=coverage.to_dict(), today=today)
+                      coverage=coverage.to_dict(), today=today,
+                      deployment_duties=deployment_duties(answers, kb, coverage=coverage,
+                                                          law=law))

@@ -26,7 +26,7 @@ from advisor.knowledge.model import (
     COMPONENT_STATUSES, COMPONENT_TYPES, MODEL_KINDS, ApiAccess, Component, HubGate,
     Jurisdiction, LicenseFile,
     KnowledgeBase, License, ModelProfile, Override, Policy, Rule, Source, UseCaseInfo, UsePolicy,
-    section_label,
+    Wants, section_label,
 )
 from advisor.knowledge.ids import profile_id_problem, repo_id_problem
 from advisor.knowledge.matching import gguf_index
@@ -661,7 +661,7 @@ def _use_cases(data: Mapping) -> list[UseCaseInfo]:
     for index, raw in enumerate(items):
         here = ("use_cases", index)
         u = _keys(raw, here, ("id", "title", "description", "why", "suites", "regulatory",
-                              "data"))
+                              "data", "interactive", "needs", "prefers"))
         data_categories = _texts(u, "data", here)
         for at, category in enumerate(data_categories):
             if category not in DATA_CATEGORIES:
@@ -672,8 +672,37 @@ def _use_cases(data: Mapping) -> list[UseCaseInfo]:
             description=_text(u, "description", here, required=False, default="") or "",
             why=_text(u, "why", here, required=False, default="") or "",
             suites=_texts(u, "suites", here), regulatory=_texts(u, "regulatory", here),
-            data=data_categories))
+            data=data_categories,
+            interactive=_bool(u, "interactive", here, False),
+            needs=_wants(u.get("needs"), here + ("needs",)),
+            prefers=_wants(u.get("prefers"), here + ("prefers",))))
     return out
+
+
+MAX_CONTEXT = 1 << 24                # tokens; no model's window comes near it
+
+
+def _wants(raw: Any, path: tuple) -> Wants:
+    """A use case's ``needs`` or ``prefers``: {kinds, modalities, tool_calling, context}."""
+    if raw is None:
+        return Wants()
+    w = _keys(raw, path, ("kinds", "modalities", "tool_calling", "context"))
+    kinds = _texts(w, "kinds", path)
+    for index, kind in enumerate(kinds):
+        if kind not in MODEL_KINDS:
+            raise _Bad(path + ("kinds", index), f"{kind!r} is not one of {', '.join(MODEL_KINDS)}")
+    modalities = _texts(w, "modalities", path)
+    for index, modality in enumerate(modalities):
+        if modality not in MODALITIES:
+            raise _Bad(path + ("modalities", index),
+                       f"{modality!r} is not one of {', '.join(MODALITIES)}")
+    context = w.get("context")
+    if context is not None and (isinstance(context, bool) or not isinstance(context, int)
+                                or not 0 < context <= MAX_CONTEXT):
+        raise _Bad(path + ("context",), f"must be a whole number of tokens (1 to {MAX_CONTEXT}), "
+                   f"not {context!r}")
+    return Wants(kinds=kinds, modalities=modalities,
+                 tool_calling=_bool(w, "tool_calling", path, False), context=context)
 
 
 def _policy(data: Mapping, path_: Path, ucs: frozenset[str] | None) -> Policy:
@@ -887,7 +916,7 @@ def _build(dirs: Iterable[Path], *, cache: Any = None
                                      f"no model profile with id {model!r}"))
         keep("quality", kb.quality, table.id, item, table, ("id",))
 
-    each("advisor.quality/1", lambda i: quality_table(i.data, i.path), keep_table)
+    each("advisor.quality/1", lambda i: quality_table(i.data, i.path, ucs), keep_table)
     kb.overrides = tuple(overrides)
     kb.gguf_index = gguf_index(kb.models)
     problems.extend(_keys_sent_elsewhere(kb, key_hosts, {str(i.path): i for i in files}))

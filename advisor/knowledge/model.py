@@ -222,6 +222,23 @@ class Jurisdiction:
 
 
 @dataclass(frozen=True)
+class Wants:
+    """What a use case needs of a model (``needs``: a model known to lack it is left out)
+    or prefers (``prefers``: a model that has it ranks higher). Empty means no wish.
+
+    ``Wants(kinds=("instruct", "reasoning"), context=8192)``
+    """
+
+    kinds: tuple[str, ...] = ()            # any of these MODEL_KINDS
+    modalities: tuple[str, ...] = ()       # every one of these modalities
+    tool_calling: bool = False             # documented tool (function) calling
+    context: int | None = None             # tokens of context
+
+    def __bool__(self) -> bool:
+        return bool(self.kinds or self.modalities or self.tool_calling or self.context)
+
+
+@dataclass(frozen=True)
 class UseCaseInfo:
     id: str
     title: str
@@ -230,6 +247,10 @@ class UseCaseInfo:
     suites: tuple[str, ...] = ()
     regulatory: tuple[str, ...] = ()
     data: tuple[str, ...] = ()           # data.categories this use always processes
+    interactive: bool = False              # people converse with it: no base model, speed counts
+    needs: Wants = Wants()
+    prefers: Wants = Wants()
+
 
 @dataclass(frozen=True)
 class Policy:
@@ -277,6 +298,8 @@ class QualityTable:
     confirmed: bool = True           # false: read second-hand (name it in `copy`)
     notes: str | None = None
     file: Path | None = None
+    use_cases: tuple[str, ...] = ()  # the uses it speaks to (a coding leaderboard); () all
+    modalities: tuple[str, ...] = () # the inputs or outputs it measures (vision); () any
 
     def source(self) -> Source:
         """The table as a citable source."""

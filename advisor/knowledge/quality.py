@@ -19,12 +19,15 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from advisor.knowledge.loader import _Bad, _bool, _date, _each_item, _id, _keys, _repo_id, _text
+from advisor.knowledge.loader import (
+    MODALITIES, _Bad, _bool, _date, _each_item, _id, _keys, _repo_id, _text, _texts,
+)
 from advisor.knowledge.model import QUALITY_KINDS, QualityScore, QualityTable
 
 SCHEMA = "advisor.quality/1"
 TABLE_KEYS = ("schema", "id", "title", "publisher", "url", "copy", "published", "checked",
-              "kind", "metric", "higher_is_better", "scores", "confirmed", "notes")
+              "kind", "metric", "higher_is_better", "scores", "confirmed", "notes",
+              "use_cases", "modalities")
 SCORE_KEYS = ("model", "value", "as_listed", "url", "section")
 EXAMPLE = """\
 schema: advisor.quality/1
@@ -69,9 +72,17 @@ def _score(index: int, raw: Any) -> QualityScore:
                         section=_text(s, "section", here, required=False))
 
 
-def quality_table(data: Mapping, path_: Path) -> QualityTable:
+def _listed(d: Mapping, key: str, known: Any, noun: str) -> tuple[str, ...]:
+    values = _texts(d, key, ())
+    for index, value in enumerate(values):
+        if known is not None and value not in known:
+            raise _Bad((key, index), f"{value!r} is not a known {noun}")
+    return values
+
+
+def quality_table(data: Mapping, path_: Path, use_case_ids: Any = None) -> QualityTable:
     """One ``advisor.quality/1`` file, validated (``_Bad`` names the first bad field;
-    ``_ManyBad`` every bad score)."""
+    ``_ManyBad`` every bad score); ``use_case_ids`` checks its ``use_cases``."""
     d = _keys(data, (), TABLE_KEYS)
     kind = _text(d, "kind", ())
     if kind not in QUALITY_KINDS:
@@ -101,7 +112,9 @@ def quality_table(data: Mapping, path_: Path) -> QualityTable:
         published=published, checked=checked, kind=kind, metric=_text(d, "metric", ()),
         higher_is_better=_bool(d, "higher_is_better", (), True), scores=tuple(scores),
         confirmed=_bool(d, "confirmed", (), True),
-        notes=_text(d, "notes", (), required=False), file=path_)
+        notes=_text(d, "notes", (), required=False), file=path_,
+        use_cases=_listed(d, "use_cases", use_case_ids, "use case"),
+        modalities=_listed(d, "modalities", MODALITIES, "modality"))
 
 
 def unprofiled_scores(table: QualityTable, model_keys: Any) -> list[tuple[int, str]]:

@@ -165,6 +165,22 @@ class AdvisorApp(App[int]):
         self.assessment = assessment
         self.assessment_changed.publish(self.assessment)
 
+    @property
+    def recommendation(self) -> Any:
+        """The recommendation of the current assessment on :attr:`hardware` (computed
+        once per assessment and hardware; pure and fast, advisor.recommend)."""
+        hardware = self.hardware
+        cached = getattr(self, "_recommended", None)
+        if cached is not None and cached[0] is self.assessment and cached[1] == hardware:
+            return cached[2]
+        if self.assessment is None or self.kb is None:
+            return None
+        from advisor.recommend import recommend
+
+        result = recommend(self.assessment, self.kb, hardware, top=10)
+        self._recommended = (self.assessment, hardware, result)
+        return result
+
     def add_hub_facts(self, repo_id: str, facts: Any) -> None:
         """Hub facts reached us: re-assess so verdicts can use them."""
         self.hub_facts[repo_id] = facts

@@ -201,12 +201,17 @@ class InterviewScreen(Screen[None]):
         self._filling = False
 
     def values(self) -> FormValues:
+        """The form's widgets over the current answers: what the form does not show (the
+        languages served) is kept, never reset to defaults."""
+        from dataclasses import replace
+
         groups = list(self.query_one("#audience", SelectionList).selected)
         try:
             audience = audience_items(groups, self.query_one("#minors_age", Input).value)
         except ValueError:                    # field_problems names it
             audience = groups
-        return FormValues(
+        return replace(
+            answers_to_form(self.app.answers) if self.app.answers is not None else FormValues(),
             domicile=self.query_one("#domicile", Input).value,
             users=self.query_one("#users", Input).value,
             revenue=self.query_one("#revenue", Input).value,
