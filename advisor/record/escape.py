@@ -22,6 +22,8 @@ re-checks, and ``json.dumps`` escapes it.
     'snake_case \\\\*bold\\\\* a\\\\|b'
     >>> safe_url("https://example.org/a b(c)"), safe_url("javascript:alert(1)")
     ('https://example.org/a%20b%28c%29', None)
+    >>> safe_url("profiles/README.md#gated"), safe_url("//evil.example/x")
+    ('profiles/README.md#gated', None)
     >>> cyclonedx_view({"model": "org/m", "error": "bad\\n\\u202eline"})
     {'model': 'org/m', 'error': 'bad \\ufffdline'}
 """
@@ -53,9 +55,10 @@ def md_text(value: Any) -> str:
 
 
 def safe_url(value: Any) -> str | None:
-    """``value`` when it is an http(s) URL with a host, with every character a link
-    destination or an IRI could trip on percent-encoded; None otherwise (``javascript:``,
-    ``file:``, a relative path, text)."""
+    """``value`` when it is an http(s) URL with a host, or a reference within the
+    advisor's own documents (a relative path such as ``profiles/README.md#gated``), with
+    every character a link destination or an IRI could trip on percent-encoded; None
+    otherwise (``javascript:``, ``data:``, ``file:``, ``//other.host``, text with spaces)."""
     if not isinstance(value, str):
         return None
     text = value.strip()
@@ -63,8 +66,11 @@ def safe_url(value: Any) -> str | None:
         parts = urllib.parse.urlsplit(text)
     except ValueError:
         return None
-    if parts.scheme.lower() not in ("http", "https") or not parts.hostname \
-            or any(ch.isspace() or not ch.isprintable() for ch in parts.netloc):
+    relative = not parts.scheme and not parts.netloc and not text.startswith(("/", "\\"))
+    if not relative and (parts.scheme.lower() not in ("http", "https") or not parts.hostname
+                         or any(ch.isspace() or not ch.isprintable() for ch in parts.netloc)):
+        return None
+    if relative and (":" in text.split("#")[0].split("/")[0] or any(ch.isspace() for ch in text)):
         return None
     return urllib.parse.quote(text, safe=_URL_SAFE)
 
