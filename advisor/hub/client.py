@@ -383,8 +383,8 @@ def fetch_hub_facts(repo_id: str, *, token: str | None = None, max_depth: int = 
     at cycles and at bases the Hub will not show (gated bases still show their card).
     Raises the named Hub error (:func:`hub_error`) when ``repo_id`` itself cannot be read.
     """
-    with hub_errors(repo_id):
-        top = facts_from_info(model_info(repo_id, token=token, files=False), repo_id)
+    with hub_errors(repo_id):        # with file sizes: they show how packed weights were counted
+        top = facts_from_info(model_info(repo_id, token=token, files=True), repo_id)
     return follow_base_chain(top, token=token, max_depth=max_depth)
 
 

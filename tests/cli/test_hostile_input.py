@@ -21,6 +21,8 @@ from pathlib import Path
 
 import pytest
 
+from advisor.record.integrity import seal
+
 from tests.fixtures.cli import check_one_line_error, run_advisor_in
 from tests.fixtures.hub_server import HubRepo, serve_hub
 from tests.fixtures.tiny_gguf import write_tiny_gguf
@@ -460,7 +462,7 @@ def _record_naming(work: Path, record_json: Path, name: str, gguf_path: Path) ->
     data = json.loads(record_json.read_text())
     data["reproducibility"]["gguf"] = {"file": gguf_path.name, "repo": None,
                                        "path": str(gguf_path), "sha256": "0" * 64}
-    (work / name).write_text(json.dumps(data))
+    (work / name).write_text(json.dumps(seal(data)))   # sealed: a file check, not tampering
     return name
 
 

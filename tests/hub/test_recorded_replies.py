@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import time
 
 import pytest
@@ -47,6 +48,8 @@ def test_every_kept_reply_names_where_it_came_from():
         assert prov.get("repository") or prov.get("source"), path.name
         if prov["recorded"] and prov.get("repository"):
             assert len(prov["commit"]) == 40 and prov["path"], path.name
+        elif prov["recorded"]:                       # a reply pasted in an issue thread
+            assert prov.get("url", "").startswith("https://github.com/"), path.name
 
 
 def test_gated_safetensors_repo_states_its_parameters(tmp_path):
@@ -75,18 +78,55 @@ def test_unprofiled_safetensors_repo_is_assessed_with_the_hubs_parameters(tmp_pa
         assert info["facts"]["architecture"] == "bert"
 
 
-def test_packed_mxfp4_parameters_are_unpacked(tmp_path, answers):
-    """11,956,805,184 stored elements are 20,914,757,184 weights: U8 holds two MXFP4
-    weights a byte and one scale per 32."""
+# The weight files of openai/gpt-oss-20b from its layout: BF16 2 bytes, MXFP4 blocks and
+# scales one U8 byte each (headers left out), in three shards; original/ holds a second copy
+# the Hub does not count.
+OSS_WEIGHT_BYTES = 2 * 1_804_459_584 + 10_152_345_600
+OSS_FILES = {**{f"model-0000{i}-of-00002.safetensors": HubFile(b"", declared_size=OSS_WEIGHT_BYTES // 3)
+                for i in range(3)},
+             "original/model.safetensors": HubFile(b"", declared_size=OSS_WEIGHT_BYTES),
+             "config.json": HubFile(b"{}", lfs=False)}
+# What the Hub's counter said over time (gpt-oss-20b-mxfp4.json names where each is from):
+# weights with the scales left out (now), weights with the scales counted (Aug 2025 - Jul
+# 2026), stored elements (before).
+OSS_COUNTS = {"now": {"BF16": 1_804_459_584, "U8": 19_110_297_600},
+              "2025": {"BF16": 1_804_459_584, "U8": 19_707_494_400},
+              "stored": {"BF16": 1_804_459_584, "U8": 10_152_345_600}}
+
+
+@pytest.mark.parametrize("counted, parameters, basis", [
+    ("now", 20_914_757_184, "U8 counted by the Hub as MXFP4 weights"),
+    ("2025", 21_511_953_984, "U8 counted by the Hub as MXFP4 weights"),
+    ("stored", 20_914_757_184, "U8 read as MXFP4 (32 weights per 17 stored bytes"),
+])
+def test_packed_mxfp4_parameters_are_read_as_the_files_show(tmp_path, answers, counted,
+                                                            parameters, basis):
+    """The Hub's counter unpacks MXFP4 now, and did not before: the weight files' bytes
+    (root shards, not original/) tell which count a reply carries, so it is unpacked once
+    or not at all, never twice (36B was said for a 21B model)."""
+    counts = OSS_COUNTS[counted]
+    copy = "acme/gpt-oss-20b-copy"                  # no profile: assess asks the Hub
+    repo = recorded_repo("gpt-oss-20b-mxfp4", files=OSS_FILES, body_changes={
+        "id": copy, "safetensors": {"parameters": counts, "total": sum(counts.values())}})
+    with serve_hub({copy: repo}) as hub:
+        env = hub.env(tmp_path)
+        facts = _json(run_cli(["hub", "info", copy, "--json"], env))["facts"]
+        assert facts["parameters"] == pytest.approx(parameters, rel=1e-9)
+        assert basis in facts["parameters_basis"] and "12.8 GiB" in facts["parameters_basis"]
+        assessed = _json(run_cli(["assess", "--models", copy, "--answers", answers, "--json"],
+                                 env))
+        assert assessed["candidates"][0]["parameters"] == pytest.approx(parameters, rel=1e-9)
+        draft = run_cli(["profiles", "draft", copy], env)
+        assert f"parameters: {round(parameters, -8):.1f}" in draft.stdout, draft.stdout
+
+
+def test_packed_count_without_file_sizes_is_taken_as_the_hub_states_and_said(tmp_path):
+    """The kept reply lists no sizes: the Hub's count stands, and the basis says the
+    packing was not checked."""
     with serve_hub({OSS: recorded_repo("gpt-oss-20b-mxfp4")}) as hub:
-        doc = _json(run_cli(["hub", "info", OSS, "--json"], hub.env(tmp_path)))
-        assert doc["facts"]["parameters"] == pytest.approx(20_914_757_184, rel=1e-9)
-        assert "MXFP4" in doc["facts"]["parameters_basis"]
-        assessed = _json(run_cli(["assess", "--models", OSS, "--answers", answers, "--json"],
-                                 hub.env(tmp_path)))
-        assert assessed["candidates"][0]["parameters"] == pytest.approx(20.9e9, rel=0.01)
-        draft = run_cli(["profiles", "draft", OSS], hub.env(tmp_path))
-        assert "parameters: 20900000000.0" in draft.stdout, draft.stdout
+        facts = _json(run_cli(["hub", "info", OSS, "--json"], hub.env(tmp_path)))["facts"]
+        assert facts["parameters"] == 20_914_757_184
+        assert "MXFP4 packing not checked: no file sizes" in facts["parameters_basis"]
 
 
 def test_gguf_repo_reply_gives_parameters_and_context(tmp_path):
@@ -174,11 +214,69 @@ def test_missing_file_is_a_missing_file_not_gating(tmp_path):
         assert missing.returncode == 1 and "no such repository" in missing.stderr
 
 
-def test_429_is_retried_after_the_named_wait_and_said(tmp_path):
+def _resolve_cache_shape(location: str) -> bool:
+    """True when ``location`` has the recorded resolve-cache shape (resolve-307-cache.json)."""
+    from urllib.parse import quote
+
+    m = re.fullmatch(r"/api/resolve-cache/models/([^/]+/[^/]+)/([0-9a-f]{40})/([^?]+)\?(.+)", location)
+    if not m:
+        return False
+    repo, _, name, query = m.groups()
+    return re.fullmatch(re.escape(quote(f"/{repo}/resolve/", safe="")) + r"[^%]+"
+                        + re.escape(quote(f"/{name}", safe="")) + r"=&etag=%22[0-9a-f]{40}%22",
+                        query) is not None
+
+
+def test_small_files_behind_the_resolve_cache_redirect_are_read(tmp_path):
+    """The Hub answers /resolve/ for a small file with a same-host redirect to
+    /api/resolve-cache/... (resolve-307-cache.json): profiles draft still reads config.json
+    and the license file through it."""
+    import http.client
+
+    kept = recorded("resolve-307-cache")
+    assert _resolve_cache_shape(kept["headers"]["location"])
+    files = {"config.json": HubFile(b'{"model_type": "bert", "max_position_embeddings": 512}',
+                                    lfs=False),
+             "LICENSE": HubFile(b"Apache License 2.0\n", lfs=False),
+             "README.md": HubFile(b"# bert\n", lfs=False)}
+    with serve_hub({BERT: recorded_repo("bert-base-uncased", files=files)}) as hub:
+        hub.resolve_cache = True
+        conn = http.client.HTTPConnection("127.0.0.1", hub.port, timeout=10)
+        conn.request("HEAD", f"/{BERT}/resolve/main/config.json")
+        answer = conn.getresponse()
+        assert answer.status == 307 and _resolve_cache_shape(answer.getheader("Location"))
+        conn.close()
+        draft = run_cli(["profiles", "draft", BERT], hub.env(tmp_path))
+        assert draft.returncode == 0, draft.stderr
+        assert "context_length: 512" in draft.stdout
+        cached = [p for _, p, _ in hub.requests if p.startswith("/api/resolve-cache/")]
+        assert any("/config.json?" in p for p in cached) and any("/LICENSE?" in p for p in cached)
+
+
+def test_the_stand_ins_429_has_the_recorded_shape(tmp_path):
+    """As the pasted 429 (429-rate-limited.json): the wait is named in RateLimit alone."""
+    import urllib.error
+    import urllib.request
+
     kept = recorded("429-rate-limited")
-    assert kept["headers"]["RateLimit"].endswith("r=0;t=55")
+    with serve_hub({BERT: recorded_repo("bert-base-uncased")}) as hub:
+        hub.rate_limited["/api/models/"] = 1
+        hub.rate_limit_wait = 55
+        with pytest.raises(urllib.error.HTTPError) as reply:
+            urllib.request.urlopen(f"{hub.endpoint}/api/models/{BERT}", timeout=10)
+    assert reply.value.code == kept["status"] == 429
+    for name, value in kept["headers"].items():
+        assert reply.value.headers[name] == value
+    assert "retry-after" not in reply.value.headers and "retry-after" not in kept["headers"]
+
+
+@pytest.mark.parametrize("retry_after", [False, True])
+def test_429_is_retried_after_the_named_wait_and_said(tmp_path, retry_after):
+    kept = recorded("429-rate-limited")
+    assert kept["headers"]["ratelimit"].endswith("r=0;t=55")
     with serve_hub({BERT: recorded_repo("bert-base-uncased")}) as hub:
         env = hub.env(tmp_path)
+        hub.rate_limit_retry_after = retry_after
         hub.rate_limited["/api/models/"] = 1
         started = time.monotonic()
         ok = run_cli(["hub", "info", BERT, "--json"], env)
