@@ -212,10 +212,11 @@ def download_location(location: str | None, url: str, what: str) -> str:
     """Where the Hub's resolve answer sends a download (``url`` itself when it names no
     other place); HubReplyMalformed naming the redirect when it is not http(s) (a
     ``file://`` target is the Hub's reply, not ``HF_ENDPOINT``'s fault)."""
-    from urllib.parse import urlsplit
+    from urllib.parse import urljoin, urlsplit
 
     if not location:
         return url
+    location = urljoin(url, location)            # a relative redirect stays on the Hub
     if urlsplit(location).scheme.lower() not in ("http", "https"):
         raise HubReplyMalformed(f"{what}: the Hub redirected the download to "
                                 f"{_quote(redact_url(location))}, not an http(s) URL; "
