@@ -17,9 +17,11 @@ The JSON record itself (``json``) keeps the values as read: it is what ``record 
 re-checks, and ``json.dumps`` escapes it.
 
     >>> md_text("x\\n## Decision Outcome <img src=x onerror=alert(1)> [verify](https://evil)")
-    'x ## Decision Outcome \\\\<img src=x onerror=alert(1)\\\\> \\\\[verify\\\\](https://evil)'
-    >>> md_text("snake_case *bold* a|b")
-    'snake_case \\\\*bold\\\\* a\\\\|b'
+    'x ## Decision Outcome \\\\<img src=x onerror=alert(1)> \\\\[verify\\\\](https://evil)'
+    >>> md_text("snake_case *bold* a|b, Bus. & Prof., &#35; x >= 6")
+    'snake_case \\\\*bold\\\\* a\\\\|b, Bus. & Prof., \\\\&#35; x >= 6'
+    >>> md_text("# Fake title"), md_text("> quote")
+    ('\\\\# Fake title', '\\\\> quote')
     >>> safe_url("https://example.org/a b(c)"), safe_url("javascript:alert(1)")
     ('https://example.org/a%20b%28c%29', None)
     >>> safe_url("profiles/README.md#gated"), safe_url("//evil.example/x")
@@ -40,9 +42,12 @@ from advisor.text import clip, one_line
 MAX_TEXT = 4000            # one value in a CycloneDX or SPDX document
 URL_KEYS = frozenset({"url"})     # values written as a link target or a URI
 # Markdown (CommonMark and GitHub's tables, strikethrough) and inline HTML: each such
-# character is backslash-escaped. "_" only where it could open or close emphasis: inside
-# a word (snake_case) it cannot, and stays as it is.
-_MD_SPECIAL = re.compile(r"[\\`*\[\]<>&|~]|(?<![A-Za-z0-9])_|_(?![A-Za-z0-9])")
+# character is backslash-escaped, and only where it could mean something, so a citation
+# still reads "Bus. & Prof. Code" and "logs >= 6 months": "&" where it would start an
+# entity (&#35;), "_" where it could open or close emphasis (not inside snake_case), and
+# "#", ">", "+", "-", "=" at the start, where a line would begin with them.
+_MD_SPECIAL = re.compile(r"[\\`*\[\]<|~]|&(?=#?[A-Za-z0-9]+;)|(?<![A-Za-z0-9])_|_(?![A-Za-z0-9])"
+                         r"|^[#>+=-]")
 # What a URL may keep as it is; everything else (space, quotes, brackets, parentheses,
 # backslash, backtick, non-ASCII) is percent-encoded.
 _URL_SAFE = "/:?#@!$&+,;=%-._~"
