@@ -11,8 +11,8 @@ Values are read when asked, not frozen at import, so a setting changed in the pr
 ``ADVISOR_HUB_TIMEOUT``      seconds to wait for the Hub (default 20): :func:`hub_timeout`
 ``ADVISOR_HUB_MAX_WAIT``     longest rate-limit wait honoured (default 60 s): :func:`hub_max_wait`
 ``ADVISOR_NO_CACHE``         set (not ``0``): no parsed-profiles cache: :func:`cache_dir`
-``ADVISOR_ENDPOINT_KEY``     the key for ``--endpoint`` servers: :data:`ENDPOINT_KEY_VARS`
-``OPENAI_API_KEY``           the same, when ADVISOR_ENDPOINT_KEY is not set
+``ADVISOR_ENDPOINT_KEY``     the key for ``--endpoint`` servers (no other variable is a
+                             fallback): :data:`ENDPOINT_KEY_VAR`
 ``HF_HUB_OFFLINE``           ``TRANSFORMERS_OFFLINE``: no Hub calls: :func:`hub_offline`
 ``HF_ENDPOINT``              the Hub's address: :func:`hub_endpoint`
 ``XDG_CACHE_HOME``           ``LOCALAPPDATA``: the cache folder: :func:`cache_dir`
@@ -46,8 +46,18 @@ PROFILES_DIR = ROOT_DIR / "profiles"
 
 APP_NAME = "advisor"
 DEFAULT_HUB_TIMEOUT = 20.0
-# Where an ``--endpoint`` server's key is looked for, first set wins (never a file).
-ENDPOINT_KEY_VARS = ("ADVISOR_ENDPOINT_KEY", "OPENAI_API_KEY")
+# The one variable whose key goes to any ``--endpoint`` the user names without
+# ``--key-env`` (never a file, never another service's variable).
+ENDPOINT_KEY_VAR = "ADVISOR_ENDPOINT_KEY"
+# Variables that hold other services' credentials: never sent to an endpoint, whatever a
+# profile says. Prefixes, then whole names; the owner is named in the refusal.
+FOREIGN_KEY_PREFIXES = (("HF_", "the Hugging Face Hub"), ("HUGGING_FACE", "the Hugging Face Hub"),
+                        ("HUGGINGFACE", "the Hugging Face Hub"), ("AWS_", "AWS"),
+                        ("AZURE_", "Azure"), ("GOOGLE_APPLICATION", "Google Cloud"),
+                        ("GITHUB_", "GitHub"), ("GH_", "GitHub"), ("GITLAB_", "GitLab"),
+                        ("CI_JOB", "GitLab CI"), ("ACTIONS_", "GitHub Actions"),
+                        ("SSH_", "SSH"), ("NPM_", "npm"), ("PYPI_", "PyPI"),
+                        ("TWINE_", "PyPI"), ("DOCKER_", "Docker"))
 OFFLINE_VARS = ("HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE")
 
 
@@ -65,6 +75,16 @@ def secret(name: str, environ: Mapping[str, str] | None = None) -> str | None:
     """The value of the variable ``name`` when it is set and not empty: a key or token,
     to be sent where the user said and never printed or written."""
     return _env(environ).get(name) or None
+
+
+def key_owner(name: str) -> str | None:
+    """The service whose credential the variable ``name`` holds when it is not an
+    endpoint key (the Hub's ``HF_TOKEN`` above all), else None:
+    ``key_owner("HF_TOKEN")`` -> ``'the Hugging Face Hub'``; ``key_owner("GEMINI_API_KEY")``
+    -> None."""
+    upper = name.upper()
+    return next((owner for prefix, owner in FOREIGN_KEY_PREFIXES if upper.startswith(prefix)),
+                None)
 
 
 def hub_timeout(environ: Mapping[str, str] | None = None) -> float:

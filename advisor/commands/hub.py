@@ -39,7 +39,14 @@ def run(args: argparse.Namespace) -> int:
                          f"({config.hub_offline_reason()})")
     with hub_errors(args.repo_id):
         info = model_info(args.repo_id, files=True)
-    facts = follow_base_chain(facts_from_info(info))
+    facts = follow_base_chain(facts_from_info(info, args.repo_id))
+    if facts.answered_as:
+        import sys
+
+        from advisor.hub.client import answered_note
+        from advisor.text import clean
+
+        print(clean(f"advisor: note: {answered_note(facts)}"), file=sys.stderr)
     files = [{"filename": f.filename, "bytes": f.size, "sha256": f.sha256}
              for f in repo_files(info)]
     if args.answers:

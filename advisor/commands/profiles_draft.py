@@ -126,8 +126,13 @@ def gather(repo_id: str):
     from advisor.knowledge.suitability import template_takes_tools
 
     info = fetch_info(repo_id)
-    reading = reading_from_info(info)
+    reading = reading_from_info(info, repo_id)
     facts = reading.hub
+    if facts.answered_as:
+        from advisor.hub.client import answered_note
+        from advisor.text import clean
+
+        print(clean(f"advisor: note: {answered_note(facts)}"), file=sys.stderr)
     sizes = file_sizes(info)
     revision = facts.sha if facts.sha and len(facts.sha) == 40 else None
     parameters, source = facts.parameters, None
@@ -162,7 +167,13 @@ def run(args: argparse.Namespace) -> int:
     from advisor.hub.client import check_repo_id
     from advisor.knowledge.draft import draft_profile
 
+    from advisor.errors import InputError
+    from advisor.knowledge.ids import repo_id_problem
+
     repo_id = check_repo_id(args.repo_id, field="REPO_ID")
+    if repo_id_problem(repo_id):              # a profile's id is owner/name
+        raise InputError(None, f"a profile needs owner/name: {repo_id_problem(repo_id)}",
+                         field="REPO_ID")
     out = Path(args.out) if args.out else None
     if out is not None and (out.exists() or out.is_symlink()) and not args.force:
         from advisor.errors import TargetExists

@@ -110,17 +110,16 @@ def _hub_facts(model_id: str, offline: bool) -> tuple[Any, list[str]]:
 
 
 def _load_smoke(path: str) -> dict[str, Any]:
+    """An ``advisor smoke --json`` result, every field a record shows of the shape and
+    length it must have (:func:`advisor.record.smoke_input.smoke_problem`); else exit 2."""
     from advisor.errors import InputError
     from advisor.record.jsonfmt import read_json
+    from advisor.record.smoke_input import smoke_problem
 
     data = read_json(path, "a smoke result")
-    if not isinstance(data, dict):
-        raise InputError(path, "not a smoke result: expected a JSON object from `advisor smoke --json`")
-    if not isinstance(data.get("prompts"), list) or not isinstance(data.get("passed"), bool):
-        raise InputError(path, "not a smoke result: needs `prompts` (a list) and `passed` (true/false)")
-    for index, prompt in enumerate(data["prompts"]):
-        if not isinstance(prompt, dict):
-            raise InputError(path, f"not a smoke result: prompts[{index}] is not a JSON object")
+    problem = smoke_problem(data)
+    if problem:
+        raise InputError(path, f"not a smoke result: {problem}")
     return data
 
 

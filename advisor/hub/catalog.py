@@ -144,9 +144,8 @@ def repo_ggufs(repo_id: str, *, token: str | None = None) -> tuple[str | None, l
 
     with hub_errors(repo_id):
         info = model_info(repo_id, token=token, files=True)
-    facts = facts_from_info(info)              # checks the id, sha and tags have the right shape
-    same = facts.repo_id.lower() == repo_id.lower()
-    return facts.sha, gguf_entries(facts.repo_id if same else repo_id, repo_files(info))
+    facts = facts_from_info(info, repo_id)     # checks the id, sha and tags have the right shape
+    return facts.sha, gguf_entries(facts.repo_id, repo_files(info))
 
 
 def gguf_report(repo_id: str, *, ctx: int, hardware: Hardware, profile: Any = None,

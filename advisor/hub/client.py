@@ -29,7 +29,7 @@ from advisor.errors import (AdvisorError, EntryNotFound, GatedRepo, HubAuthError
                             HubRateLimited, HubReplyMalformed, HubTimeout, HubUnreachable,
                             InputError, RepoDisabled, RepoNotFound, RevisionNotFound)
 from advisor.knowledge.hubfacts import HubFacts
-from advisor.text import clean, clip
+from advisor.text import clean, clip, one_line
 
 
 _RELATIONS = ("quantized", "finetune", "adapter", "merge")
@@ -114,19 +114,18 @@ def malformed(repo_id: str, problem: str) -> HubReplyMalformed:
 
 
 def check_repo_id(repo_id: str, field: str | None = None) -> str:
-    """``repo_id`` when the Hub could have such a repo; else InputError (exit 2).
+    """``repo_id`` when the Hub could have such a repo (the one id validator,
+    :func:`advisor.knowledge.ids.repo_id_problem`); else InputError (exit 2).
 
     >>> check_repo_id("bartowski/Llama-3.2-1B-Instruct-GGUF", field="REPO_ID")
     'bartowski/Llama-3.2-1B-Instruct-GGUF'
     """
-    from huggingface_hub.errors import HFValidationError
-    from huggingface_hub.utils import validate_repo_id
+    from advisor.knowledge.ids import repo_id_reason
 
-    try:
-        validate_repo_id(repo_id)
-    except HFValidationError:
-        raise InputError(None, f"{repo_id!r} is not a valid Hugging Face repo id "
-                         "(namespace/name: letters, digits, '-', '_', '.')", field=field) from None
+    reason = repo_id_reason(repo_id, owner=False)
+    if reason:
+        raise InputError(None, f"{ascii(repo_id)} is not a valid Hugging Face repo id: it "
+                         f"{reason}", field=field)
     return repo_id
 
 
@@ -175,6 +174,11 @@ def hub_error(exc: BaseException, repo_id: str, filename: str | None = None
                                   + (f"in {wait:.0f} s" if wait is not None else "later"))
         return HubHTTPError(f"{repo_id}: the Hub answered HTTP {status}")
     if isinstance(exc, (httpx2.UnsupportedProtocol, httpx2.InvalidURL)):
+        target = _failed_url(exc)
+        if target is not None and not same_origin(target, config.hub_endpoint()):
+            return HubReplyMalformed(f"{what}: the Hub redirected to "
+                                     f"{_quote(redact_url(target))}, not an http(s) URL; "
+                                     "not followed")
         return HubEndpointInvalid(f"{what}: HF_ENDPOINT {_endpoint()!r} is not a usable "
                                   "http(s) URL")
     if isinstance(exc, httpx2.TimeoutException):
@@ -202,6 +206,31 @@ def _has_token() -> bool:
         return bool(get_token())
     except Exception:
         return False
+
+
+def download_location(location: str | None, url: str, what: str) -> str:
+    """Where the Hub's resolve answer sends a download (``url`` itself when it names no
+    other place); HubReplyMalformed naming the redirect when it is not http(s) (a
+    ``file://`` target is the Hub's reply, not ``HF_ENDPOINT``'s fault)."""
+    from urllib.parse import urljoin, urlsplit
+
+    if not location:
+        return url
+    location = urljoin(url, location)            # a relative redirect stays on the Hub
+    if urlsplit(location).scheme.lower() not in ("http", "https"):
+        raise HubReplyMalformed(f"{what}: the Hub redirected the download to "
+                                f"{_quote(redact_url(location))}, not an http(s) URL; "
+                                "not followed")
+    return location
+
+
+def _failed_url(exc: BaseException) -> str | None:
+    """The URL of the request an httpx error is about (a redirect's target, when it was
+    one), or None."""
+    try:
+        return str(exc.request.url)          # type: ignore[attr-defined]
+    except (AttributeError, RuntimeError):
+        return None
 
 
 def _endpoint() -> str:
@@ -273,12 +302,27 @@ def _card(info: Any) -> dict[str, Any]:
     return dict(card) if isinstance(card, dict) else {}
 
 
-def facts_from_info(info: Any) -> HubFacts:
-    """Reduce a ``ModelInfo`` to :class:`HubFacts` (without the base chain); a reply of the
-    wrong shape raises HubReplyMalformed."""
-    repo_id = getattr(info, "id", None)
-    if not isinstance(repo_id, str) or not repo_id:
-        raise malformed("the repository", f"its id is {_quote(repo_id)}")
+def reply_id(asked: str, replied: Any) -> tuple[str, str | None]:
+    """The id the facts go under and, when the Hub's reply names another repo, that name.
+    The reply never renames what was asked (a hostile reply must not pass for a profiled
+    model); only a difference of case is the Hub's own spelling and is taken:
+    ``reply_id("qwen/qwen3-8b", "Qwen/Qwen3-8B")`` -> ``('Qwen/Qwen3-8B', None)``;
+    ``reply_id("evil/m", "meta-llama/Llama-3.1-8B-Instruct")`` ->
+    ``('evil/m', 'meta-llama/Llama-3.1-8B-Instruct')``."""
+    from advisor.knowledge.ids import repo_id_problem, same_repo
+
+    if not isinstance(replied, str) or not replied:
+        raise malformed(asked, f"its id is {_quote(replied)}")
+    if same_repo(replied, asked) and repo_id_problem(replied, owner=False) is None:
+        return replied, None
+    return asked, clip(one_line(replied), 200)
+
+
+def facts_from_info(info: Any, asked: str) -> HubFacts:
+    """Reduce a ``ModelInfo`` for the repo ``asked`` to :class:`HubFacts` (without the base
+    chain), under the id asked (:func:`reply_id`); a reply of the wrong shape raises
+    HubReplyMalformed."""
+    repo_id, answered_as = reply_id(asked, getattr(info, "id", None))
     sha = getattr(info, "sha", None)
     if sha is not None and not (isinstance(sha, str) and _HEX40.fullmatch(sha)):
         raise malformed(repo_id, f"sha {_quote(sha)} is not a commit id")
@@ -324,6 +368,7 @@ def facts_from_info(info: Any) -> HubFacts:
         gated_eu_disallowed=card.get("extra_gated_eu_disallowed") is True,
         parameters=size.parameters, parameters_basis=size.parameters_basis,
         context_length=size.context_length, architecture=size.architecture,
+        answered_as=answered_as,
     )
 
 
@@ -340,7 +385,7 @@ def fetch_hub_facts(repo_id: str, *, token: str | None = None, max_depth: int = 
     Raises the named Hub error (:func:`hub_error`) when ``repo_id`` itself cannot be read.
     """
     with hub_errors(repo_id):        # with file sizes: they show how packed weights were counted
-        top = facts_from_info(model_info(repo_id, token=token, files=True))
+        top = facts_from_info(model_info(repo_id, token=token, files=True), repo_id)
     return follow_base_chain(top, token=token, max_depth=max_depth)
 
 
@@ -355,7 +400,7 @@ def follow_base_chain(top: HubFacts, *, token: str | None = None, max_depth: int
             break
         seen.add(base_id.lower())
         try:
-            base = facts_from_info(model_info(base_id, token=token, files=False))
+            base = facts_from_info(model_info(base_id, token=token, files=False), base_id)
         except AdvisorError:          # unreadable or malformed: the chain ends here
             break
         except Exception as exc:
@@ -393,6 +438,8 @@ def hub_facts_for(repo_ids: Iterable[str], *, token: str | None = None
     for repo_id in ids:
         try:
             found[repo_id] = fetch_hub_facts(repo_id, token=token)
+            if found[repo_id].answered_as:
+                warnings.append(answered_note(found[repo_id]))
         except HubUnreachable as exc:           # the others would fail alike: stop asking
             warnings.append(str(exc))
             rest = ids[ids.index(repo_id) + 1:]
@@ -404,6 +451,13 @@ def hub_facts_for(repo_ids: Iterable[str], *, token: str | None = None
         except Exception as exc:     # never let the Hub break an assessment
             warnings.append(f"{repo_id}: Hub lookup failed: {type(exc).__name__}")
     return found, warnings
+
+
+def answered_note(facts: HubFacts) -> str:
+    """The note for facts whose reply named another repo: ``"evil/m: the Hub answered
+    for meta-llama/Llama-3.1-8B-Instruct; its facts are kept under evil/m, the id asked"``."""
+    return (f"{facts.repo_id}: the Hub answered for {facts.answered_as}; its facts are "
+            f"kept under {facts.repo_id}, the id asked")
 
 
 @dataclass(frozen=True)
@@ -450,11 +504,7 @@ def _byte_count(value: Any) -> bool:
 
 def same_origin(a: str, b: str) -> bool:
     """Whether two URLs share scheme, host and port (the token is only sent to the Hub)."""
-    from urllib.parse import urlsplit
-
-    def origin(u: str) -> tuple[str, str, int | None]:
-        p = urlsplit(u)
-        return p.scheme, (p.hostname or "").lower(), p.port or {"http": 80, "https": 443}.get(p.scheme)
+    from advisor.urls import origin
 
     return origin(a) == origin(b)
 
@@ -481,7 +531,7 @@ class RangeReader:
             meta = honour_rate_limit(lambda: get_hf_file_metadata(
                 url, token=token, timeout=config.hub_timeout()), f"{repo_id}/{filename}")
         self.size = meta.size
-        self.location = meta.location or url
+        self.location = download_location(meta.location, url, f"{repo_id}/{filename}")
         if not same_origin(url, self.location):     # a CDN: the token stays on the Hub
             self.headers.pop("authorization", None)
             self.headers.pop("Authorization", None)

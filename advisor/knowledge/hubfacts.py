@@ -44,9 +44,10 @@ class HubFacts:
     parameters_basis: str | None = None     # which, and how packed dtypes were read
     context_length: int | None = None       # the reply's gguf.context_length
     architecture: str | None = None         # gguf.architecture, else config.model_type
+    answered_as: str | None = None          # the reply's id when it named another repo than asked
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        out = {
             "repo_id": self.repo_id, "sha": self.sha, "license_tag": self.license_tag,
             "license_name": self.license_name, "license_link": self.license_link,
             "base_models": list(self.base_models), "base_relation": self.base_relation,
@@ -58,6 +59,9 @@ class HubFacts:
             "parameters_basis": self.parameters_basis, "context_length": self.context_length,
             "architecture": self.architecture,
         }
+        if self.answered_as:           # only then: records without it stay as they were
+            out["answered_as"] = self.answered_as
+        return out
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> "HubFacts":

@@ -28,12 +28,15 @@ from advisor.knowledge.model import (
     KnowledgeBase, License, ModelProfile, Override, Policy, Rule, Source, UseCaseInfo, UsePolicy,
     Wants, section_label,
 )
+from advisor.knowledge.ids import profile_id_problem, repo_id_problem
 from advisor.knowledge.matching import gguf_index
 from advisor.knowledge.predicates import PredicateError, compile_when
 from advisor.languages import ISO_639_1
 from advisor.knowledge.spdx import spdx_license
+from advisor import config
 from advisor.config import PROFILES_DIR
 from advisor.regions import normalize_code
+from advisor.urls import is_loopback, origin, origin_text
 from advisor.vocab import ACCESS_KINDS, SEVERITIES
 from advisor.yamlio import MAX_FILE_BYTES, dotted, line_of, load_yaml_text, read_limited
 
@@ -111,6 +114,29 @@ def _text(data: Mapping, key: str, path: tuple, *, required: bool = True,
     if not isinstance(value, str) or not value.strip():
         raise _Bad(path + (key,), f"must be non-empty text, not {value!r}")
     return value.strip()
+
+
+def _id(data: Mapping, key: str, path: tuple) -> str:
+    """A profile's own id (:func:`advisor.knowledge.ids.profile_id_problem`)."""
+    value = _text(data, key, path)
+    problem = profile_id_problem(value)
+    if problem:
+        raise _Bad(path + (key,), problem)
+    return value
+
+
+def _repo_id(value: str, path: tuple, *, owner: bool = True) -> str:
+    """``value`` when it is a Hub model id (:func:`advisor.knowledge.ids.repo_id_problem`)."""
+    problem = repo_id_problem(value, owner=owner)
+    if problem:
+        raise _Bad(path, problem)
+    return value
+
+
+def _base_model(m: Mapping, here: tuple) -> str | None:
+    """``base_model``: a Hub id (a bare old-style name such as ``gpt2`` too), or None."""
+    value = _text(m, "base_model", here, required=False)
+    return None if value is None else _repo_id(value, here + ("base_model",), owner=False)
 
 
 def _texts(data: Mapping, key: str, path: tuple) -> tuple[str, ...]:
@@ -238,7 +264,7 @@ def _license(data: Mapping, path_: Path, sha: str, ucs: frozenset[str] | None) -
     d = _keys(data, (), ("schema", "id", "title", "spdx", "hf_license", "hf_license_names",
                          "osi_approved", "free_open_source", "url", "version_date", "checked",
                          "summary", "use_policies", "rules"))
-    lid, title = _text(d, "id", ()), _text(d, "title", ())
+    lid, title = _id(d, "id", ()), _text(d, "title", ())
     checked = _date(d.get("checked"), ("checked",))
     if checked is None:
         raise _Bad(("checked",), "is required: the date the text was read")
@@ -264,7 +290,7 @@ def _license(data: Mapping, path_: Path, sha: str, ucs: frozenset[str] | None) -
 
 def _use_policy(data: Mapping, path_: Path, sha: str, ucs: frozenset[str] | None) -> UsePolicy:
     d = _keys(data, (), ("schema", "id", "title", "url", "checked", "prohibitions", "rules"))
-    pid, title = _text(d, "id", ()), _text(d, "title", ())
+    pid, title = _id(d, "id", ()), _text(d, "title", ())
     url = _text(d, "url", ())
     checked = _date(d.get("checked"), ("checked",))
     if checked is None:
@@ -338,6 +364,32 @@ def _http_url(value: str, path: tuple) -> str:
     return value
 
 
+def _key_base_url(value: str, path: tuple) -> str:
+    """A hosted model's ``base_url``, where its key is sent: https, or plain http to this
+    machine only (a key must not cross a network in clear text)."""
+    _http_url(value, path)
+    parts = urllib.parse.urlsplit(value)
+    if parts.scheme != "https" and not is_loopback(parts.hostname or ""):
+        raise _Bad(path, f"must be https: the key would cross the network in clear text to "
+                         f"{parts.hostname} (plain http only to this machine: 127.0.0.1, "
+                         "localhost, ::1)")
+    return value
+
+
+def _key_env(value: str, path: tuple) -> str:
+    """A hosted model's ``key_env``: a variable name that holds an endpoint key, never
+    another service's credential (``HF_TOKEN``, ``AWS_...``, ``GITHUB_TOKEN``...)."""
+    if not ENV_NAME.fullmatch(value):
+        raise _Bad(path, "is not an environment variable name (letters, digits and _, "
+                         "not starting with a digit): name the variable that holds the key, "
+                         "never the key (the value is not repeated here)")
+    owner = config.key_owner(value)
+    if owner:
+        raise _Bad(path, f"{value} holds a credential of {owner}, not an API key: it is "
+                         "never sent to an endpoint; name the variable of this API's own key")
+    return value
+
+
 def _api_access(defaults: Any, raw: Any, here: tuple) -> ApiAccess:
     """The ``api:`` of one model: ``defaults.api`` merged per key under the model's own,
     each problem reported where its value was written."""
@@ -364,12 +416,9 @@ def _api_access(defaults: Any, raw: Any, here: tuple) -> ApiAccess:
 
     provider, _ = text("provider")
     base_url, where = text("base_url")
-    _http_url(base_url, where)
+    _key_base_url(base_url, where)
     key_env, where = text("key_env")
-    if not ENV_NAME.fullmatch(key_env):
-        raise _Bad(where, "is not an environment variable name (letters, digits and _, "
-                          "not starting with a digit): name the variable that holds the key, "
-                          "never the key (the value is not repeated here)")
+    _key_env(key_env, where)
     model, _ = text("model")
     docs, where = text("docs", required=False)
     if docs is not None:
@@ -459,9 +508,7 @@ def _models(data: Mapping, path_: Path) -> list[ModelProfile]:
         here = ("models", index)
         _keys(raw, here, MODEL_KEYS)
         m = _merge_model(defaults, raw)
-        mid = _text(m, "id", here)
-        if mid.count("/") != 1:
-            raise _Bad(here + ("id",), f"{mid!r} is not a Hub repo id (owner/name)")
+        mid = _repo_id(_text(m, "id", here), here + ("id",))
         licenses = _texts(m, "licenses", here)
         if not licenses:
             raise _Bad(here + ("licenses",), "must name at least one license id")
@@ -498,13 +545,15 @@ def _models(data: Mapping, path_: Path) -> list[ModelProfile]:
         return ModelProfile(
             id=mid, family=_text(m, "family", here, required=False) or family,
             vendor=_text(m, "vendor", here, required=False) or vendor, licenses=licenses,
-            base_model=_text(m, "base_model", here, required=False),
+            base_model=_base_model(m, here),
             parameters=_number(m, "parameters", here),
             active_parameters=_number(m, "active_parameters", here),
             training_tokens=_number(m, "training_tokens", here),
             modalities=modalities, released=_date(m.get("released"), here + ("released",)),
             context_length=context, gated=_bool(m, "gated", here, False),
-            gguf_repos=_texts(m, "gguf_repos", here), use_policies=_texts(m, "use_policies", here),
+            gguf_repos=tuple(_repo_id(r, here + ("gguf_repos", i))
+                             for i, r in enumerate(_texts(m, "gguf_repos", here))),
+            use_policies=_texts(m, "use_policies", here),
             sources=tuple(sources), openness=openness,
             notes=_text(m, "notes", here, required=False), file=path_,
             confirmed=_bool(m, "confirmed", here, True), access=access, api=api,
@@ -584,7 +633,7 @@ JURISDICTION_SCOPES = ("place", "topic")
 def _jurisdiction(data: Mapping, path_: Path, ucs: frozenset[str] | None) -> Jurisdiction:
     d = _keys(data, (), ("schema", "id", "title", "members", "checked", "rules", "notes",
                          "scope"))
-    jid, title = _text(d, "id", ()), _text(d, "title", ())
+    jid, title = _id(d, "id", ()), _text(d, "title", ())
     scope = _text(d, "scope", (), required=False, default="place")
     if scope not in JURISDICTION_SCOPES:
         raise _Bad(("scope",), f"{scope!r} is not one of {', '.join(JURISDICTION_SCOPES)}")
@@ -619,7 +668,7 @@ def _use_cases(data: Mapping) -> list[UseCaseInfo]:
                 raise _Bad(here + ("data", at),
                            f"{category!r} is not one of {', '.join(DATA_CATEGORIES)}")
         out.append(UseCaseInfo(
-            id=_text(u, "id", here), title=_text(u, "title", here),
+            id=_id(u, "id", here), title=_text(u, "title", here),
             description=_text(u, "description", here, required=False, default="") or "",
             why=_text(u, "why", here, required=False, default="") or "",
             suites=_texts(u, "suites", here), regulatory=_texts(u, "regulatory", here),
@@ -658,7 +707,7 @@ def _wants(raw: Any, path: tuple) -> Wants:
 
 def _policy(data: Mapping, path_: Path, ucs: frozenset[str] | None) -> Policy:
     d = _keys(data, (), ("schema", "id", "title", "checked", "rules", "notes"))
-    pid, title = _text(d, "id", ()), _text(d, "title", ())
+    pid, title = _id(d, "id", ()), _text(d, "title", ())
     checked = _date(d.get("checked"), ("checked",))
     return Policy(id=pid, title=title, checked=checked, file=path_,
                   rules=_rules(d.get("rules"), ("rules",), title=title, checked=checked,
@@ -681,20 +730,35 @@ def profile_files(directory: Path) -> list[Path]:
     return sorted(directory.rglob("*.yaml")) + sorted(directory.rglob("*.yml"))
 
 
-def profiles_key(roots: Sequence[Path]) -> str | None:
-    """A digest of every profile file's path and bytes below ``roots`` (None when one
-    cannot be read: then the knowledge base is built the slow way, which reports it)."""
+def files_key(roots: Sequence[Path], files: Iterable[tuple[int, Path, str]]) -> str:
+    """The knowledge cache's key: a digest of the roots and of each profile file's path
+    and SHA-256, ``files`` being ``(root index, path, sha256)`` in load order. The one rule
+    for both sides: :func:`profiles_key` hashes the bytes on disk now, a build hashes the
+    very bytes it parsed, so a build is stored under the key of what it read."""
+    by_root: dict[int, list[tuple[Path, str]]] = {}
+    for root, path, sha in files:
+        by_root.setdefault(root, []).append((path, sha))
     digest = hashlib.sha256()
     for index, root in enumerate(roots):
         digest.update(f"root {index} {root}\0".encode("utf-8", "surrogateescape"))
+        for path, sha in by_root.get(index, ()):
+            digest.update(f"{path}\0".encode("utf-8", "surrogateescape"))
+            digest.update(bytes.fromhex(sha))
+    return digest.hexdigest()
+
+
+def profiles_key(roots: Sequence[Path]) -> str | None:
+    """:func:`files_key` of the profile files below ``roots`` as they are now (None when
+    one cannot be read: then the knowledge base is built the slow way, which reports it)."""
+    files = []
+    for index, root in enumerate(roots):
         for path in profile_files(root):
             try:
                 raw = read_limited(path, MAX_FILE_BYTES)
             except (OSError, ValueError):
                 return None
-            digest.update(f"{path}\0".encode("utf-8", "surrogateescape"))
-            digest.update(hashlib.sha256(raw).digest())
-    return digest.hexdigest()
+            files.append((index, path, hashlib.sha256(raw).hexdigest()))
+    return files_key(roots, files)
 
 
 def _read_dir(directory: Path, problems: list[Problem], cache: Any = None,
@@ -739,6 +803,13 @@ def _problem(item: _Loaded, path: tuple, message: str) -> Problem:
 def build_knowledge(dirs: Iterable[Path], *, cache: Any = None) -> tuple[KnowledgeBase, list[Problem]]:
     """Load every profile below ``dirs`` (later directories win by id, and each such
     replacement is listed in ``kb.overrides``). ``cache``: a ``ParsedCache`` or None."""
+    kb, problems, _ = _build(dirs, cache=cache)
+    return kb, problems
+
+
+def _build(dirs: Iterable[Path], *, cache: Any = None
+           ) -> tuple[KnowledgeBase, list[Problem], str]:
+    """:func:`build_knowledge` and the :func:`files_key` of the bytes it parsed."""
     problems: list[Problem] = []
     files: list[_Loaded] = []
     roots = [Path(d) for d in dirs]
@@ -746,6 +817,7 @@ def build_knowledge(dirs: Iterable[Path], *, cache: Any = None) -> tuple[Knowled
         files.extend(_read_dir(directory, problems, cache, index))
     if cache is not None:
         cache.save()
+    parsed_key = files_key(roots, ((i.root, i.path, i.sha) for i in files))
     overrides: list[Override] = []
     root_of: dict[str, int] = {str(i.path): i.root for i in files}
 
@@ -803,15 +875,28 @@ def build_knowledge(dirs: Iterable[Path], *, cache: Any = None) -> tuple[Knowled
                 problems.append(_problem(item, where,
                                          f"id {record.id!r} is defined twice (also in {previous.file})"))
             else:
+                api = getattr(record, "api", None)
                 overrides.append(Override(kind, record.id, str(item.path), item.sha,
-                                          str(previous.file)))
+                                          str(previous.file),
+                                          key_env=api.key_env if api else None,
+                                          key_origin=origin_text(api.base_url) if api else None))
         table[key] = record
+        api = getattr(record, "api", None)
+        if kind == "model" and api is not None and item.root == 0:
+            key_hosts.setdefault(api.key_env, set()).add(origin(api.base_url))
+
+    key_hosts: dict[str, set[tuple]] = {}      # key variable -> the origins shipped profiles send it to
+    model_rows: dict[str, dict[str, int]] = {}  # file -> lower-case model id -> its last row
 
     def model_where(item: _Loaded, model: ModelProfile) -> tuple:
-        raw = item.data.get("models") if isinstance(item.data, Mapping) else None
-        hits = [index for index, entry in enumerate(raw or []) if isinstance(entry, Mapping)
-                and str(entry.get("id", "")).strip().lower() == model.id.lower()]
-        return ("models", hits[-1], "id") if hits else ("models",)
+        rows = model_rows.get(str(item.path))
+        if rows is None:                         # once per file, not once per model
+            raw = item.data.get("models") if isinstance(item.data, Mapping) else None
+            rows = model_rows[str(item.path)] = {
+                str(entry.get("id", "")).strip().lower(): index
+                for index, entry in enumerate(raw or []) if isinstance(entry, Mapping)}
+        index = rows.get(model.id.lower())
+        return ("models", index, "id") if index is not None else ("models",)
 
     each("advisor.license/1", lambda i: _license(i.data, i.path, i.sha, ucs),
          lambda i, r: keep("license", kb.licenses, r.id, i, r, ("id",)))
@@ -834,6 +919,7 @@ def build_knowledge(dirs: Iterable[Path], *, cache: Any = None) -> tuple[Knowled
     each("advisor.quality/1", lambda i: quality_table(i.data, i.path, ucs), keep_table)
     kb.overrides = tuple(overrides)
     kb.gguf_index = gguf_index(kb.models)
+    problems.extend(_keys_sent_elsewhere(kb, key_hosts, {str(i.path): i for i in files}))
 
     # Cross references.
     text_of = {str(i.path): i for i in files}
@@ -863,7 +949,28 @@ def build_knowledge(dirs: Iterable[Path], *, cache: Any = None) -> tuple[Knowled
         kb.file_hashes[str(rel)] = item.sha
     kb.digest = hashlib.sha256("".join(f"{k}\0{v}\n" for k, v in sorted(kb.file_hashes.items()))
                                .encode()).hexdigest()
-    return kb, problems
+    return kb, problems, parsed_key
+
+
+def _keys_sent_elsewhere(kb: KnowledgeBase, key_hosts: dict[str, set[tuple]],
+                         items: dict[str, _Loaded]) -> list[Problem]:
+    """A key variable the shipped hosted profiles send to their own hosts (OPENAI_API_KEY
+    to api.openai.com) is never sent elsewhere: a user profile that points it at another
+    host is refused, naming both."""
+    out = []
+    for model in kb.models.values():
+        api = model.api
+        item = items.get(str(model.file))
+        if api is None or item is None or item.root == 0 or api.key_env not in key_hosts:
+            continue
+        if origin(api.base_url) in key_hosts[api.key_env]:
+            continue
+        tied = ", ".join(sorted(f"{scheme}://{host}" for scheme, host, _ in key_hosts[api.key_env]))
+        out.append(Problem(str(model.file), _find_line(item.text, api.key_env), "api.key_env",
+                           f"model {model.id}: {api.key_env} is the key the shipped profiles "
+                           f"send to {tied} only; this profile would send it to "
+                           f"{origin_text(api.base_url)}: name a variable of your own"))
+    return out
 
 
 def _find_line(text: str, needle: str) -> int | None:
@@ -905,14 +1012,14 @@ def load_knowledge(extra_dirs: Iterable[Path | str] = ()) -> KnowledgeBase:
     kb = stored.get(key) if key else None
     if kb is not None:
         return kb
-    kb, problems = build_knowledge(roots, cache=ParsedCache.open())
+    kb, problems, parsed_key = _build(roots, cache=ParsedCache.open())
     if problems:
         first = problems[0]
         more = f" (and {len(problems) - 1} more; run `advisor profiles check`)" if len(problems) > 1 else ""
         raise InputError(first.file, first.message + more, line=first.line,
                          field=first.field or None)
-    if key:
-        stored.put(key, kb)
+    if key:         # stored under the key of the bytes parsed, never of those read before
+        stored.put(parsed_key, kb)
     return kb
 
 

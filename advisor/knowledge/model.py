@@ -321,13 +321,18 @@ class Override:
     file: str                      # the replacing file
     sha256: str                    # of the replacing file
     replaced_file: str             # the file whose definition no longer counts
+    key_env: str | None = None     # a hosted model's: the variable whose key it sends
+    key_origin: str | None = None  # ... and where it sends it
 
     def note(self) -> str:
         """One line for stderr, the JSON ``notes`` and the record (file names with
-        control characters escaped, as ``repr`` would)."""
+        control characters escaped, as ``repr`` would); a hosted model's says where its
+        key now goes."""
+        key = (f"; the key in {self.key_env} is sent to {escape_controls(self.key_origin)}"
+               if self.key_env and self.key_origin else "")
         return (f"profile override: {self.kind} {self.id!r} from "
                 f"{escape_controls(self.replaced_file)} is replaced by "
-                f"{escape_controls(self.file)} (sha256 {self.sha256})")
+                f"{escape_controls(self.file)} (sha256 {self.sha256}){key}")
 
     def to_dict(self) -> dict[str, Any]:
         return {"kind": self.kind, "id": self.id, "file": self.file, "sha256": self.sha256,

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from advisor.knowledge.loader import (
-    MODALITIES, _Bad, _bool, _date, _each_item, _keys, _text, _texts,
+    MODALITIES, _Bad, _bool, _date, _each_item, _id, _keys, _repo_id, _text, _texts,
 )
 from advisor.knowledge.model import QUALITY_KINDS, QualityScore, QualityTable
 
@@ -65,9 +65,7 @@ def _value(data: Mapping, path: tuple) -> float:
 def _score(index: int, raw: Any) -> QualityScore:
     here = ("scores", index)
     s = _keys(raw, here, SCORE_KEYS)
-    model = _text(s, "model", here)
-    if model.count("/") != 1:
-        raise _Bad(here + ("model",), f"{model!r} is not a profiled model id (owner/name)")
+    model = _repo_id(_text(s, "model", here), here + ("model",))
     return QualityScore(model=model, value=_value(s, here),
                         as_listed=_text(s, "as_listed", here, required=False),
                         url=_url(s, "url", here, required=False),
@@ -109,7 +107,7 @@ def quality_table(data: Mapping, path_: Path, use_case_ids: Any = None) -> Quali
                        f"{score.model!r} is scored twice (also scores[{seen[key]}])")
         seen[key] = index
     return QualityTable(
-        id=_text(d, "id", ()), title=_text(d, "title", ()), publisher=_text(d, "publisher", ()),
+        id=_id(d, "id", ()), title=_text(d, "title", ()), publisher=_text(d, "publisher", ()),
         url=_url(d, "url", (), required=True), copy=_url(d, "copy", (), required=False),
         published=published, checked=checked, kind=kind, metric=_text(d, "metric", ()),
         higher_is_better=_bool(d, "higher_is_better", (), True), scores=tuple(scores),

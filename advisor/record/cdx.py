@@ -19,6 +19,7 @@ from functools import lru_cache
 from typing import Any
 
 from advisor.errors import OperationError
+from advisor.record.escape import cyclonedx_view, url_path
 from advisor.record.model import Record
 from advisor.record.smoke import smoke_summary
 
@@ -54,10 +55,11 @@ def _external_references(record: dict[str, Any]) -> list[Any]:
     hub = repro.get("hub") or {}
     revision = hub.get("sha") or "main"
     refs = [
-        ExternalReference(type=ExternalReferenceType.MODEL_CARD, url=XsUri(f"{HUB_URL}/{model}"),
+        ExternalReference(type=ExternalReferenceType.MODEL_CARD,
+                          url=XsUri(f"{HUB_URL}/{url_path(model)}"),
                           comment="Model card on the Hugging Face Hub"),
         ExternalReference(type=ExternalReferenceType.DISTRIBUTION,
-                          url=XsUri(f"{HUB_URL}/{model}/tree/{revision}"),
+                          url=XsUri(f"{HUB_URL}/{url_path(model)}/tree/{url_path(revision)}"),
                           comment="Hugging Face Hub repository"),
     ]
     for lic, info in sorted((repro.get("license_files") or {}).items()):
@@ -67,7 +69,8 @@ def _external_references(record: dict[str, Any]) -> list[Any]:
     gguf = repro.get("gguf") or {}
     if gguf.get("repo") and gguf.get("file"):
         refs.append(ExternalReference(type=ExternalReferenceType.DISTRIBUTION,
-                                      url=XsUri(f"{HUB_URL}/{gguf['repo']}/resolve/main/{gguf['file']}"),
+                                      url=XsUri(f"{HUB_URL}/{url_path(gguf['repo'])}/resolve/main/"
+                                                f"{url_path(gguf['file'])}"),
                                       comment="GGUF file the smoke test ran"))
     return refs
 
@@ -218,7 +221,8 @@ def record_to_cyclonedx(record: Record | dict[str, Any]) -> str:
 
     from cyclonedx.output.json import JsonV1Dot6
 
-    data = record.data if isinstance(record, Record) else record
+    # Every text one clean line, every url http(s) or none: the format's one escaping layer.
+    data = cyclonedx_view(record.data if isinstance(record, Record) else record)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")          # "no dependencies defined" and similar hints
         doc = json.loads(JsonV1Dot6(_bom(data)).output_as_string())

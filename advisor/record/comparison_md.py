@@ -1,6 +1,8 @@
 """The Markdown pieces of a record's comparison: the table, the choice, the risks.
 
-Each function takes the record's ``comparison`` section (or None, then it adds nothing):
+Each function takes the record's ``comparison`` section (or None, then it adds nothing)
+as :func:`advisor.record.markdown.render_markdown` passes it: already escaped for
+Markdown by :func:`advisor.record.escape.markdown_view`, the one layer that does so.
 
     >>> comparison_lines(record.data["comparison"])[0]
     '### Comparison'

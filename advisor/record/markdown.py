@@ -16,13 +16,14 @@ from advisor.record.comparison_md import (comparison_consequences, comparison_li
                                           comparison_reproducibility)
 from advisor.knowledge.matching import is_build_of
 from advisor.record.duties import record_duties
+from advisor.record.escape import markdown_view
 from advisor.record.md_options import option_lines, pros_cons, reason_text
 from advisor.record.md_summary import summary_lines
 from advisor.record.md_text import finish, lead, plural, source_text, with_source
 from advisor.record.model import Record
 from advisor.record.scope import places_not_assessed
 from advisor.record.smoke import smoke_clues, smoke_summary
-from advisor.text import escape_controls
+from advisor.text import escape_controls, one_line
 
 MODE_WORDS = {
     "internal": "use it inside the organization only",
@@ -163,7 +164,8 @@ def _confirmation(record: dict[str, Any]) -> list[str]:
             where += f", {label} {smoke[key]}"
     hw = repro.get("hardware")
     if hw:
-        where += f", on {hw if isinstance(hw, str) else json.dumps(hw, sort_keys=True)}"
+        where += ", on " + (", ".join(f"{k} {v}" for k, v in sorted(hw.items()))
+                            if isinstance(hw, dict) else str(hw))
     if repro.get("llama_cpp_version"):
         where += f", llama-cpp-python {repro['llama_cpp_version']}"
     suite = f" (suite {smoke['suite']})" if smoke.get("suite") else ""
@@ -192,12 +194,20 @@ def _confirmation(record: dict[str, Any]) -> list[str]:
         line = f"* {p.get('id')}: {'passed' if p.get('passed') else 'failed'}"
         failed = [c for c in p.get("checks") or [] if isinstance(c, dict) and not c.get("passed")]
         if failed:
-            line += " (" + "; ".join(f"{c.get('check')} {c.get('expected')!r}" for c in failed) + ")"
+            line += " (" + "; ".join(f"{c.get('check')} {_expected(c.get('expected'))}"
+                                     for c in failed) + ")"
         if p.get("error"):
             line += f" (error: {p['error']})"
         lines.append(line)
     lines += ["", f"Re-check the licenses, verdict and Hub revision in CI with {verify}."]
     return lines
+
+
+def _expected(value: Any) -> str:
+    """A check's argument as written, quoted (not ``repr``: it would double the escapes)."""
+    if isinstance(value, list):
+        return "[" + ", ".join(_expected(v) for v in value) + "]"
+    return f"'{value}'" if isinstance(value, str) else str(value)
 
 
 def _titled(items: list[dict[str, Any]]) -> str:
@@ -318,11 +328,16 @@ def _deciders(record: dict[str, Any]) -> list[str]:
 
 
 def render_markdown(record: Record | dict[str, Any], json_name: str | None = None) -> str:
-    """The MADR 4 Markdown text; ``json_name`` is the JSON record's file name to cite."""
-    data = dict(record.data if isinstance(record, Record) else record)
+    """The MADR 4 Markdown text; ``json_name`` is the JSON record's file name to cite.
+    Every value is escaped once, here (:func:`advisor.record.escape.markdown_view`): a
+    prompt id, an error or a candidate name cannot add a heading, a link or HTML."""
+    raw = record.data if isinstance(record, Record) else record
+    data = markdown_view(dict(raw))
     data["_json_name"] = json_name
     chosen = data["chosen"]
-    makers = json.dumps(list(data.get("decision_makers") or []), ensure_ascii=False)
+    # YAML front matter: JSON strings, escaped as YAML reads them (not as Markdown).
+    makers = json.dumps([one_line(m) for m in raw.get("decision_makers") or []],
+                        ensure_ascii=False)
     out = [
         "---",
         f"status: {data.get('status', 'proposed')}",

@@ -1,11 +1,14 @@
 """The small pieces every Markdown part of a record writes with: citations, table cells and
-the one escaping layer for outside text.
+the finish.
 
-Outside text (a Hub card, a smoke output, a typed rationale, a profile) reaches the
-Markdown through two functions only: :func:`cell` for a table cell and :func:`finish` for
-the whole document (no control, bidi or escape character survives).
+Outside text (a Hub card, a smoke or comparison file, a typed rationale, a profile) is
+escaped once, before any part writes a line: :func:`advisor.record.markdown.render_markdown`
+hands every part the record through :func:`advisor.record.escape.markdown_view`, the
+Markdown's one escaping layer (no value opens a heading, a link, an image, a table cell or
+an HTML tag). So :func:`cell` only keeps a cell on one line, and :func:`finish` cleans the
+whole document (no control, format or escape character survives).
 
-    >>> cell("a | b\\nc")
+    >>> cell("a \\\\| b\\nc")
     'a \\\\| b c'
     >>> source_text({"title": "EU AI Act", "section": "Art. 50(1)", "url": "https://x"})
     '[EU AI Act Art. 50(1)](https://x)'
@@ -27,10 +30,10 @@ VERDICT_WORDS = {
 
 
 def cell(value: Any) -> str:
-    """A table cell: one line, ``|`` and ``\\`` escaped, ``--`` for nothing."""
+    """A table cell: one line (its ``|`` already escaped by the view), ``--`` for nothing."""
     if value is None or value == "":
         return "--"
-    return " ".join(str(value).split()).replace("\\", "\\\\").replace("|", "\\|")
+    return " ".join(str(value).split())
 
 
 def source_text(source: dict[str, Any] | None) -> str:

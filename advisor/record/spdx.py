@@ -24,6 +24,7 @@ import json
 import re
 from typing import Any
 
+from advisor.record.escape import spdx_view, url_path
 from advisor.record.model import Record
 
 CONTEXT = "https://spdx.org/rdf/3.0.1/spdx-context.jsonld"
@@ -139,7 +140,7 @@ def _package(record: dict[str, Any], ids: _Ids, supplier: str | None) -> dict[st
         "ai_autonomyType": "noAssertion",
     }
     if chosen.get("access", profile.get("access")) != "api":
-        pkg["software_downloadLocation"] = f"{HUB_URL}/{model}"
+        pkg["software_downloadLocation"] = f"{HUB_URL}/{url_path(model)}"
         pkg["software_packageUrl"] = (f"pkg:huggingface/{model}" +
                                       (f"@{hub['sha']}" if hub.get("sha") else ""))
     if hub.get("sha"):
@@ -161,7 +162,7 @@ def _package(record: dict[str, Any], ids: _Ids, supplier: str | None) -> dict[st
     if metrics:
         pkg["ai_metric"] = metrics
     refs = [{"type": "ExternalRef", "externalRefType": "documentation",
-             "locator": [f"{HUB_URL}/{model}"], "comment": "model card"}] \
+             "locator": [f"{HUB_URL}/{url_path(model)}"], "comment": "model card"}] \
         if "software_downloadLocation" in pkg else []
     for lic, info in sorted((record["reproducibility"].get("license_files") or {}).items()):
         if info.get("url"):
@@ -194,7 +195,8 @@ def record_to_spdx_dict(record: Record | dict[str, Any]) -> dict[str, Any]:
     """The SPDX 3.0.1 JSON-LD document (a dict) for ``record``."""
     from advisor import __version__
 
-    data = record.data if isinstance(record, Record) else record
+    # Every text one clean line, every url http(s) or none: the format's one escaping layer.
+    data = spdx_view(record.data if isinstance(record, Record) else record)
     ids = _Ids(data)
     agent = ids("agent-advisor")
     graph: list[dict[str, Any]] = [

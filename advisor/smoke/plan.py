@@ -61,7 +61,10 @@ class Plan:
                     if len(self.builds) > 1 else "")
             return f"GGUF {self.build.quant or '?'} · {self.build.name}{more}"
         if self.kind == API:
-            return f"API {self.api.provider} · {self.api.model} (key from {self.api.key_env})"
+            from advisor.smoke.keys import key_plan
+
+            return (f"API {self.api.provider} · {self.api.model} "
+                    f"({key_plan(self.api.base_url, self.api.key_env).note()})")
         return f"skipped: {self.reason}"
 
     def candidate(self) -> Candidate | None:

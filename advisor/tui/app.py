@@ -73,6 +73,14 @@ class AdvisorApp(App[int]):
     def assessment(self) -> Assessment | None:
         return self.state.assessment
 
+    def format_title(self, title: str, sub_title: str):
+        """The header's title, every screen's included: one clean line (a model id or a
+        file name in a ``sub_title`` cannot send an escape, bidi or zero-width character
+        to the terminal)."""
+        from advisor.text import one_line
+
+        return super().format_title(one_line(title), one_line(sub_title))
+
     @property
     def hardware(self) -> Hardware:
         """The memory fit is judged against: the answers' override, else this machine."""

@@ -354,7 +354,7 @@ def bad_endpoint() -> Iterator[str]:
 
 
 @pytest.mark.parametrize("path, status, needle", [
-    ("html", 1, "HTML page"), ("junk", 1, "suite 'general' failed"), ("drip", 1, "sent no text for 2 s"),
+    ("html", 1, "HTML page"), ("junk", 1, "suite 'general' failed"), ("drip", 1, "within 2 s (--timeout)"),
 ])
 def test_smoke_endpoint_that_misbehaves_exits_1(work, bad_endpoint, path, status, needle):
     proc = advisor("smoke", "--endpoint", f"{bad_endpoint}/{path}", "--model", "m",

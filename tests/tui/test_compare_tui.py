@@ -194,7 +194,8 @@ async def test_models_without_a_build_or_a_key_are_listed_as_skipped(
         assert await wait_for(pilot, lambda: isinstance(app.screen, CompareScreen))
         await pilot.pause()
         line = text_of(app.screen.query_one(".plan-text"))
-        assert "API OpenAI" in line and "key from OPENAI_API_KEY" in line
+        assert "API OpenAI" in line
+        assert "the key in OPENAI_API_KEY is sent to https://api.openai.com" in line
         assert secret not in line and secret not in app.export_screenshot()
 
 
@@ -525,7 +526,7 @@ async def test_a_hosted_api_model_runs_beside_a_local_build(make_app: Any, tmp_p
             screen = app.screen
             await pilot.pause()
             assert [p.kind for p in screen.plans] == ["api", "gguf"]
-            assert "API Acme · acme-1 (key from ACME_TEST_KEY)" in text_of(
+            assert f"API Acme · acme-1 (the key in ACME_TEST_KEY is sent to {url})" in text_of(
                 screen.query(".plan-text").first())
             await pick_suite_file(pilot, screen, suite)
             await pilot.press("s")

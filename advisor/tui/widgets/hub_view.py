@@ -80,6 +80,8 @@ def facts_text(facts: Any) -> Text:
         text.append(f"{clean(value)}\n")
 
     line("Repository", facts.repo_id)
+    line("Hub answered", f"for {facts.answered_as}, another repo than asked: read these "
+         "facts as that repo's" if facts.answered_as else None)
     line("Revision", (facts.sha or "")[:12] or None)
     license_value = facts.license_tag
     if facts.license_name:
