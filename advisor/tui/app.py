@@ -247,11 +247,11 @@ class AdvisorApp(App[int]):
     @on(Worker.StateChanged)
     def _worker_failed(self, event: Worker.StateChanged) -> None:
         """A worker raised (the app's own, or a screen's, relayed by AdvisorScreen): an
-        unreachable Hub means offline; the failure shows in an error modal unless the
-        screen shows it in place. A cancel the user asked for is no failure."""
+        unreachable Hub means offline; the failure is said in an error notification (titled
+        with the worker's description) unless the screen shows it in place. A cancel the
+        user asked for is no failure. The app keeps running either way."""
         from advisor.smoke.control import Cancelled
         from advisor.tui.screens.base import AdvisorScreen
-        from advisor.tui.screens.error import ErrorModal
 
         error = event.worker.error
         if event.state is not WorkerState.ERROR or error is None or isinstance(error,
@@ -262,8 +262,9 @@ class AdvisorApp(App[int]):
         node = event.worker.node
         if isinstance(node, AdvisorScreen) and event.worker.group in node.FAILURES_IN_PLACE:
             return
-        title = event.worker.description or "A task failed"
-        self.push_screen(ErrorModal(title, error))
+        self.notify(clean(str(error) or type(error).__name__),
+                    title=clean(event.worker.description or "A task failed"),
+                    severity="error", timeout=10, markup=False)
 
     # -- navigation actions (also used by the command palette) ---------------------------
     def action_help(self) -> None:

@@ -32,7 +32,6 @@ HOLDERS = (
     ("advisor.tui.screens.confirm", "Confirm"),
     ("advisor.tui.screens.file_prompt", "FilePrompt"),
     ("advisor.tui.screens.error", "ErrorScreen"),
-    ("advisor.tui.screens.error", "ErrorModal"),
 )
 
 
