@@ -85,8 +85,9 @@ def render_duties(duties, width: int, *, details: bool = False) -> str:
     notes = len(duties) - len(binding)
     if not duties:
         return "Whatever model you choose: no duties of the deployment found.\n\n"
+    noted = f" (and {notes} note{'' if notes == 1 else 's'})" if notes else ""
     out = (f"Whatever model you choose: {len(binding)} dut{'y' if len(binding) == 1 else 'ies'}"
-           f" of the deployment{f' (and {notes} notes)' if notes else ''}:\n")
+           f" of the deployment{noted}:\n")
     for finding in duties if details else binding:
         if details:
             out += _finding_line(finding)
@@ -158,6 +159,28 @@ EXCLUSION_WORDS = {"blocked": "blocked", "unknown": "unknown", "modality": "lack
                    "hardware": "do not fit your hardware"}
 
 
+def tier_heading(tier: int, interactive: bool = True) -> str:
+    """The heading over one tier of the shortlist, so the order reads as the rule it is.
+
+    >>> from advisor.recommend.fit import HOSTED
+    >>> tier_heading(HOSTED)
+    '── Hosted APIs: nothing runs here ──'
+    """
+    from advisor.recommend.fit import (
+        BARELY, FIT_UNKNOWN, HOSTED, INTERACTIVE_SPEED, RUNS, RUNS_WELL, BATCH_SPEED,
+    )
+
+    speed = INTERACTIVE_SPEED if interactive else BATCH_SPEED
+    words = {
+        RUNS_WELL: f"Runs well here: room to spare, on the GPU or at {speed:g}+ tokens/s",
+        HOSTED: "Hosted APIs: nothing runs here",
+        RUNS: "Runs here, but tight or slow",
+        FIT_UNKNOWN: "Size not profiled: whether it runs here is unknown",
+        BARELY: "Barely runs: only at Q3_K_M or Q2_K, or under 1 token/s",
+    }.get(tier, "Other")
+    return f"── {words} ──"
+
+
 def render_recommendation(result, width: int, *, excluded: bool = False) -> str:
     """The deployment's duties once, then the shortlist with each model's reasons, then
     what was left out (counted; listed with ``excluded``)."""
@@ -171,7 +194,11 @@ def render_recommendation(result, width: int, *, excluded: bool = False) -> str:
     if not result.ranked:
         out += "Nothing the answers can use remains.\n"
     rank_width = len(str(len(result.shortlist)))
+    tier = None
     for item in result.shortlist:
+        if item.run.tier != tier:
+            tier = item.run.tier
+            out += "\n" + textwrap.fill(tier_heading(tier, result.needs.interactive), width=max(width, 40)) + "\n"
         quant = f" {item.run.quant}" if item.run.quant else ""
         head = (f"{str(item.rank).rjust(rank_width)}. {item.model}  "
                 f"{VERDICT_LABEL[item.model_verdict]}  {item.fit}{quant}")
