@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import os
+import re
 import sys
 from collections.abc import Sequence
 
@@ -93,9 +94,31 @@ def render_duties(duties, width: int, *, details: bool = False) -> str:
             out += _finding_line(finding)
             continue
         section = f" [{finding.source.section}]" if finding.source.section else ""
-        out += _clip(f"  [{finding.severity}] {finding.code}: {finding.message}{section}",
-                     max(width, 20)) + "\n"
+        out += _clip(f"  [{finding.severity}] {finding.code}{short_message(finding.message)}"
+                     f"{section}", max(width, 20)) + "\n"
     return out + "\n"
+
+
+_IF_THERE = re.compile(r"If you serve users in, or your organization is established in, "
+                       r"(?:[^:(]+ \(([A-Z]{2}(?:-[A-Z0-9]{1,3})?)\)(?:, )?)+: ")
+
+
+def short_message(message: str) -> str:
+    """A duty's message for its one clipped line: the engine's long "if you serve users
+    in, or are established in, <place>" opening becomes the place's code, so lines about
+    different laws of one state do not all clip to the same words.
+
+    >>> short_message("If you serve users in, or your organization is established in, "
+    ...               "California (US-CA): The CCPA applies.")
+    ' (if in US-CA): The CCPA applies.'
+    >>> short_message("Art. 50(1) applies.")
+    ': Art. 50(1) applies.'
+    """
+    match = _IF_THERE.match(message)
+    if not match:
+        return f": {message}"
+    places = re.findall(r"\(([A-Z]{2}(?:-[A-Z0-9]{1,3})?)\)", match.group(0))
+    return f" (if in {', '.join(places)}): {message[match.end():]}"
 
 
 REASON_MIN = 24
