@@ -48,8 +48,9 @@ def clues_of(path: Path | str, repo: str | None = None) -> FileClues:
 
 
 def file_clues(local: LocalFile) -> FileClues:
-    """A listed file's clues: those read at discovery, else its repo and file name."""
-    return local.clues or FileClues.of(repo=local.repo, path=local.path)
+    """A listed file's clues: those read at discovery, else read now from its header
+    (:func:`clues_of`), as ``advisor compare`` reads a ``--gguf`` file's."""
+    return local.clues or clues_of(local.path, local.repo)
 
 
 @dataclass(frozen=True)

@@ -218,13 +218,13 @@ class SmokeScreen(AdvisorScreen):
     def builds_of_source(self, source: str) -> list[str]:
         """Lower-case ids of the profiled models the file (or the pull) is a build of."""
         from advisor.knowledge.matching import FileClues, builds_of
-        from advisor.smoke.builds import file_clues
+        from advisor.smoke.builds import clues_of, file_clues
 
         if source == PULL_KEY and self.gguf:
             clues = FileClues.of(repo=self.gguf.get("repo"), path=self.gguf.get("filename"))
         else:
             local = next((m for m in self.local_models if str(m.path) == source), None)
-            clues = file_clues(local) if local is not None else FileClues.of(path=source)
+            clues = file_clues(local) if local is not None else clues_of(source)
         return builds_of(clues, self.app.kb)
 
     def _start(self, source: str, suite: str) -> None:
