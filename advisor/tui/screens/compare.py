@@ -16,7 +16,6 @@ record with the comparison attached.
 
 from __future__ import annotations
 
-from pathlib import Path
 
 from rich.text import Text
 from textual import on, work
@@ -24,10 +23,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.widgets import Button, Footer, Header, Label, ListView, Select, Static
-from textual.worker import Worker, WorkerState
+from textual.worker import Worker
 
 from advisor.smoke.compare import CandidateRow, Comparison, CompareSettings
-from advisor.smoke.control import Cancelled, RunControl
+from advisor.smoke.control import RunControl
 from advisor.smoke.plan import GGUF, Plan, plan_for, plan_for_file, run_plans
 from advisor.text import clean
 from advisor.tui.messages import (CandidateDone, CandidateStarted, ChildSpawned, ModelLoaded,
@@ -249,14 +248,8 @@ class CompareScreen(AdvisorScreen):
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """The run ended: after the events still queued, its result, cancel or failure."""
-        if event.worker.group != "compare":
-            return
-        if event.state is WorkerState.SUCCESS:
-            self.feed.put(RunFinished(event.worker.result))
-        elif event.state is WorkerState.ERROR:
-            error = event.worker.error
-            self.feed.put(RunCancelled(error.partial) if isinstance(error, Cancelled)
-                          else RunFailed(error))
+        if event.worker.group == "compare":
+            self.feed.ended(event.worker, event.state)
 
     @on(Button.Pressed, "#compare-cancel")
     def action_cancel(self) -> None:

@@ -21,12 +21,12 @@ from textual.widgets import (Button, Checkbox, Footer, Header, Input, Label, Sel
 from textual.widgets.selection_list import Selection
 
 from advisor.errors import AdvisorError, InputError
-from advisor.regions import is_region_token, normalize_code
+from advisor.regions import normalize_code
 from advisor.tui.formdata import (AUDIENCE_LABELS, DATA_LABELS, FIELD_TITLES, MODALITY_LABELS,
                                   MODE_LABELS, OPENNESS_LABELS, WHY, FormValues, amount_echo,
                                   answers_to_form, audience_items, audience_parts, count_echo,
                                   changed_fields, error_field, field_problems, form_to_data,
-                                  split_list, untouched_keys)
+                                  regions_ok, untouched_keys, use_cases)
 from advisor.text import escape_markup
 from advisor.tui.rows import candidate_rows, verdict_counts
 from advisor.tui.screens.base import AdvisorScreen
@@ -89,7 +89,7 @@ class InterviewScreen(AdvisorScreen):
             yield Label("Deployment", classes="section-title")
             yield _row("regions", "Users served in",
                        Input(placeholder="DE, FR, US or EU", id="regions", compact=True,
-                             validators=[Function(_regions_ok,
+                             validators=[Function(regions_ok,
                                                   "use ISO alpha-2 codes, EU or EEA")]))
             yield _row("mode", "Deployment mode",
                        Select([(label, mode) for mode, label in MODE_LABELS.items()],
@@ -402,25 +402,4 @@ class InterviewScreen(AdvisorScreen):
         self.notify(f"Loaded {path}", title="Answers loaded", markup=False)
 
 
-def _regions_ok(text: str) -> bool:
-    parts = split_list(text)
-    return bool(parts) and all(is_region_token(p) for p in parts)
-
-
-def use_cases(kb: Any) -> list[tuple[str, str, str]]:
-    """(id, title, why) of every use case the knowledge base knows, in its order."""
-    cases = getattr(kb, "use_cases", None) or {}
-    items = cases.values() if isinstance(cases, dict) else cases
-    out = []
-    for case in items:
-        ident = getattr(case, "id", None) or (case.get("id") if isinstance(case, dict) else None)
-        if not ident:
-            continue
-        get = (lambda k, c=case: c.get(k)) if isinstance(case, dict) else (
-            lambda k, c=case: getattr(c, k, None))
-        out.append((ident, get("title") or ident.replace("_", " ").capitalize(),
-                    get("why") or get("description") or ""))
-    return out
-
-
-__all__ = ["InterviewScreen", "use_cases"]
+__all__ = ["InterviewScreen"]

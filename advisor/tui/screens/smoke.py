@@ -18,9 +18,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, DataTable, Footer, Header, Label, Select, Sparkline, Static
-from textual.worker import Worker, WorkerState
+from textual.worker import Worker
 
-from advisor.smoke.control import Cancelled, RunControl
+from advisor.smoke.control import RunControl
 from advisor.text import clean, escape_markup
 from advisor.tui.messages import (ChildSpawned, ModelLoaded, PromptDone, PromptStarted,
                                   PullDone, PullProgress, PullStarted, RunCancelled,
@@ -269,13 +269,8 @@ class SmokeScreen(AdvisorScreen):
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """The run ended: after the events still queued, its result, cancel or failure."""
-        if event.worker.group != "smoke":
-            return
-        if event.state is WorkerState.SUCCESS:
-            self.feed.put(RunFinished(event.worker.result))
-        elif event.state is WorkerState.ERROR:
-            error = event.worker.error
-            self.feed.put(RunCancelled() if isinstance(error, Cancelled) else RunFailed(error))
+        if event.worker.group == "smoke":
+            self.feed.ended(event.worker, event.state)
 
     @on(Button.Pressed, "#cancel")
     def action_cancel(self) -> None:

@@ -20,9 +20,11 @@ from typing import Any
 
 from textual.message import Message
 from textual.widget import Widget
+from textual.worker import Worker, WorkerState
 
+from advisor.smoke.control import Cancelled
 from advisor.tui.messages import (ChildSpawned, ModelLoaded, PromptDone, PromptStarted,
-                                  TokensArrived)
+                                  RunCancelled, RunFailed, RunFinished, TokensArrived)
 
 DRAIN_SECONDS = 0.05              # 20 times a second
 BUDGET = 2000                     # messages taken per drain at most
@@ -55,6 +57,17 @@ class RunFeed(Widget):
         message = as_message(index, event.kind, event.data)
         if message is not None:
             self._queue.append(message)
+
+    def ended(self, worker: Worker, state: WorkerState) -> None:
+        """The run's worker changed ``state``: when it ended, its result (RunFinished), the
+        user's cancel (RunCancelled, with what finished) or its failure (RunFailed), after
+        the events still queued."""
+        if state is WorkerState.SUCCESS:
+            self.put(RunFinished(worker.result))
+        elif state is WorkerState.ERROR and worker.error is not None:
+            error = worker.error
+            self.put(RunCancelled(error.partial) if isinstance(error, Cancelled)
+                     else RunFailed(error))
 
     def drain(self, budget: int = BUDGET) -> None:
         """Post up to ``budget`` queued messages, joining consecutive tokens per prompt."""
