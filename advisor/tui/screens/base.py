@@ -9,17 +9,25 @@ Workers raise; they do not catch.
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import on
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
+
+if TYPE_CHECKING:
+    from advisor.tui.app import AdvisorApp
 
 
 class AdvisorScreen(Screen[None]):
     """A screen of the app (see the module)."""
 
     FAILURES_IN_PLACE: ClassVar[frozenset[str]] = frozenset()
+
+    if TYPE_CHECKING:
+        @property
+        def app(self) -> AdvisorApp:      # the app of every AdvisorScreen, typed
+            ...
 
     def model_id(self) -> str | None:
         """The model this screen is about (a record or a smoke test would be for it)."""

@@ -3,7 +3,7 @@ Hub metadata and GGUF builds (the last two fetched in workers)."""
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.text import Text
 from textual import on, work
@@ -21,6 +21,9 @@ from advisor.tui.widgets.detail_head import head_text, openness_text, override_n
 from advisor.tui.widgets.findings import FindingItem, FindingList, OpennessGrid, finding_words
 from advisor.tui.widgets.hub_view import (HUB_COLUMNS, LOCAL_COLUMNS, GGUFBuild, facts_text,
                                           hub_builds, hub_row, local_row)
+
+if TYPE_CHECKING:
+    from advisor.assessment.result import Finding
 
 SCROLL_BOXES = {"findings": "#findings-box", "obligations": "#obligations-box",
                 "openness": "#openness-box", "hub": "#hub-box", "ggufs": "#gguf-table"}
@@ -193,7 +196,7 @@ class DetailScreen(AdvisorScreen):
         itself), each with its memory estimate and fit."""
         from advisor.hub.catalog import gguf_report
 
-        app: Any = self.app
+        app = self.app
         hardware = app.hardware
         if app.settings.hardware is None and app.answers.hardware is None:
             from advisor.machine.hardware import detect_hardware
@@ -291,7 +294,7 @@ class DetailScreen(AdvisorScreen):
         method = getattr(widget, f"action_{how}", None) or getattr(widget, how)
         method()
 
-    def current_finding(self) -> Any:
+    def current_finding(self) -> Finding | None:
         """The focused finding, else the first one in view."""
         focused = self.app.focused
         if isinstance(focused, FindingItem):
@@ -326,7 +329,7 @@ class DetailScreen(AdvisorScreen):
 
     def _finding_url(self) -> str | None:
         finding = self.current_finding()
-        url = getattr(getattr(finding, "source", None), "url", None)
+        url = finding.source.url if finding is not None else None
         if not url:
             self.notify("This finding cites no URL", severity="warning")
             return None

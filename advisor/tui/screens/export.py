@@ -206,7 +206,7 @@ class ExportScreen(AdvisorScreen):
 
     def build(self) -> None:
         """Rebuild the record from the form (in a worker; the latest build wins)."""
-        app: Any = self.app
+        app = self.app
         state = app.state
         self._build_job(dict(
             answers=state.answers, kb=state.kb, model_id=self._model_id,
