@@ -12,59 +12,22 @@ from dataclasses import dataclass, replace
 
 from advisor.answers import Answers
 from advisor.assessment.coverage import Coverage, coverage_of, describe, is_sanctions
+from advisor.assessment.findings import (ENGINE_DOCS, OPENNESS_SOURCE, OSAID_SOURCE,
+                                         engine_finding)
 from advisor.assessment.openness import Openness, grade, weights_license_open
 from advisor.assessment.result import (
     Assessment, Candidate, Finding,
 )
-from advisor.knowledge.hubfacts import HubFacts, hub_modalities
-from advisor.knowledge.model import KnowledgeBase, License, ModelProfile, Rule, Source
+from advisor.assessment.subject import Subject, resolve
+from advisor.knowledge.hubfacts import HubFacts
+from advisor.knowledge.model import KnowledgeBase, ModelProfile, Rule, Source
 from advisor.knowledge.predicates import PLACE_KEYS, Facts, holds, uses_model_facts
 from advisor.regions import SUBDIVISIONS, country_of, place_name, subdivisions_of
 from advisor.vocab import SEVERITY_RANK
 
-ENGINE_SOURCE = Source(title="advisor assessment engine")
-OSAID_SOURCE = Source(title="The Open Source AI Definition 1.0", section="What is Open Source AI",
-                      url="https://opensource.org/ai/open-source-ai-definition")
-KB_DOCS = "profiles/README.md"       # the knowledge base's own documentation, shipped with it
-
-
-def kb_doc(section: str, anchor: str) -> Source:
-    """A source pointing at a section of profiles/README.md, for findings the engine
-    makes itself: ``kb_doc("Engine findings: unknown_model", "unknown_model")``."""
-    return Source(title="advisor knowledge base documentation", section=section,
-                  url=f"{KB_DOCS}#{anchor}")
-
-
-OPENNESS_SOURCE = kb_doc("Openness levels (needs.openness)", "openness-levels-needsopenness")
 UNKNOWN_CODES = ("unknown_model", "unknown_license")
 # Findings that rarely decide anything: listed after the ones of the same severity.
 BOILERPLATE_CODES = {"notice", "governing_law", "commercial_use", "termination"}
-
-
-@dataclass(frozen=True)
-class _Subject:
-    """The model as the rules see it, wherever its facts came from."""
-
-    repo_id: str
-    profile: ModelProfile | None
-    licenses: tuple[str, ...]
-    basis: str
-    based_on: str | None
-    findings: tuple[Finding, ...]
-    modalities: tuple[str, ...] = ("text",)
-
-
-# Where profiles/README.md documents each finding the engine makes itself.
-ENGINE_DOCS = {
-    "unknown_model": kb_doc("Engine findings: unknown_model", "unknown_model"),
-    "unknown_license": kb_doc("Engine findings: unknown_license", "unknown_license"),
-    "review": kb_doc("Engine findings: review", "review"),
-    "openness": OPENNESS_SOURCE,
-    "law_not_assessed": kb_doc("Engine findings: law not assessed", "law-not-assessed"),
-    "gated": kb_doc("Engine findings: gated", "gated"),
-    "base_model": kb_doc("Engine findings: base_model", "base_model"),
-    "capability": kb_doc("Engine findings: capability", "capability"),
-}
 
 # Modalities a model must have to serve the answers; any text model writes code, so
 # `code` is never a missing capability.
@@ -85,22 +48,11 @@ def capability_findings(wanted: Iterable[str], has: Iterable[str]) -> list[Findi
         return []
     need = " and ".join(MODALITY_WORDS[m] for m in missing)
     lists = ", ".join(MODALITY_WORDS.get(m, m) for m in has) or "nothing"
-    return [_engine_finding(
+    return [engine_finding(
         "condition", "capability",
         f"Your answers need {need}, which this model does not offer (its profile lists "
         f"{lists}): as profiled it cannot serve the use you described.",
         obligation=f"Use a model that offers {need}, or pair this one with one that does.")]
-
-
-def _engine_finding(severity: str, code: str, message: str, source: Source = ENGINE_SOURCE,
-                    obligation: str | None = None) -> Finding:
-    doc = ENGINE_DOCS.get(code, ENGINE_DOCS["review"])
-    if source is ENGINE_SOURCE:
-        source = doc
-    elif not source.section:          # a Hub card has no sections: name the rule applied
-        source = replace(source, section=f"model card, read under {doc.section}")
-    return Finding(severity=severity, code=code, message=message, source=source,
-                   obligation=obligation, origin="engine")
 
 
 def _capital(text: str) -> str:
@@ -118,7 +70,7 @@ def _coverage_findings(coverage: Coverage, kb: KnowledgeBase) -> list[Finding]:
             national = (f" The national law of {describe(country)} was assessed."
                         if any(country in j.members for jid, j in kb.jurisdictions.items()
                                if not is_sanctions(jid)) else "")
-        out.append(_engine_finding(
+        out.append(engine_finding(
             "condition", "review",
             f"The law of {describe(code)} was not assessed: the knowledge base has no "
             f"jurisdiction profile for it.{national} Have it reviewed before relying on this "
@@ -130,151 +82,13 @@ def _coverage_findings(coverage: Coverage, kb: KnowledgeBase) -> list[Finding]:
                 else "for none of them")
         # An info, not a condition: the country's own profile was assessed, and the state
         # rules that exist fire as conditions naming their state (profiles/README.md).
-        out.append(_engine_finding(
+        out.append(engine_finding(
             "info", "review",
             f"{_capital(describe(country))} stands for all its states or provinces: their own "
             "laws were "
             f"assessed {done}; the other {len(missing)} were not. Name the ones you serve "
             f"(ISO 3166-2, e.g. {missing[0]}) or have them reviewed.", source))
     return out
-
-
-def _hub_license(kb: KnowledgeBase, facts: HubFacts) -> License | None:
-    return kb.license_for_hub(facts.license_tag, facts.license_name)
-
-
-def _declared(facts: HubFacts) -> str:
-    if facts.license_tag == "other" and facts.license_name:
-        return f"other ({facts.license_name})"
-    return facts.license_tag or "none"
-
-
-def _resolve(repo_id: str, kb: KnowledgeBase, hub: HubFacts | None) -> _Subject:
-    """Find the profile (or the profiled base model) that governs ``repo_id``."""
-    profile = kb.find_model(repo_id)
-    findings: list[Finding] = []
-    if profile is not None:
-        if hub is not None and hub.license_tag:
-            declared = _hub_license(kb, hub)
-            if declared is None or declared.id not in profile.licenses:
-                findings.append(_engine_finding(
-                    "condition", "review",
-                    f"The Hub card declares license {_declared(hub)}, but the profile says "
-                    f"{' AND '.join(profile.licenses)}; check which terms apply.",
-                    Source(title="Hugging Face model card", url=f"https://huggingface.co/{repo_id}")))
-        if not profile.confirmed:
-            findings.append(_engine_finding(
-                "condition", "review",
-                f"The profile of {profile.id} is a draft (confirmed: false in {profile.file}): "
-                "its license and facts were read from the Hub and not yet checked by a person.",
-                Source(title="Hugging Face model card", url=f"https://huggingface.co/{profile.id}")))
-        wanted = repo_id.strip().lower()
-        if profile.id.lower() != wanted:                 # one of the profile's gguf_repos
-            gguf_id = next((r for r in profile.gguf_repos if r.lower() == wanted), repo_id.strip())
-            findings.append(_engine_finding(
-                "info", "base_model",
-                f"{gguf_id} is a GGUF conversion of {profile.id} listed in its profile; "
-                "assessed under its licenses.",
-                Source(title="Hugging Face model card", url=f"https://huggingface.co/{gguf_id}")))
-            return _Subject(gguf_id, profile, profile.licenses, "base_model", profile.id,
-                            tuple(findings), profile.modalities)
-        return _Subject(profile.id, profile, profile.licenses, "profile", None, tuple(findings),
-                        profile.modalities)
-
-    if hub is None:
-        findings.append(_engine_finding(
-            "condition", "unknown_model",
-            f"{repo_id} is not in the profiles and no Hub facts were available; its license "
-            "cannot be checked."))
-        return _Subject(repo_id, None, (), "none", None, tuple(findings))
-
-    card = Source(title="Hugging Face model card", url=f"https://huggingface.co/{hub.repo_id}")
-    declared = _hub_license(kb, hub)
-    declared, file_findings = _file_license(kb, hub, declared)
-    findings.extend(file_findings)
-    modalities = hub_modalities(hub)
-    for base in _bases(hub):
-        base_profile = kb.find_model(base.repo_id)
-        if base_profile is None:
-            continue
-        if base.repo_id in hub.gguf_base_models and base not in hub.base_chain:
-            findings.append(_engine_finding(
-                "condition", "review",
-                f"{hub.repo_id}: the base model {base_profile.id} was read from the GGUF file's "
-                "metadata (general.base_model), which anyone can write; check that the file "
-                "derives from it.", GGUF_METADATA_SOURCE))
-        licenses = base_profile.licenses
-        if declared is not None and declared.id not in base_profile.licenses:
-            licenses = (*base_profile.licenses, declared.id)
-            findings.append(_engine_finding(
-                "condition", "review",
-                f"{hub.repo_id} declares {declared.id}, but its base model {base_profile.id} is "
-                f"under {' AND '.join(base_profile.licenses)}; both sets of terms are applied, "
-                "since the base model's license governs derivatives of its weights.", card))
-        elif declared is None:
-            findings.append(_engine_finding(
-                "info", "base_model",
-                f"{hub.repo_id} declares license {_declared(hub)}; assessed under its base model "
-                f"{base_profile.id}'s license.", card))
-        else:
-            findings.append(_engine_finding(
-                "info", "base_model",
-                f"{hub.repo_id} derives from {base_profile.id} and carries its obligations.", card))
-        merged = tuple(dict.fromkeys((*base_profile.modalities, *modalities)))
-        return _Subject(hub.repo_id, base_profile, licenses, "base_model",
-                        base_profile.id, tuple(findings), merged)
-
-    # No profiled base: take every license the chain declares (the bases' terms bind too).
-    chain_licenses = [lic.id for lic in (_hub_license(kb, b) for b in hub.base_chain) if lic]
-    licenses = tuple(dict.fromkeys([*( [declared.id] if declared else []), *chain_licenses]))
-    if not licenses:
-        findings.append(_engine_finding(
-            "condition", "unknown_license",
-            f"{hub.repo_id} declares license {_declared(hub)}, which the profiles do not "
-            "recognize, and no base model in its chain is profiled.", card))
-        return _Subject(hub.repo_id, None, (), "hub", None, tuple(findings), modalities)
-    if declared is None:
-        findings.append(_engine_finding(
-            "condition", "review",
-            f"{hub.repo_id} declares license {_declared(hub)}, which the profiles do not "
-            f"recognize; assessed under its base models' licenses ({', '.join(licenses)}).", card))
-    findings.append(_engine_finding(
-        "condition", "review",
-        f"{hub.repo_id} is not profiled; assessed from its Hub card alone (license "
-        f"{' AND '.join(licenses)}). Check the card and the files before relying on it.", card))
-    return _Subject(hub.repo_id, None, licenses, "hub", None, tuple(findings), modalities)
-
-
-GGUF_METADATA_SOURCE = Source(title="GGUF specification", section="General metadata",
-                              url="https://github.com/ggml-org/ggml/blob/master/docs/gguf.md")
-
-
-def _bases(hub: HubFacts) -> list[HubFacts]:
-    """The Hub's base chain, then the base models a GGUF file's metadata names."""
-    known = {b.repo_id.lower() for b in hub.base_chain}
-    extra = [HubFacts(repo_id=r) for r in hub.gguf_base_models if r.lower() not in known]
-    return [*hub.base_chain, *extra]
-
-
-def _file_license(kb: KnowledgeBase, hub: HubFacts,
-                  declared: License | None) -> tuple[License | None, list[Finding]]:
-    """The license to assess under when the card names none the profiles know but the GGUF
-    file's ``general.license`` does, with a review condition saying where it came from."""
-    if not hub.gguf_license:
-        return declared, []
-    from_file = kb.license_for_hub(hub.gguf_license)
-    if from_file is None or (declared is not None and declared.id == from_file.id):
-        return declared, []
-    if declared is not None:
-        return declared, [_engine_finding(
-            "condition", "review",
-            f"{hub.repo_id}: the GGUF file's metadata says license {from_file.id}, the Hub "
-            f"card {declared.id}; check which terms apply.", GGUF_METADATA_SOURCE)]
-    return from_file, [_engine_finding(
-        "condition", "review",
-        f"{hub.repo_id}: license {from_file.id} was read from the GGUF file's metadata "
-        "(general.license), which anyone can write; check it against the model's own "
-        "license file before relying on it.", GGUF_METADATA_SOURCE)]
 
 
 def _gate_findings(hub: HubFacts | None, profile: ModelProfile | None, places: set[str],
@@ -286,13 +100,13 @@ def _gate_findings(hub: HubFacts | None, profile: ModelProfile | None, places: s
                     url=f"https://huggingface.co/{repo}")
     out = []
     if (hub is not None and hub.gated) or (hub is None and profile is not None and profile.gated):
-        out.append(_engine_finding(
+        out.append(engine_finding(
             "info", "gated", "The Hub repository is gated: accept its terms on the Hub "
             "(and use a token) before downloading.", source))
     if hub is not None and hub.gated_eu_disallowed:
         hit = sorted(places & eu)
         if hit:
-            out.append(_engine_finding(
+            out.append(engine_finding(
                 "block", "domicile_exclusion",
                 f"The Hub gate of {repo} is closed to the European Union "
                 f"(extra_gated_eu_disallowed), and the answers name EU places ({', '.join(hit)}): "
@@ -333,7 +147,7 @@ class _Places:
         return cls(strict, strict | frozenset(subs))
 
 
-def _model_rules(subject: _Subject, kb: KnowledgeBase) -> list[Rule]:
+def _model_rules(subject: Subject, kb: KnowledgeBase) -> list[Rule]:
     """The rules of the model's licenses and use policies."""
     rules: list[Rule] = []
     policy_ids: list[str] = []
@@ -460,11 +274,11 @@ def _openness_findings(openness: Openness, answers: Answers, profile: ModelProfi
     wanted = answers.needs.openness
     if wanted == "osaid":
         if openness.osaid == "fail":
-            return [_engine_finding("block", "openness",
+            return [engine_finding("block", "openness",
                                     "Open Source AI (OSAID 1.0) is required, and this model fails "
                                     f"it: {'; '.join(openness.reasons)}.", OSAID_SOURCE)]
         if openness.osaid == "unknown":
-            return [_engine_finding("condition", "openness",
+            return [engine_finding("condition", "openness",
                                     "Open Source AI (OSAID 1.0) is required, and this model's "
                                     f"grade is unknown: {'; '.join(openness.reasons)}.",
                                     OSAID_SOURCE)]
@@ -472,22 +286,22 @@ def _openness_findings(openness: Openness, answers: Answers, profile: ModelProfi
         weights = profile.openness.get("model_parameters_final") if profile else None
         status = weights.status if weights is not None else "unknown"
         if status == "not_released":
-            return [_engine_finding("block", "openness",
+            return [engine_finding("block", "openness",
                                     "Open weights are required, and the final weights are not "
                                     "released.", OPENNESS_SOURCE)]
         if status not in ("open", "restricted"):
-            return [_engine_finding("condition", "openness",
+            return [engine_finding("condition", "openness",
                                     "Open weights are required, and whether the final weights "
                                     f"are downloadable is not known (status {status}).",
                                     OPENNESS_SOURCE)]
     if wanted == "open_license":
         if weights_open is False:
-            return [_engine_finding("block", "openness",
+            return [engine_finding("block", "openness",
                                     "Weights under an OSI-approved license are required, and "
                                     f"{' AND '.join(licenses)} is not OSI-approved.",
                                     OPENNESS_SOURCE)]
         if weights_open is None:
-            return [_engine_finding("condition", "openness",
+            return [engine_finding("condition", "openness",
                                     "Weights under an OSI-approved license are required, and "
                                     "whether every license on the weights is OSI-approved is "
                                     "not known.", OPENNESS_SOURCE)]
@@ -504,14 +318,14 @@ def assess_one(repo_id: str, answers: Answers, kb: KnowledgeBase,
                hub: HubFacts | None = None, *, base_facts: Mapping | None = None,
                coverage: Coverage | None = None, law: _Law | None = None) -> Candidate:
     """Assess one model; see :func:`assess`."""
-    subject = _resolve(repo_id, kb, hub)
+    subject = resolve(repo_id, kb, hub)
     profile = subject.profile
     findings: list[Finding] = list(subject.findings)
     findings.extend(_coverage_findings(coverage or answers_coverage(answers, kb), kb))
 
     for lid in subject.licenses:
         if lid not in kb.licenses:
-            findings.append(_engine_finding("condition", "unknown_license",
+            findings.append(engine_finding("condition", "unknown_license",
                                             f"License {lid!r} has no profile; its terms are "
                                             "unknown."))
     weights_open = weights_license_open(subject.licenses, kb.licenses)

@@ -34,7 +34,7 @@ def _hub_facts(unknown: list[str], offline: bool) -> tuple[dict, list[str]]:
     if not unknown or offline:
         return {}, []
     try:
-        from advisor.hub.client import hub_facts_for
+        from advisor.hub.facts import hub_facts_for
     except ImportError:
         return {}, ["the Hub adapter is not available; unprofiled models are unknown"]
     return hub_facts_for(unknown)
@@ -113,7 +113,7 @@ def run(args: argparse.Namespace) -> int:
         raise InputError(None, "no model ids given", field="--models")
     unprofiled = [i for i in ids or () if kb.find_model(i) is None]
     if unprofiled:
-        from advisor.hub.client import check_repo_id
+        from advisor.hub.checks import check_repo_id
 
         for model_id in unprofiled:
             check_repo_id(model_id, field="--models")

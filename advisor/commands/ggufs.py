@@ -53,7 +53,7 @@ def run(args: argparse.Namespace) -> int:
     from advisor import config
     from advisor.errors import HubOffline, InputError
     from advisor.hub.catalog import gguf_report
-    from advisor.hub.client import check_repo_id
+    from advisor.hub.checks import check_repo_id
     from advisor.hub.pull import human_bytes
 
     check_repo_id(args.repo_id, field="REPO_ID")

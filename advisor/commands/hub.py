@@ -26,8 +26,10 @@ def run(args: argparse.Namespace) -> int:
                                          print_json)
     from advisor import config
     from advisor.errors import HubOffline
-    from advisor.hub.client import (check_repo_id, facts_from_info, follow_base_chain,
-                                    hub_errors, model_info, repo_files)
+    from advisor.hub.checks import check_repo_id
+    from advisor.hub.client import model_info, repo_files
+    from advisor.hub.errors import hub_errors
+    from advisor.hub.facts import facts_from_info, follow_base_chain
 
     from advisor.knowledge.hosted import refuse_hosted
 

@@ -44,7 +44,7 @@ def _small_json(repo_id: str, filename: str, sizes: dict[str, int | None],
     from huggingface_hub import hf_hub_download
 
     from advisor.errors import AdvisorError
-    from advisor.hub.client import hub_errors
+    from advisor.hub.errors import hub_errors
     from advisor.yamlio import read_limited
 
     try:
@@ -67,7 +67,7 @@ def _gguf_repos(repo_id: str, sizes: dict[str, int | None]) -> tuple[str, ...]:
         return (repo_id,)
     from huggingface_hub import HfApi
 
-    from advisor.hub.client import check_repo_id
+    from advisor.hub.checks import check_repo_id
 
     try:
         found = HfApi().list_models(filter=f"base_model:quantized:{repo_id}", library="gguf",
@@ -85,7 +85,9 @@ def _gguf_repos(repo_id: str, sizes: dict[str, int | None]) -> tuple[str, ...]:
 
 def gather(repo_id: str):
     """The :class:`DraftFacts` of ``repo_id`` from the Hub (OperationError when unreadable)."""
-    from advisor.hub.client import facts_from_info, follow_base_chain, hub_errors, model_info
+    from advisor.hub.client import model_info
+    from advisor.hub.errors import hub_errors
+    from advisor.hub.facts import facts_from_info, follow_base_chain
     from advisor.knowledge.draft import DraftFacts, parameters_from_index
 
     with hub_errors(repo_id):
@@ -120,7 +122,7 @@ def run(args: argparse.Namespace) -> int:
     from advisor.commands.common import knowledge_or_none
     from advisor.text import clean
     from advisor.fsio import atomic_write_text
-    from advisor.hub.client import check_repo_id
+    from advisor.hub.checks import check_repo_id
     from advisor.knowledge.draft import draft_profile
 
     repo_id = check_repo_id(args.repo_id, field="REPO_ID")

@@ -31,7 +31,7 @@ def run(args: argparse.Namespace) -> int:
     from advisor.commands.common import print_json
     from advisor import config
     from advisor.errors import HubOffline, InputError
-    from advisor.hub.client import check_repo_id, check_revision, safe_repo_filename
+    from advisor.hub.checks import check_repo_id, check_revision, safe_repo_filename
     from advisor.hub.pull import ProgressLine, PulledFile, cached_path, pull_gguf_files
 
     check_repo_id(args.repo_id, field="REPO_ID")

@@ -22,7 +22,8 @@ from advisor.gguf.fit import fit_for_bytes
 from advisor.gguf.header import GGUFError, check_header, read_header
 from advisor.gguf.quant import (normalize_quant, quant_from_file_type, quant_from_filename,
                                 recommend_rank, split_info)
-from advisor.hub.client import RangeReader, RepoFile, hub_errors, model_info, repo_files
+from advisor.hub.client import RangeReader, RepoFile, model_info, repo_files
+from advisor.hub.errors import hub_errors
 from advisor.machine.hardware import Hardware
 from advisor.vocab import FIT_RANK
 
@@ -127,7 +128,7 @@ def recommend(files: list[dict[str, Any]]) -> dict[str, Any] | None:
 
 def repo_ggufs(repo_id: str, *, token: str | None = None) -> tuple[str | None, list[GGUFEntry]]:
     """``(commit sha, entries)`` of a repo; raises OperationError for Hub trouble."""
-    from advisor.hub.client import facts_from_info
+    from advisor.hub.facts import facts_from_info
 
     with hub_errors(repo_id):
         info = model_info(repo_id, token=token, files=True)

@@ -32,8 +32,10 @@ from dataclasses import dataclass
 from advisor import config
 from advisor.errors import (ChecksumMismatch, DownloadIncomplete, HubCacheError,
                             HubReplyMalformed, NotEnoughSpace, OperationError, TooMuchData)
-from advisor.hub.client import (check_commit, check_etag, check_repo_filename, check_revision,
-                                hub_error, hub_errors, is_commit, same_origin)
+from advisor.hub.checks import (check_commit, check_etag, check_repo_filename, check_revision,
+                                is_commit)
+from advisor.hub.client import same_origin
+from advisor.hub.errors import hub_error, hub_errors
 
 CHUNK = 1 << 20
 Progress = Callable[..., None]   # progress(done, total, final=False)

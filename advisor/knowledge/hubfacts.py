@@ -1,6 +1,6 @@
 """What the Hub says about a repository, reduced to the facts the assessment uses.
 
-The Hub adapter (``advisor.hub.client``) fills it from ``model_info``; the assessment
+The Hub adapter (``advisor.hub.facts``) fills it from ``model_info``; the assessment
 reads it and never does I/O itself.
 
     >>> HubFacts(repo_id="bartowski/Llama-3.2-1B-Instruct-GGUF", license_tag="llama3.2",

@@ -107,7 +107,8 @@ def hub_states(repos: list[str], token: str | None = None) -> dict[str, HubState
     """What the Hub says of each repo now; an error text where it does not answer (never
     raises; stops at the first unreachable Hub)."""
     from advisor.errors import AdvisorError, HubUnreachable
-    from advisor.hub.client import hub_errors, model_info, repo_files
+    from advisor.hub.client import model_info, repo_files
+    from advisor.hub.errors import hub_errors
 
     out: dict[str, HubState | str] = {}
     ids = list(dict.fromkeys(r for r in repos if r))

@@ -10,13 +10,13 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from advisor.knowledge.model import section_label
-from advisor.record.model import Record
-from advisor.record.comparison_md import (comparison_consequences, comparison_lines,
-                                          comparison_reason, comparison_reproducibility)
 from advisor.knowledge.matching import is_build_of
+from advisor.record.comparison_md import comparison_consequences, comparison_lines, comparison_reason
+from advisor.record.markdown_more import disclaimer, more_information, source_text
+from advisor.record.model import Record
 from advisor.record.smoke import smoke_clues, smoke_summary
-from advisor.text import clean, escape_controls
+from advisor.text import clean
+from advisor.vocab import VERDICT_RANK
 
 MODE_WORDS = {
     "internal": "use it inside the organization only",
@@ -46,20 +46,8 @@ def _label(record: dict[str, Any], use_case: str) -> str:
     return titles.get(use_case) or use_case.replace("_", " ")
 
 
-def _source_text(source: dict[str, Any] | None) -> str:
-    if not source:
-        return ""
-    title = source.get("title") or "source"
-    if source.get("section"):
-        title += f" {section_label(source['section'])}"
-    text = f"[{title}]({source['url']})" if source.get("url") else title
-    if source.get("checked"):
-        text += f", checked {source['checked']}"
-    return text
-
-
 def _with_source(message: str, source: dict[str, Any] | None) -> str:
-    cited = _source_text(source)
+    cited = source_text(source)
     return f"{message} ({cited})" if cited else message
 
 
@@ -172,7 +160,7 @@ def _reason(record: dict[str, Any]) -> str:
 
 
 def _rank(verdict: str) -> int:
-    return {"allowed": 0, "conditional": 1, "unknown": 2, "blocked": 3}.get(verdict, 2)
+    return VERDICT_RANK.get(verdict, VERDICT_RANK["unknown"])
 
 
 def _consequences(record: dict[str, Any]) -> list[str]:
@@ -312,86 +300,6 @@ def _pros_cons(candidate: dict[str, Any]) -> list[str]:
     return lines + [""]
 
 
-def _titled(items: list[dict[str, Any]]) -> str:
-    return "; ".join(f"{i.get('title') or i.get('id')}" +
-                     (f" (checked {i['checked']})" if i.get("checked") else "")
-                     for i in items) or "none"
-
-
-def _scope_lines(record: dict[str, Any]) -> list[str]:
-    scope = record.get("scope")
-    if not scope:
-        return []
-    lines = ["Scope of this assessment:", "",
-             f"* Licenses assessed: {_titled(scope.get('licenses') or [])}"]
-    if scope.get("licenses_not_recognized"):
-        lines.append("* Licenses not recognized (not assessed): "
-                     + ", ".join(scope["licenses_not_recognized"]))
-    lines.append(f"* Use policies assessed: {_titled(scope.get('use_policies') or [])}")
-    lines.append(f"* Jurisdictions assessed: {_titled(scope.get('jurisdictions') or [])}")
-    if scope.get("organization_policies"):
-        lines.append(f"* Organization policies applied: {_titled(scope['organization_policies'])}")
-    missing = scope.get("places_not_assessed") or []
-    lines.append("* Places whose law was not assessed: " + (", ".join(missing) or "none"))
-    for country, subs in sorted((scope.get("subdivisions_not_assessed") or {}).items()):
-        shown = ", ".join(subs[:8]) + (f" and {len(subs) - 8} more" if len(subs) > 8 else "")
-        lines.append(f"* Subdivisions of {country} without their own profile: {shown}")
-    lines.append("* Not assessed at all: contracts other than the model's license and use "
-                 "policy, patents and trademarks beyond what the license says, export control "
-                 "beyond the profiled sanctions, data protection of your own data, and any fact "
-                 "not declared in the answers above")
-    overrides = record.get("overrides") or []
-    for o in overrides:
-        replaced = f", replacing {o['replaced_file']}" if o.get("replaced_file") else ""
-        lines.append(f"* Replaced by the user's own profile: {o.get('kind') or 'profile'} "
-                     f"{o.get('id')} from {o.get('file')} (sha256 `{o.get('sha256')}`"
-                     f"{replaced})")
-    for note in record.get("notes") or []:
-        lines.append(f"* Note: {note}")
-    return lines + [""]
-
-
-def _more_information(record: dict[str, Any]) -> list[str]:
-    repro = record["reproducibility"]
-    lines = [*_scope_lines(record), "Sources cited:", ""]
-    lines += [f"* {_source_text(s)}" for s in record.get("sources") or []] or ["* none"]
-    lines += ["", "Reproducibility:", "",
-              f"* advisor {repro.get('advisor_version')}",
-              f"* profiles digest `{repro.get('profiles_digest')}`"]
-    for lic, info in sorted((repro.get("license_files") or {}).items()):
-        lines.append(f"* license profile {lic}: sha256 `{info.get('sha256')}`")
-    for override in repro.get("profile_overrides") or []:
-        kind, oid, file_, sha = (escape_controls(str(override.get(k))).replace("`", "'")
-                                 for k in ("kind", "id", "file", "sha256"))
-        lines.append(f"* **profile override**: {kind} `{oid}` replaced by `{file_}` "
-                     f"(sha256 `{sha}`)")
-    hub = repro.get("hub")
-    if hub and hub.get("sha"):
-        lines.append(f"* Hub revision of {hub.get('repo_id')}: `{hub['sha']}`")
-    else:
-        lines.append("* Hub revision: not known (the Hub was not consulted)")
-    gguf = repro.get("gguf") or {}
-    if gguf.get("sha256"):
-        lines.append(f"* GGUF {gguf.get('file') or ''} sha256 `{gguf['sha256']}`".replace("  ", " "))
-    lines += comparison_reproducibility(record.get("comparison"))
-    lines.append(f"* record created {record.get('created')}")
-    return lines
-
-
-def _disclaimer(record: dict[str, Any]) -> list[str]:
-    text = record.get("disclaimer")
-    if not text:
-        return []
-    checked = ((record.get("scope") or {}).get("knowledge_checked") or {})
-    when = ""
-    if checked.get("earliest"):
-        when = (f" The knowledge applied was checked on {checked['earliest']}"
-                if checked["earliest"] == checked.get("latest") else
-                f" The knowledge applied was checked between {checked['earliest']} and "
-                f"{checked['latest']}") + "."
-    return [f"> {text}{when}", ""]
-
-
 def _deciders(record: dict[str, Any]) -> list[str]:
     makers = record.get("decision_makers") or []
     lines = [f"Decision-makers: {', '.join(makers) if makers else 'not named yet'}."]
@@ -415,7 +323,7 @@ def render_markdown(record: Record | dict[str, Any], json_name: str | None = Non
         "",
         f"# {data['title']}",
         "",
-        *_disclaimer(data),
+        *disclaimer(data),
         "## Context and Problem Statement",
         "",
         *_context(data),
@@ -452,7 +360,7 @@ def render_markdown(record: Record | dict[str, Any], json_name: str | None = Non
     ]
     for candidate in [chosen, *data["alternatives"]]:
         out += _pros_cons(candidate)
-    out += ["## More Information", "", *_more_information(data)]
+    out += ["## More Information", "", *more_information(data)]
     # No control, bidi or escape character from a Hub card, a profile or a typed field
     # reaches the Markdown (a terminal or viewer would obey it).
     return clean("\n".join(out).rstrip() + "\n")

@@ -62,7 +62,7 @@ def local_builds(model_id: str, kb: Any) -> list[LocalBuild]:
 
 def fetch_facts(repo_id: str) -> Any:
     """HubFacts for ``repo_id`` with its base chain (OperationError on failure)."""
-    from advisor.hub.client import fetch_hub_facts
+    from advisor.hub.facts import fetch_hub_facts
 
     return fetch_hub_facts(repo_id)
 

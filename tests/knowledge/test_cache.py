@@ -16,7 +16,8 @@ from pathlib import Path
 import pytest
 
 from advisor.knowledge.cache import FILE_NAME, ParsedCache, decode, encode
-from advisor.knowledge.loader import build_knowledge, profile_dirs
+from advisor.knowledge.load import profile_dirs
+from advisor.knowledge.load.walk import build_knowledge
 from advisor.config import PROFILES_DIR
 
 MIT = PROFILES_DIR / "licenses" / "mit.yaml"

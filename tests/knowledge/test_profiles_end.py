@@ -198,7 +198,7 @@ def test_partial_is_shown_and_counts_as_not_open() -> None:
 
 
 def test_partial_is_accepted_by_the_loader(tmp_path: Path) -> None:
-    from advisor.knowledge.loader import check_profiles, profile_dirs
+    from advisor.knowledge.load import check_profiles, profile_dirs
 
     (tmp_path / "m.yaml").write_text(
         "schema: advisor.model-family/1\nfamily: X\nvendor: Y\nmodels:\n  - id: me/m\n"

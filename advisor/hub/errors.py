@@ -1,0 +1,121 @@
+"""huggingface_hub's and httpx's exceptions as the advisor's named errors: the one place
+that reads the library's exception types, so every caller decides by class
+(:mod:`advisor.errors`), never by a message.
+
+    >>> with hub_errors("org/m"):
+    ...     model_info("org/m")          # RepoNotFound, HubUnreachable, GatedRepo, ...
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+
+from advisor import config
+from advisor.errors import (AdvisorError, EntryNotFound, GatedRepo, HubAuthError, HubCacheError,
+                            HubEndpointInvalid, HubHTTPError, HubOffline, HubRateLimited,
+                            HubReplyMalformed, HubTimeout, HubUnreachable, InputError,
+                            RepoDisabled, RepoNotFound, RevisionNotFound)
+
+
+def hub_error(exc: BaseException, repo_id: str, filename: str | None = None
+              ) -> AdvisorError | None:
+    """The named advisor error for a huggingface_hub or httpx failure, its message one
+    line naming the repo (and file); None when ``exc`` is not a Hub failure we expect.
+    The one place that reads the library's exceptions: every caller decides by class."""
+    import httpx2
+    from huggingface_hub import errors
+
+    what = f"{repo_id}/{filename}" if filename else repo_id
+    if isinstance(exc, errors.OfflineModeIsEnabled):
+        return HubOffline(f"{what}: the Hub is not consulted in offline mode "
+                          f"({config.hub_offline_reason()})")
+    if isinstance(exc, errors.GatedRepoError):
+        return GatedRepo(f"{repo_id} is gated: " + (
+            "your token has not been granted access; request it on the model page"
+            if _has_token() else "accept its terms on the Hub and set HF_TOKEN"))
+    if isinstance(exc, errors.RepositoryNotFoundError):
+        if exc.response is not None and exc.response.status_code == 401 and _has_token():
+            return RepoNotFound(f"{repo_id}: not found, or private and your token cannot see it")
+        return RepoNotFound(f"{repo_id}: no such repository on the Hub (or it is private)")
+    if isinstance(exc, errors.RevisionNotFoundError):
+        return RevisionNotFound(f"{repo_id}: revision not found")
+    if isinstance(exc, errors.RemoteEntryNotFoundError):
+        return EntryNotFound(f"{what}: no such file in the repository")
+    if isinstance(exc, errors.DisabledRepoError):
+        return RepoDisabled(f"{repo_id}: access to this repository is disabled")
+    if isinstance(exc, errors.LocalEntryNotFoundError):
+        return HubUnreachable(f"{what}: not in the local cache and the Hub cannot be reached")
+    if isinstance(exc, errors.HfHubHTTPError):
+        status = exc.response.status_code if exc.response is not None else None
+        if status == 401:
+            return HubAuthError(f"{repo_id}: the Hub rejected the token (HF_TOKEN is invalid "
+                                "or expired)")
+        if status == 403:
+            return HubAuthError(f"{repo_id}: access forbidden (403); check the token's "
+                                "permissions")
+        if status == 429:
+            return HubRateLimited(f"{repo_id}: the Hub is rate-limiting requests (429); try "
+                                  "again later")
+        return HubHTTPError(f"{repo_id}: the Hub answered HTTP {status}")
+    if isinstance(exc, (httpx2.UnsupportedProtocol, httpx2.InvalidURL)):
+        return HubEndpointInvalid(f"{what}: HF_ENDPOINT {_endpoint()!r} is not a usable "
+                                  "http(s) URL")
+    if isinstance(exc, httpx2.TimeoutException):
+        return HubTimeout(f"{what}: the Hub did not answer in time ({_endpoint()})")
+    if isinstance(exc, (httpx2.ConnectError, httpx2.NetworkError)):
+        return HubUnreachable(f"{what}: cannot reach the Hub at {_endpoint()}")
+    if isinstance(exc, httpx2.HTTPError):
+        return HubHTTPError(f"{what}: network error talking to the Hub: {type(exc).__name__}")
+    if isinstance(exc, errors.FileMetadataError):
+        return HubReplyMalformed(f"{what}: the server at {_endpoint()} does not answer like "
+                                 "the Hub")
+    if isinstance(exc, errors.HFValidationError):
+        return InputError(None, f"{repo_id!r} is not a valid Hugging Face repo id")
+    if isinstance(exc, (ConnectionError, TimeoutError)):
+        return HubUnreachable(f"{what}: cannot reach the Hub at {_endpoint()}")
+    if isinstance(exc, OSError):      # the local cache or token file (HF_HOME, HF_HUB_CACHE)
+        return HubCacheError(f"{what}: {exc.filename or 'the HF cache'}: {exc.strerror or exc}")
+    return None
+
+
+def _has_token() -> bool:
+    from huggingface_hub import get_token
+
+    try:
+        return bool(get_token())
+    except Exception:
+        return False
+
+
+def _endpoint() -> str:
+    return redact_url(config.hub_endpoint())
+
+
+def redact_url(url: str) -> str:
+    """``url`` without the user and password it may carry (``http://u:t@host`` -> ``http://***@host``)."""
+    from urllib.parse import urlsplit, urlunsplit
+
+    try:
+        parts = urlsplit(url)
+        if "@" not in parts.netloc:
+            return url
+        host = parts.netloc.rsplit("@", 1)[1]
+        return urlunsplit(parts._replace(netloc="***@" + host))
+    except ValueError:
+        return "the configured HF_ENDPOINT"
+
+
+@contextlib.contextmanager
+def hub_errors(repo_id: str, filename: str | None = None) -> Iterator[None]:
+    """Raise expected Hub failures raised inside as their named advisor error
+    (:func:`hub_error`); advisor errors pass through, anything else is a bug and stays."""
+    try:
+        yield
+    except AdvisorError:
+        raise
+    except Exception as exc:
+        error = hub_error(exc, repo_id, filename)
+        if error is None:
+            raise
+        raise error from None

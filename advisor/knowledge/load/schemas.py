@@ -1,0 +1,131 @@
+"""One reader per profile schema but the model families (``models.py``): licenses, use
+policies, jurisdictions, use cases and organization policies. Each takes a file's parsed
+YAML and returns its record, or raises ``Bad``/``ManyBad`` at the faulty field.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+
+from advisor.knowledge.load.fields import (Bad, check_keys, read_bool, read_date, read_text,
+                                           read_texts)
+from advisor.knowledge.load.rules import read_rules
+from advisor.knowledge.model import Jurisdiction, License, Policy, Rule, Source, UseCaseInfo, UsePolicy
+from advisor.knowledge.predicates import PredicateError, compile_when
+from advisor.knowledge.spdx import spdx_license
+from advisor.regions import normalize_code
+from advisor.vocab import SEVERITIES
+
+
+def read_license(data: Mapping, path_: Path, sha: str, ucs: frozenset[str] | None) -> License:
+    d = check_keys(data, (), ("schema", "id", "title", "spdx", "hf_license", "hf_license_names",
+                         "osi_approved", "free_open_source", "url", "version_date", "checked",
+                         "summary", "use_policies", "rules"))
+    lid, title = read_text(d, "id", ()), read_text(d, "title", ())
+    checked = read_date(d.get("checked"), ("checked",))
+    if checked is None:
+        raise Bad(("checked",), "is required: the date the text was read")
+    spdx = read_text(d, "spdx", (), required=False)
+    listed = spdx_license(spdx) if spdx else None
+    osi = read_bool(d, "osi_approved", (), bool(listed and listed.osi_approved))
+    if listed is not None and osi != listed.osi_approved:
+        raise Bad(("osi_approved",), f"is {str(osi).lower()}, but the SPDX License List says "
+                   f"{listed.id} is {'' if listed.osi_approved else 'not '}OSI-approved")
+    return License(
+        id=lid, title=title, spdx=spdx,
+        hf_license=read_texts(d, "hf_license", ()), hf_license_names=read_texts(d, "hf_license_names", ()),
+        osi_approved=osi,
+        free_open_source=read_bool(d, "free_open_source", (), False),
+        url=read_text(d, "url", ()), version_date=read_date(d.get("version_date"), ("version_date",)),
+        checked=checked, summary=read_text(d, "summary", (), required=False, default="") or "",
+        use_policies=read_texts(d, "use_policies", ()),
+        rules=read_rules(d.get("rules"), ("rules",), title=title, checked=checked,
+                     origin=f"license:{lid}", use_case_ids=ucs),
+        file=path_, sha256=sha,
+    )
+
+
+def read_use_policy(data: Mapping, path_: Path, sha: str, ucs: frozenset[str] | None) -> UsePolicy:
+    d = check_keys(data, (), ("schema", "id", "title", "url", "checked", "prohibitions", "rules"))
+    pid, title = read_text(d, "id", ()), read_text(d, "title", ())
+    url = read_text(d, "url", ())
+    checked = read_date(d.get("checked"), ("checked",))
+    if checked is None:
+        raise Bad(("checked",), "is required: the date the text was read")
+    rules = list(read_rules(d.get("rules"), ("rules",), title=title, checked=checked,
+                        origin=f"use-policy:{pid}", use_case_ids=ucs))
+    prohibitions = d.get("prohibitions") or []
+    if not isinstance(prohibitions, list):
+        raise Bad(("prohibitions",), "must be a list")
+    for index, raw in enumerate(prohibitions):
+        here = ("prohibitions", index)
+        p = check_keys(raw, here, ("use_cases", "severity", "section", "text", "url", "confirmed",
+                              "obligation"))
+        severity = read_text(p, "severity", here, required=False, default="block")
+        if severity not in SEVERITIES:
+            raise Bad(here + ("severity",), f"{severity!r} is not one of {', '.join(SEVERITIES)}")
+        try:
+            when = compile_when({"use_cases_any": list(read_texts(p, "use_cases", here))}, ucs,
+                                here)
+        except PredicateError as exc:
+            raise Bad(tuple(k for k in exc.path if k != "use_cases_any") + ("use_cases",)
+                       + exc.path[-1:], str(exc)) from None
+        if not when["use_cases_any"]:
+            raise Bad(here + ("use_cases",), "must name at least one use case")
+        text = read_text(p, "text", here)
+        verb = "prohibits" if severity == "block" else "restricts"
+        rules.append(Rule(
+            code="use_policy", severity=severity, when=when,
+            message=f"{title} {verb}: {text}",
+            source=Source(title=title, section=read_text(p, "section", here, required=False),
+                          url=read_text(p, "url", here, required=False) or url, checked=checked),
+            obligation=read_text(p, "obligation", here, required=False),
+            confirmed=read_bool(p, "confirmed", here, True), origin=f"use-policy:{pid}",
+        ))
+    return UsePolicy(id=pid, title=title, url=url, checked=checked, rules=tuple(rules),
+                     file=path_, sha256=sha)
+
+
+def read_jurisdiction(data: Mapping, path_: Path, ucs: frozenset[str] | None) -> Jurisdiction:
+    d = check_keys(data, (), ("schema", "id", "title", "members", "checked", "rules", "notes"))
+    jid, title = read_text(d, "id", ()), read_text(d, "title", ())
+    members = set()
+    for index, code in enumerate(read_texts(d, "members", ())):
+        norm = normalize_code(code)
+        if norm is None:
+            raise Bad(("members", index), f"{code!r} is not an ISO 3166-1 alpha-2 code")
+        members.add(norm)
+    if not members:
+        raise Bad(("members",), "must list at least one country")
+    checked = read_date(d.get("checked"), ("checked",))
+    return Jurisdiction(id=jid, title=title, members=frozenset(members), checked=checked,
+                        rules=read_rules(d.get("rules"), ("rules",), title=title, checked=checked,
+                                     origin=f"jurisdiction:{jid}", use_case_ids=ucs),
+                        file=path_)
+
+
+def read_use_cases(data: Mapping) -> list[UseCaseInfo]:
+    d = check_keys(data, (), ("schema", "use_cases", "checked"))
+    items = d.get("use_cases")
+    if not isinstance(items, list):
+        raise Bad(("use_cases",), "must be a list")
+    out = []
+    for index, raw in enumerate(items):
+        here = ("use_cases", index)
+        u = check_keys(raw, here, ("id", "title", "description", "why", "suites", "regulatory"))
+        out.append(UseCaseInfo(
+            id=read_text(u, "id", here), title=read_text(u, "title", here),
+            description=read_text(u, "description", here, required=False, default="") or "",
+            why=read_text(u, "why", here, required=False, default="") or "",
+            suites=read_texts(u, "suites", here), regulatory=read_texts(u, "regulatory", here)))
+    return out
+
+
+def read_policy(data: Mapping, path_: Path, ucs: frozenset[str] | None) -> Policy:
+    d = check_keys(data, (), ("schema", "id", "title", "checked", "rules", "notes"))
+    pid, title = read_text(d, "id", ()), read_text(d, "title", ())
+    checked = read_date(d.get("checked"), ("checked",))
+    return Policy(id=pid, title=title, checked=checked, file=path_,
+                  rules=read_rules(d.get("rules"), ("rules",), title=title, checked=checked,
+                               origin=f"policy:{pid}", use_case_ids=ucs, require_url=False))
