@@ -7,9 +7,10 @@ bare country with subdivisions (``US``) leaves the subdivisions without a profil
 unassessed. Profiles whose id begins with ``sanctions-`` hold one state's measures
 about other places: they never count as the targeted place's own law.
 
-    >>> cov = coverage_of({"DE", "JP"}, kb.jurisdictions)
-    >>> cov.not_assessed
-    ('JP',)
+    Example (not run)::
+
+        cov = coverage_of({"DE", "JP"}, kb.jurisdictions)
+        cov.not_assessed   # ('JP',)
 """
 
 from __future__ import annotations

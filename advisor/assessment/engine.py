@@ -1,8 +1,9 @@
 """The assessment: a pure, deterministic function of answers, profiles and Hub facts.
 
-    >>> result = assess(answers, kb, model_ids=["meta-llama/Llama-3.2-1B-Instruct"])
-    >>> result.candidates[0].verdict
-    'conditional'
+    Example (not run)::
+
+        result = assess(answers, kb, model_ids=["meta-llama/Llama-3.2-1B-Instruct"])
+        result.candidates[0].verdict   # 'conditional'
 """
 
 from __future__ import annotations

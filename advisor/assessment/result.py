@@ -1,7 +1,9 @@
 """What an assessment returns: findings, candidates, the whole assessment.
 
-    >>> candidate.verdict, candidate.findings[0].to_dict()["source"]["section"]
-    ('conditional', '1.b.i')
+    Example (not run)::
+
+        candidate.verdict, candidate.findings[0].to_dict()["source"]["section"]
+        # -> ('conditional', '1.b.i')
 """
 
 from __future__ import annotations

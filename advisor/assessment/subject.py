@@ -4,8 +4,10 @@ governs a repo id, under which licenses, and the findings that say how that was 
 Pure: it reads the knowledge base and the Hub facts it is given. Every message it writes
 is named below, so a wording lives in one place.
 
-    >>> resolve("bartowski/Llama-3.2-1B-Instruct-GGUF", kb, None).based_on
-    'meta-llama/Llama-3.2-1B-Instruct'
+    Example (not run)::
+
+        resolve("bartowski/Llama-3.2-1B-Instruct-GGUF", kb, None).based_on
+        # -> 'meta-llama/Llama-3.2-1B-Instruct'
 """
 
 from __future__ import annotations

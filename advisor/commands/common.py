@@ -1,6 +1,8 @@
 """Helpers shared by the subcommands: loading the knowledge base and the answers.
 
-    >>> kb = knowledge_from_args(args); answers = answers_from_args(args, kb)
+    Example (not run)::
+
+        kb = knowledge_from_args(args); answers = answers_from_args(args, kb)
 """
 
 from __future__ import annotations

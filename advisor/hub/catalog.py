@@ -2,10 +2,12 @@
 
 Headers are read over HTTP Range requests (``RangeReader``), never whole files.
 
-    >>> report = gguf_report("bartowski/Llama-3.2-1B-Instruct-GGUF", ctx=4096,
-    ...                      hardware=detect_hardware())
-    >>> report["recommended"]["filename"], report["files"][0]["fit"]
-    ('Llama-3.2-1B-Instruct-Q8_0.gguf', 'cpu')
+    Example (not run)::
+
+        report = gguf_report("bartowski/Llama-3.2-1B-Instruct-GGUF", ctx=4096,
+                             hardware=detect_hardware())
+        report["recommended"]["filename"], report["files"][0]["fit"]
+        # -> ('Llama-3.2-1B-Instruct-Q8_0.gguf', 'cpu')
 """
 
 from __future__ import annotations

@@ -5,8 +5,10 @@ HF_HOME, HF_HUB_CACHE) because huggingface_hub reads it; the token is passed on,
 printed. Failures become named errors (:mod:`advisor.hub.errors`); the reply is checked
 (:mod:`advisor.hub.checks`) before anything in it is used.
 
-    >>> files = repo_files(model_info("bartowski/Llama-3.2-1B-Instruct-GGUF"))
-    >>> reader = RangeReader("org/repo-GGUF", "model-Q4_K_M.gguf", revision=sha)
+    Example (not run)::
+
+        files = repo_files(model_info("bartowski/Llama-3.2-1B-Instruct-GGUF"))
+        reader = RangeReader("org/repo-GGUF", "model-Q4_K_M.gguf", revision=sha)
 """
 
 from __future__ import annotations
@@ -95,9 +97,10 @@ class RangeReader:
 
     Counts the bytes it receives in ``bytes_read``.
 
-    >>> reader = RangeReader("org/repo-GGUF", "model-Q4_K_M.gguf", revision=sha)
-    >>> reader(0, 1 << 20)[:4]
-    b'GGUF'
+    Example (not run)::
+
+        reader = RangeReader("org/repo-GGUF", "model-Q4_K_M.gguf", revision=sha)
+        reader(0, 1 << 20)[:4]   # b'GGUF'
     """
 
     def __init__(self, repo_id: str, filename: str, *, revision: str | None = None,

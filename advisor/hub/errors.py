@@ -2,8 +2,10 @@
 that reads the library's exception types, so every caller decides by class
 (:mod:`advisor.errors`), never by a message.
 
-    >>> with hub_errors("org/m"):
-    ...     model_info("org/m")          # RepoNotFound, HubUnreachable, GatedRepo, ...
+    Example (not run)::
+
+        with hub_errors("org/m"):
+            model_info("org/m")          # RepoNotFound, HubUnreachable, GatedRepo, ...
 """
 
 from __future__ import annotations

@@ -1,10 +1,12 @@
 """What the Hub says about a repository, reduced to :class:`HubFacts`, with the chain of
 base models it declares.
 
-    >>> facts = fetch_hub_facts("bartowski/Llama-3.2-1B-Instruct-GGUF")
-    >>> facts.base_models, [b.repo_id for b in facts.base_chain]
-    (['meta-llama/Llama-3.2-1B-Instruct'], ['meta-llama/Llama-3.2-1B-Instruct', ...])
-    >>> facts_by_id, warnings = hub_facts_for(["org/private-model"])   # never raises
+    Example (not run)::
+
+        facts = fetch_hub_facts("bartowski/Llama-3.2-1B-Instruct-GGUF")
+        facts.base_models, [b.repo_id for b in facts.base_chain]
+        # -> (['meta-llama/Llama-3.2-1B-Instruct'], ['meta-llama/Llama-3.2-1B-Instruct', ...])
+        facts_by_id, warnings = hub_facts_for(["org/private-model"])   # never raises
 """
 
 from __future__ import annotations

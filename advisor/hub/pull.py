@@ -12,8 +12,10 @@ Every name that reaches the file system is checked first: the ETag is a hex dige
 commit 40 hex digits, the revision a git ref name, the file name a relative path inside
 the snapshot (a hostile Hub cannot make a path outside the cache).
 
-    >>> path = pull_file("bartowski/Llama-3.2-1B-Instruct-GGUF",
-    ...                  "Llama-3.2-1B-Instruct-Q4_K_M.gguf", expected_sha256="6f85...")
+    Example (not run)::
+
+        path = pull_file("bartowski/Llama-3.2-1B-Instruct-GGUF",
+                         "Llama-3.2-1B-Instruct-Q4_K_M.gguf", expected_sha256="6f85...")
 """
 
 from __future__ import annotations
@@ -333,8 +335,10 @@ def pull_gguf(repo_id: str, *, quant: str | None = None, filename: str | None = 
     """Find, download and verify a GGUF (every part of a split one); returns local paths,
     first part first. A part the Hub gives no SHA-256 for is reported through ``on_note``.
 
-    >>> pull_gguf("bartowski/Llama-3.2-1B-Instruct-GGUF", quant="Q4_K_M")
-    [PosixPath('.../snapshots/<sha>/Llama-3.2-1B-Instruct-Q4_K_M.gguf')]
+    Example (not run)::
+
+        pull_gguf("bartowski/Llama-3.2-1B-Instruct-GGUF", quant="Q4_K_M")
+        # -> [PosixPath('.../snapshots/<sha>/Llama-3.2-1B-Instruct-Q4_K_M.gguf')]
     """
     return [f.path for f in pull_gguf_files(
         repo_id, quant=quant, filename=filename, revision=revision, ctx=ctx, hardware=hardware,

@@ -14,9 +14,12 @@ regular file we own; anything unexpected in it (a corrupted or hostile file) mea
 "parse the YAML". ``ADVISOR_NO_CACHE=1`` turns it off.
 
     >>> cache = ParsedCache.open()          # $XDG_CACHE_HOME/advisor/profiles.json
+    >>> sha = hashlib.sha256(b"schema: advisor.policy/1").hexdigest()
     >>> cache.get(sha) is None              # a miss
     True
-    >>> cache.put(sha, data); cache.save()
+    >>> cache.put(sha, {"schema": "advisor.policy/1"}); cache.save()
+    >>> ParsedCache.open().get(sha)
+    {'schema': 'advisor.policy/1'}
 """
 
 from __future__ import annotations

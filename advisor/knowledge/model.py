@@ -2,8 +2,9 @@
 
 Pure data. ``advisor.knowledge.load`` builds them; the assessment reads them.
 
-    >>> kb.licenses["llama3.2"].rules[0].code
-    'notice'
+    Example (not run)::
+
+        kb.licenses["llama3.2"].rules[0].code   # 'notice'
 """
 
 from __future__ import annotations

@@ -3,10 +3,11 @@
 Pure apart from reading secret names from the environment to keep them out (see
 ``advisor.record.scrub``): the same inputs and ``today`` give the same record.
 
-    >>> record = build_record(load_answers("answers.yaml"), load_knowledge(),
-    ...                       "Qwen/Qwen3-8B", smoke=json.load(open("smoke.json")))
-    >>> record.data["chosen"]["verdict"]
-    'allowed'
+    Example (not run)::
+
+        record = build_record(load_answers("answers.yaml"), load_knowledge(),
+                              "Qwen/Qwen3-8B", smoke=json.load(open("smoke.json")))
+        record.data["chosen"]["verdict"]   # 'allowed'
 """
 
 from __future__ import annotations
@@ -193,8 +194,10 @@ def threshold_checks(kb: Any, chosen: Any, answers: Any) -> list[dict[str, Any]]
     """The thresholds of the chosen model's licenses and use policies, each with the figure
     it was compared with and whether it was crossed: legal sees the checks that passed too.
 
-    >>> threshold_checks(kb, candidate, answers)[0]["text"]
-    '700 million monthly active users (§2): you declared 2,000,000; not crossed'
+    Example (not run)::
+
+        threshold_checks(kb, candidate, answers)[0]["text"]
+        # -> '700 million monthly active users (§2): you declared 2,000,000; not crossed'
     """
     mau = answers.organization.monthly_active_users
     fired = {(f.code, f.origin) for f in chosen.findings}

@@ -1,8 +1,10 @@
 """The record's comparison in CycloneDX 1.6: each compared model a component, the choice as
 properties of the chosen model's component.
 
-    >>> [c.bom_ref.value for c in comparison_components(record.data)]
-    ['compared-1', 'compared-2']
+    Example (not run)::
+
+        [c.bom_ref.value for c in comparison_components(record.data)]
+        # -> ['compared-1', 'compared-2']
 """
 
 from __future__ import annotations

@@ -2,8 +2,9 @@
 
 Each function takes the record's ``comparison`` section (or None, then it adds nothing):
 
-    >>> comparison_lines(record.data["comparison"])[0]
-    '### Comparison'
+    Example (not run)::
+
+        comparison_lines(record.data["comparison"])[0]   # '### Comparison'
 """
 
 from __future__ import annotations

@@ -4,9 +4,11 @@ whether each named build's revision is still the commit. Nothing is re-run.
 A changed hash or revision is drift; a file not on this machine, an offline run or an
 unreachable Hub is a note.
 
-    >>> diffs, notes = check_comparison(record.data["comparison"], offline=True)
-    >>> [d.message for d in diffs], notes[-1]
-    ([], 'the Hub was not asked (offline): the revision of 1 compared build was not re-checked')
+    Example (not run)::
+
+        diffs, notes = check_comparison(record.data["comparison"], offline=True)
+        [d.message for d in diffs], notes[-1]
+        # -> ([], 'the Hub was not asked (offline): the revision of 1 compared build was not re-checked')
 """
 
 from __future__ import annotations

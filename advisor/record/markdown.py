@@ -1,8 +1,9 @@
 """The record as a Markdown decision record in the MADR 4 layout (https://adr.github.io/madr/).
 
-    >>> text = render_markdown(record)
-    >>> "## Decision Outcome" in text
-    True
+    Example (not run)::
+
+        text = render_markdown(record)
+        "## Decision Outcome" in text   # True
 """
 
 from __future__ import annotations

@@ -1,7 +1,9 @@
 """The Textual application: holds the answers and the assessment, wires the screens.
 
-    >>> app = AdvisorApp(AppSettings(offline=True, hardware=simulated_hardware(ram_gb=16)))
-    >>> app.run()
+    Example (not run)::
+
+        app = AdvisorApp(AppSettings(offline=True, hardware=simulated_hardware(ram_gb=16)))
+        app.run()
 """
 
 from __future__ import annotations

@@ -7,8 +7,10 @@ raises the first as an ``InputError`` and :func:`check_profiles` returns them al
 stored knowledge base (:mod:`advisor.knowledge.cache`) answers when no file changed, so
 the readers are imported only when a file must be read.
 
-    >>> kb = load_knowledge()                       # the shipped profiles
-    >>> kb = load_knowledge(["my-profiles"])        # plus a user's own, which win by id
+    Example (not run)::
+
+        kb = load_knowledge()                       # the shipped profiles
+        kb = load_knowledge(["my-profiles"])        # plus a user's own, which win by id
 """
 
 from __future__ import annotations

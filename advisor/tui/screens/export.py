@@ -3,7 +3,9 @@
 A comparison (``advisor.comparison/1``, from the compare screen) is offered to the record
 with a checkbox, ticked when the comparison was handed over:
 
-    >>> app.push_screen(ExportScreen("google/gemma-3-270m-it", comparison=doc))
+    Example (not run)::
+
+        app.push_screen(ExportScreen("google/gemma-3-270m-it", comparison=doc))
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """Where the profiles end: GGUF repos of a profile, licenses read from GGUF metadata, the
-Hub's EU gate; and openness by SPDX id with `partial` components (issue 10 §2, §3).
+Hub's EU gate; and openness by SPDX id with `partial` components.
 
-    pytest tests/knowledge/test_profiles_end.py -q
+    pytest tests/knowledge/test_gguf_licenses_and_gates.py -q
 """
 
 from __future__ import annotations
