@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
@@ -190,9 +191,11 @@ class _Law:
 
     places: _Places
     entries: tuple[tuple[Rule, frozenset[str], object], ...]
+    today: str | None = None
 
     @classmethod
-    def build(cls, kb: KnowledgeBase, answers: Answers, base: Mapping) -> "_Law":
+    def build(cls, kb: KnowledgeBase, answers: Answers, base: Mapping,
+              today: str | None = None) -> "_Law":
         places = _Places.of(answers)
         facts = Facts(**base)
         broad = replace(facts, broad=True) if places.broad != places.strict else None
@@ -201,15 +204,16 @@ class _Law:
             if uses_model_facts(rule.when):
                 entries.append((rule, through, _PER_MODEL))
             else:
-                entries.append((rule, through, _apply_one(rule, through, facts, broad, places)))
-        return cls(places, tuple(entries))
+                entries.append((rule, through,
+                                _apply_one(rule, through, facts, broad, places, today)))
+        return cls(places, tuple(entries), today)
 
     def findings(self, facts: Facts) -> list[Finding]:
         broad = replace(facts, broad=True) if self.places.broad != self.places.strict \
             else None
         out = []
         for rule, through, done in self.entries:
-            found = _apply_one(rule, through, facts, broad, self.places) \
+            found = _apply_one(rule, through, facts, broad, self.places, self.today) \
                 if done is _PER_MODEL else done
             if found is not None:
                 out.append(found)
@@ -245,27 +249,44 @@ def _if_there(finding: Finding, places: frozenset[str]) -> Finding:
 
 
 def _apply_one(rule: Rule, through: frozenset[str], facts: Facts, broad: Facts | None,
-               places: _Places) -> Finding | None:
+               places: _Places, today: str | None = None) -> Finding | None:
     """The finding of one rule, if it holds; a rule that holds only because a bare
     country stands for its subdivisions becomes a condition naming them (see
     profiles/README.md, Places)."""
     if not through and holds(rule.when, facts):
-        return _finding_from_rule(rule)
+        return _finding_from_rule(rule, today)
     if broad is not None and holds(rule.when, broad):
         named = through or (_when_places(rule.when) & (places.broad - places.strict))
-        return _if_there(_finding_from_rule(rule), named)
+        return _if_there(_finding_from_rule(rule, today), named)
     return None
 
 
-def _finding_from_rule(rule: Rule) -> Finding:
+def iso_day(today: str | dt.date | None) -> str | None:
+    """``today`` as an ISO date string (the engine never reads the clock itself).
+
+    >>> iso_day(dt.date(2026, 12, 7)), iso_day("2026-12-07"), iso_day(None)
+    ('2026-12-07', '2026-12-07', None)
+    """
+    if today is None or isinstance(today, dt.date):
+        return today.isoformat()[:10] if today is not None else None
+    return dt.date.fromisoformat(today).isoformat()
+
+
+def _finding_from_rule(rule: Rule, today: str | None = None) -> Finding:
+    """A rule's finding; one whose provision applies only after ``today`` says so, and
+    cannot block yet (profiles/README.md, "Dates")."""
     severity, message = rule.severity, rule.message
     if not rule.confirmed:
         message = f"{message} (Not confirmed in the primary text: have it reviewed.)"
         if severity == "info":
             severity = "condition"
+    upcoming = bool(today and rule.in_force and rule.in_force > today)
+    if upcoming:
+        message = f"From {rule.in_force} (not yet in force): {message}"
+        severity = "condition" if severity == "block" else severity
     return Finding(severity=severity, code=rule.code, message=message, source=rule.source,
                    obligation=rule.obligation, origin=rule.origin, confirmed=rule.confirmed,
-                   quote=rule.quote, in_force=rule.in_force)
+                   quote=rule.quote, in_force=rule.in_force, upcoming=upcoming)
 
 
 def _openness_findings(openness: Openness, answers: Answers, profile: ModelProfile | None,
@@ -317,8 +338,10 @@ def answers_coverage(answers: Answers, kb: KnowledgeBase) -> Coverage:
 
 def assess_one(repo_id: str, answers: Answers, kb: KnowledgeBase,
                hub: HubFacts | None = None, *, base_facts: Mapping | None = None,
-               coverage: Coverage | None = None, law: _Law | None = None) -> Candidate:
+               coverage: Coverage | None = None, law: _Law | None = None,
+               today: str | dt.date | None = None) -> Candidate:
     """Assess one model; see :func:`assess`."""
+    today = iso_day(today)
     subject = resolve(repo_id, kb, hub)
     profile = subject.profile
     findings: list[Finding] = list(subject.findings)
@@ -348,9 +371,9 @@ def assess_one(repo_id: str, answers: Answers, kb: KnowledgeBase,
     )
     for rule in _model_rules(subject, kb):
         if holds(rule.when, facts):
-            findings.append(_finding_from_rule(rule))
+            findings.append(_finding_from_rule(rule, today))
     # Law and organization policies apply to any model, identified or not.
-    law = law or _Law.build(kb, answers, base_facts or _answer_facts(answers))
+    law = law or _Law.build(kb, answers, base_facts or _answer_facts(answers), today)
     findings.extend(law.findings(facts))
     if profile is not None or subject.licenses:
         findings.extend(_openness_findings(openness, answers, profile, subject.licenses,
@@ -384,21 +407,26 @@ def _verdict(findings: Sequence[Finding]) -> str:
 
 
 def assess(answers: Answers, kb: KnowledgeBase, model_ids: Iterable[str] | None = None,
-           hub_facts: Mapping[str, HubFacts] | None = None) -> Assessment:
+           hub_facts: Mapping[str, HubFacts] | None = None, *,
+           today: str | dt.date | None = None) -> Assessment:
     """Assess ``model_ids`` (default: every profiled model), worst first.
 
-    ``hub_facts`` maps repo ids (any case) to what the Hub said about them.
+    ``hub_facts`` maps repo ids (any case) to what the Hub said about them. ``today``
+    (an ISO date, given by the caller: the engine reads no clock) dates the assessment:
+    a rule whose ``in_force`` is later reads "From <date> (not yet in force)" and cannot
+    block. Without it no date is compared.
     """
+    today = iso_day(today)
     hub_by_id = {k.lower(): v for k, v in (hub_facts or {}).items()}
     ids = list(dict.fromkeys(model_ids)) if model_ids is not None else \
         [m.id for m in kb.models.values()]
     base = _answer_facts(answers)
     coverage = answers_coverage(answers, kb)
-    law = _Law.build(kb, answers, base)
+    law = _Law.build(kb, answers, base, today)
     candidates = [assess_one(mid, answers, kb, hub_by_id.get(mid.lower()), base_facts=base,
-                             coverage=coverage, law=law)
+                             coverage=coverage, law=law, today=today)
                   for mid in ids]
     candidates.sort(key=Candidate.sort_key)
     return Assessment(answers=answers.to_dict(), candidates=tuple(candidates),
                       profiles_digest=kb.digest, notes=kb.override_notes(),
-                      coverage=coverage.to_dict())
+                      coverage=coverage.to_dict(), today=today)

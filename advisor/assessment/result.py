@@ -29,6 +29,7 @@ class Finding:
     confirmed: bool = True
     quote: str | None = None          # the passage of the source the finding rests on
     in_force: str | None = None       # ISO date the provision applies from
+    upcoming: bool = False            # in_force is after the assessment's `today`
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"severity": self.severity, "code": self.code,
@@ -43,6 +44,8 @@ class Finding:
             out["quote"] = self.quote
         if self.in_force:
             out["in_force"] = self.in_force
+        if self.upcoming:
+            out["upcoming"] = True
         return out
 
 
@@ -99,6 +102,7 @@ class Assessment:
     # {"assessed": [jurisdiction ids], "not_assessed": [place codes],
     #  "subdivisions_not_assessed": {country: [codes]}}; None when not computed.
     coverage: dict[str, Any] | None = None
+    today: str | None = None          # the date the rules' in_force was compared with
 
     def to_dict(self) -> dict[str, Any]:
         out = {"schema": ASSESSMENT_SCHEMA, "answers": self.answers,
@@ -106,6 +110,8 @@ class Assessment:
                "profiles_digest": self.profiles_digest, "notes": list(self.notes)}
         if self.coverage is not None:
             out["coverage"] = self.coverage
+        if self.today is not None:
+            out["today"] = self.today
         return out
 
     def candidate(self, model_id: str) -> Candidate | None:

@@ -92,8 +92,7 @@ def _profiled(repo_id: str, profile: ModelProfile, kb: KnowledgeBase,
     """A repo the profiles have: the model itself, or one of its ``gguf_repos``."""
     findings: list[Finding] = []
     if hub is not None and hub.license_tag:
-        declared = _hub_license(kb, hub)
-        if declared is None or declared.id not in profile.licenses:
+        if not kb.same_terms(_hub_license(kb, hub), profile.licenses):
             findings.append(engine_finding("condition", "review", CARD_DISAGREES.format(
                 declared=_declared(hub), profiled=" AND ".join(profile.licenses)),
                 card(repo_id)))

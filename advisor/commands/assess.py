@@ -105,8 +105,9 @@ def run(args: argparse.Namespace) -> int:
 
     from advisor.assessment import assess
     from advisor.commands.common import answers_from_args, knowledge_from_args, split_ids
-    from advisor.text import clean
+    from advisor.config import today_iso
     from advisor.errors import InputError
+    from advisor.text import clean
 
     kb = knowledge_from_args(args)
     answers = answers_from_args(args, kb)
@@ -121,7 +122,7 @@ def run(args: argparse.Namespace) -> int:
             check_repo_id(model_id, field="--models")
     hub_facts, warnings = _hub_facts(unprofiled, args.offline)
     hub_facts = _with_gguf_licenses(hub_facts, kb, warnings) if hub_facts else hub_facts
-    result = assess(answers, kb, model_ids=ids, hub_facts=hub_facts)
+    result = assess(answers, kb, model_ids=ids, hub_facts=hub_facts, today=today_iso())
     if warnings:        # the overrides' notes come first, from the assessment itself
         result = replace(result, notes=(*result.notes, *warnings))
     for warning in warnings:

@@ -193,12 +193,14 @@ def assess_rows(comparison, candidates, args: argparse.Namespace, kb=None) -> No
     """Fill each row's verdict, obligation count and vendor from ``--answers``."""
     from advisor.assessment.engine import assess_one
     from advisor.commands.common import answers_from_args, knowledge_from_args
+    from advisor.config import today_iso
 
     kb = kb if kb is not None else knowledge_from_args(args)
     answers = answers_from_args(args, kb)
+    today = today_iso()
     for row, candidate in zip(comparison.candidates, candidates):
         profile = profile_for(candidate, kb)
-        assessed = assess_one(profile or candidate.label, answers, kb)
+        assessed = assess_one(profile or candidate.label, answers, kb, today=today)
         row.assessment = {"profile": profile, "verdict": assessed.verdict,
                           "obligations": len(assessed.obligations),
                           "vendor": assessed.vendor}

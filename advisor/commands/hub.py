@@ -51,9 +51,11 @@ def run(args: argparse.Namespace) -> int:
 
         answers = default_answers()
     from advisor.assessment import assess
+    from advisor.config import today_iso
 
     profile = kb.find_model(args.repo_id)
-    result = assess(answers, kb, model_ids=[args.repo_id], hub_facts={args.repo_id: facts})
+    result = assess(answers, kb, model_ids=[args.repo_id], hub_facts={args.repo_id: facts},
+                    today=today_iso())
     candidate = result.candidates[0] if result.candidates else None
     document = {
         "schema": "advisor.hub-info/1",

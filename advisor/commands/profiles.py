@@ -1,5 +1,6 @@
 """``advisor profiles check [DIR]...``: validate profiles, one line per problem, and list
-the facts still unconfirmed; ``advisor profiles draft REPO_ID`` drafts a model profile.
+the facts still unconfirmed; ``advisor profiles draft REPO_ID`` drafts a model profile;
+``advisor profiles watch`` compares the profiled licenses with the Hub.
 
     $ advisor profiles check my-profiles/
     my-profiles/licenses/acme.yaml:12: rules[0].severity: 'blok' is not one of block, condition, info
@@ -12,16 +13,33 @@ import sys
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
-    parser = subparsers.add_parser("profiles", help="validate the knowledge base")
+    parser = subparsers.add_parser("profiles", help="validate the knowledge base, draft a model "
+                                   "profile, watch the profiled licenses on the Hub")
     sub = parser.add_subparsers(dest="profiles_command", metavar="ACTION", required=True)
     check = sub.add_parser("check", help="validate profile directories (default: the shipped ones)")
     check.add_argument("dirs", nargs="*", metavar="DIR",
                        help="directories to check; a user's directory is checked together "
                             "with the shipped profiles it extends")
     check.set_defaults(run=run)
-    from advisor.commands import profiles_draft
+    from advisor.commands import profiles_draft, profiles_watch
 
     profiles_draft.add_parser(sub)
+    profiles_watch.add_parser(sub)
+
+
+def figures_line(figures: dict[str, int]) -> str:
+    """The knowledge base's two quality figures, over all rules:
+
+    >>> figures_line({"rules": 500, "quoted": 420, "unconfirmed": 45})
+    'rules: 500; quoted: 420 of 500 (84.0%); confirmed: false: 45 of 500 (9.0%)'
+    """
+    total = figures["rules"]
+
+    def share(n: int) -> str:
+        return f"{n} of {total} ({100 * n / total:.1f}%)" if total else f"{n} of 0"
+
+    return (f"rules: {total}; quoted: {share(figures['quoted'])}; "
+            f"confirmed: false: {share(figures['unconfirmed'])}")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -45,11 +63,13 @@ def run(args: argparse.Namespace) -> int:
         return 2
     print(f"ok: {len(kb.licenses)} licenses, {len(kb.use_policies)} use policies, "
           f"{len(kb.models)} models, {len(kb.jurisdictions)} jurisdictions, "
-          f"{len(kb.use_cases)} use cases, {len(kb.policies)} organization policies "
+          f"{len(kb.use_cases)} use cases, {len(kb.policies)} organization policies, "
+          f"{len(kb.quality)} quality tables "
           f"({len(kb.file_hashes)} files, digest {kb.digest[:12]}); "
           f"{len(todo)} fact(s) still unconfirmed{':' if todo else ''}")
     for line in todo:
         print(clean(f"  unconfirmed: {line}"))
     for override in kb.overrides:
         print(clean(f"  {override.note()}"))
+    print(figures_line(kb.rule_figures()))
     return 0

@@ -1,9 +1,13 @@
 """``advisor profiles draft REPO_ID [--out FILE] [--force]``: a model profile from the Hub.
 
-Gathers the card's license, the base-model chain, parameters (the Hub's safetensors
-metadata, else ``model.safetensors.index.json`` with ``config.json``), the context length,
-GGUF files or GGUF repos quantized from it, and writes an ``advisor.model-family/1`` file
-whose facts are all ``confirmed: false``. Without ``--out`` the draft goes to stdout.
+Gathers the card's license, its license file's hash and gate (the reading ``advisor
+profiles watch`` compares, from ``advisor.hub.card``, so a draft watches clean), the
+base-model chain, parameters (the Hub's safetensors metadata, else
+``model.safetensors.index.json`` with ``config.json``), the context length,
+GGUF files or GGUF repos quantized from it, the card's ``language:`` list and whether the
+chat template (``chat_template.jinja`` or ``tokenizer_config.json``) takes tools, and writes
+an ``advisor.model-family/1`` file whose facts are all ``confirmed: false`` (kind, languages
+and tool calling by ``advisor.knowledge.suitability``). Without ``--out`` the draft goes to stdout.
 
     $ advisor profiles draft Qwen/Qwen3-8B --out my-profiles/qwen3-8b.yaml
 """
@@ -30,34 +34,62 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     draft.set_defaults(run=run)
 
 
-def _sibling_sizes(info: Any) -> dict[str, int | None]:
-    return {str(s.rfilename): getattr(s, "size", None) for s in (info.siblings or [])
-            if getattr(s, "rfilename", None)}
+def _small_text(repo_id: str, filename: str, sizes: dict[str, int | None],
+                revision: str | None, notes: list[str]) -> str | None:
+    """A small file of the repo as text, or None when absent, too large or unreadable (a
+    gated repo without a token: said in ``notes``)."""
+    if filename not in sizes or (sizes[filename] or 0) > MAX_JSON_BYTES:
+        return None
+    from advisor.errors import AdvisorError, EntryNotFound, GatedRepo
+    from advisor.hub.card import fetch_small
+
+    try:
+        data = fetch_small(repo_id, filename, revision, MAX_JSON_BYTES)
+    except GatedRepo:
+        notes.append(f"{filename} could not be read: the repository is gated (set HF_TOKEN "
+                     "with access); its facts are missing.")
+        return None
+    except EntryNotFound:
+        notes.append(f"{filename} is listed but the Hub has no such file; its facts are "
+                     "missing.")
+        return None
+    except AdvisorError as exc:
+        notes.append(f"{filename} could not be read ({exc}); its facts are missing.")
+        return None
+    return data.decode("utf-8", "replace") if data is not None else None
 
 
 def _small_json(repo_id: str, filename: str, sizes: dict[str, int | None],
                 revision: str | None, notes: list[str]) -> Any:
-    """A small JSON file of the repo, or None when absent, too large, unreadable (a gated
-    repo without a token: said in ``notes``) or not JSON."""
-    if filename not in sizes or (sizes[filename] or 0) > MAX_JSON_BYTES:
-        return None
-    from huggingface_hub import hf_hub_download
-
-    from advisor.errors import AdvisorError
-    from advisor.hub.errors import hub_errors
-    from advisor.yamlio import read_limited
-
+    """A small JSON file of the repo, or None when absent, too large, unreadable or not JSON."""
+    text = _small_text(repo_id, filename, sizes, revision, notes)
     try:
-        with hub_errors(repo_id, filename):
-            path = hf_hub_download(repo_id, filename, revision=revision)
-    except AdvisorError:
-        notes.append(f"{filename} could not be read (a gated repo needs HF_TOKEN); "
-                     "its facts are missing.")
+        return json.loads(text) if text is not None else None
+    except (ValueError, RecursionError):
         return None
-    try:
-        return json.loads(read_limited(Path(path), MAX_JSON_BYTES))
-    except (ValueError, OSError, RecursionError):
-        return None
+
+
+def _chat_template(repo_id: str, sizes: dict[str, int | None], revision: str | None,
+                   notes: list[str]) -> str | None:
+    """The repo's chat template: ``chat_template.jinja``, else ``tokenizer_config.json``'s
+    ``chat_template`` (a string, or named templates joined)."""
+    text = _small_text(repo_id, "chat_template.jinja", sizes, revision, notes)
+    if text is not None:
+        return text
+    config = _small_json(repo_id, "tokenizer_config.json", sizes, revision, notes)
+    template = config.get("chat_template") if isinstance(config, dict) else None
+    if isinstance(template, list):
+        template = "\n".join(str(t.get("template", "")) for t in template if isinstance(t, dict))
+    return template if isinstance(template, str) else None
+
+
+def _card_languages(info: Any) -> tuple[str, ...]:
+    """The card's ``language:`` entries as text (a single string or a list on the Hub)."""
+    card = getattr(info, "card_data", None)
+    value = card.get("language") if isinstance(card, dict) else getattr(card, "language", None)
+    if isinstance(value, str):
+        return (value,)
+    return tuple(str(v) for v in value if v) if isinstance(value, (list, tuple)) else ()
 
 
 def _gguf_repos(repo_id: str, sizes: dict[str, int | None]) -> tuple[str, ...]:
@@ -84,23 +116,24 @@ def _gguf_repos(repo_id: str, sizes: dict[str, int | None]) -> tuple[str, ...]:
 
 
 def gather(repo_id: str):
-    """The :class:`DraftFacts` of ``repo_id`` from the Hub (OperationError when unreadable)."""
-    from advisor.hub.client import model_info
-    from advisor.hub.errors import hub_errors
-    from advisor.hub.facts import facts_from_info, follow_base_chain
+    """The :class:`DraftFacts` of ``repo_id`` from the Hub (OperationError when unreadable):
+    the reading ``advisor profiles watch`` compares (``advisor.hub.card``), and the files
+    only a draft needs."""
+    from advisor.hub.card import fetch_info, file_sizes, reading_from_info
     from advisor.knowledge.draft import DraftFacts, parameters_from_index
+    from advisor.knowledge.suitability import template_takes_tools
 
-    with hub_errors(repo_id):
-        info = model_info(repo_id)
-    facts = follow_base_chain(facts_from_info(info))
-    sizes = _sibling_sizes(info)
+    info = fetch_info(repo_id)
+    reading = reading_from_info(info)
+    facts = reading.hub
+    sizes = file_sizes(info)
     revision = facts.sha if facts.sha and len(facts.sha) == 40 else None
     parameters, source = None, None
     safetensors = getattr(info, "safetensors", None)
     total = getattr(safetensors, "total", None)
     if isinstance(total, int) and not isinstance(total, bool) and 0 < total < 10**15:
         parameters, source = float(total), "the Hub's safetensors metadata"
-    notes: list[str] = []
+    notes: list[str] = list(reading.notes)
     config = _small_json(repo_id, "config.json", sizes, revision, notes) or {}
     if parameters is None:
         index = _small_json(repo_id, "model.safetensors.index.json", sizes, revision, notes)
@@ -115,7 +148,9 @@ def gather(repo_id: str):
         context_length=context if isinstance(context, int) and not isinstance(context, bool)
         and 0 < context < 2**31 else None,
         released=created.date().isoformat() if hasattr(created, "date") else None,
-        gguf_repos=_gguf_repos(repo_id, sizes), notes=tuple(notes))
+        gguf_repos=_gguf_repos(repo_id, sizes), card_languages=_card_languages(info),
+        template_tools=template_takes_tools(_chat_template(repo_id, sizes, revision, notes)),
+        notes=tuple(notes), license_file=reading.license_file, gate=reading.gate)
 
 
 def run(args: argparse.Namespace) -> int:

@@ -190,6 +190,11 @@ def _run_verify(args: argparse.Namespace) -> int:
     from advisor.record.comparison_verify import check_comparison
 
     compared, compared_notes = check_comparison(record.data.get("comparison"), _offline(args))
+    if hub_facts is not None:                # the Hub answered: has the license moved?
+        from advisor.record.verify import license_drift
+
+        moved, moved_notes = license_drift(record, kb)
+        compared, compared_notes = [*moved, *compared], [*moved_notes, *compared_notes]
     report = replace(report, differences=report.differences + tuple(compared),
                      notes=report.notes + tuple(notes) + tuple(compared_notes))
     if args.json:

@@ -34,7 +34,8 @@ def _as_list(value: Any) -> list[str]:
     return [str(value)]
 
 
-def _card(info: Any) -> dict[str, Any]:
+def card_data(info: Any) -> dict[str, Any]:
+    """The model card's YAML header (``cardData``) of a ``ModelInfo`` as a dict ({} when none)."""
     card = getattr(info, "card_data", None)
     if card is None:
         return {}
@@ -59,7 +60,7 @@ def facts_from_info(info: Any) -> HubFacts:
         if not isinstance(getattr(info, key, None), (str, type(None))):
             raise malformed(repo_id, f"{key} is not a string")
     try:
-        card = _card(info)
+        card = card_data(info)
     except (TypeError, ValueError) as exc:
         raise malformed(repo_id, f"cardData: {type(exc).__name__}") from None
     tags = [str(t) for t in raw_tags]

@@ -19,6 +19,8 @@ from typing import Any
 
 from advisor.knowledge.hubfacts import HubFacts, hub_modalities
 from advisor.knowledge.model import COMPONENT_TYPES, KnowledgeBase
+from advisor.knowledge.suitability import suitability_from_hub
+from advisor.knowledge.hubcard import FileReading, gate_digest, link_target
 
 DTYPE_BYTES = {"float32": 4, "float": 4, "fp32": 4, "bfloat16": 2, "float16": 2, "fp16": 2,
                "half": 2, "bf16": 2, "float8_e4m3fn": 1, "fp8": 1, "int8": 1}
@@ -34,7 +36,11 @@ class DraftFacts:
     context_length: int | None = None        # config.json max_position_embeddings
     released: str | None = None              # the repo's creation date, YYYY-MM-DD
     gguf_repos: tuple[str, ...] = ()
+    card_languages: tuple[str, ...] = ()     # the card's `language:` entries, as the Hub gives them
+    template_tools: bool | None = None       # the chat template takes tools (None: not read)
     notes: tuple[str, ...] = field(default=())
+    license_file: FileReading | None = None  # the repo's license file as read (profiles watch)
+    gate: tuple[tuple[str, str], ...] = ()   # the card's extra_gated_* fields (watch.gate_fields)
 
 
 def parameters_from_index(index: Any, config: Any) -> float | None:
@@ -78,14 +84,12 @@ def draft_profile(facts: DraftFacts, kb: KnowledgeBase | None = None) -> str:
     license_ids, license_notes = _licenses(hub, kb)
     card = f"https://huggingface.co/{hub.repo_id}"
     sources = [{"title": "Model card (Hugging Face)", "url": card}]
-    link = hub.license_link or ""
-    if not link.isprintable() or any(ch.isspace() for ch in link) or len(link) > 500:
-        link = ""                                # untrusted: no control characters or spaces
-    if link.startswith(("https://", "http://")):
-        sources.append({"title": "License", "url": link})
-    elif link and ".." not in link:
+    target = link_target(hub.license_link, hub.repo_id)   # untrusted: checked there
+    if target is not None and target[0] == "url":
+        sources.append({"title": "License", "url": hub.license_link.strip()})
+    elif target is not None:
         sources.append({"title": "License file in the repository",
-                        "url": f"{card}/blob/main/{link.lstrip('./')}"})
+                        "url": f"{card}/blob/main/{target[1]}"})
     model: dict[str, Any] = {"id": hub.repo_id, "confirmed": False, "licenses": license_ids}
     if hub.base_models:
         model["base_model"] = hub.base_models[0]
@@ -97,7 +101,12 @@ def draft_profile(facts: DraftFacts, kb: KnowledgeBase | None = None) -> str:
         model["released"] = dt.date.fromisoformat(facts.released)
     if facts.context_length:
         model["context_length"] = facts.context_length
+    suits = suitability_from_hub(hub, facts.card_languages, facts.template_tools)
+    model["kind"] = suits.kind
+    model["languages"] = list(suits.languages)
+    model["tool_calling"] = suits.tool_calling
     model["gated"] = bool(hub.gated)
+    model.update(_watched(facts))
     model["gguf_repos"] = list(facts.gguf_repos)
     model["sources"] = sources
     model["openness"] = {cid: {"status": "unknown"} for cid in COMPONENT_TYPES}
@@ -111,6 +120,10 @@ def draft_profile(facts: DraftFacts, kb: KnowledgeBase | None = None) -> str:
         notes.append(f"Parameters from {facts.parameters_source}.")
     if hub.gated_eu_disallowed:
         notes.append("The Hub gate is closed to the EU (extra_gated_eu_disallowed).")
+    notes.extend(suits.notes)
+    if facts.license_file is not None and facts.license_file.problem not in (None, "absent"):
+        notes.append(f"License file {facts.license_file.path} not read: "
+                     f"{facts.license_file.problem}.")
     notes.extend(facts.notes)
     model["notes"] = " ".join(notes)
     document = {"schema": "advisor.model-family/1", "family": _family(name), "vendor": owner,
@@ -121,6 +134,20 @@ def draft_profile(facts: DraftFacts, kb: KnowledgeBase | None = None) -> str:
     body = yaml.safe_dump(document, sort_keys=False, allow_unicode=False, width=100)
     first, rest = body.split("\n", 1)          # the schema line stays the file's first line
     return f"{first}\n{header}{rest}"
+
+
+def _watched(facts: DraftFacts) -> dict[str, Any]:
+    """``license_file`` and ``gate`` as read, so ``advisor profiles watch`` starts clean."""
+    out: dict[str, Any] = {}
+    read = facts.license_file
+    if read is not None and read.problem != "absent":
+        out["license_file"] = {"path": read.path, **({"sha256": read.sha256} if read.sha256
+                                                      else {})}
+    digest = gate_digest(facts.gate)
+    if facts.hub.gated or facts.hub.gated_eu_disallowed or digest:
+        out["gate"] = {"eu_disallowed": facts.hub.gated_eu_disallowed,
+                       **({"sha256": digest} if digest else {})}
+    return out
 
 
 def _licenses(hub: HubFacts, kb: KnowledgeBase | None) -> tuple[list[str], list[str]]:

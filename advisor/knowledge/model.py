@@ -144,6 +144,26 @@ class ApiAccess:
 
 
 @dataclass(frozen=True)
+class LicenseFile:
+    """The license text in the model's Hub repo as the profile was checked against it;
+    ``advisor profiles watch`` reads it again and compares the hash:
+    ``LicenseFile("LICENSE", "1b1c...", "2026-12-01")``."""
+
+    path: str                        # the file's path in the repo
+    sha256: str | None = None        # of its bytes when checked; None: not recorded yet
+    checked: str | None = None
+
+
+@dataclass(frozen=True)
+class HubGate:
+    """The Hub gate (the card's ``extra_gated_*`` fields) as the profile was checked
+    against it: ``HubGate(eu_disallowed=True, sha256="9f2c...")``."""
+
+    eu_disallowed: bool = False      # extra_gated_eu_disallowed
+    sha256: str | None = None        # of the other extra_gated_* fields (advisor.knowledge.watch)
+
+
+@dataclass(frozen=True)
 class ModelProfile:
     id: str
     family: str
@@ -169,6 +189,8 @@ class ModelProfile:
     kind: str | None = None                  # one of MODEL_KINDS; None: not yet profiled
     languages: tuple[str, ...] = ()          # ISO 639-1 codes the card says it supports
     tool_calling: bool | None = None         # the card documents function/tool calling
+    license_file: LicenseFile | None = None  # the repo's license text as checked (watch)
+    gate: HubGate | None = None              # the card's gate as checked (watch)
 
     @property
     def hosted(self) -> bool:
@@ -214,6 +236,51 @@ class Policy:
     file: Path | None = None
 
 
+QUALITY_KINDS = ("independent", "vendor_reported")
+
+
+@dataclass(frozen=True)
+class QualityScore:
+    """One model's figure in a published table (``as_listed``: the name the table gives it;
+    ``url``/``section``: where this one figure is published, for a vendor's own cards)."""
+
+    model: str
+    value: float
+    as_listed: str | None = None
+    url: str | None = None
+    section: str | None = None
+
+
+@dataclass(frozen=True)
+class QualityTable:
+    """A published table of quality figures (``advisor.quality/1``): a leaderboard read on
+    ``checked``, or the scores vendors report on one common benchmark (``vendor_reported``).
+
+    ``QualityTable("lmarena-text", "LMArena Text", "LMArena", "https://lmarena.ai", ...)``
+    """
+
+    id: str
+    title: str
+    publisher: str
+    url: str
+    published: str
+    checked: str
+    kind: str                        # independent | vendor_reported
+    metric: str
+    higher_is_better: bool
+    scores: tuple[QualityScore, ...]
+    copy: str | None = None          # where the table was actually read, when not at `url`
+    confirmed: bool = True           # false: read second-hand (name it in `copy`)
+    notes: str | None = None
+    file: Path | None = None
+
+    def source(self) -> Source:
+        """The table as a citable source."""
+        return Source(title=f"{self.title} ({self.publisher}, {self.published})",
+                      section=self.metric, url=self.url, checked=self.checked,
+                      copy=self.copy)
+
+
 @dataclass(frozen=True)
 class Override:
     """A user's profile that replaces an id of an earlier directory (the shipped one).
@@ -221,7 +288,8 @@ class Override:
     ``Override("license", "apache-2.0", "/me/apache.yaml", "9f2c...", "profiles/licenses/apache-2.0.yaml")``
     """
 
-    kind: str                      # license | use-policy | model | jurisdiction | policy | use-case
+    kind: str                      # license | use-policy | model | jurisdiction | policy |
+                                   # use-case | quality
     id: str
     file: str                      # the replacing file
     sha256: str                    # of the replacing file
@@ -250,11 +318,28 @@ class KnowledgeBase:
     file_hashes: dict[str, str] = field(default_factory=dict)       # relative path -> sha256
     digest: str = ""
     overrides: tuple[Override, ...] = ()                            # user files over shipped ids
+    quality: dict[str, QualityTable] = field(default_factory=dict)  # published quality tables
     gguf_index: dict[str, str] = field(default_factory=dict)        # lower GGUF repo -> model key
 
     def override_notes(self) -> tuple[str, ...]:
         """``kb.override_notes()`` -> ("profile override: license 'mit' from ... replaced by ...",)."""
         return tuple(o.note() for o in self.overrides)
+
+    def rules(self) -> list[Rule]:
+        """Every rule of every license, use policy, jurisdiction and organization policy."""
+        tables = (self.licenses, self.use_policies, self.jurisdictions, self.policies)
+        return [rule for table in tables for record in table.values() for rule in record.rules]
+
+    def rule_figures(self) -> dict[str, int]:
+        """How many rules there are, how many quote the passage they rest on, and how many
+        are ``confirmed: false``:
+
+        >>> KnowledgeBase().rule_figures()
+        {'rules': 0, 'quoted': 0, 'unconfirmed': 0}
+        """
+        rules = self.rules()
+        return {"rules": len(rules), "quoted": sum(1 for r in rules if r.quote),
+                "unconfirmed": sum(1 for r in rules if not r.confirmed)}
 
     def find_model(self, repo_id: str) -> ModelProfile | None:
         """Case-insensitive lookup, by the profile's id or one of its ``gguf_repos``:
@@ -266,6 +351,19 @@ class KnowledgeBase:
         if found is None and key in self.gguf_index:
             found = self.models.get(self.gguf_index[key])
         return found
+
+    def same_terms(self, declared: License | None, license_ids: tuple[str, ...]) -> bool:
+        """Whether the license a Hub card declares is one of ``license_ids``, or the same
+        listed SPDX license under another profile (a card tagged apache-2.0 and the gemma-4
+        profile, both Apache-2.0)."""
+        if declared is None:
+            return False
+        if declared.id in license_ids:
+            return True
+        spdx = declared.spdx
+        if not spdx or spdx.startswith("LicenseRef-"):
+            return False
+        return any(self.licenses[lid].spdx == spdx for lid in license_ids if lid in self.licenses)
 
     def license_for_hub(self, tag: str | None, name: str | None = None) -> License | None:
         """The license profile a Hub card's ``license`` / ``license_name`` mean, if known."""

@@ -139,6 +139,7 @@ _PREDICATES: dict[str, tuple[str, Callable[[Facts, Any], bool]]] = {
     "training_flop_over": ("number", lambda f, v: _over(f.training_flop, v)),
     "parameters_over": ("number", lambda f, v: _over(f.parameters, v)),
     "revenue_over": ("number", lambda f, v: _over(f.revenue, v)),
+    "revenue_at_least": ("number", lambda f, v: f.revenue is not None and f.revenue >= v),
     "revenue_unknown": ("bool", lambda f, v: (f.revenue is None) is v),
     "access_in": ("access", lambda f, v: f.access in v),
     "api_provider_in": ("lower_list", lambda f, v: f.api_provider in v),

@@ -133,25 +133,27 @@ def _title(answers: dict[str, Any], model_id: str, kb: Any) -> str:
     return f"Adopt {model_id} for {', '.join(titles).lower() or 'the use described'}"
 
 
-def _assess(answers: Any, kb: Any, model_ids: Sequence[str] | None, hub_facts: Any) -> Any:
+def _assess(answers: Any, kb: Any, model_ids: Sequence[str] | None, hub_facts: Any,
+            today: str) -> Any:
     from advisor.assessment import assess
 
     facts = {hub_facts.repo_id: hub_facts} if hub_facts is not None else None
     if facts is not None and model_ids:
         facts = {model_ids[0]: hub_facts}
-    return assess(answers, kb, model_ids=model_ids, hub_facts=facts)
+    return assess(answers, kb, model_ids=model_ids, hub_facts=facts, today=today)
 
 
-def _pick(kb: Any, answers: Any, model_id: str, hub_facts: Any
+def _pick(kb: Any, answers: Any, model_id: str, hub_facts: Any, today: str
           ) -> tuple[Any, list[Any], Any]:
-    """The chosen candidate, the best few others (best first) and the whole assessment."""
-    everyone = _assess(answers, kb, None, None)
+    """The chosen candidate, the best few others (best first) and the whole assessment,
+    dated ``today`` (the record's date)."""
+    everyone = _assess(answers, kb, None, None, today)
     chosen = None
     if hub_facts is not None or everyone.candidate(model_id) is None:
-        chosen = _assess(answers, kb, [model_id], hub_facts).candidate(model_id)
+        chosen = _assess(answers, kb, [model_id], hub_facts, today).candidate(model_id)
     chosen = chosen or everyone.candidate(model_id)
     if chosen is None:                                   # assess always answers, but be safe
-        chosen = _assess(answers, kb, [model_id], None).candidates[0]
+        chosen = _assess(answers, kb, [model_id], None, today).candidates[0]
     others = [c for c in reversed(everyone.candidates) if c.model.lower() != model_id.lower()]
     return chosen, others[:ALTERNATIVES], everyone
 
@@ -302,7 +304,8 @@ def build_record(answers: Any, kb: Any, model_id: str, smoke: dict[str, Any] | N
         raise ValueError(f"status must be one of {', '.join(STATUSES)}, not {status!r}")
     stamp = _timestamp(today)
     answers_dict = answers.to_dict()
-    chosen_c, others, everyone = _pick(kb, answers, model_id, hub_facts)
+    chosen_c, others, everyone = _pick(kb, answers, model_id, hub_facts,
+                                       stamp.date().isoformat())
     profile = kb.find_model(chosen_c.model)
     chosen = chosen_c.to_dict()
     chosen["profile"] = _profile_facts(profile)

@@ -24,7 +24,8 @@ from advisor.record.model import Record
 class Difference:
     kind: str          # license_text | license | verdict | finding_added | finding_removed |
                        # obligation_added | obligation_removed | hub_revision | file_hash |
-                       # comparison_file_hash | comparison_revision (comparison_verify)
+                       # comparison_file_hash | comparison_revision (comparison_verify) |
+                       # hub_<field>: the card or license file moved (license_drift)
     message: str
     before: Any = None
     after: Any = None
@@ -247,3 +248,14 @@ def verify_record(path: Path | str, kb: Any, hub_facts: Any = None,
                                    file_sha256=file_sha256)
     return VerifyReport(path=str(path), model=record.model, verdict=fresh.chosen["verdict"],
                         differences=tuple(diffs), notes=tuple(notes))
+
+
+def license_drift(record: Record, kb: Any) -> tuple[list[Difference], list[str]]:
+    """What moved on the Hub under the decision, as ``advisor profiles watch`` reads it:
+    the card's license fields, gate and base-model chain against the Hub facts the record
+    stored, and the license file against the hash its profile records. Each move is drift
+    (kind ``hub_<field>``); a Hub that cannot be read is a note. Reads the Hub."""
+    from advisor.hub.card import license_moves
+
+    moves, notes = license_moves(record.data, kb)
+    return [Difference(f"hub_{c.field}", c.message, c.recorded, c.hub) for c in moves], notes

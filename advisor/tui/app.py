@@ -135,7 +135,8 @@ class AdvisorApp(App[int]):
         from advisor.assessment import assess
 
         start = perf_counter()
-        result = assess(answers, self.kb, hub_facts=self.hub_facts or None)
+        result = assess(answers, self.kb, hub_facts=self.hub_facts or None,
+                        today=self.settings.record_date or config.today_iso())
         self.last_assess_ms = (perf_counter() - start) * 1000
         return result
 

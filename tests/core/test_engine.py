@@ -81,7 +81,9 @@ FILES = {
         url: https://example.org/aup
         checked: 2026-11-23
         prohibitions:
-          - {use_cases: [military_defense], severity: block, section: "1.a", text: Military use.}
+          - {use_cases: [military_defense], severity: block, section: "1.a", text: Military use.,
+             quote: "Military, warfare, nuclear industries or applications.",
+             copy: "https://example.org/copies/aup.md"}
           - {use_cases: [medical_advice], severity: condition, section: "1.c", text: Unlicensed practice.}
     """,
     "jurisdictions/eu.yaml": """
@@ -180,6 +182,16 @@ def test_use_policy_block_and_condition(kb):
     assert verdict(kb, "test/restricted-text", mil)[0] == "blocked"
     v, codes = verdict(kb, "test/restricted-text", med)
     assert v == "conditional" and "use_policy" in codes
+
+
+def test_a_prohibition_carries_its_quote_and_the_copy_read(kb):
+    mil = answers(use_case="{categories: [military_defense]}", deployment="{regions: [US]}")
+    c = assess(mil, kb, model_ids=["test/restricted-text"]).candidates[0]
+    found = next(f.to_dict() for f in c.findings if f.origin == "use-policy:r-aup")
+    assert found["quote"] == "Military, warfare, nuclear industries or applications."
+    assert found["source"]["copy"] == "https://example.org/copies/aup.md"
+    assert found["source"]["url"] == "https://example.org/aup"
+    assert found["message"] == "R Acceptable Use Policy prohibits: Military use."
 
 
 def test_unconfirmed_info_becomes_a_review_condition(kb):

@@ -88,6 +88,10 @@ def test_revenue_predicates() -> None:
     known = compile_when({"revenue_unknown": False})
     assert holds(over, _facts(revenue=2e6)) and not holds(over, _facts(revenue=1e6))
     assert not holds(over, _facts(revenue=None))
+    at_least = compile_when({"revenue_at_least": 10_000_000})     # "$10,000,000 or more"
+    assert holds(at_least, _facts(revenue=1e7)) and holds(at_least, _facts(revenue=2e7))
+    assert not holds(at_least, _facts(revenue=9_999_999.5))
+    assert not holds(at_least, _facts(revenue=None))
     assert holds(unknown, _facts()) and not holds(unknown, _facts(revenue=0))
     assert holds(known, _facts(revenue=0)) and not holds(known, _facts())
     for bad in ({"revenue_over": True}, {"revenue_over": float("inf")},
@@ -123,6 +127,6 @@ def test_model_keys_are_exactly_the_predicates_about_the_model() -> None:
                    "domicile_not_in", "regions_any", "use_cases_any", "use_cases_all",
                    "modalities_any", "fine_tune", "distill_outputs", "redistribute_weights",
                    "distributes", "third_party_access", "openness_required", "revenue_over",
-                   "revenue_unknown"}
+                   "revenue_at_least", "revenue_unknown"}
     assert set(PREDICATE_KEYS) - {"any", "all", "not"} == answer_keys | MODEL_KEYS
     assert not answer_keys & MODEL_KEYS

@@ -115,6 +115,18 @@ def test_gguf_base_model_brings_the_profile_and_its_restrictions(kb) -> None:
     assert any("general.base_model" in f.message for f in candidate.findings)
 
 
+def test_a_card_naming_the_same_spdx_license_agrees_with_the_profile(kb) -> None:
+    """Gemma 4's cards tag apache-2.0; its own profile is Apache-2.0 too: no review. A card
+    naming another license still gets one."""
+    gemma4 = "google/gemma-4-31B-it"
+    same = _one(kb, INTERNAL_US, gemma4, HubFacts(repo_id=gemma4, license_tag="apache-2.0"))
+    assert not any("Hub card declares" in f.message for f in same.findings)
+    other = _one(kb, INTERNAL_US, gemma4, HubFacts(repo_id=gemma4, license_tag="mit"))
+    assert any("Hub card declares license mit" in f.message for f in other.findings)
+    custom = _one(kb, INTERNAL_US, gemma4, HubFacts(repo_id=gemma4, license_tag="gemma"))
+    assert any("Hub card declares license gemma" in f.message for f in custom.findings)
+
+
 def test_card_and_file_disagree(kb) -> None:
     facts = HubFacts(repo_id="x/z-GGUF", license_tag="mit", gguf_license="apache-2.0")
     candidate = _one(kb, INTERNAL_US, "x/z-GGUF", facts)

@@ -28,7 +28,7 @@ SMOL = "HuggingFaceTB/SmolLM2-135M-Instruct"      # Apache-2.0: no license findi
 OWNED = ("EU", "US", "UK", "CN", "EEA-EFTA",        # the jurisdiction profiles tested here
          "US-CA", "US-CO", "US-IL", "US-NY", "US-TX", "US-UT", "KR", "JP", "BR", "CA", "CA-QC",
          "IN", "CH", "SG", "AU", "sanctions-us", "sanctions-eu", "sanctions-uk")
-CHECKED = ("2026-11-23", "2026-12-01")               # the dates the profiles were read
+CHECKED = ("2026-11-23", "2026-12-01", "2026-12-07")  # the dates the profiles were read
 SUITES = {"general", "coding", "summarization", "extraction", "multilingual", "refusal"}
 BIG = "<systemic>"                                 # placeholder: a profiled model over 1e25 FLOP
 
@@ -92,6 +92,11 @@ SCENARIOS: list[Scenario] = [
       [A(uc=("biometric_identification", "law_enforcement"), mode="on_prem")],
       [A(uc=("biometric_identification",)), A(uc=("law_enforcement",)),
        A(domicile="US", uc=("biometric_identification", "law_enforcement"))]),
+    S("EU", "prohibited_practice", "non-consensual intimate content", "condition",
+      [A(uc=("image_generation",)), A(uc=("content_generation",), modalities=("text", "image_output")),
+       A(domicile="US", regions=["US", "FR"], uc=("image_generation",))],
+      [A(uc=("content_generation",)), A(domicile="US", uc=("image_generation",)),
+       A(uc=("image_generation",), mode="research")]),
     S("EU", "prohibited_practice", "Art. 5(1)(d)", "condition",
       [A(uc=("law_enforcement",))],
       [A(domicile="US", uc=("law_enforcement",)), A(uc=("justice_administration",))]),
@@ -205,11 +210,15 @@ SCENARIOS: list[Scenario] = [
       [A(domicile="US", uc=("legal_advice",), mode="internal"), A(uc=("legal_advice",))]),
     # ------------------------------------------------------------------ US states: a plain US
     # reaches them as conditions naming the state; a state code as written.
+    # SB 26-189 lists education, employment, housing, lending, insurance, health care and
+    # government services, not legal services (its official summary; the act's text was
+    # not reachable): legal advice no longer fires.
     S("US-CO", "high_risk", "SB 26-189", "condition",   # unconfirmed: always a condition
-      [A(domicile="US", uc=("legal_advice",)),
+      [A(domicile="US", uc=("employment_decisions",)),
        A(domicile="DE", regions=["US-CO"], uc=("credit_scoring",))],
-      [A(uc=("legal_advice",)), A(domicile="US", uc=("legal_advice",), mode="research"),
-       A(domicile="US", uc=("general_assistant",)), A(domicile="US-CA", uc=("legal_advice",))]),
+      [A(uc=("credit_scoring",)), A(domicile="US", uc=("credit_scoring",), mode="research"),
+       A(domicile="US", uc=("general_assistant",)), A(domicile="US-CA", uc=("credit_scoring",)),
+       A(domicile="US-CO", uc=("legal_advice",))]),
     S("US-NY", "high_risk", "20-870", "condition",
       [A(domicile="US", uc=("employment_decisions",)),
        A(domicile="US-NY", uc=("employment_decisions",))],
@@ -237,10 +246,12 @@ SCENARIOS: list[Scenario] = [
       [A(domicile="US-CA", uc=("customer_support",)), A(domicile="US")],
       [A(domicile="US-CA", commercial=False), A(domicile="US-CA", mode="internal"),
        A(domicile="US-CA", uc=("coding",))]),
-    S("US-UT", "transparency", "Chapter 75", "condition",
+    S("US-UT", "transparency", "13-77-103", "condition",
       [A(domicile="US-UT"), A(domicile="US", uc=("customer_support",))],
       [A(domicile="US-UT", mode="internal"), A(domicile="US-UT", uc=("coding",))]),
-    S("US-TX", "prohibited_practice", "551-554", "condition",
+    # §§ 552.052-552.057 (HB 149) forbid acting with a prohibited intent and put no duty
+    # on a lawful private deployer: an info, not a condition.
+    S("US-TX", "prohibited_practice", "551-554", "info",
       [A(domicile="US-TX"), A(domicile="US")],
       [A(domicile="US-TX", mode="internal"), A(domicile="US-CA")]),
     S("US-TX", "transparency", "552.051", "condition",
@@ -249,6 +260,12 @@ SCENARIOS: list[Scenario] = [
     S("US-TX", "data_protection", "503.001", "condition",
       [A(domicile="US-TX", uc=("biometric_identification",))],
       [A(domicile="US-TX", uc=("medical_advice",))]),
+    S("US", "hosted_service", "Sec. 3(a), 4(3)", "condition",       # TAKE IT DOWN Act
+      [A(domicile="US", uc=("image_generation",)),
+       A(domicile="DE", regions=["DE", "US"], uc=("content_generation",),
+         modalities=("text", "image_output"))],
+      [A(domicile="US", uc=("image_generation",), mode="internal"),
+       A(domicile="US", uc=("general_assistant",)), A(uc=("image_generation",))]),
     S("US", "high_risk", "1002.9", "condition",
       [A(domicile="US", uc=("credit_scoring",))],
       [A(uc=("credit_scoring",)), A(domicile="US", uc=("insurance_pricing",))]),
@@ -393,7 +410,9 @@ SCENARIOS: list[Scenario] = [
       [A(domicile="DE", regions=["DE", "IR"]), A(domicile="CH", regions=["CU"])],
       [A(domicile="US", regions=["IR"]), A(domicile="DE", regions=["RU"])]),
     # ------------------------------------------------------------------ sanctions: EU
-    S("sanctions-eu", "export_control", "Annex XXXIX", "block",
+    # Art. 5n(2b) covers the enterprise-management and design software of Annex XXXIX, not
+    # models as such; installation may be IT consultancy (Art. 5n(2)): a condition.
+    S("sanctions-eu", "export_control", "Annex XXXIX", "condition",
       [A(domicile="DE", regions=["RU"], mode="on_prem")],
       [A(domicile="DE", regions=["RU"]), A(domicile="US", regions=["RU"], mode="on_prem")]),
     S("sanctions-eu", "export_control", "Art. 2, 2a", "condition",

@@ -148,3 +148,50 @@ def test_safetensors_metadata_is_preferred(tmp_path: Path, run_advisor) -> None:
 ])
 def test_parameters_from_index(index, config, expected) -> None:
     assert parameters_from_index(index, config) == expected
+
+
+TOOLS_TEMPLATE = ("{%- if tools %}<|im_start|>system\n# Tools\n{% for tool in tools %}"
+                  "{{ tool | tojson }}{% endfor %}<|im_end|>{% endif %}")
+
+
+def test_draft_reads_kind_languages_and_tool_calling(tmp_path: Path, run_advisor) -> None:
+    tokenizer = {"chat_template": TOOLS_TEMPLATE, "eos_token": "<|im_end|>"}
+    repos = _repos(card={"language": ["en", "de-CH", "multilingual"]},
+                   tags=["transformers", "image-text-to-text", "conversational", "en", "de",
+                         f"base_model:finetune:{BASE}"])
+    repos[REPO].files["tokenizer_config.json"] = HubFile(json.dumps(tokenizer).encode(), lfs=False)
+    out = tmp_path / "mine" / "widget.yaml"
+    out.parent.mkdir()
+    with serve_hub(repos) as server:
+        proc = run_advisor("profiles", "draft", REPO, "--out", str(out), env=_env(server, tmp_path))
+    assert proc.returncode == 0, proc.stderr
+    model = yaml.safe_load(out.read_text(encoding="utf-8"))["models"][0]
+    assert model["kind"] == "vision_language"            # pipeline image-text-to-text, chat tuned
+    assert model["languages"] == ["en", "de"]            # from the card; "multilingual" noted
+    assert model["tool_calling"] is True                 # the chat template renders `tools`
+    assert "multilingual" in model["notes"]
+    check = run_advisor("profiles", "check", str(out.parent))
+    assert check.returncode == 0, check.stderr
+
+
+def test_draft_of_a_base_model_and_of_its_quantization(tmp_path: Path, run_advisor) -> None:
+    gguf = "someone/Widget-7B-Base-GGUF"
+    repos = {
+        BASE + "-Base": HubRepo(card_data={"license": "apache-2.0", "language": ["fr"]},
+                                tags=["transformers", "text-generation", "fr"]),
+        gguf: HubRepo(files={"w-Q4_K_M.gguf": HubFile(b"GGUF" + bytes(60), lfs=True)},
+                      card_data={"license": "apache-2.0", "base_model": BASE + "-Base",
+                                 "base_model_relation": "quantized"},
+                      tags=["gguf", f"base_model:quantized:{BASE}-Base"], pipeline_tag=None),
+    }
+    with serve_hub(repos) as server:
+        base = run_advisor("profiles", "draft", BASE + "-Base", env=_env(server, tmp_path))
+        quant = run_advisor("profiles", "draft", gguf, env=_env(server, tmp_path))
+    assert base.returncode == 0 and quant.returncode == 0, (base.stderr, quant.stderr)
+    for proc in (base, quant):
+        model = yaml.safe_load(proc.stdout)["models"][0]
+        assert (model["kind"], model["tool_calling"]) == ("base", False)
+    assert yaml.safe_load(base.stdout)["models"][0]["languages"] == ["fr"]
+    quantized = yaml.safe_load(quant.stdout)["models"][0]
+    assert quantized["languages"] == ["fr"]              # the base model's language tags
+    assert f"quantized model {BASE}-Base" in quantized["notes"]

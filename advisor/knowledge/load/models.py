@@ -14,7 +14,7 @@ from typing import Any
 from advisor.knowledge.load.fields import (Bad, check_keys, each_item, read_bool, read_date,
                                            read_number, read_source, read_text, read_texts)
 from advisor.knowledge.model import (COMPONENT_STATUSES, COMPONENT_TYPES, MODEL_KINDS, ApiAccess,
-                                     Component, ModelProfile)
+                                     Component, HubGate, LicenseFile, ModelProfile)
 from advisor.languages import ISO_639_1
 from advisor.vocab import ACCESS_KINDS
 
@@ -22,7 +22,7 @@ MODALITIES = ("text", "image_input", "audio_input", "code", "image_output")
 MODEL_KEYS = ("id", "family", "vendor", "licenses", "base_model", "parameters", "active_parameters",
               "training_tokens", "modalities", "released", "context_length", "gated",
               "gguf_repos", "use_policies", "sources", "openness", "notes", "confirmed",
-              "access", "api", "kind", "languages", "tool_calling")
+              "access", "api", "kind", "languages", "tool_calling", "license_file", "gate")
 API_KEYS = ("provider", "base_url", "key_env", "model", "docs", "token_limit", "sampling",
             "extra_body")
 TOKEN_LIMIT_FIELDS = ("max_tokens", "max_completion_tokens")
@@ -223,8 +223,45 @@ def read_models(data: Mapping, path_: Path) -> list[ModelProfile]:
             notes=read_text(m, "notes", here, required=False), file=path_,
             confirmed=read_bool(m, "confirmed", here, True), access=access, api=api,
             kind=kind, languages=languages, tool_calling=tools,
+            license_file=_license_file(m.get("license_file"), here + ("license_file",)),
+            gate=_gate(m.get("gate"), here + ("gate",)),
         )
     return each_item(raw_models, one)
+
+
+_SHA256 = re.compile(r"[0-9a-f]{64}")
+
+
+def _sha256(data: Mapping, path: tuple) -> str | None:
+    value = data.get("sha256")
+    if value is not None and not (isinstance(value, str) and _SHA256.fullmatch(value)):
+        raise Bad(path + ("sha256",), f"must be 64 lower-case hex digits, not {value!r}")
+    return value
+
+
+def _license_file(raw: Any, path: tuple) -> LicenseFile | None:
+    """``license_file: {path: LICENSE, sha256: ..., checked: ...}``: a relative path in the
+    repo (no ``..``, no leading ``/``) and the SHA-256 of its bytes when checked."""
+    if raw is None:
+        return None
+    d = check_keys(raw, path, ("path", "sha256", "checked"))
+    name = read_text(d, "path", path)
+    parts = name.split("/")
+    if (len(name) > 200 or name.startswith("/") or "\\" in name or not name.isprintable()
+            or any(p in ("", ".", "..") for p in parts)):
+        raise Bad(path + ("path",), f"{name!r} is not a file path inside the repo (LICENSE, "
+                  "docs/LICENSE.md)")
+    return LicenseFile(path=name, sha256=_sha256(d, path),
+                       checked=read_date(d.get("checked"), path + ("checked",)))
+
+
+def _gate(raw: Any, path: tuple) -> HubGate | None:
+    """``gate: {eu_disallowed: true, sha256: ...}``: the card's gate as checked."""
+    if raw is None:
+        return None
+    d = check_keys(raw, path, ("eu_disallowed", "sha256"))
+    return HubGate(eu_disallowed=read_bool(d, "eu_disallowed", path, False),
+                   sha256=_sha256(d, path))
 
 
 def _access(m: Mapping, defaults: Mapping, raw: Mapping, here: tuple, mid: str,

@@ -8,10 +8,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from pathlib import Path
 
-from advisor.knowledge.load.fields import (Bad, check_keys, read_bool, read_date, read_text,
-                                           read_texts)
+from advisor.knowledge.load.fields import (Bad, check_keys, read_bool, read_date, read_source,
+                                           read_text, read_texts)
 from advisor.knowledge.load.rules import read_rules
-from advisor.knowledge.model import Jurisdiction, License, Policy, Rule, Source, UseCaseInfo, UsePolicy
+from advisor.knowledge.model import Jurisdiction, License, Policy, Rule, UseCaseInfo, UsePolicy
 from advisor.knowledge.predicates import PredicateError, compile_when
 from advisor.knowledge.spdx import spdx_license
 from advisor.regions import normalize_code
@@ -61,7 +61,7 @@ def read_use_policy(data: Mapping, path_: Path, sha: str, ucs: frozenset[str] | 
     for index, raw in enumerate(prohibitions):
         here = ("prohibitions", index)
         p = check_keys(raw, here, ("use_cases", "severity", "section", "text", "url", "confirmed",
-                              "obligation"))
+                                   "obligation", "quote", "copy", "secondary"))
         severity = read_text(p, "severity", here, required=False, default="block")
         if severity not in SEVERITIES:
             raise Bad(here + ("severity",), f"{severity!r} is not one of {', '.join(SEVERITIES)}")
@@ -78,10 +78,12 @@ def read_use_policy(data: Mapping, path_: Path, sha: str, ucs: frozenset[str] | 
         rules.append(Rule(
             code="use_policy", severity=severity, when=when,
             message=f"{title} {verb}: {text}",
-            source=Source(title=title, section=read_text(p, "section", here, required=False),
-                          url=read_text(p, "url", here, required=False) or url, checked=checked),
+            source=read_source({"section": p.get("section"), "url": p.get("url") or url,
+                                "copy": p.get("copy"), "secondary": p.get("secondary")},
+                               here, title, checked),
             obligation=read_text(p, "obligation", here, required=False),
             confirmed=read_bool(p, "confirmed", here, True), origin=f"use-policy:{pid}",
+            quote=read_text(p, "quote", here, required=False),
         ))
     return UsePolicy(id=pid, title=title, url=url, checked=checked, rules=tuple(rules),
                      file=path_, sha256=sha)

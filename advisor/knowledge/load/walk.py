@@ -15,6 +15,7 @@ from advisor.errors import InputError
 from advisor.knowledge.load import profile_files
 from advisor.knowledge.load.fields import Bad, ManyBad, Problem
 from advisor.knowledge.load.models import read_models
+from advisor.knowledge.load.quality import quality_table, unprofiled_scores
 from advisor.knowledge.load.schemas import (read_jurisdiction, read_license, read_policy,
                                             read_use_cases, read_use_policy)
 from advisor.knowledge.matching import gguf_index
@@ -22,7 +23,8 @@ from advisor.knowledge.model import KnowledgeBase, ModelProfile, Override
 from advisor.yamlio import MAX_FILE_BYTES, dotted, line_of, load_yaml_text, read_limited
 
 SCHEMAS = ("advisor.license/1", "advisor.use-policy/1", "advisor.model-family/1",
-           "advisor.jurisdiction/1", "advisor.use-cases/1", "advisor.policy/1")
+           "advisor.jurisdiction/1", "advisor.use-cases/1", "advisor.policy/1",
+           "advisor.quality/1")
 
 
 @dataclass
@@ -160,6 +162,13 @@ def build_knowledge(dirs: Iterable[Path], *, cache: Any = None) -> tuple[Knowled
          lambda i, r: keep("jurisdiction", kb.jurisdictions, r.id, i, r, ("id",)))
     each("advisor.policy/1", lambda i: read_policy(i.data, i.path, ucs),
          lambda i, r: keep("policy", kb.policies, r.id, i, r, ("id",)))
+    def keep_table(item: _Loaded, table: Any) -> None:
+        for index, model in unprofiled_scores(table, kb.models):
+            problems.append(_problem(item, ("scores", index, "model"),
+                                     f"no model profile with id {model!r}"))
+        keep("quality", kb.quality, table.id, item, table, ("id",))
+
+    each("advisor.quality/1", lambda i: quality_table(i.data, i.path), keep_table)
     kb.overrides = tuple(overrides)
     kb.gguf_index = gguf_index(kb.models)
 
