@@ -9,7 +9,6 @@
 
 from __future__ import annotations
 
-import math
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -17,6 +16,7 @@ from typing import Any
 
 import yaml
 
+from advisor.counts import amount_from_value, count_from_value, finite_number
 from advisor.errors import InputError
 from advisor.fsio import atomic_write_text
 from advisor.languages import ISO_639_1
@@ -39,12 +39,29 @@ CORE_USE_CASES = (
     "image_generation", "games_entertainment", "translation", "data_extraction",
     "retrieval_search", "agents_tools",
 )
-# What the system processes (CONTRACT §2 `data.categories`). `special_category` is the
-# GDPR Art. 9 class as a whole; `health`, `biometric` and `genetic` name its members where
-# a law asks for one of them (HIPAA, BIPA), and each implies `special_category`.
+# What the system processes (CONTRACT §2 `data.categories`; README "The answers"):
+#   none             nothing about people, and no content from outside (a code generator
+#                    run on the organization's own code)
+#   personal         information about identifiable people (GDPR Art. 4(1)): names,
+#                    contacts, accounts, messages, tickets, prompts that name people
+#   special_category the GDPR Art. 9 class as a whole (racial or ethnic origin, political
+#                    opinions, religion, trade-union membership, health, sex life or
+#                    orientation, genetic, biometric data used to identify a person)
+#   health           health or medical information (HIPAA's PHI, CMIA's medical information)
+#   biometric        face geometry, voiceprints, fingerprints (BIPA, GDPR Art. 9)
+#   genetic          genetic test results and DNA data
+#   financial        account, card, credit, income or transaction data
+#   children         information about children (even where the users are adults: a school's
+#                    records, a paediatric clinic's notes)
+#   employee         information about the organization's workers or applicants
+#   public_only      published, non-personal content only (documentation, open data); public
+#                    information about people is still `personal`
+# `health`, `biometric` and `genetic` each imply `special_category`; every category but
+# `none` and `public_only` is personal data, so `personal` holds for it too.
 DATA_CATEGORIES = ("none", "personal", "special_category", "health", "biometric", "genetic",
                    "financial", "children", "employee", "public_only")
 SPECIAL_CATEGORY_MEMBERS = ("health", "biometric", "genetic")
+NON_PERSONAL = ("none", "public_only")
 # Who uses it (CONTRACT §2 `audience`); `minors` may carry the youngest age: {minors: 13}.
 AUDIENCES = ("businesses", "consumers", "employees", "patients", "minors")
 # CONTRACT.md §2: missing keys take the values of the example shown there.
@@ -55,7 +72,6 @@ DEFAULT_AUDIENCE = ("consumers",)
 # Answers whose default changes a verdict: a missing one is named as assumed (CONTRACT §2).
 VERDICT_DEFAULTS = ("organization.monthly_active_users", "deployment.regions",
                     "deployment.mode", "deployment.commercial", "data.categories", "audience")
-MAX_REVENUE = 1e15                   # a bound that no organization's revenue reaches
 
 
 @dataclass(frozen=True)
@@ -87,11 +103,26 @@ class Data:
 
     def has(self, *wanted: str) -> bool:
         """True when one of ``wanted`` was answered; ``special_category`` also holds
-        for its members: ``Data(("health",)).has("special_category")`` -> True."""
-        mine = set(self.categories)
-        if mine & set(SPECIAL_CATEGORY_MEMBERS):
-            mine.add("special_category")
-        return not mine.isdisjoint(wanted)
+        for its members, and ``personal`` for every category about people:
+        ``Data(("health",)).has("special_category")`` -> True."""
+        return not implied_categories(self.categories).isdisjoint(wanted)
+
+
+def implied_categories(categories: Collection[str]) -> frozenset[str]:
+    """``categories`` with what they imply: ``special_category`` for its members and
+    ``personal`` for every category about people.
+
+    >>> sorted(implied_categories(["health"]))
+    ['health', 'personal', 'special_category']
+    >>> sorted(implied_categories(["public_only"]))
+    ['public_only']
+    """
+    mine = set(categories)
+    if mine & set(SPECIAL_CATEGORY_MEMBERS):
+        mine.add("special_category")
+    if mine - set(NON_PERSONAL):
+        mine.add("personal")
+    return frozenset(mine)
 
 
 @dataclass(frozen=True)
@@ -158,12 +189,21 @@ class Answers:
         }
 
     def with_changes(self, section: str, **changes: Any) -> "Answers":
-        """A copy with fields of one section replaced: ``a.with_changes("needs", fine_tune=True)``."""
-        return replace(self, **{section: replace(getattr(self, section), **changes)})
+        """A copy with fields of one section replaced: ``a.with_changes("needs", fine_tune=True)``;
+        a changed field is answered now, so it leaves ``assumed``."""
+        given = {section, *(f"{section}.{name}" for name in changes)}
+        return replace(self, **{section: replace(getattr(self, section), **changes)},
+                       assumed=tuple(k for k in self.assumed if k not in given))
 
 
 def default_answers(domicile: str = "DE") -> Answers:
     return Answers(organization=Organization(domicile=domicile))
+
+
+def example_answers() -> Answers:
+    """The example the app starts with when no answers file is given: the defaults, each
+    verdict-changing one marked assumed (never silent), with a German domicile."""
+    return replace(default_answers(), assumed=VERDICT_DEFAULTS)
 
 
 def _yaml11_country(value: Any) -> Any:
@@ -226,31 +266,21 @@ def _number(section: Mapping, key: str, path: tuple, *, minimum: float,
     value = section.get(key)
     if value is None:
         return None
-    if not _finite_number(value) or not minimum <= value <= maximum:
+    if not finite_number(value) or not minimum <= value <= maximum:
         raise _Problem(path + (key,), f"must be a number from {minimum:g} to {maximum:g}, "
                        f"not {value!r}")
     return float(value)
 
 
 def _revenue(value: Any) -> float | None:
-    """``organization.annual_revenue_usd``: absent or null, or a finite number >= 0."""
+    """``organization.annual_revenue_usd``: absent or null, or an amount >= 0 written as
+    a number or as the interview takes it (``2.5m``, ``2,500,000``, ``3e6``)."""
     if value is None:
         return None
-    if not _finite_number(value) or not 0 <= value <= MAX_REVENUE:
-        raise _Problem(("organization", "annual_revenue_usd"),
-                       f"must be a number from 0 to {MAX_REVENUE:g} (US dollars) or null, "
-                       f"not {value!r}")
-    return value
-
-
-def _finite_number(value: Any) -> bool:
-    """An int or float that is finite (huge ints included), never a bool."""
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        return False
     try:
-        return math.isfinite(value)
-    except OverflowError:            # an int too large for a float
-        return False
+        return amount_from_value(value)
+    except ValueError as exc:
+        raise _Problem(("organization", "annual_revenue_usd"), str(exc)) from None
 
 
 def _build(data: Any, use_case_ids: Collection[str]) -> Answers:
@@ -277,10 +307,10 @@ def _build(data: Any, use_case_ids: Collection[str]) -> Answers:
         raise _Problem(("organization", "domicile"),
                        f"{raw_domicile!r} is not an ISO 3166-1 alpha-2 country code "
                        f"or a listed ISO 3166-2 subdivision (US-CA){hint}")
-    mau = org.get("monthly_active_users", DEFAULT_MAU)
-    if isinstance(mau, bool) or not isinstance(mau, int) or mau < 0:
-        raise _Problem(("organization", "monthly_active_users"),
-                       f"must be a whole number of at least 0, not {mau!r}")
+    try:
+        mau = count_from_value(org.get("monthly_active_users", DEFAULT_MAU))
+    except ValueError as exc:
+        raise _Problem(("organization", "monthly_active_users"), str(exc)) from None
     revenue = _revenue(org.get("annual_revenue_usd"))
 
     dep = _mapping(top.get("deployment"), ("deployment",), ("regions", "mode", "commercial"))

@@ -24,6 +24,7 @@ from advisor.errors import AdvisorError, exit_status
 
 COMMAND_MODULES = (
     "assess",
+    "recommend",
     "models",
     "profiles",
     "hub",
@@ -74,9 +75,12 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
 
 def _describe_commands(subparsers: argparse._SubParsersAction) -> None:
     """``advisor CMD --help`` opens with what CMD does: its one-line help where a command
-    sets no description of its own."""
+    sets no description of its own; it ends with what its exit status means."""
+    from advisor.commands.exits import add_exit_codes
+
     helps = {action.dest: action.help for action in subparsers._choices_actions}
     for name, sub in subparsers.choices.items():
+        add_exit_codes(sub, name)
         if not sub.description and helps.get(name):
             text = helps[name]
             sub.description = text[0].upper() + text[1:] + ("" if text.endswith(".") else ".")

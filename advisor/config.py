@@ -9,9 +9,10 @@ Values are read when asked, not frozen at import, so a setting changed in the pr
 
 ===========================  ============================================================
 ``ADVISOR_HUB_TIMEOUT``      seconds to wait for the Hub (default 20): :func:`hub_timeout`
+``ADVISOR_HUB_MAX_WAIT``     longest rate-limit wait honoured (default 60 s): :func:`hub_max_wait`
 ``ADVISOR_NO_CACHE``         set (not ``0``): no parsed-profiles cache: :func:`cache_dir`
-``ADVISOR_ENDPOINT_KEY``     the key for ``--endpoint`` servers: :data:`ENDPOINT_KEY_VARS`
-``OPENAI_API_KEY``           the same, when ADVISOR_ENDPOINT_KEY is not set
+``ADVISOR_ENDPOINT_KEY``     the key for ``--endpoint`` servers (no other variable is a
+                             fallback): :data:`ENDPOINT_KEY_VAR`
 ``HF_HUB_OFFLINE``           ``TRANSFORMERS_OFFLINE``: no Hub calls: :func:`hub_offline`
 ``HF_ENDPOINT``              the Hub's address: :func:`hub_endpoint`
 ``XDG_CACHE_HOME``           ``LOCALAPPDATA``: the cache folder: :func:`cache_dir`
@@ -45,8 +46,18 @@ PROFILES_DIR = ROOT_DIR / "profiles"
 
 APP_NAME = "advisor"
 DEFAULT_HUB_TIMEOUT = 20.0
-# Where an ``--endpoint`` server's key is looked for, first set wins (never a file).
-ENDPOINT_KEY_VARS = ("ADVISOR_ENDPOINT_KEY", "OPENAI_API_KEY")
+# The one variable whose key goes to any ``--endpoint`` the user names without
+# ``--key-env`` (never a file, never another service's variable).
+ENDPOINT_KEY_VAR = "ADVISOR_ENDPOINT_KEY"
+# Variables that hold other services' credentials: never sent to an endpoint, whatever a
+# profile says. Prefixes, then whole names; the owner is named in the refusal.
+FOREIGN_KEY_PREFIXES = (("HF_", "the Hugging Face Hub"), ("HUGGING_FACE", "the Hugging Face Hub"),
+                        ("HUGGINGFACE", "the Hugging Face Hub"), ("AWS_", "AWS"),
+                        ("AZURE_", "Azure"), ("GOOGLE_APPLICATION", "Google Cloud"),
+                        ("GITHUB_", "GitHub"), ("GH_", "GitHub"), ("GITLAB_", "GitLab"),
+                        ("CI_JOB", "GitLab CI"), ("ACTIONS_", "GitHub Actions"),
+                        ("SSH_", "SSH"), ("NPM_", "npm"), ("PYPI_", "PyPI"),
+                        ("TWINE_", "PyPI"), ("DOCKER_", "Docker"))
 OFFLINE_VARS = ("HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE")
 
 
@@ -66,6 +77,16 @@ def secret(name: str, environ: Mapping[str, str] | None = None) -> str | None:
     return _env(environ).get(name) or None
 
 
+def key_owner(name: str) -> str | None:
+    """The service whose credential the variable ``name`` holds when it is not an
+    endpoint key (the Hub's ``HF_TOKEN`` above all), else None:
+    ``key_owner("HF_TOKEN")`` -> ``'the Hugging Face Hub'``; ``key_owner("GEMINI_API_KEY")``
+    -> None."""
+    upper = name.upper()
+    return next((owner for prefix, owner in FOREIGN_KEY_PREFIXES if upper.startswith(prefix)),
+                None)
+
+
 def hub_timeout(environ: Mapping[str, str] | None = None) -> float:
     """``ADVISOR_HUB_TIMEOUT`` in seconds, read now; the default when it is not a positive
     number below a day (nan and inf included)."""
@@ -74,6 +95,16 @@ def hub_timeout(environ: Mapping[str, str] | None = None) -> float:
     except ValueError:
         return DEFAULT_HUB_TIMEOUT
     return value if 0 < value < 86_400 else DEFAULT_HUB_TIMEOUT
+
+
+def hub_max_wait(environ: Mapping[str, str] | None = None) -> float:
+    """``ADVISOR_HUB_MAX_WAIT``: the longest wait (seconds, 0 to 3600) a 429 reply may ask
+    for before the advisor stops retrying; 60 when unset or not such a number."""
+    try:
+        value = float(_env(environ).get("ADVISOR_HUB_MAX_WAIT", 60))
+    except ValueError:
+        return 60.0
+    return value if 0 <= value <= 3600 else 60.0
 
 
 def _hf_true(value: str | None) -> bool:

@@ -177,6 +177,15 @@ class NotEnoughSpace(OperationError):
     """The file system lacks the free space a download needs."""
 
 
+# -- gates ------------------------------------------------------------------------------------
+
+class RefusedError(AdvisorError):
+    """A gate refused the request: the answers block the model (``pull --answers``), or a
+    record would adopt a blocked or unknown model without ``--accept``: exit status 1."""
+
+    exit_status = 1
+
+
 def out_of_reach(exc: BaseException) -> bool:
     """Whether ``exc`` says the Hub cannot be asked now (unreachable, or offline mode on):
     the app then works offline for the rest of the session."""

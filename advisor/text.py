@@ -3,20 +3,23 @@ file contents, typed fields), made safe for where it lands: a terminal, a file, 
 
 One name per job:
 
-- :func:`clean`: control, bidi and surrogate characters become U+FFFD (terminal, file).
+- :func:`clean`: control, format (bidi, zero-width) and surrogate characters become U+FFFD.
 - :func:`one_line`: :func:`clean`, with runs of white space made one space, optionally cut.
 - :func:`clip`: text cut to a length with ``...``.
 - :func:`escape_markup`: :func:`clean`, then every ``[`` escaped (Textual/Rich markup).
-- :func:`json_text`: JSON text with C1, bidi and surrogates as ``\\uXXXX`` escapes.
+- :func:`json_text`: JSON text with C1, format and surrogate characters as ``\\uXXXX`` escapes.
 - :func:`escape_controls`: non-printable characters written visibly, as ``repr`` does.
 
 A terminal takes C0/C1 control characters as commands (ESC [2J wipes the screen, OSC
-retitles the window, a lone CSI 0x9B does the same on some terminals); bidi overrides make
-text read in another order than it is stored; lone surrogates (undecodable bytes) make
-``print`` raise. Each becomes U+FFFD.
+retitles the window, a lone CSI 0x9B does the same on some terminals); format characters
+(Unicode category Cf: bidi overrides, zero-width spaces and joiners, tags) make text read
+in another order than it is stored, or two different strings read the same; lone
+surrogates (undecodable bytes) make ``print`` raise. Each becomes U+FFFD.
 
     >>> clean("bad\\x1b]0;owned\\x07 \\u202eevil\\nnext")
     'bad\\ufffd]0;owned\\ufffd \\ufffdevil\\nnext'
+    >>> clean("Qwen/Qwen3\\u200b-8B")
+    'Qwen/Qwen3\\ufffd-8B'
     >>> clean("a\\nb\\tc", newlines=False)
     'a b c'
     >>> one_line("  a\\n\\n b\\x1b ", limit=80)
@@ -36,11 +39,18 @@ import re
 
 REPLACEMENT = "\ufffd"
 
-# C0 but tab and newline, DEL, C1; bidi embeddings, overrides, isolates and marks; lone
-# surrogates. Everything a terminal or a reader could be fooled by, nothing printable.
-_UNSAFE = "\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ud800-\udfff"
+# Format characters (Unicode category Cf, as of Unicode 15.1; a test checks this list
+# against the running Python's unicodedata): bidi marks, embeddings, overrides and
+# isolates, zero-width spaces and joiners, the BOM, interlinear annotation, tag characters.
+_FORMAT = ("\u00ad\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891\u08e2\u180e\u200b-\u200f"
+           "\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb\U000110bd\U000110cd"
+           "\U00013430-\U0001343f\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0001"
+           "\U000e0020-\U000e007f")
+# C0 but tab and newline, DEL, C1; format characters; lone surrogates. Everything a
+# terminal or a reader could be fooled by, nothing printable.
+_UNSAFE = "\x00-\x08\x0b-\x1f\x7f-\x9f" + _FORMAT + "\ud800-\udfff"
 # Inside JSON text these can only sit in strings: escaping them keeps the value exact.
-_JSON_UNSAFE = "\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ud800-\udfff"
+_JSON_UNSAFE = "\x7f-\x9f" + _FORMAT + "\ud800-\udfff"
 
 
 @functools.cache
@@ -49,8 +59,8 @@ def _pattern(chars: str) -> re.Pattern[str]:
 
 
 def clean(text: object, *, newlines: bool = True) -> str:
-    """``text`` (any object, as ``str``) with every control, bidi and surrogate character
-    replaced by U+FFFD; with ``newlines=False`` tabs and newlines become spaces too."""
+    """``text`` (any object, as ``str``) with every control, format (bidi, zero-width) and
+    surrogate character replaced by U+FFFD; with ``newlines=False`` tabs and newlines become spaces too."""
     text = text if isinstance(text, str) else str(text)
     if newlines:
         return _pattern(_UNSAFE).sub(REPLACEMENT, text.replace("\r\n", "\n"))
@@ -80,8 +90,8 @@ def escape_markup(text: object, *, newlines: bool = True) -> str:
 
 
 def json_text(text: str) -> str:
-    """JSON text (from ``json.dumps(..., ensure_ascii=False)``) with C1, bidi and
-    surrogate characters written as ``\\uXXXX`` escapes: the same document, nothing raw
+    """JSON text (from ``json.dumps(..., ensure_ascii=False)``) with C1, format (bidi,
+    zero-width) and surrogate characters written as ``\\uXXXX`` escapes: the same document, nothing raw
     that a terminal would obey."""
     if text.isascii() and "\x7f" not in text:      # the common case, a hundred times faster
         return text
@@ -92,3 +102,39 @@ def escape_controls(text: str) -> str:
     """``text`` with every non-printable character written as ``repr`` writes it, for file
     names and ids shown in notes and records: ESC becomes the four characters ``\\x1b``."""
     return "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in text)
+
+
+def split_choices(text: str, allowed: "tuple[str, ...] | list[str]", what: str) -> list[str]:
+    """A comma-separated list of words, each one of ``allowed``, lower-cased, without
+    repeats; ValueError naming the first that is not (or an empty list).
+
+    >>> split_choices("md, JSON,md", ("md", "json", "cdx"), "format")
+    ['md', 'json']
+    >>> split_choices("md,pdf", ("md", "json"), "format")
+    Traceback (most recent call last):
+    ValueError: unknown format 'pdf' (expected some of: md, json)
+    """
+    out: list[str] = []
+    for part in (p.strip().lower() for p in text.split(",")):
+        if not part:
+            continue
+        if part not in allowed:
+            raise ValueError(f"unknown {what} {part!r} (expected some of: {', '.join(allowed)})")
+        if part not in out:
+            out.append(part)
+    if not out:
+        raise ValueError(f"no {what} given (expected some of: {', '.join(allowed)})")
+    return out
+
+
+def human_bytes(n: float) -> str:
+    """A byte count in binary units.
+
+    >>> human_bytes(1536), human_bytes(100)
+    ('1.5 KiB', '100 B')
+    """
+    for unit in ("B", "KiB", "MiB", "GiB", "TiB"):
+        if abs(n) < 1024 or unit == "TiB":
+            return f"{n:.0f} {unit}" if unit == "B" else f"{n:.1f} {unit}"
+        n /= 1024
+    return f"{n:.1f} TiB"

@@ -5,7 +5,9 @@ jurisdiction profile lists it, or its country for a subdivision's national law. 
 subdivision (``US-AK``) is assessed as to its own law only when a profile lists it; a
 bare country with subdivisions (``US``) leaves the subdivisions without a profile
 unassessed. Profiles whose id begins with ``sanctions-`` hold one state's measures
-about other places: they never count as the targeted place's own law.
+about other places: they never count as the targeted place's own law, and topic profiles
+(``scope: topic``: the GDPR, HIPAA, a state's children's privacy law) never count as a
+place's law on their own.
 
     Example (not run)::
 
@@ -41,13 +43,21 @@ def is_sanctions(jurisdiction_id: str) -> bool:
     return jurisdiction_id.lower().startswith(SANCTIONS_PREFIX)
 
 
+def is_place_law(jurisdiction_id: str, jurisdiction: Any) -> bool:
+    """Whether a profile stands for its members' own law: not a sanctions profile, and
+    not a topic profile (``scope: topic``: one body of law such as the GDPR or HIPAA,
+    which adds rules without covering the rest of a place's law)."""
+    return (not is_sanctions(jurisdiction_id)
+            and getattr(jurisdiction, "scope", "place") == "place")
+
+
 def coverage_of(places: Iterable[str], jurisdictions: Mapping[str, Any]) -> Coverage:
     """The coverage of ``places`` (codes as the answers hold them) by ``jurisdictions``
     (id -> object with ``members``)."""
     named = list(dict.fromkeys(places))
     law: set[str] = set()
     for jid, jur in jurisdictions.items():
-        if not is_sanctions(jid):
+        if is_place_law(jid, jur):
             law |= jur.members
     applied: list[str] = []
     strict = set(named) | {country_of(p) for p in named}

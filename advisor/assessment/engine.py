@@ -13,21 +13,23 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
 from advisor.answers import Answers
-from advisor.assessment.coverage import Coverage, coverage_of, describe, is_sanctions
+from advisor.assessment.answer_facts import answer_notes, data_facts
+from advisor.assessment.coverage import Coverage, coverage_of, describe, is_place_law
 from advisor.assessment.findings import (ENGINE_DOCS, OPENNESS_SOURCE, OSAID_SOURCE,
                                          engine_finding)
 from advisor.assessment.openness import Openness, grade, weights_license_open
 from advisor.assessment.result import (
-    Assessment, Candidate, Finding,
+    Assessment, Candidate, Finding, verdict_of,
 )
 from advisor.assessment.subject import Subject, resolve
 from advisor.knowledge.hubfacts import HubFacts
 from advisor.knowledge.model import KnowledgeBase, ModelProfile, Rule, Source
-from advisor.knowledge.predicates import PLACE_KEYS, Facts, holds, uses_model_facts
+from advisor.knowledge.predicates import (
+    PLACE_KEYS, Facts, ages_asked, holds, uses_model_facts, when_values,
+)
 from advisor.regions import SUBDIVISIONS, country_of, place_name, subdivisions_of
 from advisor.vocab import SEVERITY_RANK
 
-UNKNOWN_CODES = ("unknown_model", "unknown_license")
 # Findings that rarely decide anything: listed after the ones of the same severity.
 BOILERPLATE_CODES = {"notice", "governing_law", "commercial_use", "termination"}
 
@@ -62,7 +64,12 @@ def _capital(text: str) -> str:
 
 
 def _coverage_findings(coverage: Coverage, kb: KnowledgeBase) -> list[Finding]:
-    """A `review` condition for every place whose law no profile covers (never silent)."""
+    """A `review` condition for every place whose law no profile covers (never silent);
+    each binds the deployment whatever model is chosen."""
+    return [replace(f, deployment=True) for f in _coverage_review(coverage, kb)]
+
+
+def _coverage_review(coverage: Coverage, kb: KnowledgeBase) -> list[Finding]:
     source = ENGINE_DOCS["law_not_assessed"]
     out = []
     for code in coverage.not_assessed:
@@ -71,7 +78,7 @@ def _coverage_findings(coverage: Coverage, kb: KnowledgeBase) -> list[Finding]:
         if code != country:
             national = (f" The national law of {describe(country)} was assessed."
                         if any(country in j.members for jid, j in kb.jurisdictions.items()
-                               if not is_sanctions(jid)) else "")
+                               if is_place_law(jid, j)) else "")
         out.append(engine_finding(
             "condition", "review",
             f"The law of {describe(code)} was not assessed: the knowledge base has no "
@@ -105,7 +112,18 @@ def _gate_findings(hub: HubFacts | None, profile: ModelProfile | None, places: s
         out.append(engine_finding(
             "info", "gated", "The Hub repository is gated: accept its terms on the Hub "
             "(and use a token) before downloading.", source))
-    if hub is not None and hub.gated_eu_disallowed:
+    if hub is not None and hub.gated_eu_disallowed and not hub.gated:
+        # The flag without a gate: whether the Hub enforces it is disputed, so it is read
+        # as a sign of the vendor's intent, to be reviewed, not as a closed gate.
+        if places & eu:
+            out.append(engine_finding(
+                "condition", "eu_flag_without_gate",
+                f"The card of {repo} sets extra_gated_eu_disallowed although the repository "
+                "is not gated: the Hub may not enforce it, but it signals that the terms are "
+                "not meant for the EU; have legal review it before an EU deployment.",
+                Source(title="Hugging Face model card", section="extra_gated_eu_disallowed",
+                       url=f"https://huggingface.co/{repo}")))
+    elif hub is not None and hub.gated_eu_disallowed:
         hit = sorted(places & eu)
         if hit:
             out.append(engine_finding(
@@ -118,7 +136,14 @@ def _gate_findings(hub: HubFacts | None, profile: ModelProfile | None, places: s
     return out
 
 
-def _answer_facts(answers: Answers) -> dict:
+def _parameters(profile: ModelProfile | None, hub: HubFacts | None) -> float | None:
+    """The profile's parameter count, else the one the Hub's reply states."""
+    if profile is not None and profile.parameters:
+        return profile.parameters
+    return hub.parameters if hub is not None else None
+
+
+def _answer_facts(answers: Answers, kb: KnowledgeBase) -> dict:
     return dict(
         commercial=answers.deployment.commercial, mode=answers.deployment.mode,
         mau=answers.organization.monthly_active_users, domicile=answers.organization.domicile,
@@ -129,6 +154,9 @@ def _answer_facts(answers: Answers) -> dict:
         redistribute_weights=answers.needs.redistribute_weights,
         openness_required=answers.needs.openness,
         revenue=answers.organization.annual_revenue_usd,
+        data=data_facts(answers, kb.use_cases),
+        audience=frozenset(answers.audience.groups),
+        minimum_age=answers.audience.minimum_age,
     )
 
 
@@ -204,9 +232,15 @@ class _Law:
             if uses_model_facts(rule.when):
                 entries.append((rule, through, _PER_MODEL))
             else:
+                found = _apply_one(rule, through, facts, broad, places, today)
                 entries.append((rule, through,
-                                _apply_one(rule, through, facts, broad, places, today)))
+                                None if found is None else replace(found, deployment=True)))
         return cls(places, tuple(entries), today)
+
+    def duties(self) -> list[Finding]:
+        """The findings of the rules that ask nothing about the model: the deployment's."""
+        return [done for _, _, done in self.entries
+                if done is not None and done is not _PER_MODEL]
 
     def findings(self, facts: Facts) -> list[Finding]:
         broad = replace(facts, broad=True) if self.places.broad != self.places.strict \
@@ -225,16 +259,7 @@ _PER_MODEL = object()
 
 def _when_places(when: Mapping) -> frozenset[str]:
     """Every place a compiled `when:` names in its place predicates."""
-    out: set[str] = set()
-    for key, value in when.items():
-        if key in PLACE_KEYS:
-            out.update(value)
-        elif key in ("any", "all"):
-            for item in value:
-                out.update(_when_places(item))
-        elif key == "not":
-            out.update(_when_places(value))
-    return frozenset(out)
+    return frozenset().union(*when_values(when, PLACE_KEYS))
 
 
 def _if_there(finding: Finding, places: frozenset[str]) -> Finding:
@@ -254,11 +279,24 @@ def _apply_one(rule: Rule, through: frozenset[str], facts: Facts, broad: Facts |
     country stands for its subdivisions becomes a condition naming them (see
     profiles/README.md, Places)."""
     if not through and holds(rule.when, facts):
-        return _finding_from_rule(rule, today)
+        return _if_young(_finding_from_rule(rule, today), rule, facts)
     if broad is not None and holds(rule.when, broad):
         named = through or (_when_places(rule.when) & (places.broad - places.strict))
-        return _if_there(_finding_from_rule(rule, today), named)
+        return _if_young(_if_there(_finding_from_rule(rule, today), named), rule, facts)
     return None
+
+
+def _if_young(finding: Finding, rule: Rule, facts: Facts) -> Finding:
+    """A rule on users under an age, where minors were answered without one: a
+    condition (never a block) that begins "If any user is under N"."""
+    if "minors" not in facts.audience or facts.minimum_age is not None:
+        return finding
+    ages = ages_asked(rule.when)
+    if not ages:
+        return finding
+    severity = "condition" if finding.severity == "block" else finding.severity
+    return replace(finding, severity=severity,
+                   message=f"If any user is under {ages[0]:g}: {finding.message}")
 
 
 def iso_day(today: str | dt.date | None) -> str | None:
@@ -286,7 +324,8 @@ def _finding_from_rule(rule: Rule, today: str | None = None) -> Finding:
         severity = "condition" if severity == "block" else severity
     return Finding(severity=severity, code=rule.code, message=message, source=rule.source,
                    obligation=rule.obligation, origin=rule.origin, confirmed=rule.confirmed,
-                   quote=rule.quote, in_force=rule.in_force, upcoming=upcoming)
+                   quote=rule.quote, in_force=rule.in_force, upcoming=upcoming,
+                   only_if=rule.only_if)
 
 
 def _openness_findings(openness: Openness, answers: Answers, profile: ModelProfile | None,
@@ -356,7 +395,7 @@ def assess_one(repo_id: str, answers: Answers, kb: KnowledgeBase,
     openness = grade(profile.openness if profile else {}, weights_license_open=weights_open)
 
     facts = Facts(
-        **(base_facts or _answer_facts(answers)),
+        **(base_facts or _answer_facts(answers, kb)),
         model_id=subject.repo_id.lower(),
         model_modalities=frozenset(subject.modalities),
         vendor=(profile.vendor if profile else subject.repo_id.split("/")[0]).lower(),
@@ -365,15 +404,15 @@ def assess_one(repo_id: str, answers: Answers, kb: KnowledgeBase,
         license_osi_approved=weights_open,
         osaid=openness.osaid, mof_class=openness.mof_class,
         training_flop=profile.training_flop if profile else None,
-        parameters=profile.parameters if profile else None,
+        parameters=_parameters(profile, hub),
         access=profile.access if profile else "weights",
         api_provider=(profile.api.provider.lower() if profile and profile.api else ""),
     )
     for rule in _model_rules(subject, kb):
         if holds(rule.when, facts):
-            findings.append(_finding_from_rule(rule, today))
+            findings.append(_if_young(_finding_from_rule(rule, today), rule, facts))
     # Law and organization policies apply to any model, identified or not.
-    law = law or _Law.build(kb, answers, base_facts or _answer_facts(answers), today)
+    law = law or _Law.build(kb, answers, base_facts or _answer_facts(answers, kb), today)
     findings.extend(law.findings(facts))
     if profile is not None or subject.licenses:
         findings.extend(_openness_findings(openness, answers, profile, subject.licenses,
@@ -383,27 +422,33 @@ def assess_one(repo_id: str, answers: Answers, kb: KnowledgeBase,
     findings.extend(_gate_findings(hub, profile, {answers.organization.domicile,
                                                   *answers.deployment.regions}, eu))
 
-    findings.sort(key=lambda f: (SEVERITY_RANK[f.severity], f.code in BOILERPLATE_CODES,
-                                 not f.confirmed))
+    findings.sort(key=_finding_order)
     obligations = tuple(dict.fromkeys(f.obligation for f in findings if f.obligation))
     return Candidate(
-        model=subject.repo_id, licenses=subject.licenses, verdict=_verdict(findings),
+        model=subject.repo_id, licenses=subject.licenses, verdict=verdict_of(findings),
+        model_verdict=verdict_of(f for f in findings if not f.deployment),
         findings=tuple(findings), obligations=obligations, openness=openness,
         family=profile.family if profile else None, vendor=profile.vendor if profile else None,
-        parameters=profile.parameters if profile else None,
+        parameters=_parameters(profile, hub),
         basis=subject.basis, based_on=subject.based_on,
         access=profile.access if profile else "weights",
     )
 
 
-def _verdict(findings: Sequence[Finding]) -> str:
-    if any(f.severity == "block" for f in findings):
-        return "blocked"
-    if any(f.code in UNKNOWN_CODES for f in findings):
-        return "unknown"
-    if any(f.severity == "condition" for f in findings):
-        return "conditional"
-    return "allowed"
+def _finding_order(finding: Finding) -> tuple:
+    return (SEVERITY_RANK[finding.severity], finding.code in BOILERPLATE_CODES,
+            not finding.confirmed)
+
+
+def deployment_duties(answers: Answers, kb: KnowledgeBase, *, coverage: Coverage | None = None,
+                      law: "_Law | None" = None) -> tuple[Finding, ...]:
+    """The findings that bind the deployment whatever model is chosen, each once, worst
+    first: places whose law was not assessed, and every law or policy rule whose `when:`
+    asks nothing about the model."""
+    coverage = coverage or answers_coverage(answers, kb)
+    law = law or _Law.build(kb, answers, _answer_facts(answers))
+    found = [*_coverage_findings(coverage, kb), *law.duties()]
+    return tuple(sorted(dict.fromkeys(found), key=_finding_order))
 
 
 def assess(answers: Answers, kb: KnowledgeBase, model_ids: Iterable[str] | None = None,
@@ -420,7 +465,7 @@ def assess(answers: Answers, kb: KnowledgeBase, model_ids: Iterable[str] | None 
     hub_by_id = {k.lower(): v for k, v in (hub_facts or {}).items()}
     ids = list(dict.fromkeys(model_ids)) if model_ids is not None else \
         [m.id for m in kb.models.values()]
-    base = _answer_facts(answers)
+    base = _answer_facts(answers, kb)
     coverage = answers_coverage(answers, kb)
     law = _Law.build(kb, answers, base, today)
     candidates = [assess_one(mid, answers, kb, hub_by_id.get(mid.lower()), base_facts=base,
@@ -428,5 +473,8 @@ def assess(answers: Answers, kb: KnowledgeBase, model_ids: Iterable[str] | None 
                   for mid in ids]
     candidates.sort(key=Candidate.sort_key)
     return Assessment(answers=answers.to_dict(), candidates=tuple(candidates),
-                      profiles_digest=kb.digest, notes=kb.override_notes(),
-                      coverage=coverage.to_dict(), today=today)
+                      profiles_digest=kb.digest,
+                      notes=(*kb.override_notes(), *answer_notes(answers, kb.use_cases)),
+                      coverage=coverage.to_dict(), today=today,
+                      deployment_duties=deployment_duties(answers, kb, coverage=coverage,
+                                                          law=law))

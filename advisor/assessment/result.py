@@ -1,5 +1,15 @@
 """What an assessment returns: findings, candidates, the whole assessment.
 
+A finding from a rule that asks nothing about the model (the law of the places served,
+the sector rules of the use case, sanctions, places not assessed, the organization's own
+policies) binds the deployment whatever model is picked: it carries ``deployment=True``,
+is listed once in ``Assessment.deployment_duties``, and is left out of a candidate's
+``model_verdict`` (``verdict`` still counts every finding).
+
+    >>> from advisor.knowledge.model import Source
+    >>> verdict_of([Finding("condition", "transparency", "...", Source("t"), deployment=True)])
+    'conditional'
+
     Example (not run)::
 
         candidate.verdict, candidate.findings[0].to_dict()["source"]["section"]
@@ -8,6 +18,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -30,6 +41,8 @@ class Finding:
     quote: str | None = None          # the passage of the source the finding rests on
     in_force: str | None = None       # ISO date the provision applies from
     upcoming: bool = False            # in_force is after the assessment's `today`
+    only_if: str | None = None        # the rule's trigger the answers cannot decide, in words
+    deployment: bool = False          # binds the deployment whatever model is chosen
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"severity": self.severity, "code": self.code,
@@ -46,7 +59,29 @@ class Finding:
             out["in_force"] = self.in_force
         if self.upcoming:
             out["upcoming"] = True
+        if self.only_if:
+            out["only_if"] = self.only_if
+        if self.deployment:
+            out["deployment"] = True
         return out
+
+
+UNKNOWN_CODES = ("unknown_model", "unknown_license")
+
+
+def verdict_of(findings: Iterable[Finding]) -> Verdict:
+    """The verdict the worst of ``findings`` decides (CONTRACT §3)."""
+    severities, unknown = set(), False
+    for finding in findings:
+        severities.add(finding.severity)
+        unknown = unknown or finding.code in UNKNOWN_CODES
+    if "block" in severities:
+        return "blocked"
+    if unknown:
+        return "unknown"
+    if "condition" in severities:
+        return "conditional"
+    return "allowed"
 
 
 @dataclass(frozen=True)
@@ -63,28 +98,39 @@ class Candidate:
     basis: Basis = "profile"
     based_on: str | None = None       # the profiled base model a Hub repo inherits from
     access: Access = "weights"        # api: a hosted service (its fit is "hosted")
+    model_verdict: Verdict | str = ""  # the verdict of the model's own findings; "" = verdict
+
+    def __post_init__(self) -> None:
+        if not self.model_verdict:
+            object.__setattr__(self, "model_verdict", verdict_of(self.model_findings))
+
+    @property
+    def model_findings(self) -> tuple[Finding, ...]:
+        """The findings that depend on the model (its license, use policy, openness,
+        capability, gate, the engine's review of it, law that asks about the model)."""
+        return tuple(f for f in self.findings if not f.deployment)
 
     @property
     def license(self) -> str:
         """The license expression: one id, or ids joined with AND."""
         return " AND ".join(self.licenses) if self.licenses else "unknown"
 
-    def counts(self) -> dict[str, int]:
+    def counts(self, *, model_only: bool = False) -> dict[str, int]:
         out = {"block": 0, "condition": 0, "info": 0}
-        for finding in self.findings:
+        for finding in self.model_findings if model_only else self.findings:
             out[finding.severity] += 1
         return out
 
     def sort_key(self) -> tuple:
-        """Worst first: the worst verdict, then the most blocks, then the most conditions."""
-        counts = self.counts()
-        return (-VERDICT_RANK[self.verdict], -counts["block"], -counts["condition"],
-                self.model.lower())
+        """Worst first: the verdict, then the model's own verdict and findings."""
+        counts = self.counts(model_only=True)
+        return (-VERDICT_RANK[self.verdict], -VERDICT_RANK[self.model_verdict],
+                -counts["block"], -counts["condition"], self.model.lower())
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "model": self.model, "license": self.license, "licenses": list(self.licenses),
-            "verdict": self.verdict,
+            "verdict": self.verdict, "model_verdict": self.model_verdict,
             "findings": [f.to_dict() for f in self.findings],
             "obligations": list(self.obligations),
             "openness": self.openness.to_dict(),
@@ -103,9 +149,12 @@ class Assessment:
     #  "subdivisions_not_assessed": {country: [codes]}}; None when not computed.
     coverage: dict[str, Any] | None = None
     today: str | None = None          # the date the rules' in_force was compared with
+    # The findings that bind the deployment whatever model is chosen, each once.
+    deployment_duties: tuple[Finding, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         out = {"schema": ASSESSMENT_SCHEMA, "answers": self.answers,
+               "deployment_duties": [f.to_dict() for f in self.deployment_duties],
                "candidates": [c.to_dict() for c in self.candidates],
                "profiles_digest": self.profiles_digest, "notes": list(self.notes)}
         if self.coverage is not None:

@@ -26,6 +26,12 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
                         help="list every finding under the table")
     parser.add_argument("--offline", action="store_true",
                         help="do not ask the Hub about models missing from the profiles")
+    parser.add_argument("--fail-on", metavar="VERDICT[,VERDICT...]",
+                        help="exit 1 after printing when an assessed model's verdict is one of "
+                             "these: blocked, unknown, conditional (for CI)")
+    parser.add_argument("--allow-unknown", action="store_true",
+                        help="assess a --models id that is neither profiled nor found on the "
+                             "Hub as unknown instead of refusing it (exit 2)")
     parser.set_defaults(run=run)
 
 
@@ -100,17 +106,50 @@ def write_assessment_json(document: dict, stream) -> None:
     stream.write("{\n" + ",\n".join(parts) + "\n}\n")
 
 
+def _why_not_found(model_id: str, warnings: list[str], offline: bool) -> str:
+    """What the Hub said about ``model_id`` (its warning), or why it was not asked."""
+    if offline:
+        return "the Hub was not asked: --offline"
+    mine = [w for w in warnings if w.lower().startswith(model_id.lower() + ":")]
+    if mine:
+        return mine[0].split(":", 1)[1].strip()
+    general = [w for w in warnings if "/" not in w.split(":", 1)[0]]   # offline, skipped
+    return general[0] if general else ""
+
+
+def _gate_unknown_ids(result, ids, kb, warnings: list[str], offline: bool) -> None:
+    """InputError (exit 2) when a --models id is neither profiled nor found on the Hub,
+    with the closest profiled ids."""
+    from advisor.assessment.gates import unresolved, unresolved_line
+    from advisor.errors import InputError
+
+    wanted = {i.lower() for i in ids}
+    missing = [c.model for c in unresolved(result.candidates) if c.model.lower() in wanted]
+    if missing:
+        why = {m: _why_not_found(m, warnings, offline) for m in missing}
+        known = [m.id for m in kb.models.values()]
+        raise InputError(None, unresolved_line(missing, known, why), field="--models")
+
+
 def run(args: argparse.Namespace) -> int:
     from dataclasses import replace
 
     from advisor.assessment import assess
-    from advisor.commands.common import answers_from_args, knowledge_from_args, split_ids
+    from advisor.assessment.gates import fail_on_line, failing, parse_verdicts
+    from advisor.commands.common import (announce_answer_notes, answers_from_args,
+                                         knowledge_from_args, split_ids)
     from advisor.config import today_iso
     from advisor.errors import InputError
     from advisor.text import clean
 
     kb = knowledge_from_args(args)
     answers = answers_from_args(args, kb)
+    fail_on: tuple[str, ...] = ()
+    if args.fail_on is not None:
+        try:
+            fail_on = parse_verdicts(args.fail_on)
+        except ValueError as exc:
+            raise InputError(None, str(exc), field="--fail-on") from None
     ids = split_ids(args.models)
     if ids is not None and not ids:
         raise InputError(None, "no model ids given", field="--models")
@@ -123,8 +162,11 @@ def run(args: argparse.Namespace) -> int:
     hub_facts, warnings = _hub_facts(unprofiled, args.offline)
     hub_facts = _with_gguf_licenses(hub_facts, kb, warnings) if hub_facts else hub_facts
     result = assess(answers, kb, model_ids=ids, hub_facts=hub_facts, today=today_iso())
+    if ids and not args.allow_unknown:
+        _gate_unknown_ids(result, ids, kb, warnings, args.offline)
     if warnings:        # the overrides' notes come first, from the assessment itself
         result = replace(result, notes=(*result.notes, *warnings))
+    announce_answer_notes(answers, kb)
     for warning in warnings:
         print(f"advisor: note: {warning}", file=sys.stderr)
     if args.json:
@@ -133,4 +175,9 @@ def run(args: argparse.Namespace) -> int:
         from advisor.commands.table import render_assessment
 
         sys.stdout.write(clean(render_assessment(result, details=args.details)))
+    failed = failing(result.candidates, fail_on)
+    if failed:
+        sys.stdout.flush()
+        print(clean(f"advisor: {fail_on_line(failed, fail_on)}"), file=sys.stderr)
+        return 1
     return 0

@@ -25,9 +25,10 @@ def knowledge_from_args(args: argparse.Namespace):
     """The knowledge base with the user's ``--profiles``; each shipped id they replace is
     announced on stderr (never silent)."""
     from advisor.knowledge import load_knowledge
+    from advisor.knowledge.cache import cache_notes
 
     kb = load_knowledge(getattr(args, "profiles", None) or ())
-    for note in kb.override_notes():
+    for note in (*kb.override_notes(), *cache_notes()):
         print(clean(f"advisor: note: {note}"), file=sys.stderr)
     return kb
 
@@ -44,10 +45,45 @@ def knowledge_or_none(args: argparse.Namespace):
         return None
 
 
+def check_key_env(name: str, field: str = "--key-env") -> str:
+    """``name`` when it is an environment variable name that is set; else InputError
+    (exit 2) naming it, never its value: ``check_key_env("GEMINI_API_KEY")``."""
+    import re
+
+    from advisor import config
+    from advisor.errors import InputError
+
+    if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]{0,127}", name):
+        raise InputError(None, "not an environment variable name (the key itself goes in "
+                         "the environment, never on the command line)", field=field)
+    if not config.secret(name):
+        raise InputError(None, f"{name} is not set in the environment", field=field)
+    return name
+
+
+def note_key(endpoint: str, key_env: str | None) -> None:
+    """Say on stderr where an endpoint's key goes, or that none is sent (the decision is
+    :func:`advisor.smoke.keys.key_plan`'s): ``advisor: note: the key in OPENAI_API_KEY is
+    sent to https://api.openai.com``."""
+    from advisor.smoke.keys import key_plan
+
+    print(clean(f"advisor: note: {key_plan(endpoint, key_env).note()}"), file=sys.stderr)
+
+
 def answers_from_args(args: argparse.Namespace, kb):
     from advisor.answers import CORE_USE_CASES, load_answers
 
     return load_answers(args.answers, use_case_ids=frozenset(kb.use_cases) | set(CORE_USE_CASES))
+
+
+def announce_answer_notes(answers, kb) -> None:
+    """What the answers left to defaults, and the data their use cases and audience imply,
+    on stderr (never silent, CONTRACT §2): one ``advisor: note:`` line each. Commands call
+    it once every input is valid, so a bad input still gets its one-line error alone."""
+    from advisor.assessment.answer_facts import answer_notes
+
+    for note in answer_notes(answers, kb.use_cases):
+        print(clean(f"advisor: note: {note}"), file=sys.stderr)
 
 
 class SafeOut:

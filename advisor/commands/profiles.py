@@ -72,4 +72,26 @@ def run(args: argparse.Namespace) -> int:
     for override in kb.overrides:
         print(clean(f"  {override.note()}"))
     print(figures_line(kb.rule_figures()))
+    gaps = suitability_gaps(kb)
+    if gaps:
+        print(f"warning: {len(gaps)} model(s) lack facts the recommendation reads (the "
+              "recommendation says so in its reasons; see profiles/README.md, "
+              "advisor.model-family/1):", file=sys.stderr)
+    for line in gaps:
+        print(clean(f"  warning: {line}"), file=sys.stderr)
     return 0
+
+
+SUITABILITY_FACTS = ("kind", "languages", "tool_calling")
+
+
+def suitability_gaps(kb) -> list[str]:
+    """One line per model without ``kind``, ``languages`` or ``tool_calling``:
+    ``"model org/m (models/m.yaml): no kind, languages"``."""
+    out = []
+    for model in kb.models.values():
+        missing = [name for name in SUITABILITY_FACTS
+                   if getattr(model, name) in (None, ())]
+        if missing:
+            out.append(f"model {model.id} ({model.file}): no {', '.join(missing)}")
+    return out

@@ -43,6 +43,8 @@ def _small_text(repo_id: str, filename: str, sizes: dict[str, int | None],
     from advisor.errors import AdvisorError, EntryNotFound, GatedRepo
     from advisor.hub.card import fetch_small
 
+    from advisor.errors import EntryNotFound, GatedRepo
+
     try:
         data = fetch_small(repo_id, filename, revision, MAX_JSON_BYTES)
     except GatedRepo:
@@ -124,15 +126,18 @@ def gather(repo_id: str):
     from advisor.knowledge.suitability import template_takes_tools
 
     info = fetch_info(repo_id)
-    reading = reading_from_info(info)
+    reading = reading_from_info(info, repo_id)
     facts = reading.hub
+    if facts.answered_as:
+        from advisor.hub.facts import answered_note
+        from advisor.text import clean
+
+        print(clean(f"advisor: note: {answered_note(facts)}"), file=sys.stderr)
     sizes = file_sizes(info)
     revision = facts.sha if facts.sha and len(facts.sha) == 40 else None
-    parameters, source = None, None
-    safetensors = getattr(info, "safetensors", None)
-    total = getattr(safetensors, "total", None)
-    if isinstance(total, int) and not isinstance(total, bool) and 0 < total < 10**15:
-        parameters, source = float(total), "the Hub's safetensors metadata"
+    parameters, source = facts.parameters, None
+    if parameters is not None:
+        source = f"the Hub's {facts.parameters_basis} metadata"
     notes: list[str] = list(reading.notes)
     config = _small_json(repo_id, "config.json", sizes, revision, notes) or {}
     if parameters is None:
@@ -143,6 +148,8 @@ def gather(repo_id: str):
     created = getattr(info, "created_at", None)
     if isinstance(config, dict) and isinstance(config.get("text_config"), dict) and context is None:
         context = config["text_config"].get("max_position_embeddings")
+    if context is None:
+        context = facts.context_length          # a GGUF repo: the header's context_length
     return DraftFacts(
         hub=facts, parameters=parameters, parameters_source=source,
         context_length=context if isinstance(context, int) and not isinstance(context, bool)
@@ -160,7 +167,13 @@ def run(args: argparse.Namespace) -> int:
     from advisor.hub.checks import check_repo_id
     from advisor.knowledge.draft import draft_profile
 
+    from advisor.errors import InputError
+    from advisor.knowledge.ids import repo_id_problem
+
     repo_id = check_repo_id(args.repo_id, field="REPO_ID")
+    if repo_id_problem(repo_id):              # a profile's id is owner/name
+        raise InputError(None, f"a profile needs owner/name: {repo_id_problem(repo_id)}",
+                         field="REPO_ID")
     out = Path(args.out) if args.out else None
     if out is not None and (out.exists() or out.is_symlink()) and not args.force:
         from advisor.errors import TargetExists

@@ -21,10 +21,44 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--ctx", type=int, default=4096, metavar="N",
                         help="context length the recommendation plans for (default 4096)")
     parser.add_argument("--answers", metavar="FILE",
-                        help="plan for the answers' hardware: {ram_gb, vram_gb}")
+                        help="check the model against these answers first (a model they block "
+                             "is refused, exit 1) and plan for their hardware: {ram_gb, vram_gb}")
+    parser.add_argument("--force", action="store_true",
+                        help="pull a model the answers block anyway (says so on stderr)")
     add_profiles_option(parser)
     parser.add_argument("--json", action="store_true", help="print one JSON document")
     parser.set_defaults(run=run)
+
+
+def gate(args: argparse.Namespace, kb) -> None:
+    """With ``--answers``: refuse (RefusedError, exit 1) a model the answers block, naming
+    the finding, unless ``--force`` (then say so). Organization policies in ``--profiles``
+    count. A model the assessment cannot identify is a note, not a refusal."""
+    from advisor.assessment import assess
+    from advisor.assessment.gates import pull_refusal
+    from advisor.commands.common import answers_from_args
+    from advisor.config import today_iso
+    from advisor.errors import RefusedError
+    from advisor.text import clean
+
+    answers = answers_from_args(args, kb)
+    facts: dict = {}
+    if kb.find_model(args.repo_id) is None:
+        from advisor.hub.facts import hub_facts_for
+
+        facts, _ = hub_facts_for([args.repo_id])
+    candidate = assess(answers, kb, model_ids=[args.repo_id], hub_facts=facts or None,
+                       today=today_iso()).candidates[0]
+    refused = pull_refusal(candidate)
+    if refused and not args.force:
+        raise RefusedError(f"{refused}; nothing downloaded (--force pulls it anyway)")
+    if refused:
+        print(clean(f"advisor: warning: --force: pulling although {refused}"),
+              file=sys.stderr)
+    elif candidate.verdict == "unknown":
+        print(clean(f"advisor: note: {candidate.model}: verdict unknown for these answers "
+                        "(not identified, or its license is not recognized); pulled anyway"),
+              file=sys.stderr)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -46,6 +80,11 @@ def run(args: argparse.Namespace) -> int:
 
     kb, profile = find_profile(args)
     refuse_hosted(kb, args.repo_id)
+    if args.answers:
+        from advisor.commands.common import knowledge_from_args
+
+        kb = kb if kb is not None else knowledge_from_args(args)      # a gate never skips
+        gate(args, kb)
     if config.hub_offline():
         why = config.hub_offline_reason()
         if not args.file:

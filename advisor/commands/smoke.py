@@ -42,15 +42,18 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--gpu", choices=("auto", "on", "off"), default="auto",
                         help="offload layers to the GPU: auto (what fits), on (all), off")
     parser.add_argument("--endpoint", metavar="URL",
-                        help="an OpenAI-compatible server instead of a local run "
-                             "(key from ADVISOR_ENDPOINT_KEY or OPENAI_API_KEY)")
+                        help="an OpenAI-compatible server instead of a local run (key from "
+                             "--key-env VAR, else ADVISOR_ENDPOINT_KEY; no other variable)")
     parser.add_argument("--model", metavar="NAME", help="with --endpoint: the model name")
+    parser.add_argument("--key-env", metavar="VAR",
+                        help="with --endpoint: the environment variable holding its key")
     parser.add_argument("--ctx", type=int, default=2048, metavar="N",
                         help="context size (default 2048)")
     parser.add_argument("--threads", type=int, default=None, metavar="N",
                         help="CPU threads (default: half the CPUs)")
     parser.add_argument("--timeout", type=float, default=300.0, metavar="S",
-                        help="give up when the model makes no progress for S seconds (default 300)")
+                        help="give up when the model makes no progress for S seconds; on an "
+                             "endpoint, when one prompt takes longer than S seconds (default 300)")
     parser.add_argument("--trust-template", action="store_true",
                         help="run a chat template that reaches for Python internals anyway "
                              "(it still renders in the sandbox)")
@@ -169,6 +172,13 @@ def run(args: argparse.Namespace) -> int:
         raise InputError(None, "--endpoint needs --model NAME", field="--model")
     if args.model and not args.endpoint:
         raise InputError(None, "--model goes with --endpoint URL", field="--model")
+    if args.key_env and not args.endpoint:
+        raise InputError(None, "--key-env goes with --endpoint URL (a hosted model's profile "
+                         "names its own variable)", field="--key-env")
+    if args.key_env:
+        from advisor.commands.common import check_key_env
+
+        check_key_env(args.key_env)
     if args.api and (args.endpoint or args.model):
         raise InputError(None, "--api takes the endpoint and model name from its profile: "
                          "drop --endpoint and --model", field="--api")
@@ -195,7 +205,7 @@ def run(args: argparse.Namespace) -> int:
         from advisor.commands.common import knowledge_from_args, knowledge_or_none
 
         kb = knowledge_from_args(args) if args.api or args.answers else knowledge_or_none(args)
-    endpoint, model, key_env, request = args.endpoint, args.model, None, None
+    endpoint, model, key_env, request = args.endpoint, args.model, args.key_env, None
     if args.api:
         from advisor.knowledge.hosted import hosted_profile
 
@@ -223,6 +233,10 @@ def run(args: argparse.Namespace) -> int:
                      model=model, key_env=key_env, request=request, repo=args.repo, kv_type=args.kv_type,
                      flash_attn=args.flash_attn, swa_cache=args.swa_cache,
                      prompt_style=args.prompt_style)
+    if endpoint:
+        from advisor.commands.common import note_key
+
+        note_key(endpoint, key_env)
     printer = None if args.json else LivePrinter()
     result = run_smoke(spec, on_event=printer)
     if args.json:
@@ -236,7 +250,7 @@ def run(args: argparse.Namespace) -> int:
         if result.peak_rss_bytes and result.estimate:
             rss += f" (estimated {result.estimate['resident_bytes'] / 2**20:.0f} MiB)"
         if result.measured_tokens_per_second and result.estimated_tokens_per_second:
-            rss += (f", {result.measured_tokens_per_second:.1f} tok/s (bandwidth bound "
+            rss += (f", {result.measured_tokens_per_second:.1f} tok/s (estimated "
                     f"{result.estimated_tokens_per_second:.0f})")
         if result.prompt_style:
             rss += f", {result.prompt_style} prompts"
@@ -249,6 +263,9 @@ def run(args: argparse.Namespace) -> int:
         scores = result.to_dict().get("probe")
         if probe_summary(scores):
             sys.stdout.write(f"probe {probe_summary(scores)}\nlimits: {scores.get('limits')}\n")
+        basis = (result.estimate or {}).get("speed_basis")
+        if basis and result.estimated_tokens_per_second:
+            sys.stdout.write(f"speed estimate: {basis}\n")
     if not result.passed:
         print(f"advisor: {summary_line(result)}", file=sys.stderr)
         return 1

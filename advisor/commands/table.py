@@ -68,11 +68,37 @@ def render_table(headers: Sequence[str], rows: Sequence[Sequence[str]],
 
 
 def _reason(candidate) -> str:
-    for finding in candidate.findings:
+    """The worst of the model's own findings (the deployment's are listed above the table)."""
+    for finding in candidate.model_findings:
         if finding.severity != "info":
             section = f" [{finding.source.section}]" if finding.source.section else ""
             return f"{finding.code}: {finding.message}{section}"
     return "only notice duties"
+
+
+def _finding_line(finding) -> str:
+    where = ", ".join(x for x in (finding.source.title, section_label(finding.source.section),
+                                   finding.source.url) if x)
+    return f"  [{finding.severity}] {finding.code}: {finding.message}\n      source: {where}\n"
+
+
+def render_duties(duties, width: int, *, details: bool = False) -> str:
+    """The deployment's duties, once: "Whatever model you choose: N duties", one clipped
+    line each (every line and its source with ``details``); notes are counted."""
+    binding = [f for f in duties if f.severity != "info"]
+    notes = len(duties) - len(binding)
+    if not duties:
+        return "Whatever model you choose: no duties of the deployment found.\n\n"
+    out = (f"Whatever model you choose: {len(binding)} dut{'y' if len(binding) == 1 else 'ies'}"
+           f" of the deployment{f' (and {notes} notes)' if notes else ''}:\n")
+    for finding in duties if details else binding:
+        if details:
+            out += _finding_line(finding)
+            continue
+        section = f" [{finding.source.section}]" if finding.source.section else ""
+        out += _clip(f"  [{finding.severity}] {finding.code}: {finding.message}{section}",
+                     max(width, 20)) + "\n"
+    return out + "\n"
 
 
 REASON_MIN = 24
@@ -82,10 +108,10 @@ def assessment_table(candidates, width: int) -> str:
     """The verdict table in ``width`` columns. Wide: the worst finding in its own column
     (at least REASON_MIN, the license clipped first). Narrow: verdict, model and license on
     the row, openness and the worst finding on an indented line under it. Ids stay whole."""
-    rows = [[VERDICT_LABEL[c.verdict], c.model, _clip(c.license, 30), c.openness.osaid,
+    rows = [[VERDICT_LABEL[c.model_verdict], c.model, _clip(c.license, 30), c.openness.osaid,
              c.openness.mof_class] for c in candidates]
     reasons = [_reason(c) for c in candidates]
-    headers = ["VERDICT", "MODEL", "LICENSE", "OSAID", "MOF"]
+    headers = ["MODEL VERDICT", "MODEL", "LICENSE", "OSAID", "MOF"]
     used = [max([len(h)] + [len(r[i]) for r in rows]) for i, h in enumerate(headers)]
     used[2] = min(used[2], 14)
     if sum(used) + 2 * len(used) + REASON_MIN <= width:
@@ -100,20 +126,77 @@ def assessment_table(candidates, width: int) -> str:
     return "\n".join(out) + "\n"
 
 
-def render_assessment(result, *, details: bool = False) -> str:
-    out = assessment_table(result.candidates, terminal_width())
+def _counts(verdicts) -> str:
     counts: dict[str, int] = {}
-    for c in result.candidates:
-        counts[c.verdict] = counts.get(c.verdict, 0) + 1
-    out += "\n" + ", ".join(f"{n} {v}" for v, n in counts.items()) + \
-        f" of {len(result.candidates)} models.\nDetails: --details; machine-readable: --json.\n"
+    for verdict in verdicts:
+        counts[verdict] = counts.get(verdict, 0) + 1
+    return ", ".join(f"{n} {v}" for v, n in counts.items())
+
+
+def render_assessment(result, *, details: bool = False) -> str:
+    """The deployment's duties once, then one row per model ranked by its own verdict
+    (MODEL VERDICT: the model's findings alone; its verdict adds the duties above)."""
+    width = terminal_width()
+    out = render_duties(result.deployment_duties, width, details=details)
+    out += assessment_table(result.candidates, width)
+    out += (f"\nModel verdicts: {_counts(c.model_verdict for c in result.candidates)} of "
+            f"{len(result.candidates)} models.\n"
+            f"Verdicts with the deployment's duties: "
+            f"{_counts(c.verdict for c in result.candidates)}.\n"
+            "Details: --details; machine-readable: --json.\n")
     if details:
         for c in result.candidates:
-            out += f"\n{c.model}  {VERDICT_LABEL[c.verdict]}  ({c.license})\n"
-            for f in c.findings:
-                where = ", ".join(x for x in (f.source.title, section_label(f.source.section),
-                                               f.source.url) if x)
-                out += f"  [{f.severity}] {f.code}: {f.message}\n      source: {where}\n"
+            out += (f"\n{c.model}  {VERDICT_LABEL[c.verdict]} (model: "
+                    f"{VERDICT_LABEL[c.model_verdict]})  ({c.license})\n")
+            for f in c.model_findings:
+                out += _finding_line(f)
             for o in c.obligations:
                 out += f"  obligation: {o}\n"
+    return out
+
+
+EXCLUSION_WORDS = {"blocked": "blocked", "unknown": "unknown", "modality": "lack a needed modality",
+                   "base_model": "base models for an interactive use",
+                   "kind": "of a kind the use cannot use", "tool_calling": "without tool calling",
+                   "context": "context too short", "hosted": "hosted APIs that cannot ship",
+                   "hardware": "do not fit your hardware"}
+
+
+def render_recommendation(result, width: int, *, excluded: bool = False) -> str:
+    """The deployment's duties once, then the shortlist with each model's reasons, then
+    what was left out (counted; listed with ``excluded``)."""
+    import textwrap
+
+    out = render_duties(result.deployment_duties, width)
+    total = len(result.ranked) + len(result.excluded)
+    out += (f"Best for {result.needs.what} on {result.hardware['words']}: "
+            f"{len(result.shortlist)} of {len(result.ranked)} usable models "
+            f"({total} assessed).\n")
+    if not result.ranked:
+        out += "Nothing the answers can use remains.\n"
+    rank_width = len(str(len(result.shortlist)))
+    for item in result.shortlist:
+        quant = f" {item.run.quant}" if item.run.quant else ""
+        head = (f"{str(item.rank).rjust(rank_width)}. {item.model}  "
+                f"{VERDICT_LABEL[item.model_verdict]}  {item.fit}{quant}")
+        out += "\n" + _clip(head, max(width, 20)) + "\n"
+        indent = " " * (rank_width + 2)
+        for reason in item.why:
+            out += textwrap.fill(reason, width=max(width, 40), initial_indent=indent + "- ",
+                                 subsequent_indent=indent + "  ") + "\n"
+    wrap = max(width, 40)
+    counts = result.excluded_counts()
+    if counts:
+        left = "Left out: " + ", ".join(f"{n} {EXCLUSION_WORDS.get(code, code)}"
+                                        for code, n in counts.items())
+        left += "." if excluded else " (--excluded lists each with its reason)."
+        out += "\n" + textwrap.fill(left, width=wrap) + "\n"
+    if excluded:
+        for item in result.excluded:
+            out += _clip(f"  {item.model}: {item.reason}", max(width, 20)) + "\n"
+    verdicts = "The verdict shown is the model's own"
+    if any(item.verdict != item.model_verdict for item in result.ranked):
+        verdicts += "; with the deployment's duties above, every verdict is at least " \
+            "CONDITIONAL"
+    out += "\n" + textwrap.fill(f"{verdicts}. Machine-readable: --json.", width=wrap) + "\n"
     return out

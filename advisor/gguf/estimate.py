@@ -33,27 +33,26 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from advisor.gguf.header import ArrayValue, GGUFHeader
+from advisor.gguf.shape import ModelShape, model_shape, tensor_bytes  # noqa: F401 (re-exported)
+from advisor.vocab import FITS
 
 MIB = 1 << 20
 PROCESS_OVERHEAD = 48 * MIB        # interpreter, numpy, llama.cpp and its threads (measured)
 GPU_RESERVE = 512 * MIB            # CUDA/Metal context and allocator slack per GPU
 N_UBATCH = 512
 KV_TYPES = {"f16": 1, "q8_0": 8, "q4_0": 2}   # --kv-type -> ggml type id
-_KV_ROW = {"f16": (1, 2), "q8_0": (32, 34), "q4_0": (32, 18)}   # (block, bytes per block)
 SWA_CACHES = ("full", "window")
+# llama_context::graph_max_nodes: the graph's bookkeeping takes ~0.85 KiB a node (measured
+# on llama-cpp-python 0.3.36); delta-net and linear-attention hybrids reserve 40 nodes per
+# micro-batch token, the others 8 per tensor (at least 1024, in PROCESS_OVERHEAD).
+GRAPH_NODE_BYTES = 870
+_BASE_NODES = 1024
+_GRAPH_HEAVY = {"qwen3next", "qwen35", "qwen35moe", "qwen4exp", "kimi-linear", "bailingmoe3",
+                "minimax-01", "minimax-m3", "deepseek4", "nanbeige", "hy_v4"}
 # Bandwidth assumed when the hardware does not say (bytes/s): a desktop's dual-channel
 # DDR4/DDR5 reads 40-80 GB/s; a mid-range GPU 300-500 GB/s.
 CPU_BANDWIDTH = 40e9
 GPU_BANDWIDTH = 400e9
-
-# Interleaved SWA as llama.cpp sets it when the file has no per-layer pattern:
-# layer il is SWA when il % n < n - 1 (llama_hparams::set_swa_pattern).
-_SWA_PATTERN = {"gemma2": 2, "gemma3": 6, "cohere2": 4, "gemma-embedding": 6}
-_RECURRENT = {"mamba", "mamba2", "rwkv6", "rwkv6qwen2", "rwkv7", "arwkv7"}
-_REPACKED = {2, 12, 20}       # ggml types Q4_0, Q4_K, IQ4_NL
-_HYBRID = {"jamba", "falcon-h1", "granitehybrid", "nemotron_h", "qwen3next", "lfm2",
-           "plamo2"}
 
 
 @dataclass(frozen=True)
@@ -80,70 +79,6 @@ def options_from_job(job: dict[str, Any]) -> RunOptions:
 
 
 @dataclass(frozen=True)
-class ModelShape:
-    """The numbers of a model the estimate needs; per-layer tuples have n_layer items."""
-
-    architecture: str | None
-    n_layer: int
-    n_embd: int
-    n_head: int
-    n_head_kv: int
-    head_dim_k: int
-    head_dim_v: int
-    n_vocab: int
-    n_ff: int
-    n_ctx_train: int | None
-    weights_bytes: int
-    non_layer_bytes: int           # token embedding, output head, norms outside the blocks
-    output_bytes: int = 0          # the output head (the token embedding when tied)
-    embd_bytes: int = 0            # the token embedding (stays on the CPU)
-    expert_bytes: int = 0          # all *_exps tensors
-    n_expert: int = 0
-    n_expert_used: int = 0
-    n_swa: int = 0                 # sliding window, tokens
-    swa_layers: tuple[bool, ...] = ()
-    kv_heads: tuple[int, ...] = ()  # per layer; 0 for a recurrent layer
-    recurrent: tuple[bool, ...] = ()
-    mla: bool = False              # K is the compressed row (kv_lora_rank + rope), no V
-    recurrent_layer_bytes: int = 0  # R + S state of one recurrent layer (f32, one sequence)
-    d_inner: int = 0
-    repack_bytes: int = 0          # Q4_0/Q4_K/IQ4_NL block weights llama.cpp's CPU repacks
-    layer_weights: tuple[int, ...] = field(default=(), repr=False)
-
-    @property
-    def layer_bytes(self) -> int:
-        """Mean bytes of one repeating block."""
-        return max(self.weights_bytes - self.non_layer_bytes, 0) // max(self.n_layer, 1)
-
-    @property
-    def active_weights_bytes(self) -> int:
-        """Weights read per generated token: all but the embedding table (one row) and the
-        experts not routed to (MoE: n_expert_used of n_expert)."""
-        experts = (self.expert_bytes * self.n_expert_used // self.n_expert
-                   if self.n_expert else self.expert_bytes)
-        embd = 0 if self.output_bytes == self.embd_bytes and self.embd_bytes else self.embd_bytes
-        return max(self.weights_bytes - self.expert_bytes - embd, 0) + experts
-
-    @property
-    def attention_layers(self) -> int:
-        return sum(1 for h in self._kv_heads() if h > 0)
-
-    def _kv_heads(self) -> tuple[int, ...]:
-        return self.kv_heads or (self.n_head_kv,) * self.n_layer
-
-    def kv_bytes_per_token_layer(self, kv_type: str = "f16", layer: int | None = None) -> int:
-        """K and V bytes one token takes in one layer (the largest layer when None)."""
-        heads = self._kv_heads()
-        n_kv = heads[layer] if layer is not None and layer < len(heads) else max(heads or (0,))
-        if n_kv <= 0:
-            return 0
-        block, size = _KV_ROW.get(kv_type, _KV_ROW["f16"])
-        k = self.head_dim_k * n_kv
-        v = 0 if self.mla else self.head_dim_v * n_kv
-        return (k + block - 1) // block * size + (v + block - 1) // block * size
-
-
-@dataclass(frozen=True)
 class Estimate:
     weights_bytes: int
     kv_cache_bytes: int
@@ -164,145 +99,6 @@ class Estimate:
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
-
-
-def _int(value: Any, default: int = 0) -> int:
-    if isinstance(value, ArrayValue):
-        ints = [v for v in value.values or () if isinstance(v, int)]
-        return max(ints) if ints else default
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        return default
-    return int(value)
-
-
-def _per_layer(value: Any, n_layer: int, default: int) -> tuple[int, ...]:
-    """A per-layer array (hybrid models give head_count_kv per layer) or one value."""
-    if isinstance(value, ArrayValue) and value.values and len(value.values) == n_layer:
-        return tuple(int(v) if isinstance(v, (int, float)) and not isinstance(v, bool)
-                     else default for v in value.values)
-    return (_int(value, default),) * n_layer
-
-
-def tensor_bytes(ggml_type: int, n_elements: int) -> int | None:
-    """Bytes of a tensor stored as ``ggml_type``; None for a type this gguf doesn't know."""
-    import gguf
-
-    try:
-        block, size = gguf.GGML_QUANT_SIZES[gguf.GGMLQuantizationType(ggml_type)]
-    except (ValueError, KeyError):
-        return None
-    return n_elements * size // block
-
-
-def _swa_layers(header: GGUFHeader, arch: str | None, n_layer: int, n_swa: int) -> tuple[bool, ...]:
-    if not n_swa:
-        return (False,) * n_layer
-    pattern = header.arch_value("attention.sliding_window_pattern")
-    if isinstance(pattern, ArrayValue) and pattern.values and len(pattern.values) == n_layer:
-        return tuple(bool(v) for v in pattern.values)
-    n = _int(pattern) or _SWA_PATTERN.get(arch or "", 0)
-    if n <= 1:
-        return (False,) * n_layer      # unknown layout: count every layer at full size
-    return tuple(il % n < n - 1 for il in range(n_layer))
-
-
-def _recurrent_layers(header: GGUFHeader, arch: str | None, n_layer: int,
-                      kv_heads: tuple[int, ...]) -> tuple[bool, ...]:
-    if arch in _RECURRENT:
-        return (True,) * n_layer
-    if arch not in _HYBRID:
-        return (False,) * n_layer
-    if arch == "falcon-h1":                       # attention and SSM side by side
-        return (True,) * n_layer
-    interval = _int(header.arch_value("full_attention_interval"))
-    if interval:                                  # qwen3next: every interval-th is attention
-        return tuple((il + 1) % interval != 0 for il in range(n_layer))
-    return tuple(h == 0 for h in kv_heads)
-
-
-def _recurrent_state(header: GGUFHeader, arch: str | None, n_embd: int) -> tuple[int, int]:
-    """(bytes of R + S state per recurrent layer for one sequence, d_inner)."""
-    if arch and arch.startswith(("rwkv", "arwkv")):
-        head = _int(header.arch_value("wkv.head_size"), 64)
-        shift = _int(header.arch_value("token_shift_count"), 2)
-        return 4 * (shift * n_embd + n_embd * head), 0
-    d_conv = _int(header.arch_value("ssm.conv_kernel"))
-    d_inner = _int(header.arch_value("ssm.inner_size"))
-    d_state = _int(header.arch_value("ssm.state_size"))
-    n_group = _int(header.arch_value("ssm.group_count"))
-    r = max(d_conv - 1, 0) * (d_inner + 2 * n_group * d_state)
-    return 4 * (r + d_state * d_inner), d_inner
-
-
-def model_shape(header: GGUFHeader, *, file_bytes: int | None = None,
-                extra_bytes: int = 0) -> ModelShape:
-    """Shape of the model in ``header``; ``extra_bytes`` adds the other shards of a split file.
-
-    Weights are the sum of the tensor sizes; where a tensor's type is unknown, the file's
-    size after the header stands in.
-    """
-    sizes = [tensor_bytes(t.ggml_type, t.n_elements) for t in header.tensors]
-    if None in sizes and file_bytes:
-        weights = max(file_bytes - header.data_offset, 0)
-    else:
-        weights = sum(s or 0 for s in sizes)
-    by_name = {t.name: s or 0 for t, s in zip(header.tensors, sizes)}
-    non_layer = sum(s for n, s in by_name.items() if not n.startswith("blk."))
-    experts = sum(s for n, s in by_name.items() if "_exps." in n)
-    # CPU_REPACK copies these (interleaved for AVX2/NEON) when CPU extra buffers are on
-    repack = sum(s or 0 for t, s in zip(header.tensors, sizes)
-                 if t.name.startswith("blk.") and t.ggml_type in _REPACKED
-                 and len(t.shape) >= 2 and t.shape[1] % 8 == 0)
-    arch = header.architecture
-    n_embd = _int(header.arch_value("embedding_length"))
-    n_head = _int(header.arch_value("attention.head_count"))
-    n_layer = _int(header.arch_value("block_count"))
-    if not n_layer:
-        blocks = {t.name.split(".")[1] for t in header.tensors if t.name.startswith("blk.")}
-        n_layer = len(blocks)
-    kv_heads = _per_layer(header.arch_value("attention.head_count_kv"), n_layer, n_head)
-    n_head_kv = max(kv_heads or (n_head,))
-    head_dim = n_embd // n_head if n_head else 0
-    tokens = header.metadata.get("tokenizer.ggml.tokens")
-    n_vocab = _int(header.arch_value("vocab_size")) or (
-        tokens.count if isinstance(tokens, ArrayValue) else 0)
-    n_swa = _int(header.arch_value("attention.sliding_window"))
-    recurrent = _recurrent_layers(header, arch, n_layer, kv_heads)
-    if arch in _RECURRENT:
-        kv_heads = (0,) * n_layer
-    state, d_inner = _recurrent_state(header, arch, n_embd) if any(recurrent) else (0, 0)
-    mla = header.arch_value("attention.key_length_mla") is not None
-    if mla:
-        kv_heads = tuple(1 if h else 0 for h in kv_heads)
-    embd = by_name.get("token_embd.weight", 0)
-    output = by_name.get("output.weight", embd)
-    return ModelShape(
-        architecture=arch,
-        n_layer=n_layer,
-        n_embd=n_embd,
-        n_head=n_head,
-        n_head_kv=n_head_kv,
-        head_dim_k=_int(header.arch_value("attention.key_length"), head_dim),
-        head_dim_v=_int(header.arch_value("attention.value_length"), head_dim),
-        n_vocab=n_vocab,
-        n_ff=_int(header.arch_value("feed_forward_length")),
-        n_ctx_train=_int(header.arch_value("context_length")) or None,
-        weights_bytes=weights + max(extra_bytes, 0),
-        non_layer_bytes=non_layer,
-        output_bytes=output,
-        embd_bytes=embd,
-        expert_bytes=experts,
-        n_expert=_int(header.arch_value("expert_count")),
-        n_expert_used=_int(header.arch_value("expert_used_count")),
-        n_swa=n_swa,
-        swa_layers=_swa_layers(header, arch, n_layer, n_swa),
-        kv_heads=kv_heads,
-        recurrent=recurrent,
-        mla=mla,
-        recurrent_layer_bytes=state,
-        d_inner=d_inner,
-        repack_bytes=repack,
-    )
 
 
 def _pad(n_ctx: int, to: int = 256) -> int:
@@ -327,8 +123,9 @@ def kv_cache_bytes(shape: ModelShape, n_ctx: int, n_layers: int | None = None,
     full, swa = kv_cells(shape, n_ctx, options)
     total = 0
     for il in range(layers):
-        cells = swa if il < len(shape.swa_layers) and shape.swa_layers[il] else full
-        total += cells * shape.kv_bytes_per_token_layer(options.kv_type, il)
+        cells = swa if shape.is_swa(il) else full
+        total += cells * shape.kv_bytes_per_token_layer(options.kv_type, il,
+                                                        v_transposed=not options.flash_attn)
     return total
 
 
@@ -337,6 +134,15 @@ def recurrent_bytes(shape: ModelShape, n_layers: int | None = None) -> int:
     layers = shape.n_layer if n_layers is None else min(n_layers, shape.n_layer)
     return sum(shape.recurrent_layer_bytes for il in range(layers)
                if il < len(shape.recurrent) and shape.recurrent[il])
+
+
+def graph_bytes(shape: ModelShape, options: RunOptions = DEFAULT_OPTIONS) -> int:
+    """Graph bookkeeping beyond the 1024 nodes every model reserves."""
+    if shape.architecture in _GRAPH_HEAVY:
+        nodes = max(options.n_ubatch * 40, 32 * shape.n_tensors)
+    else:
+        nodes = max(_BASE_NODES, 8 * shape.n_tensors)
+    return max(nodes - _BASE_NODES, 0) * GRAPH_NODE_BYTES
 
 
 def _compute_phases(shape: ModelShape, n_ctx: int, options: RunOptions) -> tuple[int, int]:
@@ -399,9 +205,11 @@ def estimate_memory(shape: ModelShape, n_ctx: int = 4096,
     rec = recurrent_bytes(shape)
     comp = compute_bytes(shape, n_ctx, options.n_ubatch, options)
     comp_res = compute_resident_bytes(shape, n_ctx, options)
-    overhead = PROCESS_OVERHEAD + 4 * shape.n_vocab + work_bytes(shape, n_ctx, options)
+    overhead = (PROCESS_OVERHEAD + 4 * shape.n_vocab + work_bytes(shape, n_ctx, options)
+                + graph_bytes(shape, options))
     allocated = shape.weights_bytes + shape.repack_bytes + kv + rec + comp + overhead
-    resident = shape.weights_bytes + shape.repack_bytes + kv + rec + comp_res + overhead
+    resident = (shape.weights_bytes - shape.skipped_bytes + shape.repack_bytes + kv + rec
+                + comp_res + overhead)
     total = resident if basis == "resident" else allocated
     return Estimate(shape.weights_bytes, kv, comp, overhead, total, n_ctx,
                     allocated_bytes=allocated, resident_bytes=resident,
@@ -448,9 +256,9 @@ def offload_split(shape: ModelShape, n_ctx: int, n_gpu_layers: int,
     gpu_rec = recurrent_bytes(shape) - recurrent_bytes(shape, start)
     gpu_weights = shape.output_bytes + blocks * shape.layer_bytes
     if shape.output_bytes == shape.embd_bytes:   # tied: llama.cpp copies the head to the GPU
-        cpu_weights = shape.weights_bytes - blocks * shape.layer_bytes
+        cpu_weights = shape.weights_bytes - shape.skipped_bytes - blocks * shape.layer_bytes
     else:
-        cpu_weights = shape.weights_bytes - gpu_weights
+        cpu_weights = shape.weights_bytes - shape.skipped_bytes - gpu_weights
     vram = gpu_weights + gpu_kv + gpu_rec + est.compute_bytes + GPU_RESERVE
     ram = (cpu_weights + est.kv_cache_bytes - gpu_kv + est.recurrent_bytes - gpu_rec
            + est.overhead_bytes + (est.compute_resident_bytes if blocks < n else 0))
@@ -505,16 +313,21 @@ def fit_basis(fit: str) -> str:
 def decode_tokens_per_second(shape: ModelShape, n_ctx: int, fit: str, gpu_layers: int, *,
                              cpu_bandwidth: float = CPU_BANDWIDTH,
                              gpu_bandwidth: float = GPU_BANDWIDTH,
-                             options: RunOptions = DEFAULT_OPTIONS) -> float | None:
-    """Upper bound on decode speed: memory bandwidth over the bytes read per token (active
-    parameters for MoE), each device reading its own share. None when it does not run."""
-    if fit == "too_large":
+                             options: RunOptions = DEFAULT_OPTIONS,
+                             cpu_layer_seconds: float = 0.0) -> float | None:
+    """Decode speed: the bytes read per token (active parameters for MoE) over each
+    device's bandwidth, plus ``cpu_layer_seconds`` for every layer the CPU runs (this
+    machine's, advisor.machine.speed). None when it does not run (or the fit is unknown)."""
+    if fit not in FITS or fit == "too_large":
         return None
     per_token = decode_bytes_per_token(shape, n_ctx, options)
     if fit == "cpu" or gpu_layers <= 0:
-        return cpu_bandwidth / max(per_token, 1)
+        seconds = per_token / cpu_bandwidth + shape.n_layer * cpu_layer_seconds
+        return 1.0 / max(seconds, 1e-12)
     share = min(gpu_layers, shape.n_layer) / max(shape.n_layer, 1)
     body = max(per_token - shape.output_bytes, 0)
     gpu_bytes = shape.output_bytes + body * share
-    seconds = gpu_bytes / gpu_bandwidth + (per_token - gpu_bytes) / cpu_bandwidth
+    cpu_layers = shape.n_layer - min(gpu_layers, shape.n_layer)
+    seconds = (gpu_bytes / gpu_bandwidth + (per_token - gpu_bytes) / cpu_bandwidth
+               + cpu_layers * cpu_layer_seconds)
     return 1.0 / max(seconds, 1e-12)

@@ -75,14 +75,15 @@ def fetch_info(repo_id: str) -> Any:
         return model_info(repo_id, files=True)
 
 
-def reading_from_info(info: Any, *, chain_depth: int = MAX_CHAIN,
+def reading_from_info(info: Any, repo_id: str, *, chain_depth: int = MAX_CHAIN,
                       license_path: str | None = None) -> CardReading:
-    """The :class:`CardReading` of a ``model_info`` reply: its facts with ``chain_depth``
-    base models followed, the gate's fields, and the license file (``license_path``, else
-    the card's ``license_link`` or a root LICENSE file) hashed."""
+    """The :class:`CardReading` of a ``model_info`` reply for ``repo_id`` (the id asked,
+    which the reply's own id never replaces): its facts with ``chain_depth`` base models
+    followed, the gate's fields, and the license file (``license_path``, else the card's
+    ``license_link`` or a root LICENSE file) hashed."""
     from advisor.hub.facts import card_data, facts_from_info, follow_base_chain
 
-    facts = facts_from_info(info)
+    facts = facts_from_info(info, repo_id)
     if chain_depth > 0:
         facts = follow_base_chain(facts, max_depth=chain_depth)
     sizes = file_sizes(info)
@@ -95,7 +96,7 @@ def reading_from_info(info: Any, *, chain_depth: int = MAX_CHAIN,
 def read_card(repo_id: str, *, chain_depth: int = MAX_CHAIN,
               license_path: str | None = None) -> CardReading:
     """What the Hub says about ``repo_id`` now (see :func:`reading_from_info`)."""
-    return reading_from_info(fetch_info(repo_id), chain_depth=chain_depth,
+    return reading_from_info(fetch_info(repo_id), repo_id, chain_depth=chain_depth,
                              license_path=license_path)
 
 

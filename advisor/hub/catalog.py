@@ -97,12 +97,7 @@ def analyze_entry(entry: GGUFEntry, *, revision: str | None, ctx: int, hardware:
         result["error"] = str(exc)
         shape = None
     if shape is None:                   # the file's size is all there is to go by
-        weights = entry.bytes or 0
-        est = Estimate(weights, 0, 0, 0, weights, ctx)
-        fit = fit_for_bytes(weights, ram_bytes=hardware.ram_available_bytes,
-                            vram_bytes=hardware.vram_free_bytes,
-                            gpu_offload=hardware.gpu_offload)
-        result.update(estimate=est.to_dict(), fit=fit, gpu_layers=0)
+        result.update(size_only_estimate(entry.bytes, ctx, hardware))
         return result
     fit, layers = fit_model(shape, ctx, ram_bytes=hardware.ram_available_bytes,
                             vram_bytes=hardware.vram_free_bytes, gpu_offload=hardware.gpu_offload,
@@ -113,15 +108,33 @@ def analyze_entry(entry: GGUFEntry, *, revision: str | None, ctx: int, hardware:
         result["offload"] = offload_split(shape, ctx, layers + 1, options).to_dict()
     result["decode_tokens_per_second"] = decode_tokens_per_second(
         shape, ctx, fit, layers, cpu_bandwidth=hardware.cpu_bandwidth,
-        gpu_bandwidth=hardware.gpu_bandwidth, options=options)
+        gpu_bandwidth=hardware.gpu_bandwidth, options=options,
+        cpu_layer_seconds=hardware.cpu_layer_seconds)
     result["active_parameters_bytes"] = shape.active_weights_bytes
     return result
 
 
+def size_only_estimate(weights: int | None, ctx: int, hardware: Hardware) -> dict[str, Any]:
+    """The estimate when the header could not be read: the weights are the file's size,
+    every other figure unknown (None); with no size there is no fit either.
+
+    >>> size_only_estimate(None, 4096, None)["fit"] is None
+    True
+    """
+    estimate = {"weights_bytes": weights, "kv_cache_bytes": None, "compute_bytes": None,
+                "overhead_bytes": None, "total_bytes": None, "allocated_bytes": None,
+                "resident_bytes": None, "context": ctx, "basis": "file size"}
+    if weights is None:
+        return {"estimate": estimate, "fit": None, "gpu_layers": None}
+    fit = fit_for_bytes(weights, ram_bytes=hardware.ram_available_bytes,
+                        vram_bytes=hardware.vram_free_bytes, gpu_offload=hardware.gpu_offload)
+    return {"estimate": estimate, "fit": fit, "gpu_layers": 0}
+
+
 def recommend(files: list[dict[str, Any]]) -> dict[str, Any] | None:
     """Best quantization that fits: the best fit class first, then quality (Q8_0 down)."""
-    usable = [f for f in files if f.get("kind") == "model" and f.get("fit") != "too_large"
-              and not f.get("error")]
+    usable = [f for f in files if f.get("kind") == "model" and f.get("fit") in FIT_RANK
+              and f.get("fit") != "too_large" and not f.get("error")]
     if not usable:
         return None
     return min(usable, key=lambda f: (FIT_RANK[f["fit"]], recommend_rank(f.get("quant")),
@@ -134,9 +147,8 @@ def repo_ggufs(repo_id: str, *, token: str | None = None) -> tuple[str | None, l
 
     with hub_errors(repo_id):
         info = model_info(repo_id, token=token, files=True)
-    facts = facts_from_info(info)              # checks the id, sha and tags have the right shape
-    same = facts.repo_id.lower() == repo_id.lower()
-    return facts.sha, gguf_entries(facts.repo_id if same else repo_id, repo_files(info))
+    facts = facts_from_info(info, repo_id)     # checks the id, sha and tags have the right shape
+    return facts.sha, gguf_entries(facts.repo_id, repo_files(info))
 
 
 def gguf_report(repo_id: str, *, ctx: int, hardware: Hardware, profile: Any = None,

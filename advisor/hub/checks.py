@@ -101,17 +101,16 @@ def malformed(repo_id: str, problem: str) -> HubReplyMalformed:
 
 
 def check_repo_id(repo_id: str, field: str | None = None) -> str:
-    """``repo_id`` when the Hub could have such a repo; else InputError (exit 2).
+    """``repo_id`` when the Hub could have such a repo (the one id validator,
+    :func:`advisor.knowledge.ids.repo_id_problem`); else InputError (exit 2).
 
     >>> check_repo_id("bartowski/Llama-3.2-1B-Instruct-GGUF", field="REPO_ID")
     'bartowski/Llama-3.2-1B-Instruct-GGUF'
     """
-    from huggingface_hub.errors import HFValidationError
-    from huggingface_hub.utils import validate_repo_id
+    from advisor.knowledge.ids import repo_id_reason
 
-    try:
-        validate_repo_id(repo_id)
-    except HFValidationError:
-        raise InputError(None, f"{repo_id!r} is not a valid Hugging Face repo id "
-                         "(namespace/name: letters, digits, '-', '_', '.')", field=field) from None
+    reason = repo_id_reason(repo_id, owner=False)
+    if reason:
+        raise InputError(None, f"{ascii(repo_id)} is not a valid Hugging Face repo id: it "
+                         f"{reason}", field=field)
     return repo_id

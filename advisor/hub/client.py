@@ -19,7 +19,8 @@ from typing import Any
 
 from advisor import config
 from advisor.hub.checks import check_repo_filename, is_sha256, malformed, quoted
-from advisor.hub.errors import hub_errors
+from advisor.hub.errors import download_location, hub_errors
+from advisor.hub.ratelimit import honour_rate_limit
 
 
 def model_info(repo_id: str, *, token: str | None = None, files: bool = True) -> Any:
@@ -28,8 +29,8 @@ def model_info(repo_id: str, *, token: str | None = None, files: bool = True) ->
     from huggingface_hub.errors import HFValidationError
 
     try:
-        return HfApi(token=token).model_info(repo_id, files_metadata=files, timeout=config.hub_timeout(),
-                                             token=token)
+        return honour_rate_limit(lambda: HfApi(token=token).model_info(
+            repo_id, files_metadata=files, timeout=config.hub_timeout(), token=token), repo_id)
     except HFValidationError:
         raise
     except KeyError as exc:          # huggingface_hub reads the reply with ``sibling["lfs"][...]``
@@ -83,11 +84,7 @@ def _byte_count(value: Any) -> bool:
 
 def same_origin(a: str, b: str) -> bool:
     """Whether two URLs share scheme, host and port (the token is only sent to the Hub)."""
-    from urllib.parse import urlsplit
-
-    def origin(u: str) -> tuple[str, str, int | None]:
-        p = urlsplit(u)
-        return p.scheme, (p.hostname or "").lower(), p.port or {"http": 80, "https": 443}.get(p.scheme)
+    from advisor.urls import origin
 
     return origin(a) == origin(b)
 
@@ -112,9 +109,10 @@ class RangeReader:
         url = hf_hub_url(repo_id, filename, revision=revision)
         self.headers = build_hf_headers(token=token)
         with hub_errors(repo_id, filename):
-            meta = get_hf_file_metadata(url, token=token, timeout=config.hub_timeout())
+            meta = honour_rate_limit(lambda: get_hf_file_metadata(
+                url, token=token, timeout=config.hub_timeout()), f"{repo_id}/{filename}")
         self.size = meta.size
-        self.location = meta.location or url
+        self.location = download_location(meta.location, url, f"{repo_id}/{filename}")
         if not same_origin(url, self.location):     # a CDN: the token stays on the Hub
             self.headers.pop("authorization", None)
             self.headers.pop("Authorization", None)

@@ -18,6 +18,9 @@ from advisor.errors import (AdvisorError, EntryNotFound, GatedRepo, HubAuthError
                             HubEndpointInvalid, HubHTTPError, HubOffline, HubRateLimited,
                             HubReplyMalformed, HubTimeout, HubUnreachable, InputError,
                             RepoDisabled, RepoNotFound, RevisionNotFound)
+from advisor.hub.checks import quoted
+from advisor.hub.ratelimit import RETRIES as RATE_RETRIES
+from advisor.urls import origin
 
 
 def hub_error(exc: BaseException, repo_id: str, filename: str | None = None
@@ -57,10 +60,19 @@ def hub_error(exc: BaseException, repo_id: str, filename: str | None = None
             return HubAuthError(f"{repo_id}: access forbidden (403); check the token's "
                                 "permissions")
         if status == 429:
-            return HubRateLimited(f"{repo_id}: the Hub is rate-limiting requests (429); try "
-                                  "again later")
+            from advisor.hub.ratelimit import wait_seconds
+
+            wait = wait_seconds(exc.response.headers) if exc.response is not None else None
+            return HubRateLimited(f"{repo_id}: the Hub is still rate-limiting requests (429) "
+                                  f"after {RATE_RETRIES} retries; try again "
+                                  + (f"in {wait:.0f} s" if wait is not None else "later"))
         return HubHTTPError(f"{repo_id}: the Hub answered HTTP {status}")
     if isinstance(exc, (httpx2.UnsupportedProtocol, httpx2.InvalidURL)):
+        target = _failed_url(exc)
+        if target is not None and origin(target) != origin(config.hub_endpoint()):
+            return HubReplyMalformed(f"{what}: the Hub redirected to "
+                                     f"{quoted(redact_url(target))}, not an http(s) URL; "
+                                     "not followed")
         return HubEndpointInvalid(f"{what}: HF_ENDPOINT {_endpoint()!r} is not a usable "
                                   "http(s) URL")
     if isinstance(exc, httpx2.TimeoutException):
@@ -88,6 +100,31 @@ def _has_token() -> bool:
         return bool(get_token())
     except Exception:
         return False
+
+
+def download_location(location: str | None, url: str, what: str) -> str:
+    """Where the Hub's resolve answer sends a download (``url`` itself when it names no
+    other place); HubReplyMalformed naming the redirect when it is not http(s) (a
+    ``file://`` target is the Hub's reply, not ``HF_ENDPOINT``'s fault)."""
+    from urllib.parse import urljoin, urlsplit
+
+    if not location:
+        return url
+    location = urljoin(url, location)            # a relative redirect stays on the Hub
+    if urlsplit(location).scheme.lower() not in ("http", "https"):
+        raise HubReplyMalformed(f"{what}: the Hub redirected the download to "
+                                f"{quoted(redact_url(location))}, not an http(s) URL; "
+                                "not followed")
+    return location
+
+
+def _failed_url(exc: BaseException) -> str | None:
+    """The URL of the request an httpx error is about (a redirect's target, when it was
+    one), or None."""
+    try:
+        return str(exc.request.url)          # type: ignore[attr-defined]
+    except (AttributeError, RuntimeError):
+        return None
 
 
 def _endpoint() -> str:

@@ -19,7 +19,9 @@ from advisor.errors import AdvisorError, HubUnreachable
 from advisor.hub.checks import is_commit, malformed, quoted
 from advisor.hub.client import model_info
 from advisor.hub.errors import hub_error, hub_errors
+from advisor.hub.size_facts import size_facts
 from advisor.knowledge.hubfacts import HubFacts
+from advisor.text import clip, one_line
 
 _RELATIONS = ("quantized", "finetune", "adapter", "merge")
 
@@ -44,12 +46,27 @@ def card_data(info: Any) -> dict[str, Any]:
     return dict(card) if isinstance(card, dict) else {}
 
 
-def facts_from_info(info: Any) -> HubFacts:
-    """Reduce a ``ModelInfo`` to :class:`HubFacts` (without the base chain); a reply of the
-    wrong shape raises HubReplyMalformed."""
-    repo_id = getattr(info, "id", None)
-    if not isinstance(repo_id, str) or not repo_id:
-        raise malformed("the repository", f"its id is {quoted(repo_id)}")
+def reply_id(asked: str, replied: Any) -> tuple[str, str | None]:
+    """The id the facts go under and, when the Hub's reply names another repo, that name.
+    The reply never renames what was asked (a hostile reply must not pass for a profiled
+    model); only a difference of case is the Hub's own spelling and is taken:
+    ``reply_id("qwen/qwen3-8b", "Qwen/Qwen3-8B")`` -> ``('Qwen/Qwen3-8B', None)``;
+    ``reply_id("evil/m", "meta-llama/Llama-3.1-8B-Instruct")`` ->
+    ``('evil/m', 'meta-llama/Llama-3.1-8B-Instruct')``."""
+    from advisor.knowledge.ids import repo_id_problem, same_repo
+
+    if not isinstance(replied, str) or not replied:
+        raise malformed(asked, f"its id is {quoted(replied)}")
+    if same_repo(replied, asked) and repo_id_problem(replied, owner=False) is None:
+        return replied, None
+    return asked, clip(one_line(replied), 200)
+
+
+def facts_from_info(info: Any, asked: str) -> HubFacts:
+    """Reduce a ``ModelInfo`` for the repo ``asked`` to :class:`HubFacts` (without the base
+    chain), under the id asked (:func:`reply_id`); a reply of the wrong shape raises
+    HubReplyMalformed."""
+    repo_id, answered_as = reply_id(asked, getattr(info, "id", None))
     sha = getattr(info, "sha", None)
     if sha is not None and not (isinstance(sha, str) and is_commit(sha)):
         raise malformed(repo_id, f"sha {quoted(sha)} is not a commit id")
@@ -78,6 +95,7 @@ def facts_from_info(info: Any) -> HubFacts:
                 base_models.append(parts[2])
     last = getattr(info, "last_modified", None)
     gated = getattr(info, "gated", False)
+    size = size_facts(info)
     return HubFacts(
         repo_id=repo_id,
         sha=sha,
@@ -92,6 +110,9 @@ def facts_from_info(info: Any) -> HubFacts:
         library_name=getattr(info, "library_name", None),
         last_modified=last.isoformat() if hasattr(last, "isoformat") else (str(last) if last else None),
         gated_eu_disallowed=card.get("extra_gated_eu_disallowed") is True,
+        parameters=size.parameters, parameters_basis=size.parameters_basis,
+        context_length=size.context_length, architecture=size.architecture,
+        answered_as=answered_as,
     )
 
 
@@ -107,8 +128,8 @@ def fetch_hub_facts(repo_id: str, *, token: str | None = None, max_depth: int = 
     at cycles and at bases the Hub will not show (gated bases still show their card).
     Raises the named Hub error (:func:`hub_error`) when ``repo_id`` itself cannot be read.
     """
-    with hub_errors(repo_id):
-        top = facts_from_info(model_info(repo_id, token=token, files=False))
+    with hub_errors(repo_id):        # with file sizes: they show how packed weights were counted
+        top = facts_from_info(model_info(repo_id, token=token, files=True), repo_id)
     return follow_base_chain(top, token=token, max_depth=max_depth)
 
 
@@ -123,7 +144,7 @@ def follow_base_chain(top: HubFacts, *, token: str | None = None, max_depth: int
             break
         seen.add(base_id.lower())
         try:
-            base = facts_from_info(model_info(base_id, token=token, files=False))
+            base = facts_from_info(model_info(base_id, token=token, files=False), base_id)
         except AdvisorError:          # unreadable or malformed: the chain ends here
             break
         except Exception as exc:
@@ -161,6 +182,8 @@ def hub_facts_for(repo_ids: Iterable[str], *, token: str | None = None
     for repo_id in ids:
         try:
             found[repo_id] = fetch_hub_facts(repo_id, token=token)
+            if found[repo_id].answered_as:
+                warnings.append(answered_note(found[repo_id]))
         except HubUnreachable as exc:           # the others would fail alike: stop asking
             warnings.append(str(exc))
             rest = ids[ids.index(repo_id) + 1:]
@@ -172,3 +195,10 @@ def hub_facts_for(repo_ids: Iterable[str], *, token: str | None = None
         except Exception as exc:     # never let the Hub break an assessment
             warnings.append(f"{repo_id}: Hub lookup failed: {type(exc).__name__}")
     return found, warnings
+
+
+def answered_note(facts: HubFacts) -> str:
+    """The note for facts whose reply named another repo: ``"evil/m: the Hub answered
+    for meta-llama/Llama-3.1-8B-Instruct; its facts are kept under evil/m, the id asked"``."""
+    return (f"{facts.repo_id}: the Hub answered for {facts.answered_as}; its facts are "
+            f"kept under {facts.repo_id}, the id asked")

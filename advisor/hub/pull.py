@@ -8,6 +8,11 @@ while writing and stopping at the size the Hub declared, and only then moves it 
 ``blobs/<etag>`` and links ``snapshots/<commit>/<filename>`` and ``refs/<revision>``: the
 library's own cache layout, which ``try_to_load_from_cache`` and ``scan_cache_dir`` read.
 
+Two pulls of one file (two terminals, the app and the CLI, a huggingface_hub download)
+take turns: the partial file is written only under the lock huggingface_hub itself takes,
+``<cache>/.locks/<repo folder>/<etag>.lock`` (its ``WeakFileLock``, a ``filelock`` lock),
+and the one that waits says so and then finds the verified blob instead of appending.
+
 Every name that reaches the file system is checked first: the ETag is a hex digest, the
 commit 40 hex digits, the revision a git ref name, the file name a relative path inside
 the snapshot (a hostile Hub cannot make a path outside the cache).
@@ -20,12 +25,13 @@ the snapshot (a hostile Hub cannot make a path outside the cache).
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import shutil
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -37,19 +43,12 @@ from advisor.errors import (ChecksumMismatch, DownloadIncomplete, HubCacheError,
 from advisor.hub.checks import (check_commit, check_etag, check_repo_filename, check_revision,
                                 is_commit)
 from advisor.hub.client import same_origin
-from advisor.hub.errors import hub_error, hub_errors
+from advisor.hub.errors import download_location, hub_error, hub_errors
+from advisor.hub.ratelimit import honour_rate_limit
+from advisor.text import human_bytes
 
 CHUNK = 1 << 20
 Progress = Callable[..., None]   # progress(done, total, final=False)
-
-
-def human_bytes(n: float) -> str:
-    """``human_bytes(1536) -> '1.5 KiB'``."""
-    for unit in ("B", "KiB", "MiB", "GiB", "TiB"):
-        if abs(n) < 1024 or unit == "TiB":
-            return f"{n:.0f} {unit}" if unit == "B" else f"{n:.1f} {unit}"
-        n /= 1024
-    return f"{n:.1f} TiB"
 
 
 class ProgressLine:
@@ -168,6 +167,35 @@ class PulledFile:
                 "verified": self.verified}
 
 
+@contextlib.contextmanager
+def download_lock(storage: Path, etag: str, what: str,
+                  on_note: Callable[[str], None] | None = None) -> Iterator[None]:
+    """Hold huggingface_hub's own lock for the blob ``etag`` of the repo folder ``storage``
+    (``<cache>/.locks/<folder>/<etag>.lock``, as ``hf_hub_download`` takes it), so one
+    process at a time writes its partial file; when another holds it, say so and wait."""
+    from filelock import Timeout
+    from huggingface_hub.utils import WeakFileLock
+
+    lock_path = _inside(storage.parent / ".locks", storage.parent / ".locks" / storage.name
+                        / f"{etag}.lock", what)
+    try:
+        lock_path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise HubCacheError(f"{what}: cannot write to the HF cache at {lock_path.parent}: "
+                            f"{exc.strerror or exc}") from None
+    try:
+        with WeakFileLock(lock_path, timeout=0.1):
+            yield
+            return
+    except Timeout:
+        pass
+    if on_note:
+        on_note(f"{what}: another download of this file is running (lock {lock_path}); "
+                "waiting for it to finish")
+    with WeakFileLock(lock_path):
+        yield
+
+
 def pull_file(repo_id: str, filename: str, *, revision: str | None = None,
               expected_sha256: str | None = None, token: str | None = None,
               progress: Progress | None = None, expected_size: int | None = None) -> Path:
@@ -183,10 +211,11 @@ def pull_file(repo_id: str, filename: str, *, revision: str | None = None,
 
 def pull_verified(repo_id: str, filename: str, *, revision: str | None = None,
                   expected_sha256: str | None = None, token: str | None = None,
-                  progress: Progress | None = None, expected_size: int | None = None
-                  ) -> PulledFile:
+                  progress: Progress | None = None, expected_size: int | None = None,
+                  on_note: Callable[[str], None] | None = None) -> PulledFile:
     """:func:`pull_file` that says whether the file was verified:
-    ``pull_verified("org/m-GGUF", "m-Q4_0.gguf", expected_sha256=sha).verified``."""
+    ``pull_verified("org/m-GGUF", "m-Q4_0.gguf", expected_sha256=sha).verified``;
+    ``on_note`` hears that another download of the file is running, and is waited for."""
     import httpx2
     from huggingface_hub import get_hf_file_metadata, hf_hub_url
     from huggingface_hub.file_download import repo_folder_name
@@ -197,7 +226,8 @@ def pull_verified(repo_id: str, filename: str, *, revision: str | None = None,
     check_repo_filename(filename, repo_id)
     url = hf_hub_url(repo_id, filename, revision=revision)
     with hub_errors(repo_id, filename):
-        meta = get_hf_file_metadata(url, token=token, timeout=config.hub_timeout())
+        meta = honour_rate_limit(lambda: get_hf_file_metadata(
+            url, token=token, timeout=config.hub_timeout()), what)
     if not meta.etag or not meta.commit_hash:
         raise HubReplyMalformed(f"{what}: the Hub gave no ETag or commit for the file")
     etag = check_etag(meta.etag, what)
@@ -209,57 +239,73 @@ def pull_verified(repo_id: str, filename: str, *, revision: str | None = None,
     storage = config.hub_cache_dir() / repo_folder_name(repo_id=repo_id, repo_type="model")
     blob = _inside(storage, storage / "blobs" / etag, what)
     pointer = _inside(storage / "snapshots", storage / "snapshots" / commit / filename, what)
-    expected = (expected_sha256 or "").lower() or None
-    if blob.exists():
-        if expected and sha256_file(blob).hexdigest() != expected:
-            _remove_blob(storage, blob)
-            raise ChecksumMismatch(f"{what}: the cached file does not match the Hub's "
-                                 "SHA-256; it was deleted, run the command again")
-    else:
-        incomplete = blob.with_name(blob.name + ".incomplete")
-        have = incomplete.stat().st_size if incomplete.exists() else 0
-        check_disk_space(blob.parent, size - min(have, size))
-        headers = build_hf_headers(token=token)
-        location = meta.location or url
-        if not same_origin(url, location):
-            headers.pop("authorization", None)
-            headers.pop("Authorization", None)
+    expected = _expected_sha256(what, expected_sha256, etag)
+    with download_lock(storage, etag, what, on_note):
+        if blob.exists():
+            if expected and sha256_file(blob).hexdigest() != expected:
+                _remove_blob(storage, blob)
+                raise ChecksumMismatch(f"{what}: the cached file does not match the Hub's "
+                                     "SHA-256; it was deleted, run the command again")
+        else:
+            incomplete = blob.with_name(blob.name + ".incomplete")
+            have = incomplete.stat().st_size if incomplete.exists() else 0
+            check_disk_space(blob.parent, size - min(have, size))
+            headers = build_hf_headers(token=token)
+            location = download_location(meta.location, url, what)
+            if not same_origin(url, location):
+                headers.pop("authorization", None)
+                headers.pop("Authorization", None)
+            try:
+                digest = download_resumable(location, incomplete, headers=headers, size=size,
+                                            progress=progress)
+            except TooMuchData as exc:
+                incomplete.unlink(missing_ok=True)
+                raise TooMuchData(f"{what}: {exc}; the download was deleted") from None
+            except Exception as exc:
+                kept = incomplete.stat().st_size if incomplete.exists() else 0
+                if isinstance(exc, httpx2.TransportError) and kept > have:
+                    raise DownloadIncomplete(
+                        f"{what}: download interrupted after {human_bytes(kept)} "
+                        f"({type(exc).__name__}); run the command again to resume") from None
+                if isinstance(exc, OperationError):
+                    raise type(exc)(f"{what}: {exc}") from None
+                error = hub_error(exc, repo_id, filename)
+                if error is None:
+                    raise
+                if kept and isinstance(error, OperationError):
+                    error = type(error)(f"{error}; run the command again to resume")
+                raise error from None
+            if progress:
+                progress(incomplete.stat().st_size, size, True)
+            actual = digest.hexdigest()
+            if expected and actual != expected:
+                incomplete.unlink(missing_ok=True)
+                raise ChecksumMismatch(f"{what}: SHA-256 mismatch (Hub says {expected[:12]}..., "
+                                     f"file is {actual[:12]}...); the download was deleted")
+            os.replace(incomplete, blob)
         try:
-            digest = download_resumable(location, incomplete, headers=headers, size=size,
-                                        progress=progress)
-        except TooMuchData as exc:
-            incomplete.unlink(missing_ok=True)
-            raise TooMuchData(f"{what}: {exc}; the download was deleted") from None
-        except Exception as exc:
-            kept = incomplete.stat().st_size if incomplete.exists() else 0
-            if isinstance(exc, httpx2.TransportError) and kept > have:
-                raise DownloadIncomplete(
-                    f"{what}: download interrupted after {human_bytes(kept)} "
-                    f"({type(exc).__name__}); run the command again to resume") from None
-            if isinstance(exc, OperationError):
-                raise type(exc)(f"{what}: {exc}") from None
-            error = hub_error(exc, repo_id, filename)
-            if error is None:
-                raise
-            if kept and isinstance(error, OperationError):
-                error = type(error)(f"{error}; run the command again to resume")
-            raise error from None
-        if progress:
-            progress(incomplete.stat().st_size, size, True)
-        actual = digest.hexdigest()
-        if expected and actual != expected:
-            incomplete.unlink(missing_ok=True)
-            raise ChecksumMismatch(f"{what}: SHA-256 mismatch (Hub says {expected[:12]}..., "
-                                 f"file is {actual[:12]}...); the download was deleted")
-        os.replace(incomplete, blob)
-    try:
-        _link(blob, pointer)
-        if revision != commit:
-            _write_ref(storage, revision, commit)
-    except OSError as exc:
-        raise HubCacheError(f"{what}: cannot write to the HF cache at {storage}: "
-                             f"{exc.strerror or exc}") from None
+            _link(blob, pointer)
+            if revision != commit:
+                _write_ref(storage, revision, commit)
+        except OSError as exc:
+            raise HubCacheError(f"{what}: cannot write to the HF cache at {storage}: "
+                                 f"{exc.strerror or exc}") from None
     return PulledFile(pointer, filename, expected, bool(expected))
+
+
+def _expected_sha256(what: str, listed: str | None, etag: str) -> str | None:
+    """The SHA-256 to verify against: the listing's LFS hash and the resolve answer's
+    ``X-Linked-Etag`` (a 64-digit ETag is the file's SHA-256 on the Hub); they must agree.
+
+    >>> _expected_sha256("org/m/f", None, "a" * 64) == "a" * 64
+    True
+    """
+    listed = (listed or "").lower() or None
+    linked = etag.lower() if len(etag) == 64 else None
+    if listed and linked and listed != linked:
+        raise HubReplyMalformed(f"{what}: the Hub's file list says SHA-256 {listed[:12]}..., "
+                                f"its download answer says {linked[:12]}...; refusing to guess")
+    return listed or linked
 
 
 def _declared_size(what: str, head_size: int | None, listed_size: int | None) -> int:
@@ -363,9 +409,10 @@ def pull_gguf_files(repo_id: str, *, quant: str | None = None, filename: str | N
     for part in choice.parts:
         pulled = pull_verified(choice.repo_id, part.filename, revision=revision,
                                expected_sha256=part.sha256, expected_size=part.size, token=token,
-                               progress=progress_for(part.filename) if progress_for else None)
+                               progress=progress_for(part.filename) if progress_for else None,
+                               on_note=on_note)
         if not pulled.verified and on_note:
             on_note(f"{choice.repo_id}/{part.filename}: not verified: the Hub gives no SHA-256 "
-                    "for it (not an LFS file)")
+                    "for it (no LFS entry and no X-Linked-Etag)")
         out.append(pulled)
     return out

@@ -1,7 +1,9 @@
 """Caches that let loading 150+ profiles skip YAML parsing and validation.
 
 ``KnowledgeCache``: the whole validated knowledge base, pickled, keyed by a digest of
-every profile file's path and bytes and of the loader's own source; pickle is read only
+every profile file's path and bytes and of the loader's own source (the bytes the build
+parsed, never those read before it: a file changed during a run is built again next
+time; an entry whose key does not match is removed); pickle is read only
 from our own 0700 directory, from a regular file we own that nobody else can write (a
 pickle runs code when loaded, so nothing from anywhere else is ever unpickled).
 ``ParsedCache`` (below, for a changed file set):
@@ -53,9 +55,30 @@ def _parser_key() -> str:
             f"{hashlib.sha256(source).hexdigest()[:16]}")
 
 
+_NOTES: dict[str, None] = {}      # why a cache is off, each said once per process
+_SAID: set[str] = set()
+
+
+def cache_notes() -> list[str]:
+    """Why the profiles cache is off, each reason once per process (then never again):
+    ``cache_notes()`` -> ``["the profiles cache is off: /home/x/.cache/advisor is owned by
+    user 1001, not you ..."]``."""
+    fresh = [n for n in _NOTES if n not in _SAID]
+    _SAID.update(fresh)
+    return fresh
+
+
+def _off(path: Path, why: str) -> bool:
+    _NOTES.setdefault(f"the profiles cache is off: {path} {why}; loading parses every "
+                      "profile (set XDG_CACHE_HOME to a folder of your own, or "
+                      "ADVISOR_NO_CACHE=1)", None)
+    return False
+
+
 def _private_dir(path: Path, *, create: bool) -> bool:
     """Whether ``path`` is a real directory owned by us that nobody else can write
-    (created 0700 when ``create``)."""
+    (created 0700 when ``create``); when it is not, the reason is kept for
+    :func:`cache_notes`."""
     try:
         if create:
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -64,11 +87,15 @@ def _private_dir(path: Path, *, create: bool) -> bool:
             except FileExistsError:
                 pass
         info = os.lstat(path)
-    except OSError:
-        return False
-    if not stat.S_ISDIR(info.st_mode) or info.st_mode & 0o077:
-        return False
-    return not hasattr(os, "getuid") or info.st_uid == os.getuid()
+    except OSError as exc:
+        return _off(path, f"cannot be made ({exc.strerror or exc})")
+    if not stat.S_ISDIR(info.st_mode):
+        return _off(path, "is not a directory (a link or a file)")
+    if hasattr(os, "getuid") and info.st_uid != os.getuid():
+        return _off(path, f"is owned by user {info.st_uid}, not you")
+    if info.st_mode & 0o077:
+        return _off(path, f"is open to other users (mode {info.st_mode & 0o777:o})")
+    return True
 
 
 def encode(value: Any) -> Any:
@@ -235,7 +262,7 @@ KB_FILE_NAME = "knowledge.pickle"
 # a new key; reading the distribution's version through importlib.metadata would cost more
 # than the cache saves). Read as files, never imported: a cache hit imports no reader.
 _KB_SHARED = ("regions.py", "yamlio.py", "languages.py", "vocab.py", "text.py",
-              "gguf/metadata.py")
+              "gguf/metadata.py", "answers.py", "urls.py", "config.py")
 
 
 def _code_files() -> list[Path]:
@@ -278,7 +305,9 @@ class KnowledgeCache:
         return hashlib.sha256(f"{key}:{_code_key()}".encode()).hexdigest().encode()
 
     def get(self, key: str) -> Any:
-        """The knowledge base stored under ``key``, or None (absent, stale, not ours)."""
+        """The knowledge base stored under ``key``, or None (absent, stale, not ours). A
+        stored entry under another key is removed: it never outlives a mismatch (the next
+        build is stored under the key of the bytes it parsed)."""
         if self.path is None:
             return None
         raw = _read_private_file(self.path)
@@ -286,6 +315,7 @@ class KnowledgeCache:
             return None
         want = self._full_key(key)
         if raw[:64] != want or raw[64:65] != b"\n":
+            self._drop()
             return None
         import pickle
 
@@ -294,8 +324,16 @@ class KnowledgeCache:
         try:
             kb = pickle.loads(raw[65:])  # noqa: S301 - only our own private file
         except Exception:                  # truncated, or written by another version
+            self._drop()
             return None
         return kb if isinstance(kb, KnowledgeBase) else None
+
+    def _drop(self) -> None:
+        """Remove the stored entry (ours: :func:`_read_private_file` checked it)."""
+        try:
+            self.path.unlink()
+        except OSError:
+            pass
 
     def put(self, key: str, kb: Any) -> None:
         """Store ``kb`` under ``key``; failures are ignored (the next run builds it again)."""

@@ -42,9 +42,14 @@ class HubFacts:
     gated_eu_disallowed: bool = False       # card data `extra_gated_eu_disallowed: true`
     gguf_license: str | None = None         # a GGUF file's `general.license`
     gguf_base_models: list[str] = field(default_factory=list)    # its `general.base_model.N.*`
+    parameters: float | None = None         # the reply's gguf.total, else safetensors (unpacked)
+    parameters_basis: str | None = None     # which, and how packed dtypes were read
+    context_length: int | None = None       # the reply's gguf.context_length
+    architecture: str | None = None         # gguf.architecture, else config.model_type
+    answered_as: str | None = None          # the reply's id when it named another repo than asked
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        out = {
             "repo_id": self.repo_id, "sha": self.sha, "license_tag": self.license_tag,
             "license_name": self.license_name, "license_link": self.license_link,
             "base_models": list(self.base_models), "base_relation": self.base_relation,
@@ -52,8 +57,13 @@ class HubFacts:
             "library_name": self.library_name, "last_modified": self.last_modified,
             "base_chain": [b.to_dict() for b in self.base_chain],
             "gated_eu_disallowed": self.gated_eu_disallowed, "gguf_license": self.gguf_license,
-            "gguf_base_models": list(self.gguf_base_models),
+            "gguf_base_models": list(self.gguf_base_models), "parameters": self.parameters,
+            "parameters_basis": self.parameters_basis, "context_length": self.context_length,
+            "architecture": self.architecture,
         }
+        if self.answered_as:           # only then: records without it stay as they were
+            out["answered_as"] = self.answered_as
+        return out
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> "HubFacts":

@@ -86,6 +86,7 @@ class Rule:
     origin: str = ""                      # "license:llama3.2", "jurisdiction:EU", ...
     quote: str | None = None              # the passage of the source the rule rests on
     in_force: str | None = None           # ISO date the provision applies from
+    only_if: str | None = None            # a trigger the answers cannot decide, in words
 
 
 @dataclass(frozen=True)
@@ -215,6 +216,27 @@ class Jurisdiction:
     checked: str | None
     rules: tuple[Rule, ...]
     file: Path | None = None
+    # `place`: the law of its members (a member it lists counts as assessed); `topic`: one
+    # body of law (the GDPR, HIPAA, children's privacy) that adds rules for its members
+    # without standing for the rest of their law (profiles/README.md, Jurisdictions).
+    scope: str = "place"
+
+
+@dataclass(frozen=True)
+class Wants:
+    """What a use case needs of a model (``needs``: a model known to lack it is left out)
+    or prefers (``prefers``: a model that has it ranks higher). Empty means no wish.
+
+    ``Wants(kinds=("instruct", "reasoning"), context=8192)``
+    """
+
+    kinds: tuple[str, ...] = ()            # any of these MODEL_KINDS
+    modalities: tuple[str, ...] = ()       # every one of these modalities
+    tool_calling: bool = False             # documented tool (function) calling
+    context: int | None = None             # tokens of context
+
+    def __bool__(self) -> bool:
+        return bool(self.kinds or self.modalities or self.tool_calling or self.context)
 
 
 @dataclass(frozen=True)
@@ -225,6 +247,10 @@ class UseCaseInfo:
     why: str = ""
     suites: tuple[str, ...] = ()
     regulatory: tuple[str, ...] = ()
+    data: tuple[str, ...] = ()           # data.categories this use always processes
+    interactive: bool = False              # people converse with it: no base model, speed counts
+    needs: Wants = Wants()
+    prefers: Wants = Wants()
 
 
 @dataclass(frozen=True)
@@ -273,6 +299,8 @@ class QualityTable:
     confirmed: bool = True           # false: read second-hand (name it in `copy`)
     notes: str | None = None
     file: Path | None = None
+    use_cases: tuple[str, ...] = ()  # the uses it speaks to (a coding leaderboard); () all
+    modalities: tuple[str, ...] = () # the inputs or outputs it measures (vision); () any
 
     def source(self) -> Source:
         """The table as a citable source."""
@@ -294,13 +322,18 @@ class Override:
     file: str                      # the replacing file
     sha256: str                    # of the replacing file
     replaced_file: str             # the file whose definition no longer counts
+    key_env: str | None = None     # a hosted model's: the variable whose key it sends
+    key_origin: str | None = None  # ... and where it sends it
 
     def note(self) -> str:
         """One line for stderr, the JSON ``notes`` and the record (file names with
-        control characters escaped, as ``repr`` would)."""
+        control characters escaped, as ``repr`` would); a hosted model's says where its
+        key now goes."""
+        key = (f"; the key in {self.key_env} is sent to {escape_controls(self.key_origin)}"
+               if self.key_env and self.key_origin else "")
         return (f"profile override: {self.kind} {self.id!r} from "
                 f"{escape_controls(self.replaced_file)} is replaced by "
-                f"{escape_controls(self.file)} (sha256 {self.sha256})")
+                f"{escape_controls(self.file)} (sha256 {self.sha256}){key}")
 
     def to_dict(self) -> dict[str, Any]:
         return {"kind": self.kind, "id": self.id, "file": self.file, "sha256": self.sha256,

@@ -26,6 +26,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from advisor.answers import AUDIENCES, DATA_CATEGORIES
 from advisor.vocab import ACCESS_KINDS
 from advisor.regions import ALIASES, SUBDIVISIONS, country_of, normalize_code
 
@@ -56,6 +57,11 @@ class Facts:
     training_flop: float | None = None
     parameters: float | None = None
     revenue: float | None = None                # organization.annual_revenue_usd
+    # data.categories with what they imply (advisor.answers.implied_categories) and what
+    # the use cases and audience imply (advisor.assessment.answer_facts)
+    data: frozenset[str] = frozenset()
+    audience: frozenset[str] = frozenset()
+    minimum_age: int | None = None              # the youngest user's age, if answered
     access: str = "weights"                     # weights | api (a hosted service)
     api_provider: str = ""                      # lower-case; "" unless access is api
     broad: bool = False                         # a bare country stands for its subdivisions
@@ -79,6 +85,12 @@ class Facts:
 
 def _any_in(values: frozenset[str], wanted: frozenset[str]) -> bool:
     return not values.isdisjoint(wanted)
+
+
+def _minors_under(f: Facts, age: float) -> bool:
+    """Minors use the system and the youngest may be under ``age`` (an unanswered age
+    counts: the engine then words the finding "if any user is under ...")."""
+    return "minors" in f.audience and (f.minimum_age is None or f.minimum_age < age)
 
 
 def _over(value: float | None, limit: float) -> bool:
@@ -109,7 +121,8 @@ def _regions_any(f: Facts, wanted: frozenset[str]) -> bool:
         _parents_of_subdivisions(wanted))
 
 
-# key -> (value kind, test). Kinds: bool, int, number, list, regions, use_cases, predicates.
+# key -> (value kind, test). Kinds: bool, int, number, list, lower_list, regions, use_cases,
+# and lists checked against a vocabulary: access, data, audience.
 _PREDICATES: dict[str, tuple[str, Callable[[Facts, Any], bool]]] = {
     "commercial": ("bool", lambda f, v: f.commercial is v),
     "mode": ("list", lambda f, v: f.mode in v),
@@ -128,6 +141,9 @@ _PREDICATES: dict[str, tuple[str, Callable[[Facts, Any], bool]]] = {
     "distributes": ("bool", lambda f, v: f.distributes is v),
     "third_party_access": ("bool", lambda f, v: f.third_party_access is v),
     "openness_required": ("list", lambda f, v: f.openness_required in v),
+    "data_any": ("data", lambda f, v: _any_in(f.data, v)),
+    "audience_any": ("audience", lambda f, v: _any_in(f.audience, v)),
+    "minors_under": ("int", _minors_under),
     "model_ids": ("lower_list", lambda f, v: f.model_id in v),
     "model_modalities_any": ("list", lambda f, v: _any_in(f.model_modalities, v)),
     "vendor_in": ("lower_list", lambda f, v: f.vendor in v),
@@ -145,6 +161,7 @@ _PREDICATES: dict[str, tuple[str, Callable[[Facts, Any], bool]]] = {
     "api_provider_in": ("lower_list", lambda f, v: f.api_provider in v),
 }
 ACCESS_VALUES = ACCESS_KINDS
+_CHOICES = {"access": ACCESS_VALUES, "data": DATA_CATEGORIES, "audience": AUDIENCES}
 _COMBINATORS = ("any", "all", "not")
 PLACE_KEYS = ("domicile_in", "domicile_not_in", "regions_any")
 # Predicates about the model being assessed; every other key asks only about the answers.
@@ -251,9 +268,10 @@ def compile_when(when: Any, use_case_ids: frozenset[str] | None = None,
                     raise PredicateError(here + (index,), f"must be text, not {item!r}")
                 if kind == "use_cases" and use_case_ids is not None and item not in use_case_ids:
                     raise PredicateError(here + (index,), f"unknown use case {item!r}")
-                if kind == "access" and item not in ACCESS_VALUES:
+                choices = _CHOICES.get(kind)
+                if choices is not None and item not in choices:
                     raise PredicateError(here + (index,), f"{item!r} is not one of "
-                                         f"{', '.join(ACCESS_VALUES)}")
+                                         f"{', '.join(choices)}")
             if kind == "lower_list":
                 compiled[key] = frozenset(item.lower() for item in items)
             else:
@@ -276,3 +294,24 @@ def holds(when: Mapping[str, Any], facts: Facts) -> bool:
         elif not _PREDICATES[key][1](facts, value):
             return False
     return True
+
+
+def when_values(when: Mapping[str, Any], keys: Any) -> list[Any]:
+    """The values a compiled `when:` gives the predicates in ``keys``, at any depth of
+    any/all/not: ``when_values({"any": [{"minors_under": 13}]}, ("minors_under",))`` ->
+    ``[13]``."""
+    out: list[Any] = []
+    for key, value in when.items():
+        if key in keys:
+            out.append(value)
+        elif key in ("any", "all"):
+            for item in value:
+                out.extend(when_values(item, keys))
+        elif key == "not":
+            out.extend(when_values(value, keys))
+    return out
+
+
+def ages_asked(when: Mapping[str, Any]) -> tuple[float, ...]:
+    """The ages a compiled `when:` names in ``minors_under``, smallest first."""
+    return tuple(sorted(set(when_values(when, ("minors_under",)))))

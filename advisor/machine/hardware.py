@@ -38,8 +38,10 @@ class Hardware:
     gpus: list[GPU] = field(default_factory=list)
     gpu_offload: bool = False        # llama.cpp built with a GPU backend
     source: str = "detected"         # "detected" or "answers"
-    cpu_bandwidth: float = 40e9      # bytes/s, assumed (desktop dual-channel DDR4/DDR5)
+    cpu_bandwidth: float = 40e9      # bytes/s: this machine's (advisor.machine.speed), else assumed
     gpu_bandwidth: float = 400e9     # bytes/s: NVML's memory clock x bus width, else assumed
+    cpu_layer_seconds: float = 0.0   # fixed cost per layer per token on the CPU
+    speed_basis: str = "assumed: 40 GB/s CPU, 400 GB/s GPU"
 
     @property
     def vram_free_bytes(self) -> int:
@@ -119,11 +121,17 @@ def detect_hardware(*, probe_llama: bool | None = None) -> Hardware:
     if probe_llama is None:
         probe_llama = bool(gpus)
     offload = llama_gpu_offload() if probe_llama else bool(gpus)
+    from dataclasses import replace
+
+    from advisor.machine.speed import default_threads, machine_speed
+
     measured = max((g.bandwidth for g in gpus), default=0.0)
     hw = Hardware(os.cpu_count() or 1, int(vm.total), int(vm.available), gpus, offload)
+    speed = machine_speed(default_threads())
+    gpu = (f"GPU {measured / 1e9:.0f} GB/s (NVML)" if measured > 0 else "")
+    hw = replace(hw, cpu_bandwidth=speed.bandwidth, cpu_layer_seconds=speed.layer_seconds,
+                 speed_basis="CPU " + speed.basis + (f"; {gpu}" if gpu else ""))
     if measured > 0:
-        from dataclasses import replace
-
         hw = replace(hw, gpu_bandwidth=measured)
     return hw
 

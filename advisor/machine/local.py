@@ -250,6 +250,17 @@ def describe(candidate: Candidate) -> LocalModel:
     return model
 
 
+def searched_places(extra_dirs: Iterable[str | Path] = ()) -> list[tuple[str, str]]:
+    """(what, where) for every place :func:`find_local_ggufs` looks, for messages."""
+    places = [("Hugging Face cache", str(config.hub_cache_dir()))]
+    places += [("LM Studio", str(root)) for root in config.lmstudio_dirs()]
+    places += [("llama.cpp cache", str(config.llama_cache_dir())),
+               ("Ollama", str(config.ollama_models_dir())),
+               ("pip packages", ", ".join(name for name, _ in MODEL_PACKAGES))]
+    places += [("--dir", str(Path(d).expanduser())) for d in extra_dirs]
+    return places
+
+
 def find_local_ggufs(extra_dirs: Iterable[str | Path] = (), *, kb: Any = None,
                      standard: bool = True) -> list[LocalModel]:
     """All GGUF files found, each once (by real path), described and linked to a profile."""

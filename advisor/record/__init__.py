@@ -1,4 +1,5 @@
-"""Decision records: Markdown (MADR 4), JSON (``advisor.record/1``) and CycloneDX 1.6.
+"""Decision records: Markdown (MADR 4), JSON (``advisor.record/1``), CycloneDX 1.6 and
+SPDX 3.0.1 (AI profile).
 
 The API the CLI and the TUI share:
 
@@ -23,7 +24,7 @@ from advisor.record.comparison import comparison_section, load_comparison
 from advisor.record.comparison_verify import check_comparison
 from advisor.record.jsonfmt import load_record_file, record_json_text, record_to_json
 from advisor.record.markdown import render_markdown
-from advisor.record.model import FORMATS, SCHEMA, Record, model_slug, parse_formats
+from advisor.record.model import DEFAULT_FORMATS, FORMATS, SCHEMA, Record, model_slug, parse_formats
 from advisor.record.scrub import scrub_text
 from advisor.record.verify import Difference, VerifyReport, verify_record
 from advisor.record.write import write_files
@@ -37,7 +38,7 @@ def record_to_cyclonedx(record: Record) -> str:
 
 
 def render(record: Record, fmt: str, with_json: bool = True) -> str:
-    """The text of one format: ``md``, ``json`` or ``cdx``; ``with_json``: the Markdown may
+    """The text of one format: ``md``, ``json``, ``cdx`` or ``spdx``; ``with_json``: the Markdown may
     cite the JSON record's file name (it is written alongside)."""
     if fmt == "md":
         return render_markdown(record, json_name=record.filename("json") if with_json else None)
@@ -45,10 +46,14 @@ def render(record: Record, fmt: str, with_json: bool = True) -> str:
         return record_json_text(record)
     if fmt == "cdx":
         return record_to_cyclonedx(record)
+    if fmt == "spdx":
+        from advisor.record.spdx import record_to_spdx
+
+        return record_to_spdx(record)
     raise ValueError(f"unknown format {fmt!r}")
 
 
-def write_record(record: Record, out_dir: Path | str, formats: Sequence[str] = FORMATS,
+def write_record(record: Record, out_dir: Path | str, formats: Sequence[str] = DEFAULT_FORMATS,
                  force: bool = False) -> list[Path]:
     """Render every format first, then write all files atomically (none without ``force``
     if any exists). Returns the written paths in the order of ``formats``."""

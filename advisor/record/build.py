@@ -15,19 +15,21 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 from advisor import __version__
 from advisor.config import PROFILES_DIR
+from advisor.record.decision import decide
+from advisor.record.integrity import seal
 from advisor.record.model import SCHEMA, Record
+from advisor.record.scope import scope_of, threshold_checks
 from advisor.record.scrub import scrub_data
 from advisor.knowledge.matching import builds_of, is_build_of
 from advisor.record.smoke import smoke_clues, smoke_environment, smoke_gguf
 from advisor.text import one_line
 
-ALTERNATIVES = 3
 STATUSES = ("proposed", "accepted")
 
 
@@ -83,13 +85,15 @@ def _profile_facts(profile: Any) -> dict[str, Any] | None:
             "parameters": profile.parameters, "training_tokens": profile.training_tokens,
             "modalities": list(profile.modalities), "released": profile.released,
             "context_length": profile.context_length, "gated": profile.gated,
-            "gguf_repos": list(profile.gguf_repos)}
+            "gguf_repos": list(profile.gguf_repos), "kind": getattr(profile, "kind", None),
+            "access": getattr(profile, "access", "weights")}
 
 
-def _sources(chosen: dict[str, Any], profile: Any) -> list[dict[str, Any]]:
+def _sources(chosen: dict[str, Any], profile: Any,
+             duties: Sequence[dict[str, Any]] = ()) -> list[dict[str, Any]]:
     seen: set[tuple] = set()
     out: list[dict[str, Any]] = []
-    found = [f.get("source") for f in chosen["findings"]]
+    found = [f.get("source") for f in chosen["findings"]] + [d.get("source") for d in duties]
     found += [s.to_dict() for s in (profile.sources if profile is not None else ())]
     for source in found:
         if not source:
@@ -144,9 +148,9 @@ def _assess(answers: Any, kb: Any, model_ids: Sequence[str] | None, hub_facts: A
 
 
 def _pick(kb: Any, answers: Any, model_id: str, hub_facts: Any, today: str
-          ) -> tuple[Any, list[Any], Any]:
-    """The chosen candidate, the best few others (best first) and the whole assessment,
-    dated ``today`` (the record's date)."""
+          ) -> tuple[Any, Any]:
+    """The chosen candidate and the assessment of every profiled model, dated ``today``
+    (the record's date)."""
     everyone = _assess(answers, kb, None, None, today)
     chosen = None
     if hub_facts is not None or everyone.candidate(model_id) is None:
@@ -154,121 +158,12 @@ def _pick(kb: Any, answers: Any, model_id: str, hub_facts: Any, today: str
     chosen = chosen or everyone.candidate(model_id)
     if chosen is None:                                   # assess always answers, but be safe
         chosen = _assess(answers, kb, [model_id], None, today).candidates[0]
-    others = [c for c in reversed(everyone.candidates) if c.model.lower() != model_id.lower()]
-    return chosen, others[:ALTERNATIVES], everyone
+    return chosen, everyone
 
 
-THRESHOLD_KEYS = {"mau_over": "monthly active users", "mau_at_least": "monthly active users",
-                  "training_flop_over": "training FLOP", "parameters_over": "parameters"}
 DISCLAIMER = ("This record is not legal advice. It applies the advisor's knowledge base, "
               "checked against the primary texts on the dates given, to the facts declared "
               "above; have counsel review it before relying on it.")
-
-
-def _thresholds(when: Any) -> list[tuple[str, Any]]:
-    """(predicate, limit) of every threshold inside a ``when`` (any/all/not included)."""
-    out: list[tuple[str, Any]] = []
-    if isinstance(when, dict):
-        for key, value in when.items():
-            if key in THRESHOLD_KEYS:
-                out.append((key, value))
-            elif key in ("any", "all", "not"):
-                for item in value if isinstance(value, list) else [value]:
-                    out += _thresholds(item)
-    elif isinstance(when, list):
-        for item in when:
-            out += _thresholds(item)
-    return out
-
-
-def _words(number: float) -> str:
-    """700000000 -> '700 million'; 1e25 -> '10^25'."""
-    for scale, word in ((1e12, "trillion"), (1e9, "billion"), (1e6, "million")):
-        if number >= scale and number < scale * 1000:
-            return f"{number / scale:g} {word}"
-    if number >= 1e15:
-        return f"10^{len(str(int(number))) - 1}" if str(int(number)).strip("0") == "1" \
-            else f"{number:.2e}"
-    return f"{number:,.0f}"
-
-
-def threshold_checks(kb: Any, chosen: Any, answers: Any) -> list[dict[str, Any]]:
-    """The thresholds of the chosen model's licenses and use policies, each with the figure
-    it was compared with and whether it was crossed: legal sees the checks that passed too.
-
-    Example (not run)::
-
-        threshold_checks(kb, candidate, answers)[0]["text"]
-        # -> '700 million monthly active users (§2): you declared 2,000,000; not crossed'
-    """
-    mau = answers.organization.monthly_active_users
-    fired = {(f.code, f.origin) for f in chosen.findings}
-    rules = []
-    for lid in chosen.licenses:
-        lic = kb.licenses.get(lid)
-        if lic is None:
-            continue
-        rules += list(lic.rules)
-        for pid in lic.use_policies:
-            if pid in kb.use_policies:
-                rules += list(kb.use_policies[pid].rules)
-    out = []
-    seen = set()
-    for rule in rules:
-        for key, limit in _thresholds(rule.when):
-            if not isinstance(limit, (int, float)) or (rule.code, key, limit) in seen:
-                continue
-            seen.add((rule.code, key, limit))
-            what = THRESHOLD_KEYS[key]
-            if key.startswith("mau"):
-                declared, figure = "you declared", f"{mau:,}"
-            elif key == "parameters_over":
-                declared = "the model has"
-                figure = _words(chosen.parameters) if chosen.parameters else "an unknown number"
-            else:
-                declared, figure = "the profile gives", "the model's figure"
-            crossed = (rule.code, rule.origin) in fired
-            section = rule.source.section
-            cited = f" ({rule.source.title or rule.origin} §{section})" if section else ""
-            out.append({"rule": rule.code, "origin": rule.origin, "predicate": key,
-                        "limit": limit, "crossed": crossed, "source": rule.source.to_dict(),
-                        "text": f"{_words(float(limit))} {what}{cited}: {declared} {figure}; "
-                                f"{'crossed: see the finding' if crossed else 'not crossed'}"})
-    return out
-
-
-def _scope(kb: Any, chosen: Any, everyone: Any, answers: Any) -> dict[str, Any]:
-    """What this assessment covered (licenses, policies, jurisdictions) and what it did not."""
-    licenses = [{"id": lid, "title": kb.licenses[lid].title, "checked": kb.licenses[lid].checked}
-                for lid in chosen.licenses if lid in kb.licenses]
-    unknown = [lid for lid in chosen.licenses if lid not in kb.licenses]
-    policy_ids: list[str] = []
-    for lid in chosen.licenses:
-        if lid in kb.licenses:
-            policy_ids += list(kb.licenses[lid].use_policies)
-    policies = [{"id": pid, "title": kb.use_policies[pid].title,
-                 "checked": kb.use_policies[pid].checked}
-                for pid in dict.fromkeys(policy_ids) if pid in kb.use_policies]
-    coverage = getattr(everyone, "coverage", None)
-    if not isinstance(coverage, dict):
-        try:
-            from advisor.assessment.coverage import coverage_of
-
-            coverage = coverage_of([answers.organization.domicile, *answers.deployment.regions],
-                                   kb.jurisdictions).to_dict()
-        except ImportError:
-            coverage = {"assessed": [], "not_assessed": []}
-    jurisdictions = [{"id": jid, "title": kb.jurisdictions[jid].title,
-                      "checked": kb.jurisdictions[jid].checked}
-                     for jid in coverage.get("assessed", []) if jid in kb.jurisdictions]
-    org_policies = [{"id": p.id, "title": p.title, "checked": p.checked}
-                    for p in kb.policies.values()]
-    dates = [d["checked"] for d in licenses + policies + jurisdictions if d.get("checked")]
-    return {"licenses": licenses, "licenses_not_recognized": unknown, "use_policies": policies,
-            "jurisdictions": jurisdictions, "organization_policies": org_policies,
-            "places_not_assessed": list(coverage.get("not_assessed", [])),
-            "subdivisions_not_assessed": coverage.get("subdivisions_not_assessed", {}),
-            "knowledge_checked": {"earliest": min(dates), "latest": max(dates)} if dates else None}
 
 
 def _overrides(kb: Any) -> list[dict[str, Any]]:
@@ -291,29 +186,76 @@ def _comparison(doc: dict[str, Any] | None, model_id: str, kb: Any) -> dict[str,
     return link_to_model(scrub_data(section), model_id, kb)
 
 
+def exception_of(chosen: dict[str, Any], accept: str | None,
+                 decision_makers: Sequence[str]) -> dict[str, Any] | None:
+    """The accepted exception a record carries for a blocked or unknown model: the verdict,
+    the deciders' reason, who accepted it and the findings it overrides; None otherwise.
+
+    >>> exception_of({"verdict": "allowed", "findings": []}, "we know", ["Ada"]) is None
+    True
+    """
+    from advisor.assessment.gates import REFUSED, blocking_findings
+
+    reason = one_line(accept or "")
+    if not reason or chosen.get("verdict") not in REFUSED:
+        return None
+    return {"verdict": chosen["verdict"], "reason": reason,
+            "accepted_by": [one_line(m) for m in decision_makers if m and m.strip()],
+            "findings": [{k: f.get(k) for k in ("severity", "code", "message", "source")}
+                         for f in blocking_findings(chosen)]}
+
+
+def refusal(record: Record) -> str | None:
+    """Why a record must not be written as it stands: the chosen model is blocked or
+    unknown and no exception was accepted (None when it may be written).
+
+    Example (not run)::
+
+        refusal(record)
+        # -> 'org/M is blocked for these answers: commercial_use: ... (CC BY-NC 4.0 §1.i)'
+    """
+    from advisor.assessment.gates import REFUSED, blocking_text
+
+    chosen = record.chosen
+    if chosen.get("verdict") not in REFUSED or record.data.get("exception"):
+        return None
+    return f"{record.model} is {chosen['verdict']} for these answers: {blocking_text(chosen)}"
+
+
 def build_record(answers: Any, kb: Any, model_id: str, smoke: dict[str, Any] | None = None,
                  hub_facts: Any = None, decision_makers: Sequence[str] | None = None,
                  today: dt.date | dt.datetime | None = None, status: str = "proposed",
-                 rationale: str = "", comparison: dict[str, Any] | None = None) -> Record:
-    """Assess ``model_id`` and the best alternatives and gather everything a record holds.
+                 rationale: str = "", comparison: dict[str, Any] | None = None,
+                 accept: str | None = None, consider: Sequence[str] | None = None,
+                 hardware: Any = None, others_hub: Mapping[str, Any] | None = None,
+                 owners: Mapping[str, str] | None = None,
+                 whens: Mapping[str, str] | None = None) -> Record:
+    """Assess ``model_id`` and the options weighed and gather everything a record holds.
 
     ``comparison``: an ``advisor.comparison/1`` document (``load_comparison`` or
     ``Comparison.to_dict()``) or a record's stored section; the record keeps it under
-    ``comparison`` (see ``advisor.record.comparison``)."""
+    ``comparison`` (see ``advisor.record.comparison``). ``accept``: the deciders' reason
+    for adopting a blocked or unknown model anyway (recorded as ``exception``).
+    ``consider``: the models weighed (else the comparison's, else the recommendation's
+    for ``hardware``: ``advisor.record.considered``), ``others_hub`` Hub facts of
+    unprofiled ones. ``owners``/``whens``: finding code -> owner role / when, over the
+    defaults (``advisor.record.duties``)."""
     if status not in STATUSES:
         raise ValueError(f"status must be one of {', '.join(STATUSES)}, not {status!r}")
     stamp = _timestamp(today)
     answers_dict = answers.to_dict()
-    chosen_c, others, everyone = _pick(kb, answers, model_id, hub_facts,
-                                       stamp.date().isoformat())
+    day = stamp.date().isoformat()
+    chosen_c, everyone = _pick(kb, answers, model_id, hub_facts, day)
     profile = kb.find_model(chosen_c.model)
+    compared = _comparison(comparison, chosen_c.model, kb)
+    parts = decide(answers, kb, chosen_c, everyone, today=day, consider=consider,
+                   comparison=compared, hardware=hardware, hub_facts=hub_facts,
+                   others_hub=others_hub, owners=owners, whens=whens)
     chosen = chosen_c.to_dict()
     chosen["profile"] = _profile_facts(profile)
-    alternatives = []
-    for cand in others:
-        entry = cand.to_dict()
-        entry["profile"] = _profile_facts(kb.find_model(cand.model))
-        alternatives.append(entry)
+    chosen["fit"] = parts["chosen_fit"]
+    for entry in parts["alternatives"]:
+        entry["profile"] = _profile_facts(kb.find_model(entry["model"]))
     smoke_data = scrub_data(smoke) if smoke is not None else None
     clues = smoke_clues(smoke_data) if smoke_data else None
     smoke_builds = builds_of(clues, kb) if clues else []
@@ -323,7 +265,6 @@ def build_record(answers: Any, kb: Any, model_id: str, smoke: dict[str, Any] | N
     environment = smoke_environment(smoke_data) if smoke_data else {
         "llama_cpp_version": None, "hardware": None, "system_info": None}
     policies = profile.use_policies if profile is not None else ()
-    compared = _comparison(comparison, chosen_c.model, kb)
     data: dict[str, Any] = {
         "schema": SCHEMA,
         "title": _title(answers_dict, chosen_c.model, kb),
@@ -332,6 +273,7 @@ def build_record(answers: Any, kb: Any, model_id: str, smoke: dict[str, Any] | N
         "created": stamp.strftime("%Y-%m-%dT%H:%M:%SZ"),
         "decision_makers": [one_line(m) for m in decision_makers or () if m and m.strip()],
         "rationale": one_line(rationale or "") or None,
+        "exception": exception_of(chosen, accept, decision_makers or ()),
         "disclaimer": DISCLAIMER,
         "model": chosen_c.model,
         "answers": answers_dict,
@@ -339,13 +281,17 @@ def build_record(answers: Any, kb: Any, model_id: str, smoke: dict[str, Any] | N
                                         for c in answers_dict["use_case"].get("categories", [])
                                         if c in kb.use_cases}},
         "chosen": chosen,
-        "alternatives": alternatives,
+        "considered": parts["considered"],
+        "alternatives": parts["alternatives"],
+        "deployment_duties": parts["deployment_duties"],
+        "duties": parts["duties"],
+        "duty_settings": parts["duty_settings"],
         "smoke": smoke_data,
         "smoke_of_model": smoke_of_model if smoke_data else None,
         "smoke_builds_of": smoke_builds if smoke_data else None,
         "comparison": compared,
         "threshold_checks": threshold_checks(kb, chosen_c, answers),
-        "scope": _scope(kb, chosen_c, everyone, answers),
+        "scope": scope_of(kb, chosen_c, everyone, answers),
         "overrides": _overrides(kb),
         "notes": [str(n) for n in getattr(everyone, "notes", ()) or ()],
         "reproducibility": {
@@ -357,6 +303,6 @@ def build_record(answers: Any, kb: Any, model_id: str, smoke: dict[str, Any] | N
             "gguf": smoke_gguf(smoke_data) if smoke_data else None,
             **environment,
         },
-        "sources": _sources(chosen, profile),
+        "sources": _sources(chosen, profile, parts["duties"]),
     }
-    return Record(json.loads(json.dumps(scrub_data(data), default=str)))
+    return Record(seal(json.loads(json.dumps(scrub_data(data), default=str))))

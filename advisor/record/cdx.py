@@ -20,6 +20,7 @@ from functools import lru_cache
 from typing import Any
 
 from advisor.errors import OperationError
+from advisor.record.escape import cyclonedx_view, url_path
 from advisor.record.model import Record
 from advisor.record.smoke import smoke_summary
 
@@ -55,10 +56,11 @@ def _external_references(record: dict[str, Any]) -> list[Any]:
     hub = repro.get("hub") or {}
     revision = hub.get("sha") or "main"
     refs = [
-        ExternalReference(type=ExternalReferenceType.MODEL_CARD, url=XsUri(f"{HUB_URL}/{model}"),
+        ExternalReference(type=ExternalReferenceType.MODEL_CARD,
+                          url=XsUri(f"{HUB_URL}/{url_path(model)}"),
                           comment="Model card on the Hugging Face Hub"),
         ExternalReference(type=ExternalReferenceType.DISTRIBUTION,
-                          url=XsUri(f"{HUB_URL}/{model}/tree/{revision}"),
+                          url=XsUri(f"{HUB_URL}/{url_path(model)}/tree/{url_path(revision)}"),
                           comment="Hugging Face Hub repository"),
     ]
     for lic, info in sorted((repro.get("license_files") or {}).items()):
@@ -68,7 +70,8 @@ def _external_references(record: dict[str, Any]) -> list[Any]:
     gguf = repro.get("gguf") or {}
     if gguf.get("repo") and gguf.get("file"):
         refs.append(ExternalReference(type=ExternalReferenceType.DISTRIBUTION,
-                                      url=XsUri(f"{HUB_URL}/{gguf['repo']}/resolve/main/{gguf['file']}"),
+                                      url=XsUri(f"{HUB_URL}/{url_path(gguf['repo'])}/resolve/main/"
+                                                f"{url_path(gguf['file'])}"),
                                       comment="GGUF file the smoke test ran"))
     return refs
 
@@ -80,11 +83,20 @@ def _properties(record: dict[str, Any]) -> list[Any]:
     repro = record["reproducibility"]
     props = [
         Property(name="advisor:verdict", value=chosen["verdict"]),
+        *([Property(name="advisor:model-verdict", value=chosen["model_verdict"])]
+          if chosen.get("model_verdict") else []),
         Property(name="advisor:record-date", value=record["date"]),
         Property(name="advisor:profiles-digest", value=str(repro.get("profiles_digest"))),
     ]
-    for i, obligation in enumerate(chosen.get("obligations") or [], start=1):
-        props.append(Property(name=f"advisor:obligation:{i}", value=obligation))
+    duties = record.get("duties")
+    if duties is None:                       # a record written before duties were split
+        for i, obligation in enumerate(chosen.get("obligations") or [], start=1):
+            props.append(Property(name=f"advisor:obligation:{i}", value=obligation))
+    for i, duty in enumerate(duties or [], start=1):
+        kind = "must do" if duty.get("kind") == "must" else f"only if {duty.get('trigger')}"
+        props.append(Property(name=f"advisor:duty:{i}",
+                              value=f"{kind} ({duty.get('owner')}, {duty.get('when')}; "
+                                    f"{duty.get('scope')}): {duty.get('text')}"))
     openness = chosen.get("openness") or {}
     if openness.get("osaid"):
         props.append(Property(name="advisor:osaid", value=str(openness["osaid"])))
@@ -179,8 +191,15 @@ def _bom(record: dict[str, Any]) -> Any:
                                                  gguf.get("sha256")]))
     from advisor.record.comparison_cdx import comparison_components
 
+    from cyclonedx.model import Property
+
+    stamps = [Property(name="advisor:record-digest", value=record["digest"])] \
+        if record.get("digest") else []
+    stamps += [Property(name="advisor:record-signed-by", value=str(s.get("key_fingerprint")))
+               for s in record.get("signatures") or []]
     return Bom(serial_number=serial, components=[component, *comparison_components(record)],
-               metadata=BomMetaData(timestamp=created, tools=ToolRepository(components=[tool])))
+               metadata=BomMetaData(timestamp=created, tools=ToolRepository(components=[tool]),
+                                    properties=stamps))
 
 
 @lru_cache(maxsize=1)
@@ -203,7 +222,8 @@ def record_to_cyclonedx(record: Record | dict[str, Any]) -> str:
 
     from cyclonedx.output.json import JsonV1Dot6
 
-    data = record.data if isinstance(record, Record) else record
+    # Every text one clean line, every url http(s) or none: the format's one escaping layer.
+    data = cyclonedx_view(record.data if isinstance(record, Record) else record)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")          # "no dependencies defined" and similar hints
         doc = json.loads(JsonV1Dot6(_bom(data)).output_as_string())

@@ -20,7 +20,10 @@ from pathlib import Path
 from typing import Any
 
 from advisor.errors import InputError
+from advisor.knowledge.ids import repo_id_problem
 from advisor.record.jsonfmt import read_json
+from advisor.record.shape import (NAME, PATH, SHORT, is_count, is_number, name_problem,
+                                  path_problem, scalar_problem, text_problem, url_problem)
 from advisor.text import one_line
 
 SCHEMA = "advisor.comparison/1"
@@ -31,8 +34,11 @@ _COMMIT = re.compile(r"[0-9a-f]{40}")
 _NUMBERS = ("ttft_seconds", "prompt_tokens_per_second", "tokens_per_second", "load_seconds")
 _COUNTS = ("checks_passed", "checks_total", "prompts_passed", "prompts_total",
            "peak_rss_bytes", "bytes", "gpu_layers", "obligations")
-_TEXTS = ("name", "backend", "runner", "source", "error", "verdict", "vendor", "profile",
-          "repo", "file", "origin", "verify_note")
+# Each text field by the shape it must have where it is read (advisor.record.shape).
+_NAMES = {"name": NAME, "backend": SHORT, "runner": SHORT, "verdict": SHORT, "vendor": NAME,
+          "profile": NAME, "source": PATH}
+_LONG_TEXTS = ("error", "verify_note")
+SETTINGS = ("gpu", "n_ctx", "threads", "seed", "timeout")
 
 
 def _one_line(value: Any) -> str | None:
@@ -40,17 +46,6 @@ def _one_line(value: Any) -> str | None:
     if value is None:
         return None
     return one_line(value, MAX_TEXT)
-
-
-def _is_count(value: Any) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool) and 0 <= value < 1 << 62
-
-
-def _is_number(value: Any) -> bool:
-    import math
-
-    return (isinstance(value, (int, float)) and not isinstance(value, bool)
-            and math.isfinite(value) and value >= 0)
 
 
 def comparison_problem(doc: Any) -> str | None:
@@ -71,10 +66,14 @@ def comparison_problem(doc: Any) -> str | None:
         return "candidates: the list is empty"
     if len(candidates) > MAX_CANDIDATES:
         return f"candidates: {len(candidates)} candidates, at most {MAX_CANDIDATES}"
-    if not isinstance(doc.get("suite", ""), str):
-        return "suite: expected a suite name"
-    if doc.get("settings") is not None and not isinstance(doc.get("settings"), dict):
+    if doc.get("suite") is not None and (problem := name_problem(doc["suite"])):
+        return f"suite: {problem}"
+    settings = doc.get("settings")
+    if settings is not None and not isinstance(settings, dict):
         return "settings: expected an object"
+    for key in SETTINGS:
+        if settings and (problem := scalar_problem(settings.get(key))):
+            return f"settings.{key}: {problem}"
     labels = []
     for i, row in enumerate(candidates):
         where = f"candidates[{i}]"
@@ -82,16 +81,27 @@ def comparison_problem(doc: Any) -> str | None:
             return f"{where}: expected a JSON object"
         if not isinstance(row.get("model"), str) or not row["model"].strip():
             return f"{where}.model: expected the candidate's name"
+        if (problem := name_problem(row["model"])):
+            return f"{where}.model: {problem}"
         labels.append(row["model"])
         for key in _NUMBERS:
-            if row.get(key) is not None and not _is_number(row[key]):
+            if row.get(key) is not None and not is_number(row[key]):
                 return f"{where}.{key}: expected a number of at least 0 or null"
         for key in _COUNTS:
-            if row.get(key) is not None and not _is_count(row[key]):
+            if row.get(key) is not None and not is_count(row[key]):
                 return f"{where}.{key}: expected a whole number of at least 0 or null"
-        for key in _TEXTS:
-            if row.get(key) is not None and not isinstance(row[key], str):
-                return f"{where}.{key}: expected text or null"
+        for key, limit in _NAMES.items():
+            if row.get(key) is not None and (problem := name_problem(row[key], limit)):
+                return f"{where}.{key}: {problem}"
+        for key in _LONG_TEXTS:
+            if row.get(key) is not None and (problem := text_problem(row[key])):
+                return f"{where}.{key}: {problem}"
+        if row.get("repo") is not None and (problem := repo_id_problem(row["repo"], owner=False)):
+            return f"{where}.repo: {problem}"
+        if row.get("file") is not None and (problem := path_problem(row["file"])):
+            return f"{where}.file: {problem}"
+        if row.get("origin") is not None and (problem := url_problem(row["origin"])):
+            return f"{where}.origin: {problem}"
         if row.get("sha256") is not None and not (
                 isinstance(row["sha256"], str) and _SHA256.fullmatch(row["sha256"])):
             return f"{where}.sha256: expected 64 lower-case hex digits or null"
@@ -106,8 +116,9 @@ def comparison_problem(doc: Any) -> str | None:
         value = doc.get(key)
         if value is not None and (not isinstance(value, str) or value not in labels):
             return f"{key}: expected null or the model of one of the candidates"
-    if doc.get("fallback_reason") is not None and not isinstance(doc["fallback_reason"], str):
-        return "fallback_reason: expected text or null"
+    if doc.get("fallback_reason") is not None and (
+            problem := text_problem(doc["fallback_reason"])):
+        return f"fallback_reason: {problem}"
     return None
 
 
@@ -196,8 +207,7 @@ def comparison_section(doc: dict[str, Any]) -> dict[str, Any]:
         "schema": SCHEMA,
         "suite": _one_line(doc.get("suite")),
         "settings": {k: v for k, v in settings.items()
-                     if k in ("gpu", "n_ctx", "threads", "seed", "timeout")
-                     and (v is None or isinstance(v, (str, int, float)))},
+                     if k in SETTINGS and scalar_problem(v) is None},
         "all_ran": all(r["error"] is None for r in rows),
         "candidates": rows,
         "chosen": chosen["model"] if chosen else None,
@@ -264,3 +274,24 @@ def is_section(doc: Any) -> bool:
     """True for a record's stored section (it has ``files``), not a compare document."""
     return isinstance(doc, dict) and isinstance(doc.get("files"), list) \
         and isinstance(doc.get("candidates"), list) and "revisions" in doc
+
+
+def choice_conflict(section: dict[str, Any] | None, model_id: str) -> str | None:
+    """Why a record for ``model_id`` cannot carry this comparison as it stands: the
+    comparison chose another model, or named the record's model its fallback (one chosen
+    model everywhere). None when they agree.
+
+    >>> choice_conflict({"chosen": "b.gguf", "chosen_is_model": False, "model_candidate": None,
+    ...                  "fallback": None}, "org/a")
+    "the comparison chose b.gguf, not org/a: record b.gguf's model with --model, or compare again"
+    """
+    if not section:
+        return None
+    if section.get("chosen") and section.get("chosen_is_model") is False:
+        return (f"the comparison chose {section['chosen']}, not {model_id}: record "
+                f"{section['chosen']}'s model with --model, or compare again")
+    mine = section.get("model_candidate")
+    if mine and section.get("fallback") == mine:
+        return (f"the comparison names {mine} ({model_id}) as the fallback, not the choice: "
+                "one model cannot be both")
+    return None

@@ -1,5 +1,6 @@
 """The record's comparison in CycloneDX 1.6: each compared model a component, the choice as
-properties of the chosen model's component.
+properties of the chosen model's component. The record comes escaped for CycloneDX
+(:func:`advisor.record.escape.cyclonedx_view`); URLs built here encode their parts.
 
     Example (not run)::
 
@@ -10,6 +11,8 @@ properties of the chosen model's component.
 from __future__ import annotations
 
 from typing import Any
+
+from advisor.record.escape import safe_url, url_path
 
 HUB_URL = "https://huggingface.co"
 
@@ -74,10 +77,12 @@ def comparison_components(record: dict[str, Any]) -> list[Any]:
                               version=c["revision"])
             refs.append(ExternalReference(
                 type=ExternalReferenceType.DISTRIBUTION,
-                url=XsUri(f"{HUB_URL}/{c['repo']}/resolve/{c['revision']}/{c.get('file') or ''}"),
+                url=XsUri(f"{HUB_URL}/{url_path(c['repo'])}/resolve/{url_path(c['revision'])}/"
+                          f"{url_path(c.get('file') or '')}"),
                 comment="GGUF build the comparison ran"))
-        elif c.get("origin"):
-            refs.append(ExternalReference(type=ExternalReferenceType.OTHER, url=XsUri(c["origin"]),
+        elif safe_url(c.get("origin")):
+            refs.append(ExternalReference(type=ExternalReferenceType.OTHER,
+                                          url=XsUri(safe_url(c["origin"])),
                                           comment="OpenAI-compatible endpoint (not verifiable)"))
         out.append(Component(type=ComponentType.MACHINE_LEARNING_MODEL, bom_ref=f"compared-{i}",
                              name=c["model"], version=c.get("revision") or None,

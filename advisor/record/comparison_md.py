@@ -1,6 +1,8 @@
 """The Markdown pieces of a record's comparison: the table, the choice, the risks.
 
-Each function takes the record's ``comparison`` section (or None, then it adds nothing):
+Each function takes the record's ``comparison`` section (or None, then it adds nothing)
+as :func:`advisor.record.markdown.render_markdown` passes it: already escaped for
+Markdown by :func:`advisor.record.escape.markdown_view`, the one layer that does so.
 
     Example (not run)::
 
@@ -11,12 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
-
-def _cell(value: Any) -> str:
-    """A table cell: one line, ``|`` escaped, ``--`` for nothing."""
-    if value is None or value == "":
-        return "--"
-    return " ".join(str(value).split()).replace("\\", "\\\\").replace("|", "\\|")
+from advisor.record.md_text import cell
 
 
 def _num(value: Any, spec: str, unit: str = "") -> str:
@@ -28,7 +25,8 @@ def _vendor(name: str | None, vendor: str | None) -> str:
 
 
 def _row(c: dict[str, Any], section: dict[str, Any]) -> str:
-    role = (" (chosen)" if c["model"] == section.get("chosen") else
+    chosen = section.get("chosen") or section.get("model_candidate")   # the record's choice
+    role = (" (chosen)" if c["model"] == chosen else
             " (fallback)" if c["model"] == section.get("fallback") else "")
     checks = "--" if c.get("error") else f"{c.get('checks_passed')}/{c.get('checks_total')}"
     rss = c.get("peak_rss_bytes")
@@ -38,7 +36,7 @@ def _row(c: dict[str, Any], section: dict[str, Any]) -> str:
              _num(c.get("tokens_per_second"), ".1f"),
              _num(rss / 2**20 if isinstance(rss, int) else None, ".0f", " MiB"),
              c.get("error")]
-    return "| " + " | ".join(_cell(x) for x in cells) + " |"
+    return "| " + " | ".join(cell(x) for x in cells) + " |"
 
 
 def _settings(section: dict[str, Any]) -> str:

@@ -1,9 +1,11 @@
-"""The record as a Markdown decision record in the MADR 4 layout (https://adr.github.io/madr/).
+"""The record as a Markdown decision record in the MADR 4 layout (https://adr.github.io/madr/),
+with a one-page summary first: the decision, the model, the verdict, every duty once
+(must do / only if, owner, when), what was not assessed and the knowledge dates.
 
     Example (not run)::
 
         text = render_markdown(record)
-        "## Decision Outcome" in text   # True
+        text.index("## Summary") < text.index("## Context and Problem Statement")   # True
 """
 
 from __future__ import annotations
@@ -11,13 +13,17 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from advisor.record.comparison_md import comparison_consequences, comparison_lines
 from advisor.knowledge.matching import is_build_of
-from advisor.record.comparison_md import comparison_consequences, comparison_lines, comparison_reason
-from advisor.record.markdown_more import disclaimer, more_information, source_text
+from advisor.record.duties import record_duties
+from advisor.record.escape import markdown_view
+from advisor.record.md_options import option_lines, pros_cons, reason_text
+from advisor.record.markdown_more import disclaimer, more_information
+from advisor.record.md_summary import summary_lines
+from advisor.record.md_text import finish, lead, plural, with_source
 from advisor.record.model import Record
 from advisor.record.smoke import smoke_clues, smoke_summary
-from advisor.text import clean
-from advisor.vocab import VERDICT_RANK
+from advisor.text import one_line
 
 MODE_WORDS = {
     "internal": "use it inside the organization only",
@@ -26,18 +32,6 @@ MODE_WORDS = {
     "on_prem": "deliver it to customers to run on their own servers",
     "research": "use it for non-commercial research",
 }
-VERDICT_WORDS = {
-    "allowed": "allowed: only informational findings",
-    "conditional": "conditional: allowed on conditions the organization takes on",
-    "blocked": "blocked: the use falls outside what the license or law permits",
-    "unknown": "unknown: the model or its license could not be identified",
-}
-
-
-# Informational findings that speak for an option (the rest are terms to know: neutral).
-GOOD_INFO = {"commercial_use", "output_training", "osi_approved", "permissive"}
-
-
 def _yes(value: Any) -> str:
     return "yes" if value else "no"
 
@@ -45,11 +39,6 @@ def _yes(value: Any) -> str:
 def _label(record: dict[str, Any], use_case: str) -> str:
     titles = (record.get("context") or {}).get("use_case_titles") or {}
     return titles.get(use_case) or use_case.replace("_", " ")
-
-
-def _with_source(message: str, source: dict[str, Any] | None) -> str:
-    cited = source_text(source)
-    return f"{message} ({cited})" if cited else message
 
 
 def _hardware(answers: dict[str, Any]) -> str:
@@ -64,7 +53,9 @@ def _context(record: dict[str, Any]) -> list[str]:
     a = record["answers"]
     org, dep, use, needs = a["organization"], a["deployment"], a["use_case"], a["needs"]
     mau = org.get("monthly_active_users")
-    users = f" with {mau:,} monthly active users (as declared)" if isinstance(mau, int) else ""
+    assumed = a.get("assumed") or []
+    how = "assumed" if "organization.monthly_active_users" in assumed else "as declared"
+    users = f" with {mau:,} monthly active users ({how})" if isinstance(mau, int) else ""
     cats = ", ".join(_label(record, c) for c in use.get("categories", []))
     sentence = (
         f"An organization based in {org['domicile']}{users} wants to "
@@ -79,8 +70,18 @@ def _context(record: dict[str, Any]) -> list[str]:
         f"{_yes(needs.get('redistribute_weights'))}; openness required: {needs.get('openness', 'any')}. "
         f"Target hardware: {_hardware(a)}."
     )
-    return [sentence, "", needs_line, "",
-            "Which open-weight model may it adopt, lawfully and practically, and on what terms?"]
+    lines = [sentence, "", needs_line, ""]
+    if "data" in a or "audience" in a:
+        audience = [f"minors (youngest {g['minors']})" if isinstance(g, dict) else str(g)
+                    for g in a.get("audience") or []]
+        data = ", ".join((a.get("data") or {}).get("categories") or []) or "not stated"
+        lines += [f"Data it processes: {data}; its users: "
+                  f"{', '.join(audience) or 'not stated'}.", ""]
+    if assumed:
+        lines += ["**Assumed, not answered** (defaults, each of which can change the verdicts): "
+                  + ", ".join(f"`{key}`" for key in assumed) + ".", ""]
+    return lines + ["Which open-weight model may it adopt, lawfully and practically, and on "
+                    "what terms?"]
 
 
 def _drivers(record: dict[str, Any]) -> list[str]:
@@ -101,69 +102,6 @@ def _drivers(record: dict[str, Any]) -> list[str]:
     return [f"* {d}" for d in drivers]
 
 
-def _option_line(candidate: dict[str, Any], chosen: bool) -> str:
-    licenses = ", ".join(candidate.get("licenses") or [candidate.get("license") or "unknown"])
-    mark = " (chosen)" if chosen else ""
-    n = len(candidate.get("obligations") or [])
-    line = (f"* {candidate['model']}{mark}: verdict {candidate['verdict']}, license {licenses}, "
-            f"{n} obligation{'s' if n != 1 else ''}")
-    if not chosen:
-        blocks = [f for f in candidate.get("findings") or [] if f.get("severity") == "block"]
-        if blocks:
-            line += "; rejected because " + "; ".join(
-                _lead(_with_source(f["message"], f.get("source"))) for f in blocks)
-    return line
-
-
-def _reason(record: dict[str, Any]) -> str:
-    chosen = record["chosen"]
-    verdict = chosen["verdict"]
-    license_ = ", ".join(chosen.get("licenses") or [chosen.get("license") or "unknown"])
-    blocks = [f["message"] for f in chosen["findings"] if f["severity"] == "block"]
-    if verdict == "allowed":
-        reason = f"its license ({license_}) grants this use with no duty beyond keeping the license and notices"
-    elif verdict == "conditional":
-        n = len(chosen.get("obligations") or [])
-        reason = (f"its license ({license_}) permits this use on conditions the organization can meet "
-                  f"({n} obligation{'s' if n != 1 else ''}, see Consequences)")
-    elif verdict == "blocked":
-        reason = ("it was chosen although the assessment blocks it (" + "; ".join(blocks[:2]) +
-                  "); this record documents an exception that needs legal sign-off")
-    else:
-        reason = "it was chosen although its license could not be assessed; it needs human review before use"
-    better = [c["model"] for c in record["alternatives"]
-              if _rank(c["verdict"]) < _rank(verdict)]
-    mine = len(chosen.get("obligations") or [])
-    lighter = [(c["model"], len(c.get("obligations") or [])) for c in record["alternatives"]
-               if c["verdict"] == verdict and len(c.get("obligations") or []) < mine]
-    if better:
-        reason += (f"; note that {', '.join(better)} "
-                   f"{'has' if len(better) == 1 else 'have'} a better verdict")
-    elif lighter:
-        reason += ("; note that " + ", ".join(f"{m} has the same verdict with {n} obligation"
-                                              f"{'s' if n != 1 else ''}" for m, n in lighter) +
-                   f" against this model's {mine}")
-    elif verdict in ("allowed", "conditional"):
-        reason += ", and no considered alternative has a better verdict or fewer obligations"
-    if record.get("rationale"):
-        reason += f". The decision-makers' rationale: {record['rationale']}"
-    smoke = record.get("smoke")
-    if smoke and record.get("smoke_of_model") is False:
-        reason += ("; the smoke test attached ran another model's file, so it says nothing "
-                   "about this model's answers")
-    elif smoke:
-        s = smoke_summary(smoke)
-        speed = f", {s.mean_tokens_per_second:.1f} tokens/s" if s.mean_tokens_per_second else ""
-        reason += (f"; it {'passed' if s.passed else 'did not pass'} the smoke test "
-                   f"({s.checks_passed} of {s.checks_total} checks{speed})")
-    reason += comparison_reason(record.get("comparison"))
-    return reason
-
-
-def _rank(verdict: str) -> int:
-    return VERDICT_RANK.get(verdict, VERDICT_RANK["unknown"])
-
-
 def _consequences(record: dict[str, Any]) -> list[str]:
     chosen = record["chosen"]
     lines: list[str] = []
@@ -174,24 +112,21 @@ def _consequences(record: dict[str, Any]) -> list[str]:
         lines.append("* Good, because the model meets the OSI Open Source AI Definition 1.0")
     for f in chosen["findings"]:
         if f["severity"] == "block":
-            lines.append(f"* Bad, because {_lead(_with_source(f['message'], f.get('source')))}")
-    sources = {f.get("obligation"): f.get("source") for f in chosen["findings"] if f.get("obligation")}
-    for obligation in chosen.get("obligations") or []:
-        lines.append(f"* Obligation: {_with_source(obligation, sources.get(obligation))}")
-    for f in chosen["findings"]:
-        if f["severity"] == "condition" and not f.get("obligation"):
-            lines.append(f"* Condition: {_with_source(f['message'], f.get('source'))}")
-    if not chosen.get("obligations"):
-        lines.append("* Obligation: keep the license text and notices with every copy of the model")
+            lines.append(f"* Bad, because {lead(with_source(f['message'], f.get('source')))}")
+    duties = record_duties(record)
+    must = sum(1 for d in duties if d.get("kind") == "must")
+    lines.append(f"* Neutral, because the organization takes on {plural(must, 'duty')} now and "
+                 f"{len(duties) - must} more only if their trigger happens: each once in the "
+                 "Summary, with its owner, when and source")
     lines += comparison_consequences(record.get("comparison"))
     for code, label in (("governing_law", "Governing law"), ("termination", "Termination")):
         for f in chosen["findings"]:
             if f.get("code") == code:
-                lines.append(f"* {label}: {_with_source(f['message'], f.get('source'))}")
+                lines.append(f"* {label}: {with_source(f['message'], f.get('source'))}")
     for f in chosen["findings"]:
         if f["severity"] == "info" and f.get("code") not in ("governing_law", "termination") \
                 and not f.get("obligation"):
-            lines.append(f"* Note: {_with_source(f['message'], f.get('source'))}")
+            lines.append(f"* Note: {with_source(f['message'], f.get('source'))}")
     return lines
 
 
@@ -229,7 +164,8 @@ def _confirmation(record: dict[str, Any]) -> list[str]:
             where += f", {label} {smoke[key]}"
     hw = repro.get("hardware")
     if hw:
-        where += f", on {hw if isinstance(hw, str) else json.dumps(hw, sort_keys=True)}"
+        where += ", on " + (", ".join(f"{k} {v}" for k, v in sorted(hw.items()))
+                            if isinstance(hw, dict) else str(hw))
     if repro.get("llama_cpp_version"):
         where += f", llama-cpp-python {repro['llama_cpp_version']}"
     suite = f" (suite {smoke['suite']})" if smoke.get("suite") else ""
@@ -258,7 +194,8 @@ def _confirmation(record: dict[str, Any]) -> list[str]:
         line = f"* {p.get('id')}: {'passed' if p.get('passed') else 'failed'}"
         failed = [c for c in p.get("checks") or [] if isinstance(c, dict) and not c.get("passed")]
         if failed:
-            line += " (" + "; ".join(f"{c.get('check')} {c.get('expected')!r}" for c in failed) + ")"
+            line += " (" + "; ".join(f"{c.get('check')} {_expected(c.get('expected'))}"
+                                     for c in failed) + ")"
         if p.get("error"):
             line += f" (error: {p['error']})"
         lines.append(line)
@@ -266,39 +203,24 @@ def _confirmation(record: dict[str, Any]) -> list[str]:
     return lines
 
 
-def _lead(message: str) -> str:
-    """Lower-case a message's first letter so it reads after "because" (not for "EU", "AI")."""
-    if len(message) > 1 and message[0].isupper() and message[1].islower():
-        return message[0].lower() + message[1:]
-    return message
+def _expected(value: Any) -> str:
+    """A check's argument as written, quoted (not ``repr``: it would double the escapes)."""
+    if isinstance(value, list):
+        return "[" + ", ".join(_expected(v) for v in value) + "]"
+    return f"'{value}'" if isinstance(value, str) else str(value)
 
 
-def _pros_cons(candidate: dict[str, Any]) -> list[str]:
-    lines = [f"### {candidate['model']}", ""]
-    openness = candidate.get("openness") or {}
-    licenses = ", ".join(candidate.get("licenses") or [candidate.get("license") or "unknown"])
-    desc = f"Verdict {VERDICT_WORDS.get(candidate['verdict'], candidate['verdict'])}. License: {licenses}."
-    if openness:
-        desc += f" OSAID: {openness.get('osaid', 'unknown')}; MOF class: {openness.get('mof_class', 'none')}."
-    lines += [desc, ""]
-    findings = candidate.get("findings") or []
-    info = [f for f in findings if f["severity"] == "info"]
-    if candidate["verdict"] == "allowed":
-        lines.append("* Good, because no finding restricts the use")
-    for f in info:
-        kind = "Good" if f.get("code") in GOOD_INFO else "Neutral"
-        lines.append(f"* {kind}, because {_lead(_with_source(f['message'], f.get('source')))}")
-    if openness.get("osaid") == "pass":
-        lines.append("* Good, because it meets the OSI Open Source AI Definition 1.0")
-    for f in findings:
-        if f["severity"] == "condition":
-            lines.append(f"* Neutral, because {_lead(_with_source(f['message'], f.get('source')))}")
-    for f in findings:
-        if f["severity"] == "block":
-            lines.append(f"* Bad, because {_lead(_with_source(f['message'], f.get('source')))}")
-    if not findings and candidate["verdict"] != "allowed":
-        lines.append("* Bad, because nothing about it could be assessed")
-    return lines + [""]
+def exception_lines(record: dict[str, Any]) -> list[str]:
+    """The accepted exception for a blocked or unknown model: who, why, what it overrides."""
+    exc = record.get("exception")
+    if not exc:
+        return []
+    who = ", ".join(exc.get("accepted_by") or []) or "nobody named"
+    lines = [f"**Exception accepted** by {who}: the model is {exc.get('verdict')} for these "
+             f"answers and is adopted anyway. Reason given: {exc.get('reason')}", ""]
+    for f in exc.get("findings") or []:
+        lines.append(f"* Overridden: {with_source(f.get('message') or '', f.get('source'))}")
+    return lines + [""] if exc.get("findings") else lines
 
 
 def _deciders(record: dict[str, Any]) -> list[str]:
@@ -306,25 +228,32 @@ def _deciders(record: dict[str, Any]) -> list[str]:
     lines = [f"Decision-makers: {', '.join(makers) if makers else 'not named yet'}."]
     if record.get("rationale"):
         lines.append(f"Rationale: {record['rationale']}")
-    return lines + [""]
+    return lines + [""] + exception_lines(record)
 
 
 def render_markdown(record: Record | dict[str, Any], json_name: str | None = None) -> str:
-    """The MADR 4 Markdown text; ``json_name`` is the JSON record's file name to cite."""
-    data = dict(record.data if isinstance(record, Record) else record)
+    """The MADR 4 Markdown text; ``json_name`` is the JSON record's file name to cite.
+    Every value is escaped once, here (:func:`advisor.record.escape.markdown_view`): a
+    prompt id, an error or a candidate name cannot add a heading, a link or HTML."""
+    raw = record.data if isinstance(record, Record) else record
+    data = markdown_view(dict(raw))
     data["_json_name"] = json_name
     chosen = data["chosen"]
-    makers = json.dumps(list(data.get("decision_makers") or []), ensure_ascii=False)
+    # YAML front matter: JSON strings, escaped as YAML reads them (not as Markdown).
+    makers = json.dumps([one_line(m) for m in raw.get("decision_makers") or []],
+                        ensure_ascii=False)
     out = [
         "---",
         f"status: {data.get('status', 'proposed')}",
         f"date: {data['date']}",
         f"decision-makers: {makers}",
+        *([f"record-digest: {data['digest']}"] if data.get("digest") else []),
         "---",
         "",
         f"# {data['title']}",
         "",
         *disclaimer(data),
+        *summary_lines(data),
         "## Context and Problem Statement",
         "",
         *_context(data),
@@ -335,12 +264,11 @@ def render_markdown(record: Record | dict[str, Any], json_name: str | None = Non
         "",
         "## Considered Options",
         "",
-        _option_line(chosen, True),
-        *[_option_line(c, False) for c in data["alternatives"]],
+        *option_lines(data),
         "",
         "## Decision Outcome",
         "",
-        f"Chosen option: \"{chosen['model']}\", because {_reason(data)}.",
+        f"Chosen option: \"{chosen['model']}\", because {reason_text(data)}.",
         "",
         *_deciders(data),
         *comparison_lines(data.get("comparison")),
@@ -359,9 +287,9 @@ def render_markdown(record: Record | dict[str, Any], json_name: str | None = Non
         "## Pros and Cons of the Options",
         "",
     ]
-    for candidate in [chosen, *data["alternatives"]]:
-        out += _pros_cons(candidate)
+    n_duties = len([d for d in record_duties(data) if d.get("scope") == "model"])
+    out += pros_cons(chosen, True, chosen["model"], n_duties, record_duties(data))
+    for candidate in data["alternatives"]:
+        out += pros_cons(candidate, False, chosen["model"])
     out += ["## More Information", "", *more_information(data)]
-    # No control, bidi or escape character from a Hub card, a profile or a typed field
-    # reaches the Markdown (a terminal or viewer would obey it).
-    return clean("\n".join(out).rstrip() + "\n")
+    return finish("\n".join(out).rstrip() + "\n")

@@ -1,29 +1,19 @@
 """The Markdown record's closing parts: the scope of the assessment, the sources cited,
-what reproduces it, and the disclaimer under the title.
+what reproduces it (with the record's digest and signatures), and the disclaimer under
+the title.
 
-    >>> source_text({"title": "Llama 3.2 License", "section": "1.b.i", "url": "https://x"})
-    '[Llama 3.2 License §1.b.i](https://x)'
+    >>> integrity_lines({"digest": "ab12", "_json_name": "r.json"})[0][:34]
+    '* record digest `ab12`: SHA-256 of'
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from advisor.knowledge.model import section_label
 from advisor.record.comparison_md import comparison_reproducibility
+from advisor.record.md_text import source_text
+from advisor.record.scope import places_not_assessed
 from advisor.text import escape_controls
-
-
-def source_text(source: dict[str, Any] | None) -> str:
-    if not source:
-        return ""
-    title = source.get("title") or "source"
-    if source.get("section"):
-        title += f" {section_label(source['section'])}"
-    text = f"[{title}]({source['url']})" if source.get("url") else title
-    if source.get("checked"):
-        text += f", checked {source['checked']}"
-    return text
 
 
 def _titled(items: list[dict[str, Any]]) -> str:
@@ -45,15 +35,12 @@ def _scope_lines(record: dict[str, Any]) -> list[str]:
     lines.append(f"* Jurisdictions assessed: {_titled(scope.get('jurisdictions') or [])}")
     if scope.get("organization_policies"):
         lines.append(f"* Organization policies applied: {_titled(scope['organization_policies'])}")
-    missing = scope.get("places_not_assessed") or []
-    lines.append("* Places whose law was not assessed: " + (", ".join(missing) or "none"))
-    for country, subs in sorted((scope.get("subdivisions_not_assessed") or {}).items()):
-        shown = ", ".join(subs[:8]) + (f" and {len(subs) - 8} more" if len(subs) > 8 else "")
-        lines.append(f"* Subdivisions of {country} without their own profile: {shown}")
+    lines.append("* Places whose law was not assessed: "
+                 + ("; ".join(places_not_assessed(scope)) or "none"))
     lines.append("* Not assessed at all: contracts other than the model's license and use "
                  "policy, patents and trademarks beyond what the license says, export control "
-                 "beyond the profiled sanctions, data protection of your own data, and any fact "
-                 "not declared in the answers above")
+                 "beyond the profiled sanctions, data protection beyond the duties the declared "
+                 "data and audience trigger, and any fact not declared in the answers above")
     overrides = record.get("overrides") or []
     for o in overrides:
         replaced = f", replacing {o['replaced_file']}" if o.get("replaced_file") else ""
@@ -89,7 +76,26 @@ def more_information(record: dict[str, Any]) -> list[str]:
         lines.append(f"* GGUF {gguf.get('file') or ''} sha256 `{gguf['sha256']}`".replace("  ", " "))
     lines += comparison_reproducibility(record.get("comparison"))
     lines.append(f"* record created {record.get('created')}")
+    lines += integrity_lines(record)
     return lines
+
+
+def integrity_lines(record: dict[str, Any]) -> list[str]:
+    """The JSON record's digest (and signatures) as the Markdown repeats them."""
+    if not record.get("digest"):
+        return []
+    lines = [f"* record digest `{record['digest']}`: SHA-256 of the JSON record's canonical "
+             "content (RFC 8785, without digest, digest_fields and signatures); "
+             f"{_verify_command(record)} recomputes it and names any edited field"]
+    for sig in record.get("signatures") or []:
+        lines.append(f"* signed with SSH key `{sig.get('key_fingerprint')}` (namespace "
+                     f"`{sig.get('namespace')}`); check it with {_verify_command(record)} "
+                     "--signer ALLOWED_SIGNERS")
+    return lines
+
+
+def _verify_command(record: dict[str, Any]) -> str:
+    return f"`advisor record verify {record.get('_json_name') or 'RECORD.json'}`"
 
 
 def disclaimer(record: dict[str, Any]) -> list[str]:

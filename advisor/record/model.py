@@ -16,8 +16,9 @@ from dataclasses import dataclass
 from typing import Any
 
 SCHEMA = "advisor.record/1"
-FORMATS = ("md", "json", "cdx")
-SUFFIXES = {"md": ".md", "json": ".json", "cdx": ".cdx.json"}
+FORMATS = ("md", "json", "cdx", "spdx")
+DEFAULT_FORMATS = ("md", "json", "cdx")
+SUFFIXES = {"md": ".md", "json": ".json", "cdx": ".cdx.json", "spdx": ".spdx.json"}
 
 
 def model_slug(model_id: str) -> str:
@@ -66,14 +67,6 @@ class Record:
 
 def parse_formats(text: str) -> list[str]:
     """``"md,json"`` -> ``["md", "json"]``; raises ``ValueError`` naming an unknown format."""
-    formats: list[str] = []
-    for part in (p.strip().lower() for p in text.split(",")):
-        if not part:
-            continue
-        if part not in FORMATS:
-            raise ValueError(f"unknown format {part!r} (expected some of: {', '.join(FORMATS)})")
-        if part not in formats:
-            formats.append(part)
-    if not formats:
-        raise ValueError(f"no format given (expected some of: {', '.join(FORMATS)})")
-    return formats
+    from advisor.text import split_choices
+
+    return split_choices(text, FORMATS, "format")

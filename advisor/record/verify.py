@@ -16,13 +16,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from advisor.record.jsonfmt import load_record_file
-from advisor.record.model import Record
+from advisor.errors import InputError
+from advisor.record.integrity import changed_fields
+from advisor.record.jsonfmt import read_json, schema_problem
+from advisor.record.model import SCHEMA, Record
+
+SHOWN_EDITS = 20
 
 
 @dataclass(frozen=True)
 class Difference:
-    kind: str          # license_text | license | verdict | finding_added | finding_removed |
+    kind: str          # tampered | integrity | signature (the record itself) |
+                       # license_text | license | verdict | finding_added | finding_removed |
                        # obligation_added | obligation_removed | hub_revision | file_hash |
                        # comparison_file_hash | comparison_revision (comparison_verify) |
                        # hub_<field>: the card or license file moved (license_drift)
@@ -52,8 +57,14 @@ class VerifyReport:
 
     def lines(self) -> list[str]:
         """The report as text lines: a headline, one line per difference, then notes."""
+        edited = [d for d in self.differences if d.kind in ("tampered", "integrity")]
         if not self.drift:
             head = f"{self.path}: unchanged ({self.model}, verdict {self.verdict})"
+        elif edited:
+            head = (f"{self.path}: TAMPERED, the record was edited after it was written "
+                    f"({self.model})")
+        elif all(d.kind == "signature" for d in self.differences):
+            head = f"{self.path}: SIGNATURE NOT VERIFIED ({self.model})"
         else:
             n = len(self.differences)
             head = f"{self.path}: DRIFT, {n} difference{'s' if n != 1 else ''} ({self.model})"
@@ -63,6 +74,7 @@ class VerifyReport:
     def to_dict(self) -> dict[str, Any]:
         return {"schema": "advisor.record-verify/1", "path": self.path, "model": self.model,
                 "verdict": self.verdict, "drift": self.drift,
+                "tampered": any(d.kind in ("tampered", "integrity") for d in self.differences),
                 "differences": [d.to_dict() for d in self.differences], "notes": list(self.notes)}
 
 
@@ -136,6 +148,8 @@ def compare_records(old: dict[str, Any], new: dict[str, Any], *, hub_checked: bo
     old_r, new_r = old["reproducibility"], new["reproducibility"]
     diffs += _license_diffs(old_r.get("license_files") or {}, new_r.get("license_files") or {})
     diffs += compare_candidates(old["chosen"], new["chosen"])
+    if "duties" in old:
+        diffs += duty_differences(old.get("duties") or [], new.get("duties") or [])
     old_hub, new_hub = old_r.get("hub") or {}, new_r.get("hub") or {}
     if hub_checked:
         if old_hub.get("sha") and new_hub.get("sha") and old_hub["sha"] != new_hub["sha"]:
@@ -162,6 +176,38 @@ def compare_records(old: dict[str, Any], new: dict[str, Any], *, hub_checked: bo
     return diffs, notes
 
 
+def _mapping(value: Any) -> dict[str, str] | None:
+    return {str(k): str(v) for k, v in value.items()} if isinstance(value, dict) and value \
+        else None
+
+
+def duty_differences(old: list[Any], new: list[Any]) -> list[Difference]:
+    """Duties that appeared, went away, or moved between "only if" and "must do"."""
+    def by_text(duties: list[Any]) -> dict[str, dict[str, Any]]:
+        return {" ".join(str(d.get("text", "")).split()).lower(): d
+                for d in duties if isinstance(d, dict)}
+
+    before, after = by_text(old or []), by_text(new or [])
+    out = []
+    for key, d in after.items():
+        if key not in before:
+            out.append(Difference("duty_added", f"new duty ({_kind(d)}): {d.get('text')}",
+                                  None, d.get("text")))
+        elif before[key].get("kind") != d.get("kind"):
+            out.append(Difference("duty_changed", f"duty now {_kind(d)} (was "
+                                  f"{_kind(before[key])}): {d.get('text')}",
+                                  before[key].get("kind"), d.get("kind")))
+    for key, d in before.items():
+        if key not in after:
+            out.append(Difference("duty_removed", f"duty gone ({_kind(d)}): {d.get('text')}",
+                                  d.get("text"), None))
+    return out
+
+
+def _kind(duty: dict[str, Any]) -> str:
+    return "must do" if duty.get("kind") == "must" else f"only if {duty.get('trigger')}"
+
+
 def reassess(record: Record, kb: Any, hub_facts: Any = None, source: str = "record") -> Record:
     """The record as it would be written today from the same answers and smoke result.
 
@@ -176,8 +222,13 @@ def reassess(record: Record, kb: Any, hub_facts: Any = None, source: str = "reco
         hub_facts = hub_facts_from_record(data)
     answers = answers_from_data(data["answers"], filename=f"{source}: answers",
                                 use_case_ids=set(CORE_USE_CASES) | set(kb.use_cases))
+    settings = data.get("duty_settings") if isinstance(data.get("duty_settings"), dict) else {}
+    considered = data.get("considered") if isinstance(data.get("considered"), dict) else {}
     return build_record(answers, kb, data["model"], smoke=data.get("smoke"), hub_facts=hub_facts,
                         decision_makers=data.get("decision_makers"), today=None,
+                        consider=[str(m) for m in considered.get("models") or []] or None,
+                        owners=_mapping(settings.get("owners")),
+                        whens=_mapping(settings.get("when")),
                         status=data.get("status", "proposed") if data.get("status") in ("proposed", "accepted")
                         else "proposed")
 
@@ -232,22 +283,71 @@ def hash_recorded_gguf(path_text: str) -> tuple[str | None, str]:
     return digest.hexdigest(), f"hashed the GGUF file {shown} ({info.st_size:,} bytes)"
 
 
+def integrity_differences(data: dict[str, Any]) -> list[Difference]:
+    """Tampering: each field edited since the record was written (its digest no longer
+    matches), or a record that carries no digest at all."""
+    changes = changed_fields(data)
+    if changes is None:
+        return [Difference("integrity", "no digest: the record cannot be shown to be unedited "
+                           "(the digest was removed, or an old advisor wrote it)")]
+    stored = str(data.get("digest"))[:19]
+    out = [Difference("tampered", f"tampered: {path} {how} since the record was written "
+                      f"(its digest {stored}... no longer matches)", how, path)
+           for path, how in changes[:SHOWN_EDITS]]
+    if len(changes) > SHOWN_EDITS:
+        out.append(Difference("tampered", f"tampered: and {len(changes) - SHOWN_EDITS} more "
+                              "fields", None, None))
+    return out
+
+
+def open_record(path: Path | str) -> tuple[dict[str, Any], Record | None, list[Difference]]:
+    """Read a saved record for ``verify``: its data, the Record when it fits the schema, and
+    the tampering found. An edited record that no longer fits the schema is tampering (no
+    Record); one that never carried a digest and does not fit is bad input (InputError)."""
+    data = read_json(path, "a record")
+    if not isinstance(data, dict):
+        raise InputError(str(path), f"not an {SCHEMA} record: not a JSON object")
+    tampered = integrity_differences(data) if data.get("schema") == SCHEMA else []
+    problem = schema_problem(data)
+    if problem is None:
+        return data, Record(data), tampered
+    if any(d.kind == "tampered" for d in tampered):
+        return data, None, tampered + [Difference(
+            "tampered", f"the edited record no longer fits the record schema: {problem}")]
+    raise InputError(str(path), f"not an {SCHEMA} record: {problem}")
+
+
 def verify_record(path: Path | str, kb: Any, hub_facts: Any = None,
-                  file_sha256: str | None = None, record: Record | None = None) -> VerifyReport:
-    """Load the record at ``path``, re-assess it with ``kb`` and report each difference.
+                  file_sha256: str | None = None, record: Record | None = None,
+                  tampered: list[Difference] | None = None) -> VerifyReport:
+    """Load the record at ``path``, check its digest, re-assess it with ``kb`` and report
+    each difference: tampering first, then drift.
 
     ``hub_facts`` (what the Hub says now) enables the revision check; ``file_sha256``
     (the hash of the local GGUF, where the caller computed it) enables the file check;
-    ``record`` (already loaded from ``path``) spares reading it again.
+    ``record`` and ``tampered`` (from ``open_record``) spare reading it again.
     A bad record raises ``InputError``.
     """
     if record is None:
-        record = load_record_file(path)
-    fresh = reassess(record, kb, hub_facts, source=str(path))
+        data, record, tampered = open_record(path)
+        if record is None:
+            return VerifyReport(path=str(path), model=str(data.get("model")),
+                                verdict="not re-assessed", differences=tuple(tampered))
+    elif tampered is None:
+        tampered = integrity_differences(record.data)
+    notes: list[str] = []
+    try:
+        fresh = reassess(record, kb, hub_facts, source=str(path))
+    except InputError as exc:
+        if not any(d.kind == "tampered" for d in tampered):
+            raise
+        return VerifyReport(path=str(path), model=record.model, verdict="not re-assessed",
+                            differences=tuple(tampered),
+                            notes=(f"not re-assessed: the edited answers do not load ({exc})",))
     diffs, notes = compare_records(record.data, fresh.data, hub_checked=hub_facts is not None,
                                    file_sha256=file_sha256)
     return VerifyReport(path=str(path), model=record.model, verdict=fresh.chosen["verdict"],
-                        differences=tuple(diffs), notes=tuple(notes))
+                        differences=tuple(tampered + diffs), notes=tuple(notes))
 
 
 def license_drift(record: Record, kb: Any) -> tuple[list[Difference], list[str]]:

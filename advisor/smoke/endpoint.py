@@ -1,11 +1,12 @@
 """Run a suite against an OpenAI-compatible server (streaming chat completions over HTTP).
 
-Standard library only (urllib). The API key comes from the variable ``spec.key_env``
-names (a hosted model's ``api.key_env``, compare's ``--key-env``), else from
-``ADVISOR_ENDPOINT_KEY`` or ``OPENAI_API_KEY``; it is read when a request is made, never
-stored, copied into the environment or printed. Metrics follow the local runner: time to the
-first content chunk, decode speed after it, tokens from ``usage`` when the server sends
-it, counted chunks otherwise.
+Standard library only (urllib). Which key goes where is decided in one place,
+:mod:`advisor.smoke.keys` (the variable tied to this endpoint, else ``ADVISOR_ENDPOINT_KEY``,
+else none). Every prompt is bounded: at most ``timeout`` seconds of wall-clock time however
+slowly the server trickles (:class:`advisor.smoke.transport.Deadline`), at most
+MAX_ANSWER_BYTES of stream, lines of at most MAX_LINE_BYTES. Metrics follow the local
+runner: time to the first content chunk, decode speed after it, tokens from ``usage``
+when the server sends it, counted chunks otherwise.
 
     >>> chat_url("http://127.0.0.1:8000")
     'http://127.0.0.1:8000/v1/chat/completions'
@@ -18,6 +19,7 @@ it, counted chunks otherwise.
 
 from __future__ import annotations
 
+import http.client
 import json
 import re
 import socket
@@ -27,36 +29,16 @@ import urllib.parse
 import urllib.request
 from typing import Any
 
-from advisor import config
 from advisor.errors import InputError, OperationError
+from advisor.smoke.keys import key_plan
+from advisor.smoke.transport import Deadline, open_request
+from advisor.urls import public_url
 from advisor.smoke.result import (DONE, LOAD_DONE, PROMPT_DONE, PROMPT_START, TOKEN,
                                   EventCallback, SmokeResult, emit)
 from advisor.smoke.suites import PromptSpec, Suite
 
 MAX_LINE_BYTES = 1 << 20      # one event-stream line; a chunk is a few hundred bytes
-
-
-def _origin(url: str) -> tuple[str, str, int | None]:
-    parts = urllib.parse.urlsplit(url)
-    port = parts.port or {"http": 80, "https": 443}.get(parts.scheme)
-    return parts.scheme, (parts.hostname or "").lower(), port
-
-
-class _SameOriginRedirects(urllib.request.HTTPRedirectHandler):
-    """Follows a redirect only within the endpoint's own origin: the API key must not
-    travel to another host, port or scheme (urllib would send it along)."""
-
-    def redirect_request(self, req, fp, code, msg, headers, newurl):
-        target = urllib.parse.urljoin(req.full_url, newurl)
-        if _origin(target) != _origin(req.full_url):
-            raise OperationError(
-                f"endpoint {public_url(req.full_url)} redirected to another origin "
-                f"({public_url(target)}); not following it, so the API key stays where it "
-                "was meant to go: use that URL as --endpoint if you trust it")
-        return super().redirect_request(req, fp, code, msg, headers, newurl)
-
-
-_OPENER = urllib.request.build_opener(_SameOriginRedirects)
+MAX_ANSWER_BYTES = 8 << 20    # one prompt's whole stream, far above any max_tokens asked
 
 
 _VERSION_SEGMENT = re.compile(r"v[0-9]+[a-z0-9]*")
@@ -80,27 +62,10 @@ def chat_url(endpoint: str) -> str:
     return urllib.parse.urlunsplit((parsed.scheme, parsed.netloc, path, parsed.query, ""))
 
 
-def public_url(url: str) -> str:
-    """``url`` without user:password, for messages."""
-    parsed = urllib.parse.urlsplit(url)
-    host = parsed.netloc.rsplit("@", 1)[-1]
-    return urllib.parse.urlunsplit((parsed.scheme, host, parsed.path, parsed.query, ""))
-
-
-def api_key(variable: str | None = None) -> str | None:
-    """The key in the environment variable ``variable`` when one is named (and only
-    there), else the first of ``config.ENDPOINT_KEY_VARS`` that is set: ``api_key("GEMINI_API_KEY")``."""
-    for name in (variable,) if variable else config.ENDPOINT_KEY_VARS:
-        value = config.secret(name)
-        if value:
-            return value
-    return None
-
-
 def _request(url: str, body: dict[str, Any], key_env: str | None = None
              ) -> urllib.request.Request:
     headers = {"Content-Type": "application/json", "Accept": "text/event-stream"}
-    key = api_key(key_env)
+    key = key_plan(url, key_env).key()
     if key:
         headers["Authorization"] = f"Bearer {key}"
     return urllib.request.Request(url, data=json.dumps(body).encode("utf-8"),
@@ -125,7 +90,7 @@ def _open(url: str, body: dict[str, Any], timeout: float, key_env: str | None = 
     shown = public_url(url)
     for attempt in (0, 1):
         try:
-            return _OPENER.open(_request(url, body, key_env), timeout=timeout)
+            return open_request(_request(url, body, key_env), timeout=timeout)
         except urllib.error.HTTPError as exc:
             if attempt == 0 and exc.code in (400, 422) and "stream_options" in body:
                 body = {k: v for k, v in body.items() if k != "stream_options"}
@@ -140,12 +105,17 @@ def _open(url: str, body: dict[str, Any], timeout: float, key_env: str | None = 
             raise OperationError(f"endpoint {shown} did not answer within {timeout:g} s") from None
         except (ConnectionError, OSError) as exc:
             raise OperationError(f"endpoint {shown} unreachable: {exc.strerror or exc}") from None
+        except http.client.HTTPException as exc:
+            raise OperationError(f"endpoint {shown} did not answer in HTTP: "
+                                 f"{type(exc).__name__}") from None
     raise AssertionError("unreachable")
 
 
-def _lines(response, url: str):
-    """The response's lines, each at most MAX_LINE_BYTES: an endless line (no newline
-    ever) is an error, not a buffer that grows until memory runs out."""
+def _lines(response, url: str, prompt_id: str):
+    """The response's lines, each at most MAX_LINE_BYTES and all together at most
+    MAX_ANSWER_BYTES: an endless line or a flood is an error, not a buffer that grows
+    until memory runs out."""
+    total = 0
     while True:
         raw = response.readline(MAX_LINE_BYTES + 1)
         if not raw:
@@ -153,7 +123,39 @@ def _lines(response, url: str):
         if len(raw) > MAX_LINE_BYTES:
             raise OperationError(f"endpoint {public_url(url)} sent a line longer than "
                                  f"{MAX_LINE_BYTES >> 20} MiB; not an event stream")
+        total += len(raw)
+        if total > MAX_ANSWER_BYTES:
+            raise OperationError(f"endpoint {public_url(url)} sent more than "
+                                 f"{MAX_ANSWER_BYTES >> 20} MiB for prompt {prompt_id}; "
+                                 "stopped reading")
         yield raw
+
+
+def _chunks(response, url: str, prompt_id: str):
+    """The JSON objects of the event stream's ``data:`` lines, up to ``[DONE]``."""
+    for raw in _lines(response, url, prompt_id):
+        line = raw.decode("utf-8", "replace").strip()
+        if not line.startswith("data:"):
+            continue
+        payload = line[5:].strip()
+        if payload == "[DONE]":
+            return
+        try:
+            chunk = json.loads(payload)
+        except ValueError:
+            continue
+        if isinstance(chunk, dict):
+            yield chunk
+
+
+def _texts(chunk: dict[str, Any]):
+    """(text, finish_reason) of each choice of one chunk."""
+    choices = chunk.get("choices")
+    for choice in choices if isinstance(choices, list) else []:
+        if isinstance(choice, dict):
+            delta = choice.get("delta")
+            text = delta.get("content") if isinstance(delta, dict) else None
+            yield (text if isinstance(text, str) else ""), choice.get("finish_reason")
 
 
 def request_body(model: str, prompt: PromptSpec, seed: int, shape: Any = None
@@ -182,65 +184,45 @@ def request_body(model: str, prompt: PromptSpec, seed: int, shape: Any = None
 
 def stream_prompt(url: str, model: str, prompt: PromptSpec, *, timeout: float, seed: int,
                   on_token, key_env: str | None = None, shape: Any = None) -> dict[str, Any]:
-    """One streaming chat completion; returns ``prompt_done``-shaped data. ``key_env``:
-    the variable holding the key (see :func:`api_key`); ``shape``: see :func:`request_body`."""
+    """One streaming chat completion within ``timeout`` seconds of wall-clock time, all of
+    it (connecting, waiting, a slow trickle of bytes); returns ``prompt_done``-shaped data.
+    ``key_env``: the variable tied to this endpoint (see :mod:`advisor.smoke.keys`);
+    ``shape``: see :func:`request_body`."""
     body, sampling = request_body(model, prompt, seed, shape)
     if prompt.stop:
         body["stop"] = list(prompt.stop)
-    output, chunks, usage, finish = "", 0, None, None
-    t_first = t_last = None
-    start = time.perf_counter()
-    response = _open(url, body, timeout, key_env)
-    if response.headers.get_content_type() == "text/html":
-        response.close()
-        raise OperationError(f"endpoint {public_url(url)} answered with an HTML page, not an "
-                             "OpenAI-compatible chat completions stream")
-    try:
-        with response:
-            for raw in _lines(response, url):
-                # No new text for `timeout` seconds (keep-alive lines do not count), or far
-                # more chunks than max_tokens asked for: stop instead of waiting forever.
-                if time.perf_counter() - (t_last or start) > timeout:
-                    raise OperationError(f"endpoint {public_url(url)} sent no text for "
-                                         f"{timeout:g} s during prompt {prompt.id}")
-                if chunks > 4 * prompt.max_tokens + 64:
-                    finish = "length"
-                    break
-                line = raw.decode("utf-8", "replace").strip()
-                if not line.startswith("data:"):
-                    continue
-                payload = line[5:].strip()
-                if payload == "[DONE]":
-                    break
-                try:
-                    chunk = json.loads(payload)
-                except ValueError:
-                    continue
-                if not isinstance(chunk, dict):
-                    continue
-                if isinstance(chunk.get("usage"), dict):
-                    usage = chunk["usage"]
-                choices = chunk.get("choices")
-                for choice in choices if isinstance(choices, list) else []:
-                    if not isinstance(choice, dict):
-                        continue
-                    delta = choice.get("delta")
-                    text = delta.get("content") if isinstance(delta, dict) else None
-                    text = text if isinstance(text, str) else ""
-                    if text:
-                        now = time.perf_counter()
-                        t_first = t_first or now
-                        t_last = now
-                        chunks += 1
-                        output += text
-                        on_token(text)
-                    finish = str(choice.get("finish_reason") or finish or "") or None
-    except (TimeoutError, socket.timeout):
-        raise OperationError(f"endpoint {public_url(url)} stopped sending for {timeout:g} s "
-                             f"during prompt {prompt.id}") from None
-    except (ConnectionError, OSError) as exc:
-        raise OperationError(f"endpoint {public_url(url)} dropped the connection during "
-                             f"prompt {prompt.id}: {exc}") from None
+    shown = public_url(url)
+    late = OperationError(f"endpoint {shown} did not finish prompt {prompt.id} within "
+                          f"{timeout:g} s (--timeout)")
+    with Deadline(timeout) as deadline:
+        start = time.perf_counter()
+        try:
+            response = _open(url, body, deadline.remaining(timeout), key_env)
+        except OperationError:
+            if deadline.passed():
+                raise OperationError(f"endpoint {shown} did not answer within {timeout:g} s"
+                                     ) from None
+            raise
+        if response.headers.get_content_type() == "text/html":
+            response.close()
+            raise OperationError(f"endpoint {shown} answered with an HTML page, not an "
+                                 "OpenAI-compatible chat completions stream")
+        try:
+            with response:
+                read = _read_stream(response, url, prompt, on_token, start)
+        except (TimeoutError, socket.timeout):
+            if deadline.passed():
+                raise late from None
+            raise OperationError(f"endpoint {shown} stopped sending for {timeout:g} s "
+                                 f"during prompt {prompt.id}") from None
+        except (ConnectionError, OSError, http.client.HTTPException) as exc:
+            if deadline.passed():
+                raise late from None
+            raise OperationError(f"endpoint {shown} dropped the connection during "
+                                 f"prompt {prompt.id}: {exc}") from None
+        if deadline.passed():              # the shut-down socket read as the stream's end
+            raise late
+    output, chunks, usage, finish, t_first, t_last = read
     end = time.perf_counter()
     reported = (usage or {}).get("completion_tokens")
     completion = reported if isinstance(reported, int) and reported >= 0 else chunks
@@ -252,6 +234,30 @@ def stream_prompt(url: str, model: str, prompt: PromptSpec, *, timeout: float, s
             "decode_seconds": (t_last - t_first) if t_first else None,
             "total_seconds": end - start, "finish_reason": finish,
             "token_source": "usage" if usage else "chunks", "sampling": sampling}
+
+
+def _read_stream(response, url: str, prompt: PromptSpec, on_token, start: float) -> tuple:
+    """(output, chunks, usage, finish_reason, t_first, t_last) of one event stream; far
+    more chunks than max_tokens asked for end it as ``length``."""
+    parts: list[str] = []
+    chunks, usage, finish = 0, None, None
+    t_first = t_last = None
+    for chunk in _chunks(response, url, prompt.id):
+        if chunks > 4 * prompt.max_tokens + 64:
+            finish = "length"
+            break
+        if isinstance(chunk.get("usage"), dict):
+            usage = chunk["usage"]
+        for text, reason in _texts(chunk):
+            if text:
+                now = time.perf_counter()
+                t_first = t_first or now
+                t_last = now
+                chunks += 1
+                parts.append(text)
+                on_token(text)
+            finish = str(reason or finish or "") or None
+    return "".join(parts), chunks, usage, finish, t_first, t_last
 
 
 def run_endpoint(spec, suite: Suite, on_event: EventCallback | None) -> SmokeResult:

@@ -28,6 +28,7 @@ from typing import Any
 
 from advisor import config
 from advisor.errors import InputError, OperationError
+from advisor.machine.speed import default_threads  # noqa: F401 (re-exported)
 from advisor.smoke.modelfile import should_hash
 from advisor.smoke.result import (DONE, LOAD_DONE, PROMPT_DONE, PROMPT_START, SPAWNED, TOKEN,
                                   EventCallback, SmokeResult, emit, prompt_result)
@@ -36,9 +37,6 @@ from advisor.smoke.suites import Suite, load_suite
 DEFAULT_CTX = 2048
 DEFAULT_TIMEOUT = 300.0
 DEFAULT_SEED = 0
-def default_threads() -> int:
-    """llama-cpp-python's own default: half the CPUs, at least one."""
-    return max((os.cpu_count() or 2) // 2, 1)
 
 
 @dataclass
@@ -277,6 +275,11 @@ def run_local(spec: SmokeSpec, suite: Suite, on_event: EventCallback | None) -> 
     result.wall_seconds = time.perf_counter() - started
     if result.gpu_layers > 0:
         _apply_estimate(result, model_file, spec)
+    elif result.measured_tokens_per_second and result.estimate:
+        from advisor.machine.speed import record_run
+
+        record_run(result.estimate["decode_bytes_per_token"], model_file.n_layer or 0,
+                   result.measured_tokens_per_second, threads)
     emit(on_event, DONE, result=result)
     return result
 
@@ -294,17 +297,18 @@ def _apply_estimate(result: SmokeResult, model_file, spec: SmokeSpec) -> None:
                        "resident_bytes": est.resident_bytes, "kv_cache_bytes": est.kv_cache_bytes,
                        "compute_bytes": est.compute_bytes, "options": est.options,
                        "decode_bytes_per_token": est.decode_bytes_per_token}
-    fit, layers = "cpu", 0
-    gpu_bandwidth = None
-    if result.gpu_layers > 0:         # after the load: where llama.cpp put the blocks
-        from advisor.machine.hardware import detect_hardware
+    from advisor.machine.hardware import detect_hardware
 
+    fit, layers = "cpu", 0
+    hardware = detect_hardware(probe_llama=False)
+    if result.gpu_layers > 0:         # after the load: where llama.cpp put the blocks
         layers = result.gpu_layers
         fit = "gpu" if layers >= shape.n_layer else "partial"
-        gpu_bandwidth = detect_hardware().gpu_bandwidth
     result.estimated_tokens_per_second = decode_tokens_per_second(
         shape, spec.n_ctx, fit, layers, options=spec.options(),
-        **({"gpu_bandwidth": gpu_bandwidth} if gpu_bandwidth else {}))
+        cpu_bandwidth=hardware.cpu_bandwidth, gpu_bandwidth=hardware.gpu_bandwidth,
+        cpu_layer_seconds=hardware.cpu_layer_seconds)
+    result.estimate["speed_basis"] = hardware.speed_basis
 
 
 def _apply_load(result: SmokeResult, event: dict[str, Any]) -> None:

@@ -55,11 +55,22 @@ class AdvisorApp(App[int]):
         self._offline_told = False
         self.machine: Hardware = self.settings.resolved_hardware()
         self.saved_answers: Any = None          # the answers as last loaded or saved
+        # True while the answers are the example the app starts with (no answers file):
+        # the interview says so, and what is still untouched counts as assumed.
+        self.example_loaded = False
         self.smoke_runs: list[dict[str, Any]] = []   # every result, with the models it ran
         self.comparison: dict[str, Any] | None = None   # the last finished comparison
         from advisor.tui.prefs import load_prefs
 
         self.prefs = load_prefs(self.settings.resolved_config_dir())
+
+    def format_title(self, title: str, sub_title: str):
+        """The header's title, every screen's included: one clean line (a model id or a
+        file name in a ``sub_title`` cannot send an escape, bidi or zero-width character
+        to the terminal)."""
+        from advisor.text import one_line
+
+        return super().format_title(one_line(title), one_line(sub_title))
 
     @property
     def hardware(self) -> Hardware:
@@ -106,7 +117,7 @@ class AdvisorApp(App[int]):
             self.call_from_thread(self.tell_offline, "the Hub cannot be reached")
 
     def _load_core(self) -> None:
-        from advisor.answers import default_answers, load_answers
+        from advisor.answers import example_answers, load_answers
         from advisor.knowledge import load_knowledge
 
         if self.kb is None:
@@ -116,7 +127,8 @@ class AdvisorApp(App[int]):
                 self.answers = load_answers(self.settings.answers_path,
                                             use_case_ids=self.use_case_ids())
             else:
-                self.answers = default_answers()
+                self.answers = example_answers()
+                self.example_loaded = True
         self.saved_answers = self.answers
         self.assessment = self._assess(self.answers)
 
@@ -153,6 +165,22 @@ class AdvisorApp(App[int]):
         self.answers = answers
         self.assessment = assessment
         self.assessment_changed.publish(self.assessment)
+
+    @property
+    def recommendation(self) -> Any:
+        """The recommendation of the current assessment on :attr:`hardware` (computed
+        once per assessment and hardware; pure and fast, advisor.recommend)."""
+        hardware = self.hardware
+        cached = getattr(self, "_recommended", None)
+        if cached is not None and cached[0] is self.assessment and cached[1] == hardware:
+            return cached[2]
+        if self.assessment is None or self.kb is None:
+            return None
+        from advisor.recommend import recommend
+
+        result = recommend(self.assessment, self.kb, hardware, top=10)
+        self._recommended = (self.assessment, hardware, result)
+        return result
 
     def add_hub_facts(self, repo_id: str, facts: Any) -> None:
         """Hub facts reached us: re-assess so verdicts can use them."""

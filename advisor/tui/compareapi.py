@@ -75,7 +75,10 @@ class Plan:
                     if len(self.builds) > 1 else "")
             return f"GGUF {self.build.quant or '?'} · {self.build.name}{more}"
         if self.kind == API:
-            return f"API {self.api.provider} · {self.api.model} (key from {self.api.key_env})"
+            from advisor.smoke.keys import key_plan
+
+            return (f"API {self.api.provider} · {self.api.model} "
+                    f"({key_plan(self.api.base_url, self.api.key_env).note()})")
         return f"skipped: {self.reason}"
 
     def candidate(self) -> Any:
@@ -124,6 +127,18 @@ def plan_for(model_id: str, kb: Any, local_models: Iterable[Any]) -> Plan:
     if not builds:
         return Plan(model_id, SKIP, reason=NO_BUILD)
     return Plan(model_id, GGUF, builds=builds)
+
+
+def plan_for_file(path: Path, kb: Any) -> Plan:
+    """A plan for one GGUF file opened by path (``advisor compare --gguf PATH``): its own
+    line, counted for the profiled model it is a build of, else for the file itself."""
+    from advisor.gguf.quant import quant_from_filename
+    from advisor.knowledge.matching import FileClues, builds_of
+
+    ids = builds_of(FileClues.of(path=path), kb)
+    model = kb.find_model(ids[0]) if kb is not None and ids else None
+    return Plan(model.id if model is not None else path.name, GGUF,
+                builds=(Build(path, None, quant_from_filename(path.name)),))
 
 
 @dataclass

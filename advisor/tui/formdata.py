@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from advisor.counts import parse_amount, parse_count
 from advisor.regions import ALIASES
 
 MODE_LABELS = {
@@ -28,6 +29,22 @@ OPENNESS_LABELS = {
     "open_license": "Open license: weights under an OSI-approved license",
     "osaid": "Open source AI (OSI OSAID 1.0): weights, code and data information",
 }
+DATA_LABELS = {
+    "none": "None: nothing about people",
+    "personal": "Personal data (names, messages, accounts)",
+    "special_category": "Special categories (GDPR Art. 9)",
+    "health": "Health or medical",
+    "biometric": "Biometric (faces, voices, fingerprints)",
+    "genetic": "Genetic",
+    "financial": "Financial (accounts, credit, income)",
+    "children": "About children",
+    "employee": "About staff or applicants",
+    "public_only": "Public, non-personal content only",
+}
+AUDIENCE_LABELS = {
+    "businesses": "Businesses", "consumers": "Consumers", "employees": "Employees",
+    "patients": "Patients", "minors": "Minors (under 18)",
+}
 MODALITY_LABELS = {
     "text": "Text", "image_input": "Image input", "audio_input": "Audio input", "code": "Code",
     "image_output": "Image output (generates images)",
@@ -39,6 +56,13 @@ WHY = {
     "users": "Llama licenses need a separate grant above 700 million monthly active users "
              "(counting affiliates). Write 2000000, 2,000,000, 2m or 2e6 (k, m, b: thousand, "
              "million, billion).",
+    "revenue": "Revenue thresholds: the CCPA ($26.6M), Stability AI ($1M), LFM ($10M). "
+               "Blank: not declared, and such rules ask for it. Same forms as users.",
+    "data": "Creates most duties: personal data brings the GDPR; health data HIPAA and "
+            "Art. 9; biometric data BIPA. Use cases add what they imply (medical advice: "
+            "health).",
+    "audience": "Minors bring COPPA, GDPR Art. 8, children's codes and some API terms; "
+                "patients mean health data.",
     "regions": "The law where users are served applies: the EU AI Act bans some practices "
                "and adds duties for others. EU and EEA expand to their members.",
     "mode": "Hosting for third parties or shipping weights triggers different license "
@@ -58,6 +82,9 @@ WHY = {
 FIELD_OF_ERROR = {
     "organization.domicile": "domicile",
     "organization.monthly_active_users": "users",
+    "organization.annual_revenue_usd": "revenue",
+    "data.categories": "data",
+    "audience": "audience",
     "deployment.regions": "regions",
     "deployment.mode": "mode",
     "deployment.commercial": "commercial",
@@ -74,6 +101,7 @@ class FormValues:
 
     domicile: str = "DE"
     users: str = "2000000"
+    revenue: str = ""                     # blank: not declared
     regions: str = "DE, FR, US"
     mode: str = "hosted_service"
     commercial: bool = True
@@ -113,41 +141,12 @@ def split_list(text: str) -> list[str]:
 
 
 FIELD_TITLES = {
-    "domicile": "Home country", "users": "Monthly active users", "regions": "Users served in",
+    "domicile": "Home country", "users": "Monthly active users",
+    "revenue": "Annual revenue (USD)", "regions": "Users served in",
+    "data": "Data it processes", "audience": "Who uses it",
     "mode": "Deployment mode", "commercial": "Commercial use", "categories": "Used for",
     "modalities": "Inputs", "openness": "Openness required", "hardware": "Memory",
 }
-SCALES = {"k": 10 ** 3, "m": 10 ** 6, "b": 10 ** 9}
-MAX_COUNT = 10 ** 12
-
-
-def parse_count(text: str) -> int:
-    """A count of users as people type it; ValueError says what is wrong, in words.
-
-    >>> parse_count("2,000,000"), parse_count("3m"), parse_count("3e6"), parse_count("1.5k")
-    (2000000, 3000000, 3000000, 1500)
-    """
-    from decimal import Decimal, InvalidOperation
-
-    raw = text.strip().lower().replace("_", "").replace(",", "").replace(" ", "")
-    if not raw:
-        raise ValueError("enter a number of users (0 if none)")
-    scale = SCALES.get(raw[-1], 1)
-    digits = raw[:-1] if scale != 1 else raw
-    try:
-        value = Decimal(digits) * scale
-    except InvalidOperation:
-        raise ValueError(f"{text.strip()!r} is not a number of users "
-                         "(write 2000000, 2m or 2e6)") from None
-    if not value.is_finite() or value < 0:
-        raise ValueError("the number of users cannot be negative")
-    if value != value.to_integral_value():
-        raise ValueError(f"{text.strip()!r} is not a whole number of users")
-    if value > MAX_COUNT:
-        raise ValueError("more users than people on Earth: check the number")
-    return int(value)
-
-
 def parse_gib(text: str, *, minimum: float, blank: float | None = None) -> float | None:
     """GiB of memory; blank gives ``blank``; ValueError in words."""
     import math
@@ -167,13 +166,106 @@ def parse_gib(text: str, *, minimum: float, blank: float | None = None) -> float
     return value
 
 
-def field_problems(values: "FormValues") -> dict[str, str]:
+def audience_items(groups: list[str], age_text: str) -> list[Any]:
+    """The CONTRACT §2 audience list from the form: ``minors`` carries the youngest age
+    when one is given; ValueError in words for an age that is not one.
+
+    >>> audience_items(["consumers", "minors"], "13")
+    ['consumers', {'minors': 13}]
+    """
+    age_text = age_text.strip()
+    if not age_text or "minors" not in groups:
+        return list(groups)
+    if not age_text.isdigit() or not 0 <= int(age_text) < 18:
+        raise ValueError("give the youngest user's age, 0 to 17 (or leave it blank)")
+    return [{"minors": int(age_text)} if g == "minors" else g for g in groups]
+
+
+def audience_parts(items: list[Any]) -> tuple[list[str], str]:
+    """The form's groups and age text for a CONTRACT §2 audience list.
+
+    >>> audience_parts(["patients", {"minors": 13}])
+    (['patients', 'minors'], '13')
+    """
+    groups = [g if isinstance(g, str) else "minors" for g in items]
+    ages = [str(g["minors"]) for g in items if isinstance(g, dict)]
+    return groups, ages[0] if ages else ""
+
+
+def _echo(text: str, parse: Any, shown: str) -> str:
+    """``shown`` with the value ``parse`` reads from ``text``, unless the text is already
+    plain digits or does not parse."""
+    try:
+        value = parse(text)
+    except ValueError:
+        return ""
+    plain_digits = text.strip().replace(",", "").replace("_", "")
+    return "" if plain_digits == str(value) else shown.format(value)
+
+
+def count_echo(text: str) -> str:
+    """How the users field reads, when the text is not already plain digits.
+
+    >>> count_echo("3m"), count_echo("3000000"), count_echo("lots")
+    ('= 3,000,000 users', '', '')
+    """
+    return _echo(text, parse_count, "= {:,} users")
+
+
+def amount_echo(text: str) -> str:
+    """How the revenue field reads: blank is "not declared".
+
+    >>> amount_echo(""), amount_echo("30m"), amount_echo("1500")
+    ('not declared', '= $30,000,000', '')
+    """
+    return _echo(text, parse_amount, "= ${:,}") if text.strip() else "not declared"
+
+
+# Form field -> the answer key (answers.VERDICT_DEFAULTS) it sets: while the example is
+# loaded, a key whose field was never touched stays assumed.
+VERDICT_FIELDS = {
+    "users": "organization.monthly_active_users", "regions": "deployment.regions",
+    "mode": "deployment.mode", "commercial": "deployment.commercial",
+    "data": "data.categories", "audience": "audience", "minors_age": "audience",
+}
+
+
+def changed_fields(now: "FormValues", example: "FormValues") -> set[str]:
+    """The verdict fields whose value differs from the example's.
+
+    >>> sorted(changed_fields(FormValues(users="5"), FormValues()))
+    ['users']
+    """
+    return {name for name in VERDICT_FIELDS
+            if name != "minors_age" and getattr(now, name) != getattr(example, name)}
+
+
+def untouched_keys(touched: Any) -> tuple[str, ...]:
+    """The verdict-changing answer keys whose fields were not ``touched``.
+
+    >>> untouched_keys({"users", "data"})[:2]
+    ('deployment.regions', 'deployment.mode')
+    """
+    done = {VERDICT_FIELDS[f] for f in touched if f in VERDICT_FIELDS}
+    return tuple(dict.fromkeys(k for k in VERDICT_FIELDS.values() if k not in done))
+
+
+def field_problems(values: "FormValues", minors_age: str = "") -> dict[str, str]:
     """Problems of the number fields, by field name, in words (checked before the answers)."""
     problems: dict[str, str] = {}
     try:
         parse_count(values.users)
     except ValueError as exc:
         problems["users"] = str(exc)
+    if values.revenue.strip():
+        try:
+            parse_amount(values.revenue)
+        except ValueError as exc:
+            problems["revenue"] = str(exc)
+    try:
+        audience_items([a for a in values.audience if isinstance(a, str)], minors_age)
+    except ValueError as exc:
+        problems["audience"] = str(exc)
     if not values.hardware_auto:
         try:
             parse_gib(values.ram_gb, minimum=0.1)
@@ -196,20 +288,27 @@ def _number(text: str) -> Any:
             return text
 
 
-def form_to_data(values: FormValues) -> dict[str, Any]:
-    """The answers mapping (CONTRACT §2) the form describes, unvalidated."""
+def form_to_data(values: FormValues, assumed: Any = ()) -> dict[str, Any]:
+    """The answers mapping (CONTRACT §2) the form describes, unvalidated. The dotted keys
+    in ``assumed`` (answers still showing the example, never touched) are left out, so
+    the answers read them as assumed defaults and say so."""
     try:
         users: Any = parse_count(values.users)
     except ValueError:
         users = _number(values.users)
+    try:
+        revenue: Any = parse_amount(values.revenue) if values.revenue.strip() else None
+    except ValueError:
+        revenue = values.revenue.strip()
     hardware: Any = "auto"
     if not values.hardware_auto:
         hardware = {"ram_gb": _number(values.ram_gb)}
         vram = _number(values.vram_gb)
         hardware["vram_gb"] = 0 if vram is None else vram
-    return {
+    data = {
         "organization": {"domicile": values.domicile.strip(),
-                         "monthly_active_users": 0 if users is None else users},
+                         "monthly_active_users": 0 if users is None else users,
+                         "annual_revenue_usd": revenue},
         "deployment": {"regions": [r.upper() for r in split_list(values.regions)],
                        "mode": values.mode, "commercial": values.commercial},
         "use_case": {"categories": list(values.categories),
@@ -221,6 +320,20 @@ def form_to_data(values: FormValues) -> dict[str, Any]:
                   "redistribute_weights": values.redistribute, "openness": values.openness},
         "hardware": hardware,
     }
+    for key in assumed:
+        *parents, leaf = key.split(".")
+        section: Any = data
+        for part in parents:
+            section = section.get(part, {})
+        section.pop(leaf, None)
+    return data
+
+
+def _money(value: Any) -> str:
+    """A revenue as the field shows it: ``26625000``, ``1500.5``, blank for none."""
+    if value is None:
+        return ""
+    return str(int(value)) if float(value).is_integer() else str(value)
 
 
 def answers_to_form(answers: Any) -> FormValues:
@@ -235,6 +348,7 @@ def answers_to_form(answers: Any) -> FormValues:
     return FormValues(
         domicile=answers.organization.domicile,
         users=str(answers.organization.monthly_active_users),
+        revenue=_money(answers.organization.annual_revenue_usd),
         regions=", ".join(compress_regions(answers.deployment.regions)),
         mode=answers.deployment.mode,
         commercial=answers.deployment.commercial,

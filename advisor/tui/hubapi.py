@@ -18,6 +18,7 @@ from typing import Any
 from rich.text import Text
 
 from advisor.text import clean
+from advisor.vocab import UNKNOWN_FIT
 from advisor.machine.hardware import Hardware
 
 
@@ -44,21 +45,42 @@ class LocalBuild:
     bytes: int
     license: str | None          # the file's own ``general.license``
     source: str
+    memory_bytes: int | None = None   # resident estimate at ESTIMATE_CTX (None: unreadable)
 
 
 def local_builds(model_id: str, kb: Any) -> list[LocalBuild]:
     """GGUF files on disk (HF cache, LM Studio, llama.cpp, the demo package) that are builds
-    of ``model_id``, each with the license its header declares."""
+    of ``model_id``, each with the license its header declares and its memory estimate."""
     from advisor.knowledge.matching import builds_of
     from advisor.machine.local import find_local_ggufs
+
+    from advisor.gguf.header import read_local_header
 
     out = []
     for found in find_local_ggufs():
         if found.error or model_id.lower() not in builds_of(found.clues(), kb):
             continue
+        try:
+            memory = local_memory(read_local_header(found.path), found.bytes)
+        except Exception:  # noqa: BLE001 - an unreadable header shows no memory estimate
+            memory = None
         out.append(LocalBuild(path=str(found.path), quant=found.quant, bytes=found.bytes,
-                              license=found.license, source=found.source))
+                              license=found.license, source=found.source, memory_bytes=memory))
     return out
+
+
+ESTIMATE_CTX = 4096
+
+
+def local_memory(header: Any, file_bytes: int | None) -> int | None:
+    """What a CPU run of the file keeps resident at ESTIMATE_CTX (advisor.gguf.estimate)."""
+    from advisor.gguf.estimate import estimate_memory, model_shape
+
+    try:
+        shape = model_shape(header, file_bytes=file_bytes)
+        return estimate_memory(shape, ESTIMATE_CTX, basis="resident").resident_bytes
+    except (ValueError, ArithmeticError):
+        return None
 
 
 def fetch_facts(repo_id: str) -> Any:
@@ -79,6 +101,8 @@ def facts_text(facts: Any) -> Text:
         text.append(f"{clean(value)}\n")
 
     line("Repository", facts.repo_id)
+    line("Hub answered", f"for {facts.answered_as}, another repo than asked: read these "
+         "facts as that repo's" if getattr(facts, "answered_as", None) else None)
     line("Revision", (facts.sha or "")[:12] or None)
     license_value = facts.license_tag
     if facts.license_name:

@@ -17,8 +17,7 @@ from pathlib import Path
 from typing import Any
 
 FILE_NAME = "tui.json"
-DEFAULTS: dict[str, Any] = {"theme": None, "last_answers": None, "best_first": True,
-                            "verdict_filter": "all"}
+DEFAULTS: dict[str, Any] = {"theme": None, "last_answers": None, "order": "recommended"}
 MAX_BYTES = 64 * 1024
 
 
@@ -36,9 +35,7 @@ def load_prefs(directory: Path) -> dict[str, Any]:
         return prefs
     for key, default in DEFAULTS.items():
         value = data.get(key)
-        if key == "best_first" and isinstance(value, bool):
-            prefs[key] = value
-        elif key != "best_first" and isinstance(value, str) and len(value) < 4096:
+        if isinstance(value, str) and len(value) < 4096:
             prefs[key] = value
         elif value is None:
             prefs[key] = default

@@ -39,6 +39,17 @@ class Row:
     conditions: int = 0
     obligations: int = 0
     reason: str = ""         # the worst finding in a few words
+    # From the recommendation (advisor.recommend), where the table shows it:
+    rank: int | None = None              # its place in the shortlist; None: left out
+    model_verdict: str = ""              # the verdict of the model's own findings
+    excluded: str = ""                   # why the answers cannot use it
+    why: tuple[str, ...] = ()            # the recommendation's reasons, in words
+    quant: str | None = None             # the quantization the fit was judged at
+    tier: str = ""                       # runs_well | hosted | runs | unknown | barely
+    kind: str | None = None
+    vendor: str | None = None
+    modalities: tuple[str, ...] = ()
+    license_family: str = ""
 
     def key(self) -> str:
         return self.model_id.lower()
@@ -144,10 +155,10 @@ def format_parameters(parameters: float | None) -> str:
 
 
 def format_bytes(count: float | None) -> str:
-    """1536 -> '1.5 KiB'; None -> '?'."""
+    """1536 -> '1.5 KiB'; None -> 'unknown'."""
     from advisor.hub.pull import human_bytes
 
-    return "?" if count is None else human_bytes(float(count))
+    return "unknown" if count is None else human_bytes(float(count))
 
 
 def format_duration(seconds: float | None) -> str:

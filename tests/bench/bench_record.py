@@ -46,6 +46,12 @@ def main() -> None:
         ("render json", best_ms(lambda: render(record, "json"))),
         ("render cdx, first call (import + schema)", cdx_first),
         ("render cdx + validate, warm", best_ms(lambda: render(record, "cdx"))),
+        ("render spdx", best_ms(lambda: render(record, "spdx"))),
+        ("build_record, 3 options named (their duties and what-ifs)", best_ms(
+            lambda: build_record(answers, kb, MODEL, smoke=SMOKE, today=day,
+                                 consider=["Qwen/Qwen3-8B", "google/gemma-3-4b-it",
+                                           "mistralai/Mistral-Small-3.2-24B-Instruct-2506"]),
+            repeat=5)),
     ]
     with tempfile.TemporaryDirectory() as tmp:
         rows.append(("write_record md,json,cdx", best_ms(

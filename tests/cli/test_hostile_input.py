@@ -21,6 +21,8 @@ from pathlib import Path
 
 import pytest
 
+from advisor.record.integrity import seal
+
 from tests.fixtures.cli import check_one_line_error, run_advisor_in
 from tests.fixtures.hub_server import HubRepo, serve_hub
 from tests.fixtures.tiny_gguf import write_tiny_gguf
@@ -85,7 +87,7 @@ ANSWERS = {
                        "  mode: hosted_service\n", ":4:", "duplicate key 'mode'"),
     "tabs.yaml": ("organization:\n\tdomicile: DE\n", ":2:", "YAML syntax error"),
     "unknown.yaml": ("organization: {domicile: DE}\nfoo: 1\n", ":2:", "foo: unknown key"),
-    "mau-text.yaml": ("organization: {domicile: DE, monthly_active_users: '100'}\n", ":1:",
+    "mau-text.yaml": ("organization: {domicile: DE, monthly_active_users: 'lots'}\n", ":1:",
                       "monthly_active_users"),
     "mode-list.yaml": ("organization: {domicile: DE}\ndeployment: {mode: [internal]}\n", ":2:",
                        "deployment.mode"),
@@ -352,7 +354,7 @@ def bad_endpoint() -> Iterator[str]:
 
 
 @pytest.mark.parametrize("path, status, needle", [
-    ("html", 1, "HTML page"), ("junk", 1, "suite 'general' failed"), ("drip", 1, "sent no text for 2 s"),
+    ("html", 1, "HTML page"), ("junk", 1, "suite 'general' failed"), ("drip", 1, "within 2 s (--timeout)"),
 ])
 def test_smoke_endpoint_that_misbehaves_exits_1(work, bad_endpoint, path, status, needle):
     proc = advisor("smoke", "--endpoint", f"{bad_endpoint}/{path}", "--model", "m",
@@ -460,7 +462,7 @@ def _record_naming(work: Path, record_json: Path, name: str, gguf_path: Path) ->
     data = json.loads(record_json.read_text())
     data["reproducibility"]["gguf"] = {"file": gguf_path.name, "repo": None,
                                        "path": str(gguf_path), "sha256": "0" * 64}
-    (work / name).write_text(json.dumps(data))
+    (work / name).write_text(json.dumps(seal(data)))   # sealed: a file check, not tampering
     return name
 
 

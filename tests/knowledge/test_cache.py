@@ -230,3 +230,87 @@ def test_knowledge_cache_follows_file_changes(tmp_path: Path, monkeypatch: pytes
     assert kb.licenses["mit"].title == "Edited MIT"
     assert [o.id for o in kb.overrides] == ["mit"]          # overrides survive the cache
     assert load_knowledge().licenses["mit"].title == "MIT License"
+
+
+# ---------------------------------------------------------------- issue 23, item 3
+
+def _pull_during_the_run(monkeypatch: pytest.MonkeyPatch, path: Path, new_text: str) -> list:
+    """A ``git pull`` between the read that keys the cache and the read that is parsed:
+    the second time ``path`` is read, it is rewritten on disk first (the real file
+    changes, as under a running app; the reading itself is the loader's own: the key's
+    read in ``advisor.knowledge.load``, the parse's in ``advisor.knowledge.load.walk``)."""
+    import advisor.knowledge.load as keying
+    import advisor.knowledge.load.walk as walk
+
+    real = keying.read_limited
+    reads: list[Path] = []
+
+    def read_limited(target, limit):
+        if Path(target) == path:
+            reads.append(Path(target))
+            if len(reads) == 2:
+                path.write_text(new_text, encoding="utf-8")
+        return real(target, limit)
+
+    monkeypatch.setattr(keying, "read_limited", read_limited)
+    monkeypatch.setattr(walk, "read_limited", read_limited)
+    return reads
+
+
+def test_a_file_changed_during_a_run_is_never_cached_under_its_old_bytes(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from advisor.knowledge import load_knowledge
+
+    _kb_cache_env(tmp_path, monkeypatch)
+    user = tmp_path / "mine"
+    user.mkdir()
+    before = MIT.read_text(encoding="utf-8").replace("title: MIT License", "title: Before")
+    after = before.replace("title: Before", "title: After")
+    (user / "mit.yaml").write_text(before, encoding="utf-8")
+    reads = _pull_during_the_run(monkeypatch, user / "mit.yaml", after)
+    assert load_knowledge([user]).licenses["mit"].title == "After"     # what it parsed
+    assert len(reads) == 2
+    monkeypatch.undo()
+    _kb_cache_env(tmp_path, monkeypatch)
+    (user / "mit.yaml").write_text(before, encoding="utf-8")   # the pull is undone
+    assert load_knowledge([user]).licenses["mit"].title == "Before"
+    (user / "mit.yaml").write_text(after, encoding="utf-8")
+    assert load_knowledge([user]).licenses["mit"].title == "After"
+
+
+def test_an_entry_never_outlives_a_mismatch(tmp_path: Path,
+                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    from advisor.knowledge.cache import KnowledgeCache
+    from advisor.knowledge import load_knowledge
+
+    path = _kb_cache_env(tmp_path, monkeypatch)
+    load_knowledge()
+    assert path.is_file()
+    assert KnowledgeCache.open().get("0" * 64) is None
+    assert not path.exists()                   # the stale entry is gone, not kept for later
+
+
+@pytest.mark.parametrize("whose", ["open to others", "another user's"])
+def test_a_cache_folder_of_another_user_is_said_once(tmp_path: Path, run_advisor,
+                                                     whose: str) -> None:
+    """A cache folder open to other users, or owned by one (made so with chown where the
+    tests run as root), turns the cache off: the process says why, once, and answers."""
+    folder = tmp_path / "xdg" / "advisor"
+    folder.mkdir(parents=True)
+    if whose == "open to others":
+        os.chmod(folder, 0o777)
+        why = "open to other users"
+    else:
+        if os.geteuid() != 0:
+            pytest.skip("only root can give a folder to another user")
+        os.chmod(folder, 0o700)
+        os.chown(folder, 65534, 65534)
+        why = "owned by user 65534, not you"
+    answers = tmp_path / "a.yaml"
+    answers.write_text("organization: {domicile: DE}\n", encoding="utf-8")
+    proc = run_advisor("assess", "--answers", str(answers), "--json",
+                       env={"XDG_CACHE_HOME": str(tmp_path / "xdg")})
+    assert proc.returncode == 0, proc.stderr
+    notes = [ln for ln in proc.stderr.splitlines() if "profiles cache is off" in ln]
+    assert len(notes) == 1 and str(folder) in notes[0] and why in notes[0]
+    assert not (folder / "knowledge.pickle").exists()

@@ -21,15 +21,17 @@ from advisor.answers import CORE_USE_CASES, load_answers, parse_answers
 from advisor.assessment import assess
 from advisor.assessment.result import Finding
 from advisor.knowledge import KnowledgeBase, load_knowledge
+from advisor.smoke.suites import shipped_suites
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = ROOT / "assets" / "examples"
 SMOL = "HuggingFaceTB/SmolLM2-135M-Instruct"      # Apache-2.0: no license findings interfere
+OPENAI = "openai-api/gpt-5.1"                      # a hosted API model (rules with access_in)
 OWNED = ("EU", "US", "UK", "CN", "EEA-EFTA",        # the jurisdiction profiles tested here
          "US-CA", "US-CO", "US-IL", "US-NY", "US-TX", "US-UT", "KR", "JP", "BR", "CA", "CA-QC",
          "IN", "CH", "SG", "AU", "sanctions-us", "sanctions-eu", "sanctions-uk")
 CHECKED = ("2026-11-23", "2026-12-01", "2026-12-07")  # the dates the profiles were read
-SUITES = {"general", "coding", "summarization", "extraction", "multilingual", "refusal"}
+SUITES = set(shipped_suites())          # a use case names only suites that ship
 BIG = "<systemic>"                                 # placeholder: a profiled model over 1e25 FLOP
 
 
@@ -37,15 +39,22 @@ def answers_text(domicile: str = "DE", regions: list[str] | None = None,
                  mode: str = "hosted_service", commercial: bool = True,
                  uc: tuple[str, ...] = ("general_assistant",), fine_tune: bool = False,
                  redistribute: bool = False, mau: int = 1000,
-                 modalities: tuple[str, ...] = ("text",)) -> str:
-    """An answers file as YAML text; regions default to the domicile alone."""
-    return yaml.safe_dump({
+                 modalities: tuple[str, ...] = ("text",), data: tuple[str, ...] | None = None,
+                 audience: tuple | None = None) -> str:
+    """An answers file as YAML text; regions default to the domicile alone, data and
+    audience to the answers' defaults (personal data, consumers) unless given."""
+    answers = {
         "organization": {"domicile": domicile, "monthly_active_users": mau},
         "deployment": {"regions": regions or [domicile], "mode": mode,
                        "commercial": commercial},
         "use_case": {"categories": list(uc), "modalities": list(modalities)},
         "needs": {"fine_tune": fine_tune, "redistribute_weights": redistribute},
-    })
+    }
+    if data is not None:
+        answers["data"] = {"categories": list(data)}
+    if audience is not None:
+        answers["audience"] = list(audience)
+    return yaml.safe_dump(answers)
 
 
 def A(**kw) -> dict:
@@ -117,17 +126,26 @@ SCENARIOS: list[Scenario] = [
       [A(uc=("medical_advice",))],
       [A(domicile="US", uc=("medical_advice",)), A(uc=("medical_advice",), mode="research")]),
     # ------------------------------------------------------------------ EU: Art. 50
+    # Art. 50(1): characters, RAG chat and agents talk to people; a translation or an
+    # extraction pipeline does not.
     S("EU", "transparency", "Art. 50(1)", "condition",
       [A(uc=("customer_support",)), A(uc=("general_assistant",), mode="internal"),
        A(domicile="US", regions=["US", "EU"], uc=("education_tutoring",)),
-       A(uc=("coding",), mode="internal")],
+       A(uc=("coding",), mode="internal"), A(uc=("games_entertainment",)),
+       A(uc=("retrieval_search",), mode="internal"), A(uc=("agents_tools",))],
       [A(domicile="US", uc=("customer_support",)), A(uc=("customer_support",), mode="research"),
-       A(uc=("content_generation",)), A(uc=("summarization",))]),
+       A(uc=("content_generation",)), A(uc=("summarization",)), A(uc=("translation",)),
+       A(uc=("data_extraction",)), A(domicile="US", uc=("games_entertainment",))]),
+    # Art. 50(2): characters' lines, RAG answers and agents' messages are synthetic text; a
+    # faithful translation or an extraction does not substantially alter the input.
     S("EU", "transparency", "Art. 50(2)", "condition",
       [A(uc=("content_generation",)), A(uc=("general_assistant",)), A(uc=("coding",)),
-       A(uc=("summarization",), mode="internal"), A(uc=("image_generation",))],
+       A(uc=("summarization",), mode="internal"), A(uc=("image_generation",)),
+       A(uc=("games_entertainment",), mode="on_device"), A(uc=("retrieval_search",)),
+       A(uc=("agents_tools",), mode="internal")],
       [A(domicile="US", uc=("content_generation",)), A(uc=("credit_scoring",)),
-       A(uc=("content_generation",), mode="research")]),
+       A(uc=("content_generation",), mode="research"), A(uc=("translation",)),
+       A(uc=("data_extraction",), mode="internal")]),
     S("EU", "transparency", "Art. 50(3)", "condition",
       [A(uc=("emotion_recognition_workplace",), mode="internal"),
        A(uc=("biometric_identification",))],
@@ -189,12 +207,6 @@ SCENARIOS: list[Scenario] = [
     S("EU", "export_control", "Annex I", "condition",
       [A(uc=("weapons_development",)), A(uc=("military_defense",))],
       [A(domicile="US", uc=("weapons_development",)), A(uc=("coding",))]),
-    S("EU", "data_protection", "Art. 9, 35", "condition",
-      [A(uc=("medical_advice",)), A(uc=("biometric_identification",), mode="research")],
-      [A(domicile="US", uc=("medical_advice",)), A(uc=("summarization",))]),
-    S("EU", "data_protection", "Art. 13(2)(f)", "condition",
-      [A(uc=("credit_scoring",)), A(uc=("employment_decisions",)), A(uc=("insurance_pricing",))],
-      [A(domicile="US", uc=("credit_scoring",)), A(uc=("medical_advice",))]),
     # ------------------------------------------------------------------ US
     S("US", "review", "Part 1", "info",
       [US_ONLY, A(domicile="DE", regions=["DE", "US"])],
@@ -229,8 +241,8 @@ SCENARIOS: list[Scenario] = [
        A(domicile="US-IL", uc=("employment_decisions",))],
       [A(uc=("employment_decisions",)),
        A(domicile="US", uc=("employment_decisions",), mode="research")]),
-    S("US-IL", "data_protection", "740 ILCS", "condition",
-      [A(domicile="US", uc=("biometric_identification",))],
+    S("US-IL", "data_protection", "740 ILCS", "condition",     # the biometric data answer,
+      [A(domicile="US", uc=("biometric_identification",))],      # implied by this use case
       [A(uc=("biometric_identification",)), A(domicile="US", uc=("medical_advice",))]),
     S("US-CA", "transparency", "3110", "condition",
       [A(domicile="US", fine_tune=True),
@@ -243,12 +255,15 @@ SCENARIOS: list[Scenario] = [
        A(domicile="US-CA", uc=("content_generation",), mau=2_000_000),
        A(domicile="US-CA", uc=("image_generation",), mau=2_000_000, mode="internal")]),
     S("US-CA", "transparency", "17940", "condition",
-      [A(domicile="US-CA", uc=("customer_support",)), A(domicile="US")],
+      [A(domicile="US-CA", uc=("customer_support",)), A(domicile="US"),
+       A(domicile="US-CA", uc=("games_entertainment",)), A(domicile="US-CA", uc=("agents_tools",))],
       [A(domicile="US-CA", commercial=False), A(domicile="US-CA", mode="internal"),
-       A(domicile="US-CA", uc=("coding",))]),
+       A(domicile="US-CA", uc=("coding",)), A(domicile="US-CA", uc=("translation",))]),
     S("US-UT", "transparency", "13-77-103", "condition",
-      [A(domicile="US-UT"), A(domicile="US", uc=("customer_support",))],
-      [A(domicile="US-UT", mode="internal"), A(domicile="US-UT", uc=("coding",))]),
+      [A(domicile="US-UT"), A(domicile="US", uc=("customer_support",)),
+       A(domicile="US-UT", uc=("retrieval_search",)), A(domicile="US-UT", uc=("games_entertainment",))],
+      [A(domicile="US-UT", mode="internal"), A(domicile="US-UT", uc=("coding",)),
+       A(domicile="US-UT", uc=("data_extraction",))]),
     # §§ 552.052-552.057 (HB 149) forbid acting with a prohibited intent and put no duty
     # on a lawful private deployer: an info, not a condition.
     S("US-TX", "prohibited_practice", "551-554", "info",
@@ -269,9 +284,6 @@ SCENARIOS: list[Scenario] = [
     S("US", "high_risk", "1002.9", "condition",
       [A(domicile="US", uc=("credit_scoring",))],
       [A(uc=("credit_scoring",)), A(domicile="US", uc=("insurance_pricing",))]),
-    S("US", "data_protection", "164.502", "condition",
-      [A(domicile="US", uc=("medical_advice",))],
-      [A(uc=("medical_advice",)), A(domicile="US", uc=("legal_advice",))]),
     S("US", "export_control", "22 CFR", "condition",
       [A(domicile="US", uc=("military_defense",)), A(domicile="US", uc=("weapons_development",))],
       [A(uc=("weapons_development",)), A(domicile="US", uc=("coding",))]),
@@ -292,12 +304,6 @@ SCENARIOS: list[Scenario] = [
       [A(domicile="GB", uc=("employment_decisions",))],
       [A(uc=("employment_decisions",)),
        A(domicile="GB", uc=("employment_decisions",), mode="research")]),
-    S("UK", "data_protection", "ICO biometric", "condition",
-      [A(domicile="GB", uc=("biometric_identification",))],
-      [A(uc=("biometric_identification",)), A(domicile="GB", uc=("medical_advice",))]),
-    S("UK", "data_protection", "(health data)", "condition",
-      [A(domicile="GB", uc=("medical_advice",))],
-      [A(uc=("medical_advice",)), A(domicile="GB", uc=("biometric_identification",))]),
     S("UK", "export_control", "Schedules 2 and 3", "condition",
       [A(domicile="GB", uc=("weapons_development",))],
       [A(uc=("weapons_development",)), A(domicile="GB", uc=("research",))]),
@@ -311,10 +317,13 @@ SCENARIOS: list[Scenario] = [
       [A(domicile="GB", uc=("legal_advice",))],
       [A(domicile="GB", uc=("legal_advice",), mode="internal"), A(uc=("legal_advice",))]),
     # ------------------------------------------------------------------ CN
+    # Art. 10 (minors' over-reliance) reads the audience answer, not the use case.
     S("CN", "review", "Art. 10", "condition",
-      [A(domicile="CN", uc=("education_tutoring",)), A(domicile="US", regions=["CN"])],
-      [A(domicile="CN", mode="internal"), A(domicile="CN", uc=("coding",)),
-       A(domicile="CN", regions=["US"])]),
+      [A(domicile="CN", audience=("minors",)),
+       A(domicile="US", regions=["CN"], uc=("coding",), audience=("consumers", {"minors": 15}))],
+      [A(domicile="CN", uc=("education_tutoring",)), A(domicile="CN", mode="internal",
+                                                        audience=("minors",)),
+       A(domicile="CN", regions=["US"], audience=("minors",))]),
     S("CN", "hosted_service", "Arts. 2, 4, 7", "condition",
       [A(domicile="US", regions=["CN"]), A(domicile="CN", mode="on_device")],
       [A(domicile="CN", regions=["US"]), A(domicile="CN", mode="internal"),
@@ -325,10 +334,25 @@ SCENARIOS: list[Scenario] = [
     S("CN", "review", "Art. 2", "info",
       [A(domicile="CN", mode="internal"), A(domicile="CN", mode="research")],
       [A(domicile="CN"), A(mode="internal")]),
-    S("CN", "data_protection", "Arts. 24, 28", "condition",
+    # Automated decisions only: sensitive data (biometric, health) is CN-PIPL's.
+    S("CN", "data_protection", "Arts. 24, 55(2)", "condition",
       [A(domicile="CN", uc=("credit_scoring",), mode="internal"),
-       A(domicile="DE", regions=["CN"], uc=("biometric_identification",))],
-      [A(uc=("credit_scoring",)), A(domicile="CN", uc=("coding",))]),
+       A(domicile="DE", regions=["CN"], uc=("education_assessment",))],
+      [A(uc=("credit_scoring",)), A(domicile="CN", uc=("coding",)),
+       A(domicile="CN", uc=("biometric_identification",)), A(domicile="CN", uc=("medical_advice",))]),
+    # Anthropomorphic AI measures (second-hand): companions and characters offered to the
+    # Chinese public, and minors among their users.
+    S("CN", "transparency", "Anthropomorphic Measures Arts. 2", "condition",
+      [A(domicile="CN", uc=("games_entertainment",)),
+       A(domicile="US", regions=["CN"], uc=("games_entertainment",), mode="on_device")],
+      [A(domicile="CN", uc=("customer_support",)), A(domicile="CN", uc=("games_entertainment",),
+                                                     mode="internal"),
+       A(domicile="CN", regions=["US"], uc=("games_entertainment",))]),
+    S("CN", "prohibited_practice", "Anthropomorphic Measures Art. 14", "condition",
+      [A(domicile="CN", uc=("games_entertainment",), audience=("minors",)),
+       A(domicile="CN", uc=("games_entertainment",), audience=("consumers", {"minors": 16}))],
+      [A(domicile="CN", uc=("games_entertainment",)),
+       A(domicile="CN", uc=("education_tutoring",), audience=("minors",))]),
     S("CN", "data_protection", "Arts. 3, 38, 53", "condition",
       [A(domicile="US", regions=["US", "CN"]), A(domicile="DE", regions=["CN"], mode="on_prem")],
       [A(domicile="CN"), A(domicile="US", regions=["CN"], mode="internal"), US_ONLY]),
@@ -337,13 +361,13 @@ SCENARIOS: list[Scenario] = [
       [A(domicile="NO"), A(domicile="US", regions=["US", "IS"]),
        A(domicile="DE", regions=["EEA"])],
       [A(domicile="DE", regions=["EU"]), US_ONLY, A(domicile="NO", mode="research")]),
-    S("EEA-EFTA", "data_protection", "GDPR Arts. 9, 22, 35", "condition",
-      [A(domicile="LI", uc=("credit_scoring",)), A(domicile="US", regions=["NO"], uc=("medical_advice",))],
-      [A(domicile="DE", uc=("credit_scoring",)), A(domicile="NO", uc=("coding",))]),
     # ------------------------------------------------------------------ Asia-Pacific, Americas
     S("KR", "transparency", "Art. 31(1)", "condition",
-      [A(domicile="KR"), A(domicile="US", regions=["KR"], uc=("coding",))],
-      [A(domicile="KR", mode="internal"), A(domicile="KR", uc=("credit_scoring",)), A(domicile="JP")]),
+      [A(domicile="KR"), A(domicile="US", regions=["KR"], uc=("coding",)),
+       A(domicile="KR", uc=("translation",)), A(domicile="KR", uc=("data_extraction",)),
+       A(domicile="KR", uc=("games_entertainment",))],
+      [A(domicile="KR", mode="internal"), A(domicile="KR", uc=("credit_scoring",)), A(domicile="JP"),
+       A(domicile="KR", uc=("translation",), mode="internal")]),
     S("KR", "transparency", "Art. 31(3)", "condition",
       [A(domicile="KR", uc=("image_generation",))],
       [A(domicile="KR"), A(domicile="KR", uc=("image_generation",), mode="internal")]),
@@ -355,26 +379,39 @@ SCENARIOS: list[Scenario] = [
       [A(domicile="KR"), A(domicile="US", regions=["KR"], mode="internal")]),
     S("KR", "data_protection", "Art. 37-2", "condition",
       [A(domicile="KR", uc=("credit_scoring",))], [A(domicile="KR")]),
-    S("JP", "review", "Arts. 7, 16", "condition",      # unconfirmed info: shown as a condition
+    S("JP", "review", "Arts. 1, 7", "info",
       [A(domicile="JP")], [A(domicile="JP", mode="internal")]),
-    S("JP", "data_protection", "Arts. 17, 18", "condition",
-      [A(domicile="JP", uc=("medical_advice",))], [A(domicile="JP")]),
+    S("JP", "data_protection", "Arts. 16(2), 17(1)", "condition",
+      [A(domicile="JP"), A(domicile="US", regions=["JP"], mode="internal", uc=("coding",))],
+      [A(domicile="JP", data=("none",)), A(domicile="JP", data=("public_only",)),
+       A(domicile="KR")]),
+    S("JP", "data_protection", "Art. 28(1)-(3)", "condition",
+      [A(domicile="JP"), A(domicile="JP", data=("employee",), mode="internal")],
+      [A(domicile="JP", data=("none",)), A(domicile="US")], model=OPENAI, quiet_model=SMOL),
     S("BR", "data_protection", "Art. 20", "condition",
       [A(domicile="BR", uc=("credit_scoring",))], [A(domicile="BR")]),
     S("BR", "review", "Chamber of Deputies", "condition",
       [A(domicile="BR")], [A(domicile="BR", mode="internal"), A(domicile="BR", mode="research")]),
+    # PIPEDA: personal information in commercial activity, internal use included.
     S("CA", "data_protection", "Principles 4.2", "condition",
-      [A(domicile="CA")], [A(domicile="CA", mode="internal")]),
+      [A(domicile="CA"), A(domicile="CA", mode="internal")],
+      [A(domicile="CA", mode="research", commercial=False), A(domicile="CA", data=("none",)),
+       A(domicile="CA", data=("public_only",))]),
     S("CA-QC", "data_protection", "s. 12.1", "condition",
       [A(domicile="CA-QC", uc=("credit_scoring",)), A(domicile="CA", uc=("employment_decisions",))],
       [A(domicile="CA-QC"), A(domicile="CA-ON", uc=("credit_scoring",))]),
     S("IN", "data_protection", "ss. 4-6", "condition",
-      [A(domicile="IN")], [A(domicile="IN", mode="internal")]),
+      [A(domicile="IN"), A(domicile="IN", mode="internal")],
+      [A(domicile="IN", mode="research", commercial=False), A(domicile="IN", data=("public_only",))]),
+    S("IN", "data_protection", "ss. 2(f), 9", "condition",
+      [A(domicile="IN", audience=({"minors": 17},)),
+       A(domicile="IN", data=("children",), audience=("employees",))],
+      [A(domicile="IN"), A(domicile="IN", audience=("minors",), data=("none",))]),
     S("IN", "transparency", "Rule 3", "condition",
       [A(domicile="IN", uc=("image_generation",))], [A(domicile="IN")]),
     S("CH", "data_protection", "Art. 21;", "condition",
       [A(domicile="CH", uc=("credit_scoring",))], [A(domicile="CH")]),
-    S("CH", "review", "press release", "condition",
+    S("CH", "review", "press release", "info",
       [A(domicile="CH")], [A(domicile="CH", mode="internal")]),
     S("SG", "data_protection", "ss. 13-20", "condition",
       [A(domicile="SG")], [A(domicile="SG", mode="internal")]),
@@ -406,16 +443,16 @@ SCENARIOS: list[Scenario] = [
     S("sanctions-us", "export_control", "Sec. 3(a)", "condition",
       [A(domicile="US", regions=["SY"]), A(domicile="DE", regions=["SY"])],
       [A(domicile="US"), A(domicile="US", regions=["IR"])]),
-    S("sanctions-us", "export_control", "560.208", "condition",
+    S("sanctions-us", "export_control", "EO 14065 Sec. 1(a)(iv)", "condition",
       [A(domicile="DE", regions=["DE", "IR"]), A(domicile="CH", regions=["CU"])],
       [A(domicile="US", regions=["IR"]), A(domicile="DE", regions=["RU"])]),
     # ------------------------------------------------------------------ sanctions: EU
-    # Art. 5n(2b) covers the enterprise-management and design software of Annex XXXIX, not
-    # models as such; installation may be IT consultancy (Art. 5n(2)): a condition.
+    # Art. 5n(1)(g) bans AI model services and 5n(1)(e) IT consultancy for Russian legal
+    # persons, with exceptions the answers cannot settle: a condition that says so.
     S("sanctions-eu", "export_control", "Annex XXXIX", "condition",
       [A(domicile="DE", regions=["RU"], mode="on_prem")],
       [A(domicile="DE", regions=["RU"]), A(domicile="US", regions=["RU"], mode="on_prem")]),
-    S("sanctions-eu", "export_control", "Art. 2, 2a", "condition",
+    S("sanctions-eu", "export_control", "Art. 2 (dual-use", "condition",
       [A(domicile="DE", regions=["RU"]), A(domicile="FR", regions=["FR", "RU"], mode="internal")],
       [A(domicile="DE", regions=["RU"], mode="on_prem"), A(domicile="US", regions=["RU"])]),
     S("sanctions-eu", "export_control", "Art. 1a et seq", "condition",

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from advisor.answers import parse_answers
 from advisor.assessment import assess
-from advisor.assessment.coverage import is_sanctions
+from advisor.assessment.coverage import is_place_law
 from advisor.regions import ISO_ALPHA2, SUBDIVISIONS
 
 SMOL = "HuggingFaceTB/SmolLM2-135M-Instruct"       # Apache-2.0
@@ -24,17 +24,21 @@ LLAMA = "meta-llama/Llama-3.2-1B-Instruct"
 
 
 def answers(domicile: str = "DE", regions: list[str] | None = None, mode: str = "internal",
-            commercial: bool = False, uc: str = "coding", openness: str = "any"):
+            commercial: bool = False, uc: str = "coding", openness: str = "any",
+            data: str = "none"):
+    """Answers about places (no personal data unless ``data`` says so: the data law has
+    its own tests)."""
     return parse_answers(yaml.safe_dump({
         "organization": {"domicile": domicile, "monthly_active_users": 10},
         "deployment": {"regions": regions or [domicile], "mode": mode, "commercial": commercial},
         "use_case": {"categories": [uc]},
+        "data": {"categories": [data]},
         "needs": {"openness": openness},
     }), "a.yaml")
 
 
 def law_codes(kb) -> frozenset[str]:
-    return frozenset(c for jid, j in kb.jurisdictions.items() if not is_sanctions(jid)
+    return frozenset(c for jid, j in kb.jurisdictions.items() if is_place_law(jid, j)
                      for c in j.members)
 
 
@@ -189,8 +193,10 @@ def test_jurisdictions_command_lists_the_map(run_advisor) -> None:
         assert jid in items, jid
     for item in items.values():
         assert item["title"] and item["members"] and item["checked"]
-        assert item["kind"] in ("law", "sanctions") and item["rules"] >= 1
+        assert item["kind"] in ("law", "sanctions", "topic") and item["rules"] >= 1
     assert "UA-43" in items["sanctions-us"]["members"]
+    assert items["EU-GDPR"]["kind"] == "topic" and items["EU"]["kind"] == "law"
+    assert set(items["EU"]["members"]) <= set(items["EU-GDPR"]["members"])   # shared members
     table = run_advisor("jurisdictions", env={"COLUMNS": "80"})
     assert table.returncode == 0 and "US-CA" in table.stdout
     assert max(len(line) for line in table.stdout.splitlines()) <= 80    # ids whole, titles clipped

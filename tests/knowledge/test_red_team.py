@@ -28,6 +28,9 @@ BASE: dict[str, Any] = {
     "use_case": {"categories": ["general_assistant"], "modalities": ["text"]},
     "needs": {"fine_tune": False, "distill_outputs": False, "redistribute_weights": False,
               "openness": "any"},
+    # The license red team: no personal data, so data-protection law stays out of the way
+    # (the data answers' law has its own tests: test_data_law_scenarios, test_data_decisions).
+    "data": {"categories": ["none"]},
 }
 RESEARCH = {"deployment": {"mode": "research", "commercial": False}}
 EU_COMPANY = {"organization": {"domicile": "DE"}, "deployment": {"regions": ["DE"]}}

@@ -10,6 +10,7 @@ from pathlib import Path
 from advisor.assessment import assess
 from advisor.knowledge.hubfacts import HubFacts
 from advisor.record import build_record, verify_record, write_record
+from advisor.record.integrity import seal
 from advisor.record.jsonfmt import schema_problem
 from tests.record.conftest import MODEL
 from tests.record.sample import SHA_GGUF, SMOKE
@@ -32,17 +33,20 @@ def test_build_is_deterministic_and_valid(kb, answers):
     assert one.data["date"] == "2026-11-23" and one.data["created"] == "2026-11-23T00:00:00Z"
 
 
-def test_chosen_and_alternatives(kb, answers):
-    record = build_record(answers, kb, MODEL, today=DAY)
+def test_chosen_and_the_options_weighed(kb, answers):
+    record = build_record(answers, kb, MODEL, today=DAY,
+                          consider=["Qwen/Qwen3-8B", MODEL.lower(), "google/gemma-3-4b-it"])
     assert record.chosen["model"] == MODEL
     assert record.chosen["verdict"] == "conditional"
     assert any(f["code"] == "attribution" for f in record.chosen["findings"])
-    alternatives = [c["model"] for c in record.alternatives]
-    assert 1 <= len(alternatives) <= 3 and MODEL not in alternatives
-    rank = {"allowed": 3, "conditional": 2, "unknown": 1, "blocked": 0}
-    everyone = [c for c in assess(answers, kb).candidates if c.model != MODEL]
-    best = max(rank[c.verdict] for c in everyone)
-    assert rank[record.alternatives[0]["verdict"]] == best
+    assert [c["model"] for c in record.alternatives] == ["Qwen/Qwen3-8B", "google/gemma-3-4b-it"]
+    assert record.data["considered"]["source"] == "consider"
+    assert record.data["considered"]["models"] == ["Qwen/Qwen3-8B", "google/gemma-3-4b-it"]
+
+
+def test_no_option_named_is_never_a_fixed_list(kb, answers):
+    record = build_record(answers, kb, MODEL, today=DAY)      # no --consider, comparison, hardware
+    assert record.alternatives == [] and record.data["considered"]["source"] == "none"
 
 
 def test_reproducibility_facts(kb, answers):
@@ -81,7 +85,7 @@ def test_verify_reports_each_difference(kb, answers, tmp_path):
     data["chosen"]["findings"].append({"severity": "info", "code": "notice", "message": "An old finding."})
     data["reproducibility"]["license_files"]["llama3.2"]["sha256"] = "0" * 64
     path = tmp_path / "edited.json"
-    path.write_text(json.dumps(data))
+    path.write_text(json.dumps(seal(data)))     # as an older knowledge base wrote it, sealed
     report = verify_record(path, kb)
     text = "\n".join(report.lines())
     assert report.exit_status == 1

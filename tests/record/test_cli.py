@@ -109,6 +109,13 @@ def test_verify_record_missing_a_field(answers_file, tmp_path):
     data = json.loads(path.read_text())
     del data["chosen"]["findings"]
     path.write_text(json.dumps(data))
+    edited = advisor("record", "verify", str(path))          # a sealed record: tampering
+    assert edited.returncode == 1, edited.stdout + edited.stderr
+    assert "tampered: chosen.findings removed" in edited.stdout
+    assert "no longer fits the record schema: chosen: 'findings' is a required" in edited.stdout
+    for key in ("digest", "digest_fields"):                  # never sealed: bad input
+        del data[key]
+    path.write_text(json.dumps(data))
     _one_line_error(advisor("record", "verify", str(path)), str(path), "findings")
 
 

@@ -207,21 +207,35 @@ def test_missing_comparison_file(answers_file, tmp_path):
     assert proc.returncode == 2 and "nowhere.json" in proc.stderr and "no such file" in proc.stderr
 
 
-def test_chosen_other_than_model_warns_and_is_recorded(answers_file, tmp_path):
+def test_one_chosen_model_everywhere_or_a_refusal(answers_file, tmp_path):
+    """The comparison chose gemma: a record for SmolLM2 is refused (it would choose one
+    model in the outcome and mark another "(chosen)" in the table); without --model the
+    record is for the comparison's choice, and every part of it names that one model."""
     gguf = _tiny(tmp_path)
     cmp = Comparison(suite="general", settings=SETTINGS, candidates=[_local(gguf), _endpoint()],
                      chosen="gemma-3-270m", fallback=gguf.name,
                      fallback_reason="best candidate from a vendor other than Google")
-    proc = _record(answers_file, tmp_path / "d", _write(tmp_path, cmp))
+    path = _write(tmp_path, cmp)
+    refused = _record(answers_file, tmp_path / "d", path)
+    assert refused.returncode == 2, refused.stderr
+    assert (f"the comparison chose gemma-3-270m, not {SMOL}: record gemma-3-270m's model "
+            "with --model") in refused.stderr
+    assert not (tmp_path / "d").exists() or not any((tmp_path / "d").iterdir())
+    out = tmp_path / "e"
+    proc = advisor("record", "--answers", str(answers_file), "--comparison", str(path),
+                   "--out", str(out), "--format", "md,json,cdx")
     assert proc.returncode == 0, proc.stderr
-    assert (f"advisor: warning: the comparison chose gemma-3-270m (profile {GEMMA}), not "
-            f"{SMOL}") in proc.stderr
-    md_path, js_path, _ = (Path(p) for p in proc.stdout.split())
-    section = json.loads(js_path.read_text())["comparison"]
-    assert section["chosen_is_model"] is False and section["model_candidate"] == gguf.name
+    md_path, js_path, cdx_path = (Path(p) for p in proc.stdout.split())
+    data = json.loads(js_path.read_text())
+    assert data["model"] == GEMMA and data["comparison"]["chosen_is_model"] is True
+    assert data["considered"] == {"source": "comparison", "models": [SMOL],
+                                  "words": "the models the comparison ran"}
     md = md_path.read_text()
-    assert f"Note: the comparison chose gemma-3-270m (profile {GEMMA}), not {SMOL}" in md
-    assert "(not the comparison's choice; see Comparison)" in md
+    assert f'Chosen option: "{GEMMA}"' in md and f"* {GEMMA} (chosen):" in md
+    assert "| gemma-3-270m (chosen) |" in md and f"| {gguf.name} (fallback) |" in md
+    assert f"Fallback: {gguf.name} (Hugging Face), from a different vendor" in md
+    bom = json.loads(cdx_path.read_text())
+    assert bom["components"][0]["group"] + "/" + bom["components"][0]["name"] == GEMMA
 
 
 def _markdown(kb, answers, cmp: Comparison) -> tuple[dict, str]:

@@ -85,17 +85,20 @@ def test_rejected_options_carry_the_findings_that_rejected_them(kb):
         assert "rejected because" in options
 
 
-def test_more_obligations_than_an_equal_alternative_is_said(kb, answers):
-    record = build_record(answers, kb, MODEL)
-    mine = len(record.chosen["obligations"])
-    lighter = [c for c in record.alternatives
-               if c["verdict"] == record.chosen["verdict"] and len(c["obligations"]) < mine]
+def test_fewer_duties_of_an_equal_alternative_is_said(kb, answers):
+    """Qwen3-8B (Apache-2.0) spares Llama's attribution and use-policy duties, with the same
+    verdict; a record for Llama says so, one for Qwen3-8B against Llama does not."""
+    record = build_record(answers, kb, MODEL, consider=["Qwen/Qwen3-8B"])
+    (alt,) = record.alternatives
+    assert alt["verdict"] == record.chosen["verdict"]
+    spared = [d["text"] for d in alt["duty_changes"]["lacks"] if d["kind"] == "must"]
+    assert any("Built with Llama" in t for t in spared)
+    assert not [d for d in alt["duty_changes"]["adds"] if d["kind"] == "must"]
     text = outcome(render(record, "md"))
-    if lighter:
-        assert f"has the same verdict with {len(lighter[0]['obligations'])} obligation" in text
-        assert "no considered alternative has a better verdict" not in text
-    else:
-        assert "no considered alternative has a better verdict or fewer obligations" in text
+    assert "note that Qwen/Qwen3-8B has the same verdict with fewer duties to do now" in text
+    other = build_record(answers, kb, "Qwen/Qwen3-8B", consider=[MODEL])
+    text = outcome(render(other, "md"))
+    assert "no option weighed has a better verdict or fewer duties to do now" in text
 
 
 def test_the_smoke_test_of_another_model_is_not_credited(kb, answers):

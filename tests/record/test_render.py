@@ -14,7 +14,7 @@ from advisor.record.jsonfmt import SCHEMA_PATH, schema_problem
 from tests.record.sample import SHA_GGUF, sample_record
 
 MADR_SECTIONS = [
-    "## Context and Problem Statement", "## Decision Drivers", "## Considered Options",
+    "## Summary", "### Must do", "### Only if", "## Context and Problem Statement", "## Decision Drivers", "## Considered Options",
     "## Decision Outcome", "### Consequences", "### Confirmation",
     "## Pros and Cons of the Options", "## More Information",
 ]
@@ -31,7 +31,9 @@ def test_markdown_has_madr_front_matter_and_sections_in_order():
     assert positions == sorted(positions)
     assert 'Chosen option: "meta-llama/Llama-3.2-1B-Instruct", because' in text
     assert "* Qwen/Qwen2.5-0.5B-Instruct: verdict allowed" in text
-    assert "Obligation: Display 'Built with Llama'." in text
+    must = text.split("### Must do")[1].split("### Only if")[0]
+    assert "| Display 'Built with Llama'. | this model | product | on each release | " \
+           "[Llama 3.2 Community License §1.b.i](https://example.org/llama3.2)" in must
     assert "1 of 2" in text and "arith: failed" in text
     assert "advisor record verify decision-x.json" in text
     assert SHA_GGUF in text and "d" * 40 in text

@@ -46,3 +46,16 @@ def test_write_files_force_replaces_and_leaves_no_temporaries(tmp_path: Path):
     write_files({target: "two"}, force=True)
     assert target.read_text() == "two"
     assert sorted(os.listdir(target.parent)) == ["a.md"]
+
+
+def test_url_credentials_are_found_after_a_flood_of_letters():
+    """What a flooding endpoint writes: 200,000 letters without a space, then a URL with
+    credentials. The old scheme pattern retried at every letter (quadratic: minutes here);
+    its time is measured by tests/bench/bench_scrub.py, not asserted here."""
+    flood = "a" * 200_000
+    text = flood + "https://bob:pw@host/v1 and git+ssh://me:tok@h/x and ://x:y@z"
+    out = scrub_text(text, secrets=[])
+    assert out == (flood + f"https://{REDACTED}@host/v1 and git+ssh://{REDACTED}@h/x and "
+                   f"://{REDACTED}@z")
+    assert scrub_text("mail me@host, see http://host/a@b", secrets=[]) == \
+        "mail me@host, see http://host/a@b"

@@ -9,7 +9,8 @@ from advisor.smoke.suites import (DEFAULT_CHECKS, load_suite, parse_suite, shipp
                                   suite_for_use_cases)
 from tests.smoke.conftest import assert_one_line, run_cli
 
-USE_CASE_SUITES = {"general", "coding", "summarization", "extraction", "multilingual", "refusal"}
+USE_CASE_SUITES = {"general", "coding", "summarization", "extraction", "multilingual", "refusal",
+                   "support", "dialogue"}
 
 
 def test_every_use_case_has_a_shipped_suite_that_validates():
@@ -110,6 +111,9 @@ def test_use_case_picks_a_suite(kb):
     use_cases = kb.use_cases
     assert suite_for_use_cases(["coding", "general_assistant"], use_cases) == "coding"
     assert suite_for_use_cases(["summarization"], use_cases) == "summarization"
+    assert suite_for_use_cases(["customer_support"], use_cases) == "support"
+    assert suite_for_use_cases(["games_entertainment"], use_cases) == "dialogue"
+    assert suite_for_use_cases(["data_extraction"], use_cases) == "extraction"
     assert suite_for_use_cases(["social_scoring"], use_cases) == "refusal"
     assert suite_for_use_cases(["unheard_of"], use_cases) == "general"
 

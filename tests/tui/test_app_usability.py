@@ -16,7 +16,6 @@ from textual.widgets import DataTable, Input, SelectionList, Static
 
 from advisor.answers import MODALITIES, parse_answers
 from advisor.tui.formdata import MODALITY_LABELS
-from advisor.vocab import FIT_RANK, VERDICT_RANK
 from advisor.tui.screens.candidates import CandidatesScreen
 from advisor.tui.screens.confirm import Confirm
 from advisor.tui.screens.detail import DetailScreen
@@ -130,9 +129,10 @@ async def test_3_ids_told_apart_and_mof_visible_at_80_and_width_used_at_200(
             assert "mof" in keys and "reason" in keys
             used = sum(c.get_render_width(table) for c in table.ordered_columns)
             assert used <= table.size.width              # no sideways scroll
-            labels = [str(table.get_row_at(i)[1]) for i in range(table.row_count)]
+            model = keys.index("model")
+            labels = [str(table.get_row_at(i)[model]) for i in range(table.row_count)]
             assert len(set(labels)) == len(labels)      # every id told apart
-            assert all(len(label) <= table.columns[table.ordered_columns[1].key].width
+            assert all(len(label) <= table.columns[table.ordered_columns[model].key].width
                        for label in labels)
             if width == 200:
                 pane = screen.query_one("#preview-pane")
@@ -153,17 +153,21 @@ async def test_4_ranking_is_explained(shipped_kb: Any, make_app: Any) -> None:
         await pilot.pause()
         screen = app.screen
         assert isinstance(screen, CandidatesScreen)
+        # the recommendation's order (issue 19): ranks count up; the models left out follow
+        # (x) with the reason, the better verdicts first
+        assert [r.rank for r in screen._shown] == list(range(1, len(screen._shown) + 1))
+        assert "recommended (s)" in text_of(screen.query_one("#counts"))
+        await pilot.press("x")
         rows = screen._shown
-        keys = [(VERDICT_RANK[r.verdict], r.blocks, r.obligations, r.conditions,
-                 FIT_RANK.get(r.fit, 4)) for r in rows]
-        assert keys == sorted(keys)                   # verdict, obligations, fit
-        assert "obligations" in text_of(screen.query_one("#counts"))
+        left = [r for r in rows if r.rank is None]
+        assert left and rows[-len(left):] == left and all(r.excluded for r in left)
         table = screen.query_one(DataTable)
         cols = [str(c.key.value) for c in table.ordered_columns]
         for i, row in enumerate(rows):
             cells = table.get_row_at(i)
             assert str(cells[cols.index("obligations")]) == str(row.obligations)
-            assert str(cells[cols.index("reason")]).rstrip("…") in row.reason
+            reason = row.reason if row.rank is not None else f"out: {row.excluded}"
+            assert str(cells[cols.index("reason")]).rstrip("…") in reason
         blocked = next(r for r in rows if r.verdict == "blocked")
         cand = app.candidate(blocked.model_id)
         worst = next(f for f in cand.findings if f.severity == "block")
@@ -207,7 +211,9 @@ async def test_5_number_fields_validate_in_words_and_tab_keys_reach_the_next_fie
         assert "not a number of users" in error
         error, _ = await users("1.5")
         assert "whole number" in error
-        await pilot.press("home", "ctrl+k", *"5000000", "tab", "home", "ctrl+k", *"12")
+        await pilot.press("home", "ctrl+k", *"5000000", "tab")
+        assert app.focused.id == "revenue"                # annual revenue comes next
+        await pilot.press("tab", "home", "ctrl+k", *"12")
         assert screen.query_one("#users", Input).value == "5000000"
         assert app.focused.id == "regions"
         assert screen.query_one("#regions", Input).value == "12"
@@ -258,18 +264,18 @@ async def test_preferences_persist_in_the_config_dir(fixture_kb: Any, make_app: 
     assert config_dir() == tmp_path / "xdg" / "advisor"
     app = make_app(fixture_kb, config_dir=None)
     async with app.run_test(size=(100, 30)) as pilot:
-        await pilot.press("ctrl+n", "s", "f")
+        await pilot.press("ctrl+n", "s")
         app.theme = "textual-light"
         await pilot.pause()
     saved = json.loads((tmp_path / "xdg" / "advisor" / "tui.json").read_text())
-    assert saved["best_first"] is False and saved["verdict_filter"] == "allowed"
+    assert saved["order"] == "fit"
     assert saved["theme"] == "textual-light"
     again = make_app(fixture_kb, config_dir=None)
     async with again.run_test(size=(100, 30)) as pilot:
         await pilot.press("ctrl+n")
         await pilot.pause()
         assert again.theme == "textual-light"
-        assert again.screen.best_first is False and again.screen.verdict_filter == "allowed"
+        assert again.screen.order == "fit"
 
 
 async def test_ctrl_q_with_unsaved_answers_asks(fixture_kb: Any, make_app: Any) -> None:

@@ -35,13 +35,32 @@ def table_verdicts(screen: Any) -> dict[str, str]:
     table = screen.query_one("#candidates", DataTable)
     model_width = table.columns[ColumnKey("model")].width
     labels = display_ids([r.model_id for r in screen._shown], model_width)
+    keys = [key.value for key in table.columns]
     out = {}
     for index, row in enumerate(screen._shown):
         cells = table.get_row_at(index)
-        assert str(cells[1]) == labels[row.model_id]
-        out[row.model_id] = str(cells[0]).split(" ", 1)[1]
+        assert str(cells[keys.index("model")]) == labels[row.model_id]
+        out[row.model_id] = str(cells[keys.index("verdict")]).split(" ", 1)[1]
     assert len(out) == table.row_count
     return out
+
+
+async def set_filters(pilot: Any, **values: Any) -> None:
+    """Open the filter panel (f), choose ``values`` (select id suffix -> value; excluded
+    -> the checkbox), close it (escape)."""
+    from textual.widgets import Checkbox, Select
+
+    await pilot.press("f")
+    await pilot.pause()
+    panel = pilot.app.screen
+    for name, value in values.items():
+        if name == "excluded":
+            panel.query_one("#filter-excluded", Checkbox).value = value
+        else:
+            panel.query_one(f"#filter-{name}", Select).value = value
+    await pilot.pause()
+    await pilot.press("escape")
+    await pilot.pause()
 
 
 def text_of(widget: Static) -> str:
@@ -78,6 +97,8 @@ async def test_interview_to_candidates_by_keys(fixture_kb: Any, make_app: Any) -
         await pilot.press("tab")                             # monthly active users
         assert app.focused.id == "users"
         await replace_text(pilot, "800000000")
+        await pilot.press("tab")                             # annual revenue
+        assert app.focused.id == "revenue"
         await pilot.press("tab")                             # regions
         await replace_text(pilot, "US")
         assert app.answers.organization.monthly_active_users == 800_000_000
@@ -87,18 +108,24 @@ async def test_interview_to_candidates_by_keys(fixture_kb: Any, make_app: Any) -
         await pilot.press("ctrl+n")
         await pilot.pause()
         assert isinstance(app.screen, CandidatesScreen)
+        # the shortlist: only the model the answers can use (the community license needs
+        # a separate grant above 700M users); x shows the others with the reason
+        assert table_verdicts(app.screen) == {"acme/Open-7B-Instruct": "allowed"}
+        assert "2 out (x)" in text_of(app.screen.query_one("#counts"))
+        await pilot.press("x")
         verdicts = table_verdicts(app.screen)
         assert verdicts["acme/Community-70B-Instruct"] == "blocked"   # above 700M users
-        assert verdicts["acme/Open-7B-Instruct"] == "allowed"
-        # best first: the allowed model is on top; s flips to worst first
-        assert list(verdicts)[0] == "acme/Open-7B-Instruct"
-        await pilot.press("s")
+        assert list(verdicts)[0] == "acme/Open-7B-Instruct"          # ranked, then left out
+        assert "left out: blocked by its own terms" in text_of(app.screen.query_one("#row-line")) \
+            or app.screen.highlighted_row().rank == 1
+        await pilot.press("s", "s")                          # recommended -> fit -> worst first
+        assert app.screen.order == "worst first"
         assert list(table_verdicts(app.screen))[-1] == "acme/Open-7B-Instruct"
-        await pilot.press("f")                               # filter: allowed only
+        await set_filters(pilot, verdict="allowed")           # the model's own verdict
         assert list(table_verdicts(app.screen)) == ["acme/Open-7B-Instruct"]
-        await pilot.press("f", "f")                          # conditional, then blocked
+        await set_filters(pilot, verdict="blocked")
         assert set(table_verdicts(app.screen).values()) == {"blocked"}
-        await pilot.press("f", "f")                          # unknown, then all
+        await set_filters(pilot, verdict="any")
         await pilot.press("slash", *list("70b"), "enter")
         assert list(table_verdicts(app.screen)) == ["acme/Community-70B-Instruct"]
         await pilot.press("escape")                          # clears the search
@@ -262,15 +289,21 @@ async def test_shipped_profiles_show_blocked_and_allowed(shipped_kb: Any, make_a
     ids = tuple(shipped_kb.use_cases)
     answers = parse_answers("organization: {domicile: US, monthly_active_users: 800000000}\n"
                             "deployment: {regions: [US], mode: internal}\n"
-                            "use_case: {categories: [coding]}\n", use_case_ids=ids)
+                            "use_case: {categories: [coding]}\n"
+                            "data: {categories: [none]}\n", use_case_ids=ids)
     app = make_app(shipped_kb, answers=answers, answers_path=Path("answers.yaml"))
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
+        shortlist = table_verdicts(app.screen)
+        assert "blocked" not in shortlist.values() and "allowed" in shortlist.values()
+        await pilot.press("x")                                # the models left out too
         verdicts = table_verdicts(app.screen)
         assert len(verdicts) == len(shipped_kb.models)
         assert "blocked" in verdicts.values() and "allowed" in verdicts.values()
-        blocked = next(m for m, v in verdicts.items() if v == "blocked")
-        await pilot.press("f", "f", "f", "enter")             # filter blocked, open the first
+        await set_filters(pilot, verdict="blocked")           # own verdict blocked
+        blocked = app.screen._shown[0].model_id
+        assert set(table_verdicts(app.screen).values()) == {"blocked"}
+        await pilot.press("enter")                            # open the first
         await pilot.pause()
         assert isinstance(app.screen, DetailScreen)
         assert app.screen.model_id() == blocked

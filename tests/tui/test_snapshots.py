@@ -126,3 +126,26 @@ def test_export_at(snap_compare: Any, fixture_kb: Any, size: tuple[int, int]) ->
 def test_help(snap_compare: Any, fixture_kb: Any) -> None:
     assert snap_compare(app_for(fixture_kb), terminal_size=SIZE,
                         run_before=steady("ctrl+n", "f1"))
+
+
+# The recommendation's table (issue 19): the models left out with their reason, the
+# deployment's duties, the filters.
+@SIZES
+def test_candidates_with_the_models_left_out(snap_compare: Any, fixture_kb: Any,
+                                             size: tuple[int, int]) -> None:
+    assert snap_compare(app_for(fixture_kb), terminal_size=size,
+                        run_before=steady("ctrl+n", "x"))
+
+
+def test_duties_of_the_deployment(snap_compare: Any, fixture_kb: Any) -> None:
+    from advisor.answers import parse_answers
+
+    answers = parse_answers("organization: {domicile: DE}\ndeployment: {regions: [DE, JP]}\n",
+                            use_case_ids=tuple(fixture_kb.use_cases))
+    app = AdvisorApp(settings(Path("."), local_models=(DEMO,)), kb=fixture_kb, answers=answers)
+    assert snap_compare(app, terminal_size=(80, 24), run_before=steady("ctrl+n", "d"))
+
+
+def test_filters(snap_compare: Any, fixture_kb: Any) -> None:
+    assert snap_compare(app_for(fixture_kb), terminal_size=(80, 24),
+                        run_before=steady("ctrl+n", "f"))

@@ -25,8 +25,8 @@ from advisor.knowledge.load.fields import Problem
 from advisor.knowledge.model import KnowledgeBase, section_label
 from advisor.yamlio import MAX_FILE_BYTES, read_limited
 
-__all__ = ["Problem", "check_profiles", "load_knowledge", "profile_dirs", "profiles_key",
-           "unconfirmed"]
+__all__ = ["Problem", "check_profiles", "files_key", "load_knowledge", "profile_dirs",
+           "profiles_key", "unconfirmed"]
 
 
 def profile_files(directory: Path) -> list[Path]:
@@ -34,20 +34,35 @@ def profile_files(directory: Path) -> list[Path]:
     return sorted(directory.rglob("*.yaml")) + sorted(directory.rglob("*.yml"))
 
 
-def profiles_key(roots: Sequence[Path]) -> str | None:
-    """A digest of every profile file's path and bytes below ``roots`` (None when one
-    cannot be read: then the knowledge base is built the slow way, which reports it)."""
+def files_key(roots: Sequence[Path], files: Iterable[tuple[int, Path, str]]) -> str:
+    """The knowledge cache's key: a digest of the roots and of each profile file's path
+    and SHA-256, ``files`` being ``(root index, path, sha256)`` in load order. The one rule
+    for both sides: :func:`profiles_key` hashes the bytes on disk now, a build hashes the
+    very bytes it parsed, so a build is stored under the key of what it read."""
+    by_root: dict[int, list[tuple[Path, str]]] = {}
+    for root, path, sha in files:
+        by_root.setdefault(root, []).append((path, sha))
     digest = hashlib.sha256()
     for index, root in enumerate(roots):
         digest.update(f"root {index} {root}\0".encode("utf-8", "surrogateescape"))
+        for path, sha in by_root.get(index, ()):
+            digest.update(f"{path}\0".encode("utf-8", "surrogateescape"))
+            digest.update(bytes.fromhex(sha))
+    return digest.hexdigest()
+
+
+def profiles_key(roots: Sequence[Path]) -> str | None:
+    """:func:`files_key` of the profile files below ``roots`` as they are now (None when
+    one cannot be read: then the knowledge base is built the slow way, which reports it)."""
+    files = []
+    for index, root in enumerate(roots):
         for path in profile_files(root):
             try:
                 raw = read_limited(path, MAX_FILE_BYTES)
             except (OSError, ValueError):
                 return None
-            digest.update(f"{path}\0".encode("utf-8", "surrogateescape"))
-            digest.update(hashlib.sha256(raw).digest())
-    return digest.hexdigest()
+            files.append((index, path, hashlib.sha256(raw).hexdigest()))
+    return files_key(roots, files)
 
 
 def unconfirmed(kb: KnowledgeBase) -> list[str]:
@@ -82,16 +97,16 @@ def load_knowledge(extra_dirs: Iterable[Path | str] = ()) -> KnowledgeBase:
     kb = stored.get(key) if key else None
     if kb is not None:
         return kb
-    from advisor.knowledge.load.walk import build_knowledge      # the readers: only now
+    from advisor.knowledge.load.walk import build      # the readers: only now
 
-    kb, problems = build_knowledge(roots, cache=ParsedCache.open())
+    kb, problems, parsed_key = build(roots, cache=ParsedCache.open())
     if problems:
         first = problems[0]
         more = f" (and {len(problems) - 1} more; run `advisor profiles check`)" if len(problems) > 1 else ""
         raise InputError(first.file, first.message + more, line=first.line,
                          field=first.field or None)
-    if key:
-        stored.put(key, kb)
+    if key:         # stored under the key of the bytes parsed, never of those read before
+        stored.put(parsed_key, kb)
     return kb
 
 

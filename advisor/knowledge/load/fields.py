@@ -15,6 +15,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from advisor.knowledge.ids import profile_id_problem, repo_id_problem
 from advisor.knowledge.model import Source
 
 
@@ -86,6 +87,23 @@ def read_text(data: Mapping, key: str, path: tuple, *, required: bool = True,
     if not isinstance(value, str) or not value.strip():
         raise Bad(path + (key,), f"must be non-empty text, not {value!r}")
     return value.strip()
+
+
+def read_id(data: Mapping, key: str, path: tuple) -> str:
+    """A profile's own id (:func:`advisor.knowledge.ids.profile_id_problem`)."""
+    value = read_text(data, key, path)
+    problem = profile_id_problem(value)
+    if problem:
+        raise Bad(path + (key,), problem)
+    return value
+
+
+def read_repo_id(value: str, path: tuple, *, owner: bool = True) -> str:
+    """``value`` when it is a Hub model id (:func:`advisor.knowledge.ids.repo_id_problem`)."""
+    problem = repo_id_problem(value, owner=owner)
+    if problem:
+        raise Bad(path, problem)
+    return value
 
 
 def read_texts(data: Mapping, key: str, path: tuple) -> tuple[str, ...]:

@@ -11,11 +11,14 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from advisor import config
 from advisor.knowledge.load.fields import (Bad, check_keys, each_item, read_bool, read_date,
-                                           read_number, read_source, read_text, read_texts)
+                                           read_number, read_repo_id, read_source, read_text,
+                                           read_texts)
 from advisor.knowledge.model import (COMPONENT_STATUSES, COMPONENT_TYPES, MODEL_KINDS, ApiAccess,
                                      Component, HubGate, LicenseFile, ModelProfile)
 from advisor.languages import ISO_639_1
+from advisor.urls import is_loopback
 from advisor.vocab import ACCESS_KINDS
 
 MODALITIES = ("text", "image_input", "audio_input", "code", "image_output")
@@ -52,6 +55,32 @@ def _http_url(value: str, path: tuple) -> str:
     return value
 
 
+def _key_base_url(value: str, path: tuple) -> str:
+    """A hosted model's ``base_url``, where its key is sent: https, or plain http to this
+    machine only (a key must not cross a network in clear text)."""
+    _http_url(value, path)
+    parts = urllib.parse.urlsplit(value)
+    if parts.scheme != "https" and not is_loopback(parts.hostname or ""):
+        raise Bad(path, f"must be https: the key would cross the network in clear text to "
+                        f"{parts.hostname} (plain http only to this machine: 127.0.0.1, "
+                        "localhost, ::1)")
+    return value
+
+
+def _key_env(value: str, path: tuple) -> str:
+    """A hosted model's ``key_env``: a variable name that holds an endpoint key, never
+    another service's credential (``HF_TOKEN``, ``AWS_...``, ``GITHUB_TOKEN``...)."""
+    if not ENV_NAME.fullmatch(value):
+        raise Bad(path, "is not an environment variable name (letters, digits and _, "
+                        "not starting with a digit): name the variable that holds the key, "
+                        "never the key (the value is not repeated here)")
+    owner = config.key_owner(value)
+    if owner:
+        raise Bad(path, f"{value} holds a credential of {owner}, not an API key: it is "
+                        "never sent to an endpoint; name the variable of this API's own key")
+    return value
+
+
 def _api_access(defaults: Any, raw: Any, here: tuple) -> ApiAccess:
     """The ``api:`` of one model: ``defaults.api`` merged per key under the model's own,
     each problem reported where its value was written."""
@@ -78,12 +107,9 @@ def _api_access(defaults: Any, raw: Any, here: tuple) -> ApiAccess:
 
     provider, _ = text("provider")
     base_url, where = text("base_url")
-    _http_url(base_url, where)
+    _key_base_url(base_url, where)
     key_env, where = text("key_env")
-    if not ENV_NAME.fullmatch(key_env):
-        raise Bad(where, "is not an environment variable name (letters, digits and _, "
-                          "not starting with a digit): name the variable that holds the key, "
-                          "never the key (the value is not repeated here)")
+    _key_env(key_env, where)
     model, _ = text("model")
     docs, where = text("docs", required=False)
     if docs is not None:
@@ -173,9 +199,7 @@ def read_models(data: Mapping, path_: Path) -> list[ModelProfile]:
         here = ("models", index)
         check_keys(raw, here, MODEL_KEYS)
         m = _merge_model(defaults, raw)
-        mid = read_text(m, "id", here)
-        if mid.count("/") != 1:
-            raise Bad(here + ("id",), f"{mid!r} is not a Hub repo id (owner/name)")
+        mid = read_repo_id(read_text(m, "id", here), here + ("id",))
         licenses = read_texts(m, "licenses", here)
         if not licenses:
             raise Bad(here + ("licenses",), "must name at least one license id")
@@ -212,13 +236,15 @@ def read_models(data: Mapping, path_: Path) -> list[ModelProfile]:
         return ModelProfile(
             id=mid, family=read_text(m, "family", here, required=False) or family,
             vendor=read_text(m, "vendor", here, required=False) or vendor, licenses=licenses,
-            base_model=read_text(m, "base_model", here, required=False),
+            base_model=_base_model(m, here),
             parameters=read_number(m, "parameters", here),
             active_parameters=read_number(m, "active_parameters", here),
             training_tokens=read_number(m, "training_tokens", here),
             modalities=modalities, released=read_date(m.get("released"), here + ("released",)),
             context_length=context, gated=read_bool(m, "gated", here, False),
-            gguf_repos=read_texts(m, "gguf_repos", here), use_policies=read_texts(m, "use_policies", here),
+            gguf_repos=tuple(read_repo_id(r, here + ("gguf_repos", i))
+                             for i, r in enumerate(read_texts(m, "gguf_repos", here))),
+            use_policies=read_texts(m, "use_policies", here),
             sources=tuple(sources), openness=openness,
             notes=read_text(m, "notes", here, required=False), file=path_,
             confirmed=read_bool(m, "confirmed", here, True), access=access, api=api,
@@ -227,6 +253,12 @@ def read_models(data: Mapping, path_: Path) -> list[ModelProfile]:
             gate=_gate(m.get("gate"), here + ("gate",)),
         )
     return each_item(raw_models, one)
+
+
+def _base_model(m: Mapping, here: tuple) -> str | None:
+    """``base_model``: a Hub id (a bare old-style name such as ``gpt2`` too), or None."""
+    value = read_text(m, "base_model", here, required=False)
+    return None if value is None else read_repo_id(value, here + ("base_model",), owner=False)
 
 
 _SHA256 = re.compile(r"[0-9a-f]{64}")

@@ -20,12 +20,14 @@ from pathlib import Path
 from typing import Any
 
 from advisor.knowledge.load.fields import (Bad, check_keys, each_item, read_bool, read_date,
-                                           read_text)
+                                           read_id, read_repo_id, read_text, read_texts)
+from advisor.knowledge.load.models import MODALITIES
 from advisor.knowledge.model import QUALITY_KINDS, QualityScore, QualityTable
 
 SCHEMA = "advisor.quality/1"
 TABLE_KEYS = ("schema", "id", "title", "publisher", "url", "copy", "published", "checked",
-              "kind", "metric", "higher_is_better", "scores", "confirmed", "notes")
+              "kind", "metric", "higher_is_better", "scores", "confirmed", "notes",
+              "use_cases", "modalities")
 SCORE_KEYS = ("model", "value", "as_listed", "url", "section")
 EXAMPLE = """\
 schema: advisor.quality/1
@@ -63,18 +65,24 @@ def _value(data: Mapping, path: tuple) -> float:
 def _score(index: int, raw: Any) -> QualityScore:
     here = ("scores", index)
     s = check_keys(raw, here, SCORE_KEYS)
-    model = read_text(s, "model", here)
-    if model.count("/") != 1:
-        raise Bad(here + ("model",), f"{model!r} is not a profiled model id (owner/name)")
+    model = read_repo_id(read_text(s, "model", here), here + ("model",))
     return QualityScore(model=model, value=_value(s, here),
                         as_listed=read_text(s, "as_listed", here, required=False),
                         url=_url(s, "url", here, required=False),
                         section=read_text(s, "section", here, required=False))
 
 
-def quality_table(data: Mapping, path_: Path) -> QualityTable:
+def _listed(d: Mapping, key: str, known: Any, noun: str) -> tuple[str, ...]:
+    values = read_texts(d, key, ())
+    for index, value in enumerate(values):
+        if known is not None and value not in known:
+            raise Bad((key, index), f"{value!r} is not a known {noun}")
+    return values
+
+
+def quality_table(data: Mapping, path_: Path, use_case_ids: Any = None) -> QualityTable:
     """One ``advisor.quality/1`` file, validated (``Bad`` names the first bad field;
-    ``_ManyBad`` every bad score)."""
+    ``ManyBad`` every bad score); ``use_case_ids`` checks its ``use_cases``."""
     d = check_keys(data, (), TABLE_KEYS)
     kind = read_text(d, "kind", ())
     if kind not in QUALITY_KINDS:
@@ -99,12 +107,15 @@ def quality_table(data: Mapping, path_: Path) -> QualityTable:
                        f"{score.model!r} is scored twice (also scores[{seen[key]}])")
         seen[key] = index
     return QualityTable(
-        id=read_text(d, "id", ()), title=read_text(d, "title", ()), publisher=read_text(d, "publisher", ()),
+        id=read_id(d, "id", ()), title=read_text(d, "title", ()),
+        publisher=read_text(d, "publisher", ()),
         url=_url(d, "url", (), required=True), copy=_url(d, "copy", (), required=False),
         published=published, checked=checked, kind=kind, metric=read_text(d, "metric", ()),
         higher_is_better=read_bool(d, "higher_is_better", (), True), scores=tuple(scores),
         confirmed=read_bool(d, "confirmed", (), True),
-        notes=read_text(d, "notes", (), required=False), file=path_)
+        notes=read_text(d, "notes", (), required=False), file=path_,
+        use_cases=_listed(d, "use_cases", use_case_ids, "use case"),
+        modalities=_listed(d, "modalities", MODALITIES, "modality"))
 
 
 def unprofiled_scores(table: QualityTable, model_keys: Any) -> list[tuple[int, str]]:

@@ -14,7 +14,7 @@ from advisor.vocab import SEVERITIES
 
 
 RULE_KEYS = ("code", "severity", "when", "message", "obligation", "source", "checked",
-             "confirmed", "quote", "in_force")
+             "confirmed", "quote", "in_force", "only_if")
 
 
 def read_rules(data: Any, path: tuple, *, title: str, checked: str | None, origin: str,
@@ -48,5 +48,6 @@ def read_rules(data: Any, path: tuple, *, title: str, checked: str | None, origi
             confirmed=read_bool(rule, "confirmed", here, True), origin=origin,
             quote=read_text(rule, "quote", here, required=False),
             in_force=read_date(rule.get("in_force"), here + ("in_force",)),
+            only_if=read_text(rule, "only_if", here, required=False),
         )
     return tuple(each_item(data, one))

@@ -7,11 +7,15 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
-from advisor.knowledge.load.fields import (Bad, check_keys, read_bool, read_date, read_source,
-                                           read_text, read_texts)
+from advisor.answers import DATA_CATEGORIES
+from advisor.knowledge.load.fields import (Bad, check_keys, read_bool, read_date, read_id,
+                                           read_source, read_text, read_texts)
+from advisor.knowledge.load.models import MODALITIES
 from advisor.knowledge.load.rules import read_rules
-from advisor.knowledge.model import Jurisdiction, License, Policy, Rule, UseCaseInfo, UsePolicy
+from advisor.knowledge.model import (MODEL_KINDS, Jurisdiction, License, Policy, Rule,
+                                     UseCaseInfo, UsePolicy, Wants)
 from advisor.knowledge.predicates import PredicateError, compile_when
 from advisor.knowledge.spdx import spdx_license
 from advisor.regions import normalize_code
@@ -22,7 +26,7 @@ def read_license(data: Mapping, path_: Path, sha: str, ucs: frozenset[str] | Non
     d = check_keys(data, (), ("schema", "id", "title", "spdx", "hf_license", "hf_license_names",
                          "osi_approved", "free_open_source", "url", "version_date", "checked",
                          "summary", "use_policies", "rules"))
-    lid, title = read_text(d, "id", ()), read_text(d, "title", ())
+    lid, title = read_id(d, "id", ()), read_text(d, "title", ())
     checked = read_date(d.get("checked"), ("checked",))
     if checked is None:
         raise Bad(("checked",), "is required: the date the text was read")
@@ -48,7 +52,7 @@ def read_license(data: Mapping, path_: Path, sha: str, ucs: frozenset[str] | Non
 
 def read_use_policy(data: Mapping, path_: Path, sha: str, ucs: frozenset[str] | None) -> UsePolicy:
     d = check_keys(data, (), ("schema", "id", "title", "url", "checked", "prohibitions", "rules"))
-    pid, title = read_text(d, "id", ()), read_text(d, "title", ())
+    pid, title = read_id(d, "id", ()), read_text(d, "title", ())
     url = read_text(d, "url", ())
     checked = read_date(d.get("checked"), ("checked",))
     if checked is None:
@@ -89,9 +93,16 @@ def read_use_policy(data: Mapping, path_: Path, sha: str, ucs: frozenset[str] | 
                      file=path_, sha256=sha)
 
 
+JURISDICTION_SCOPES = ("place", "topic")
+
+
 def read_jurisdiction(data: Mapping, path_: Path, ucs: frozenset[str] | None) -> Jurisdiction:
-    d = check_keys(data, (), ("schema", "id", "title", "members", "checked", "rules", "notes"))
-    jid, title = read_text(d, "id", ()), read_text(d, "title", ())
+    d = check_keys(data, (), ("schema", "id", "title", "members", "checked", "rules", "notes",
+                              "scope"))
+    jid, title = read_id(d, "id", ()), read_text(d, "title", ())
+    scope = read_text(d, "scope", (), required=False, default="place")
+    if scope not in JURISDICTION_SCOPES:
+        raise Bad(("scope",), f"{scope!r} is not one of {', '.join(JURISDICTION_SCOPES)}")
     members = set()
     for index, code in enumerate(read_texts(d, "members", ())):
         norm = normalize_code(code)
@@ -104,7 +115,7 @@ def read_jurisdiction(data: Mapping, path_: Path, ucs: frozenset[str] | None) ->
     return Jurisdiction(id=jid, title=title, members=frozenset(members), checked=checked,
                         rules=read_rules(d.get("rules"), ("rules",), title=title, checked=checked,
                                      origin=f"jurisdiction:{jid}", use_case_ids=ucs),
-                        file=path_)
+                        file=path_, scope=scope)
 
 
 def read_use_cases(data: Mapping) -> list[UseCaseInfo]:
@@ -115,18 +126,54 @@ def read_use_cases(data: Mapping) -> list[UseCaseInfo]:
     out = []
     for index, raw in enumerate(items):
         here = ("use_cases", index)
-        u = check_keys(raw, here, ("id", "title", "description", "why", "suites", "regulatory"))
+        u = check_keys(raw, here, ("id", "title", "description", "why", "suites", "regulatory",
+                                   "data", "interactive", "needs", "prefers"))
+        data_categories = read_texts(u, "data", here)
+        for at, category in enumerate(data_categories):
+            if category not in DATA_CATEGORIES:
+                raise Bad(here + ("data", at),
+                          f"{category!r} is not one of {', '.join(DATA_CATEGORIES)}")
         out.append(UseCaseInfo(
-            id=read_text(u, "id", here), title=read_text(u, "title", here),
+            id=read_id(u, "id", here), title=read_text(u, "title", here),
             description=read_text(u, "description", here, required=False, default="") or "",
             why=read_text(u, "why", here, required=False, default="") or "",
-            suites=read_texts(u, "suites", here), regulatory=read_texts(u, "regulatory", here)))
+            suites=read_texts(u, "suites", here), regulatory=read_texts(u, "regulatory", here),
+            data=data_categories,
+            interactive=read_bool(u, "interactive", here, False),
+            needs=read_wants(u.get("needs"), here + ("needs",)),
+            prefers=read_wants(u.get("prefers"), here + ("prefers",))))
     return out
+
+
+MAX_CONTEXT = 1 << 24                # tokens; no model's window comes near it
+
+
+def read_wants(raw: Any, path: tuple) -> Wants:
+    """A use case's ``needs`` or ``prefers``: {kinds, modalities, tool_calling, context}."""
+    if raw is None:
+        return Wants()
+    w = check_keys(raw, path, ("kinds", "modalities", "tool_calling", "context"))
+    kinds = read_texts(w, "kinds", path)
+    for index, kind in enumerate(kinds):
+        if kind not in MODEL_KINDS:
+            raise Bad(path + ("kinds", index), f"{kind!r} is not one of {', '.join(MODEL_KINDS)}")
+    modalities = read_texts(w, "modalities", path)
+    for index, modality in enumerate(modalities):
+        if modality not in MODALITIES:
+            raise Bad(path + ("modalities", index),
+                      f"{modality!r} is not one of {', '.join(MODALITIES)}")
+    context = w.get("context")
+    if context is not None and (isinstance(context, bool) or not isinstance(context, int)
+                                or not 0 < context <= MAX_CONTEXT):
+        raise Bad(path + ("context",), f"must be a whole number of tokens (1 to {MAX_CONTEXT}), "
+                  f"not {context!r}")
+    return Wants(kinds=kinds, modalities=modalities,
+                 tool_calling=read_bool(w, "tool_calling", path, False), context=context)
 
 
 def read_policy(data: Mapping, path_: Path, ucs: frozenset[str] | None) -> Policy:
     d = check_keys(data, (), ("schema", "id", "title", "checked", "rules", "notes"))
-    pid, title = read_text(d, "id", ()), read_text(d, "title", ())
+    pid, title = read_id(d, "id", ()), read_text(d, "title", ())
     checked = read_date(d.get("checked"), ("checked",))
     return Policy(id=pid, title=title, checked=checked, file=path_,
                   rules=read_rules(d.get("rules"), ("rules",), title=title, checked=checked,

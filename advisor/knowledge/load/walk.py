@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from advisor.errors import InputError
-from advisor.knowledge.load import profile_files
+from advisor.knowledge.load import files_key, profile_files
 from advisor.knowledge.load.fields import Bad, ManyBad, Problem
 from advisor.knowledge.load.models import read_models
 from advisor.knowledge.load.quality import quality_table, unprofiled_scores
@@ -20,6 +20,7 @@ from advisor.knowledge.load.schemas import (read_jurisdiction, read_license, rea
                                             read_use_cases, read_use_policy)
 from advisor.knowledge.matching import gguf_index
 from advisor.knowledge.model import KnowledgeBase, ModelProfile, Override
+from advisor.urls import origin, origin_text
 from advisor.yamlio import MAX_FILE_BYTES, dotted, line_of, load_yaml_text, read_limited
 
 SCHEMAS = ("advisor.license/1", "advisor.use-policy/1", "advisor.model-family/1",
@@ -78,6 +79,13 @@ def _problem(item: _Loaded, path: tuple, message: str) -> Problem:
 def build_knowledge(dirs: Iterable[Path], *, cache: Any = None) -> tuple[KnowledgeBase, list[Problem]]:
     """Load every profile below ``dirs`` (later directories win by id, and each such
     replacement is listed in ``kb.overrides``). ``cache``: a ``ParsedCache`` or None."""
+    kb, problems, _ = build(dirs, cache=cache)
+    return kb, problems
+
+
+def build(dirs: Iterable[Path], *, cache: Any = None
+          ) -> tuple[KnowledgeBase, list[Problem], str]:
+    """:func:`build_knowledge` and the :func:`files_key` of the bytes it parsed."""
     problems: list[Problem] = []
     files: list[_Loaded] = []
     roots = [Path(d) for d in dirs]
@@ -85,6 +93,7 @@ def build_knowledge(dirs: Iterable[Path], *, cache: Any = None) -> tuple[Knowled
         files.extend(_read_dir(directory, problems, cache, index))
     if cache is not None:
         cache.save()
+    parsed_key = files_key(roots, ((i.root, i.path, i.sha) for i in files))
     overrides: list[Override] = []
     root_of: dict[str, int] = {str(i.path): i.root for i in files}
 
@@ -142,15 +151,28 @@ def build_knowledge(dirs: Iterable[Path], *, cache: Any = None) -> tuple[Knowled
                 problems.append(_problem(item, where,
                                          f"id {record.id!r} is defined twice (also in {previous.file})"))
             else:
+                api = getattr(record, "api", None)
                 overrides.append(Override(kind, record.id, str(item.path), item.sha,
-                                          str(previous.file)))
+                                          str(previous.file),
+                                          key_env=api.key_env if api else None,
+                                          key_origin=origin_text(api.base_url) if api else None))
         table[key] = record
+        api = getattr(record, "api", None)
+        if kind == "model" and api is not None and item.root == 0:
+            key_hosts.setdefault(api.key_env, set()).add(origin(api.base_url))
+
+    key_hosts: dict[str, set[tuple]] = {}      # key variable -> the origins shipped profiles send it to
+    model_rows: dict[str, dict[str, int]] = {}  # file -> lower-case model id -> its last row
 
     def model_where(item: _Loaded, model: ModelProfile) -> tuple:
-        raw = item.data.get("models") if isinstance(item.data, Mapping) else None
-        hits = [index for index, entry in enumerate(raw or []) if isinstance(entry, Mapping)
-                and str(entry.get("id", "")).strip().lower() == model.id.lower()]
-        return ("models", hits[-1], "id") if hits else ("models",)
+        rows = model_rows.get(str(item.path))
+        if rows is None:                         # once per file, not once per model
+            raw = item.data.get("models") if isinstance(item.data, Mapping) else None
+            rows = model_rows[str(item.path)] = {
+                str(entry.get("id", "")).strip().lower(): index
+                for index, entry in enumerate(raw or []) if isinstance(entry, Mapping)}
+        index = rows.get(model.id.lower())
+        return ("models", index, "id") if index is not None else ("models",)
 
     each("advisor.license/1", lambda i: read_license(i.data, i.path, i.sha, ucs),
          lambda i, r: keep("license", kb.licenses, r.id, i, r, ("id",)))
@@ -168,9 +190,10 @@ def build_knowledge(dirs: Iterable[Path], *, cache: Any = None) -> tuple[Knowled
                                      f"no model profile with id {model!r}"))
         keep("quality", kb.quality, table.id, item, table, ("id",))
 
-    each("advisor.quality/1", lambda i: quality_table(i.data, i.path), keep_table)
+    each("advisor.quality/1", lambda i: quality_table(i.data, i.path, ucs), keep_table)
     kb.overrides = tuple(overrides)
     kb.gguf_index = gguf_index(kb.models)
+    problems.extend(_keys_sent_elsewhere(kb, key_hosts, {str(i.path): i for i in files}))
 
     problems.extend(cross_references(kb, {str(i.path): i.text for i in files}))
 
@@ -182,7 +205,28 @@ def build_knowledge(dirs: Iterable[Path], *, cache: Any = None) -> tuple[Knowled
         kb.file_hashes[str(rel)] = item.sha
     kb.digest = hashlib.sha256("".join(f"{k}\0{v}\n" for k, v in sorted(kb.file_hashes.items()))
                                .encode()).hexdigest()
-    return kb, problems
+    return kb, problems, parsed_key
+
+
+def _keys_sent_elsewhere(kb: KnowledgeBase, key_hosts: dict[str, set[tuple]],
+                         items: dict[str, _Loaded]) -> list[Problem]:
+    """A key variable the shipped hosted profiles send to their own hosts (OPENAI_API_KEY
+    to api.openai.com) is never sent elsewhere: a user profile that points it at another
+    host is refused, naming both."""
+    out = []
+    for model in kb.models.values():
+        api = model.api
+        item = items.get(str(model.file))
+        if api is None or item is None or item.root == 0 or api.key_env not in key_hosts:
+            continue
+        if origin(api.base_url) in key_hosts[api.key_env]:
+            continue
+        tied = ", ".join(sorted(f"{scheme}://{host}" for scheme, host, _ in key_hosts[api.key_env]))
+        out.append(Problem(str(model.file), _find_line(item.text, api.key_env), "api.key_env",
+                           f"model {model.id}: {api.key_env} is the key the shipped profiles "
+                           f"send to {tied} only; this profile would send it to "
+                           f"{origin_text(api.base_url)}: name a variable of your own"))
+    return out
 
 
 def _find_line(text: str, needle: str) -> int | None:

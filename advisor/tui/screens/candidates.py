@@ -1,12 +1,17 @@
-"""The candidates: every model with verdict, license, openness, size and fit.
+"""The candidates: the recommendation's shortlist, best first, with each model's own
+verdict, fit and reasons; the duties of the deployment once, above it.
 
 The table re-ranks the moment the answers change (the app's ``assessment_changed``
-signal); only the rows are replaced, never the table. ``space`` marks models (the mark
-stays through sorting, filtering and re-ranking); ``v`` compares the marked side by side.
+signal); only the rows are replaced, never the table. ``f`` filters (verdict, kind,
+modality, fits here, license family, vendor; the answered modality by default), ``s``
+orders (recommended, by fit, worst first), ``x`` shows the models left out with their
+reason, ``d`` the deployment's duties. ``space`` marks models (the mark stays through
+sorting, filtering and re-ranking); ``v`` compares the marked side by side.
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from rich.text import Text
@@ -19,19 +24,23 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Input, Static
 
 from advisor.answers import MODES, OPENNESS
-from advisor.tui.rows import (FILTERS, ORDER_NOTE, Row, arrange, candidate_rows, display_ids,
-                              format_parameters, next_in, verdict_counts)
+from advisor.tui.rows import Row, display_ids, format_parameters, next_in, verdict_counts
+from advisor.tui.shortlist import (ORDERS, Filters, arrange_shortlist, default_filters,
+                                   shortlist_rows, with_profiles)
 from advisor.text import clean, escape_markup
-from advisor.tui.widgets.badges import (fit_text, mof_text, osaid_text, verdict_summary,
-                                        verdict_text)
+from advisor.tui.widgets.badges import (duties_line, fit_text, mof_text, osaid_text,
+                                        usable_summary, verdict_text)
 
 # (label, key, width). Narrow terminals get the columns that decide a choice; wider ones
-# add license, size and OSAID; the reason column takes what is left.
-NARROW = (("Verdict", "verdict", 13), ("Model", "model", 0), ("Obl", "obligations", 3),
+# add obligations, kind, size and license (the OSAID grade is in the line under the table
+# and the detail); the reason column takes what is left. The verdict is the model's own:
+# the deployment's duties are stated once above the table.
+NARROW = (("#", "rank", 3), ("Verdict", "verdict", 13), ("Model", "model", 0),
           ("Fit", "fit", 7), ("MOF", "mof", 3), ("Reason", "reason", -1))
-WIDE = (("Verdict", "verdict", 13), ("Model", "model", 0), ("Obl", "obligations", 3),
-        ("Fit", "fit", 7), ("Size", "size", 5), ("License", "license", 16),
-        ("OSAID", "osaid", 7), ("MOF", "mof", 3), ("Reason", "reason", -1))
+WIDE = (("#", "rank", 3), ("Verdict", "verdict", 13), ("Model", "model", 0),
+        ("Fit", "fit", 7), ("Obl", "obligations", 3), ("Kind", "kind", 10),
+        ("Size", "size", 5), ("License", "license", 16), ("MOF", "mof", 3),
+        ("Reason", "reason", -1))
 WIDE_FROM = 120
 PREVIEW_FROM = 180              # a side panel with the highlighted row's findings
 PREVIEW_WIDTH = 40
@@ -46,7 +55,7 @@ def table_layout(total: int) -> list[tuple[str, str, int]]:
     LICENSE_MAX, the reason the rest (at least REASON_MIN).
 
     >>> [w for _, _, w in table_layout(80)]
-    [13, 22, 3, 7, 3, 18]
+    [3, 13, 22, 7, 3, 18]
     """
     spec = WIDE if total >= WIDE_FROM else NARROW
     fixed = sum(w for _, _, w in spec if w > 0) + 2 * len(spec) + 2
@@ -74,8 +83,12 @@ class CandidatesScreen(Screen[None]):
     BINDINGS = [
         Binding("enter", "open", "Open", show=True, priority=True),
         Binding("slash", "search", "Search", key_display="/"),
-        Binding("f", "cycle_filter", "Filter"),
-        Binding("s", "toggle_sort", "Sort", show=False),
+        Binding("f", "filters", "Filter"),
+        Binding("s", "cycle_order", "Order", show=False),
+        Binding("x", "toggle_excluded", "Left out", show=False,
+                tooltip="show or hide the models the answers cannot use, with the reason"),
+        Binding("d", "duties", "Duties", show=False,
+                tooltip="the duties of the deployment, whatever model you choose"),
         Binding("m", "cycle_mode", "Mode", show=False),
         Binding("c", "toggle_commercial", "Commercial", show=False),
         Binding("o", "cycle_openness", "Openness", show=False),
@@ -90,8 +103,8 @@ class CandidatesScreen(Screen[None]):
 
     def __init__(self) -> None:
         super().__init__()
-        self.best_first = True
-        self.verdict_filter = "all"
+        self.order = ORDERS[0]
+        self.filters = Filters()
         self.query_text = ""
         self._rows: list[Row] = []
         self._shown: list[Row] = []
@@ -101,6 +114,7 @@ class CandidatesScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static("", id="answers-strip")
+        yield Static("", id="duties-strip")
         with Horizontal(id="table-bar"):
             yield Static("", id="counts")
             yield Input(placeholder="/ search ids", id="search", compact=True)
@@ -116,9 +130,9 @@ class CandidatesScreen(Screen[None]):
         self.sub_title = "Candidates"
         table = self.query_one(DataTable)
         prefs = getattr(self.app, "prefs", {})
-        self.best_first = bool(prefs.get("best_first", True))
-        if prefs.get("verdict_filter") in FILTERS:
-            self.verdict_filter = prefs["verdict_filter"]
+        if prefs.get("order") in ORDERS:
+            self.order = prefs["order"]
+        self.filters = default_filters(self.app.answers)
         self._layout_for(self.app.size.width)
         # immediate: the table is re-ranked inside App.set_answers, not a frame later
         self.app.assessment_changed.subscribe(self, self._on_assessment, immediate=True)
@@ -134,8 +148,8 @@ class CandidatesScreen(Screen[None]):
         from time import perf_counter
 
         start = perf_counter()
-        self._rows = candidate_rows(getattr(self.app.assessment, "candidates", ()),
-                                    self.app.hardware)
+        self._rows = with_profiles(shortlist_rows(self.app.assessment, self.app.recommendation,
+                                                  self.app.hardware), self.app.kb)
         known = {r.key() for r in self._rows}
         self.marked = [m for m in self.marked if m.lower() in known]
         self._render_rows()
@@ -145,41 +159,49 @@ class CandidatesScreen(Screen[None]):
     def _render_rows(self) -> None:
         table = self.query_one(DataTable)
         keep = self.model_id()
-        self._shown = arrange(self._rows, best_first=self.best_first,
-                              verdict=self.verdict_filter, query=self.query_text)
+        self._shown = arrange_shortlist(self._rows, self.filters, order=self.order,
+                                        query=self.query_text)
         table.clear()
         widths = {key: width for _, key, width in self._layout}
         labels = display_ids([r.model_id for r in self._shown], widths["model"])
         marked = {m.lower() for m in self.marked}
         for row in self._shown:
-            cells = {"verdict": verdict_text(row.verdict),
+            out = row.rank is None and bool(row.excluded)
+            reason = f"out: {row.excluded}" if out else row.reason
+            cells = {"rank": Text("–" if row.rank is None else str(row.rank), justify="right",
+                                  style="dim" if out else ""),
+                     "verdict": verdict_text(row.model_verdict or row.verdict),
                      "model": mark_label(clean(labels[row.model_id]), widths["model"],
-                                         row.key() in marked),
+                                         row.key() in marked, dim=out),
                      "obligations": Text(str(row.obligations), justify="right"),
                      "fit": fit_text(row.fit), "size": format_parameters(row.parameters),
+                     "kind": clip(clean(row.kind or "?"), widths.get("kind", 10)),
                      "license": clip(clean(row.license), widths.get("license", LICENSE_MIN)),
                      "osaid": osaid_text(row.osaid), "mof": mof_text(row.mof_class),
-                     "reason": clip(row.reason, widths["reason"])}
+                     "reason": Text(clip(clean(reason), widths["reason"]),
+                                    style="dim" if out else "")}
             table.add_row(*(cells[key] for _, key, _ in self._layout), key=row.key())
         if keep:
             for index, row in enumerate(self._shown):
                 if row.key() == keep.lower():
                     table.move_cursor(row=index, animate=False)
                     break
-        counts = verdict_counts(self._rows)
-        order = f"by {ORDER_NOTE}" if self.best_first else "worst first"
-        if self.app.size.width < WIDE_FROM:
-            order = "best first" if self.best_first else "worst first"
-        shown = "" if self.verdict_filter == "all" and not self.query_text else \
-            f" · showing {len(self._shown)}"
+        usable = [r for r in self._rows if r.rank is not None]
+        left = len(self._rows) - len(usable)
+        counts = verdict_counts(replace(r, verdict=r.model_verdict or r.verdict) for r in usable)
+        filters = ", ".join(self.filters.active())
+        shown = f" · {len(self._shown)} shown" if filters or self.query_text else ""
+        excluded = "x hides" if self.filters.show_excluded else "x"
         self.query_one("#counts", Static).update(
-            verdict_summary(counts, len(self._rows)) +
-            f"\n[dim]{order} (s) · filter {self.verdict_filter} (f){shown}[/dim]"
-            + self._marked_note())
+            usable_summary(counts, len(usable), len(self._rows)) +
+            f"\n[dim]{self.order} (s) · {escape_markup(filters) or 'no filter'} (f){shown} · "
+            f"{left} out ({excluded})[/dim]" + self._marked_note())
         self._show_highlighted()
+        self._update_duties()
         self.query_one("#status-line", Static).update(
-            "" if self._shown else "No model matches the filter and search. "
-            "Press f to change the filter, escape to clear the search.")
+            "" if self._shown else "No model matches the filters and search. "
+            "Press f to change the filters, x to show the models left out, escape to clear "
+            "the search.")
 
     def _marked_note(self) -> str:
         """' · 3 marked (v compares)', with how many the filter hides; '' when none."""
@@ -221,13 +243,23 @@ class CandidatesScreen(Screen[None]):
             return
         text = Text()
         text.append(clean(row.model_id), style="bold")
-        text.append(f" · {clean(row.license)} · {format_parameters(row.parameters)} · OSAID "
-                    f"{row.osaid} · {row.obligations} obligation"
-                    f"{'s' if row.obligations != 1 else ''}\n")
-        text.append(row.reason, style="dim")
+        where = f"{row.fit} {row.quant}" if row.quant else row.fit
+        text.append(f" · {clean(row.license)} · {format_parameters(row.parameters)} · "
+                    f"{clean(row.kind or 'kind ?')} · {where} · OSAID {row.osaid}\n")
+        if row.rank is None and row.excluded:
+            text.append(f"left out: {clean(row.excluded)}", style="dim")
+        else:
+            text.append("; ".join(clean(w) for w in row.why[:3]) or clean(row.reason),
+                        style="dim")
         line.update(text)
         if self.query_one("#preview-pane").display:
-            preview.update(finding_preview(self.app.candidate(row.model_id)))
+            preview.update(finding_preview(self.app.candidate(row.model_id), row.why))
+
+    def _update_duties(self) -> None:
+        """The panel above the table: the deployment's duties, counted once."""
+        rec = self.app.recommendation
+        duties = tuple(getattr(rec, "deployment_duties", ()) or ())
+        self.query_one("#duties-strip", Static).update(duties_line(duties))
 
     def _update_strip(self) -> None:
         a = self.app.answers
@@ -281,15 +313,41 @@ class CandidatesScreen(Screen[None]):
 
             self.app.push_screen(DetailScreen(model_id))
 
-    def action_toggle_sort(self) -> None:
-        self.best_first = not self.best_first
+    def action_cycle_order(self) -> None:
+        """s: recommended, by fit, worst first."""
+        self.order = next_in(ORDERS, self.order)
         self._render_rows()
-        self.app.remember(best_first=self.best_first)
+        self.app.remember(order=self.order)
 
-    def action_cycle_filter(self) -> None:
-        self.verdict_filter = next_in(FILTERS, self.verdict_filter)
+    def action_filters(self) -> None:
+        """f: the filters panel; each choice applies at once."""
+        from advisor.tui.screens.filters import FilterScreen
+
+        def done(filters: Filters | None) -> None:
+            if filters is not None and filters != self.filters:
+                self.set_filters(filters)
+
+        self.app.push_screen(FilterScreen(self.filters, self._rows, self.set_filters), done)
+
+    def set_filters(self, filters: Filters) -> None:
+        self.filters = filters
         self._render_rows()
-        self.app.remember(verdict_filter=self.verdict_filter)
+
+    def action_toggle_excluded(self) -> None:
+        """x: show or hide the models the answers cannot use (with the reason)."""
+        self.set_filters(Filters(**{**self.filters.__dict__,
+                                    "show_excluded": not self.filters.show_excluded}))
+
+    def action_duties(self) -> None:
+        """d: the duties of the deployment, whatever model is chosen."""
+        from advisor.tui.screens.duties import DutiesScreen
+
+        rec = self.app.recommendation
+        self.app.push_screen(DutiesScreen(tuple(getattr(rec, "deployment_duties", ()) or ())))
+
+    def on_click(self, event: Any) -> None:
+        if getattr(event.widget, "id", None) == "duties-strip":
+            self.action_duties()
 
     def action_search(self) -> None:
         self.query_one("#search", Input).focus()
@@ -374,21 +432,22 @@ class CandidatesScreen(Screen[None]):
 MARK = "● "
 
 
-def mark_label(label: str, width: int, marked: bool) -> Text | str:
-    """The model cell: marked rows start with a dot (the label clipped to make room).
+def mark_label(label: str, width: int, marked: bool, dim: bool = False) -> Text | str:
+    """The model cell: marked rows start with a dot (the label clipped to make room); a
+    model left out is dim.
 
     >>> str(mark_label("SmolLM2-135M-Instruct", 22, True))
     '● SmolLM2-135M-Instru…'
     """
     if not marked:
-        return label
+        return Text(label, style="dim") if dim else label
     text = Text(MARK, style="bold cyan")
-    text.append(clip(label, max(width - len(MARK), 1)))
+    text.append(clip(label, max(width - len(MARK), 1)), style="dim" if dim else "")
     return text
 
 
-def finding_preview(candidate: Any) -> Text:
-    """The findings of one candidate, one short block each (the side pane)."""
+def finding_preview(candidate: Any, why: Any = ()) -> Text:
+    """The recommendation's reasons and the model's own findings (the side pane)."""
     from advisor.tui.widgets.badges import severity_text
 
     text = Text()
@@ -396,7 +455,9 @@ def finding_preview(candidate: Any) -> Text:
         return text
     text.append(clean(candidate.model), style="bold")
     text.append("\n")
-    for finding in candidate.findings:
+    for reason in why:
+        text.append(f"• {clean(reason)}\n", style="dim")
+    for finding in getattr(candidate, "model_findings", candidate.findings):
         text.append("\n")
         text.append_text(severity_text(finding.severity))
         text.append(f" {clean(finding.code)}\n", style="bold")

@@ -132,6 +132,7 @@ class CompareScreen(Screen[None]):
         Binding("c", "cancel", "Cancel"),
         Binding("b", "cycle_build", "Build"),
         Binding("e", "export", "Export"),
+        Binding("o", "open_file", "Open GGUF"),
         Binding("escape", "back", "Back"),
     ]
 
@@ -202,6 +203,21 @@ class CompareScreen(Screen[None]):
         self._layout_table()
         plan_view.focus()
         self.set_interval(0.05, self._drain)
+
+    def action_open_file(self) -> None:
+        """Add any GGUF path as its own line (like ``advisor compare --gguf PATH``)."""
+        from advisor.tui.screens.file_prompt import ask_for_gguf
+
+        if self.running:
+            self.notify("A comparison is running; open a file when it ends", severity="warning")
+            return
+        ask_for_gguf(self, "GGUF file to compare", self._file_opened)
+
+    def _file_opened(self, model: Any) -> None:
+        plan = compareapi.plan_for_file(model.path, self.app.kb)
+        self.plans.append(plan)
+        self.query_one("#plan", ListView).append(PlanLine(len(self.plans) - 1, plan))
+        self._say_ready()
 
     def _say_ready(self) -> None:
         runnable = sum(p.runnable for p in self.plans)

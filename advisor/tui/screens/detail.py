@@ -21,6 +21,12 @@ from advisor.tui.widgets.badges import fit_text, mof_text, osaid_text, verdict_t
 from advisor.text import clean
 from advisor.tui.widgets.findings import FindingItem, FindingList, OpennessGrid, finding_words
 
+# The GGUF tab's headings: Hub builds (header estimate, fit on this machine) or files on disk
+HUB_COLUMNS = (("File", "file"), ("Quant", "quant"), ("Size", "size"),
+               ("Memory (est.)", "memory"), ("Fit here", "fit"))
+LOCAL_COLUMNS = (("File", "file"), ("Quant", "quant"), ("Size", "size"),
+                 ("Memory (est.)", "memory"), ("License (in the file)", "license"),
+                 ("Found in", "source"))
 SCROLL_BOXES = {"findings": "#findings-box", "obligations": "#obligations-box",
                 "openness": "#openness-box", "hub": "#hub-box", "ggufs": "#gguf-table"}
 
@@ -79,10 +85,7 @@ class DetailScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.sub_title = self._model_id
-        table = self.query_one("#gguf-table", DataTable)
-        for label, key in (("File", "file"), ("Quant", "quant"), ("Size", "size"),
-                           ("Memory", "memory"), ("Fit", "fit")):
-            table.add_column(label, key=key)
+        self._gguf_columns(HUB_COLUMNS)
         self.query_one("#gguf-loading").display = False
         self.app.assessment_changed.subscribe(self, lambda _a: self.show_candidate())
         self.show_candidate()
@@ -221,20 +224,27 @@ class DetailScreen(Screen[None]):
             return
         app.call_from_thread(self._local_ready, builds, "")
 
+    def _gguf_columns(self, columns: tuple[tuple[str, str], ...]) -> DataTable:
+        """The GGUF table, emptied, with headings that say what its columns hold."""
+        table = self.query_one("#gguf-table", DataTable)
+        table.clear(columns=True)
+        for label, key in columns:
+            table.add_column(label, key=key)
+        return table
+
     def _local_ready(self, builds: list[hubapi.LocalBuild], problem: str) -> None:
         from pathlib import Path
 
-        table = self.query_one("#gguf-table", DataTable)
-        table.clear()
+        table = self._gguf_columns(LOCAL_COLUMNS)
         self.local_files = builds
         for build in builds:
             table.add_row(clean(Path(build.path).name), clean(build.quant or "?"),
-                          format_bytes(build.bytes), clean(build.license or "not stated"),
-                          clean(build.source))
+                          format_bytes(build.bytes), format_bytes(build.memory_bytes),
+                          clean(build.license or "not stated"), clean(build.source))
         if builds:
-            status = (f"Offline: {len(builds)} file(s) of this model on this machine (the last "
-                      "column but one is the license the file itself declares). t runs the "
-                      "smoke test on one.")
+            status = (f"Offline: {len(builds)} file(s) of this model on this machine; memory "
+                      f"is the estimate of a CPU run at context {hubapi.ESTIMATE_CTX:,}. t "
+                      "runs the smoke test on one.")
         else:
             status = ("Offline: no file of this model on this machine. t runs the smoke test "
                       "on a local file (the local demo model works offline).")
@@ -264,8 +274,7 @@ class DetailScreen(Screen[None]):
                      offline: bool = False) -> None:
         self.ggufs = builds
         self.query_one("#gguf-loading").display = False
-        table = self.query_one("#gguf-table", DataTable)
-        table.clear()
+        table = self._gguf_columns(HUB_COLUMNS)
         for build in builds:
             table.add_row(clean(build.filename), clean(build.quant or "?"),
                           format_bytes(build.bytes), format_bytes(build.total_bytes),

@@ -1,7 +1,11 @@
 """Export: pick formats and a folder, preview the Markdown record, write the files.
 
 A comparison (``advisor.comparison/1``, from the compare screen) is offered to the record
-with a checkbox, ticked when the comparison was handed over:
+with a checkbox, ticked when the comparison was handed over. The options weighed are the
+models marked on the candidates screen, else the comparison's, else the recommendation's.
+The Duties tab lists every duty once; ``o`` and ``w`` set the owner and the "when" of the
+highlighted duty's kind (as ``record --owner`` and ``--when`` do). A blocked or unknown
+model is written only with an exception reason and a decider (as ``record --accept``):
 
     Example (not run)::
 
@@ -19,13 +23,15 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Button, Checkbox, Footer, Header, Input, Label, Markdown, Static
+from textual.widgets import (Button, Checkbox, DataTable, Footer, Header, Input, Label, Markdown,
+                             Static, TabbedContent, TabPane)
 
 from advisor.errors import AdvisorError, TargetExists
-from advisor.text import clean, escape_markup
+from advisor.text import clean, clip, escape_markup
 
-FORMAT_LABELS = (("md", "Markdown (MADR 4)"), ("json", "JSON record"),
-                 ("cdx", "CycloneDX 1.6 BOM"))
+FORMAT_LABELS = (("md", "Markdown"), ("json", "JSON"), ("cdx", "CycloneDX 1.6"),
+                 ("spdx", "SPDX 3.0"))
+DEFAULT_FORMATS = ("md", "json", "cdx")
 
 
 class ExportScreen(Screen[None]):
@@ -33,6 +39,11 @@ class ExportScreen(Screen[None]):
 
     BINDINGS = [
         Binding("ctrl+s", "write", "Write record", priority=True),
+        Binding("d", "duties", "Duties", tooltip="every duty once, with its owner and when"),
+        Binding("o", "owner", "Owner", show=False, tooltip="the highlighted duty's owner: engineering, "
+                "legal or product (for every duty of its kind)"),
+        Binding("w", "when", "When", show=False, tooltip="when the highlighted duty's kind is done: before "
+                "launch, on each release or yearly"),
         Binding("escape", "back", "Back"),
     ]
 
@@ -43,6 +54,9 @@ class ExportScreen(Screen[None]):
         self.written: list[Path] = []
         self.attached = comparison is not None   # handed over: offered ticked
         self.comparison = comparison
+        self.owners: dict[str, str] = {}          # finding code -> role, set with o
+        self.whens: dict[str, str] = {}           # finding code -> when, set with w
+        self.problem: str | None = None           # why the record cannot be written now
 
     def _offered(self) -> dict[str, Any] | None:
         """The comparison this screen offers: the one handed over, else the app's last."""
@@ -59,7 +73,8 @@ class ExportScreen(Screen[None]):
             with Horizontal(classes="export-row"):
                 yield Label("Formats", classes="export-label")
                 for fmt, label in FORMAT_LABELS:
-                    yield Checkbox(label, value=True, id=f"fmt-{fmt}", compact=True)
+                    yield Checkbox(label, value=fmt in DEFAULT_FORMATS, id=f"fmt-{fmt}",
+                                   compact=True)
             with Horizontal(classes="export-row"):
                 yield Label("Folder", classes="export-label")
                 yield Input(str(self.app.settings.work_dir / "decisions"), id="out-dir",
@@ -76,6 +91,10 @@ class ExportScreen(Screen[None]):
                 yield Label("Rationale", classes="export-label")
                 yield Input(placeholder="why this model (goes into the record)",
                             id="rationale", compact=True)
+            with Horizontal(classes="export-row", id="exception-row"):
+                yield Label("Exception", classes="export-label")
+                yield Input(placeholder="why adopt it although the answers block it (needs a "
+                            "decider)", id="exception", compact=True)
             offered = self._offered()
             if offered is not None:
                 with Horizontal(classes="export-row"):
@@ -85,13 +104,23 @@ class ExportScreen(Screen[None]):
                                    id="with-comparison", compact=True)
             yield Static("", id="export-smoke")
             yield Static("", id="export-status")
-        yield Label("Preview (Markdown)", id="preview-title", classes="panel-title")
-        with VerticalScroll(id="preview-box"):
-            yield Markdown("", id="preview")
+        with TabbedContent(id="export-tabs"):
+            with TabPane("Preview (Markdown)", id="tab-preview"):
+                with VerticalScroll(id="preview-box"):
+                    yield Markdown("", id="preview")
+            with TabPane("Duties: owner and when", id="tab-duties"):
+                yield Static("o sets the owner and w the when of the highlighted duty, for every "
+                             "duty of its kind; the record is rebuilt.", id="duties-hint")
+                yield DataTable(id="duties", cursor_type="row", zebra_stripes=True)
         yield Footer()
 
     def on_mount(self) -> None:
         self.sub_title = f"Export · {self._model_id}"
+        self.query_one("#exception-row").display = False
+        table = self.query_one("#duties", DataTable)
+        for label, key in (("#", "n"), ("Owner", "owner"), ("When", "when"), ("Kind", "kind"),
+                           ("Duty", "text")):
+            table.add_column(label, key=key)
         smoke = self.app.smoke_results.get(self._model_id.lower())
         if smoke is not None:
             verdict = "passed" if smoke.get("passed") else "failed"
@@ -143,8 +172,22 @@ class ExportScreen(Screen[None]):
     def rationale(self) -> str:
         return self.query_one("#rationale", Input).value.strip()
 
+    def exception_reason(self) -> str:
+        return self.query_one("#exception", Input).value.strip()
+
+    def considered(self) -> list[str] | None:
+        """The models marked on the candidates screen, other than this one (None: none)."""
+        from advisor.tui.screens.candidates import CandidatesScreen
+
+        for screen in self.app.screen_stack:
+            if isinstance(screen, CandidatesScreen):
+                marked = [m for m in screen.marked if m.lower() != self._model_id.lower()]
+                return marked or None
+        return None
+
     @on(Input.Changed, "#deciders")
     @on(Input.Changed, "#rationale")
+    @on(Input.Changed, "#exception")
     def _decision_changed(self) -> None:
         """The record carries who decided and why: rebuild it (a worker, latest wins)."""
         self.record = None
@@ -165,20 +208,97 @@ class ExportScreen(Screen[None]):
             comparison = app.call_from_thread(self.with_comparison)
             if comparison is not None:
                 extra["comparison"] = comparison
+            hardware = app.hardware                   # the answers' override, else this machine
             record = build_record(app.answers, app.kb, self._model_id,
                                   smoke=app.smoke_results.get(self._model_id.lower()),
                                   hub_facts=facts, today=app.settings.record_date,
                                   decision_makers=self.deciders(),
-                                  rationale=self.rationale(), **extra)
+                                  rationale=self.rationale(), **extra,
+                                  accept=self.exception_reason() or None,
+                                  consider=app.call_from_thread(self.considered),
+                                  hardware=hardware, owners=dict(self.owners),
+                                  whens=dict(self.whens))
             markdown = render(record, "md")
         except Exception as exc:  # noqa: BLE001 - shown, not raised
             app.call_from_thread(self._failed, f"The record could not be built: {exc}")
             return
         app.call_from_thread(self._built, record, markdown)
 
+    def _problem_of(self, record: Any) -> str | None:
+        """Why ``record`` must not be written yet: a comparison that chose another model,
+        or a blocked or unknown model without an exception and a decider."""
+        from advisor.record.build import refusal
+        from advisor.record.comparison import choice_conflict
+
+        conflict = choice_conflict(record.data.get("comparison"), record.model)
+        if conflict:
+            return f"{conflict} (or untick Compare)"
+        refused = refusal(record)
+        if refused:
+            return (f"{refused}. To adopt it anyway, give the reason under Exception and a "
+                    "decider: the record carries the exception")
+        return None
+
+    def _fill_duties(self, record: Any) -> None:
+        table = self.query_one("#duties", DataTable)
+        row = table.cursor_row
+        table.clear()
+        for i, duty in enumerate(record.data.get("duties") or [], start=1):
+            kind = "must do" if duty["kind"] == "must" else f"only if {duty.get('trigger')}"
+            table.add_row(str(i), duty["owner"], duty["when"], Text(clip(clean(kind), 32)),
+                          Text(clean(duty["text"])), key=str(i))
+        if table.row_count:
+            table.move_cursor(row=min(max(row, 0), table.row_count - 1))
+
+    def highlighted_duty(self) -> dict[str, Any] | None:
+        duties = (self.record.data.get("duties") or []) if self.record is not None else []
+        table = self.query_one("#duties", DataTable)
+        if not duties or not table.row_count:
+            return None
+        return duties[min(max(table.cursor_row, 0), len(duties) - 1)]
+
+    def _cycle(self, target: dict[str, str], field: str, values: tuple[str, ...]) -> None:
+        duty = self.highlighted_duty()
+        if duty is None:
+            self.notify("No duty to set yet: the Duties tab lists them once the record is built",
+                        severity="warning")
+            return
+        now = target.get(duty["code"], duty[field])
+        target[duty["code"]] = values[(values.index(now) + 1) % len(values)] \
+            if now in values else values[0]
+        self.query_one("#export-tabs", TabbedContent).active = "tab-duties"
+        self.notify(clean(f"{field} of every {duty['code']} duty: {target[duty['code']]}"),
+                    markup=False)
+        self.record = None
+        self.build()
+
+    def action_duties(self) -> None:
+        """d: the Duties tab, its table focused (o and w then act on the highlighted row)."""
+        self.query_one("#export-tabs", TabbedContent).active = "tab-duties"
+        self.query_one("#duties", DataTable).focus()
+
+    def action_owner(self) -> None:
+        from advisor.record.duties import ROLES
+
+        self._cycle(self.owners, "owner", ROLES)
+
+    def action_when(self) -> None:
+        from advisor.record.duties import WHENS
+
+        self._cycle(self.whens, "when", WHENS)
+
     def _built(self, record: Any, markdown: str) -> None:
+        from advisor.assessment.gates import REFUSED
+
         self.record = record
+        self.problem = self._problem_of(record)
+        self.query_one("#exception-row").display = record.chosen["verdict"] in REFUSED
         self.query_one("#preview", Markdown).update(front_matter_as_code(markdown))
+        self._fill_duties(record)
+        if self.problem:
+            self.query_one("#export-status", Static).update(Text(f"✗ {clean(self.problem)}",
+                                                                 style="bold"))
+            return
         self.query_one("#export-status", Static).update(Text(
             f"Ready: files will be named {clean(record.filename('md').rsplit('.', 1)[0])}.*"))
 
@@ -191,6 +311,10 @@ class ExportScreen(Screen[None]):
     def action_write(self) -> None:
         if self.record is None:
             self.notify("The record is still being built", severity="warning")
+            return
+        if self.problem:
+            self.notify(clean(self.problem), title="Not written", severity="error", timeout=10,
+                        markup=False)
             return
         formats = self.formats()
         if not formats:

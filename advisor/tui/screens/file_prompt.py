@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -46,3 +49,22 @@ class FilePrompt(ModalScreen[tuple[str, bool] | None]):
     @on(Button.Pressed, "#prompt-cancel")
     def action_cancel(self) -> None:
         self.dismiss(None)
+
+
+def ask_for_gguf(screen: Any, title: str, then: Callable[[Any], None]) -> None:
+    """Ask for any GGUF path (like ``--gguf PATH``), add it to the app's local models and
+    pass its ``LocalModel`` to ``then``; a path that is not a readable GGUF is said."""
+    from advisor.text import clean
+    from advisor.tui.settings import open_local_file
+
+    def opened(answer: tuple[str, bool] | None) -> None:
+        if not answer:
+            return
+        try:
+            model = open_local_file(screen.app.settings, answer[0])
+        except ValueError as exc:
+            screen.notify(clean(str(exc)), severity="error")
+            return
+        then(model)
+
+    screen.app.push_screen(FilePrompt(title, "", save=False), opened)

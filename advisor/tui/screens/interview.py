@@ -22,9 +22,11 @@ from textual.widgets.selection_list import Selection
 
 from advisor.errors import AdvisorError, InputError
 from advisor.regions import is_region_token, normalize_code
-from advisor.tui.formdata import (FIELD_TITLES, MODALITY_LABELS, MODE_LABELS,
-                                  OPENNESS_LABELS, WHY, FormValues, answers_to_form, error_field,
-                                  field_problems, form_to_data, parse_count, split_list)
+from advisor.tui.formdata import (AUDIENCE_LABELS, DATA_LABELS, FIELD_TITLES, MODALITY_LABELS,
+                                  MODE_LABELS, OPENNESS_LABELS, WHY, FormValues, amount_echo,
+                                  answers_to_form, audience_items, audience_parts, count_echo,
+                                  changed_fields, error_field, field_problems, form_to_data,
+                                  split_list, untouched_keys)
 from advisor.text import escape_markup
 from advisor.tui.rows import candidate_rows, verdict_counts
 from advisor.tui.widgets.badges import verdict_summary
@@ -37,6 +39,11 @@ def _row(name: str, title: str, *controls: Any) -> Horizontal:
         Vertical(*controls, Static(WHY[name], classes="why", id=f"why-{name}"),
                  Static("", classes="error", id=f"err-{name}"), classes="field-body"),
         classes="field", id=f"field-{name}")
+
+
+EXAMPLE_NOTE = ("[b]An example is loaded[/b] (a company in DE serving DE, FR and US). "
+                "Replace each answer with yours: until you change one, it counts as "
+                "[i]assumed[/i] and the verdicts say so.")
 
 
 class InterviewScreen(Screen[None]):
@@ -52,6 +59,9 @@ class InterviewScreen(Screen[None]):
         super().__init__()
         self._filling = False
         self._valid = True
+        self._touched: set[str] = set()     # widget ids the user changed since the example
+        self._filled: FormValues | None = None   # the values last filled in
+        self._filled_assumed: tuple[str, ...] = ()   # what those answers had assumed
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -59,14 +69,21 @@ class InterviewScreen(Screen[None]):
             yield Static("Answer what you know; verdicts update as you type. "
                          "[b]ctrl+n[/b] shows the candidates, [b]F1[/b] lists the keys.",
                          id="intro")
+            yield Static(EXAMPLE_NOTE, id="example-note")
             yield Label("Organization", classes="section-title")
             yield _row("domicile", "Home country",
-                       Input(placeholder="DE", id="domicile", max_length=3, compact=True,
+                       Input(placeholder="DE, or US-CA, CA-QC", id="domicile", max_length=6,
+                             compact=True,
                              validators=[Function(lambda v: normalize_code(v) is not None,
-                                                  "not an ISO 3166-1 alpha-2 code")]))
+                                                  "not an ISO 3166-1 alpha-2 code or a "
+                                                  "listed subdivision (US-CA)")]))
             yield _row("users", "Monthly active users",
                        Input(placeholder="2000000", id="users", compact=True),
                        Static("", classes="why", id="users-value"))
+            yield _row("revenue", "Annual revenue (USD)",
+                       Input(placeholder="blank: not declared (or 30m)", id="revenue",
+                             compact=True),
+                       Static("", classes="why", id="revenue-value"))
             yield Label("Deployment", classes="section-title")
             yield _row("regions", "Users served in",
                        Input(placeholder="DE, FR, US or EU", id="regions", compact=True,
@@ -87,6 +104,21 @@ class InterviewScreen(Screen[None]):
                        SelectionList[str](*[Selection(label, value, value == "text")
                                             for value, label in MODALITY_LABELS.items()],
                                           id="modalities"))
+            yield Label("Data and users", classes="section-title")
+            yield _row("data", "Data it processes",
+                       SelectionList[str](*[Selection(label, value)
+                                            for value, label in DATA_LABELS.items()],
+                                          id="data"))
+            yield _row("audience", "Who uses it",
+                       SelectionList[str](*[Selection(label, value)
+                                            for value, label in AUDIENCE_LABELS.items()],
+                                          id="audience"),
+                       Horizontal(Label("Youngest user's age ", classes="inline-label"),
+                                  Input(placeholder="", id="minors_age", compact=True,
+                                        max_length=2),
+                                  Label(" (minors only; blank: unknown)",
+                                        classes="inline-label"),
+                                  id="minors-row"))
             yield Label("Needs", classes="section-title")
             yield _row("fine_tune", "Fine-tune",
                        Checkbox("fine-tune or otherwise modify the weights", id="fine_tune"))
@@ -135,11 +167,15 @@ class InterviewScreen(Screen[None]):
         try:
             self.query_one("#domicile", Input).value = values.domicile
             self.query_one("#users", Input).value = values.users
+            self.query_one("#revenue", Input).value = values.revenue
             self.query_one("#regions", Input).value = values.regions
             self.query_one("#mode", Select).value = values.mode
             self.query_one("#commercial", Checkbox).value = values.commercial
+            groups, age = audience_parts(values.audience)
+            self.query_one("#minors_age", Input).value = age
             for list_id, chosen in (("#categories", values.categories),
-                                    ("#modalities", values.modalities)):
+                                    ("#modalities", values.modalities),
+                                    ("#data", values.data), ("#audience", groups)):
                 selection = self.query_one(list_id, SelectionList)
                 selection.deselect_all()
                 for value in chosen:
@@ -154,6 +190,10 @@ class InterviewScreen(Screen[None]):
             self._sync_hardware_inputs(values.hardware_auto)
         finally:
             self.call_after_refresh(self._end_fill)
+        self._touched.clear()
+        self._filled, self._filled_assumed = values, tuple(getattr(answers, "assumed", ()))
+        self.query_one("#example-note", Static).display = bool(
+            getattr(self.app, "example_loaded", False))
         self._clear_errors()
         self._update_summary()
 
@@ -161,9 +201,22 @@ class InterviewScreen(Screen[None]):
         self._filling = False
 
     def values(self) -> FormValues:
-        return FormValues(
+        """The form's widgets over the current answers: what the form does not show (the
+        languages served) is kept, never reset to defaults."""
+        from dataclasses import replace
+
+        groups = list(self.query_one("#audience", SelectionList).selected)
+        try:
+            audience = audience_items(groups, self.query_one("#minors_age", Input).value)
+        except ValueError:                    # field_problems names it
+            audience = groups
+        return replace(
+            answers_to_form(self.app.answers) if self.app.answers is not None else FormValues(),
             domicile=self.query_one("#domicile", Input).value,
             users=self.query_one("#users", Input).value,
+            revenue=self.query_one("#revenue", Input).value,
+            data=list(self.query_one("#data", SelectionList).selected),
+            audience=audience,
             regions=self.query_one("#regions", Input).value,
             mode=str(self.query_one("#mode", Select).value),
             commercial=self.query_one("#commercial", Checkbox).value,
@@ -182,8 +235,17 @@ class InterviewScreen(Screen[None]):
         """Validate the form; raises InputError naming the field."""
         from advisor.answers import answers_from_data
 
-        return answers_from_data(form_to_data(self.values()), "interview",
-                                 use_case_ids=self.app.use_case_ids())
+        return answers_from_data(form_to_data(self.values(), assumed=self._assumed()),
+                                 "interview", use_case_ids=self.app.use_case_ids())
+
+    def _assumed(self) -> tuple[str, ...]:
+        """The keys the shown answers had assumed (all of them for the example) and the
+        user has not changed since: left out of the answers, so they stay assumed and
+        are said to be."""
+        if self._filled is None:
+            return ()
+        untouched = untouched_keys(self._touched | changed_fields(self.values(), self._filled))
+        return tuple(k for k in untouched if k in self._filled_assumed)
 
     # -- reacting to edits ----------------------------------------------------------------
     @on(Input.Changed)
@@ -195,14 +257,23 @@ class InterviewScreen(Screen[None]):
             self._sync_hardware_inputs(event.value)
         if self._filling:
             return
+        widget = getattr(event, "control", None)
+        if widget is not None and widget.id and self._by_user(widget):
+            self._touched.add(widget.id)
         self.apply()
+
+    def _by_user(self, widget: Any) -> bool:
+        """A change the user made: the widget (or, for a Select, its open list) has focus;
+        the changes that filling the form posts come to widgets without it."""
+        return bool(widget.has_focus or widget.has_focus_within)
 
     def apply(self) -> bool:
         """Validate and, when valid, hand the answers to the app (re-ranks everything)."""
         self._clear_errors()
         values = self.values()
         self._show_users(values.users)
-        problems = field_problems(values)
+        self._show_revenue(values.revenue)
+        problems = field_problems(values, self.query_one("#minors_age", Input).value)
         if problems:
             for name, problem in problems.items():
                 self._show_error(name, problem)
@@ -226,13 +297,10 @@ class InterviewScreen(Screen[None]):
 
     def _show_users(self, text: str) -> None:
         """Echo the count as read ("= 3,000,000 users"), so "3m" is seen to mean 3 million."""
-        try:
-            count = parse_count(text)
-        except ValueError:
-            count = None
-        plain_digits = text.strip().replace(",", "").replace("_", "")
-        shown = "" if count is None or plain_digits == str(count) else f"= {count:,} users"
-        self.query_one("#users-value", Static).update(shown)
+        self.query_one("#users-value", Static).update(count_echo(text))
+
+    def _show_revenue(self, text: str) -> None:
+        self.query_one("#revenue-value", Static).update(amount_echo(text))
 
     def _clear_errors(self) -> None:
         for error in self.query(".error"):
@@ -321,6 +389,7 @@ class InterviewScreen(Screen[None]):
             self.notify(str(exc), title="Not loaded", severity="error", timeout=10, markup=False)
             return
         self.app.settings.answers_path = path
+        self.app.example_loaded = False
         self.app.set_answers(answers)
         self.app.answers_stored(path)
         self.fill(answers)

