@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 from advisor.answers import Answers
 from advisor.assessment.answer_facts import answer_notes, data_facts
 from advisor.assessment.coverage import Coverage, coverage_of, describe, is_place_law
 from advisor.assessment.findings import (ENGINE_DOCS, OPENNESS_SOURCE, OSAID_SOURCE,
                                          engine_finding)
+from advisor.assessment.law import Law, finding_from_rule, if_young, iso_day
 from advisor.assessment.openness import Openness, grade, weights_license_open
 from advisor.assessment.result import (
     Assessment, Candidate, Finding, verdict_of,
@@ -24,10 +25,8 @@ from advisor.assessment.result import (
 from advisor.assessment.subject import Subject, resolve
 from advisor.knowledge.hubfacts import HubFacts
 from advisor.knowledge.model import KnowledgeBase, ModelProfile, Rule, Source
-from advisor.knowledge.predicates import (
-    PLACE_KEYS, Facts, ages_asked, holds, uses_model_facts, when_values,
-)
-from advisor.regions import SUBDIVISIONS, country_of, place_name, subdivisions_of
+from advisor.knowledge.predicates import Facts, holds
+from advisor.regions import country_of, subdivisions_of
 from advisor.vocab import SEVERITY_RANK
 
 # Findings that rarely decide anything: listed after the ones of the same severity.
@@ -160,23 +159,6 @@ def _answer_facts(answers: Answers, kb: KnowledgeBase) -> dict:
     )
 
 
-@dataclass(frozen=True)
-class _Places:
-    """The places of one answers set: as named, with their countries (``strict``), and
-    with every subdivision a bare country stands for (``broad``)."""
-
-    strict: frozenset[str]
-    broad: frozenset[str]
-
-    @classmethod
-    def of(cls, answers: Answers) -> "_Places":
-        named = {answers.organization.domicile, *answers.deployment.regions}
-        strict = frozenset(named | {country_of(code) for code in named})
-        subs = {sub for code in named if code not in SUBDIVISIONS
-                for sub in subdivisions_of(code)}
-        return cls(strict, strict | frozenset(subs))
-
-
 def _model_rules(subject: Subject, kb: KnowledgeBase) -> list[Rule]:
     """The rules of the model's licenses and use policies."""
     rules: list[Rule] = []
@@ -193,139 +175,6 @@ def _model_rules(subject: Subject, kb: KnowledgeBase) -> list[Rule]:
         if policy is not None:
             rules.extend(policy.rules)
     return rules
-
-
-def _law_pairs(kb: KnowledgeBase, places: _Places) -> list[tuple[Rule, frozenset[str]]]:
-    """The law of the places and the organization's policies; each rule with the
-    subdivisions it applies to only because a bare country was named (empty: it applies
-    as written)."""
-    out: list[tuple[Rule, frozenset[str]]] = []
-    for jurisdiction in kb.jurisdictions.values():
-        if not jurisdiction.members.isdisjoint(places.strict):
-            out.extend((rule, frozenset()) for rule in jurisdiction.rules)
-        elif not jurisdiction.members.isdisjoint(places.broad):
-            through = jurisdiction.members & places.broad
-            out.extend((rule, through) for rule in jurisdiction.rules)
-    for policy in kb.policies.values():
-        out.extend((rule, frozenset()) for rule in policy.rules)
-    return out
-
-
-@dataclass(frozen=True)
-class _Law:
-    """The law and policy rules of one answers set, evaluated once where they ask
-    nothing about the model (most do): ``entries`` hold (rule, through, finding) with
-    ``finding`` precomputed (a Finding or None), or the marker ``_PER_MODEL``."""
-
-    places: _Places
-    entries: tuple[tuple[Rule, frozenset[str], object], ...]
-    today: str | None = None
-
-    @classmethod
-    def build(cls, kb: KnowledgeBase, answers: Answers, base: Mapping,
-              today: str | None = None) -> "_Law":
-        places = _Places.of(answers)
-        facts = Facts(**base)
-        broad = replace(facts, broad=True) if places.broad != places.strict else None
-        entries = []
-        for rule, through in _law_pairs(kb, places):
-            if uses_model_facts(rule.when):
-                entries.append((rule, through, _PER_MODEL))
-            else:
-                found = _apply_one(rule, through, facts, broad, places, today)
-                entries.append((rule, through,
-                                None if found is None else replace(found, deployment=True)))
-        return cls(places, tuple(entries), today)
-
-    def duties(self) -> list[Finding]:
-        """The findings of the rules that ask nothing about the model: the deployment's."""
-        return [done for _, _, done in self.entries
-                if done is not None and done is not _PER_MODEL]
-
-    def findings(self, facts: Facts) -> list[Finding]:
-        broad = replace(facts, broad=True) if self.places.broad != self.places.strict \
-            else None
-        out = []
-        for rule, through, done in self.entries:
-            found = _apply_one(rule, through, facts, broad, self.places, self.today) \
-                if done is _PER_MODEL else done
-            if found is not None:
-                out.append(found)
-        return out
-
-
-_PER_MODEL = object()
-
-
-def _when_places(when: Mapping) -> frozenset[str]:
-    """Every place a compiled `when:` names in its place predicates."""
-    return frozenset().union(*when_values(when, PLACE_KEYS))
-
-
-def _if_there(finding: Finding, places: frozenset[str]) -> Finding:
-    """A finding that applies only if the organization or its users are in ``places``:
-    a condition (never a block) whose message names them."""
-    names = ", ".join(f"{place_name(p)} ({p})" for p in sorted(places)) or \
-        "a subdivision this rule names"
-    message = (f"If you serve users in, or your organization is established in, {names}: "
-               f"{finding.message}")
-    severity = "condition" if finding.severity == "block" else finding.severity
-    return replace(finding, severity=severity, message=message)
-
-
-def _apply_one(rule: Rule, through: frozenset[str], facts: Facts, broad: Facts | None,
-               places: _Places, today: str | None = None) -> Finding | None:
-    """The finding of one rule, if it holds; a rule that holds only because a bare
-    country stands for its subdivisions becomes a condition naming them (see
-    profiles/README.md, Places)."""
-    if not through and holds(rule.when, facts):
-        return _if_young(_finding_from_rule(rule, today), rule, facts)
-    if broad is not None and holds(rule.when, broad):
-        named = through or (_when_places(rule.when) & (places.broad - places.strict))
-        return _if_young(_if_there(_finding_from_rule(rule, today), named), rule, facts)
-    return None
-
-
-def _if_young(finding: Finding, rule: Rule, facts: Facts) -> Finding:
-    """A rule on users under an age, where minors were answered without one: a
-    condition (never a block) that begins "If any user is under N"."""
-    if "minors" not in facts.audience or facts.minimum_age is not None:
-        return finding
-    ages = ages_asked(rule.when)
-    if not ages:
-        return finding
-    severity = "condition" if finding.severity == "block" else finding.severity
-    return replace(finding, severity=severity,
-                   message=f"If any user is under {ages[0]:g}: {finding.message}")
-
-
-def iso_day(today: str | dt.date | None) -> str | None:
-    """``today`` as an ISO date string (the engine never reads the clock itself).
-
-    >>> iso_day(dt.date(2026, 12, 7)), iso_day("2026-12-07"), iso_day(None)
-    ('2026-12-07', '2026-12-07', None)
-    """
-    if today is None or isinstance(today, dt.date):
-        return today.isoformat()[:10] if today is not None else None
-    return dt.date.fromisoformat(today).isoformat()
-
-
-def _finding_from_rule(rule: Rule, today: str | None = None) -> Finding:
-    """A rule's finding; one whose provision applies only after ``today`` says so, and
-    cannot block yet (profiles/README.md, "Dates")."""
-    severity, message = rule.severity, rule.message
-    if not rule.confirmed:
-        message = f"{message} (Not confirmed in the primary text: have it reviewed.)"
-        if severity == "info":
-            severity = "condition"
-    upcoming = bool(today and rule.in_force and rule.in_force > today)
-    if upcoming:
-        message = f"From {rule.in_force} (not yet in force): {message}"
-        severity = "condition" if severity == "block" else severity
-    return Finding(severity=severity, code=rule.code, message=message, source=rule.source,
-                   obligation=rule.obligation, origin=rule.origin, confirmed=rule.confirmed,
-                   quote=rule.quote, in_force=rule.in_force, upcoming=upcoming,
-                   only_if=rule.only_if)
 
 
 def _openness_findings(openness: Openness, answers: Answers, profile: ModelProfile | None,
@@ -377,7 +226,7 @@ def answers_coverage(answers: Answers, kb: KnowledgeBase) -> Coverage:
 
 def assess_one(repo_id: str, answers: Answers, kb: KnowledgeBase,
                hub: HubFacts | None = None, *, base_facts: Mapping | None = None,
-               coverage: Coverage | None = None, law: _Law | None = None,
+               coverage: Coverage | None = None, law: Law | None = None,
                today: str | dt.date | None = None) -> Candidate:
     """Assess one model; see :func:`assess`."""
     today = iso_day(today)
@@ -410,9 +259,9 @@ def assess_one(repo_id: str, answers: Answers, kb: KnowledgeBase,
     )
     for rule in _model_rules(subject, kb):
         if holds(rule.when, facts):
-            findings.append(_if_young(_finding_from_rule(rule, today), rule, facts))
+            findings.append(if_young(finding_from_rule(rule, today), rule, facts))
     # Law and organization policies apply to any model, identified or not.
-    law = law or _Law.build(kb, answers, base_facts or _answer_facts(answers, kb), today)
+    law = law or Law.build(kb, answers, base_facts or _answer_facts(answers, kb), today)
     findings.extend(law.findings(facts))
     if profile is not None or subject.licenses:
         findings.extend(_openness_findings(openness, answers, profile, subject.licenses,
@@ -441,12 +290,12 @@ def _finding_order(finding: Finding) -> tuple:
 
 
 def deployment_duties(answers: Answers, kb: KnowledgeBase, *, coverage: Coverage | None = None,
-                      law: "_Law | None" = None) -> tuple[Finding, ...]:
+                      law: "Law | None" = None) -> tuple[Finding, ...]:
     """The findings that bind the deployment whatever model is chosen, each once, worst
     first: places whose law was not assessed, and every law or policy rule whose `when:`
     asks nothing about the model."""
     coverage = coverage or answers_coverage(answers, kb)
-    law = law or _Law.build(kb, answers, _answer_facts(answers))
+    law = law or Law.build(kb, answers, _answer_facts(answers, kb))
     found = [*_coverage_findings(coverage, kb), *law.duties()]
     return tuple(sorted(dict.fromkeys(found), key=_finding_order))
 
@@ -467,7 +316,7 @@ def assess(answers: Answers, kb: KnowledgeBase, model_ids: Iterable[str] | None 
         [m.id for m in kb.models.values()]
     base = _answer_facts(answers, kb)
     coverage = answers_coverage(answers, kb)
-    law = _Law.build(kb, answers, base, today)
+    law = Law.build(kb, answers, base, today)
     candidates = [assess_one(mid, answers, kb, hub_by_id.get(mid.lower()), base_facts=base,
                              coverage=coverage, law=law, today=today)
                   for mid in ids]
