@@ -51,7 +51,7 @@ def find_profile(args: argparse.Namespace):
 def run(args: argparse.Namespace) -> int:
     from advisor.commands.common import SafeOut, print_json
     from advisor import config
-    from advisor.errors import HubOffline, InputError
+    from advisor.errors import HubOffline, HubUnreachable, InputError
     from advisor.hub.catalog import gguf_report
     from advisor.hub.checks import check_repo_id
     from advisor.text import human_bytes
@@ -68,11 +68,20 @@ def run(args: argparse.Namespace) -> int:
     refuse_hosted(kb, args.repo_id)
     hardware = hardware_for(args, kb)
     if config.hub_offline():
+        why = (f"{args.repo_id}: the Hub is not consulted in offline mode "
+               f"({config.hub_offline_reason()})")
+        if profile is not None and profile.parameters:
+            return print_rough(args, profile, hardware, why)
         raise HubOffline(f"{args.repo_id}: GGUF headers are read from the Hub, which is not "
                          f"consulted in offline mode ({config.hub_offline_reason()}); see "
                          "`advisor local`")
-    report = gguf_report(args.repo_id, ctx=args.ctx, hardware=hardware, profile=profile,
-                         options=options)
+    try:
+        report = gguf_report(args.repo_id, ctx=args.ctx, hardware=hardware, profile=profile,
+                             options=options)
+    except HubUnreachable as exc:
+        if profile is None or not profile.parameters:
+            raise
+        return print_rough(args, profile, hardware, str(exc))
     for warning in report["warnings"]:
         print(f"advisor: note: {warning}", file=sys.stderr)
     if args.json:
@@ -121,4 +130,44 @@ def run(args: argparse.Namespace) -> int:
         out.write(f"recommended: {rec['repo_id']} {rec['filename']} ({rec['quant']}, {rec['fit']})\n")
     else:
         out.write("recommended: none fits this machine\n")
+    return 0
+
+
+def print_rough(args: argparse.Namespace, profile, hardware, why: str) -> int:
+    """No GGUF header at hand for a profiled model: rough figures from its parameter
+    count at each quantization, labelled rough, and exit 0 (the figures are what was
+    asked, roughly); the reason no header was read goes to stderr."""
+    from advisor.commands.common import SafeOut, print_json
+    from advisor.hub.pull import human_bytes
+    from advisor.recommend.fit import rough_estimates
+    from advisor.text import clean
+
+    rows = rough_estimates(profile.parameters, profile.active_parameters, hardware,
+                           context=args.ctx, context_train=profile.context_length)
+    active = (f", {profile.active_parameters / 1e9:.3g}B active"
+              if profile.active_parameters else "")
+    basis = (f"rough: from the profile's {profile.parameters / 1e9:.3g}B parameters{active} "
+             f"as a typical transformer at context {args.ctx}; no GGUF header was read")
+    print(clean(f"advisor: note: {why}; memory figures are rough"), file=sys.stderr)
+    if args.json:
+        print_json({"repo_id": args.repo_id, "rough": True, "basis": basis, "ctx": args.ctx,
+                    "hardware": {"source": hardware.source,
+                                 "ram_available_bytes": hardware.ram_available_bytes,
+                                 "vram_free_bytes": hardware.vram_free_bytes},
+                    "estimates": rows})
+        return 0
+    out = SafeOut()
+    out.write(f"{args.repo_id}: {basis}.\n")
+    table = [("QUANT", "WEIGHTS", "MEMORY (ROUGH)", "FIT", "TOK/S")]
+    for row in rows:
+        fit = "partial (GPU and CPU)" if row["fit"] == "partial" else row["fit"]
+        speed = row["decode_tokens_per_second"]
+        table.append((row["quant"], human_bytes(row["weights_bytes"]),
+                      human_bytes(row["memory_bytes"]), fit,
+                      f"~{speed:.0f}" if speed else "-"))
+    widths = [max(len(r[i]) for r in table) for i in range(len(table[0]))]
+    for r in table:
+        out.write("  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip() + "\n")
+    out.write(f"memory: resident, with the context full; {hardware.describe()}. Online, "
+              f"`advisor ggufs {args.repo_id}` reads each file's header for exact figures.\n")
     return 0

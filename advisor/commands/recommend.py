@@ -41,7 +41,8 @@ def _positive(text: str) -> int:
 
 def run(args: argparse.Namespace) -> int:
     from advisor.assessment import assess
-    from advisor.commands.common import answers_from_args, knowledge_from_args, print_json
+    from advisor.commands.common import (announce_answer_notes, answers_from_args,
+                                         knowledge_from_args, print_json)
     from advisor.commands.table import render_recommendation, terminal_width
     from advisor.machine.hardware import hardware_from_answers
     from advisor.recommend import recommend
@@ -51,6 +52,7 @@ def run(args: argparse.Namespace) -> int:
     answers = answers_from_args(args, kb)
     hardware = hardware_from_answers(answers.hardware)
     result = recommend(assess(answers, kb), kb, hardware, top=args.top)
+    announce_answer_notes(answers, kb)
     if args.json:
         print_json(result.to_dict())
     else:

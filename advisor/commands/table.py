@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 import os
+import re
 import sys
 from collections.abc import Sequence
 
@@ -89,16 +90,39 @@ def render_duties(duties, width: int, *, details: bool = False) -> str:
     notes = len(duties) - len(binding)
     if not duties:
         return "Whatever model you choose: no duties of the deployment found.\n\n"
+    noted = f" (and {notes} note{'' if notes == 1 else 's'})" if notes else ""
     out = (f"Whatever model you choose: {len(binding)} dut{'y' if len(binding) == 1 else 'ies'}"
-           f" of the deployment{f' (and {notes} notes)' if notes else ''}:\n")
+           f" of the deployment{noted}:\n")
     for finding in duties if details else binding:
         if details:
             out += _finding_line(finding)
             continue
         section = f" [{finding.source.section}]" if finding.source.section else ""
-        out += _clip(f"  [{finding.severity}] {finding.code}: {finding.message}{section}",
-                     max(width, 20)) + "\n"
+        out += _clip(f"  [{finding.severity}] {finding.code}{short_message(finding.message)}"
+                     f"{section}", max(width, 20)) + "\n"
     return out + "\n"
+
+
+_IF_THERE = re.compile(r"If you serve users in, or your organization is established in, "
+                       r"(?:[^:(]+ \(([A-Z]{2}(?:-[A-Z0-9]{1,3})?)\)(?:, )?)+: ")
+
+
+def short_message(message: str) -> str:
+    """A duty's message for its one clipped line: the engine's long "if you serve users
+    in, or are established in, <place>" opening becomes the place's code, so lines about
+    different laws of one state do not all clip to the same words.
+
+    >>> short_message("If you serve users in, or your organization is established in, "
+    ...               "California (US-CA): The CCPA applies.")
+    ' (if in US-CA): The CCPA applies.'
+    >>> short_message("Art. 50(1) applies.")
+    ': Art. 50(1) applies.'
+    """
+    match = _IF_THERE.match(message)
+    if not match:
+        return f": {message}"
+    places = re.findall(r"\(([A-Z]{2}(?:-[A-Z0-9]{1,3})?)\)", match.group(0))
+    return f" (if in {', '.join(places)}): {message[match.end():]}"
 
 
 REASON_MIN = 24
@@ -162,6 +186,28 @@ EXCLUSION_WORDS = {"blocked": "blocked", "unknown": "unknown", "modality": "lack
                    "hardware": "do not fit your hardware"}
 
 
+def tier_heading(tier: int, interactive: bool = True) -> str:
+    """The heading over one tier of the shortlist, so the order reads as the rule it is.
+
+    >>> from advisor.recommend.fit import HOSTED
+    >>> tier_heading(HOSTED)
+    '── Hosted APIs: nothing runs here ──'
+    """
+    from advisor.recommend.fit import (
+        BARELY, FIT_UNKNOWN, HOSTED, INTERACTIVE_SPEED, RUNS, RUNS_WELL, BATCH_SPEED,
+    )
+
+    speed = INTERACTIVE_SPEED if interactive else BATCH_SPEED
+    words = {
+        RUNS_WELL: f"Runs well here: room to spare, on the GPU or at {speed:g}+ tokens/s",
+        HOSTED: "Hosted APIs: nothing runs here",
+        RUNS: "Runs here, but tight or slow",
+        FIT_UNKNOWN: "Size not profiled: whether it runs here is unknown",
+        BARELY: "Barely runs: only at Q3_K_M or Q2_K, or under 1 token/s",
+    }.get(tier, "Other")
+    return f"── {words} ──"
+
+
 def render_recommendation(result, width: int, *, excluded: bool = False) -> str:
     """The deployment's duties once, then the shortlist with each model's reasons, then
     what was left out (counted; listed with ``excluded``)."""
@@ -175,7 +221,11 @@ def render_recommendation(result, width: int, *, excluded: bool = False) -> str:
     if not result.ranked:
         out += "Nothing the answers can use remains.\n"
     rank_width = len(str(len(result.shortlist)))
+    tier = None
     for item in result.shortlist:
+        if item.run.tier != tier:
+            tier = item.run.tier
+            out += "\n" + textwrap.fill(tier_heading(tier, result.needs.interactive), width=max(width, 40)) + "\n"
         quant = f" {item.run.quant}" if item.run.quant else ""
         head = (f"{str(item.rank).rjust(rank_width)}. {item.model}  "
                 f"{VERDICT_LABEL[item.model_verdict]}  {item.fit}{quant}")

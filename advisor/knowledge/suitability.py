@@ -53,7 +53,7 @@ _GGUF = re.compile(r"(?i)[-_.](?:gguf|awq|gptq|mlx|exl2|fp8|int4|int8|\d+bit)$")
 class Suitability:
     kind: str
     languages: tuple[str, ...]
-    tool_calling: bool
+    tool_calling: bool | None          # None: no evidence either way
     notes: tuple[str, ...] = ()
 
 
@@ -151,8 +151,17 @@ def suitability_from_hub(hub: HubFacts, card_languages: Sequence[str] = (),
     if not languages:
         notes.append("The Hub reply names no languages: read them from the card.")
     tag_tools = any(t.lower() in TOOL_TAGS for t in tags)
-    tools = kind not in NO_TOOL_KINDS and (tag_tools or template_tools is True)
-    if kind not in NO_TOOL_KINDS and not tools:
-        notes.append("No tool-calling evidence in the Hub reply (tags, chat template): "
+    tools: bool | None
+    if kind in NO_TOOL_KINDS:
+        tools = False
+    elif tag_tools or template_tools is True:
+        tools = True
+    elif template_tools is False:
+        tools = False
+        notes.append("The chat template takes no tools and no tag names tool calling: "
                      "tool_calling is false until the card says otherwise.")
+    else:
+        tools = None
+        notes.append("No tool-calling evidence in the Hub reply and no chat template read: "
+                     "tool_calling is left unknown (null); read it from the card.")
     return Suitability(kind, languages, tools, tuple(notes))

@@ -233,6 +233,34 @@ def _fit(parameters: float, active: float | None, hw: _Machine, context: int,
     return RunFit(DOES_NOT_RUN, "too_large", context=context)
 
 
+def rough_estimates(parameters: float, active: float | None, hw: Hardware, *,
+                    context: int, context_train: int | None = None) -> list[dict[str, Any]]:
+    """A memory figure, fit and decode-speed bound at each quantization of :data:`QUANTS`
+    for a model known only by its parameter count (no GGUF header at hand): the rough
+    shape of :func:`rough_shape`, the estimate and fit rule of ``advisor ggufs``.
+
+    >>> rows = rough_estimates(8e9, None, simulated_hardware(ram_gb=32), context=4096)
+    >>> [r["quant"] for r in rows][:2], rows[0]["fit"], rows[0]["memory_bytes"] > rows[-1]["memory_bytes"]
+    (['Q8_0', 'Q6_K'], 'cpu', True)
+    """
+    rows = []
+    for quant, bits in QUANTS:
+        shape = rough_shape(parameters, active, bits, context_train)
+        where, layers = fit_model(shape, context, ram_bytes=hw.ram_available_bytes,
+                                  vram_bytes=hw.vram_free_bytes, gpu_offload=hw.gpu_offload)
+        memory = estimate_memory(shape, context, basis="resident").total_bytes
+        speed = None
+        if where != "too_large":
+            speed = decode_tokens_per_second(shape, context, where, layers,
+                                             cpu_bandwidth=hw.cpu_bandwidth,
+                                             gpu_bandwidth=hw.gpu_bandwidth)
+        rows.append({"quant": quant, "bits_per_weight": bits,
+                     "weights_bytes": shape.weights_bytes, "memory_bytes": memory,
+                     "fit": where, "gpu_layers": layers,
+                     "decode_tokens_per_second": round(speed, 1) if speed else None})
+    return rows
+
+
 def hardware_words(hw: Hardware | None) -> str:
     """'your 80 GB GPU' / 'your CPU (16 GB RAM)', in the units the answers use (GB as
     declared; simulated_hardware reads them as GiB)."""
@@ -251,4 +279,4 @@ def gb(count: int | float) -> str:
 
 __all__ = ["QUANTS", "RunFit", "run_fit", "rough_shape", "hardware_words", "gb",
            "simulated_hardware", "RUNS_WELL", "HOSTED", "RUNS", "FIT_UNKNOWN", "BARELY",
-           "DOES_NOT_RUN", "TIER_NAMES"]
+           "DOES_NOT_RUN", "TIER_NAMES", "rough_estimates"]

@@ -211,6 +211,7 @@ def candidate_rows(candidates: Sequence[Any], hardware: Hardware | None) -> list
         rows.append(Row(
             model_id=candidate_id(cand),
             verdict=str(_get(cand, "verdict", "unknown")),
+            model_verdict=str(_get(cand, "model_verdict", "") or ""),
             license=str(_get(cand, "license") or "?"),
             osaid=str(_get(openness, "osaid", "unknown")),
             mof_class=str(_get(openness, "mof_class", "none")),

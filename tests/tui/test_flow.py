@@ -393,3 +393,20 @@ def _alive(pid: int) -> bool:
         except ProcessLookupError:
             return False
         return True
+
+
+async def test_the_live_summary_counts_each_models_own_verdict(fixture_kb: Any,
+                                                                make_app: Any) -> None:
+    """The deployment's duties bind whichever model is chosen: the interview's summary
+    counts the models' own verdicts and the duties once, not every model as conditional."""
+    answers = parse_answers("organization: {domicile: DE}\ndeployment: {regions: [DE, JP]}\n",
+                            use_case_ids=tuple(fixture_kb.use_cases))
+    app = make_app(fixture_kb, answers=answers)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        summary = text_of(app.screen.query_one("#live-summary"))
+        own = [c.model_verdict for c in app.assessment.candidates]
+        duties = [f for f in app.assessment.deployment_duties if f.severity != "info"]
+        assert duties and all(c.verdict != "allowed" for c in app.assessment.candidates)
+        assert f"{own.count('allowed')} ✓ allowed" in summary and own.count("allowed") > 0
+        assert f"+{len(duties)} dut" in summary

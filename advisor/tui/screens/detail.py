@@ -102,10 +102,13 @@ class DetailScreen(Screen[None]):
         head = Text()
         head.append(clean(cand.model), style="bold")
         head.append("  ")
-        head.append_text(verdict_text(cand.verdict))
-        counts = cand.counts()
+        head.append_text(verdict_text(cand.model_verdict or cand.verdict))
+        counts = cand.counts(model_only=True)
         head.append(f"   {counts['block']} block · {counts['condition']} condition · "
                     f"{counts['info']} info", style="dim")
+        duties = sum(1 for f in cand.findings if f.deployment and f.severity != "info")
+        if duties:
+            head.append(f" · +{duties} dut{'y' if duties == 1 else 'ies'}", style="dim")
         head.append("\n")
         hosted = getattr(profile, "access", "") == "api"
         size = ("size not published" if hosted and cand.parameters is None

@@ -6,6 +6,7 @@ summary line at the bottom shows how the verdicts move.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -316,10 +317,14 @@ class InterviewScreen(Screen[None]):
             self._update_summary()
 
     def _update_summary(self) -> None:
-        rows = candidate_rows(getattr(self.app.assessment, "candidates", ()), None)
-        counts = verdict_counts(rows)
-        self.query_one("#live-summary", Static).update(
-            verdict_summary(counts, total=len(rows)))
+        assessment = self.app.assessment
+        rows = candidate_rows(getattr(assessment, "candidates", ()), None)
+        counts = verdict_counts(replace(r, verdict=r.model_verdict or r.verdict) for r in rows)
+        duties = [f for f in getattr(assessment, "deployment_duties", ()) if f.severity != "info"]
+        summary = verdict_summary(counts, total=len(rows))
+        if duties:      # the models' own verdicts, and what binds whichever is chosen
+            summary += f" · +{len(duties)} dut{'y' if len(duties) == 1 else 'ies'}"
+        self.query_one("#live-summary", Static).update(summary)
 
     @on(SelectionList.SelectionHighlighted, "#categories")
     def _highlighted(self, event: SelectionList.SelectionHighlighted) -> None:

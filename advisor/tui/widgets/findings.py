@@ -92,7 +92,10 @@ class FindingList(Vertical):
     """One block per finding, worst first; as tall as its findings (the scroll box around
     it scrolls: a 1fr height would clip everything below the first screenful)."""
 
-    DEFAULT_CSS = "FindingList { height: auto; }"
+    DEFAULT_CSS = """
+    FindingList { height: auto; }
+    FindingList .findings-heading { text-style: bold; color: $text-muted; padding: 1 0 0 1; }
+    """
 
     def __init__(self, findings: Any, **kwargs: Any) -> None:
         super().__init__(**kwargs)
@@ -101,7 +104,16 @@ class FindingList(Vertical):
     def compose(self) -> ComposeResult:
         if not self.findings:
             yield Static("No findings.", classes="empty")
-        for finding in self.findings:
+        own = [f for f in self.findings if not getattr(f, "deployment", False)]
+        deployment = [f for f in self.findings if getattr(f, "deployment", False)]
+        if own and deployment:
+            yield Static("The model's own findings", classes="findings-heading")
+        for finding in own:
+            yield FindingItem(finding, classes=f"finding finding-{finding.severity}")
+        if deployment:
+            yield Static("The deployment's duties: they bind whichever model is chosen",
+                         classes="findings-heading")
+        for finding in deployment:
             yield FindingItem(finding, classes=f"finding finding-{finding.severity}")
 
 
