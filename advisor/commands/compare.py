@@ -186,7 +186,8 @@ def profile_for(candidate, kb) -> str | None:
 def assess_rows(comparison, candidates, args: argparse.Namespace, kb=None) -> None:
     """Fill each row's verdict, obligation count and vendor from ``--answers``."""
     from advisor.assessment.engine import assess_one
-    from advisor.commands.common import answers_from_args, knowledge_from_args, today_iso
+    from advisor.commands.common import answers_from_args, knowledge_from_args
+    from advisor.config import today_iso
 
     kb = kb if kb is not None else knowledge_from_args(args)
     answers = answers_from_args(args, kb)

@@ -6,11 +6,13 @@ or not at all (with the reason). :func:`run_compare` runs the runnable plans one
 another in a worker thread with the same settings, relaying live events, and returns the
 :class:`~advisor.smoke.compare.Comparison` with verdicts and the chosen model filled in.
 
-    >>> plans = [plan_for(m, kb, local_models) for m in ["HuggingFaceTB/SmolLM2-135M-Instruct"]]
-    >>> plans[0].kind, plans[0].describe()
-    ('gguf', 'GGUF Q4_1 · SmolLM2-135M-Instruct.Q4_1.gguf')
-    >>> cmp = run_compare(plans, "general", CompareSettings(threads=2), verdicts={},
-    ...                   cancel=threading.Event())
+    Example (not run)::
+
+        plans = [plan_for(m, kb, local_models) for m in ["HuggingFaceTB/SmolLM2-135M-Instruct"]]
+        plans[0].kind, plans[0].describe()
+        # -> ('gguf', 'GGUF Q4_1 · SmolLM2-135M-Instruct.Q4_1.gguf')
+        cmp = run_compare(plans, "general", CompareSettings(threads=2), verdicts={},
+                          cancel=threading.Event())
 """
 
 from __future__ import annotations
@@ -94,8 +96,10 @@ def builds_on_disk(model_id: str, kb: Any, local_models: Iterable[Any]) -> tuple
     """The local files (the app's ``LocalModel`` list) that are builds of ``model_id``, best
     quant first (``advisor.gguf.quant.recommend_rank``), then by file name.
 
-    >>> [b.name for b in builds_on_disk("HuggingFaceTB/SmolLM2-135M-Instruct", kb, found)]
-    ['SmolLM2-135M-Instruct.Q8_0.gguf', 'SmolLM2-135M-Instruct.Q4_1.gguf']
+    Example (not run)::
+
+        [b.name for b in builds_on_disk("HuggingFaceTB/SmolLM2-135M-Instruct", kb, found)]
+        # -> ['SmolLM2-135M-Instruct.Q8_0.gguf', 'SmolLM2-135M-Instruct.Q4_1.gguf']
     """
     from advisor.gguf.quant import quant_from_filename, recommend_rank
     from advisor.knowledge.matching import FileClues, builds_of

@@ -3,10 +3,11 @@
 Thin glue so the screens never depend on the adapter's exact return types; each
 function runs in a worker thread and raises ``Exception`` with a one-line message.
 
-    >>> builds, warnings = list_builds("meta-llama/Llama-3.2-1B-Instruct",
-    ...                                simulated_hardware(ram_gb=16))
-    >>> builds[0].quant, builds[0].fit
-    ('Q4_K_M', 'cpu')
+    Example (not run)::
+
+        builds, warnings = list_builds("meta-llama/Llama-3.2-1B-Instruct",
+                                       simulated_hardware(ram_gb=16))
+        builds[0].quant, builds[0].fit   # ('Q4_K_M', 'cpu')
 """
 
 from __future__ import annotations
@@ -84,7 +85,7 @@ def local_memory(header: Any, file_bytes: int | None) -> int | None:
 
 def fetch_facts(repo_id: str) -> Any:
     """HubFacts for ``repo_id`` with its base chain (OperationError on failure)."""
-    from advisor.hub.client import fetch_hub_facts
+    from advisor.hub.facts import fetch_hub_facts
 
     return fetch_hub_facts(repo_id)
 

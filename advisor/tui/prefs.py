@@ -4,8 +4,10 @@ A small JSON file, ``tui.json``, in the platform's config folder
 (:func:`advisor.config.config_dir`). A missing or broken file gives the defaults:
 preferences never stop the app.
 
-    >>> prefs = load_prefs(config_dir())
-    >>> save_prefs(config_dir(), {**prefs, "theme": "textual-light"})
+    Example (not run)::
+
+        prefs = load_prefs(config_dir())
+        save_prefs(config_dir(), {**prefs, "theme": "textual-light"})
 """
 
 from __future__ import annotations

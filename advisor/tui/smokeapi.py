@@ -2,9 +2,10 @@
 
 Both run in worker threads; events and progress travel through callbacks.
 
-    >>> result = run_smoke(Path("model.gguf"), "general", on_event=print, cancel=threading.Event())
-    >>> result["passed"]
-    True
+    Example (not run)::
+
+        result = run_smoke(Path("model.gguf"), "general", on_event=print, cancel=threading.Event())
+        result["passed"]   # True
 """
 
 from __future__ import annotations

@@ -477,8 +477,10 @@ def what_if_message(what: str, before: dict[str, str], after: dict[str, str],
                     answers: Any, shown: int = 4) -> str:
     """'Deployment mode: research · 3 models changed verdict: a conditional → blocked, ...'
 
-    >>> what_if_message("Mode: research", {"a": "allowed"}, {"a": "blocked"}, answers)
-    'Mode: research · 1 model changed verdict: a allowed → blocked'
+    Example (not run)::
+
+        what_if_message("Mode: research", {"a": "allowed"}, {"a": "blocked"}, answers)
+        # -> 'Mode: research · 1 model changed verdict: a allowed → blocked'
     """
     moved = [(m, before[m], after[m]) for m in after if m in before and before[m] != after[m]]
     if not moved:

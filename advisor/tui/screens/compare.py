@@ -7,8 +7,10 @@ smoke screen), so every candidate's line shows its progress. The result is a tab
 the CLI's columns, the chosen model and a fallback from another vendor; ``e`` exports a
 record with the comparison attached.
 
-    >>> app.push_screen(CompareScreen(["HuggingFaceTB/SmolLM2-135M-Instruct",
-    ...                                "google/gemma-3-270m-it"]))
+    Example (not run)::
+
+        app.push_screen(CompareScreen(["HuggingFaceTB/SmolLM2-135M-Instruct",
+                                       "google/gemma-3-270m-it"]))
 """
 
 from __future__ import annotations

@@ -7,7 +7,9 @@ The Duties tab lists every duty once; ``o`` and ``w`` set the owner and the "whe
 highlighted duty's kind (as ``record --owner`` and ``--when`` do). A blocked or unknown
 model is written only with an exception reason and a decider (as ``record --accept``):
 
-    >>> app.push_screen(ExportScreen("google/gemma-3-270m-it", comparison=doc))
+    Example (not run)::
+
+        app.push_screen(ExportScreen("google/gemma-3-270m-it", comparison=doc))
 """
 
 from __future__ import annotations
