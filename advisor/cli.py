@@ -5,8 +5,9 @@ Each subcommand lives in ``advisor/commands/<name>.py`` with two functions,
 standard library at module level; heavy imports (Textual, llama_cpp, huggingface_hub)
 happen inside ``run`` so that ``advisor assess`` stays fast.
 
-    >>> main(["assess", "--answers", "answers.yaml", "--json"])
-    0
+    Example (not run)::
+
+        main(["assess", "--answers", "answers.yaml", "--json"])   # 0
 """
 
 from __future__ import annotations

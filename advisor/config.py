@@ -216,6 +216,14 @@ def lmstudio_dirs() -> tuple[Path, ...]:
     return (home() / ".lmstudio" / "models", home() / ".cache" / "lm-studio" / "models")
 
 
+def today_iso() -> str:
+    """Today's date (UTC), read at the command's or the app's edge and handed to the
+    assessment, which reads no clock itself: ``assess(answers, kb, today=today_iso())``."""
+    import datetime as dt
+
+    return dt.datetime.now(dt.timezone.utc).date().isoformat()
+
+
 def columns(environ: Mapping[str, str] | None = None) -> int | None:
     """``COLUMNS`` when it is a width from 20 to 1000, else None (ask the terminal)."""
     value = _env(environ).get("COLUMNS", "")

@@ -5,14 +5,18 @@ A file is written whole to a temporary file beside its target, then put in place
 file that appeared meanwhile, from another run, is never replaced).
 
     >>> atomic_write_text(Path("out/answers.yaml"), "schema: advisor.answers/1\\n", force=False)
+    PosixPath('out/answers.yaml')
     >>> write_all({Path("out/a.md"): b"# A\\n", Path("out/a.json"): b"{}"}, force=False)
+    [PosixPath('out/a.md'), PosixPath('out/a.json')]
+    >>> atomic_write_text(Path("out/a.md"), "again")
+    Traceback (most recent call last):
+    advisor.errors.TargetExists: out/a.md: already exists; use --force to overwrite
 """
 
 from __future__ import annotations
 
 import errno
 import os
-import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -48,6 +52,8 @@ def check_output_dir(path: Path, field: str = "--out") -> None:
 def _stage(path: Path, data: bytes, mode: int) -> str:
     """A complete, synced temporary copy of ``data`` beside ``path``; its name."""
     path.parent.mkdir(parents=True, exist_ok=True)
+    import tempfile         # here: reading commands never pay for it
+
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as handle:

@@ -125,3 +125,16 @@ def split_choices(text: str, allowed: "tuple[str, ...] | list[str]", what: str) 
     if not out:
         raise ValueError(f"no {what} given (expected some of: {', '.join(allowed)})")
     return out
+
+
+def human_bytes(n: float) -> str:
+    """A byte count in binary units.
+
+    >>> human_bytes(1536), human_bytes(100)
+    ('1.5 KiB', '100 B')
+    """
+    for unit in ("B", "KiB", "MiB", "GiB", "TiB"):
+        if abs(n) < 1024 or unit == "TiB":
+            return f"{n:.0f} {unit}" if unit == "B" else f"{n:.1f} {unit}"
+        n /= 1024
+    return f"{n:.1f} TiB"

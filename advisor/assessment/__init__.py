@@ -1,8 +1,10 @@
 """The assessment: verdicts, findings, obligations and openness for candidate models.
 
-    >>> from advisor.assessment import assess
-    >>> assess(answers, kb, model_ids=["Qwen/Qwen3-8B"]).candidates[0].verdict
-    'allowed'
+    Example (not run)::
+
+        from advisor.assessment import assess
+        assess(answers, kb, model_ids=["Qwen/Qwen3-8B"]).candidates[0].verdict
+        # -> 'allowed'
 """
 
 from advisor.assessment.engine import assess, assess_one

@@ -9,9 +9,10 @@ about other places: they never count as the targeted place's own law, and topic 
 (``scope: topic``: the GDPR, HIPAA, a state's children's privacy law) never count as a
 place's law on their own.
 
-    >>> cov = coverage_of({"DE", "JP"}, kb.jurisdictions)
-    >>> cov.not_assessed
-    ('JP',)
+    Example (not run)::
+
+        cov = coverage_of({"DE", "JP"}, kb.jurisdictions)
+        cov.not_assessed   # ('JP',)
 """
 
 from __future__ import annotations

@@ -1,73 +1,36 @@
 """The assessment: a pure, deterministic function of answers, profiles and Hub facts.
 
-    >>> result = assess(answers, kb, model_ids=["meta-llama/Llama-3.2-1B-Instruct"])
-    >>> result.candidates[0].verdict
-    'conditional'
+    Example (not run)::
+
+        result = assess(answers, kb, model_ids=["meta-llama/Llama-3.2-1B-Instruct"])
+        result.candidates[0].verdict   # 'conditional'
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 from advisor.answers import Answers
 from advisor.assessment.answer_facts import answer_notes, data_facts
 from advisor.assessment.coverage import Coverage, coverage_of, describe, is_place_law
+from advisor.assessment.findings import (ENGINE_DOCS, OPENNESS_SOURCE, OSAID_SOURCE,
+                                         engine_finding)
+from advisor.assessment.law import Law, finding_from_rule, if_young, iso_day
 from advisor.assessment.openness import Openness, grade, weights_license_open
 from advisor.assessment.result import (
     Assessment, Candidate, Finding, verdict_of,
 )
-from advisor.knowledge.hubfacts import HubFacts, hub_modalities
-from advisor.knowledge.model import KnowledgeBase, License, ModelProfile, Rule, Source
-from advisor.knowledge.predicates import (
-    PLACE_KEYS, Facts, ages_asked, holds, uses_model_facts, when_values,
-)
-from advisor.regions import SUBDIVISIONS, country_of, place_name, subdivisions_of
+from advisor.assessment.subject import Subject, resolve
+from advisor.knowledge.hubfacts import HubFacts
+from advisor.knowledge.model import KnowledgeBase, ModelProfile, Rule, Source
+from advisor.knowledge.predicates import Facts, holds
+from advisor.regions import country_of, subdivisions_of
 from advisor.vocab import SEVERITY_RANK
 
-ENGINE_SOURCE = Source(title="advisor assessment engine")
-OSAID_SOURCE = Source(title="The Open Source AI Definition 1.0", section="What is Open Source AI",
-                      url="https://opensource.org/ai/open-source-ai-definition")
-KB_DOCS = "profiles/README.md"       # the knowledge base's own documentation, shipped with it
-
-
-def kb_doc(section: str, anchor: str) -> Source:
-    """A source pointing at a section of profiles/README.md, for findings the engine
-    makes itself: ``kb_doc("Engine findings: unknown_model", "unknown_model")``."""
-    return Source(title="advisor knowledge base documentation", section=section,
-                  url=f"{KB_DOCS}#{anchor}")
-
-
-OPENNESS_SOURCE = kb_doc("Openness levels (needs.openness)", "openness-levels-needsopenness")
 # Findings that rarely decide anything: listed after the ones of the same severity.
 BOILERPLATE_CODES = {"notice", "governing_law", "commercial_use", "termination"}
-
-
-@dataclass(frozen=True)
-class _Subject:
-    """The model as the rules see it, wherever its facts came from."""
-
-    repo_id: str
-    profile: ModelProfile | None
-    licenses: tuple[str, ...]
-    basis: str
-    based_on: str | None
-    findings: tuple[Finding, ...]
-    modalities: tuple[str, ...] = ("text",)
-
-
-# Where profiles/README.md documents each finding the engine makes itself.
-ENGINE_DOCS = {
-    "unknown_model": kb_doc("Engine findings: unknown_model", "unknown_model"),
-    "unknown_license": kb_doc("Engine findings: unknown_license", "unknown_license"),
-    "review": kb_doc("Engine findings: review", "review"),
-    "openness": OPENNESS_SOURCE,
-    "law_not_assessed": kb_doc("Engine findings: law not assessed", "law-not-assessed"),
-    "gated": kb_doc("Engine findings: gated", "gated"),
-    "base_model": kb_doc("Engine findings: base_model", "base_model"),
-    "capability": kb_doc("Engine findings: capability", "capability"),
-}
 
 # Modalities a model must have to serve the answers; any text model writes code, so
 # `code` is never a missing capability.
@@ -88,22 +51,11 @@ def capability_findings(wanted: Iterable[str], has: Iterable[str]) -> list[Findi
         return []
     need = " and ".join(MODALITY_WORDS[m] for m in missing)
     lists = ", ".join(MODALITY_WORDS.get(m, m) for m in has) or "nothing"
-    return [_engine_finding(
+    return [engine_finding(
         "condition", "capability",
         f"Your answers need {need}, which this model does not offer (its profile lists "
         f"{lists}): as profiled it cannot serve the use you described.",
         obligation=f"Use a model that offers {need}, or pair this one with one that does.")]
-
-
-def _engine_finding(severity: str, code: str, message: str, source: Source = ENGINE_SOURCE,
-                    obligation: str | None = None) -> Finding:
-    doc = ENGINE_DOCS.get(code, ENGINE_DOCS["review"])
-    if source is ENGINE_SOURCE:
-        source = doc
-    elif not source.section:          # a Hub card has no sections: name the rule applied
-        source = replace(source, section=f"model card, read under {doc.section}")
-    return Finding(severity=severity, code=code, message=message, source=source,
-                   obligation=obligation, origin="engine")
 
 
 def _capital(text: str) -> str:
@@ -126,7 +78,7 @@ def _coverage_review(coverage: Coverage, kb: KnowledgeBase) -> list[Finding]:
             national = (f" The national law of {describe(country)} was assessed."
                         if any(country in j.members for jid, j in kb.jurisdictions.items()
                                if is_place_law(jid, j)) else "")
-        out.append(_engine_finding(
+        out.append(engine_finding(
             "condition", "review",
             f"The law of {describe(code)} was not assessed: the knowledge base has no "
             f"jurisdiction profile for it.{national} Have it reviewed before relying on this "
@@ -138,150 +90,13 @@ def _coverage_review(coverage: Coverage, kb: KnowledgeBase) -> list[Finding]:
                 else "for none of them")
         # An info, not a condition: the country's own profile was assessed, and the state
         # rules that exist fire as conditions naming their state (profiles/README.md).
-        out.append(_engine_finding(
+        out.append(engine_finding(
             "info", "review",
             f"{_capital(describe(country))} stands for all its states or provinces: their own "
             "laws were "
             f"assessed {done}; the other {len(missing)} were not. Name the ones you serve "
             f"(ISO 3166-2, e.g. {missing[0]}) or have them reviewed.", source))
     return out
-
-
-def _hub_license(kb: KnowledgeBase, facts: HubFacts) -> License | None:
-    return kb.license_for_hub(facts.license_tag, facts.license_name)
-
-
-def _declared(facts: HubFacts) -> str:
-    if facts.license_tag == "other" and facts.license_name:
-        return f"other ({facts.license_name})"
-    return facts.license_tag or "none"
-
-
-def _resolve(repo_id: str, kb: KnowledgeBase, hub: HubFacts | None) -> _Subject:
-    """Find the profile (or the profiled base model) that governs ``repo_id``."""
-    profile = kb.find_model(repo_id)
-    findings: list[Finding] = []
-    if profile is not None:
-        if hub is not None and hub.license_tag:
-            if not kb.same_terms(_hub_license(kb, hub), profile.licenses):
-                findings.append(_engine_finding(
-                    "condition", "review",
-                    f"The Hub card declares license {_declared(hub)}, but the profile says "
-                    f"{' AND '.join(profile.licenses)}; check which terms apply.",
-                    Source(title="Hugging Face model card", url=f"https://huggingface.co/{repo_id}")))
-        if not profile.confirmed:
-            findings.append(_engine_finding(
-                "condition", "review",
-                f"The profile of {profile.id} is a draft (confirmed: false in {profile.file}): "
-                "its license and facts were read from the Hub and not yet checked by a person.",
-                Source(title="Hugging Face model card", url=f"https://huggingface.co/{profile.id}")))
-        wanted = repo_id.strip().lower()
-        if profile.id.lower() != wanted:                 # one of the profile's gguf_repos
-            gguf_id = next((r for r in profile.gguf_repos if r.lower() == wanted), repo_id.strip())
-            findings.append(_engine_finding(
-                "info", "base_model",
-                f"{gguf_id} is a GGUF conversion of {profile.id} listed in its profile; "
-                "assessed under its licenses.",
-                Source(title="Hugging Face model card", url=f"https://huggingface.co/{gguf_id}")))
-            return _Subject(gguf_id, profile, profile.licenses, "base_model", profile.id,
-                            tuple(findings), profile.modalities)
-        return _Subject(profile.id, profile, profile.licenses, "profile", None, tuple(findings),
-                        profile.modalities)
-
-    if hub is None:
-        findings.append(_engine_finding(
-            "condition", "unknown_model",
-            f"{repo_id} is not in the profiles and no Hub facts were available; its license "
-            "cannot be checked."))
-        return _Subject(repo_id, None, (), "none", None, tuple(findings))
-
-    card = Source(title="Hugging Face model card", url=f"https://huggingface.co/{hub.repo_id}")
-    declared = _hub_license(kb, hub)
-    declared, file_findings = _file_license(kb, hub, declared)
-    findings.extend(file_findings)
-    modalities = hub_modalities(hub)
-    for base in _bases(hub):
-        base_profile = kb.find_model(base.repo_id)
-        if base_profile is None:
-            continue
-        if base.repo_id in hub.gguf_base_models and base not in hub.base_chain:
-            findings.append(_engine_finding(
-                "condition", "review",
-                f"{hub.repo_id}: the base model {base_profile.id} was read from the GGUF file's "
-                "metadata (general.base_model), which anyone can write; check that the file "
-                "derives from it.", GGUF_METADATA_SOURCE))
-        licenses = base_profile.licenses
-        if declared is not None and declared.id not in base_profile.licenses:
-            licenses = (*base_profile.licenses, declared.id)
-            findings.append(_engine_finding(
-                "condition", "review",
-                f"{hub.repo_id} declares {declared.id}, but its base model {base_profile.id} is "
-                f"under {' AND '.join(base_profile.licenses)}; both sets of terms are applied, "
-                "since the base model's license governs derivatives of its weights.", card))
-        elif declared is None:
-            findings.append(_engine_finding(
-                "info", "base_model",
-                f"{hub.repo_id} declares license {_declared(hub)}; assessed under its base model "
-                f"{base_profile.id}'s license.", card))
-        else:
-            findings.append(_engine_finding(
-                "info", "base_model",
-                f"{hub.repo_id} derives from {base_profile.id} and carries its obligations.", card))
-        merged = tuple(dict.fromkeys((*base_profile.modalities, *modalities)))
-        return _Subject(hub.repo_id, base_profile, licenses, "base_model",
-                        base_profile.id, tuple(findings), merged)
-
-    # No profiled base: take every license the chain declares (the bases' terms bind too).
-    chain_licenses = [lic.id for lic in (_hub_license(kb, b) for b in hub.base_chain) if lic]
-    licenses = tuple(dict.fromkeys([*( [declared.id] if declared else []), *chain_licenses]))
-    if not licenses:
-        findings.append(_engine_finding(
-            "condition", "unknown_license",
-            f"{hub.repo_id} declares license {_declared(hub)}, which the profiles do not "
-            "recognize, and no base model in its chain is profiled.", card))
-        return _Subject(hub.repo_id, None, (), "hub", None, tuple(findings), modalities)
-    if declared is None:
-        findings.append(_engine_finding(
-            "condition", "review",
-            f"{hub.repo_id} declares license {_declared(hub)}, which the profiles do not "
-            f"recognize; assessed under its base models' licenses ({', '.join(licenses)}).", card))
-    findings.append(_engine_finding(
-        "condition", "review",
-        f"{hub.repo_id} is not profiled; assessed from its Hub card alone (license "
-        f"{' AND '.join(licenses)}). Check the card and the files before relying on it.", card))
-    return _Subject(hub.repo_id, None, licenses, "hub", None, tuple(findings), modalities)
-
-
-GGUF_METADATA_SOURCE = Source(title="GGUF specification", section="General metadata",
-                              url="https://github.com/ggml-org/ggml/blob/master/docs/gguf.md")
-
-
-def _bases(hub: HubFacts) -> list[HubFacts]:
-    """The Hub's base chain, then the base models a GGUF file's metadata names."""
-    known = {b.repo_id.lower() for b in hub.base_chain}
-    extra = [HubFacts(repo_id=r) for r in hub.gguf_base_models if r.lower() not in known]
-    return [*hub.base_chain, *extra]
-
-
-def _file_license(kb: KnowledgeBase, hub: HubFacts,
-                  declared: License | None) -> tuple[License | None, list[Finding]]:
-    """The license to assess under when the card names none the profiles know but the GGUF
-    file's ``general.license`` does, with a review condition saying where it came from."""
-    if not hub.gguf_license:
-        return declared, []
-    from_file = kb.license_for_hub(hub.gguf_license)
-    if from_file is None or (declared is not None and declared.id == from_file.id):
-        return declared, []
-    if declared is not None:
-        return declared, [_engine_finding(
-            "condition", "review",
-            f"{hub.repo_id}: the GGUF file's metadata says license {from_file.id}, the Hub "
-            f"card {declared.id}; check which terms apply.", GGUF_METADATA_SOURCE)]
-    return from_file, [_engine_finding(
-        "condition", "review",
-        f"{hub.repo_id}: license {from_file.id} was read from the GGUF file's metadata "
-        "(general.license), which anyone can write; check it against the model's own "
-        "license file before relying on it.", GGUF_METADATA_SOURCE)]
 
 
 def _gate_findings(hub: HubFacts | None, profile: ModelProfile | None, places: set[str],
@@ -293,14 +108,14 @@ def _gate_findings(hub: HubFacts | None, profile: ModelProfile | None, places: s
                     url=f"https://huggingface.co/{repo}")
     out = []
     if (hub is not None and hub.gated) or (hub is None and profile is not None and profile.gated):
-        out.append(_engine_finding(
+        out.append(engine_finding(
             "info", "gated", "The Hub repository is gated: accept its terms on the Hub "
             "(and use a token) before downloading.", source))
     if hub is not None and hub.gated_eu_disallowed and not hub.gated:
         # The flag without a gate: whether the Hub enforces it is disputed, so it is read
         # as a sign of the vendor's intent, to be reviewed, not as a closed gate.
         if places & eu:
-            out.append(_engine_finding(
+            out.append(engine_finding(
                 "condition", "eu_flag_without_gate",
                 f"The card of {repo} sets extra_gated_eu_disallowed although the repository "
                 "is not gated: the Hub may not enforce it, but it signals that the terms are "
@@ -310,7 +125,7 @@ def _gate_findings(hub: HubFacts | None, profile: ModelProfile | None, places: s
     elif hub is not None and hub.gated_eu_disallowed:
         hit = sorted(places & eu)
         if hit:
-            out.append(_engine_finding(
+            out.append(engine_finding(
                 "block", "domicile_exclusion",
                 f"The Hub gate of {repo} is closed to the European Union "
                 f"(extra_gated_eu_disallowed), and the answers name EU places ({', '.join(hit)}): "
@@ -344,24 +159,7 @@ def _answer_facts(answers: Answers, kb: KnowledgeBase) -> dict:
     )
 
 
-@dataclass(frozen=True)
-class _Places:
-    """The places of one answers set: as named, with their countries (``strict``), and
-    with every subdivision a bare country stands for (``broad``)."""
-
-    strict: frozenset[str]
-    broad: frozenset[str]
-
-    @classmethod
-    def of(cls, answers: Answers) -> "_Places":
-        named = {answers.organization.domicile, *answers.deployment.regions}
-        strict = frozenset(named | {country_of(code) for code in named})
-        subs = {sub for code in named if code not in SUBDIVISIONS
-                for sub in subdivisions_of(code)}
-        return cls(strict, strict | frozenset(subs))
-
-
-def _model_rules(subject: _Subject, kb: KnowledgeBase) -> list[Rule]:
+def _model_rules(subject: Subject, kb: KnowledgeBase) -> list[Rule]:
     """The rules of the model's licenses and use policies."""
     rules: list[Rule] = []
     policy_ids: list[str] = []
@@ -379,139 +177,6 @@ def _model_rules(subject: _Subject, kb: KnowledgeBase) -> list[Rule]:
     return rules
 
 
-def _law_pairs(kb: KnowledgeBase, places: _Places) -> list[tuple[Rule, frozenset[str]]]:
-    """The law of the places and the organization's policies; each rule with the
-    subdivisions it applies to only because a bare country was named (empty: it applies
-    as written)."""
-    out: list[tuple[Rule, frozenset[str]]] = []
-    for jurisdiction in kb.jurisdictions.values():
-        if not jurisdiction.members.isdisjoint(places.strict):
-            out.extend((rule, frozenset()) for rule in jurisdiction.rules)
-        elif not jurisdiction.members.isdisjoint(places.broad):
-            through = jurisdiction.members & places.broad
-            out.extend((rule, through) for rule in jurisdiction.rules)
-    for policy in kb.policies.values():
-        out.extend((rule, frozenset()) for rule in policy.rules)
-    return out
-
-
-@dataclass(frozen=True)
-class _Law:
-    """The law and policy rules of one answers set, evaluated once where they ask
-    nothing about the model (most do): ``entries`` hold (rule, through, finding) with
-    ``finding`` precomputed (a Finding or None), or the marker ``_PER_MODEL``."""
-
-    places: _Places
-    entries: tuple[tuple[Rule, frozenset[str], object], ...]
-    today: str | None = None
-
-    @classmethod
-    def build(cls, kb: KnowledgeBase, answers: Answers, base: Mapping,
-              today: str | None = None) -> "_Law":
-        places = _Places.of(answers)
-        facts = Facts(**base)
-        broad = replace(facts, broad=True) if places.broad != places.strict else None
-        entries = []
-        for rule, through in _law_pairs(kb, places):
-            if uses_model_facts(rule.when):
-                entries.append((rule, through, _PER_MODEL))
-            else:
-                found = _apply_one(rule, through, facts, broad, places, today)
-                entries.append((rule, through,
-                                None if found is None else replace(found, deployment=True)))
-        return cls(places, tuple(entries), today)
-
-    def duties(self) -> list[Finding]:
-        """The findings of the rules that ask nothing about the model: the deployment's."""
-        return [done for _, _, done in self.entries
-                if done is not None and done is not _PER_MODEL]
-
-    def findings(self, facts: Facts) -> list[Finding]:
-        broad = replace(facts, broad=True) if self.places.broad != self.places.strict \
-            else None
-        out = []
-        for rule, through, done in self.entries:
-            found = _apply_one(rule, through, facts, broad, self.places, self.today) \
-                if done is _PER_MODEL else done
-            if found is not None:
-                out.append(found)
-        return out
-
-
-_PER_MODEL = object()
-
-
-def _when_places(when: Mapping) -> frozenset[str]:
-    """Every place a compiled `when:` names in its place predicates."""
-    return frozenset().union(*when_values(when, PLACE_KEYS))
-
-
-def _if_there(finding: Finding, places: frozenset[str]) -> Finding:
-    """A finding that applies only if the organization or its users are in ``places``:
-    a condition (never a block) whose message names them."""
-    names = ", ".join(f"{place_name(p)} ({p})" for p in sorted(places)) or \
-        "a subdivision this rule names"
-    message = (f"If you serve users in, or your organization is established in, {names}: "
-               f"{finding.message}")
-    severity = "condition" if finding.severity == "block" else finding.severity
-    return replace(finding, severity=severity, message=message)
-
-
-def _apply_one(rule: Rule, through: frozenset[str], facts: Facts, broad: Facts | None,
-               places: _Places, today: str | None = None) -> Finding | None:
-    """The finding of one rule, if it holds; a rule that holds only because a bare
-    country stands for its subdivisions becomes a condition naming them (see
-    profiles/README.md, Places)."""
-    if not through and holds(rule.when, facts):
-        return _if_young(_finding_from_rule(rule, today), rule, facts)
-    if broad is not None and holds(rule.when, broad):
-        named = through or (_when_places(rule.when) & (places.broad - places.strict))
-        return _if_young(_if_there(_finding_from_rule(rule, today), named), rule, facts)
-    return None
-
-
-def _if_young(finding: Finding, rule: Rule, facts: Facts) -> Finding:
-    """A rule on users under an age, where minors were answered without one: a
-    condition (never a block) that begins "If any user is under N"."""
-    if "minors" not in facts.audience or facts.minimum_age is not None:
-        return finding
-    ages = ages_asked(rule.when)
-    if not ages:
-        return finding
-    severity = "condition" if finding.severity == "block" else finding.severity
-    return replace(finding, severity=severity,
-                   message=f"If any user is under {ages[0]:g}: {finding.message}")
-
-
-def iso_day(today: str | dt.date | None) -> str | None:
-    """``today`` as an ISO date string (the engine never reads the clock itself).
-
-    >>> iso_day(dt.date(2026, 12, 7)), iso_day("2026-12-07"), iso_day(None)
-    ('2026-12-07', '2026-12-07', None)
-    """
-    if today is None or isinstance(today, dt.date):
-        return today.isoformat()[:10] if today is not None else None
-    return dt.date.fromisoformat(today).isoformat()
-
-
-def _finding_from_rule(rule: Rule, today: str | None = None) -> Finding:
-    """A rule's finding; one whose provision applies only after ``today`` says so, and
-    cannot block yet (profiles/README.md, "Dates")."""
-    severity, message = rule.severity, rule.message
-    if not rule.confirmed:
-        message = f"{message} (Not confirmed in the primary text: have it reviewed.)"
-        if severity == "info":
-            severity = "condition"
-    upcoming = bool(today and rule.in_force and rule.in_force > today)
-    if upcoming:
-        message = f"From {rule.in_force} (not yet in force): {message}"
-        severity = "condition" if severity == "block" else severity
-    return Finding(severity=severity, code=rule.code, message=message, source=rule.source,
-                   obligation=rule.obligation, origin=rule.origin, confirmed=rule.confirmed,
-                   quote=rule.quote, in_force=rule.in_force, upcoming=upcoming,
-                   only_if=rule.only_if)
-
-
 def _openness_findings(openness: Openness, answers: Answers, profile: ModelProfile | None,
                        licenses: Sequence[str] = (),
                        weights_open: bool | None = None) -> list[Finding]:
@@ -519,11 +184,11 @@ def _openness_findings(openness: Openness, answers: Answers, profile: ModelProfi
     wanted = answers.needs.openness
     if wanted == "osaid":
         if openness.osaid == "fail":
-            return [_engine_finding("block", "openness",
+            return [engine_finding("block", "openness",
                                     "Open Source AI (OSAID 1.0) is required, and this model fails "
                                     f"it: {'; '.join(openness.reasons)}.", OSAID_SOURCE)]
         if openness.osaid == "unknown":
-            return [_engine_finding("condition", "openness",
+            return [engine_finding("condition", "openness",
                                     "Open Source AI (OSAID 1.0) is required, and this model's "
                                     f"grade is unknown: {'; '.join(openness.reasons)}.",
                                     OSAID_SOURCE)]
@@ -531,22 +196,22 @@ def _openness_findings(openness: Openness, answers: Answers, profile: ModelProfi
         weights = profile.openness.get("model_parameters_final") if profile else None
         status = weights.status if weights is not None else "unknown"
         if status == "not_released":
-            return [_engine_finding("block", "openness",
+            return [engine_finding("block", "openness",
                                     "Open weights are required, and the final weights are not "
                                     "released.", OPENNESS_SOURCE)]
         if status not in ("open", "restricted"):
-            return [_engine_finding("condition", "openness",
+            return [engine_finding("condition", "openness",
                                     "Open weights are required, and whether the final weights "
                                     f"are downloadable is not known (status {status}).",
                                     OPENNESS_SOURCE)]
     if wanted == "open_license":
         if weights_open is False:
-            return [_engine_finding("block", "openness",
+            return [engine_finding("block", "openness",
                                     "Weights under an OSI-approved license are required, and "
                                     f"{' AND '.join(licenses)} is not OSI-approved.",
                                     OPENNESS_SOURCE)]
         if weights_open is None:
-            return [_engine_finding("condition", "openness",
+            return [engine_finding("condition", "openness",
                                     "Weights under an OSI-approved license are required, and "
                                     "whether every license on the weights is OSI-approved is "
                                     "not known.", OPENNESS_SOURCE)]
@@ -561,18 +226,18 @@ def answers_coverage(answers: Answers, kb: KnowledgeBase) -> Coverage:
 
 def assess_one(repo_id: str, answers: Answers, kb: KnowledgeBase,
                hub: HubFacts | None = None, *, base_facts: Mapping | None = None,
-               coverage: Coverage | None = None, law: _Law | None = None,
+               coverage: Coverage | None = None, law: Law | None = None,
                today: str | dt.date | None = None) -> Candidate:
     """Assess one model; see :func:`assess`."""
     today = iso_day(today)
-    subject = _resolve(repo_id, kb, hub)
+    subject = resolve(repo_id, kb, hub)
     profile = subject.profile
     findings: list[Finding] = list(subject.findings)
     findings.extend(_coverage_findings(coverage or answers_coverage(answers, kb), kb))
 
     for lid in subject.licenses:
         if lid not in kb.licenses:
-            findings.append(_engine_finding("condition", "unknown_license",
+            findings.append(engine_finding("condition", "unknown_license",
                                             f"License {lid!r} has no profile; its terms are "
                                             "unknown."))
     weights_open = weights_license_open(subject.licenses, kb.licenses)
@@ -594,9 +259,9 @@ def assess_one(repo_id: str, answers: Answers, kb: KnowledgeBase,
     )
     for rule in _model_rules(subject, kb):
         if holds(rule.when, facts):
-            findings.append(_if_young(_finding_from_rule(rule, today), rule, facts))
+            findings.append(if_young(finding_from_rule(rule, today), rule, facts))
     # Law and organization policies apply to any model, identified or not.
-    law = law or _Law.build(kb, answers, base_facts or _answer_facts(answers, kb), today)
+    law = law or Law.build(kb, answers, base_facts or _answer_facts(answers, kb), today)
     findings.extend(law.findings(facts))
     if profile is not None or subject.licenses:
         findings.extend(_openness_findings(openness, answers, profile, subject.licenses,
@@ -625,12 +290,12 @@ def _finding_order(finding: Finding) -> tuple:
 
 
 def deployment_duties(answers: Answers, kb: KnowledgeBase, *, coverage: Coverage | None = None,
-                      law: "_Law | None" = None) -> tuple[Finding, ...]:
+                      law: "Law | None" = None) -> tuple[Finding, ...]:
     """The findings that bind the deployment whatever model is chosen, each once, worst
     first: places whose law was not assessed, and every law or policy rule whose `when:`
     asks nothing about the model."""
     coverage = coverage or answers_coverage(answers, kb)
-    law = law or _Law.build(kb, answers, _answer_facts(answers))
+    law = law or Law.build(kb, answers, _answer_facts(answers, kb))
     found = [*_coverage_findings(coverage, kb), *law.duties()]
     return tuple(sorted(dict.fromkeys(found), key=_finding_order))
 
@@ -651,7 +316,7 @@ def assess(answers: Answers, kb: KnowledgeBase, model_ids: Iterable[str] | None 
         [m.id for m in kb.models.values()]
     base = _answer_facts(answers, kb)
     coverage = answers_coverage(answers, kb)
-    law = _Law.build(kb, answers, base, today)
+    law = Law.build(kb, answers, base, today)
     candidates = [assess_one(mid, answers, kb, hub_by_id.get(mid.lower()), base_facts=base,
                              coverage=coverage, law=law, today=today)
                   for mid in ids]

@@ -4,12 +4,15 @@ The MOF class is the highest class whose required components are all released un
 an open license of their type (classes are cumulative). The OSI Open Source AI
 Definition 1.0 needs data information, code and parameters under open terms.
 
-    >>> grade(profile.openness, weights_license_open=True)
-    Openness(osaid='pass', mof_class='I', ...)
+    Example (not run)::
+
+        grade(profile.openness, weights_license_open=True)
+        # -> Openness(osaid='pass', mof_class='I', ...)
 """
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -41,6 +44,7 @@ def _open_content(license_id: str) -> bool:
     return key.startswith(OPEN_CONTENT_PREFIXES) and not any(m in key for m in NOT_OPEN_MARKERS)
 
 
+@functools.lru_cache(maxsize=1024)     # pure, and asked for the same few ids per model
 def license_open_for(kind: str, license_text: str | None) -> bool:
     """Whether a component license (an SPDX id or a simple ``A AND B`` / ``A OR B``
     expression) is open for a component of ``kind`` (code, data, document):

@@ -6,10 +6,14 @@ policies) binds the deployment whatever model is picked: it carries ``deployment
 is listed once in ``Assessment.deployment_duties``, and is left out of a candidate's
 ``model_verdict`` (``verdict`` still counts every finding).
 
-    >>> candidate.verdict, candidate.findings[0].to_dict()["source"]["section"]
-    ('conditional', '1.b.i')
-    >>> verdict_of([Finding("condition", "transparency", "...", src, deployment=True)])
+    >>> from advisor.knowledge.model import Source
+    >>> verdict_of([Finding("condition", "transparency", "...", Source("t"), deployment=True)])
     'conditional'
+
+    Example (not run)::
+
+        candidate.verdict, candidate.findings[0].to_dict()["source"]["section"]
+        # -> ('conditional', '1.b.i')
 """
 
 from __future__ import annotations

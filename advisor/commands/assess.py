@@ -40,7 +40,7 @@ def _hub_facts(unknown: list[str], offline: bool) -> tuple[dict, list[str]]:
     if not unknown or offline:
         return {}, []
     try:
-        from advisor.hub.client import hub_facts_for
+        from advisor.hub.facts import hub_facts_for
     except ImportError:
         return {}, ["the Hub adapter is not available; unprofiled models are unknown"]
     return hub_facts_for(unknown)
@@ -85,13 +85,16 @@ def _with_gguf_licenses(hub_facts: dict, kb, warnings: list[str]) -> dict:
 def write_assessment_json(document: dict, stream) -> None:
     """The assessment document with one candidate per line: the same data as
     ``json.dump(document, indent=2)``, written by the C encoder (the indenting encoder is
-    pure Python and took most of the command's time with 150+ models)."""
+    pure Python and took most of the command's time with 150+ models). Every character
+    beyond ASCII is a ``\\uXXXX`` escape: the encoder's fast path, and nothing a terminal
+    would obey (3.5 MB for 225 models: a scan for unsafe characters cost a fifth of the
+    command)."""
     import json
 
     from advisor.text import json_text
 
     def dumps(value) -> str:
-        return json_text(json.dumps(value, ensure_ascii=False))
+        return json_text(json.dumps(value))
 
     parts = []
     for key, value in document.items():
@@ -134,10 +137,10 @@ def run(args: argparse.Namespace) -> int:
     from advisor.assessment import assess
     from advisor.assessment.gates import fail_on_line, failing, parse_verdicts
     from advisor.commands.common import (announce_answer_notes, answers_from_args,
-                                         knowledge_from_args, split_ids, today_iso)
-    from advisor.text import clean
-    from advisor.commands.table import render_assessment
+                                         knowledge_from_args, split_ids)
+    from advisor.config import today_iso
     from advisor.errors import InputError
+    from advisor.text import clean
 
     kb = knowledge_from_args(args)
     answers = answers_from_args(args, kb)
@@ -152,7 +155,7 @@ def run(args: argparse.Namespace) -> int:
         raise InputError(None, "no model ids given", field="--models")
     unprofiled = [i for i in ids or () if kb.find_model(i) is None]
     if unprofiled:
-        from advisor.hub.client import check_repo_id
+        from advisor.hub.checks import check_repo_id
 
         for model_id in unprofiled:
             check_repo_id(model_id, field="--models")
@@ -169,6 +172,8 @@ def run(args: argparse.Namespace) -> int:
     if args.json:
         write_assessment_json(result.to_dict(), sys.stdout)
     else:
+        from advisor.commands.table import render_assessment
+
         sys.stdout.write(clean(render_assessment(result, details=args.details)))
     failed = failing(result.candidates, fail_on)
     if failed:

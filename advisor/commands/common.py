@@ -1,6 +1,8 @@
 """Helpers shared by the subcommands: loading the knowledge base and the answers.
 
-    >>> kb = knowledge_from_args(args); answers = answers_from_args(args, kb)
+    Example (not run)::
+
+        kb = knowledge_from_args(args); answers = answers_from_args(args, kb)
 """
 
 from __future__ import annotations
@@ -17,14 +19,6 @@ def add_profiles_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--profiles", metavar="DIR", action="append",
                         default=argparse.SUPPRESS,
                         help="a directory of your own profiles over the shipped ones (repeatable)")
-
-
-def today_iso() -> str:
-    """Today's date (UTC), read at the command's edge and handed to the assessment, which
-    reads no clock itself: ``assess(answers, kb, today=today_iso())``."""
-    import datetime as dt
-
-    return dt.datetime.now(dt.timezone.utc).date().isoformat()
 
 
 def knowledge_from_args(args: argparse.Namespace):

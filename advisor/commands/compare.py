@@ -148,7 +148,8 @@ def candidates_from_args(args: argparse.Namespace, kb=None) -> list:
 def assess_rows(comparison, candidates, args: argparse.Namespace, kb=None) -> None:
     """Fill each row's verdict, obligation count and vendor from ``--answers``."""
     from advisor.assessment.engine import assess_one
-    from advisor.commands.common import answers_from_args, knowledge_from_args, today_iso
+    from advisor.commands.common import answers_from_args, knowledge_from_args
+    from advisor.config import today_iso
     from advisor.smoke.builds import profile_for
     from advisor.smoke.plan import attach_assessments
 

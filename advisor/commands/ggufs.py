@@ -53,8 +53,8 @@ def run(args: argparse.Namespace) -> int:
     from advisor import config
     from advisor.errors import HubOffline, HubUnreachable, InputError
     from advisor.hub.catalog import gguf_report
-    from advisor.hub.client import check_repo_id
-    from advisor.hub.pull import human_bytes
+    from advisor.hub.checks import check_repo_id
+    from advisor.text import human_bytes
 
     check_repo_id(args.repo_id, field="REPO_ID")
     if args.ctx < 1 or args.ctx > 10_000_000:

@@ -26,8 +26,10 @@ def run(args: argparse.Namespace) -> int:
                                          print_json)
     from advisor import config
     from advisor.errors import HubOffline
-    from advisor.hub.client import (check_repo_id, facts_from_info, follow_base_chain,
-                                    hub_errors, model_info, repo_files)
+    from advisor.hub.checks import check_repo_id
+    from advisor.hub.client import model_info, repo_files
+    from advisor.hub.errors import hub_errors
+    from advisor.hub.facts import facts_from_info, follow_base_chain
 
     from advisor.knowledge.hosted import refuse_hosted
 
@@ -43,7 +45,7 @@ def run(args: argparse.Namespace) -> int:
     if facts.answered_as:
         import sys
 
-        from advisor.hub.client import answered_note
+        from advisor.hub.facts import answered_note
         from advisor.text import clean
 
         print(clean(f"advisor: note: {answered_note(facts)}"), file=sys.stderr)
@@ -56,7 +58,7 @@ def run(args: argparse.Namespace) -> int:
 
         answers = default_answers()
     from advisor.assessment import assess
-    from advisor.commands.common import today_iso
+    from advisor.config import today_iso
 
     profile = kb.find_model(args.repo_id)
     result = assess(answers, kb, model_ids=[args.repo_id], hub_facts={args.repo_id: facts},

@@ -27,7 +27,7 @@ def run(args: argparse.Namespace) -> int:
     from advisor.commands.common import SafeOut, knowledge_or_none, print_json
     from advisor.errors import InputError
     from advisor.machine.local import find_local_ggufs, searched_places
-    from advisor.hub.pull import human_bytes
+    from advisor.text import human_bytes
 
     for folder in args.dir:
         path = Path(folder).expanduser()

@@ -46,7 +46,7 @@ def run(args: argparse.Namespace) -> int:
     from pathlib import Path
 
     from advisor.text import clean
-    from advisor.knowledge.loader import check_profiles, profile_dirs, unconfirmed
+    from advisor.knowledge.load import check_profiles, profile_dirs, unconfirmed
 
     dirs = [Path(d) for d in args.dirs]
     missing = [d for d in dirs if not d.is_dir()]

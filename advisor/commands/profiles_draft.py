@@ -101,7 +101,7 @@ def _gguf_repos(repo_id: str, sizes: dict[str, int | None]) -> tuple[str, ...]:
         return (repo_id,)
     from huggingface_hub import HfApi
 
-    from advisor.hub.client import check_repo_id
+    from advisor.hub.checks import check_repo_id
 
     try:
         found = HfApi().list_models(filter=f"base_model:quantized:{repo_id}", library="gguf",
@@ -129,7 +129,7 @@ def gather(repo_id: str):
     reading = reading_from_info(info, repo_id)
     facts = reading.hub
     if facts.answered_as:
-        from advisor.hub.client import answered_note
+        from advisor.hub.facts import answered_note
         from advisor.text import clean
 
         print(clean(f"advisor: note: {answered_note(facts)}"), file=sys.stderr)
@@ -164,7 +164,7 @@ def run(args: argparse.Namespace) -> int:
     from advisor.commands.common import knowledge_or_none
     from advisor.text import clean
     from advisor.fsio import atomic_write_text
-    from advisor.hub.client import check_repo_id
+    from advisor.hub.checks import check_repo_id
     from advisor.knowledge.draft import draft_profile
 
     from advisor.errors import InputError

@@ -36,14 +36,15 @@ def gate(args: argparse.Namespace, kb) -> None:
     count. A model the assessment cannot identify is a note, not a refusal."""
     from advisor.assessment import assess
     from advisor.assessment.gates import pull_refusal
-    from advisor.commands.common import answers_from_args, today_iso
+    from advisor.commands.common import answers_from_args
+    from advisor.config import today_iso
     from advisor.errors import RefusedError
     from advisor.text import clean
 
     answers = answers_from_args(args, kb)
     facts: dict = {}
     if kb.find_model(args.repo_id) is None:
-        from advisor.hub.client import hub_facts_for
+        from advisor.hub.facts import hub_facts_for
 
         facts, _ = hub_facts_for([args.repo_id])
     candidate = assess(answers, kb, model_ids=[args.repo_id], hub_facts=facts or None,
@@ -64,7 +65,7 @@ def run(args: argparse.Namespace) -> int:
     from advisor.commands.common import print_json
     from advisor import config
     from advisor.errors import HubOffline, InputError
-    from advisor.hub.client import check_repo_id, check_revision, safe_repo_filename
+    from advisor.hub.checks import check_repo_id, check_revision, safe_repo_filename
     from advisor.hub.pull import ProgressLine, PulledFile, cached_path, pull_gguf_files
 
     check_repo_id(args.repo_id, field="REPO_ID")

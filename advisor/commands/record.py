@@ -101,7 +101,7 @@ def _hub_facts(model_id: str, offline: bool) -> tuple[Any, list[str]]:
     if offline:
         return None, []
     try:
-        from advisor.hub.client import hub_facts_for
+        from advisor.hub.facts import hub_facts_for
     except ImportError:
         return None, ["the Hub adapter is not available"]
     facts, warnings = hub_facts_for([model_id])
@@ -182,7 +182,7 @@ def _run_record(args: argparse.Namespace) -> int:
     if profile is not None:
         model_id = profile.id
     else:
-        from advisor.hub.client import check_repo_id
+        from advisor.hub.checks import check_repo_id
 
         check_repo_id(model_id, field="--model")
     _refuse_existing(out, model_id, formats, args.force)      # before any slow work

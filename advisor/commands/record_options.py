@@ -65,7 +65,7 @@ def considered_ids(text: str | None, kb: Any, offline: bool) -> tuple[list[str] 
         if profile is not None:
             out.append(profile.id)
             continue
-        from advisor.hub.client import check_repo_id
+        from advisor.hub.checks import check_repo_id
 
         check_repo_id(model_id, field="--consider")
         unprofiled.append(model_id)
@@ -73,7 +73,7 @@ def considered_ids(text: str | None, kb: Any, offline: bool) -> tuple[list[str] 
     facts: dict = {}
     why: dict[str, str] = {}
     if unprofiled and not offline:
-        from advisor.hub.client import hub_facts_for
+        from advisor.hub.facts import hub_facts_for
 
         facts, warnings = hub_facts_for(unprofiled)
         for warning in warnings:

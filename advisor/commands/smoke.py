@@ -101,7 +101,7 @@ def run_options(args: argparse.Namespace):
 def resolve_repo(repo_id: str, quant: str | None):
     """Pull ``repo_id`` (choosing ``quant``, else what fits) through the Hub adapter;
     returns the local path of the first part."""
-    from advisor.hub.client import check_repo_id
+    from advisor.hub.checks import check_repo_id
     from advisor.hub.pull import ProgressLine, pull_gguf
 
     check_repo_id(repo_id, field="--repo")

@@ -1,6 +1,10 @@
 """Plain-text tables for the terminal (no Rich: ``advisor assess`` must start fast).
 
     >>> print(render_table(["A", "B"], [["x", "y"]]))
+    A  B
+    -  -
+    x  y
+    <BLANKLINE>
 """
 
 from __future__ import annotations

@@ -19,12 +19,13 @@ attention, full-size SWA cache); ``advisor ggufs`` and ``advisor smoke`` run wit
 The SWA default follows llama-cpp-python, whose context default is the full-size SWA cache
 (``swa_full = true``); llama-server defaults to the window (``--swa-full`` off).
 
-    >>> shape = model_shape(header, file_bytes=98_362_432)
-    >>> est = estimate_memory(shape, 4096)
-    >>> est.kv_cache_bytes // 2**20, est.compute_bytes // 2**20
-    (90, 99)
-    >>> fit_model(shape, 4096, ram_bytes=16 * 2**30, vram_bytes=0, gpu_offload=False)
-    ('cpu', 0)
+    Example (not run)::
+
+        shape = model_shape(header, file_bytes=98_362_432)
+        est = estimate_memory(shape, 4096)
+        est.kv_cache_bytes // 2**20, est.compute_bytes // 2**20   # (90, 99)
+        fit_model(shape, 4096, ram_bytes=16 * 2**30, vram_bytes=0, gpu_offload=False)
+        # -> ('cpu', 0)
 """
 
 from __future__ import annotations
@@ -239,8 +240,9 @@ def offload_split(shape: ModelShape, n_ctx: int, n_gpu_layers: int,
     n_layer + 1 - n_gpu_layers, so the output head goes first, then the last blocks; the
     token embedding stays on the CPU; each block's KV cache goes with it (offload_kqv).
 
-    >>> offload_split(shape, 4096, 1).gpu_blocks
-    0
+    Example (not run)::
+
+        offload_split(shape, 4096, 1).gpu_blocks   # 0
     """
     n = shape.n_layer
     k = n + 1 if n_gpu_layers < 0 else max(0, min(n_gpu_layers, n + 1))
@@ -285,8 +287,10 @@ def fit_model(shape: ModelShape, n_ctx: int, *, ram_bytes: int, vram_bytes: int,
     (``gpu_layers`` blocks and the head), ``cpu`` or ``too_large`` for this much free RAM
     and VRAM. A CPU run needs the resident figure in RAM; the GPU part the allocated one.
 
-    >>> fit_model(shape, 4096, ram_bytes=8 << 30, vram_bytes=0, gpu_offload=False)
-    ('cpu', 0)
+    Example (not run)::
+
+        fit_model(shape, 4096, ram_bytes=8 << 30, vram_bytes=0, gpu_offload=False)
+        # -> ('cpu', 0)
     """
     if gpu_offload and vram_bytes > 0:
         k = gpu_layers_that_fit(shape, n_ctx, vram_bytes, options)

@@ -6,9 +6,11 @@ at least) or raises :class:`GGUFFormatError` (not a GGUF file, or a corrupt one)
 reader then asks its source for growing prefixes until the header parses, so a header
 costs one or a few small reads whatever the size of the file.
 
-    >>> header = read_header(local_fetcher("model.gguf"))
-    >>> header.architecture, header.metadata["general.name"], len(header.tensors)
-    ('llama', 'SmolLM2 135M Instruct', 272)
+    Example (not run)::
+
+        header = read_header(local_fetcher("model.gguf"))
+        header.architecture, header.metadata["general.name"], len(header.tensors)
+        # -> ('llama', 'SmolLM2 135M Instruct', 272)
 
 Big arrays (the tokenizer's tokens and merges) are skipped, keeping only their length.
 The work per header is bounded whatever it claims: elements visited one by one (strings,
@@ -18,8 +20,10 @@ nested arrays), arrays inside arrays, and the text kept are counted against fixe
 A header that parses can still describe no usable model (no tensors, a negative layer
 count, an infinite number): :func:`check_header` says so with :class:`GGUFShapeError`.
 
-    >>> check_header(read_local_header("model.gguf"), file_bytes=98_362_432).architecture
-    'llama'
+    Example (not run)::
+
+        check_header(read_local_header("model.gguf"), file_bytes=98_362_432).architecture
+        # -> 'llama'
 """
 
 from __future__ import annotations
@@ -230,8 +234,9 @@ def _skip_strings(cur: _Cursor, count: int) -> None:
 def parse_header(buf: bytes | memoryview) -> GGUFHeader:
     """Parse the GGUF header at the start of ``buf``.
 
-    >>> parse_header(open("m.gguf", "rb").read(4 << 20)).version
-    3
+    Example (not run)::
+
+        parse_header(open("m.gguf", "rb").read(4 << 20)).version   # 3
     """
     if len(buf) < 4:
         raise NeedMoreData(4)
@@ -299,8 +304,10 @@ def check_header(header: GGUFHeader, *, file_bytes: int | None = None) -> GGUFHe
     whole number, a non-finite number under ``general.`` or the architecture's keys, a
     tensor of absurd size, or (with ``file_bytes``) tensor data past the end of the file.
 
-    >>> check_header(parse_header(open("m.gguf", "rb").read(1 << 20)), file_bytes=1 << 30)
-    GGUFHeader(version=3, ...)
+    Example (not run)::
+
+        check_header(parse_header(open("m.gguf", "rb").read(1 << 20)), file_bytes=1 << 30)
+        # -> GGUFHeader(version=3, ...)
     """
     arch = header.metadata.get("general.architecture")
     if not isinstance(arch, str) or not arch:
@@ -350,7 +357,9 @@ def read_header(fetch: Fetcher, *, first: int = 1 << 20, limit: int = MAX_HEADER
 
     Returns the header and the number of bytes fetched in all.
 
-    >>> header, fetched = read_header(local_fetcher("m.gguf"))
+    Example (not run)::
+
+        header, fetched = read_header(local_fetcher("m.gguf"))
     """
     buf = bytearray()
     want = first
@@ -384,8 +393,9 @@ def local_fetcher(path: str | Path) -> Fetcher:
 def read_local_header(path: str | Path) -> GGUFHeader:
     """Header of a local GGUF file, reading only the header's bytes.
 
-    >>> read_local_header("SmolLM2-135M-Instruct.Q4_1.gguf").architecture
-    'llama'
+    Example (not run)::
+
+        read_local_header("SmolLM2-135M-Instruct.Q4_1.gguf").architecture   # 'llama'
     """
     header, _ = read_header(local_fetcher(path), first=256 * 1024)
     return header

@@ -1,17 +1,18 @@
 """A repo's card and license file as the Hub shows them now: the one reading that
 ``advisor profiles watch``, ``advisor record verify`` and ``advisor profiles draft`` share.
 
-Everything goes through :mod:`advisor.hub.client` (huggingface_hub, so HF_ENDPOINT,
+Everything goes through the Hub adapter (huggingface_hub, so HF_ENDPOINT,
 HF_TOKEN and HF_HUB_OFFLINE apply); each request waits at most ``ADVISOR_HUB_TIMEOUT``,
 a file is read only when the Hub declares it small (:data:`MAX_LICENSE_BYTES`), and a
 batch asks the Hub from at most :data:`MAX_JOBS` threads. The comparison itself is pure:
 :mod:`advisor.knowledge.watch`.
 
-    >>> reading = read_card("Qwen/Qwen3-8B")
-    >>> reading.hub.license_tag, reading.license_file.path
-    ('apache-2.0', 'LICENSE')
-    >>> [w.status for w in watch_profiles(kb, [kb.find_model("Qwen/Qwen3-8B")])]
-    ['unchanged']
+    Example (not run)::
+
+        reading = read_card("Qwen/Qwen3-8B")
+        reading.hub.license_tag, reading.license_file.path   # ('apache-2.0', 'LICENSE')
+        [w.status for w in watch_profiles(kb, [kb.find_model("Qwen/Qwen3-8B")])]
+        # -> ['unchanged']
 """
 
 from __future__ import annotations
@@ -39,7 +40,8 @@ def fetch_small(repo_id: str, filename: str, revision: str | None, limit: int) -
     """The bytes of a small repo file, None when the Hub declares more than ``limit``;
     Hub failures raise their named error. Ranged reads: never more than ``limit`` bytes,
     nothing written to the HF cache."""
-    from advisor.hub.client import RangeReader, malformed
+    from advisor.hub.checks import malformed
+    from advisor.hub.client import RangeReader
 
     reader = RangeReader(repo_id, filename, revision=revision)
     size = reader.size
@@ -53,7 +55,7 @@ def fetch_small(repo_id: str, filename: str, revision: str | None, limit: int) -
 
 def file_sizes(info: Any) -> dict[str, int | None]:
     """The repo's file names (those that are safe relative paths) and declared sizes."""
-    from advisor.hub.client import safe_repo_filename
+    from advisor.hub.checks import safe_repo_filename
 
     out: dict[str, int | None] = {}
     for sibling in getattr(info, "siblings", None) or []:
@@ -66,7 +68,8 @@ def file_sizes(info: Any) -> dict[str, int | None]:
 
 def fetch_info(repo_id: str) -> Any:
     """``model_info`` with file sizes; the named Hub error when it cannot be read."""
-    from advisor.hub.client import hub_errors, model_info
+    from advisor.hub.client import model_info
+    from advisor.hub.errors import hub_errors
 
     with hub_errors(repo_id):
         return model_info(repo_id, files=True)
@@ -78,7 +81,7 @@ def reading_from_info(info: Any, repo_id: str, *, chain_depth: int = MAX_CHAIN,
     which the reply's own id never replaces): its facts with ``chain_depth`` base models
     followed, the gate's fields, and the license file (``license_path``, else the card's
     ``license_link`` or a root LICENSE file) hashed."""
-    from advisor.hub.client import _card, facts_from_info, follow_base_chain
+    from advisor.hub.facts import card_data, facts_from_info, follow_base_chain
 
     facts = facts_from_info(info, repo_id)
     if chain_depth > 0:
@@ -86,7 +89,7 @@ def reading_from_info(info: Any, repo_id: str, *, chain_depth: int = MAX_CHAIN,
     sizes = file_sizes(info)
     path = license_path or license_file_path(facts.license_link, facts.repo_id, list(sizes))
     revision = facts.sha if facts.sha else None
-    return CardReading(hub=facts, gate=gate_fields(_card(info)),
+    return CardReading(hub=facts, gate=gate_fields(card_data(info)),
                        license_file=read_license_file(facts.repo_id, path, sizes, revision))
 
 

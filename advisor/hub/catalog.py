@@ -2,10 +2,12 @@
 
 Headers are read over HTTP Range requests (``RangeReader``), never whole files.
 
-    >>> report = gguf_report("bartowski/Llama-3.2-1B-Instruct-GGUF", ctx=4096,
-    ...                      hardware=detect_hardware())
-    >>> report["recommended"]["filename"], report["files"][0]["fit"]
-    ('Llama-3.2-1B-Instruct-Q8_0.gguf', 'cpu')
+    Example (not run)::
+
+        report = gguf_report("bartowski/Llama-3.2-1B-Instruct-GGUF", ctx=4096,
+                             hardware=detect_hardware())
+        report["recommended"]["filename"], report["files"][0]["fit"]
+        # -> ('Llama-3.2-1B-Instruct-Q8_0.gguf', 'cpu')
 """
 
 from __future__ import annotations
@@ -22,7 +24,8 @@ from advisor.gguf.fit import fit_for_bytes
 from advisor.gguf.header import GGUFError, check_header, read_header
 from advisor.gguf.quant import (normalize_quant, quant_from_file_type, quant_from_filename,
                                 recommend_rank, split_info)
-from advisor.hub.client import RangeReader, RepoFile, hub_errors, model_info, repo_files
+from advisor.hub.client import RangeReader, RepoFile, model_info, repo_files
+from advisor.hub.errors import hub_errors
 from advisor.machine.hardware import Hardware
 from advisor.vocab import FIT_RANK
 
@@ -115,7 +118,7 @@ def size_only_estimate(weights: int | None, ctx: int, hardware: Hardware) -> dic
     """The estimate when the header could not be read: the weights are the file's size,
     every other figure unknown (None); with no size there is no fit either.
 
-    >>> size_only_estimate(None, 4096, hardware)["fit"] is None
+    >>> size_only_estimate(None, 4096, None)["fit"] is None
     True
     """
     estimate = {"weights_bytes": weights, "kv_cache_bytes": None, "compute_bytes": None,
@@ -140,7 +143,7 @@ def recommend(files: list[dict[str, Any]]) -> dict[str, Any] | None:
 
 def repo_ggufs(repo_id: str, *, token: str | None = None) -> tuple[str | None, list[GGUFEntry]]:
     """``(commit sha, entries)`` of a repo; raises OperationError for Hub trouble."""
-    from advisor.hub.client import facts_from_info
+    from advisor.hub.facts import facts_from_info
 
     with hub_errors(repo_id):
         info = model_info(repo_id, token=token, files=True)

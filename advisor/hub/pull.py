@@ -17,8 +17,10 @@ Every name that reaches the file system is checked first: the ETag is a hex dige
 commit 40 hex digits, the revision a git ref name, the file name a relative path inside
 the snapshot (a hostile Hub cannot make a path outside the cache).
 
-    >>> path = pull_file("bartowski/Llama-3.2-1B-Instruct-GGUF",
-    ...                  "Llama-3.2-1B-Instruct-Q4_K_M.gguf", expected_sha256="6f85...")
+    Example (not run)::
+
+        path = pull_file("bartowski/Llama-3.2-1B-Instruct-GGUF",
+                         "Llama-3.2-1B-Instruct-Q4_K_M.gguf", expected_sha256="6f85...")
 """
 
 from __future__ import annotations
@@ -38,22 +40,15 @@ from dataclasses import dataclass
 from advisor import config
 from advisor.errors import (ChecksumMismatch, DownloadIncomplete, HubCacheError,
                             HubReplyMalformed, NotEnoughSpace, OperationError, TooMuchData)
-from advisor.hub.client import (check_commit, check_etag, check_repo_filename, check_revision,
-                                download_location, hub_error, hub_errors, is_commit,
-                                same_origin)
+from advisor.hub.checks import (check_commit, check_etag, check_repo_filename, check_revision,
+                                is_commit)
+from advisor.hub.client import same_origin
+from advisor.hub.errors import download_location, hub_error, hub_errors
 from advisor.hub.ratelimit import honour_rate_limit
+from advisor.text import human_bytes
 
 CHUNK = 1 << 20
 Progress = Callable[..., None]   # progress(done, total, final=False)
-
-
-def human_bytes(n: float) -> str:
-    """``human_bytes(1536) -> '1.5 KiB'``."""
-    for unit in ("B", "KiB", "MiB", "GiB", "TiB"):
-        if abs(n) < 1024 or unit == "TiB":
-            return f"{n:.0f} {unit}" if unit == "B" else f"{n:.1f} {unit}"
-        n /= 1024
-    return f"{n:.1f} TiB"
 
 
 class ProgressLine:
@@ -386,8 +381,10 @@ def pull_gguf(repo_id: str, *, quant: str | None = None, filename: str | None = 
     """Find, download and verify a GGUF (every part of a split one); returns local paths,
     first part first. A part the Hub gives no SHA-256 for is reported through ``on_note``.
 
-    >>> pull_gguf("bartowski/Llama-3.2-1B-Instruct-GGUF", quant="Q4_K_M")
-    [PosixPath('.../snapshots/<sha>/Llama-3.2-1B-Instruct-Q4_K_M.gguf')]
+    Example (not run)::
+
+        pull_gguf("bartowski/Llama-3.2-1B-Instruct-GGUF", quant="Q4_K_M")
+        # -> [PosixPath('.../snapshots/<sha>/Llama-3.2-1B-Instruct-Q4_K_M.gguf')]
     """
     return [f.path for f in pull_gguf_files(
         repo_id, quant=quant, filename=filename, revision=revision, ctx=ctx, hardware=hardware,

@@ -107,7 +107,7 @@ def _packing(dtype: str, quantization: Mapping[str, Any] | None) -> _Packing | N
 
 
 def _size(n: int) -> str:
-    from advisor.hub.pull import human_bytes
+    from advisor.text import human_bytes
 
     return human_bytes(n)
 

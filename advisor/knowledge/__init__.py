@@ -7,7 +7,7 @@
 """
 
 from advisor.knowledge.hubfacts import HubFacts
-from advisor.knowledge.loader import Problem, check_profiles, load_knowledge
+from advisor.knowledge.load import Problem, check_profiles, load_knowledge
 from advisor.knowledge.model import (
     Component, Jurisdiction, KnowledgeBase, License, ModelProfile, Policy, Rule, Source,
     UseCaseInfo, UsePolicy,

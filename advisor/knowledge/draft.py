@@ -5,9 +5,10 @@ the text; this module only turns them into YAML a person then checks against the
 card and the license. Hub text is untrusted: it goes through the YAML dumper (quoted and
 escaped), never into a comment.
 
-    >>> text = draft_profile(DraftFacts(hub=HubFacts(repo_id="org/m", license_tag="mit")), kb)
-    >>> text.splitlines()[0]
-    'schema: advisor.model-family/1'
+    Example (not run)::
+
+        text = draft_profile(DraftFacts(hub=HubFacts(repo_id="org/m", license_tag="mit")), kb)
+        text.splitlines()[0]   # 'schema: advisor.model-family/1'
 """
 
 from __future__ import annotations

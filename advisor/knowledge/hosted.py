@@ -2,7 +2,7 @@
 is set, and the refusal where a Hub repo was expected. The same checks for the command line
 and the app.
 
-    >>> key_is_set(kb.find_model("openai-api/gpt-5.1").api)      # OPENAI_API_KEY set?
+    >>> key_is_set(ApiAccess("Acme", "https://api.acme.test/v1", "ACME_DOC_EXAMPLE_KEY", "m"))
     False
 """
 

@@ -1,10 +1,12 @@
 """What the Hub says about a repository, reduced to the facts the assessment uses.
 
-The Hub adapter (``advisor.hub.client``) fills it from ``model_info``; the assessment
+The Hub adapter (``advisor.hub.facts``) fills it from ``model_info``; the assessment
 reads it and never does I/O itself.
 
-    >>> HubFacts(repo_id="bartowski/Llama-3.2-1B-Instruct-GGUF", license_tag="llama3.2",
-    ...          base_models=["meta-llama/Llama-3.2-1B-Instruct"])
+    >>> facts = HubFacts(repo_id="someone/Llama-3.2-1B-Instruct-GGUF", license_tag="llama3.2",
+    ...                  pipeline_tag="image-text-to-text")
+    >>> hub_modalities(facts), facts.with_gguf({"general.license": "mit"}).gguf_license
+    (('text', 'image_input'), 'mit')
 """
 
 from __future__ import annotations

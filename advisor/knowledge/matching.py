@@ -15,7 +15,7 @@ Hosted API profiles have no weights, so no file is a build of one.
 
     >>> clues = FileClues.of(path="/models/Meta-Llama-3.1-8B-Instruct-Q4_K_M.gguf")
     >>> clues.names
-    ('metallama318binstructq4km',)
+    ('metallama318binstructq4kmgguf',)
     >>> name_key("meta-llama/Llama-3.1-8B-Instruct")
     'llama318binstruct'
     >>> is_build_of(clues, "meta-llama/Llama-3.1-8B-Instruct")

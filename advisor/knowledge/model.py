@@ -1,9 +1,10 @@
 """The knowledge base's records: what the loader builds from the YAML profiles.
 
-Pure data. ``advisor.knowledge.loader`` builds them; the assessment reads them.
+Pure data. ``advisor.knowledge.load`` builds them; the assessment reads them.
 
-    >>> kb.licenses["llama3.2"].rules[0].code
-    'notice'
+    Example (not run)::
+
+        kb.licenses["llama3.2"].rules[0].code   # 'notice'
 """
 
 from __future__ import annotations

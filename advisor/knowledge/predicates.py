@@ -9,7 +9,13 @@ holds for a region ``US-CA``. A bare country means every one of its subdivisions
 engine asks again with ``broad=True`` and reports such a rule as a condition naming the
 place ("if you serve users in California ...").
 
-    >>> holds({"commercial": True, "mode": ["hosted_service"]}, facts)
+    >>> facts = Facts(commercial=True, mode="hosted_service", mau=0, domicile="DE",
+    ...               regions=frozenset({"US-CA"}), use_cases=frozenset(), modalities=frozenset(),
+    ...               fine_tune=False, distill_outputs=False, redistribute_weights=False,
+    ...               openness_required="any")
+    >>> holds(compile_when({"commercial": True, "mode": ["hosted_service"]}), facts)
+    True
+    >>> holds(compile_when({"regions_any": ["US"]}), facts)
     True
 """
 

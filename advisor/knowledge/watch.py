@@ -20,11 +20,13 @@ What the profile says, field by field (profiles/README.md, ``profiles watch``):
 Where the profile records nothing (no hash yet, no base model) the reading is a note,
 not a difference.
 
-    >>> reading = CardReading(hub=HubFacts(repo_id="Qwen/Qwen3-8B", license_tag="mit",
-    ...                                    base_models=["Qwen/Qwen3-8B-Base"]))
-    >>> changes, notes = compare_with_profile(kb, kb.find_model("Qwen/Qwen3-8B"), reading)
-    >>> [(c.field, c.recorded, c.hub) for c in changes]
-    [('license', ['apache-2.0'], 'mit')]
+    Example (not run)::
+
+        reading = CardReading(hub=HubFacts(repo_id="Qwen/Qwen3-8B", license_tag="mit",
+                                           base_models=["Qwen/Qwen3-8B-Base"]))
+        changes, notes = compare_with_profile(kb, kb.find_model("Qwen/Qwen3-8B"), reading)
+        [(c.field, c.recorded, c.hub) for c in changes]
+        # -> [('license', ['apache-2.0'], 'mit')]
 """
 
 from __future__ import annotations

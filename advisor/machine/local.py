@@ -3,9 +3,11 @@
 Each file's header is read (only the header) for architecture, name, parameters and
 quantization.
 
-    >>> found = find_local_ggufs(extra_dirs=["~/models"])
-    >>> [(f.source, f.repo_id, f.quant) for f in found]
-    [('hf-cache', 'bartowski/Llama-3.2-1B-Instruct-GGUF', 'Q4_K_M'), ('ollama', None, 'Q4_K_M')]
+    Example (not run)::
+
+        found = find_local_ggufs(extra_dirs=["~/models"])
+        [(f.source, f.repo_id, f.quant) for f in found]
+        # -> [('hf-cache', 'bartowski/Llama-3.2-1B-Instruct-GGUF', 'Q4_K_M'), ('ollama', None, 'Q4_K_M')]
 """
 
 from __future__ import annotations
@@ -94,8 +96,10 @@ def walk_files(root: Path, suffix: str = "") -> list[Path]:
     Walks iteratively, so a tree of any depth is no RecursionError; follows a linked
     folder once (by device and inode), so a symlink loop ends; skips what it cannot read.
 
-    >>> walk_files(Path("~/models").expanduser(), ".gguf")
-    [PosixPath('/home/me/models/llama/Llama-3.2-1B-Instruct-Q4_K_M.gguf')]
+    Example (not run)::
+
+        walk_files(Path("~/models").expanduser(), ".gguf")
+        # -> [PosixPath('/home/me/models/llama/Llama-3.2-1B-Instruct-Q4_K_M.gguf')]
     """
     found: list[Path] = []
     stack, seen = [root], set()

@@ -1,10 +1,12 @@
 """The recommendation: which models the answers can use on the hardware, best first, and
 why; the deployment's duties once. A pure service beside ``advisor.assessment``.
 
-    >>> from advisor.recommend import recommend
-    >>> rec = recommend(assess(answers, kb), kb, simulated_hardware(ram_gb=64, vram_gb=24))
-    >>> rec.shortlist[0].why[0][:30], rec.to_dict()["schema"]
-    ('runs wholly on your 24 GB GPU ', 'advisor.recommendation/1')
+    Example (not run)::
+
+        from advisor.recommend import recommend
+        rec = recommend(assess(answers, kb), kb, simulated_hardware(ram_gb=64, vram_gb=24))
+        rec.shortlist[0].why[0][:30], rec.to_dict()["schema"]
+        # -> ('runs wholly on your 24 GB GPU ', 'advisor.recommendation/1')
 """
 
 from advisor.recommend.fit import RunFit, run_fit

@@ -6,9 +6,11 @@ out) and prefers (``prefers``: a model that has it ranks higher) in
 the kinds any model may be are those every use case accepts, modalities and tool calling
 add up, the context is the largest asked for. The answers' own modalities are needs too.
 
-    >>> needs = use_needs(kb, ["customer_support"], ["text"], ["de", "fr"])
-    >>> needs.interactive, needs.context, "instruct" in needs.kinds
-    (True, 8192, True)
+    Example (not run)::
+
+        needs = use_needs(kb, ["customer_support"], ["text"], ["de", "fr"])
+        needs.interactive, needs.context, "instruct" in needs.kinds
+        # -> (True, 8192, True)
 """
 
 from __future__ import annotations

@@ -14,9 +14,11 @@ signal, the use case's preferences and languages, and the model's own obligation
 then the newer release, the larger model, and last a digest of the model's facts, so
 no tie is ever broken by its name.
 
-    >>> rec = recommend(assessment, kb, simulated_hardware(ram_gb=128, vram_gb=80))
-    >>> rec.shortlist[0].fit, sorted(rec.excluded_counts())[:2]
-    ('gpu', ['base_model', 'blocked'])
+    Example (not run)::
+
+        rec = recommend(assessment, kb, simulated_hardware(ram_gb=128, vram_gb=80))
+        rec.shortlist[0].fit, sorted(rec.excluded_counts())[:2]
+        # -> ('gpu', ['base_model', 'blocked'])
 """
 
 from __future__ import annotations

@@ -1,10 +1,12 @@
 """What a recommendation returns: the usable models best first, each with why, the
 models left out with their reason, and the deployment's duties once.
 
-    >>> rec.shortlist[0].rank, rec.shortlist[0].why[0][:26]
-    (1, 'runs wholly on your 80 GB ')
-    >>> rec.to_dict()["schema"]
-    'advisor.recommendation/1'
+    Example (not run)::
+
+        rec.shortlist[0].rank, rec.shortlist[0].why[0][:26]
+        # -> (1, 'runs wholly on your 80 GB ')
+        rec.to_dict()["schema"]
+        # -> 'advisor.recommendation/1'
 """
 
 from __future__ import annotations

@@ -21,7 +21,7 @@ wherever it is used.
 
     >>> raw = heuristic_value(8e9, None, "2025-04-29", Basis(largest=70e9, newest="2026-04-28"))
     >>> round(raw, 2)
-    0.71
+    0.67
 """
 
 from __future__ import annotations

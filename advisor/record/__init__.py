@@ -3,10 +3,11 @@ SPDX 3.0.1 (AI profile).
 
 The API the CLI and the TUI share:
 
-    >>> record = build_record(answers, kb, "Qwen/Qwen3-8B", smoke=smoke_result)
-    >>> paths = write_record(record, Path("decisions"), ["md", "json", "cdx"])
-    >>> verify_record(paths[1], load_knowledge()).drift
-    False
+    Example (not run)::
+
+        record = build_record(answers, kb, "Qwen/Qwen3-8B", smoke=smoke_result)
+        paths = write_record(record, Path("decisions"), ["md", "json", "cdx"])
+        verify_record(paths[1], load_knowledge()).drift   # False
 
 With a comparison (``advisor compare --json``): ``build_record(..., comparison=
 load_comparison("comparison.json"))``; verify its files and revisions with

@@ -3,10 +3,11 @@
 Pure apart from reading secret names from the environment to keep them out (see
 ``advisor.record.scrub``): the same inputs and ``today`` give the same record.
 
-    >>> record = build_record(load_answers("answers.yaml"), load_knowledge(),
-    ...                       "Qwen/Qwen3-8B", smoke=json.load(open("smoke.json")))
-    >>> record.data["chosen"]["verdict"]
-    'allowed'
+    Example (not run)::
+
+        record = build_record(load_answers("answers.yaml"), load_knowledge(),
+                              "Qwen/Qwen3-8B", smoke=json.load(open("smoke.json")))
+        record.data["chosen"]["verdict"]   # 'allowed'
 """
 
 from __future__ import annotations
@@ -208,8 +209,10 @@ def refusal(record: Record) -> str | None:
     """Why a record must not be written as it stands: the chosen model is blocked or
     unknown and no exception was accepted (None when it may be written).
 
-    >>> refusal(record)
-    'org/M is blocked for these answers: commercial_use: ... (CC BY-NC 4.0 §1.i)'
+    Example (not run)::
+
+        refusal(record)
+        # -> 'org/M is blocked for these answers: commercial_use: ... (CC BY-NC 4.0 §1.i)'
     """
     from advisor.assessment.gates import REFUSED, blocking_text
 

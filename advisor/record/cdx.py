@@ -5,9 +5,10 @@ classes yet, so the ``modelCard`` object (CycloneDX 1.6 ``#/definitions/modelCar
 added to the serialized component, and the whole document is then validated with the
 library's ``JsonStrictValidator`` for schema 1.6.
 
-    >>> text = record_to_cyclonedx(record)
-    >>> json.loads(text)["specVersion"]
-    '1.6'
+    Example (not run)::
+
+        text = record_to_cyclonedx(record)
+        json.loads(text)["specVersion"]   # '1.6'
 """
 
 from __future__ import annotations

@@ -5,10 +5,12 @@ whether its vendor differs) and what ``record verify`` can check later without r
 anything: the local files (path, SHA-256, bytes) and the Hub revisions (repo, file,
 commit). Endpoints are named (origin, model) but cannot be verified.
 
-    >>> doc = load_comparison("comparison.json")          # InputError: one line, exit 2
-    >>> section = comparison_section(doc)
-    >>> section["files"][0]["sha256"], section["fallback_vendor_differs"]
-    ('9f86d0...', True)
+    Example (not run)::
+
+        doc = load_comparison("comparison.json")          # InputError: one line, exit 2
+        section = comparison_section(doc)
+        section["files"][0]["sha256"], section["fallback_vendor_differs"]
+        # -> ('9f86d0...', True)
 """
 
 from __future__ import annotations
@@ -124,8 +126,9 @@ def load_comparison(path: Path | str) -> dict[str, Any]:
     """Read an ``advisor compare --json`` document; bad input raises ``InputError`` (one
     line naming the file and the problem, exit 2).
 
-    >>> load_comparison("comparison.json")["schema"]
-    'advisor.comparison/1'
+    Example (not run)::
+
+        load_comparison("comparison.json")["schema"]   # 'advisor.comparison/1'
     """
     doc = read_json(path, "a comparison")
     problem = comparison_problem(doc)
@@ -172,8 +175,10 @@ def comparison_section(doc: dict[str, Any]) -> dict[str, Any]:
     ``Comparison.to_dict()``): suite, settings, candidates' figures, chosen, fallback and
     the diversification check, and the ``files`` and ``revisions`` verify checks.
 
-    >>> comparison_section(doc)["revisions"]
-    [{'candidate': 'm-Q4_0.gguf', 'repo': 'org/m-GGUF', 'file': 'm-Q4_0.gguf', 'commit': '...'}]
+    Example (not run)::
+
+        comparison_section(doc)["revisions"]
+        # -> [{'candidate': 'm-Q4_0.gguf', 'repo': 'org/m-GGUF', 'file': 'm-Q4_0.gguf', 'commit': '...'}]
     """
     problem = comparison_problem(doc)
     if problem:
@@ -239,8 +244,10 @@ def link_to_model(section: dict[str, Any], model_id: str, kb: Any) -> dict[str, 
     ``model_id`` (the record's model) or a build of it, which candidate is, and a note when
     the comparison chose another model (the record says so; nothing is refused).
 
-    >>> link_to_model(section, "HuggingFaceTB/SmolLM2-135M-Instruct", kb)["chosen_is_model"]
-    True
+    Example (not run)::
+
+        link_to_model(section, "HuggingFaceTB/SmolLM2-135M-Instruct", kb)["chosen_is_model"]
+        # -> True
     """
     out = dict(section)
     rows = section.get("candidates") or []
@@ -276,7 +283,7 @@ def choice_conflict(section: dict[str, Any] | None, model_id: str) -> str | None
 
     >>> choice_conflict({"chosen": "b.gguf", "chosen_is_model": False, "model_candidate": None,
     ...                  "fallback": None}, "org/a")
-    'the comparison chose b.gguf, not org/a: record b.gguf\'s model with --model, or compare again'
+    "the comparison chose b.gguf, not org/a: record b.gguf's model with --model, or compare again"
     """
     if not section:
         return None

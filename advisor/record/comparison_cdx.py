@@ -2,8 +2,10 @@
 properties of the chosen model's component. The record comes escaped for CycloneDX
 (:func:`advisor.record.escape.cyclonedx_view`); URLs built here encode their parts.
 
-    >>> [c.bom_ref.value for c in comparison_components(record.data)]
-    ['compared-1', 'compared-2']
+    Example (not run)::
+
+        [c.bom_ref.value for c in comparison_components(record.data)]
+        # -> ['compared-1', 'compared-2']
 """
 
 from __future__ import annotations

@@ -4,8 +4,9 @@ Each function takes the record's ``comparison`` section (or None, then it adds n
 as :func:`advisor.record.markdown.render_markdown` passes it: already escaped for
 Markdown by :func:`advisor.record.escape.markdown_view`, the one layer that does so.
 
-    >>> comparison_lines(record.data["comparison"])[0]
-    '### Comparison'
+    Example (not run)::
+
+        comparison_lines(record.data["comparison"])[0]   # '### Comparison'
 """
 
 from __future__ import annotations

@@ -4,9 +4,11 @@ whether each named build's revision is still the commit. Nothing is re-run.
 A changed hash or revision is drift; a file not on this machine, an offline run or an
 unreachable Hub is a note.
 
-    >>> diffs, notes = check_comparison(record.data["comparison"], offline=True)
-    >>> [d.message for d in diffs], notes[-1]
-    ([], 'the Hub was not asked (offline): the revision of 1 compared build was not re-checked')
+    Example (not run)::
+
+        diffs, notes = check_comparison(record.data["comparison"], offline=True)
+        [d.message for d in diffs], notes[-1]
+        # -> ([], 'the Hub was not asked (offline): the revision of 1 compared build was not re-checked')
 """
 
 from __future__ import annotations
@@ -107,7 +109,8 @@ def hub_states(repos: list[str], token: str | None = None) -> dict[str, HubState
     """What the Hub says of each repo now; an error text where it does not answer (never
     raises; stops at the first unreachable Hub)."""
     from advisor.errors import AdvisorError, HubUnreachable
-    from advisor.hub.client import hub_errors, model_info, repo_files
+    from advisor.hub.client import model_info, repo_files
+    from advisor.hub.errors import hub_errors
 
     out: dict[str, HubState | str] = {}
     ids = list(dict.fromkeys(r for r in repos if r))

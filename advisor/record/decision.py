@@ -1,10 +1,12 @@
 """What was decided: the options weighed (each with its fit and how its duties differ from
 the chosen model's), and every duty the decision takes on, once.
 
-    >>> parts = decide(answers, kb, chosen, everyone, today="2026-12-07",
-    ...                consider=["Qwen/Qwen3-8B"])
-    >>> parts["considered"]["source"], [d["kind"] for d in parts["duties"]][:1]
-    ('consider', ['must'])
+    Example (not run)::
+
+        parts = decide(answers, kb, chosen, everyone, today="2026-12-07",
+                       consider=["Qwen/Qwen3-8B"])
+        parts["considered"]["source"], [d["kind"] for d in parts["duties"]][:1]
+        # -> ('consider', ['must'])
 """
 
 from __future__ import annotations

@@ -1,8 +1,9 @@
 """The record as JSON, and reading it back with validation against the shipped JSON Schema.
 
-    >>> doc = record_to_json(record)           # dict, ``schema: advisor.record/1``
-    >>> load_record_file(Path("decision-org--m-2026-11-23.json")).model
-    'org/M'
+    Example (not run)::
+
+        doc = record_to_json(record)           # dict, ``schema: advisor.record/1``
+        load_record_file(Path("decision-org--m-2026-11-23.json")).model   # 'org/M'
 """
 
 from __future__ import annotations
@@ -77,8 +78,9 @@ def read_json(path: Path | str, what: str) -> Any:
     """A bounded JSON file (records, smoke results, comparisons); any problem is an
     ``InputError`` naming the file and saying it is not ``what`` (exit 2, one line).
 
-    >>> read_json("smoke.json", "a smoke result")["passed"]
-    True
+    Example (not run)::
+
+        read_json("smoke.json", "a smoke result")["passed"]   # True
     """
     path = Path(path)
     deep = f"not {what}: JSON nested more than {MAX_DEPTH} levels deep"

@@ -2,9 +2,10 @@
 with a one-page summary first: the decision, the model, the verdict, every duty once
 (must do / only if, owner, when), what was not assessed and the knowledge dates.
 
-    >>> text = render_markdown(record)
-    >>> text.index("## Summary") < text.index("## Context and Problem Statement")
-    True
+    Example (not run)::
+
+        text = render_markdown(record)
+        text.index("## Summary") < text.index("## Context and Problem Statement")   # True
 """
 
 from __future__ import annotations
@@ -12,18 +13,17 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from advisor.record.comparison_md import (comparison_consequences, comparison_lines,
-                                          comparison_reproducibility)
+from advisor.record.comparison_md import comparison_consequences, comparison_lines
 from advisor.knowledge.matching import is_build_of
 from advisor.record.duties import record_duties
 from advisor.record.escape import markdown_view
 from advisor.record.md_options import option_lines, pros_cons, reason_text
+from advisor.record.markdown_more import disclaimer, more_information
 from advisor.record.md_summary import summary_lines
-from advisor.record.md_text import finish, lead, plural, source_text, with_source
+from advisor.record.md_text import finish, lead, plural, with_source
 from advisor.record.model import Record
-from advisor.record.scope import places_not_assessed
 from advisor.record.smoke import smoke_clues, smoke_summary
-from advisor.text import escape_controls, one_line
+from advisor.text import one_line
 
 MODE_WORDS = {
     "internal": "use it inside the organization only",
@@ -210,102 +210,6 @@ def _expected(value: Any) -> str:
     return f"'{value}'" if isinstance(value, str) else str(value)
 
 
-def _titled(items: list[dict[str, Any]]) -> str:
-    return "; ".join(f"{i.get('title') or i.get('id')}" +
-                     (f" (checked {i['checked']})" if i.get("checked") else "")
-                     for i in items) or "none"
-
-
-def _scope_lines(record: dict[str, Any]) -> list[str]:
-    scope = record.get("scope")
-    if not scope:
-        return []
-    lines = ["Scope of this assessment:", "",
-             f"* Licenses assessed: {_titled(scope.get('licenses') or [])}"]
-    if scope.get("licenses_not_recognized"):
-        lines.append("* Licenses not recognized (not assessed): "
-                     + ", ".join(scope["licenses_not_recognized"]))
-    lines.append(f"* Use policies assessed: {_titled(scope.get('use_policies') or [])}")
-    lines.append(f"* Jurisdictions assessed: {_titled(scope.get('jurisdictions') or [])}")
-    if scope.get("organization_policies"):
-        lines.append(f"* Organization policies applied: {_titled(scope['organization_policies'])}")
-    lines.append("* Places whose law was not assessed: "
-                 + ("; ".join(places_not_assessed(scope)) or "none"))
-    lines.append("* Not assessed at all: contracts other than the model's license and use "
-                 "policy, patents and trademarks beyond what the license says, export control "
-                 "beyond the profiled sanctions, data protection beyond the duties the declared "
-                 "data and audience trigger, and any fact not declared in the answers above")
-    overrides = record.get("overrides") or []
-    for o in overrides:
-        replaced = f", replacing {o['replaced_file']}" if o.get("replaced_file") else ""
-        lines.append(f"* Replaced by the user's own profile: {o.get('kind') or 'profile'} "
-                     f"{o.get('id')} from {o.get('file')} (sha256 `{o.get('sha256')}`"
-                     f"{replaced})")
-    for note in record.get("notes") or []:
-        lines.append(f"* Note: {note}")
-    return lines + [""]
-
-
-def _more_information(record: dict[str, Any]) -> list[str]:
-    repro = record["reproducibility"]
-    lines = [*_scope_lines(record), "Sources cited:", ""]
-    lines += [f"* {source_text(s)}" for s in record.get("sources") or []] or ["* none"]
-    lines += ["", "Reproducibility:", "",
-              f"* advisor {repro.get('advisor_version')}",
-              f"* profiles digest `{repro.get('profiles_digest')}`"]
-    for lic, info in sorted((repro.get("license_files") or {}).items()):
-        lines.append(f"* license profile {lic}: sha256 `{info.get('sha256')}`")
-    for override in repro.get("profile_overrides") or []:
-        kind, oid, file_, sha = (escape_controls(str(override.get(k))).replace("`", "'")
-                                 for k in ("kind", "id", "file", "sha256"))
-        lines.append(f"* **profile override**: {kind} `{oid}` replaced by `{file_}` "
-                     f"(sha256 `{sha}`)")
-    hub = repro.get("hub")
-    if hub and hub.get("sha"):
-        lines.append(f"* Hub revision of {hub.get('repo_id')}: `{hub['sha']}`")
-    else:
-        lines.append("* Hub revision: not known (the Hub was not consulted)")
-    gguf = repro.get("gguf") or {}
-    if gguf.get("sha256"):
-        lines.append(f"* GGUF {gguf.get('file') or ''} sha256 `{gguf['sha256']}`".replace("  ", " "))
-    lines += comparison_reproducibility(record.get("comparison"))
-    lines.append(f"* record created {record.get('created')}")
-    lines += integrity_lines(record)
-    return lines
-
-
-def integrity_lines(record: dict[str, Any]) -> list[str]:
-    """The JSON record's digest (and signatures) as the Markdown repeats them."""
-    if not record.get("digest"):
-        return []
-    lines = [f"* record digest `{record['digest']}`: SHA-256 of the JSON record's canonical "
-             "content (RFC 8785, without digest, digest_fields and signatures); "
-             f"{_verify_command(record)} recomputes it and names any edited field"]
-    for sig in record.get("signatures") or []:
-        lines.append(f"* signed with SSH key `{sig.get('key_fingerprint')}` (namespace "
-                     f"`{sig.get('namespace')}`); check it with {_verify_command(record)} "
-                     "--signer ALLOWED_SIGNERS")
-    return lines
-
-
-def _verify_command(record: dict[str, Any]) -> str:
-    return f"`advisor record verify {record.get('_json_name') or 'RECORD.json'}`"
-
-
-def _disclaimer(record: dict[str, Any]) -> list[str]:
-    text = record.get("disclaimer")
-    if not text:
-        return []
-    checked = ((record.get("scope") or {}).get("knowledge_checked") or {})
-    when = ""
-    if checked.get("earliest"):
-        when = (f" The knowledge applied was checked on {checked['earliest']}"
-                if checked["earliest"] == checked.get("latest") else
-                f" The knowledge applied was checked between {checked['earliest']} and "
-                f"{checked['latest']}") + "."
-    return [f"> {text}{when}", ""]
-
-
 def exception_lines(record: dict[str, Any]) -> list[str]:
     """The accepted exception for a blocked or unknown model: who, why, what it overrides."""
     exc = record.get("exception")
@@ -348,7 +252,7 @@ def render_markdown(record: Record | dict[str, Any], json_name: str | None = Non
         "",
         f"# {data['title']}",
         "",
-        *_disclaimer(data),
+        *disclaimer(data),
         *summary_lines(data),
         "## Context and Problem Statement",
         "",
@@ -387,5 +291,5 @@ def render_markdown(record: Record | dict[str, Any], json_name: str | None = Non
     out += pros_cons(chosen, True, chosen["model"], n_duties, record_duties(data))
     for candidate in data["alternatives"]:
         out += pros_cons(candidate, False, chosen["model"])
-    out += ["## More Information", "", *_more_information(data)]
+    out += ["## More Information", "", *more_information(data)]
     return finish("\n".join(out).rstrip() + "\n")

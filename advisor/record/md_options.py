@@ -1,8 +1,10 @@
 """The options in a record's Markdown: the list weighed, why the chosen one, and the pros
 and cons, where an alternative shows only how its duties differ from the chosen model's.
 
-    >>> option_lines(record.data)[0]
-    'Options weighed: the recommendation\\'s best alternatives for the same answers and hardware.'
+    Example (not run)::
+
+        option_lines(record.data)[0]
+        # -> 'Options weighed: the recommendation\\'s best alternatives for the same answers and hardware.'
 """
 
 from __future__ import annotations
@@ -13,10 +15,10 @@ from advisor.record.comparison_md import comparison_reason
 from advisor.record.duties import duty_text, record_duties
 from advisor.record.md_text import VERDICT_WORDS, lead, plural, with_source
 from advisor.record.smoke import smoke_summary
+from advisor.vocab import VERDICT_RANK
 
 # Informational findings that speak for an option (the rest are terms to know: neutral).
 GOOD_INFO = {"commercial_use", "output_training", "osi_approved", "permissive"}
-RANK = {"allowed": 0, "conditional": 1, "unknown": 2, "blocked": 3}
 
 
 def _licenses(candidate: dict[str, Any]) -> str:
@@ -103,7 +105,7 @@ def reason_text(record: dict[str, Any]) -> str:
     else:
         reason = f"it was chosen although its verdict is {verdict}; it needs legal sign-off"
     alternatives = record.get("alternatives") or []
-    better = [c["model"] for c in alternatives if RANK.get(c["verdict"], 2) < RANK.get(verdict, 2)]
+    better = [c["model"] for c in alternatives if _rank(c["verdict"]) < _rank(verdict)]
     lighter = [c["model"] for c in alternatives if c["verdict"] == verdict
                and _must(c, "adds") < _must(c, "lacks")]
     if better:
@@ -180,3 +182,7 @@ def pros_cons(candidate: dict[str, Any], chosen: bool, chosen_model: str,
     if not findings and candidate["verdict"] != "allowed":
         lines.append("* Bad, because nothing about it could be assessed")
     return lines + [""]
+
+
+def _rank(verdict: str) -> int:
+    return VERDICT_RANK.get(verdict, VERDICT_RANK["unknown"])

@@ -2,9 +2,11 @@
 "Must do" (binds these answers now) and "Only if" (with its trigger), each with its owner
 role, when and source.
 
-    >>> lines = summary_lines(record.data)
-    >>> lines[0], lines[4].startswith("| Decision |")
-    ('## Summary', True)
+    Example (not run)::
+
+        lines = summary_lines(record.data)
+        lines[0], lines[4].startswith("| Decision |")
+        # -> ('## Summary', True)
 """
 
 from __future__ import annotations

@@ -3,7 +3,7 @@
 A :class:`Record` wraps the document so the renderers (Markdown, JSON, CycloneDX) all
 read the same data.
 
-    >>> record = Record({"schema": SCHEMA, "model": "org/Model-1B", "date": "2026-11-23", ...})
+    >>> record = Record({"schema": SCHEMA, "model": "org/Model-1B", "date": "2026-11-23"})
     >>> record.filename("md")
     'decision-org--model-1b-2026-11-23.md'
 """

@@ -2,8 +2,10 @@
 declared figures (crossed or not), and the scope of the assessment (licenses, policies,
 jurisdictions, and the places whose law was not assessed).
 
-    >>> threshold_checks(kb, candidate, answers)[0]["text"]
-    '700 million monthly active users (§2): you declared 2,000,000; not crossed'
+    Example (not run)::
+
+        threshold_checks(kb, candidate, answers)[0]["text"]
+        # -> '700 million monthly active users (§2): you declared 2,000,000; not crossed'
 """
 
 from __future__ import annotations
@@ -34,8 +36,10 @@ def threshold_checks(kb: Any, chosen: Any, answers: Any) -> list[dict[str, Any]]
     """The thresholds of the chosen model's licenses and use policies, each with the figure
     it was compared with and whether it was crossed: legal sees the checks that passed too.
 
-    >>> threshold_checks(kb, candidate, answers)[0]["text"]
-    '700 million monthly active users (§2): you declared 2,000,000; not crossed'
+    Example (not run)::
+
+        threshold_checks(kb, candidate, answers)[0]["text"]
+        # -> '700 million monthly active users (§2): you declared 2,000,000; not crossed'
     """
     mau = answers.organization.monthly_active_users
     fired = {(f.code, f.origin) for f in chosen.findings}

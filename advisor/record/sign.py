@@ -8,11 +8,13 @@ canonical content (``advisor.record.integrity``: the record without ``digest``,
 the namespace and the key's fingerprint; never a private key, a key file's path or a
 passphrase (the SSH signature format carries the signer's public key, as git's does).
 
-    >>> entry = sign_record(record.data, Path("~/.ssh/id_ed25519"))
-    >>> entry["key_fingerprint"]
-    'SHA256:6qMUjcGKnXAarZd6A/zMosSIqVm0+ZtJOok1yCfMNpY'
-    >>> check_signatures(record.data, Path("allowed_signers")).good
-    True
+    Example (not run)::
+
+        entry = sign_record(record.data, Path("~/.ssh/id_ed25519"))
+        entry["key_fingerprint"]
+        # -> 'SHA256:6qMUjcGKnXAarZd6A/zMosSIqVm0+ZtJOok1yCfMNpY'
+        check_signatures(record.data, Path("allowed_signers")).good
+        # -> True
 """
 
 from __future__ import annotations

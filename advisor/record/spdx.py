@@ -13,9 +13,11 @@ Built as plain JSON (no runtime dependency); the tests validate it with the SPDX
 project's own bindings (``spdx-python-model``), which decode it against the 3.0.1 model
 and refuse a missing required property on writing it back.
 
-    >>> doc = json.loads(record_to_spdx(record))
-    >>> doc["@context"], [e["type"] for e in doc["@graph"]][:2]
-    ('https://spdx.org/rdf/3.0.1/spdx-context.jsonld', ['CreationInfo', 'SoftwareAgent'])
+    Example (not run)::
+
+        doc = json.loads(record_to_spdx(record))
+        doc["@context"], [e["type"] for e in doc["@graph"]][:2]
+        # -> ('https://spdx.org/rdf/3.0.1/spdx-context.jsonld', ['CreationInfo', 'SoftwareAgent'])
 """
 
 from __future__ import annotations

@@ -1,8 +1,10 @@
 """Re-check a saved record against today's profiles (and the Hub) and list what drifted.
 
-    >>> report = verify_record("decision-qwen--qwen3-8b-2026-11-23.json", load_knowledge())
-    >>> report.drift, report.lines()[0]
-    (False, 'decision-qwen--qwen3-8b-2026-11-23.json: unchanged ...')
+    Example (not run)::
+
+        report = verify_record("decision-qwen--qwen3-8b-2026-11-23.json", load_knowledge())
+        report.drift, report.lines()[0]
+        # -> (False, 'decision-qwen--qwen3-8b-2026-11-23.json: unchanged ...')
 """
 
 from __future__ import annotations
@@ -242,8 +244,10 @@ def hash_recorded_gguf(path_text: str) -> tuple[str | None, str]:
     the GGUF magic and is at most MAX_HASH_BYTES is read, through one descriptor opened
     without blocking (a FIFO or a device is never opened for reading).
 
-        >>> hash_recorded_gguf("/models/m.gguf")
-        ('9f86d0...', 'hashed the GGUF file /models/m.gguf (1,234 bytes)')
+        Example (not run)::
+
+            hash_recorded_gguf("/models/m.gguf")
+            # -> ('9f86d0...', 'hashed the GGUF file /models/m.gguf (1,234 bytes)')
     """
     shown = repr(path_text) if not str(path_text).isprintable() else str(path_text)
     try:

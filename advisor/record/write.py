@@ -1,7 +1,8 @@
 """Write a record's files all-or-nothing, exclusively unless ``force`` (see ``advisor.fsio``).
 
-    >>> write_files({Path("out/a.md"): "# A\\n"}, force=False)
-    [PosixPath('out/a.md')]
+    Example (not run)::
+
+        write_files({Path("out/a.md"): "# A\\n"}, force=False)   # [PosixPath('out/a.md')]
 """
 
 from __future__ import annotations

@@ -17,9 +17,30 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Mapping
+from dataclasses import asdict, dataclass
 from typing import Any
 
-from advisor.smoke.result import CheckResult
+
+@dataclass(frozen=True)
+class CheckResult:
+    """One check of one prompt: ``check`` is its name, ``expected`` its argument."""
+
+    check: str
+    expected: Any
+    passed: bool
+    detail: str = ""
+
+    def describe(self) -> str:
+        """``contains 'Paris'``: how a failure message names the check."""
+        if self.expected is True or self.expected is None:
+            return self.check
+        if isinstance(self.expected, str):
+            return f"{self.check} '{self.expected}'"
+        return f"{self.check} {self.expected}"
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
 
 CHECK_KEYS = ("contains", "not_contains", "regex", "json", "json_keys",
               "max_latency_seconds", "min_tokens")

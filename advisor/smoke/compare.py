@@ -6,9 +6,11 @@ candidate gets the same suite, context, threads, GPU plan, seed and timeout. A c
 that cannot run (llama.cpp crashes, the endpoint is unreachable) becomes a row with its
 ``error``; the others still run.
 
-    >>> cmp = compare([Candidate(gguf=Path("a.gguf")), Candidate(endpoint="http://h:8000",
-    ...                model="m")], load_suite("general"), CompareSettings(threads=2))
-    >>> cmp.to_dict()["candidates"][0]["tokens_per_second"]
+    Example (not run)::
+
+        cmp = compare([Candidate(gguf=Path("a.gguf")), Candidate(endpoint="http://h:8000",
+                       model="m")], load_suite("general"), CompareSettings(threads=2))
+        cmp.to_dict()["candidates"][0]["tokens_per_second"]
 """
 
 from __future__ import annotations

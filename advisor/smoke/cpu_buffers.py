@@ -5,9 +5,11 @@ some machines (llama.cpp issue 20824; seen here with SmolLM2 Q4_1). llama-cpp-py
 has no argument for ``use_extra_bufts``, so we set it on the default model parameters
 while a model loads.
 
-    >>> use, note = want_extra_buffers("auto", llama_lib.llama_print_system_info().decode())
-    >>> with extra_buffers(use):
-    ...     llm = llama_cpp.Llama(model_path="m.gguf")
+    Example (not run)::
+
+        use, note = want_extra_buffers("auto", llama_lib.llama_print_system_info().decode())
+        with extra_buffers(use):
+            llm = llama_cpp.Llama(model_path="m.gguf")
 """
 
 from __future__ import annotations

@@ -10,8 +10,11 @@ when the server sends it, counted chunks otherwise.
 
     >>> chat_url("http://127.0.0.1:8000")
     'http://127.0.0.1:8000/v1/chat/completions'
-    >>> result = run_endpoint(SmokeSpec(endpoint="http://127.0.0.1:8000", model="smollm"),
-    ...                       load_suite("general"), None)
+
+    Example (not run)::
+
+        result = run_endpoint(SmokeSpec(endpoint="http://127.0.0.1:8000", model="smollm"),
+                              load_suite("general"), None)
 """
 
 from __future__ import annotations
@@ -259,7 +262,7 @@ def _read_stream(response, url: str, prompt: PromptSpec, on_token, start: float)
 
 def run_endpoint(spec, suite: Suite, on_event: EventCallback | None) -> SmokeResult:
     """Run ``suite`` against ``spec.endpoint`` serving ``spec.model``."""
-    from advisor.smoke.runner import prompt_result
+    from advisor.smoke.result import prompt_result
 
     url = chat_url(spec.endpoint)
     result = SmokeResult(model=spec.model, runner="endpoint", backend="endpoint",
@@ -267,7 +270,7 @@ def run_endpoint(spec, suite: Suite, on_event: EventCallback | None) -> SmokeRes
                          endpoint=public_url(url))
     if spec.gguf is not None:
         from advisor.smoke.modelfile import inspect_gguf, sha256_file
-        from advisor.smoke.runner import should_hash
+        from advisor.smoke.modelfile import should_hash
 
         model_file = inspect_gguf(spec.gguf)
         result.model_path, result.file_bytes = str(model_file.path), model_file.size

@@ -4,9 +4,11 @@ Uses the hub adapter's header reader (only the header's bytes are read) and chec
 every tensor's data lies inside the file, so a truncated download is refused in the
 parent instead of crashing llama.cpp.
 
-    >>> info = inspect_gguf(Path("SmolLM2-135M-Instruct.Q4_1.gguf"))
-    >>> info.architecture, info.n_layer, "tokenizer.chat_template" in info.templates
-    ('llama', 30, True)
+    Example (not run)::
+
+        info = inspect_gguf(Path("SmolLM2-135M-Instruct.Q4_1.gguf"))
+        info.architecture, info.n_layer, "tokenizer.chat_template" in info.templates
+        # -> ('llama', 30, True)
 """
 
 from __future__ import annotations
@@ -17,6 +19,13 @@ from typing import Any
 
 from advisor.errors import InputError
 from advisor.smoke.template_guard import template_keys
+
+HASH_LIMIT = 8 << 30          # files above this are hashed only when asked (hash_file=True)
+
+
+def should_hash(asked: bool | None, size: int) -> bool:
+    """Hash when asked (``--hash``/``--no-hash``), else when the file is at most HASH_LIMIT."""
+    return asked if asked is not None else size <= HASH_LIMIT
 
 
 @dataclass(frozen=True)

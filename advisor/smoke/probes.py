@@ -3,12 +3,13 @@
 Pure functions over smoke results. The probe suites live in ``assets/suites/probe-*.yaml``
 and say there what each score can and cannot show.
 
-    >>> probe_scores(result)            # a SmokeResult of suite probe-fabricated
-    {'probe': 'fabricated', 'declined_rate': 0.5, 'prompts': 6, 'limits': '...'}
-    >>> probe_scores(result)            # a SmokeResult of suite probe-consistency
-    {'probe': 'consistency', 'agreement_rate': 0.8, 'unanimous_rate': 0.5, ...}
-    >>> repeatability([run1, run2])["identical_rate"]
-    1.0
+    Example (not run)::
+
+        probe_scores(result)            # a SmokeResult of suite probe-fabricated
+        # -> {'probe': 'fabricated', 'declined_rate': 0.5, 'prompts': 6, 'limits': '...'}
+        probe_scores(result)            # a SmokeResult of suite probe-consistency
+        # -> {'probe': 'consistency', 'agreement_rate': 0.8, 'unanimous_rate': 0.5, ...}
+        repeatability([run1, run2])["identical_rate"]   # 1.0
 """
 
 from __future__ import annotations
@@ -17,10 +18,12 @@ import difflib
 import re
 from collections import Counter
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from advisor.smoke.result import SmokeResult
 from advisor.smoke.suites import question_id
+
+if TYPE_CHECKING:                  # the results are read, never built, here
+    from advisor.smoke.result import SmokeResult
 
 LIMITS = {
     "fabricated": "made-up names only; English hedges; a model that hedges on everything "

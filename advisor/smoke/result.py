@@ -11,8 +11,13 @@ Plain dataclasses with ``to_dict()`` giving the ``advisor smoke --json`` shape
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
-from typing import Any, Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Callable
+
+from advisor.smoke.checks import CheckResult, run_checks
+
+if TYPE_CHECKING:
+    from advisor.smoke.suites import PromptSpec
 
 SCHEMA = "advisor.smoke/1"
 
@@ -40,27 +45,6 @@ def emit(on_event: EventCallback | None, kind: str, **data: Any) -> None:
     """Send one event, if anyone listens: ``emit(on_event, TOKEN, id="a", text="Hi")``."""
     if on_event is not None:
         on_event(SmokeEvent(kind, data))
-
-
-@dataclass(frozen=True)
-class CheckResult:
-    """One check of one prompt: ``check`` is its name, ``expected`` its argument."""
-
-    check: str
-    expected: Any
-    passed: bool
-    detail: str = ""
-
-    def describe(self) -> str:
-        """``contains 'Paris'``: how a failure message names the check."""
-        if self.expected is True or self.expected is None:
-            return self.check
-        if isinstance(self.expected, str):
-            return f"{self.check} '{self.expected}'"
-        return f"{self.check} {self.expected}"
-
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
 
 
 @dataclass
@@ -209,3 +193,35 @@ class SmokeResult:
 
 def _round(value: float | None, digits: int = 4) -> float | None:
     return None if value is None else round(float(value), digits)
+
+
+def prompt_result(spec: PromptSpec, data: dict[str, Any]) -> PromptResult:
+    """A PromptResult from the child's (or the endpoint's) ``prompt_done`` data."""
+    completion = int(data.get("completion_tokens") or 0)
+    sampled = int(data.get("sampled_tokens") or completion)
+    ttft, decode = data.get("ttft_seconds"), data.get("decode_seconds")
+    tps = (sampled - 1) / decode if decode and sampled > 1 else None
+    prompt_tokens = data.get("prompt_tokens")
+    pps = prompt_tokens / ttft if prompt_tokens and ttft else None
+    output = data.get("output") or ""
+    result = PromptResult(
+        id=spec.id, output=output, prompt_tokens=prompt_tokens, completion_tokens=completion,
+        ttft_seconds=ttft, total_seconds=data.get("total_seconds"), tokens_per_second=tps,
+        prompt_tokens_per_second=pps, finish_reason=data.get("finish_reason"),
+        error=data.get("error"), sampling=_sampling(data.get("sampling")),
+        question=spec.user_text)
+    if result.error is None:
+        result.checks = run_checks(spec.checks, output, completion_tokens=completion,
+                                   total_seconds=data.get("total_seconds"))
+    return result
+
+
+def _sampling(value: Any) -> dict[str, Any] | None:
+    """The sampling a runner reports it used (numbers only), or None (greedy/unreported)."""
+    if not isinstance(value, dict):
+        return None
+    out = {k: value[k] for k in ("temperature", "top_p", "seed")
+           if isinstance(value.get(k), (int, float)) and not isinstance(value.get(k), bool)}
+    if value.get("provider_default") is True:     # the endpoint takes only its own defaults
+        out = {"provider_default": True}
+    return out or None

@@ -4,13 +4,12 @@ The parent validates everything it can before spawning (versions, suite, GGUF he
 chat template), then reads the child's JSON-line events with an inactivity timeout, so
 a crash or a hang in llama.cpp becomes an ``OperationError`` (exit 1) with the reason.
 
-    >>> result = run_smoke(SmokeSpec(gguf=Path("model.gguf"), suite="general"),
-    ...                    on_event=lambda ev: print(ev.kind))
-    spawned
-    load_done
-    ...
-    >>> result.passed
-    True
+    Example (not run)::
+
+        result = run_smoke(SmokeSpec(gguf=Path("model.gguf"), suite="general"),
+                           on_event=lambda ev: print(ev.kind))   # spawned   # load_done
+        # -> ...
+        result.passed   # True
 """
 
 from __future__ import annotations
@@ -29,24 +28,16 @@ from typing import Any
 
 from advisor import config
 from advisor.errors import InputError, OperationError
+from advisor.machine.speed import default_threads  # noqa: F401 (re-exported)
 from advisor.smoke.control import Cancelled, RunControl
-from advisor.smoke.checks import run_checks
+from advisor.smoke.modelfile import should_hash
 from advisor.smoke.result import (DONE, LOAD_DONE, PROMPT_DONE, PROMPT_START, SPAWNED, TOKEN,
-                                  EventCallback, PromptResult, SmokeResult, emit)
-from advisor.smoke.suites import PromptSpec, Suite, load_suite
+                                  EventCallback, SmokeResult, emit, prompt_result)
+from advisor.smoke.suites import Suite, load_suite
 
 DEFAULT_CTX = 2048
 DEFAULT_TIMEOUT = 300.0
 DEFAULT_SEED = 0
-HASH_LIMIT = 8 << 30          # files above this are hashed only when asked (hash_file=True)
-
-
-def should_hash(asked: bool | None, size: int) -> bool:
-    """Hash when asked (``--hash``/``--no-hash``), else when the file is at most HASH_LIMIT."""
-    return asked if asked is not None else size <= HASH_LIMIT
-
-
-from advisor.machine.speed import default_threads  # noqa: E402,F401 (re-exported)
 
 
 @dataclass
@@ -113,38 +104,6 @@ def guard_templates(model_file, *, trust: bool) -> tuple[str | None, str | None]
                 "Use --trust-template to render it in the sandbox anyway")
     key = "tokenizer.chat_template"
     return model_file.templates.get(key), (key if key in model_file.templates else None)
-
-
-def prompt_result(spec: PromptSpec, data: dict[str, Any]) -> PromptResult:
-    """A PromptResult from the child's (or the endpoint's) ``prompt_done`` data."""
-    completion = int(data.get("completion_tokens") or 0)
-    sampled = int(data.get("sampled_tokens") or completion)
-    ttft, decode = data.get("ttft_seconds"), data.get("decode_seconds")
-    tps = (sampled - 1) / decode if decode and sampled > 1 else None
-    prompt_tokens = data.get("prompt_tokens")
-    pps = prompt_tokens / ttft if prompt_tokens and ttft else None
-    output = data.get("output") or ""
-    result = PromptResult(
-        id=spec.id, output=output, prompt_tokens=prompt_tokens, completion_tokens=completion,
-        ttft_seconds=ttft, total_seconds=data.get("total_seconds"), tokens_per_second=tps,
-        prompt_tokens_per_second=pps, finish_reason=data.get("finish_reason"),
-        error=data.get("error"), sampling=_sampling(data.get("sampling")),
-        question=spec.user_text)
-    if result.error is None:
-        result.checks = run_checks(spec.checks, output, completion_tokens=completion,
-                                   total_seconds=data.get("total_seconds"))
-    return result
-
-
-def _sampling(value: Any) -> dict[str, Any] | None:
-    """The sampling a runner reports it used (numbers only), or None (greedy/unreported)."""
-    if not isinstance(value, dict):
-        return None
-    out = {k: value[k] for k in ("temperature", "top_p", "seed")
-           if isinstance(value.get(k), (int, float)) and not isinstance(value.get(k), bool)}
-    if value.get("provider_default") is True:     # the endpoint takes only its own defaults
-        out = {"provider_default": True}
-    return out or None
 
 
 def _signal_name(code: int) -> str:
@@ -448,9 +407,11 @@ def run_suite_on_gguf(gguf: Path, suite: Suite | str = "general", *, n_ctx: int 
                       on_event: EventCallback | None = None) -> SmokeResult:
     """Run one suite on one local GGUF with these llama.cpp settings; the result object.
 
-    >>> r = run_suite_on_gguf(Path("m.gguf"), "general", n_ctx=4096, kv_type="q8_0",
-    ...                       flash_attn=True)
-    >>> r.passed, r.prompt_style, r.estimated_tokens_per_second, r.peak_rss_bytes
+    Example (not run)::
+
+        r = run_suite_on_gguf(Path("m.gguf"), "general", n_ctx=4096, kv_type="q8_0",
+                              flash_attn=True)
+        r.passed, r.prompt_style, r.estimated_tokens_per_second, r.peak_rss_bytes
     """
     return run_smoke(SmokeSpec(gguf=Path(gguf), suite=suite, gpu=gpu, n_ctx=n_ctx,
                                threads=threads, timeout=timeout, seed=seed,

@@ -6,8 +6,10 @@ A bad suite raises ``InputError`` naming the file and line (exit 2).
     >>> suite = load_suite("general")
     >>> suite.name, suite.prompts[0].id
     ('general', 'capital-france')
-    >>> suite_for_use_cases(["coding"], kb.use_cases)
-    'coding'
+
+    Example (not run)::
+
+        suite_for_use_cases(["coding"], kb.use_cases)   # 'coding'
 """
 
 from __future__ import annotations
@@ -40,8 +42,10 @@ class PromptSpec:
     ``temperature`` 0 is greedy decoding; above 0 the runner samples (``top_p``) with the
     run's seed plus ``seed_offset``: repeat ``k`` of a repeated prompt has offset ``k - 1``.
 
-        >>> PromptSpec("q1#2", msgs, temperature=0.8, top_p=0.95, seed_offset=1).sampling(7)
-        {'temperature': 0.8, 'top_p': 0.95, 'seed': 8}
+        Example (not run)::
+
+            PromptSpec("q1#2", msgs, temperature=0.8, top_p=0.95, seed_offset=1).sampling(7)
+            # -> {'temperature': 0.8, 'top_p': 0.95, 'seed': 8}
     """
 
     id: str
@@ -104,8 +108,9 @@ def suite_for_use_cases(categories: Iterable[str], use_cases: Mapping[str, Any])
     """The shipped suite that fits the answered use cases: the first suite the knowledge
     base lists for the first category that lists one (``kb.use_cases``).
 
-    >>> suite_for_use_cases(["coding"], kb.use_cases)
-    'coding'
+    Example (not run)::
+
+        suite_for_use_cases(["coding"], kb.use_cases)   # 'coding'
     """
     available = set(shipped_suites())
     for category in categories:

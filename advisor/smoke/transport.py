@@ -7,11 +7,13 @@
   the event stream or a TLS record) would hold a run for hours; every connection opened
   under a deadline is shut down when it passes, which ends any read blocked on it.
 
-    >>> with Deadline(30) as deadline:
-    ...     response = open_request(request, timeout=deadline.remaining(30))
-    ...     data = response.read()
-    >>> deadline.expired
-    False
+    Example (not run)::
+
+        with Deadline(30) as deadline:
+            response = open_request(request, timeout=deadline.remaining(30))
+            data = response.read()
+        deadline.expired
+        # -> False
 """
 
 from __future__ import annotations

@@ -1,7 +1,9 @@
 """The Textual application: holds the answers and the assessment, wires the screens.
 
-    >>> app = AdvisorApp(AppSettings(offline=True, hardware=simulated_hardware(ram_gb=16)))
-    >>> app.run()
+    Example (not run)::
+
+        app = AdvisorApp(AppSettings(offline=True, hardware=simulated_hardware(ram_gb=16)))
+        app.run()
 """
 
 from __future__ import annotations
@@ -168,11 +170,10 @@ class AdvisorApp(App[int]):
         from time import perf_counter
 
         from advisor.assessment import assess
-        from advisor.commands.common import today_iso
 
         start = perf_counter()
         result = assess(answers, self.kb, hub_facts=self.state.hub_facts or None,
-                        today=self.settings.record_date or today_iso())
+                        today=self.settings.record_date or config.today_iso())
         self.state.last_assess_ms = (perf_counter() - start) * 1000
         return result
 

@@ -1,5 +1,6 @@
 """Translate between Answers and the interview form's plain values (no Textual).
 
+    >>> from advisor.regions import expand_regions
     >>> compress_regions(expand_regions(["EU", "US"]))
     ['EU', 'US']
     >>> data = form_to_data(FormValues(domicile="de", users="5", regions="EU, US"))

@@ -1,7 +1,8 @@
 """Entry point for ``advisor`` with no command: build the settings, run the app.
 
-    >>> run_app(argparse.Namespace(answers="answers.yaml", profiles=[]))
-    0
+    Example (not run)::
+
+        run_app(argparse.Namespace(answers="answers.yaml", profiles=[]))   # 0
 """
 
 from __future__ import annotations

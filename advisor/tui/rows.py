@@ -2,9 +2,11 @@
 
 No Textual here, so the ranking logic is testable and fast.
 
-    >>> rows = candidate_rows(assessment.candidates, hardware=simulated_hardware(ram_gb=16))
-    >>> [r.model_id for r in arrange(rows, best_first=True, verdict="allowed", query="qwen")]
-    ['Qwen/Qwen2.5-0.5B-Instruct']
+    Example (not run)::
+
+        rows = candidate_rows(assessment.candidates, hardware=simulated_hardware(ram_gb=16))
+        [r.model_id for r in arrange(rows, best_first=True, verdict="allowed", query="qwen")]
+        # -> ['Qwen/Qwen2.5-0.5B-Instruct']
 """
 
 from __future__ import annotations
@@ -64,8 +66,9 @@ ORDER_NOTE = "verdict, then fewest obligations, then fit"
 def short_reason(findings: Sequence[Any]) -> str:
     """The worst finding in a few words: its code and the first clause of its message.
 
-    >>> short_reason([Finding("block", "user_threshold", "Above 700 million users, §2 ...")])
-    'user threshold: Above 700 million users'
+    >>> short_reason([{"severity": "block", "code": "user_threshold",
+    ...                "message": "Above 700 million monthly users: ask Meta for a license"}])
+    'user threshold: Above 700 million monthly users'
     """
     worst, best = None, (9, True)
     for finding in findings:

@@ -1,5 +1,6 @@
 """What the app needs from its surroundings, injectable so tests stay deterministic.
 
+    >>> from advisor.machine.hardware import simulated_hardware
     >>> settings = AppSettings(hardware=simulated_hardware(ram_gb=16), offline=True,
     ...                        local_models=())
     >>> settings.resolved_hardware().describe()

@@ -5,9 +5,11 @@ in the recommendation's order; the models left out are a key away, with their re
 Filters are those a user reaches for: the verdict, the kind, a modality (the answered
 one by default), whether it runs here, the license family and the vendor.
 
-    >>> rows = shortlist_rows(assessment, recommendation)
-    >>> [r.model_id for r in arrange_shortlist(rows, Filters(kind="coder"))][:1]
-    ['mistralai/Devstral-Small-2-24B-Instruct-2512']
+    Example (not run)::
+
+        rows = shortlist_rows(assessment, recommendation)
+        [r.model_id for r in arrange_shortlist(rows, Filters(kind="coder"))][:1]
+        # -> ['mistralai/Devstral-Small-2-24B-Instruct-2512']
 """
 
 from __future__ import annotations

@@ -27,7 +27,8 @@ from advisor.answers import parse_answers  # noqa: E402
 from advisor.assessment import assess  # noqa: E402
 from advisor.knowledge import load_knowledge  # noqa: E402
 from advisor.knowledge.cache import ParsedCache  # noqa: E402
-from advisor.knowledge.loader import build_knowledge, profile_dirs  # noqa: E402
+from advisor.knowledge.load import profile_dirs  # noqa: E402
+from advisor.knowledge.load.walk import build_knowledge  # noqa: E402
 
 ANSWERS = """\
 organization: {domicile: DE, monthly_active_users: 2000000}

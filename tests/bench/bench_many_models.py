@@ -18,7 +18,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from advisor.knowledge.loader import build_knowledge  # noqa: E402
+from advisor.knowledge.load.walk import build_knowledge  # noqa: E402
 
 LICENSE = ("schema: advisor.license/1\nid: mine\ntitle: Mine\nosi_approved: false\n"
            "url: https://example.org/mine\nchecked: 2026-11-23\nrules: []\n")

@@ -9,7 +9,7 @@ import pytest
 from advisor.answers import parse_answers
 from advisor.assessment import assess
 from advisor.knowledge.hubfacts import HubFacts
-from advisor.knowledge.loader import build_knowledge
+from advisor.knowledge.load.walk import build_knowledge
 
 OPEN = {c: {"status": "open", "license": "Apache-2.0", "evidence": "https://example.org/c"}
         for c in ("model_architecture", "model_parameters_final", "model_card", "data_card",

@@ -9,7 +9,7 @@ import json
 
 import pytest
 
-from advisor.hub.client import reply_id
+from advisor.hub.facts import reply_id
 from tests.fixtures.hub_server import HubRepo
 from tests.hub.conftest import run_cli
 

@@ -35,7 +35,7 @@ def _one_line_error(result: subprocess.CompletedProcess, status: int = 1) -> str
 
 
 def _facts(hub, tmp_path, repo_id: str, **env) -> dict:
-    code = ("import json,sys; from advisor.hub.client import fetch_hub_facts;"
+    code = ("import json,sys; from advisor.hub.facts import fetch_hub_facts;"
             "print(json.dumps(fetch_hub_facts(sys.argv[1]).to_dict()))")
     r = subprocess.run([sys.executable, "-c", code, repo_id], env=hub.env(tmp_path, **env),
                        cwd=ROOT, capture_output=True, text=True, timeout=60)
@@ -57,7 +57,7 @@ def test_hub_facts_follow_the_base_model_chain(hub, tmp_path):
 
 
 def test_hub_facts_for_never_raises(hub, tmp_path):
-    code = ("import json; from advisor.hub.client import hub_facts_for;"
+    code = ("import json; from advisor.hub.facts import hub_facts_for;"
             "f, w = hub_facts_for(['nope/missing', 'big/Sparse-GGUF']);"
             "print(json.dumps([sorted(f), w]))")
     for env, expect_found in (({}, ["big/Sparse-GGUF"]), ({"HF_HUB_OFFLINE": "1"}, []),

@@ -16,7 +16,7 @@ from tests.hub.conftest import ROOT, standard_repos
 # hub_facts_for warns for all of them together.
 PROBE = """
 import json, sys
-from advisor.hub.client import fetch_hub_facts, hub_facts_for
+from advisor.hub.facts import fetch_hub_facts, hub_facts_for
 out = {}
 for repo in sys.argv[1:]:
     try:

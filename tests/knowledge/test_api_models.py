@@ -17,7 +17,8 @@ import pytest
 
 from advisor.answers import load_answers
 from advisor.assessment import assess
-from advisor.knowledge.loader import build_knowledge, check_profiles
+from advisor.knowledge.load import check_profiles
+from advisor.knowledge.load.walk import build_knowledge
 from advisor.knowledge.predicates import Facts, PredicateError, compile_when, holds
 from advisor.config import PROFILES_DIR
 from advisor.machine.hardware import simulated_hardware

@@ -16,7 +16,8 @@ from pathlib import Path
 import pytest
 
 from advisor.knowledge.cache import FILE_NAME, ParsedCache, decode, encode
-from advisor.knowledge.loader import build_knowledge, profile_dirs
+from advisor.knowledge.load import profile_dirs
+from advisor.knowledge.load.walk import build_knowledge
 from advisor.config import PROFILES_DIR
 
 MIT = PROFILES_DIR / "licenses" / "mit.yaml"
@@ -236,10 +237,12 @@ def test_knowledge_cache_follows_file_changes(tmp_path: Path, monkeypatch: pytes
 def _pull_during_the_run(monkeypatch: pytest.MonkeyPatch, path: Path, new_text: str) -> list:
     """A ``git pull`` between the read that keys the cache and the read that is parsed:
     the second time ``path`` is read, it is rewritten on disk first (the real file
-    changes, as under a running app; the reading itself is the loader's own)."""
-    import advisor.knowledge.loader as loader
+    changes, as under a running app; the reading itself is the loader's own: the key's
+    read in ``advisor.knowledge.load``, the parse's in ``advisor.knowledge.load.walk``)."""
+    import advisor.knowledge.load as keying
+    import advisor.knowledge.load.walk as walk
 
-    real = loader.read_limited
+    real = keying.read_limited
     reads: list[Path] = []
 
     def read_limited(target, limit):
@@ -249,7 +252,8 @@ def _pull_during_the_run(monkeypatch: pytest.MonkeyPatch, path: Path, new_text: 
                 path.write_text(new_text, encoding="utf-8")
         return real(target, limit)
 
-    monkeypatch.setattr(loader, "read_limited", read_limited)
+    monkeypatch.setattr(keying, "read_limited", read_limited)
+    monkeypatch.setattr(walk, "read_limited", read_limited)
     return reads
 
 

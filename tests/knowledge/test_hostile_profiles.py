@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from advisor.knowledge.ids import profile_id_problem, repo_id_problem
-from advisor.knowledge.loader import build_knowledge
+from advisor.knowledge.load.walk import build_knowledge
 from advisor.config import PROFILES_DIR
 from advisor.text import REPLACEMENT, clean
 

@@ -19,7 +19,7 @@ import pytest
 from advisor.assessment.openness import Openness, effective_status, grade
 from advisor.cli import main
 from advisor.knowledge import KnowledgeBase, load_knowledge
-from advisor.knowledge.loader import check_profiles
+from advisor.knowledge.load import check_profiles
 from advisor.knowledge.model import COMPONENT_STATUSES, COMPONENT_TYPES, ModelProfile
 from advisor.config import PROFILES_DIR
 

@@ -14,7 +14,7 @@ import pytest
 
 from advisor.errors import InputError
 from advisor.knowledge import load_knowledge
-from advisor.knowledge.loader import check_profiles, profile_dirs
+from advisor.knowledge.load import check_profiles, profile_dirs
 from advisor.config import PROFILES_DIR
 
 EMPTY_EU = """\

@@ -12,7 +12,7 @@ import pytest
 
 from advisor.errors import InputError
 from advisor.knowledge import load_knowledge
-from advisor.knowledge.loader import check_profiles, profile_dirs
+from advisor.knowledge.load import check_profiles, profile_dirs
 
 TABLE = """\
 schema: advisor.quality/1

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from advisor.knowledge import load_knowledge
-from advisor.knowledge.loader import check_profiles, profile_dirs
+from advisor.knowledge.load import check_profiles, profile_dirs
 from advisor.knowledge.model import MODEL_KINDS
 from advisor.recommend import use_needs
 

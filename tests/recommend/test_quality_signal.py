@@ -179,7 +179,7 @@ use_case: {categories: [games_entertainment], languages: [en]}
 
 
 def test_bad_relevance_keys_are_named(tmp_path: Path) -> None:
-    from advisor.knowledge.loader import check_profiles, profile_dirs
+    from advisor.knowledge.load import check_profiles, profile_dirs
 
     (tmp_path / "t.yaml").write_text(LOWER_BETTER.replace("use_cases: [coding]",
                                                           "use_cases: [knitting]"),

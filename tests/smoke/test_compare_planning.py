@@ -21,7 +21,7 @@ COMMUNITY = "acme/Community-1B-Instruct"
 
 @pytest.fixture(scope="module")
 def kb() -> Any:
-    from advisor.knowledge.loader import build_knowledge
+    from advisor.knowledge.load.walk import build_knowledge
 
     kb, problems = build_knowledge([Path(__file__).resolve().parents[1] / "tui" / "profiles"])
     assert not problems

@@ -90,7 +90,7 @@ def test_gpu_off_and_bad_mode(tiny_model, tiny_suite):
 
 
 def test_hashing_follows_the_flags_and_the_size_limit():
-    from advisor.smoke.runner import HASH_LIMIT, should_hash
+    from advisor.smoke.modelfile import HASH_LIMIT, should_hash
 
     assert should_hash(None, HASH_LIMIT) and not should_hash(None, HASH_LIMIT + 1)
     assert should_hash(True, HASH_LIMIT + 1) and not should_hash(False, 10)

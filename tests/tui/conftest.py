@@ -27,7 +27,7 @@ def anyio_backend() -> str:
 def fixture_kb() -> Any:
     """The three-model knowledge base under tests/tui/profiles (never changes with the
     shipped profiles, so snapshots stay put)."""
-    from advisor.knowledge.loader import build_knowledge
+    from advisor.knowledge.load.walk import build_knowledge
 
     kb, problems = build_knowledge([FIXTURE_PROFILES])
     assert not problems, [p.one_line() for p in problems]

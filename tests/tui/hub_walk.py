@@ -17,7 +17,7 @@ from typing import Any
 
 from textual.widgets import DataTable
 
-from advisor.knowledge.loader import build_knowledge
+from advisor.knowledge.load.walk import build_knowledge
 from advisor.tui.app import AdvisorApp
 from tests.tui.conftest import FIXTURE_PROFILES, settings, wait_for
 

@@ -383,4 +383,3 @@ class CandidatesScreen(AdvisorScreen):
 
     def action_interview(self) -> None:
         self.app.action_go_interview()
-

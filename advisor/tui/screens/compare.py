@@ -154,6 +154,13 @@ class CompareScreen(AdvisorScreen):
     def suite_name(self) -> str:
         return self.query_one(SuitePicker).suite_name
 
+    @on(SuitePicker.FileWanted)
+    def _ask_suite_file(self, message: SuitePicker.FileWanted) -> None:
+        from advisor.tui.screens.file_prompt import FilePrompt
+
+        self.app.push_screen(FilePrompt("Suite file (YAML)", "", save=False),
+                             message.picker.file_given)
+
     def _layout_table(self) -> None:
         self._width = self.app.size.width
         self.query_one(ComparisonResults).lay_out(self._width)

@@ -176,7 +176,7 @@ class DetailScreen(AdvisorScreen):
     @work(thread=True, exclusive=True, group="hub-facts", exit_on_error=False,
           description="Hub metadata")
     def fetch_facts(self) -> None:
-        from advisor.hub.client import fetch_hub_facts
+        from advisor.hub.facts import fetch_hub_facts
 
         self.post_message(HubFactsArrived(self._model_id, fetch_hub_facts(self._model_id)))
 

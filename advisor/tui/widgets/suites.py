@@ -1,6 +1,8 @@
 """The suite picker of the smoke and compare screens: the shipped suites, the one the
-answered use cases call for chosen first, and (on the compare screen) "a suite file…",
-which asks for a YAML path and offers it once it reads as a suite."""
+answered use cases call for chosen first, and (on the compare screen) "a suite file…":
+the picker posts :class:`SuitePicker.FileWanted`, its screen asks for a YAML path and
+hands the answer to :meth:`SuitePicker.file_given`, which offers it once it reads as a
+suite."""
 
 from __future__ import annotations
 
@@ -8,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from textual import on
+from textual.message import Message
 from textual.widgets import Select
 
 from advisor.text import clean
@@ -17,6 +20,13 @@ SUITE_FILE = "\x00suite-file"          # the option that asks for a suite YAML
 
 class SuitePicker(Select[str]):
     """Pick a suite (see the module); :attr:`suite_name` is the one to run."""
+
+    class FileWanted(Message):
+        """The user chose "a suite file…": the screen asks for the path."""
+
+        def __init__(self, picker: SuitePicker) -> None:
+            super().__init__()
+            self.picker = picker
 
     def __init__(self, categories: Any, use_cases: Any, *, id: str,  # noqa: A002
                  files: bool = False) -> None:
@@ -36,13 +46,11 @@ class SuitePicker(Select[str]):
 
     @on(Select.Changed)
     def _asked_for_a_file(self, event: Select.Changed) -> None:
-        if event.value != SUITE_FILE:
-            return
-        from advisor.tui.screens.file_prompt import FilePrompt
+        if event.value == SUITE_FILE:
+            self.post_message(self.FileWanted(self))
 
-        self.app.push_screen(FilePrompt("Suite file (YAML)", "", save=False), self._file_given)
-
-    def _file_given(self, answer: tuple[str, bool] | None) -> None:
+    def file_given(self, answer: tuple[str, bool] | None) -> None:
+        """The path the user gave (FilePrompt's answer; None: asked no more)."""
         from advisor.errors import AdvisorError
         from advisor.smoke.suites import load_suite
 

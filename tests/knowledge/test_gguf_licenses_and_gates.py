@@ -1,7 +1,7 @@
 """Where the profiles end: GGUF repos of a profile, licenses read from GGUF metadata, the
-Hub's EU gate; and openness by SPDX id with `partial` components (issue 10 §2, §3).
+Hub's EU gate; and openness by SPDX id with `partial` components.
 
-    pytest tests/knowledge/test_profiles_end.py -q
+    pytest tests/knowledge/test_gguf_licenses_and_gates.py -q
 """
 
 from __future__ import annotations
@@ -210,7 +210,7 @@ def test_partial_is_shown_and_counts_as_not_open() -> None:
 
 
 def test_partial_is_accepted_by_the_loader(tmp_path: Path) -> None:
-    from advisor.knowledge.loader import check_profiles, profile_dirs
+    from advisor.knowledge.load import check_profiles, profile_dirs
 
     (tmp_path / "m.yaml").write_text(
         "schema: advisor.model-family/1\nfamily: X\nvendor: Y\nmodels:\n  - id: me/m\n"

@@ -1,8 +1,8 @@
-"""The model profiles added for issue 10 (Google, Mistral, Qwen, DeepSeek, OpenAI, Microsoft,
+"""The model profiles of the big labs (Google, Mistral, Qwen, DeepSeek, OpenAI, Microsoft,
 LG, Baidu, Meta): each names the licenses its card and license file give, carries the
 facts a profile must carry, and gets a verdict other than `unknown` offline.
 
-    pytest tests/knowledge/test_profiles_a.py -q
+    pytest tests/knowledge/test_vendor_profiles_big_labs.py -q
 """
 
 from __future__ import annotations

@@ -1,9 +1,9 @@
-"""The model profiles added for issue 10, batch B (AllenAI, Hugging Face, IBM, TII, NVIDIA,
+"""The model profiles of the open labs and the rest (AllenAI, Hugging Face, IBM, TII, NVIDIA,
 Cohere, Moonshot, Zhipu, MiniMax, Tencent, Swiss AI, EuroLLM, Liquid, AI21, Databricks and
 the image-generation models): each names the licenses its card and license file give,
 carries the facts a profile must carry, and gets a verdict other than `unknown` offline.
 
-    pytest tests/knowledge/test_profiles_b.py -q
+    pytest tests/knowledge/test_vendor_profiles_open_labs.py -q
 """
 
 from __future__ import annotations

@@ -1,5 +1,8 @@
-"""Issue 12, one test per numbered problem (and the expectations after them), pressed
-through the pilot the way a person would. Each failed on the code before the fix."""
+"""The app as a person uses it, pressed through the pilot: every finding reachable at
+80x24, a smoke result tied to the file that ran, ids told apart, the ranking explained,
+fields validated in words, markup that never crashes a screen, preferences kept, keys
+that fit the footer, offline GGUF files, what-if answers, crash survival, overrides and
+modalities shown. Each failed on the code before its fix."""
 
 from __future__ import annotations
 

@@ -19,9 +19,9 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from advisor.knowledge.loader import (
-    MODALITIES, _Bad, _bool, _date, _each_item, _id, _keys, _repo_id, _text, _texts,
-)
+from advisor.knowledge.load.fields import (Bad, check_keys, each_item, read_bool, read_date,
+                                           read_id, read_repo_id, read_text, read_texts)
+from advisor.knowledge.load.models import MODALITIES
 from advisor.knowledge.model import QUALITY_KINDS, QualityScore, QualityTable
 
 SCHEMA = "advisor.quality/1"
@@ -46,73 +46,74 @@ scores:
 
 
 def _url(data: Mapping, key: str, path: tuple, *, required: bool) -> str | None:
-    value = _text(data, key, path, required=required)
+    value = read_text(data, key, path, required=required)
     if value is not None and not value.startswith(("https://", "http://")):
-        raise _Bad(path + (key,), f"must be an http(s) URL, not {value!r}")
+        raise Bad(path + (key,), f"must be an http(s) URL, not {value!r}")
     return value
 
 
 def _value(data: Mapping, path: tuple) -> float:
     value = data.get("value")
     if value is None:
-        raise _Bad(path + ("value",), "is required: the figure as the table publishes it")
+        raise Bad(path + ("value",), "is required: the figure as the table publishes it")
     if isinstance(value, bool) or not isinstance(value, (int, float)) \
             or not math.isfinite(value):
-        raise _Bad(path + ("value",), f"must be a finite number, not {value!r}")
+        raise Bad(path + ("value",), f"must be a finite number, not {value!r}")
     return float(value)
 
 
 def _score(index: int, raw: Any) -> QualityScore:
     here = ("scores", index)
-    s = _keys(raw, here, SCORE_KEYS)
-    model = _repo_id(_text(s, "model", here), here + ("model",))
+    s = check_keys(raw, here, SCORE_KEYS)
+    model = read_repo_id(read_text(s, "model", here), here + ("model",))
     return QualityScore(model=model, value=_value(s, here),
-                        as_listed=_text(s, "as_listed", here, required=False),
+                        as_listed=read_text(s, "as_listed", here, required=False),
                         url=_url(s, "url", here, required=False),
-                        section=_text(s, "section", here, required=False))
+                        section=read_text(s, "section", here, required=False))
 
 
 def _listed(d: Mapping, key: str, known: Any, noun: str) -> tuple[str, ...]:
-    values = _texts(d, key, ())
+    values = read_texts(d, key, ())
     for index, value in enumerate(values):
         if known is not None and value not in known:
-            raise _Bad((key, index), f"{value!r} is not a known {noun}")
+            raise Bad((key, index), f"{value!r} is not a known {noun}")
     return values
 
 
 def quality_table(data: Mapping, path_: Path, use_case_ids: Any = None) -> QualityTable:
-    """One ``advisor.quality/1`` file, validated (``_Bad`` names the first bad field;
-    ``_ManyBad`` every bad score); ``use_case_ids`` checks its ``use_cases``."""
-    d = _keys(data, (), TABLE_KEYS)
-    kind = _text(d, "kind", ())
+    """One ``advisor.quality/1`` file, validated (``Bad`` names the first bad field;
+    ``ManyBad`` every bad score); ``use_case_ids`` checks its ``use_cases``."""
+    d = check_keys(data, (), TABLE_KEYS)
+    kind = read_text(d, "kind", ())
     if kind not in QUALITY_KINDS:
-        raise _Bad(("kind",), f"{kind!r} is not one of {', '.join(QUALITY_KINDS)}")
-    published = _date(d.get("published"), ("published",))
+        raise Bad(("kind",), f"{kind!r} is not one of {', '.join(QUALITY_KINDS)}")
+    published = read_date(d.get("published"), ("published",))
     if published is None:
-        raise _Bad(("published",), "is required: the date the table was published")
-    checked = _date(d.get("checked"), ("checked",))
+        raise Bad(("published",), "is required: the date the table was published")
+    checked = read_date(d.get("checked"), ("checked",))
     if checked is None:
-        raise _Bad(("checked",), "is required: the date the table was read")
+        raise Bad(("checked",), "is required: the date the table was read")
     if "higher_is_better" not in d:
-        raise _Bad(("higher_is_better",), "is required: true when a larger figure is better")
+        raise Bad(("higher_is_better",), "is required: true when a larger figure is better")
     raw_scores = d.get("scores")
     if not isinstance(raw_scores, list) or not raw_scores:
-        raise _Bad(("scores",), "must be a non-empty list of {model, value}")
-    scores = _each_item(raw_scores, _score)
+        raise Bad(("scores",), "must be a non-empty list of {model, value}")
+    scores = each_item(raw_scores, _score)
     seen: dict[str, int] = {}
     for index, score in enumerate(scores):
         key = score.model.lower()
         if key in seen:
-            raise _Bad(("scores", index, "model"),
+            raise Bad(("scores", index, "model"),
                        f"{score.model!r} is scored twice (also scores[{seen[key]}])")
         seen[key] = index
     return QualityTable(
-        id=_id(d, "id", ()), title=_text(d, "title", ()), publisher=_text(d, "publisher", ()),
+        id=read_id(d, "id", ()), title=read_text(d, "title", ()),
+        publisher=read_text(d, "publisher", ()),
         url=_url(d, "url", (), required=True), copy=_url(d, "copy", (), required=False),
-        published=published, checked=checked, kind=kind, metric=_text(d, "metric", ()),
-        higher_is_better=_bool(d, "higher_is_better", (), True), scores=tuple(scores),
-        confirmed=_bool(d, "confirmed", (), True),
-        notes=_text(d, "notes", (), required=False), file=path_,
+        published=published, checked=checked, kind=kind, metric=read_text(d, "metric", ()),
+        higher_is_better=read_bool(d, "higher_is_better", (), True), scores=tuple(scores),
+        confirmed=read_bool(d, "confirmed", (), True),
+        notes=read_text(d, "notes", (), required=False), file=path_,
         use_cases=_listed(d, "use_cases", use_case_ids, "use case"),
         modalities=_listed(d, "modalities", MODALITIES, "modality"))
 
