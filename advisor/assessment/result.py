@@ -31,6 +31,8 @@ ASSESSMENT_SCHEMA = "advisor.assessment/1"
 
 @dataclass(frozen=True)
 class Finding:
+    """One reason behind a verdict: a rule that fired, or the engine's own review."""
+
     severity: Severity
     code: str
     message: str
@@ -86,6 +88,8 @@ def verdict_of(findings: Iterable[Finding]) -> Verdict:
 
 @dataclass(frozen=True)
 class Candidate:
+    """One model's verdict, with its findings, obligations and openness."""
+
     model: str
     licenses: tuple[str, ...]
     verdict: Verdict
@@ -146,6 +150,8 @@ class Candidate:
 
 @dataclass(frozen=True)
 class Assessment:
+    """The candidates of one answers set, worst first, and the deployment's duties."""
+
     answers: dict[str, Any]
     candidates: tuple[Candidate, ...]
     profiles_digest: str = ""
