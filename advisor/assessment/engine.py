@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
 from advisor.answers import Answers
 from advisor.assessment.answer_facts import answer_notes, data_facts
@@ -23,11 +24,13 @@ from advisor.assessment.result import (
     Assessment, Candidate, Finding, verdict_of,
 )
 from advisor.assessment.subject import Subject, resolve
-from advisor.knowledge.hubfacts import HubFacts
 from advisor.knowledge.model import KnowledgeBase, ModelProfile, Rule, Source
 from advisor.knowledge.predicates import Facts, holds
 from advisor.regions import country_of, subdivisions_of
 from advisor.vocab import SEVERITY_RANK
+
+if TYPE_CHECKING:
+    from advisor.knowledge.hubfacts import HubFacts
 
 # Findings that rarely decide anything: listed after the ones of the same severity.
 BOILERPLATE_CODES = {"notice", "governing_law", "commercial_use", "termination"}

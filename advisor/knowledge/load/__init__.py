@@ -21,12 +21,15 @@ import sys
 import time
 from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from advisor.config import PROFILES_DIR
 from advisor.errors import InputError
-from advisor.knowledge.load.fields import Problem
 from advisor.knowledge.model import KnowledgeBase, section_label
 from advisor.yamlio import MAX_FILE_BYTES, read_limited
+
+if TYPE_CHECKING:
+    from advisor.knowledge.load.fields import Problem
 
 __all__ = ["Problem", "check_profiles", "files_key", "load_knowledge", "profile_dirs",
            "profiles_key", "stat_signature", "unconfirmed"]
@@ -34,6 +37,14 @@ __all__ = ["Problem", "check_profiles", "files_key", "load_knowledge", "profile_
 # A file changed this recently may change again within the same tick of its timestamps,
 # unseen by its stat: a signature is recorded only once every file is older than this.
 SETTLE_NS = 2 * 10**9
+
+
+def __getattr__(name: str) -> Any:
+    if name == "Problem":               # the readers' own: imported when a file is read
+        from advisor.knowledge.load.fields import Problem
+
+        return Problem
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def profile_files(directory: Path) -> list[Path]:
