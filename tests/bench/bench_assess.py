@@ -145,7 +145,9 @@ def main() -> None:
           f"(fastest runs: {min(warm[0]) * 1000:.0f} / {min(bare) * 1000:.0f} ms, "
           f"{min(warm[0]) / min(bare):.1f}x); {len(kb.models)} models, "
           f"{len(kb.licenses)} licenses; load average {os.getloadavg()[0]:.1f}")
-    print(f"heavy modules imported by `assess`: {probe.stderr.strip() or 'none'}")
+    heavy = probe.stderr.strip().splitlines()[-1:]     # after the command's own notes
+    heavy = [line for line in heavy if not line.startswith("advisor:")]
+    print(f"heavy modules imported by `assess`: {heavy[0] if heavy else 'none'}")
 
 
 if __name__ == "__main__":
