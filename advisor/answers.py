@@ -76,6 +76,8 @@ VERDICT_DEFAULTS = ("organization.monthly_active_users", "deployment.regions",
 
 @dataclass(frozen=True)
 class Organization:
+    """Who deploys: where it is established, its users and revenue."""
+
     domicile: str
     monthly_active_users: int = DEFAULT_MAU
     annual_revenue_usd: float | None = None   # None: not declared
@@ -83,6 +85,8 @@ class Organization:
 
 @dataclass(frozen=True)
 class Deployment:
+    """Where and how the system runs: the places served, the mode, whether commercial."""
+
     regions: tuple[str, ...] = DEFAULT_REGIONS
     mode: str = "hosted_service"
     commercial: bool = True
@@ -90,6 +94,8 @@ class Deployment:
 
 @dataclass(frozen=True)
 class UseCase:
+    """What the system is for: its use cases, modalities and languages."""
+
     categories: tuple[str, ...] = ("general_assistant",)
     modalities: tuple[str, ...] = ("text",)
     languages: tuple[str, ...] = ()           # ISO 639-1; empty: not stated
@@ -136,6 +142,8 @@ class Audience:
 
 @dataclass(frozen=True)
 class Needs:
+    """What the organization needs to do with the weights and their openness."""
+
     fine_tune: bool = False
     distill_outputs: bool = False
     redistribute_weights: bool = False
@@ -144,12 +152,16 @@ class Needs:
 
 @dataclass(frozen=True)
 class Hardware:
+    """The memory the model must fit in (None: not stated)."""
+
     ram_gb: float | None = None
     vram_gb: float | None = None
 
 
 @dataclass(frozen=True)
 class Answers:
+    """One interview's answers, validated and normalized (CONTRACT §2)."""
+
     organization: Organization
     deployment: Deployment = field(default_factory=Deployment)
     use_case: UseCase = field(default_factory=UseCase)

@@ -13,8 +13,10 @@ One reading for the interview's fields and the answers file alike (users and rev
 from __future__ import annotations
 
 import math
-from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from decimal import Decimal
 
 SCALES = {"k": 10 ** 3, "m": 10 ** 6, "b": 10 ** 9}
 ACCEPTED_FORMS = "2000000, 2,000,000, 2m, 50k, 1.5b or 3e6 (k, m, b: thousand, million, billion)"
@@ -24,6 +26,8 @@ MAX_AMOUNT = 10 ** 15                # a revenue no organization reaches (US dol
 
 def _decimal(text: str, what: str) -> Decimal:
     """The value ``text`` writes, scaled by a k/m/b suffix; ValueError in words."""
+    from decimal import Decimal, InvalidOperation      # only for a count typed as text
+
     raw = text.strip().lower().replace("_", "").replace(",", "").replace(" ", "")
     if not raw:
         raise ValueError(f"enter a {what} (0 if none)")

@@ -28,6 +28,8 @@ SANCTIONS_PREFIX = "sanctions-"
 
 @dataclass(frozen=True)
 class Coverage:
+    """Which jurisdiction profiles applied to the places named, and which places none covers."""
+
     assessed: tuple[str, ...]            # jurisdiction ids that applied
     not_assessed: tuple[str, ...]        # place codes whose own law no profile covers
     partly: tuple[tuple[str, tuple[str, ...]], ...] = ()   # (country, unprofiled subdivisions)

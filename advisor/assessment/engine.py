@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
 from advisor.answers import Answers
 from advisor.assessment.answer_facts import answer_notes, data_facts
@@ -23,11 +24,13 @@ from advisor.assessment.result import (
     Assessment, Candidate, Finding, verdict_of,
 )
 from advisor.assessment.subject import Subject, resolve
-from advisor.knowledge.hubfacts import HubFacts
 from advisor.knowledge.model import KnowledgeBase, ModelProfile, Rule, Source
 from advisor.knowledge.predicates import Facts, holds
 from advisor.regions import country_of, subdivisions_of
 from advisor.vocab import SEVERITY_RANK
+
+if TYPE_CHECKING:
+    from advisor.knowledge.hubfacts import HubFacts
 
 # Findings that rarely decide anything: listed after the ones of the same severity.
 BOILERPLATE_CODES = {"notice", "governing_law", "commercial_use", "termination"}
@@ -227,13 +230,18 @@ def answers_coverage(answers: Answers, kb: KnowledgeBase) -> Coverage:
 def assess_one(repo_id: str, answers: Answers, kb: KnowledgeBase,
                hub: HubFacts | None = None, *, base_facts: Mapping | None = None,
                coverage: Coverage | None = None, law: Law | None = None,
-               today: str | dt.date | None = None) -> Candidate:
-    """Assess one model; see :func:`assess`."""
+               today: str | dt.date | None = None,
+               unassessed: Sequence[Finding] | None = None) -> Candidate:
+    """Assess one model; see :func:`assess` (which passes what is the same for every
+    model: ``base_facts``, ``coverage``, ``law`` and ``unassessed``, the findings of
+    :func:`_coverage_findings`)."""
     today = iso_day(today)
     subject = resolve(repo_id, kb, hub)
     profile = subject.profile
     findings: list[Finding] = list(subject.findings)
-    findings.extend(_coverage_findings(coverage or answers_coverage(answers, kb), kb))
+    if unassessed is None:
+        unassessed = _coverage_findings(coverage or answers_coverage(answers, kb), kb)
+    findings.extend(unassessed)
 
     for lid in subject.licenses:
         if lid not in kb.licenses:
@@ -317,8 +325,9 @@ def assess(answers: Answers, kb: KnowledgeBase, model_ids: Iterable[str] | None 
     base = _answer_facts(answers, kb)
     coverage = answers_coverage(answers, kb)
     law = Law.build(kb, answers, base, today)
+    unassessed = _coverage_findings(coverage, kb)
     candidates = [assess_one(mid, answers, kb, hub_by_id.get(mid.lower()), base_facts=base,
-                             coverage=coverage, law=law, today=today)
+                             coverage=coverage, law=law, today=today, unassessed=unassessed)
                   for mid in ids]
     candidates.sort(key=Candidate.sort_key)
     return Assessment(answers=answers.to_dict(), candidates=tuple(candidates),

@@ -9,7 +9,6 @@ and the findings that block a model, in words. Pure functions over an assessment
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -60,6 +59,8 @@ def fail_on_line(failed: Sequence[Any], verdicts: Sequence[str], shown: int = 5)
 def closest_ids(wanted: str, known: Iterable[str], n: int = 3) -> list[str]:
     """The known ids closest to ``wanted`` (case-insensitive; by the whole id, else by
     the name after the ``/``), best first, at most ``n``."""
+    import difflib
+
     ids = list(dict.fromkeys(known))
     lower = {i.lower(): i for i in ids}
     hits = difflib.get_close_matches(wanted.lower(), list(lower), n=n, cutoff=0.6)

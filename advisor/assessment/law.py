@@ -59,7 +59,8 @@ def _law_pairs(kb: KnowledgeBase, places: Places) -> list[tuple[Rule, frozenset[
 class Law:
     """The law and policy rules of one answers set, evaluated once where they ask
     nothing about the model (most do): ``entries`` hold (rule, through, finding) with
-    ``finding`` precomputed (a Finding or None), or the marker ``_PER_MODEL``."""
+    ``finding`` precomputed, or the marker ``_PER_MODEL``; a rule that asks nothing about
+    the model and does not hold has no entry."""
 
     places: Places
     entries: tuple[tuple[Rule, frozenset[str], object], ...]
@@ -75,16 +76,15 @@ class Law:
         for rule, through in _law_pairs(kb, places):
             if uses_model_facts(rule.when):
                 entries.append((rule, through, _PER_MODEL))
-            else:
+            else:               # a rule that does not hold is left out: it finds nothing
                 found = _apply_one(rule, through, facts, broad, places, today)
-                entries.append((rule, through,
-                                None if found is None else replace(found, deployment=True)))
+                if found is not None:
+                    entries.append((rule, through, replace(found, deployment=True)))
         return cls(places, tuple(entries), today)
 
     def duties(self) -> list[Finding]:
         """The findings of the rules that ask nothing about the model: the deployment's."""
-        return [done for _, _, done in self.entries
-                if done is not None and done is not _PER_MODEL]
+        return [done for _, _, done in self.entries if done is not _PER_MODEL]
 
     def findings(self, facts: Facts) -> list[Finding]:
         broad = replace(facts, broad=True) if self.places.broad != self.places.strict \

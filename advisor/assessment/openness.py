@@ -74,6 +74,8 @@ NOT_OPEN = ("partial", "restricted", "not_released")
 
 @dataclass(frozen=True)
 class Openness:
+    """A model's openness grades (OSAID, MOF class) and the reasons behind them."""
+
     osaid: str                                   # pass | fail | unknown
     mof_class: str                               # I | II | III | none
     components: dict[str, str] = field(default_factory=dict)   # id -> open|restricted|...

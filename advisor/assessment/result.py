@@ -31,6 +31,8 @@ ASSESSMENT_SCHEMA = "advisor.assessment/1"
 
 @dataclass(frozen=True)
 class Finding:
+    """One reason behind a verdict: a rule that fired, or the engine's own review."""
+
     severity: Severity
     code: str
     message: str
@@ -86,6 +88,8 @@ def verdict_of(findings: Iterable[Finding]) -> Verdict:
 
 @dataclass(frozen=True)
 class Candidate:
+    """One model's verdict, with its findings, obligations and openness."""
+
     model: str
     licenses: tuple[str, ...]
     verdict: Verdict
@@ -128,10 +132,15 @@ class Candidate:
                 -counts["block"], -counts["condition"], self.model.lower())
 
     def to_dict(self) -> dict[str, Any]:
+        return self.to_dict_with([f.to_dict() for f in self.findings])
+
+    def to_dict_with(self, findings: list) -> dict[str, Any]:
+        """:meth:`to_dict` with ``findings`` in place of the findings' dicts (a writer
+        that encodes each distinct finding once passes their JSON text)."""
         return {
             "model": self.model, "license": self.license, "licenses": list(self.licenses),
             "verdict": self.verdict, "model_verdict": self.model_verdict,
-            "findings": [f.to_dict() for f in self.findings],
+            "findings": findings,
             "obligations": list(self.obligations),
             "openness": self.openness.to_dict(),
             "family": self.family, "vendor": self.vendor, "parameters": self.parameters,
@@ -141,6 +150,8 @@ class Candidate:
 
 @dataclass(frozen=True)
 class Assessment:
+    """The candidates of one answers set, worst first, and the deployment's duties."""
+
     answers: dict[str, Any]
     candidates: tuple[Candidate, ...]
     profiles_digest: str = ""
@@ -153,9 +164,14 @@ class Assessment:
     deployment_duties: tuple[Finding, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
+        return self.to_dict_with([f.to_dict() for f in self.deployment_duties],
+                                 [c.to_dict() for c in self.candidates])
+
+    def to_dict_with(self, deployment_duties: list, candidates: list) -> dict[str, Any]:
+        """:meth:`to_dict` with the duties and the candidates given (see
+        :meth:`Candidate.to_dict_with`)."""
         out = {"schema": ASSESSMENT_SCHEMA, "answers": self.answers,
-               "deployment_duties": [f.to_dict() for f in self.deployment_duties],
-               "candidates": [c.to_dict() for c in self.candidates],
+               "deployment_duties": deployment_duties, "candidates": candidates,
                "profiles_digest": self.profiles_digest, "notes": list(self.notes)}
         if self.coverage is not None:
             out["coverage"] = self.coverage

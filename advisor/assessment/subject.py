@@ -13,12 +13,15 @@ is named below, so a wording lives in one place.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from advisor.assessment.findings import GGUF_METADATA_SOURCE, card, engine_finding
 from advisor.assessment.result import Finding
-from advisor.knowledge.hubfacts import HubFacts, hub_modalities
 from advisor.knowledge.model import KnowledgeBase, License, ModelProfile
 from advisor.vocab import Basis
+
+if TYPE_CHECKING:          # Hub facts come only with a repo the profiles lack
+    from advisor.knowledge.hubfacts import HubFacts
 
 # A profiled model.
 CARD_DISAGREES = ("The Hub card declares license {declared}, but the profile says {profiled}; "
@@ -112,6 +115,8 @@ def _profiled(repo_id: str, profile: ModelProfile, kb: KnowledgeBase,
 
 def _from_hub(hub: HubFacts, kb: KnowledgeBase) -> Subject:
     """A repo the profiles lack: under its first profiled base model, else its card."""
+    from advisor.knowledge.hubfacts import hub_modalities
+
     declared, findings = _file_license(kb, hub, _hub_license(kb, hub))
     modalities = hub_modalities(hub)
     for base in _bases(hub):
@@ -162,6 +167,8 @@ def _under_base(hub: HubFacts, base: HubFacts, base_profile: ModelProfile,
 
 def _bases(hub: HubFacts) -> list[HubFacts]:
     """The Hub's base chain, then the base models a GGUF file's metadata names."""
+    from advisor.knowledge.hubfacts import HubFacts
+
     known = {b.repo_id.lower() for b in hub.base_chain}
     extra = [HubFacts(repo_id=r) for r in hub.gguf_base_models if r.lower() not in known]
     return [*hub.base_chain, *extra]

@@ -82,30 +82,6 @@ def _with_gguf_licenses(hub_facts: dict, kb, warnings: list[str]) -> dict:
     return out
 
 
-def write_assessment_json(document: dict, stream) -> None:
-    """The assessment document with one candidate per line: the same data as
-    ``json.dump(document, indent=2)``, written by the C encoder (the indenting encoder is
-    pure Python and took most of the command's time with 150+ models). Every character
-    beyond ASCII is a ``\\uXXXX`` escape: the encoder's fast path, and nothing a terminal
-    would obey (3.5 MB for 225 models: a scan for unsafe characters cost a fifth of the
-    command)."""
-    import json
-
-    from advisor.text import json_text
-
-    def dumps(value) -> str:
-        return json_text(json.dumps(value))
-
-    parts = []
-    for key, value in document.items():
-        if isinstance(value, list) and value:
-            inner = ",\n".join(f"    {dumps(item)}" for item in value)
-            parts.append(f"  {dumps(key)}: [\n{inner}\n  ]")
-        else:
-            parts.append(f"  {dumps(key)}: {dumps(value)}")
-    stream.write("{\n" + ",\n".join(parts) + "\n}\n")
-
-
 def _why_not_found(model_id: str, warnings: list[str], offline: bool) -> str:
     """What the Hub said about ``model_id`` (its warning), or why it was not asked."""
     if offline:
@@ -170,7 +146,9 @@ def run(args: argparse.Namespace) -> int:
     for warning in warnings:
         print(f"advisor: note: {warning}", file=sys.stderr)
     if args.json:
-        write_assessment_json(result.to_dict(), sys.stdout)
+        from advisor.commands.assess_json import write_assessment_json
+
+        write_assessment_json(result, sys.stdout)
     else:
         from advisor.commands.table import render_assessment
 

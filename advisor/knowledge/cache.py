@@ -3,7 +3,9 @@
 ``KnowledgeCache``: the whole validated knowledge base, pickled, keyed by a digest of
 every profile file's path and bytes and of the loader's own source (the bytes the build
 parsed, never those read before it: a file changed during a run is built again next
-time; an entry whose key does not match is removed); pickle is read only
+time; an entry whose key does not match is removed). The stat of those files (size,
+inode, times) is recorded with the key once they are settled (``knowledge.stat``): a run
+that finds them all as recorded hashes none of them. Pickle is read only
 from our own 0700 directory, from a regular file we own that nobody else can write (a
 pickle runs code when loaded, so nothing from anywhere else is ever unpickled).
 ``ParsedCache`` (below, for a changed file set):
@@ -28,6 +30,7 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import gc
 import hashlib
 import json
 import os
@@ -45,7 +48,8 @@ FILE_NAME = "profiles.json"
 _TAG = "\x00advisor"      # the key of a tagged value; YAML keys never start with NUL here
 
 
-def _parser_key() -> str:
+def parser_key() -> str:
+    """What decides how YAML text is parsed: PyYAML's version and the loader's source."""
     import yaml
 
     from advisor import yamlio
@@ -161,7 +165,7 @@ class ParsedCache:
     def open(cls, directory: Path | None = None) -> "ParsedCache":
         """The cache in ``directory`` (default :func:`advisor.config.cache_dir`), empty when unusable."""
         directory = directory if directory is not None else config.cache_dir()
-        parser = _parser_key()
+        parser = parser_key()
         if directory is None or not _private_dir(directory, create=True):
             return cls(None, {}, parser)
         path = directory / FILE_NAME
@@ -257,6 +261,7 @@ def _read_entries(path: Path, parser: str) -> dict[str, Any]:
 
 
 KB_FILE_NAME = "knowledge.pickle"
+STAT_FILE_NAME = "knowledge.stat"         # the stat signature of the files, and their key
 # The code that decides what a loaded knowledge base holds: every module of this package
 # and the shared ones it reads with, and the SPDX list's data module (a new list version is
 # a new key; reading the distribution's version through importlib.metadata would cost more
@@ -265,7 +270,8 @@ _KB_SHARED = ("regions.py", "yamlio.py", "languages.py", "vocab.py", "text.py",
               "gguf/metadata.py", "answers.py", "urls.py", "config.py")
 
 
-def _code_files() -> list[Path]:
+def code_files() -> list[Path]:
+    """The files whose code decides what a loaded knowledge base holds (see above)."""
     import importlib.util
 
     here = Path(__file__).resolve().parent
@@ -277,8 +283,8 @@ def _code_files() -> list[Path]:
 
 
 def _code_key() -> str:
-    digest = hashlib.sha256(_parser_key().encode())
-    for path in _code_files():
+    digest = hashlib.sha256(parser_key().encode())
+    for path in code_files():
         digest.update(path.read_bytes())
     digest.update(f"{sys.version_info[:2]}".encode())
     return digest.hexdigest()
@@ -308,12 +314,38 @@ class KnowledgeCache:
         """The knowledge base stored under ``key``, or None (absent, stale, not ours). A
         stored entry under another key is removed: it never outlives a mismatch (the next
         build is stored under the key of the bytes it parsed)."""
+        return self._get(self._full_key(key)) if self.path is not None else None
+
+    def known(self, signature: str) -> Any:
+        """The knowledge base stored under the key :meth:`remember` recorded for
+        ``signature`` (a digest of the files' stat, :func:`advisor.knowledge.load.stat_signature`),
+        or None: a run whose files show the same stat reads no file but the stored one."""
         if self.path is None:
             return None
+        raw = _read_private_file(self.path.with_name(STAT_FILE_NAME))
+        if raw is None or len(raw) != 129 or raw[:64] != signature.encode() or raw[64:65] != b" ":
+            return None
+        return self._get(raw[65:])
+
+    def remember(self, signature: str, key: str) -> None:
+        """Record that the files showing ``signature`` hold the bytes of ``key`` (failures
+        are ignored: the next run hashes the files again)."""
+        if self.path is None or not _private_dir(self.path.parent, create=False):
+            return
+        from advisor.errors import AdvisorError
+        from advisor.fsio import atomic_write_bytes
+
+        try:
+            atomic_write_bytes(self.path.with_name(STAT_FILE_NAME),
+                               signature.encode() + b" " + self._full_key(key), force=True,
+                               mode=0o600)
+        except (AdvisorError, OSError):
+            return
+
+    def _get(self, want: bytes) -> Any:
         raw = _read_private_file(self.path)
         if raw is None:
             return None
-        want = self._full_key(key)
         if raw[:64] != want or raw[64:65] != b"\n":
             self._drop()
             return None
@@ -321,11 +353,16 @@ class KnowledgeCache:
 
         from advisor.knowledge.model import KnowledgeBase
 
+        collecting = gc.isenabled()
+        gc.disable()                       # thousands of objects, none of them garbage
         try:
             kb = pickle.loads(raw[65:])  # noqa: S301 - only our own private file
         except Exception:                  # truncated, or written by another version
             self._drop()
             return None
+        finally:
+            if collecting:
+                gc.enable()
         return kb if isinstance(kb, KnowledgeBase) else None
 
     def _drop(self) -> None:

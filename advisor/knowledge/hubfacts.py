@@ -26,6 +26,8 @@ AUDIO_PIPELINES = {"audio-text-to-text", "automatic-speech-recognition", "audio-
 
 @dataclass(frozen=True)
 class HubFacts:
+    """What the Hub says about a repository the profiles lack."""
+
     repo_id: str
     sha: str | None = None
     license_tag: str | None = None          # card data `license:` (e.g. "llama3.2", "other")

@@ -57,6 +57,8 @@ def section_label(section: str | None) -> str | None:
 
 @dataclass(frozen=True)
 class Source:
+    """Where a fact is written: title, section, url, the date checked."""
+
     title: str
     section: str | None = None
     url: str | None = None
@@ -76,6 +78,8 @@ class Source:
 
 @dataclass(frozen=True)
 class Rule:
+    """One clause of a license, use policy, jurisdiction or policy, and when it applies."""
+
     code: str
     severity: str
     when: dict[str, Any]
@@ -91,6 +95,8 @@ class Rule:
 
 @dataclass(frozen=True)
 class License:
+    """A license profile: its identity on the Hub and in SPDX, and its rules."""
+
     id: str
     title: str
     spdx: str | None
@@ -110,6 +116,8 @@ class License:
 
 @dataclass(frozen=True)
 class UsePolicy:
+    """An acceptable-use policy a license or a model refers to, and its rules."""
+
     id: str
     title: str
     url: str | None
@@ -121,6 +129,8 @@ class UsePolicy:
 
 @dataclass(frozen=True)
 class Component:
+    """One MOF component of a model: whether it is released, and under which license."""
+
     status: str = "unknown"
     license: str | None = None
     evidence: str | None = None
@@ -166,6 +176,8 @@ class HubGate:
 
 @dataclass(frozen=True)
 class ModelProfile:
+    """What the knowledge base knows about one model (a repo id on the Hub)."""
+
     id: str
     family: str
     vendor: str
@@ -210,6 +222,8 @@ class ModelProfile:
 
 @dataclass(frozen=True)
 class Jurisdiction:
+    """The law of a place (or one body of law) and the rules it adds."""
+
     id: str
     title: str
     members: frozenset[str]
@@ -241,6 +255,8 @@ class Wants:
 
 @dataclass(frozen=True)
 class UseCaseInfo:
+    """A use case of the interview: what it needs of a model and what it implies."""
+
     id: str
     title: str
     description: str = ""
@@ -255,6 +271,8 @@ class UseCaseInfo:
 
 @dataclass(frozen=True)
 class Policy:
+    """An organization's own policy, as rules over the same facts as the law's."""
+
     id: str
     title: str
     checked: str | None
@@ -342,6 +360,8 @@ class Override:
 
 @dataclass
 class KnowledgeBase:
+    """Every profile loaded, by id; what the assessment reads."""
+
     licenses: dict[str, License] = field(default_factory=dict)
     use_policies: dict[str, UsePolicy] = field(default_factory=dict)
     models: dict[str, ModelProfile] = field(default_factory=dict)   # key: lower-case repo id

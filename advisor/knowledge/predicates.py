@@ -21,6 +21,7 @@ place ("if you serve users in California ...").
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -67,12 +68,9 @@ class Facts:
     broad: bool = False                         # a bare country stands for its subdivisions
 
     def __post_init__(self) -> None:
-        # Each region together with the country it lies in, for the strict reading.
-        up = set(self.regions)
-        up.update(country_of(code) for code in self.regions)
-        object.__setattr__(self, "_regions_up", frozenset(up))
-        object.__setattr__(self, "_bare", frozenset(c for c in self.regions
-                                                    if c not in SUBDIVISIONS))
+        up, bare = _region_sets(frozenset(self.regions))
+        object.__setattr__(self, "_regions_up", up)
+        object.__setattr__(self, "_bare", bare)
 
     @property
     def distributes(self) -> bool:
@@ -81,6 +79,15 @@ class Facts:
     @property
     def third_party_access(self) -> bool:
         return self.mode in ("hosted_service", "on_device", "on_prem")
+
+
+@functools.lru_cache(maxsize=64)
+def _region_sets(regions: frozenset[str]) -> tuple[frozenset[str], frozenset[str]]:
+    """Each region together with the country it lies in (the strict reading), and the
+    regions that are bare countries; the same for every model of an assessment."""
+    up = set(regions)
+    up.update(country_of(code) for code in regions)
+    return frozenset(up), frozenset(c for c in regions if c not in SUBDIVISIONS)
 
 
 def _any_in(values: frozenset[str], wanted: frozenset[str]) -> bool:

@@ -6,7 +6,9 @@ Targets (DESIGN.md): assessing every shipped model for one answer set under 50 m
 `advisor assess --json` as a process under 250 ms with 150+ models (warm cache) and at most
 5x a bare interpreter's start; the process imports neither Textual nor llama_cpp.
 "Cold" runs get an empty XDG_CACHE_HOME (every profile parsed from YAML), "warm" runs
-reuse the parsed-profiles cache the first run wrote.
+reuse the caches the first run wrote. The warm process and the bare interpreter run in
+turn (one of each, N times), so a burst of other work on the machine hits both alike; the
+ratio is of their medians, wall clock and CPU time (CPU is steadier on a loaded machine).
 """
 
 from __future__ import annotations
@@ -53,19 +55,36 @@ def _children_cpu() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
+def run_once(cmd: list[str], env: dict[str, str]) -> tuple[float, float]:
+    """Wall and CPU seconds of one run of ``cmd``, its output read and dropped."""
+    start, start_cpu = time.perf_counter(), _children_cpu()
+    subprocess.run(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                   check=True)
+    return time.perf_counter() - start, _children_cpu() - start_cpu
+
+
 def process_times(cmd: list[str], env: dict[str, str], repeat: int, *, cold: bool,
                   scratch: Path) -> tuple[list[float], list[float]]:
-    """Wall and CPU seconds of ``cmd`` (CPU is steadier on a loaded machine); each cold
-    run gets a fresh, empty cache directory."""
+    """Wall and CPU seconds of ``cmd``; each cold run gets a fresh, empty cache directory."""
     wall, cpu = [], []
     for index in range(repeat):
         cache = scratch / (f"cold-{index}" if cold else "warm")
-        run_env = {**env, "XDG_CACHE_HOME": str(cache)}
-        start, start_cpu = time.perf_counter(), _children_cpu()
-        subprocess.run(cmd, env=run_env, capture_output=True, check=True)
-        wall.append(time.perf_counter() - start)
-        cpu.append(_children_cpu() - start_cpu)
+        one = run_once(cmd, {**env, "XDG_CACHE_HOME": str(cache)})
+        wall.append(one[0])
+        cpu.append(one[1])
     return wall, cpu
+
+
+def in_turn(cmds: list[list[str]], env: dict[str, str], repeat: int
+            ) -> list[tuple[list[float], list[float]]]:
+    """Wall and CPU seconds of each of ``cmds``, run one after the other ``repeat`` times."""
+    out: list[tuple[list[float], list[float]]] = [([], []) for _ in cmds]
+    for _ in range(repeat):
+        for (wall, cpu), cmd in zip(out, cmds):
+            one = run_once(cmd, env)
+            wall.append(one[0])
+            cpu.append(one[1])
+    return out
 
 
 def main() -> None:
@@ -96,9 +115,9 @@ def main() -> None:
         subprocess.run(cmd, env={**env, "XDG_CACHE_HOME": str(scratch / "warm")},
                        capture_output=True, check=True)              # writes the warm cache
         cold = process_times(cmd, env, repeat, cold=True, scratch=scratch)
-        warm = process_times(cmd, env, repeat, cold=False, scratch=scratch)
-        bare, bare_cpu = process_times([sys.executable, "-c", "pass"], env, repeat, cold=False,
-                                       scratch=scratch)
+        warm, (bare, bare_cpu) = in_turn(
+            [cmd, [sys.executable, "-c", "pass"]],
+            {**env, "XDG_CACHE_HOME": str(scratch / "warm")}, repeat * 2)
         probe = subprocess.run(
             [sys.executable, "-c",
              "import sys; from advisor.cli import main; import io, contextlib;"
@@ -121,10 +140,14 @@ def main() -> None:
     for name, seconds, cpu in rows:
         cpu_text = f"{cpu * 1000:7.1f} ms" if cpu is not None else ""
         print(f"{name:58} {seconds * 1000:7.1f} ms {cpu_text:>10}")
-    ratio = med(warm[0]) / med(bare)
-    print(f"warm process / bare interpreter: {ratio:.1f}x; "
-          f"{len(kb.models)} models, {len(kb.licenses)} licenses")
-    print(f"heavy modules imported by `assess`: {probe.stderr.strip() or 'none'}")
+    print(f"warm process / bare interpreter, medians of {repeat * 2} runs in turn: "
+          f"wall {med(warm[0]) / med(bare):.1f}x, CPU {med(warm[1]) / med(bare_cpu):.1f}x "
+          f"(fastest runs: {min(warm[0]) * 1000:.0f} / {min(bare) * 1000:.0f} ms, "
+          f"{min(warm[0]) / min(bare):.1f}x); {len(kb.models)} models, "
+          f"{len(kb.licenses)} licenses; load average {os.getloadavg()[0]:.1f}")
+    heavy = probe.stderr.strip().splitlines()[-1:]     # after the command's own notes
+    heavy = [line for line in heavy if not line.startswith("advisor:")]
+    print(f"heavy modules imported by `assess`: {heavy[0] if heavy else 'none'}")
 
 
 if __name__ == "__main__":

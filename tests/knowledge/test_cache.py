@@ -314,3 +314,83 @@ def test_a_cache_folder_of_another_user_is_said_once(tmp_path: Path, run_advisor
     notes = [ln for ln in proc.stderr.splitlines() if "profiles cache is off" in ln]
     assert len(notes) == 1 and str(folder) in notes[0] and why in notes[0]
     assert not (folder / "knowledge.pickle").exists()
+
+
+# ------------------------------------------------------- the stat signature (issue 24)
+
+def _count_key_reads(monkeypatch: pytest.MonkeyPatch) -> list:
+    """Every profile file the cache key reads (hashing), as it happens."""
+    import advisor.knowledge.load as keying
+
+    real, reads = keying.read_limited, []
+
+    def read_limited(target, limit):
+        reads.append(Path(target))
+        return real(target, limit)
+
+    monkeypatch.setattr(keying, "read_limited", read_limited)
+    return reads
+
+
+def test_unchanged_files_are_not_hashed_again(tmp_path: Path,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    """Once the files' stat is recorded with their key, a run whose files show the same
+    stat reads none of them: the stored knowledge base answers."""
+    from advisor.knowledge import load_knowledge
+    from advisor.knowledge.cache import STAT_FILE_NAME
+
+    path = _kb_cache_env(tmp_path, monkeypatch)
+    first = load_knowledge()
+    assert (path.parent / STAT_FILE_NAME).is_file()   # the shipped files are settled
+    reads = _count_key_reads(monkeypatch)
+    assert load_knowledge().digest == first.digest
+    assert reads == []
+    _poison(path)                                     # and it is the stored one
+    assert load_knowledge().licenses["mit"].title == "Planted"
+
+
+@pytest.mark.parametrize("edit", ["new size, old mtime", "same size, new mtime"])
+def test_an_edit_the_stat_shows_is_never_served_stale(tmp_path: Path,
+                                                      monkeypatch: pytest.MonkeyPatch,
+                                                      edit: str) -> None:
+    import advisor.knowledge.load as keying
+    from advisor.knowledge import load_knowledge
+
+    _kb_cache_env(tmp_path, monkeypatch)
+    monkeypatch.setattr(keying, "SETTLE_NS", 0)       # what was just written counts as settled
+    user = tmp_path / "mine"
+    user.mkdir()
+    mine = user / "mit.yaml"
+    before = MIT.read_text(encoding="utf-8").replace("title: MIT License", "title: Before")
+    mine.write_text(before, encoding="utf-8")
+    assert load_knowledge([user]).licenses["mit"].title == "Before"
+    reads = _count_key_reads(monkeypatch)
+    assert load_knowledge([user]).licenses["mit"].title == "Before"
+    assert reads == []                                # the recorded stat is used...
+    old = mine.stat()
+    if edit == "new size, old mtime":
+        mine.write_text(before.replace("title: Before", "title: Afterwards"), encoding="utf-8")
+        os.utime(mine, ns=(old.st_atime_ns, old.st_mtime_ns))
+        want = "Afterwards"
+    else:
+        mine.write_text(before.replace("title: Before", "title: Behind"), encoding="utf-8")
+        os.utime(mine, ns=(old.st_atime_ns, old.st_mtime_ns + 10**9))
+        want = "Behind"
+    assert load_knowledge([user]).licenses["mit"].title == want     # ...and never stale
+    assert reads                                      # the files were hashed again
+
+
+def test_files_changed_just_now_are_not_recorded(tmp_path: Path,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """A file written within the last seconds may change again within the same tick of
+    its timestamps: its stat is not recorded, so the next run hashes the files."""
+    from advisor.knowledge import load_knowledge
+
+    _kb_cache_env(tmp_path, monkeypatch)
+    user = tmp_path / "mine"
+    user.mkdir()
+    (user / "mit.yaml").write_text(MIT.read_text(encoding="utf-8"), encoding="utf-8")
+    load_knowledge([user])
+    reads = _count_key_reads(monkeypatch)
+    load_knowledge([user])
+    assert user / "mit.yaml" in reads

@@ -16,17 +16,35 @@ the readers are imported only when a file must be read.
 from __future__ import annotations
 
 import hashlib
+import os
+import sys
+import time
 from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from advisor.config import PROFILES_DIR
 from advisor.errors import InputError
-from advisor.knowledge.load.fields import Problem
 from advisor.knowledge.model import KnowledgeBase, section_label
 from advisor.yamlio import MAX_FILE_BYTES, read_limited
 
+if TYPE_CHECKING:
+    from advisor.knowledge.load.fields import Problem
+
 __all__ = ["Problem", "check_profiles", "files_key", "load_knowledge", "profile_dirs",
-           "profiles_key", "unconfirmed"]
+           "profiles_key", "stat_signature", "unconfirmed"]
+
+# A file changed this recently may change again within the same tick of its timestamps,
+# unseen by its stat: a signature is recorded only once every file is older than this.
+SETTLE_NS = 2 * 10**9
+
+
+def __getattr__(name: str) -> Any:
+    if name == "Problem":               # the readers' own: imported when a file is read
+        from advisor.knowledge.load.fields import Problem
+
+        return Problem
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def profile_files(directory: Path) -> list[Path]:
@@ -65,6 +83,33 @@ def profiles_key(roots: Sequence[Path]) -> str | None:
     return files_key(roots, files)
 
 
+def stat_signature(roots: Sequence[Path], code: Iterable[Path] = (),
+                   salt: str = "") -> tuple[str | None, bool]:
+    """A digest of ``salt``, the roots, and the path, size, inode and times of every
+    profile file below them and of each ``code`` file (the loader's own), and whether
+    every one of them is settled (older than ``SETTLE_NS``). Equal digests mean no file
+    was added, removed, moved or written since (a write sets ``ctime``, which no tool can
+    set back), so the key once recorded for the digest still holds; an unsettled one is
+    never recorded. None when a file cannot be looked at (then the files are hashed)."""
+    digest = hashlib.sha256(f"{salt}\0{sys.version}\0".encode("utf-8", "surrogateescape"))
+    newest = 0
+    files = [(f"code {path}", path) for path in code]
+    for index, root in enumerate(roots):
+        files.append((f"root {index} {root}", None))
+        files.extend((str(path), path) for path in profile_files(root))
+    for name, path in files:
+        if path is not None:
+            try:
+                info = os.stat(path)
+            except OSError:
+                return None, False
+            newest = max(newest, info.st_mtime_ns, info.st_ctime_ns)
+            name = (f"{name}\0{info.st_size} {info.st_mtime_ns} {info.st_ctime_ns} "
+                    f"{info.st_ino} {info.st_dev}")
+        digest.update(f"{name}\0".encode("utf-8", "surrogateescape"))
+    return digest.hexdigest(), newest < time.time_ns() - SETTLE_NS
+
+
 def unconfirmed(kb: KnowledgeBase) -> list[str]:
     """What a person has still to confirm: drafted model profiles and rules marked
     ``confirmed: false``, one line each: ``unconfirmed(kb)[0]`` ->
@@ -89,13 +134,20 @@ def load_knowledge(extra_dirs: Iterable[Path | str] = ()) -> KnowledgeBase:
     for directory in extra_dirs:
         if not Path(directory).is_dir():
             raise InputError(str(directory), "profiles directory not found")
-    from advisor.knowledge.cache import KnowledgeCache, ParsedCache
+    from advisor.knowledge.cache import KnowledgeCache, ParsedCache, code_files, parser_key
 
     roots = profile_dirs(extra_dirs)
     stored = KnowledgeCache.open()
+    signature, settled = (stat_signature(roots, code_files(), parser_key()) if stored.usable
+                          else (None, False))
+    kb = stored.known(signature) if signature else None
+    if kb is not None:                  # no file changed since their bytes were hashed
+        return kb
     key = profiles_key(roots) if stored.usable else None
     kb = stored.get(key) if key else None
     if kb is not None:
+        if signature and settled:
+            stored.remember(signature, key)
         return kb
     from advisor.knowledge.load.walk import build      # the readers: only now
 
@@ -107,6 +159,8 @@ def load_knowledge(extra_dirs: Iterable[Path | str] = ()) -> KnowledgeBase:
                          field=first.field or None)
     if key:         # stored under the key of the bytes parsed, never of those read before
         stored.put(parsed_key, kb)
+        if signature and settled and parsed_key == key:
+            stored.remember(signature, key)
     return kb
 
 

@@ -21,6 +21,8 @@ from advisor.knowledge.model import Source
 
 @dataclass(frozen=True)
 class Problem:
+    """One problem in a profile file, with its file, line and field."""
+
     file: str
     line: int | None
     field: str

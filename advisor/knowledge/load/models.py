@@ -152,13 +152,16 @@ def _extra_body(raw: Any, where: tuple) -> tuple[tuple[str, Any], ...]:
 
 def _component(raw: Any, path: tuple, memo: dict | None = None) -> Component:
     """One openness component; ``memo`` shares the (frozen) result between the many
-    identical components that family defaults produce."""
+    identical components that family defaults produce, and between equal ones (it maps
+    the raw items, and each component, to the one shared)."""
     key = None
     if memo is not None and type(raw) is dict and all(type(v) is str for v in raw.values()):
         key = tuple(raw.items())
         if key in memo:
             return memo[key]
     component = _build_component(raw, path)
+    if memo is not None:
+        component = memo.setdefault(component, component)
     if key is not None:
         memo[key] = component
     return component
@@ -186,13 +189,15 @@ def _merge_model(defaults: Mapping, raw: Mapping) -> dict[str, Any]:
     return merged
 
 
-def read_models(data: Mapping, path_: Path) -> list[ModelProfile]:
+def read_models(data: Mapping, path_: Path, memo: dict | None = None) -> list[ModelProfile]:
+    """The model profiles of one family file; ``memo`` shares equal openness components
+    between files too (fewer objects to store and to load)."""
     d = check_keys(data, (), ("schema", "family", "vendor", "checked", "defaults", "models",
                          "sources", "notes"))
     family, vendor = read_text(d, "family", ()), read_text(d, "vendor", ())
     defaults = check_keys(d.get("defaults") or {}, ("defaults",), MODEL_KEYS)
     raw_models = d.get("models")
-    memo: dict = {}
+    memo = {} if memo is None else memo
     if not isinstance(raw_models, list) or not raw_models:
         raise Bad(("models",), "must be a non-empty list")
     def one(index: int, raw: Any) -> ModelProfile:

@@ -178,7 +178,8 @@ def build(dirs: Iterable[Path], *, cache: Any = None
          lambda i, r: keep("license", kb.licenses, r.id, i, r, ("id",)))
     each("advisor.use-policy/1", lambda i: read_use_policy(i.data, i.path, i.sha, ucs),
          lambda i, r: keep("use-policy", kb.use_policies, r.id, i, r, ("id",)))
-    each("advisor.model-family/1", lambda i: read_models(i.data, i.path),
+    components: dict = {}                       # equal openness components, shared
+    each("advisor.model-family/1", lambda i: read_models(i.data, i.path, components),
          lambda i, r: keep("model", kb.models, r.id.lower(), i, r, model_where(i, r)))
     each("advisor.jurisdiction/1", lambda i: read_jurisdiction(i.data, i.path, ucs),
          lambda i, r: keep("jurisdiction", kb.jurisdictions, r.id, i, r, ("id",)))
