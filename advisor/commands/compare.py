@@ -145,59 +145,21 @@ def candidates_from_args(args: argparse.Namespace, kb=None) -> list:
     return out + hosted
 
 
-def hosted_at(endpoint: str, model: str | None, kb):
-    """The hosted API model profile served at ``endpoint`` under the name ``model`` (the
-    same chat URL and API model name), or None: ``--endpoint https://api.openai.com/v1
-    --model gpt-5.1`` is ``openai-api/gpt-5.1``."""
-    from advisor.errors import InputError
-    from advisor.smoke.endpoint import chat_url
-
-    try:
-        url = chat_url(endpoint)
-    except InputError:
-        return None
-    for profile in kb.models.values():
-        api = profile.api
-        if api is not None and api.model == model and chat_url(api.base_url) == url:
-            return profile
-    return None
-
-
-def profile_for(candidate, kb) -> str | None:
-    """The model profile a candidate is: its repo, its GGUF's metadata, or its name."""
-    from pathlib import Path
-
-    from advisor.knowledge.matching import FileClues, profile_of
-    from advisor.machine.local import Candidate as Found
-    from advisor.machine.local import describe
-
-    if candidate.profile:
-        return candidate.profile
-    if candidate.endpoint:
-        found = kb.find_model(candidate.model) or hosted_at(candidate.endpoint,
-                                                            candidate.model, kb)
-        if found is not None:
-            return found.id
-        return profile_of(FileClues.of(names=[candidate.model]), kb)
-    return profile_of(describe(Found(Path(candidate.gguf), "folder", repo_id=candidate.repo))
-                      .clues(), kb)
-
-
 def assess_rows(comparison, candidates, args: argparse.Namespace, kb=None) -> None:
     """Fill each row's verdict, obligation count and vendor from ``--answers``."""
     from advisor.assessment.engine import assess_one
     from advisor.commands.common import answers_from_args, knowledge_from_args
     from advisor.config import today_iso
+    from advisor.smoke.builds import profile_for
+    from advisor.smoke.plan import attach_assessments
 
     kb = kb if kb is not None else knowledge_from_args(args)
     answers = answers_from_args(args, kb)
     today = today_iso()
-    for row, candidate in zip(comparison.candidates, candidates):
-        profile = profile_for(candidate, kb)
-        assessed = assess_one(profile or candidate.label, answers, kb, today=today)
-        row.assessment = {"profile": profile, "verdict": assessed.verdict,
-                          "obligations": len(assessed.obligations),
-                          "vendor": assessed.vendor}
+    profiles = [profile_for(candidate, kb) for candidate in candidates]
+    attach_assessments(comparison, profiles,
+                       [assess_one(profile or candidate.label, answers, kb, today=today)
+                        for profile, candidate in zip(profiles, candidates)])
 
 
 def _fmt(value: Any, spec: str, unit: str = "") -> str:

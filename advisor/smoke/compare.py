@@ -21,7 +21,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Callable
 
-from advisor.errors import OperationError
+from advisor.errors import AdvisorError, OperationError
+from advisor.smoke.control import Cancelled, RunControl
 from advisor.smoke.probes import probe_scores
 from advisor.smoke.result import SmokeResult
 from advisor.smoke.runner import DEFAULT_CTX, DEFAULT_SEED, DEFAULT_TIMEOUT, SmokeSpec, run_smoke
@@ -243,6 +244,23 @@ class Comparison:
     def all_ran(self) -> bool:
         return all(row.error is None for row in self.candidates)
 
+    def profile_of(self, label: str | None) -> str | None:
+        """The profile id of the row labelled ``label`` (None when none matches)."""
+        for row in self.candidates:
+            if label and row.model == label:
+                return (row.assessment or {}).get("profile")
+        return None
+
+    @property
+    def chosen_profile(self) -> str | None:
+        """The profile id of the chosen row (None when none was chosen)."""
+        return self.profile_of(self.chosen)
+
+    @property
+    def fallback_profile(self) -> str | None:
+        """The profile id of the fallback row, another vendor's (None when there is none)."""
+        return self.profile_of(self.fallback)
+
     def to_dict(self) -> dict[str, Any]:
         return {"schema": SCHEMA, "suite": self.suite, "settings": self.settings.to_dict(),
                 "candidates": [row.to_dict() for row in self.candidates],
@@ -282,26 +300,44 @@ def distinct_labels(candidates: list[Candidate]) -> list[Candidate]:
 
 def compare(candidates: list[Candidate], suite: Suite, settings: CompareSettings,
             on_progress: Callable[[int, Candidate, CandidateRow | None], None] | None = None,
-            on_event: Callable[[int, Any], None] | None = None) -> Comparison:
+            on_event: Callable[[int, Any], None] | None = None, *,
+            control: RunControl | None = None,
+            row_errors: tuple[type[Exception], ...] = (OperationError,)) -> Comparison:
     """Run ``suite`` on each candidate in turn; ``on_progress(i, candidate, row)`` is
     called before (row None) and after each; ``on_event(i, event)`` gets each candidate's
-    live smoke events (prompt_start, token, prompt_done...). Bad input (InputError)
-    propagates."""
-    rows = []
+    live smoke events (prompt_start, token, prompt_done...). A candidate that raises one
+    of ``row_errors`` becomes a row with its error and the others still run; anything
+    else (bad input, InputError, by default) propagates. With ``control``, a cancel
+    raises :class:`~advisor.smoke.control.Cancelled` whose ``partial`` holds the rows
+    that finished."""
+    rows: list[CandidateRow] = []
+
+    def partial() -> Comparison:
+        return Comparison(suite=suite.name, settings=settings, candidates=list(rows))
+
     for index, candidate in enumerate(distinct_labels(candidates)):
+        if control is not None and control.cancelled:
+            raise Cancelled(partial())
         if on_progress:
             on_progress(index, candidate, None)
         try:
             relay = (lambda event, i=index: on_event(i, event)) if on_event else None
-            result = run_smoke(spec_for(candidate, suite, settings), on_event=relay)
+            result = run_smoke(spec_for(candidate, suite, settings), on_event=relay,
+                               control=control)
             row = CandidateRow.from_result(candidate, result)
-        except OperationError as exc:
-            row = CandidateRow.from_error(candidate, exc)
+        except Cancelled:
+            raise Cancelled(partial()) from None
+        except row_errors as exc:
+            if control is not None and control.cancelled:
+                raise Cancelled(partial()) from None
+            named = exc if isinstance(exc, AdvisorError) else RuntimeError(
+                f"{type(exc).__name__}: {exc}")
+            row = CandidateRow.from_error(candidate, named)
         identify(row, candidate, settings)
         rows.append(row)
         if on_progress:
             on_progress(index, candidate, row)
-    return Comparison(suite=suite.name, settings=settings, candidates=rows)
+    return partial()
 
 
 def choose(comparison: Comparison) -> None:

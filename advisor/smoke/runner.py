@@ -29,6 +29,7 @@ from typing import Any
 from advisor import config
 from advisor.errors import InputError, OperationError
 from advisor.machine.speed import default_threads  # noqa: F401 (re-exported)
+from advisor.smoke.control import Cancelled, RunControl
 from advisor.smoke.modelfile import should_hash
 from advisor.smoke.result import (DONE, LOAD_DONE, PROMPT_DONE, PROMPT_START, SPAWNED, TOKEN,
                                   EventCallback, SmokeResult, emit, prompt_result)
@@ -337,13 +338,28 @@ def _child_error(event: dict[str, Any], template_key: str | None, path: Path,
     return OperationError(message)
 
 
-def run_smoke(spec: SmokeSpec, on_event: EventCallback | None = None) -> SmokeResult:
+def run_smoke(spec: SmokeSpec, on_event: EventCallback | None = None,
+              control: RunControl | None = None) -> SmokeResult:
     """Run a smoke test; ``on_event`` gets live :class:`SmokeEvent` objects.
 
     Raises InputError (bad file, suite, arguments: exit 2) or OperationError (crash,
     hang, refused template, unreachable endpoint: exit 1). A failing check is not an
-    exception: ``result.passed`` is False.
+    exception: ``result.passed`` is False. With ``control``, a cancel from another
+    thread stops the run and raises :class:`~advisor.smoke.control.Cancelled`.
     """
+    if control is None:
+        return _run(spec, on_event)
+    try:
+        return _run(spec, control.events(on_event))
+    except Cancelled:
+        raise
+    except Exception:
+        if control.cancelled:              # the stopped child reads as a crash: it is not
+            raise Cancelled() from None
+        raise
+
+
+def _run(spec: SmokeSpec, on_event: EventCallback | None) -> SmokeResult:
     suite = _suite(spec)
     if spec.endpoint:
         if not spec.model:

@@ -261,3 +261,17 @@ def load_suite(name_or_path: str = DEFAULT_SUITE, *, validate: bool | None = Non
     if validate is None:
         validate = path.resolve().parent != SUITES_DIR.resolve()
     return parse_suite(read_text(path), str(path), validate=validate)
+
+
+def suite_description(name_or_path: str) -> str:
+    """The suite's own one-line description; '' when it has none or cannot be read.
+
+    >>> suite_description("no-such-suite")
+    ''
+    """
+    from advisor.errors import AdvisorError
+
+    try:
+        return str(load_suite(name_or_path).description or "")
+    except AdvisorError:
+        return ""

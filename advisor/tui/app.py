@@ -9,20 +9,28 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from textual import work
+from textual import on, work
 from textual.app import App
 from textual.binding import Binding
 from textual.signal import Signal
+from textual.worker import Worker, WorkerState
 
 from advisor import config
 from advisor.config import STYLES_DIR
-from advisor.errors import AdvisorError
-from advisor.tui.commands import AdvisorCommands
+from advisor.errors import AdvisorError, out_of_reach
 from advisor.machine.hardware import GIB, Hardware, simulated_hardware
 from advisor.text import clean
+from advisor.tui.commands import AdvisorCommands
 from advisor.tui.settings import AppSettings
+from advisor.tui.state import AppState
+
+if TYPE_CHECKING:
+    from advisor.answers import Answers
+    from advisor.assessment.result import Assessment, Candidate
+    from advisor.knowledge.model import KnowledgeBase
+    from advisor.recommend import Recommendation
 
 STYLE_FILES = ("app.tcss", "interview.tcss", "candidates.tcss", "detail.tcss",
                "smoke.tcss", "export.tcss", "compare.tcss")
@@ -37,32 +45,35 @@ class AdvisorApp(App[int]):
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (90, "-wide")]   # styles adapt to 80 columns
     COMMANDS = App.COMMANDS | {AdvisorCommands}
     BINDINGS = [
-        Binding("f1", "help", "Help", priority=True),
-        Binding("ctrl+q", "quit_asking", "Quit", priority=True),
+        Binding("f1", "help", "Help", priority=True, id="app.help"),
+        Binding("ctrl+q", "quit_asking", "Quit", priority=True, id="app.quit"),
     ]
 
-    def __init__(self, settings: AppSettings | None = None, *, kb: Any = None,
-                 answers: Any = None) -> None:
+    def __init__(self, settings: AppSettings | None = None, *, kb: KnowledgeBase | None = None,
+                 answers: Answers | None = None) -> None:
         super().__init__()
         self.settings = settings or AppSettings()
-        self.kb = kb
-        self.answers = answers
-        self.assessment: Any = None
-        self.hub_facts: dict[str, Any] = {}
-        self.smoke_results: dict[str, dict[str, Any]] = {}
-        self.last_assess_ms = 0.0
+        self.state = AppState(kb=kb, answers=answers)
         self.assessment_changed: Signal[Any] = Signal(self, "assessment-changed")
         self._offline_told = False
+        self._recommended: tuple[Any, Hardware, Recommendation] | None = None
         self.machine: Hardware = self.settings.resolved_hardware()
-        self.saved_answers: Any = None          # the answers as last loaded or saved
-        # True while the answers are the example the app starts with (no answers file):
-        # the interview says so, and what is still untouched counts as assumed.
-        self.example_loaded = False
-        self.smoke_runs: list[dict[str, Any]] = []   # every result, with the models it ran
-        self.comparison: dict[str, Any] | None = None   # the last finished comparison
         from advisor.tui.prefs import load_prefs
 
         self.prefs = load_prefs(self.settings.resolved_config_dir())
+
+    # -- the session's state (advisor.tui.state), read by the screens ---------------------
+    @property
+    def kb(self) -> KnowledgeBase | None:
+        return self.state.kb
+
+    @property
+    def answers(self) -> Answers | None:
+        return self.state.answers
+
+    @property
+    def assessment(self) -> Assessment | None:
+        return self.state.assessment
 
     def format_title(self, title: str, sub_title: str):
         """The header's title, every screen's included: one clean line (a model id or a
@@ -75,7 +86,7 @@ class AdvisorApp(App[int]):
     @property
     def hardware(self) -> Hardware:
         """The memory fit is judged against: the answers' override, else this machine."""
-        override = getattr(self.answers, "hardware", None)
+        override = self.answers.hardware if self.answers is not None else None
         if override is None:
             return self.machine
         ram = (override.ram_gb if override.ram_gb is not None
@@ -87,9 +98,10 @@ class AdvisorApp(App[int]):
         from advisor.tui.screens.candidates import CandidatesScreen
         from advisor.tui.screens.interview import InterviewScreen
 
-        if self.prefs.get("theme") in self.available_themes:
-            self.theme = self.prefs["theme"]
+        if self.prefs.theme in self.available_themes:
+            self.theme = self.prefs.theme
         self.watch(self, "theme", self._theme_changed, init=False)
+        self.apply_keymap()
 
         try:
             self._load_core()
@@ -120,39 +132,52 @@ class AdvisorApp(App[int]):
         from advisor.answers import example_answers, load_answers
         from advisor.knowledge import load_knowledge
 
-        if self.kb is None:
-            self.kb = load_knowledge(extra_dirs=self.settings.profile_dirs)
-        if self.answers is None:
+        state = self.state
+        if state.kb is None:
+            state.kb = load_knowledge(extra_dirs=self.settings.profile_dirs)
+        if state.answers is None:
             if self.settings.answers_path is not None:
-                self.answers = load_answers(self.settings.answers_path,
-                                            use_case_ids=self.use_case_ids())
+                state.answers = load_answers(self.settings.answers_path,
+                                             use_case_ids=self.use_case_ids())
             else:
-                self.answers = example_answers()
-                self.example_loaded = True
-        self.saved_answers = self.answers
-        self.assessment = self._assess(self.answers)
+                state.answers = example_answers()
+                state.example_loaded = True
+        state.saved_answers = state.answers
+        state.assessment = self._assess(state.answers)
+
+    def apply_keymap(self) -> None:
+        """Your keys from the preferences' ``keymap`` (advisor.tui.prefs); entries that
+        name no binding of the app, or that could not be read, are said once."""
+        from advisor.tui.keys import unknown_ids
+
+        keymap = self.prefs.keymap
+        problems = [*self.prefs.problems, *(f"{i!r}: no such binding id"
+                                            for i in unknown_ids(keymap))]
+        self.set_keymap(keymap)
+        if problems:
+            where = self.settings.resolved_config_dir() / "tui.json"
+            self.notify(clean(f"{where}: " + "; ".join(problems[:5])),
+                        title="Preferences: left out", severity="warning", timeout=12,
+                        markup=False)
 
     # -- state -------------------------------------------------------------------------
     def use_case_ids(self) -> tuple[str, ...]:
         from advisor.answers import CORE_USE_CASES
 
-        cases = getattr(self.kb, "use_cases", None) or {}
-        ids = tuple(cases.keys()) if isinstance(cases, dict) else tuple(
-            getattr(c, "id", c) for c in cases)
-        return ids or CORE_USE_CASES
+        return (tuple(self.kb.use_cases) if self.kb is not None else ()) or CORE_USE_CASES
 
-    def _assess(self, answers: Any) -> Any:
+    def _assess(self, answers: Answers) -> Assessment:
         from time import perf_counter
 
         from advisor.assessment import assess
 
         start = perf_counter()
-        result = assess(answers, self.kb, hub_facts=self.hub_facts or None,
+        result = assess(answers, self.kb, hub_facts=self.state.hub_facts or None,
                         today=self.settings.record_date or config.today_iso())
-        self.last_assess_ms = (perf_counter() - start) * 1000
+        self.state.last_assess_ms = (perf_counter() - start) * 1000
         return result
 
-    def set_answers(self, answers: Any) -> None:
+    def set_answers(self, answers: Answers) -> None:
         """Replace the answers, re-assess every model and tell the screens."""
         if answers == self.answers and self.assessment is not None:
             return
@@ -162,16 +187,16 @@ class AdvisorApp(App[int]):
             self.notify(f"Assessment failed: {type(exc).__name__}: {clean(exc)}",
                         title="Error", severity="error", timeout=10, markup=False)
             return
-        self.answers = answers
-        self.assessment = assessment
-        self.assessment_changed.publish(self.assessment)
+        self.state.answers = answers
+        self.state.assessment = assessment
+        self.assessment_changed.publish(assessment)
 
     @property
-    def recommendation(self) -> Any:
+    def recommendation(self) -> Recommendation | None:
         """The recommendation of the current assessment on :attr:`hardware` (computed
         once per assessment and hardware; pure and fast, advisor.recommend)."""
         hardware = self.hardware
-        cached = getattr(self, "_recommended", None)
+        cached = self._recommended
         if cached is not None and cached[0] is self.assessment and cached[1] == hardware:
             return cached[2]
         if self.assessment is None or self.kb is None:
@@ -184,26 +209,22 @@ class AdvisorApp(App[int]):
 
     def add_hub_facts(self, repo_id: str, facts: Any) -> None:
         """Hub facts reached us: re-assess so verdicts can use them."""
-        self.hub_facts[repo_id] = facts
+        self.state.hub_facts[repo_id] = facts
         try:
-            self.assessment = self._assess(self.answers)
+            assessment = self._assess(self.state.answers)
         except Exception as exc:  # noqa: BLE001 - keep the previous assessment
             self.notify(f"Re-assessment with Hub facts failed: {clean(exc)}",
                         severity="warning", markup=False)
             return
-        self.assessment_changed.publish(self.assessment)
+        self.state.assessment = assessment
+        self.assessment_changed.publish(assessment)
 
-    def candidate(self, model_id: str) -> Any:
-        for cand in getattr(self.assessment, "candidates", ()):
-            from advisor.tui.rows import candidate_id
-
-            if candidate_id(cand).lower() == model_id.lower():
-                return cand
-        return None
+    def candidate(self, model_id: str) -> Candidate | None:
+        return self.state.candidate(model_id)
 
     def tell_overrides(self) -> None:
         """Your own profiles that replace shipped ones: said at launch, never silently."""
-        overrides = getattr(self.kb, "overrides", None) or ()
+        overrides = self.kb.overrides if self.kb is not None else ()
         if not overrides:
             return
         lines = [f"{o.kind} {o.id} ← {o.file} (sha256 {o.sha256[:12]}…)"
@@ -222,6 +243,29 @@ class AdvisorApp(App[int]):
         self.notify(f"Working offline{why}: Hub metadata and downloads are off; "
                     "assessment, local smoke tests and records still work.",
                     title="Offline", severity="warning", timeout=8)
+
+    # -- the one handler of failed workers ---------------------------------------------
+    @on(Worker.StateChanged)
+    def _worker_failed(self, event: Worker.StateChanged) -> None:
+        """A worker raised (the app's own, or a screen's, relayed by AdvisorScreen): an
+        unreachable Hub means offline; the failure is said in an error notification (titled
+        with the worker's description) unless the screen shows it in place. A cancel the
+        user asked for is no failure. The app keeps running either way."""
+        from advisor.smoke.control import Cancelled
+        from advisor.tui.screens.base import AdvisorScreen
+
+        error = event.worker.error
+        if event.state is not WorkerState.ERROR or error is None or isinstance(error,
+                                                                               Cancelled):
+            return
+        if out_of_reach(error):
+            self.tell_offline("the Hub cannot be reached")
+        node = event.worker.node
+        if isinstance(node, AdvisorScreen) and event.worker.group in node.FAILURES_IN_PLACE:
+            return
+        self.notify(clean(str(error) or type(error).__name__),
+                    title=clean(event.worker.description or "A task failed"),
+                    severity="error", timeout=10, markup=False)
 
     # -- navigation actions (also used by the command palette) ---------------------------
     def action_help(self) -> None:
@@ -254,8 +298,8 @@ class AdvisorApp(App[int]):
     def action_smoke(self, model_id: str | None = None, gguf: dict | None = None) -> None:
         from advisor.tui.screens.smoke import SmokeScreen
 
-        profile = self.kb.find_model(model_id) if (self.kb and model_id) else None
-        if getattr(profile, "access", "") == "api":
+        profile = self.state.profile(model_id)
+        if profile is not None and profile.access == "api":
             # A hosted model has no GGUF: its suite runs against the API, as in compare.
             self.notify("A hosted API model runs its suite through its endpoint: the compare "
                         "screen does that (s runs it).", title="Smoke test")
@@ -284,12 +328,12 @@ class AdvisorApp(App[int]):
 
     def current_model_id(self) -> str | None:
         """The model the user is looking at, on whichever screen."""
+        from advisor.tui.screens.base import AdvisorScreen
+
         for screen in reversed(self.screen_stack):
-            model_id = getattr(screen, "model_id", None)
-            if callable(model_id):
-                model_id = model_id()
+            model_id = screen.model_id() if isinstance(screen, AdvisorScreen) else None
             if model_id:
-                return str(model_id)
+                return model_id
         return None
 
     def _pop_to(self, screen_type: type) -> bool:
@@ -309,22 +353,23 @@ class AdvisorApp(App[int]):
 
     def answers_stored(self, path: Path) -> None:
         """The answers on screen are now those in ``path`` (saved or loaded)."""
-        self.saved_answers = self.answers
+        self.state.saved_answers = self.state.answers
         self.remember(last_answers=str(Path(path).resolve()))
 
     @property
     def unsaved(self) -> bool:
-        return self.saved_answers is not None and self.answers != self.saved_answers
+        return self.state.unsaved
 
     # -- preferences and quitting ------------------------------------------------------
     def remember(self, **changes: Any) -> None:
         """Keep preferences for the next launch (the config dir; silent when unwritable)."""
         from advisor.tui.prefs import save_prefs
 
-        if all(self.prefs.get(k) == v for k, v in changes.items()):
+        prefs = self.prefs.changed(**changes)
+        if prefs == self.prefs:
             return
-        self.prefs.update(changes)
-        save_prefs(self.settings.resolved_config_dir(), self.prefs)
+        self.prefs = prefs
+        save_prefs(self.settings.resolved_config_dir(), prefs)
 
     def _theme_changed(self, theme: str) -> None:
         self.remember(theme=theme)

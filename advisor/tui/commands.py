@@ -7,18 +7,21 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import partial
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
 from advisor.text import clean, escape_markup
+
+if TYPE_CHECKING:
+    from advisor.tui.app import AdvisorApp
 
 
 class AdvisorCommands(Provider):
     """Commands for the advisor app."""
 
     def _commands(self) -> list[tuple[str, Callable[[], Any], str]]:
-        app: Any = self.app
+        app = cast("AdvisorApp", self.app)
         screen = self.screen
         out: list[tuple[str, Callable[[], Any], str]] = [
             ("Interview: edit the answers", app.action_go_interview,
@@ -44,7 +47,7 @@ class AdvisorCommands(Provider):
             action = getattr(screen, f"action_{name}", None)
             if callable(action):
                 out.append((label, action, help_text))
-        for cand in getattr(app.assessment, "candidates", ()):
+        for cand in app.assessment.candidates if app.assessment is not None else ():
             out.append((f"Open model {clean(cand.model)}",
                         partial(app.action_open_model, cand.model),
                         escape_markup(f"{cand.verdict} · {cand.license}")))

@@ -11,10 +11,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from advisor.counts import parse_amount, parse_count
 from advisor.regions import ALIASES
+
+if TYPE_CHECKING:
+    from advisor.knowledge.model import KnowledgeBase
 
 MODE_LABELS = {
     "internal": "Internal: used inside the organization only",
@@ -381,3 +384,18 @@ def error_field(field_path: str | None) -> str:
 
 
 __all__ = ["FormValues", "form_to_data", "answers_to_form", "compress_regions", "error_field"]
+
+
+def regions_ok(text: str) -> bool:
+    """Whether ``text`` is a list of region tokens (``DE, FR, EU``), at least one."""
+    from advisor.regions import is_region_token
+
+    parts = split_list(text)
+    return bool(parts) and all(is_region_token(p) for p in parts)
+
+
+def use_cases(kb: KnowledgeBase | None) -> list[tuple[str, str, str]]:
+    """(id, title, why) of every use case the knowledge base knows, in its order."""
+    cases = kb.use_cases.values() if kb is not None else ()
+    return [(case.id, case.title or case.id.replace("_", " ").capitalize(),
+             case.why or case.description) for case in cases]

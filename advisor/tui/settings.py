@@ -14,16 +14,18 @@ from datetime import date
 from pathlib import Path
 
 from advisor import config
+from advisor.knowledge.matching import FileClues
 from advisor.machine.hardware import Hardware
 
 
 @dataclass(frozen=True)
 class LocalModel:
-    """A GGUF file on this machine the smoke screen can offer."""
+    """A GGUF file on this machine the smoke and compare screens can offer."""
 
     label: str
     path: Path
     repo: str | None = None          # the Hub repo it came from, when known
+    clues: FileClues | None = None   # what tells which model it is, when its header was read
 
 
 @dataclass
@@ -95,9 +97,11 @@ def open_local_file(settings: AppSettings, text: str) -> LocalModel:
         header = read_local_header(path)
     except (GGUFError, OSError) as exc:
         raise ValueError(f"{path.name}: not a readable GGUF file ({exc})") from None
+    from advisor.smoke.builds import clues_of
+
     name = header.metadata.get("general.name")
     label = f"{path.name} (opened" + (f": {name})" if isinstance(name, str) and name else ")")
-    model = LocalModel(label, path.resolve())
+    model = LocalModel(label, path.resolve(), clues=clues_of(path.resolve()))
     known = tuple(settings.local_models or ())
     if not any(m.path.resolve() == model.path for m in known):
         settings.local_models = (*known, model)
@@ -112,15 +116,16 @@ def discover_local_models() -> tuple[LocalModel, ...]:
         found.append(LocalModel(f"local demo model ({demo.name})", demo,
                                 repo="HuggingFaceTB/SmolLM2-135M-Instruct"))
     seen = {m.path.resolve() for m in found}
-    for label, path, repo in _scan_local():
-        if path.resolve() not in seen:
-            seen.add(path.resolve())
-            found.append(LocalModel(label, path, repo=repo))
+    for model in _scan_local():
+        if model.path.resolve() not in seen:
+            seen.add(model.path.resolve())
+            found.append(model)
     return tuple(found)
 
 
-def _scan_local() -> list[tuple[str, Path, str | None]]:
-    """(label, path, repo) of GGUFs that ``advisor local``'s scanner finds (empty on any trouble)."""
+def _scan_local() -> list[LocalModel]:
+    """The GGUFs that ``advisor local``'s scanner finds, with their clues (empty on any
+    trouble)."""
     try:
         from advisor.machine.local import find_local_ggufs
 
@@ -129,9 +134,9 @@ def _scan_local() -> list[tuple[str, Path, str | None]]:
         return []
     out = []
     for model in found:
-        if getattr(model, "error", None):
+        if model.error:
             continue
         path = Path(model.path)
         owner = model.repo_id or model.name or model.source
-        out.append((f"{owner}: {path.name}", path, model.repo_id))
+        out.append(LocalModel(f"{owner}: {path.name}", path, model.repo_id, model.clues()))
     return out

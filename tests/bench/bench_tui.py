@@ -109,7 +109,7 @@ async def rerank(flips: int = 40) -> dict[str, list[float]]:
             start = time.perf_counter()
             app.set_answers(answers)
             times["set_answers"].append((time.perf_counter() - start) * 1000)
-            times["assess"].append(app.last_assess_ms)
+            times["assess"].append(app.state.last_assess_ms)
             times["table"].append(screen.last_refresh_ms)
             await pilot.pause()
         times["models"] = [float(len(screen._rows))]

@@ -102,7 +102,7 @@ def test_the_wrong_key_in_the_profiles_variable_fails_without_showing_it(
 
 
 def test_a_plain_endpoint_serving_a_hosted_model_is_assessed_under_its_profile(tmp_path):
-    from advisor.commands.compare import profile_for
+    from advisor.smoke.builds import profile_for
     from advisor.knowledge.load.walk import build_knowledge
     from advisor.config import PROFILES_DIR
     from advisor.smoke.compare import Candidate

@@ -36,7 +36,7 @@ async def walk(work_dir: Path) -> dict[str, Any]:
             and table.row_count > 0, timeout=60)
         out["hub_text"] = str(detail.query_one("#hub-text").render())
         out["gguf_rows"] = [[str(c) for c in table.get_row_at(i)] for i in range(table.row_count)]
-        out["hub_facts"] = sorted(app.hub_facts)
+        out["hub_facts"] = sorted(app.state.hub_facts)
         await pilot.press("5", "p")
         smoke = app.screen
         out["smoke_screen"] = type(smoke).__name__

@@ -104,8 +104,8 @@ async def test_2_a_smoke_result_belongs_to_the_file_that_ran(shipped_kb: Any, ma
         assert not smoke.running
         await pilot.press("s", "y")
         assert await wait_for(pilot, lambda: smoke.result is not None, timeout=120)
-        assert OLMO.lower() not in app.smoke_results
-        assert app.smoke_results["huggingfacetb/smollm2-135m-instruct"] is smoke.result
+        assert OLMO.lower() not in app.state.smoke_results
+        assert app.state.smoke_results["huggingfacetb/smollm2-135m-instruct"] is smoke.result
         await pilot.press("e")
         export = app.screen
         assert isinstance(export, ExportScreen) and export.model_id() == OLMO

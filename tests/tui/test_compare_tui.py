@@ -18,7 +18,9 @@ import pytest
 from textual.widgets import DataTable, Select
 
 from advisor.tui.screens.candidates import CandidatesScreen
-from advisor.tui.screens.compare import SUITE_FILE, CompareScreen
+from advisor.tui.messages import CandidateDone, CandidateStarted, RunFinished
+from advisor.tui.screens.compare import CompareScreen
+from advisor.tui.widgets.suites import SUITE_FILE
 from advisor.tui.screens.confirm import Confirm
 from advisor.tui.screens.export import ExportScreen
 from advisor.tui.screens.file_prompt import FilePrompt
@@ -380,7 +382,7 @@ async def test_cancel_asks_then_stops_and_keeps_what_finished(
         assert "cancelled" in text_of(screen.query(".plan-text").first())
         await pilot.press("e")                                   # a cancelled run: not exported
         assert "cancelled before the end" in notices(app)
-        assert app.screen is screen and app.comparison is None
+        assert app.screen is screen and app.state.comparison is None
         await pilot.press("escape")                              # not running: no question
         assert await wait_for(pilot, lambda: not isinstance(app.screen, CompareScreen))
 
@@ -392,7 +394,7 @@ OPEN, COMMUNITY = "acme/Open-7B-Instruct", "acme/Community-1B-Instruct"
 def fixed_comparison(app: Any, plans: list[Any]) -> Any:
     """A comparison with fixed figures (what the snapshot shows), verdicts and choice real."""
     from advisor.smoke.compare import CandidateRow, Comparison, CompareSettings, choose
-    from advisor.tui.compareapi import verdict_of
+    from advisor.smoke.plan import row_assessment
 
     figures = [dict(passed=True, checks_passed=2, checks_total=2, prompts_passed=2,
                     prompts_total=2, ttft_seconds=0.21, prompt_tokens_per_second=180.0,
@@ -402,9 +404,7 @@ def fixed_comparison(app: Any, plans: list[Any]) -> Any:
     for plan, values in zip(plans, figures):
         row = CandidateRow(model=plan.build.name, backend=None if "error" in values else "cpu",
                            runner="llama.cpp", source=str(plan.build.path), **values)
-        v = verdict_of(app.candidate(plan.model_id))
-        row.assessment = {"profile": plan.model_id, "verdict": v.verdict,
-                          "obligations": v.obligations, "vendor": v.vendor}
+        row.assessment = row_assessment(plan.model_id, app.candidate(plan.model_id))
         rows.append(row)
     comparison = Comparison(suite="two-prompts", settings=CompareSettings(threads=2),
                             candidates=rows)
@@ -440,8 +440,9 @@ def test_compare_result_at_80x24(snap_compare: Any, fixture_kb: Any, tmp_path: P
         compare._runnable, compare._prompts = runnable, 2
         comparison = fixed_comparison(pilot.app, runnable)
         for i, row in enumerate(comparison.candidates):        # the screen's own event path
-            compare.events.extend([("progress", (i, None)), ("progress", (i, row))])
-        compare.events.append(("finished", comparison))
+            compare.feed.put(CandidateStarted(i))
+            compare.feed.put(CandidateDone(i, row))
+        compare.feed.put(RunFinished(comparison))
         assert await wait_for(pilot, lambda: compare.comparison is comparison)
         pilot.app.clear_notifications()
         await pilot.pause()
@@ -466,16 +467,16 @@ async def test_model_output_and_errors_reach_the_screen_made_safe(fixture_kb: An
         await pilot.pause()
         screen._runnable, screen._prompts = list(screen.plans), 1
         hostile = "\x1b]0;owned\x07[/] [link=http://x]bold[/link] \x1b[31mred\u202e"
-        screen._on_event(0, SmokeEvent("prompt_start", {"id": "p[/]1", "prompt": hostile}))
-        screen._on_event(0, SmokeEvent("token", {"id": "p[/]1", "text": hostile}))
+        screen.feed.event(0, SmokeEvent("prompt_start", {"id": "p[/]1", "prompt": hostile}))
+        screen.feed.event(0, SmokeEvent("token", {"id": "p[/]1", "text": hostile}))
         await pilot.pause(0.2)
         live = text_of(screen.query_one("#compare-live"))
         assert "\x1b" not in live and "\x07" not in live and "\u202e" not in live
         assert "[/]" in live                           # shown as text, not read as markup
         row = CandidateRow(model="Open-7B-Instruct-Q4_K_M.gguf", backend=None,
                            runner="llama.cpp", source="/nonexistent", error=hostile)
-        screen.events.append(("progress", (0, row)))
-        screen.events.append(("finished", Comparison("s", CompareSettings(), [row])))
+        screen.feed.put(CandidateDone(0, row))
+        screen.feed.put(RunFinished(Comparison("s", CompareSettings(), [row])))
         assert await wait_for(pilot, lambda: screen.comparison is not None)
         await pilot.pause()
         shown = text_of(screen.query_one("#compare-problems")) + text_of(

@@ -335,8 +335,8 @@ async def test_smoke_failure_is_shown_and_app_keeps_running(fixture_kb: Any, mak
         assert any("fail" in str(table.get_row_at(i)[1]) for i in range(table.row_count))
         assert screen.query(".prompt-panel.failed")
         assert len(screen.query_one("#speed-chart").data) == table.row_count
-        assert model.lower() not in app.smoke_results        # not credited to the model
-        assert app.smoke_runs[-1]["result"]["passed"] is False
+        assert model.lower() not in app.state.smoke_results        # not credited to the model
+        assert app.state.smoke_runs[-1].result["passed"] is False
         assert "not counted for" in text_of(screen.query_one("#smoke-summary"))
         assert app.is_running
         await pilot.press("e")                               # the record does not take it
@@ -365,8 +365,8 @@ async def test_smoke_cancel_stops_the_child(fixture_kb: Any, make_app: Any) -> N
         await pilot.press("ctrl+n", "t")
         screen = app.screen
         await pilot.press("s", "y")                          # not a build of acme: asked once
-        assert await wait_for(pilot, lambda: bool(screen._panels), timeout=60)
-        pid = screen._child_pid
+        assert await wait_for(pilot, lambda: bool(screen.query(".prompt-panel")), timeout=60)
+        pid = screen.control.child_pid
         assert pid
         await pilot.press("c")
         assert await wait_for(pilot, lambda: not screen.running, timeout=30)

@@ -21,11 +21,10 @@ def _hosted_id(kb: Any) -> str:
 
 async def test_hosted_model_detail_names_its_endpoint_and_skips_the_hub(
         shipped_kb: Any, make_app: Any, monkeypatch: Any) -> None:
-    from advisor.tui import hubapi
-
-    asked: list[str] = []
-    monkeypatch.setattr(hubapi, "fetch_facts", lambda model_id: asked.append(model_id))
-    monkeypatch.setattr(hubapi, "list_builds", lambda *a, **k: asked.append(a[0]) or ([], []))
+    asked: list[str] = []                  # the Hub workers of the detail screen, if started
+    for worker in ("fetch_facts", "fetch_ggufs", "fetch_local"):
+        monkeypatch.setattr(DetailScreen, worker,
+                            lambda self, worker=worker: asked.append(worker))
     model_id = _hosted_id(shipped_kb)
     profile = shipped_kb.find_model(model_id)
     answers = parse_answers("organization: {domicile: US}\n", use_case_ids=tuple(shipped_kb.use_cases))

@@ -15,99 +15,63 @@ from dataclasses import replace
 from typing import Any
 
 from rich.text import Text
-
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.screen import Screen
+from textual.reactive import reactive
 from textual.widgets import DataTable, Footer, Header, Input, Static
 
 from advisor.answers import MODES, OPENNESS
+from advisor.text import clean, escape_markup
+from advisor.tui.layout import PREVIEW_FROM, table_layout, table_width
 from advisor.tui.rows import Row, display_ids, format_parameters, next_in, verdict_counts
+from advisor.tui.screens.base import AdvisorScreen
 from advisor.tui.shortlist import (ORDERS, Filters, arrange_shortlist, default_filters,
                                    shortlist_rows, with_profiles)
-from advisor.text import clean, escape_markup
-from advisor.tui.widgets.badges import (duties_line, fit_text, mof_text, osaid_text,
-                                        usable_summary, verdict_text)
-
-# (label, key, width). Narrow terminals get the columns that decide a choice; wider ones
-# add obligations, kind, size and license (the OSAID grade is in the line under the table
-# and the detail); the reason column takes what is left. The verdict is the model's own:
-# the deployment's duties are stated once above the table.
-NARROW = (("#", "rank", 3), ("Verdict", "verdict", 13), ("Model", "model", 0),
-          ("Fit", "fit", 7), ("MOF", "mof", 3), ("Reason", "reason", -1))
-WIDE = (("#", "rank", 3), ("Verdict", "verdict", 13), ("Model", "model", 0),
-        ("Fit", "fit", 7), ("Obl", "obligations", 3), ("Kind", "kind", 10),
-        ("Size", "size", 5), ("License", "license", 16), ("MOF", "mof", 3),
-        ("Reason", "reason", -1))
-WIDE_FROM = 120
-PREVIEW_FROM = 180              # a side panel with the highlighted row's findings
-PREVIEW_WIDTH = 40
-MODEL_MIN, MODEL_MAX = 22, 44
-LICENSE_MIN, LICENSE_MAX = 16, 40
-REASON_MIN = 18
+from advisor.tui.widgets.badges import duties_line, usable_summary
+from advisor.tui.widgets.candidate_text import (contradiction, finding_preview, row_cells,
+                                                what_if_message)
 
 
-def table_layout(total: int) -> list[tuple[str, str, int]]:
-    """Columns and widths for a table ``total`` cells wide (each cell adds 2 of padding,
-    the scroll bar 2): the model column gets up to MODEL_MAX, the license up to
-    LICENSE_MAX, the reason the rest (at least REASON_MIN).
-
-    >>> [w for _, _, w in table_layout(80)]
-    [3, 13, 22, 7, 3, 18]
-    """
-    spec = WIDE if total >= WIDE_FROM else NARROW
-    fixed = sum(w for _, _, w in spec if w > 0) + 2 * len(spec) + 2
-    room = max(total - fixed, MODEL_MIN + REASON_MIN)
-    model = max(MODEL_MIN, min(MODEL_MAX, room - REASON_MIN))
-    extra = max(0, min(LICENSE_MAX - LICENSE_MIN, room - model - REASON_MIN)) \
-        if spec is WIDE else 0
-    reason = max(REASON_MIN, room - model - extra)
-    widths = {0: model, -1: reason}
-    return [(label, key, widths.get(w, w) + (extra if key == "license" else 0))
-            for label, key, w in spec]
-
-
-def table_width(screen_width: int) -> int:
-    return screen_width - (PREVIEW_WIDTH if screen_width >= PREVIEW_FROM else 0)
-
-
-def clip(text: str, width: int) -> str:
-    return text if len(text) <= width else text[: width - 1] + "…"
-
-
-class CandidatesScreen(Screen[None]):
+class CandidatesScreen(AdvisorScreen):
     """Ranked candidates, with quick what-if keys for the answers that matter most."""
 
     BINDINGS = [
-        Binding("enter", "open", "Open", show=True, priority=True),
-        Binding("slash", "search", "Search", key_display="/"),
-        Binding("f", "filters", "Filter"),
-        Binding("s", "cycle_order", "Order", show=False),
-        Binding("x", "toggle_excluded", "Left out", show=False,
+        Binding("enter", "open", "Open", show=True, priority=True, id="candidates.open"),
+        Binding("slash", "search", "Search", key_display="/", id="candidates.search"),
+        Binding("f", "filters", "Filter", id="candidates.filter"),
+        Binding("s", "cycle_order", "Order", show=False, id="candidates.order"),
+        Binding("x", "toggle_excluded", "Left out", show=False, id="candidates.left-out",
                 tooltip="show or hide the models the answers cannot use, with the reason"),
-        Binding("d", "duties", "Duties", show=False,
+        Binding("d", "duties", "Duties", show=False, id="candidates.duties",
                 tooltip="the duties of the deployment, whatever model you choose"),
-        Binding("m", "cycle_mode", "Mode", show=False),
-        Binding("c", "toggle_commercial", "Commercial", show=False),
-        Binding("o", "cycle_openness", "Openness", show=False),
+        Binding("m", "cycle_mode", "Mode", show=False, id="candidates.mode"),
+        Binding("c", "toggle_commercial", "Commercial", show=False,
+                id="candidates.commercial"),
+        Binding("o", "cycle_openness", "Openness", show=False, id="candidates.openness"),
         Binding("space", "mark", "Mark or unmark for comparison", key_display="space",
-                show=False),
-        Binding("v", "compare", "Compare", tooltip="compare the marked models side by side"),
-        Binding("t", "smoke", "Smoke"),
-        Binding("e", "export", "Export"),
-        Binding("i", "interview", "Answers", show=False),   # escape does it too; F1 lists both
-        Binding("escape", "escape", "Back", show=False),
+                show=False, id="candidates.mark"),
+        Binding("v", "compare", "Compare", id="candidates.compare",
+                tooltip="compare the marked models side by side"),
+        Binding("t", "smoke", "Smoke", id="candidates.smoke"),
+        Binding("e", "export", "Export", id="candidates.export"),
+        Binding("i", "interview", "Answers", show=False,   # escape does it too; F1 lists both
+                id="candidates.answers"),
+        Binding("escape", "escape", "Back", show=False, id="candidates.back"),
     ]
+
+    # What the table shows: each change re-renders the rows (the watch_ methods).
+    order: reactive[str] = reactive(ORDERS[0], init=False, repaint=False)
+    filters: reactive[Filters] = reactive(Filters, init=False, repaint=False)
+    query_text: reactive[str] = reactive("", init=False, repaint=False)
 
     def __init__(self) -> None:
         super().__init__()
-        self.order = ORDERS[0]
-        self.filters = Filters()
-        self.query_text = ""
         self._rows: list[Row] = []
         self._shown: list[Row] = []
+        self._layout = table_layout(80)
+        self._screen_width = 0
         self.marked: list[str] = []          # model ids, in the order they were marked
         self.last_refresh_ms = 0.0
 
@@ -129,10 +93,9 @@ class CandidatesScreen(Screen[None]):
     def on_mount(self) -> None:
         self.sub_title = "Candidates"
         table = self.query_one(DataTable)
-        prefs = getattr(self.app, "prefs", {})
-        if prefs.get("order") in ORDERS:
-            self.order = prefs["order"]
-        self.filters = default_filters(self.app.answers)
+        if self.app.prefs.order in ORDERS:
+            self.set_reactive(CandidatesScreen.order, self.app.prefs.order)
+        self.set_reactive(CandidatesScreen.filters, default_filters(self.app.answers))
         self._layout_for(self.app.size.width)
         # immediate: the table is re-ranked inside App.set_answers, not a frame later
         self.app.assessment_changed.subscribe(self, self._on_assessment, immediate=True)
@@ -140,6 +103,16 @@ class CandidatesScreen(Screen[None]):
         table.focus()
 
     # -- data ---------------------------------------------------------------------------
+    def watch_order(self, order: str) -> None:
+        self._render_rows()
+        self.app.remember(order=order)
+
+    def watch_filters(self) -> None:
+        self._render_rows()
+
+    def watch_query_text(self) -> None:
+        self._render_rows()
+
     def _on_assessment(self, _assessment: Any) -> None:
         self.refresh_rows()
 
@@ -166,20 +139,7 @@ class CandidatesScreen(Screen[None]):
         labels = display_ids([r.model_id for r in self._shown], widths["model"])
         marked = {m.lower() for m in self.marked}
         for row in self._shown:
-            out = row.rank is None and bool(row.excluded)
-            reason = f"out: {row.excluded}" if out else row.reason
-            cells = {"rank": Text("–" if row.rank is None else str(row.rank), justify="right",
-                                  style="dim" if out else ""),
-                     "verdict": verdict_text(row.model_verdict or row.verdict),
-                     "model": mark_label(clean(labels[row.model_id]), widths["model"],
-                                         row.key() in marked, dim=out),
-                     "obligations": Text(str(row.obligations), justify="right"),
-                     "fit": fit_text(row.fit), "size": format_parameters(row.parameters),
-                     "kind": clip(clean(row.kind or "?"), widths.get("kind", 10)),
-                     "license": clip(clean(row.license), widths.get("license", LICENSE_MIN)),
-                     "osaid": osaid_text(row.osaid), "mof": mof_text(row.mof_class),
-                     "reason": Text(clip(clean(reason), widths["reason"]),
-                                    style="dim" if out else "")}
+            cells = row_cells(row, labels[row.model_id], widths, row.key() in marked)
             table.add_row(*(cells[key] for _, key, _ in self._layout), key=row.key())
         if keep:
             for index, row in enumerate(self._shown):
@@ -223,7 +183,7 @@ class CandidatesScreen(Screen[None]):
         self._screen_width = screen_width
 
     def on_resize(self) -> None:
-        if self.app.size.width != getattr(self, "_screen_width", None):
+        if self.app.size.width != self._screen_width:
             self._layout_for(self.app.size.width)
             self._render_rows()
 
@@ -257,9 +217,11 @@ class CandidatesScreen(Screen[None]):
 
     def _update_duties(self) -> None:
         """The panel above the table: the deployment's duties, counted once."""
+        self.query_one("#duties-strip", Static).update(duties_line(self._duties()))
+
+    def _duties(self) -> tuple[Any, ...]:
         rec = self.app.recommendation
-        duties = tuple(getattr(rec, "deployment_duties", ()) or ())
-        self.query_one("#duties-strip", Static).update(duties_line(duties))
+        return tuple(rec.deployment_duties) if rec is not None else ()
 
     def _update_strip(self) -> None:
         a = self.app.answers
@@ -296,7 +258,6 @@ class CandidatesScreen(Screen[None]):
     @on(Input.Changed, "#search")
     def _search(self, event: Input.Changed) -> None:
         self.query_text = event.value
-        self._render_rows()
 
     @on(Input.Submitted, "#search")
     def _search_done(self) -> None:
@@ -316,8 +277,6 @@ class CandidatesScreen(Screen[None]):
     def action_cycle_order(self) -> None:
         """s: recommended, by fit, worst first."""
         self.order = next_in(ORDERS, self.order)
-        self._render_rows()
-        self.app.remember(order=self.order)
 
     def action_filters(self) -> None:
         """f: the filters panel; each choice applies at once."""
@@ -331,22 +290,19 @@ class CandidatesScreen(Screen[None]):
 
     def set_filters(self, filters: Filters) -> None:
         self.filters = filters
-        self._render_rows()
 
     def action_toggle_excluded(self) -> None:
         """x: show or hide the models the answers cannot use (with the reason)."""
-        self.set_filters(Filters(**{**self.filters.__dict__,
-                                    "show_excluded": not self.filters.show_excluded}))
+        self.filters = replace(self.filters, show_excluded=not self.filters.show_excluded)
 
     def action_duties(self) -> None:
         """d: the duties of the deployment, whatever model is chosen."""
         from advisor.tui.screens.duties import DutiesScreen
 
-        rec = self.app.recommendation
-        self.app.push_screen(DutiesScreen(tuple(getattr(rec, "deployment_duties", ()) or ())))
+        self.app.push_screen(DutiesScreen(self._duties()))
 
     def on_click(self, event: Any) -> None:
-        if getattr(event.widget, "id", None) == "duties-strip":
+        if event.widget is not None and event.widget.id == "duties-strip":
             self.action_duties()
 
     def action_search(self) -> None:
@@ -427,68 +383,3 @@ class CandidatesScreen(Screen[None]):
 
     def action_interview(self) -> None:
         self.app.action_go_interview()
-
-
-MARK = "● "
-
-
-def mark_label(label: str, width: int, marked: bool, dim: bool = False) -> Text | str:
-    """The model cell: marked rows start with a dot (the label clipped to make room); a
-    model left out is dim.
-
-    >>> str(mark_label("SmolLM2-135M-Instruct", 22, True))
-    '● SmolLM2-135M-Instru…'
-    """
-    if not marked:
-        return Text(label, style="dim") if dim else label
-    text = Text(MARK, style="bold cyan")
-    text.append(clip(label, max(width - len(MARK), 1)), style="dim" if dim else "")
-    return text
-
-
-def finding_preview(candidate: Any, why: Any = ()) -> Text:
-    """The recommendation's reasons and the model's own findings (the side pane)."""
-    from advisor.tui.widgets.badges import severity_text
-
-    text = Text()
-    if candidate is None:
-        return text
-    text.append(clean(candidate.model), style="bold")
-    text.append("\n")
-    for reason in why:
-        text.append(f"• {clean(reason)}\n", style="dim")
-    for finding in getattr(candidate, "model_findings", candidate.findings):
-        text.append("\n")
-        text.append_text(severity_text(finding.severity))
-        text.append(f" {clean(finding.code)}\n", style="bold")
-        text.append(clip(clean(finding.message), 160) + "\n")
-    return text
-
-
-def contradiction(answers: Any) -> str:
-    """A pair of answers that cannot both hold ('' when none)."""
-    if answers.deployment.mode == "research" and answers.deployment.commercial:
-        return ("research mode means non-commercial research, but commercial use is on: "
-                "press c to turn it off, or m for another mode")
-    return ""
-
-
-def what_if_message(what: str, before: dict[str, str], after: dict[str, str],
-                    answers: Any, shown: int = 4) -> str:
-    """'Deployment mode: research · 3 models changed verdict: a conditional → blocked, ...'
-
-    Example (not run)::
-
-        what_if_message("Mode: research", {"a": "allowed"}, {"a": "blocked"}, answers)
-        # -> 'Mode: research · 1 model changed verdict: a allowed → blocked'
-    """
-    moved = [(m, before[m], after[m]) for m in after if m in before and before[m] != after[m]]
-    if not moved:
-        text = f"{what} · no verdict changed"
-    else:
-        listed = ", ".join(f"{clean(m.split('/')[-1])} {b} → {a}" for m, b, a in moved[:shown])
-        more = f" and {len(moved) - shown} more" if len(moved) > shown else ""
-        noun = "model" if len(moved) == 1 else "models"
-        text = f"{what} · {len(moved)} {noun} changed verdict: {listed}{more}"
-    problem = contradiction(answers)
-    return f"{text}\n⚠ {problem}" if problem else text

@@ -14,7 +14,8 @@ from textual.widgets import Button, Label, Static
 class Confirm(ModalScreen[bool]):
     """Asks once; y / Enter on the first button answers yes, n / Escape no."""
 
-    BINDINGS = [Binding("y", "answer(True)", "Yes"), Binding("n,escape", "answer(False)", "No")]
+    BINDINGS = [Binding("y", "answer(True)", "Yes", id="confirm.yes"),
+                Binding("n,escape", "answer(False)", "No", id="confirm.no")]
 
     def __init__(self, title: str, text: str, yes: str = "Yes", no: str = "No") -> None:
         super().__init__()

@@ -3,64 +3,67 @@ Hub metadata and GGUF builds (the last two fetched in workers)."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.screen import Screen
 from textual.widgets import (DataTable, Footer, Header, LoadingIndicator, Static, TabbedContent,
                              TabPane)
+from textual.worker import Worker, WorkerState
 
-from advisor.errors import out_of_reach
-from advisor.tui import hubapi
-from advisor.tui.rows import format_bytes, format_parameters
-from advisor.tui.widgets.badges import fit_text, mof_text, osaid_text, verdict_text
 from advisor.text import clean
+from advisor.tui.messages import BuildsListed, HubFactsArrived
+from advisor.tui.screens.base import AdvisorScreen
+from advisor.tui.widgets.detail_head import head_text, openness_text, override_notes
 from advisor.tui.widgets.findings import FindingItem, FindingList, OpennessGrid, finding_words
+from advisor.tui.widgets.hub_view import (HUB_COLUMNS, LOCAL_COLUMNS, GGUFBuild, facts_text,
+                                          hub_builds, hub_row, local_row)
 
-# The GGUF tab's headings: Hub builds (header estimate, fit on this machine) or files on disk
-HUB_COLUMNS = (("File", "file"), ("Quant", "quant"), ("Size", "size"),
-               ("Memory (est.)", "memory"), ("Fit here", "fit"))
-LOCAL_COLUMNS = (("File", "file"), ("Quant", "quant"), ("Size", "size"),
-                 ("Memory (est.)", "memory"), ("License (in the file)", "license"),
-                 ("Found in", "source"))
+if TYPE_CHECKING:
+    from advisor.assessment.result import Finding
+
 SCROLL_BOXES = {"findings": "#findings-box", "obligations": "#obligations-box",
                 "openness": "#openness-box", "hub": "#hub-box", "ggufs": "#gguf-table"}
+ESTIMATE_CTX = 4096               # the context the Hub builds' memory is estimated at
 
 
-class DetailScreen(Screen[None]):
+class DetailScreen(AdvisorScreen):
     """Everything about one candidate."""
 
     BINDINGS = [
-        Binding("escape", "back", "Back"),
-        Binding("1", "tab('findings')", "Tabs", key_display="1-5"),
-        Binding("t", "smoke", "Smoke"),
-        Binding("p", "pull", "Pull", show=False),
-        Binding("e", "export", "Export"),
-        Binding("y", "copy_finding", "Copy"),
-        Binding("u", "copy_url", "Copy URL", show=False),
-        Binding("o", "open_url", "Open URL", show=False),
-        Binding("r", "reload_hub", "Retry Hub", show=False),
-        Binding("pagedown", "scroll('page_down')", "Scroll", show=False),
-        Binding("pageup", "scroll('page_up')", show=False),
-        Binding("down", "scroll('scroll_down')", show=False),
-        Binding("up", "scroll('scroll_up')", show=False),
-        Binding("end", "scroll('scroll_end')", show=False),
-        Binding("home", "scroll('scroll_home')", show=False),
+        Binding("escape", "back", "Back", id="detail.back"),
+        Binding("1", "tab('findings')", "Tabs", key_display="1-5", id="detail.findings"),
+        Binding("t", "smoke", "Smoke", id="detail.smoke"),
+        Binding("p", "pull", "Pull", show=False, id="detail.pull"),
+        Binding("e", "export", "Export", id="detail.export"),
+        Binding("y", "copy_finding", "Copy", id="detail.copy"),
+        Binding("u", "copy_url", "Copy URL", show=False, id="detail.copy-url"),
+        Binding("o", "open_url", "Open URL", show=False, id="detail.open-url"),
+        Binding("r", "reload_hub", "Retry Hub", show=False, id="detail.retry-hub"),
+        Binding("pagedown", "scroll('page_down')", "Scroll", show=False,
+                id="detail.page-down"),
+        Binding("pageup", "scroll('page_up')", show=False, id="detail.page-up"),
+        Binding("down", "scroll('scroll_down')", show=False, id="detail.down"),
+        Binding("up", "scroll('scroll_up')", show=False, id="detail.up"),
+        Binding("end", "scroll('scroll_end')", show=False, id="detail.end"),
+        Binding("home", "scroll('scroll_home')", show=False, id="detail.home"),
 
-        Binding("2", "tab('obligations')", "Obligations", show=False),
-        Binding("3", "tab('openness')", "Openness", show=False),
-        Binding("4", "tab('hub')", "Hub", show=False),
-        Binding("5", "tab('ggufs')", "GGUF", show=False),
+        Binding("2", "tab('obligations')", "Obligations", show=False,
+                id="detail.obligations"),
+        Binding("3", "tab('openness')", "Openness", show=False, id="detail.openness"),
+        Binding("4", "tab('hub')", "Hub", show=False, id="detail.hub"),
+        Binding("5", "tab('ggufs')", "GGUF", show=False, id="detail.ggufs"),
     ]
+    # An unreachable or unknown repo is said in the Hub and GGUF tabs, not in a modal.
+    FAILURES_IN_PLACE: ClassVar[frozenset[str]] = frozenset({"hub-facts", "hub-ggufs"})
 
     def __init__(self, model_id: str) -> None:
         super().__init__()
         self._model_id = model_id
-        self.ggufs: list[hubapi.GGUFBuild] = []
+        self.ggufs: list[GGUFBuild] = []
 
     def model_id(self) -> str:
         return self._model_id
@@ -98,37 +101,9 @@ class DetailScreen(Screen[None]):
             self.query_one("#detail-head", Static).update(
                 Text(f"{clean(self._model_id)}: not in the current assessment"))
             return
-        profile = self.app.kb.find_model(cand.model) if self.app.kb else None
-        head = Text()
-        head.append(clean(cand.model), style="bold")
-        head.append("  ")
-        head.append_text(verdict_text(cand.model_verdict or cand.verdict))
-        counts = cand.counts(model_only=True)
-        head.append(f"   {counts['block']} block · {counts['condition']} condition · "
-                    f"{counts['info']} info", style="dim")
-        duties = sum(1 for f in cand.findings if f.deployment and f.severity != "info")
-        if duties:
-            head.append(f" · +{duties} dut{'y' if duties == 1 else 'ies'}", style="dim")
-        head.append("\n")
-        hosted = getattr(profile, "access", "") == "api"
-        size = ("size not published" if hosted and cand.parameters is None
-                else f"{format_parameters(cand.parameters)} parameters")
-        facts = [f"{clean(cand.vendor or '?')} · {clean(cand.family or '?')}", size,
-                 f"license {clean(cand.license)}"]
-        if profile is not None and profile.context_length:
-            facts.append(f"context {profile.context_length:,}")
-        if profile is not None and profile.released:
-            facts.append(f"released {profile.released}")
-        if profile is not None and profile.gated:
-            facts.append("gated on the Hub")
-        if getattr(profile, "access", "") == "api" and profile.api is not None:
-            facts.append(f"hosted API ({clean(profile.api.provider)}: {clean(profile.api.model)})")
-        if cand.basis != "profile" and cand.based_on:
-            facts.append(f"assessed as {clean(cand.based_on)}")
-        head.append(" · ".join(facts), style="")
-        for note in override_notes(self.app.kb, self.app.assessment, cand):
-            head.append(f"\n⚠ {clean(note)}", style="bold yellow")
-        self.query_one("#detail-head", Static).update(head)
+        profile = self.app.state.profile(cand.model)
+        notes = override_notes(self.app.kb, self.app.assessment, cand)
+        self.query_one("#detail-head", Static).update(head_text(cand, profile, notes))
 
         box = self.query_one("#findings-box", VerticalScroll)
         box.remove_children()
@@ -141,13 +116,7 @@ class DetailScreen(Screen[None]):
         self.query_one("#obligations-text", Static).update(text)
 
         openness = cand.openness
-        head_text = Text("OSAID 1.0: ", style="bold")
-        head_text.append_text(osaid_text(openness.osaid))
-        head_text.append("    MOF class: ", style="bold")
-        head_text.append_text(mof_text(openness.mof_class))
-        for reason in getattr(openness, "reasons", ()):
-            head_text.append(f"\n  · {clean(reason)}", style="dim")
-        self.query_one("#openness-head", Static).update(head_text)
+        self.query_one("#openness-head", Static).update(openness_text(openness))
         openness_box = self.query_one("#openness-box", VerticalScroll)
         for old in openness_box.query(OpennessGrid):
             old.remove()
@@ -157,8 +126,8 @@ class DetailScreen(Screen[None]):
     # -- the Hub part (workers) -----------------------------------------------------------------
     def _hosted_api(self) -> Any:
         """The profile's ``api`` access when the model is a hosted API model, else None."""
-        profile = self.app.kb.find_model(self._model_id) if self.app.kb else None
-        return getattr(profile, "api", None) if getattr(profile, "access", "") == "api" else None
+        profile = self.app.state.profile(self._model_id)
+        return profile.api if profile is not None and profile.access == "api" else None
 
     def show_hosted(self, api: Any) -> None:
         """A hosted API model has no Hub repo and no GGUF builds: say how to reach it."""
@@ -204,28 +173,44 @@ class DetailScreen(Screen[None]):
             self.app.settings.offline = False
         self.load_hub()
 
-    @work(thread=True, exclusive=True, group="hub-facts")
+    @work(thread=True, exclusive=True, group="hub-facts", exit_on_error=False,
+          description="Hub metadata")
     def fetch_facts(self) -> None:
-        try:
-            facts = hubapi.fetch_facts(self._model_id)
-        except Exception as exc:  # noqa: BLE001 - shown, never raised
-            self.app.call_from_thread(self._facts_failed, str(exc), out_of_reach(exc))
-            return
-        self.app.call_from_thread(self._facts_ready, facts)
+        from advisor.hub.facts import fetch_hub_facts
 
-    def _facts_ready(self, facts: Any) -> None:
-        self.query_one("#hub-text", Static).update(hubapi.facts_text(facts))
-        self.app.add_hub_facts(self._model_id, facts)
+        self.post_message(HubFactsArrived(self._model_id, fetch_hub_facts(self._model_id)))
 
-    @work(thread=True, exclusive=True, group="hub-ggufs")
+    @work(thread=True, exclusive=True, group="hub-ggufs", exit_on_error=False,
+          description="GGUF builds")
     def fetch_local(self) -> None:
-        app: Any = self.app
-        try:
-            builds = hubapi.local_builds(self._model_id, app.kb)
-        except Exception as exc:  # noqa: BLE001 - shown in the tab
-            app.call_from_thread(self._local_ready, [], str(exc))
-            return
-        app.call_from_thread(self._local_ready, builds, "")
+        """Offline: the files of this model already on this machine."""
+        from advisor.smoke.builds import local_builds
+
+        self.post_message(BuildsListed(local_builds(self._model_id, self.app.kb), [],
+                                       hub=False))
+
+    @work(thread=True, exclusive=True, group="hub-ggufs", exit_on_error=False,
+          description="GGUF builds")
+    def fetch_ggufs(self) -> None:
+        """The Hub's GGUF builds of this model (its profile's GGUF repos when it has none
+        itself), each with its memory estimate and fit."""
+        from advisor.hub.catalog import gguf_report
+
+        app = self.app
+        hardware = app.hardware
+        if app.settings.hardware is None and app.answers.hardware is None:
+            from advisor.machine.hardware import detect_hardware
+
+            hardware = detect_hardware()     # this machine, llama.cpp asked about offload
+        report = gguf_report(self._model_id, ctx=ESTIMATE_CTX, hardware=hardware,
+                             profile=app.state.profile(self._model_id))
+        self.post_message(BuildsListed(hub_builds(report, self._model_id),
+                                       list(report.get("warnings") or []), hub=True))
+
+    @on(HubFactsArrived)
+    def _facts_ready(self, message: HubFactsArrived) -> None:
+        self.query_one("#hub-text", Static).update(facts_text(message.facts))
+        self.app.add_hub_facts(message.repo_id, message.facts)
 
     def _gguf_columns(self, columns: tuple[tuple[str, str], ...]) -> DataTable:
         """The GGUF table, emptied, with headings that say what its columns hold."""
@@ -235,18 +220,22 @@ class DetailScreen(Screen[None]):
             table.add_column(label, key=key)
         return table
 
-    def _local_ready(self, builds: list[hubapi.LocalBuild], problem: str) -> None:
-        from pathlib import Path
+    @on(BuildsListed)
+    def _builds_ready(self, message: BuildsListed) -> None:
+        if message.hub:
+            self._ggufs_ready(message.builds, "\n".join(message.warnings))
+        else:
+            self._local_ready(message.builds, "")
+
+    def _local_ready(self, builds: list[Any], problem: str) -> None:
+        from advisor.smoke.builds import ESTIMATE_CTX as LOCAL_CTX
 
         table = self._gguf_columns(LOCAL_COLUMNS)
-        self.local_files = builds
         for build in builds:
-            table.add_row(clean(Path(build.path).name), clean(build.quant or "?"),
-                          format_bytes(build.bytes), format_bytes(build.memory_bytes),
-                          clean(build.license or "not stated"), clean(build.source))
+            table.add_row(*local_row(build))
         if builds:
             status = (f"Offline: {len(builds)} file(s) of this model on this machine; memory "
-                      f"is the estimate of a CPU run at context {hubapi.ESTIMATE_CTX:,}. t "
+                      f"is the estimate of a CPU run at context {LOCAL_CTX:,}. t "
                       "runs the smoke test on one.")
         else:
             status = ("Offline: no file of this model on this machine. t runs the smoke test "
@@ -255,41 +244,31 @@ class DetailScreen(Screen[None]):
             status += f"\nThe local scan failed: {problem}"
         self.query_one("#gguf-status", Static).update(Text(clean(status)))
 
-    def _facts_failed(self, message: str, offline: bool = False) -> None:
-        self.query_one("#hub-text", Static).update(Text(f"Hub: {clean(message)}", style="yellow"))
-        if offline:
-            self.app.tell_offline("the Hub cannot be reached")
-
-    @work(thread=True, exclusive=True, group="hub-ggufs")
-    def fetch_ggufs(self) -> None:
-        app: Any = self.app
-        profile = app.kb.find_model(self._model_id) if app.kb else None
-        detected = app.settings.hardware is None and getattr(app.answers, "hardware", 1) is None
-        try:
-            builds, warnings = hubapi.list_builds(self._model_id, app.hardware, profile=profile,
-                                                  detected=detected)
-        except Exception as exc:  # noqa: BLE001 - shown in the tab
-            app.call_from_thread(self._ggufs_ready, [], str(exc), out_of_reach(exc))
-            return
-        app.call_from_thread(self._ggufs_ready, builds, "\n".join(warnings))
-
-    def _ggufs_ready(self, builds: list[hubapi.GGUFBuild], note: str,
-                     offline: bool = False) -> None:
+    def _ggufs_ready(self, builds: list[GGUFBuild], note: str) -> None:
         self.ggufs = builds
         self.query_one("#gguf-loading").display = False
         table = self._gguf_columns(HUB_COLUMNS)
         for build in builds:
-            table.add_row(clean(build.filename), clean(build.quant or "?"),
-                          format_bytes(build.bytes), format_bytes(build.total_bytes),
-                          fit_text(build.fit))
+            table.add_row(*hub_row(build))
         status = f"{len(builds)} GGUF files; p pulls the highlighted one and runs the smoke test."
         if not builds:
             status = "No GGUF builds found."
         if note:
             status += "\n" + note
-        if offline:
-            self.app.tell_offline("the Hub cannot be reached")
         self.query_one("#gguf-status", Static).update(Text(clean(status)))
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """A Hub worker failed: said in its tab (the app handler tells offline)."""
+        if event.state is not WorkerState.ERROR:
+            return
+        message = str(event.worker.error)
+        if event.worker.group == "hub-facts":
+            self.query_one("#hub-text", Static).update(Text(f"Hub: {clean(message)}",
+                                                            style="yellow"))
+        elif event.worker.name == "fetch_local":
+            self._local_ready([], message)
+        elif event.worker.group == "hub-ggufs":
+            self._ggufs_ready([], message)
 
     # -- actions --------------------------------------------------------------------------------
     def action_tab(self, tab: str) -> None:
@@ -315,7 +294,7 @@ class DetailScreen(Screen[None]):
         method = getattr(widget, f"action_{how}", None) or getattr(widget, how)
         method()
 
-    def current_finding(self) -> Any:
+    def current_finding(self) -> Finding | None:
         """The focused finding, else the first one in view."""
         focused = self.app.focused
         if isinstance(focused, FindingItem):
@@ -350,7 +329,7 @@ class DetailScreen(Screen[None]):
 
     def _finding_url(self) -> str | None:
         finding = self.current_finding()
-        url = getattr(getattr(finding, "source", None), "url", None)
+        url = finding.source.url if finding is not None else None
         if not url:
             self.notify("This finding cites no URL", severity="warning")
             return None
@@ -381,25 +360,3 @@ class DetailScreen(Screen[None]):
                                                     "bytes": build.bytes,
                                                     "sha256": build.sha256})
 
-
-def override_notes(kb: Any, assessment: Any, candidate: Any) -> list[str]:
-    """Profile overrides that touch this candidate: the override's id, file and hash.
-
-    Reads ``kb.overrides`` (entries with ``id``, ``kind``, ``file``, ``sha256``) when the
-    loader provides it, else the assessment's notes that mention "override" or "replace"."""
-    ids = {*(getattr(candidate, "licenses", ()) or ()), str(getattr(candidate, "model", ""))}
-    ids |= {getattr(f, "origin", "").split(":", 1)[-1] for f in getattr(candidate, "findings", ())}
-    ids = {i.lower() for i in ids if i}
-    out = []
-    for entry in getattr(kb, "overrides", None) or ():
-        get = entry.get if isinstance(entry, dict) else (lambda k, e=entry: getattr(e, k, None))
-        ident = str(get("id") or "")
-        shared = get("kind") in ("jurisdiction", "policy", "use-case")   # bear on every model
-        if shared or ident.lower() in ids:
-            sha = str(get("sha256") or "")[:12]
-            out.append(f"{get('kind') or 'profile'} {ident} is replaced by your file "
-                       f"{get('file')} (sha256 {sha}…)")
-    if not out:
-        out = [str(n) for n in getattr(assessment, "notes", ()) or ()
-               if any(w in str(n).lower() for w in ("overrid", "replace"))]
-    return out

@@ -41,7 +41,7 @@ def duties_text(duties: Any) -> Text:
 class DutiesScreen(ModalScreen[None]):
     """The deployment's duties, stated once; escape closes."""
 
-    BINDINGS = [Binding("escape,d,q", "close", "Close")]
+    BINDINGS = [Binding("escape,d,q", "close", "Close", id="duties.close")]
 
     def __init__(self, duties: Any) -> None:
         super().__init__()

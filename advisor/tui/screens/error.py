@@ -10,7 +10,7 @@ from textual.widgets import Footer, Header, Label, Static
 
 
 class ErrorScreen(Screen[None]):
-    BINDINGS = [Binding("q,escape", "app.quit", "Quit")]
+    BINDINGS = [Binding("q,escape", "app.quit", "Quit", id="error.quit")]
 
     def __init__(self, title: str, message: str) -> None:
         super().__init__()

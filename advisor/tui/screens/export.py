@@ -15,37 +15,44 @@ model is written only with an exception reason and a decider (as ``record --acce
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import Screen
 from textual.widgets import (Button, Checkbox, DataTable, Footer, Header, Input, Label, Markdown,
                              Static, TabbedContent, TabPane)
+from textual.worker import Worker, WorkerState
 
 from advisor.errors import AdvisorError, TargetExists
 from advisor.text import clean, clip, escape_markup
+from advisor.tui.screens.base import AdvisorScreen
 
 FORMAT_LABELS = (("md", "Markdown"), ("json", "JSON"), ("cdx", "CycloneDX 1.6"),
                  ("spdx", "SPDX 3.0"))
 DEFAULT_FORMATS = ("md", "json", "cdx")
 
 
-class ExportScreen(Screen[None]):
+class ExportScreen(AdvisorScreen):
     """Write the decision record for one model."""
 
     BINDINGS = [
-        Binding("ctrl+s", "write", "Write record", priority=True),
-        Binding("d", "duties", "Duties", tooltip="every duty once, with its owner and when"),
-        Binding("o", "owner", "Owner", show=False, tooltip="the highlighted duty's owner: engineering, "
-                "legal or product (for every duty of its kind)"),
-        Binding("w", "when", "When", show=False, tooltip="when the highlighted duty's kind is done: before "
-                "launch, on each release or yearly"),
-        Binding("escape", "back", "Back"),
+        Binding("ctrl+s", "write", "Write record", priority=True, id="export.write"),
+        Binding("d", "duties", "Duties", id="export.duties",
+                tooltip="every duty once, with its owner and when"),
+        Binding("o", "owner", "Owner", show=False, id="export.owner",
+                tooltip="the highlighted duty's owner: engineering, legal or product (for "
+                "every duty of its kind)"),
+        Binding("w", "when", "When", show=False, id="export.when",
+                tooltip="when the highlighted duty's kind is done: before launch, on each "
+                "release or yearly"),
+        Binding("escape", "back", "Back", id="export.back"),
     ]
+    # A refused write (the file exists, the folder is not writable) is said in the status
+    # line, with what to change; a record that cannot be built goes to the error modal.
+    FAILURES_IN_PLACE: ClassVar[frozenset[str]] = frozenset({"record-write"})
 
     def __init__(self, model_id: str, comparison: dict[str, Any] | None = None) -> None:
         super().__init__()
@@ -61,7 +68,7 @@ class ExportScreen(Screen[None]):
     def _offered(self) -> dict[str, Any] | None:
         """The comparison this screen offers: the one handed over, else the app's last."""
         if self.comparison is None:
-            self.comparison = getattr(self.app, "comparison", None)
+            self.comparison = self.app.state.comparison
         return self.comparison
 
     def model_id(self) -> str:
@@ -121,7 +128,7 @@ class ExportScreen(Screen[None]):
         for label, key in (("#", "n"), ("Owner", "owner"), ("When", "when"), ("Kind", "kind"),
                            ("Duty", "text")):
             table.add_column(label, key=key)
-        smoke = self.app.smoke_results.get(self._model_id.lower())
+        smoke = self.app.state.smoke_results.get(self._model_id.lower())
         if smoke is not None:
             verdict = "passed" if smoke.get("passed") else "failed"
             self.query_one("#export-smoke", Static).update(Text(
@@ -133,7 +140,7 @@ class ExportScreen(Screen[None]):
                 "No separate smoke test of this model; the comparison ran a build of it "
                 "(its figures go in with the comparison).", style="dim"))
         else:
-            others = [run for run in self.app.smoke_runs if run.get("result")]
+            others = [run for run in self.app.state.smoke_runs if run.result]
             hint = (" (the smoke tests run so far were of other models' files)" if others
                     else " (t on the candidates screen runs one)")
             self.query_one("#export-smoke", Static).update(Text(
@@ -197,32 +204,41 @@ class ExportScreen(Screen[None]):
         return [fmt for fmt, _ in FORMAT_LABELS
                 if self.query_one(f"#fmt-{fmt}", Checkbox).value]
 
-    @work(thread=True, exclusive=True, group="record")
     def build(self) -> None:
+        """Rebuild the record from the form (in a worker; the latest build wins)."""
+        app = self.app
+        state = app.state
+        self._build_job(dict(
+            answers=state.answers, kb=state.kb, model_id=self._model_id,
+            smoke=state.smoke_results.get(self._model_id.lower()),
+            hub_facts=state.hub_facts.get(self._model_id), today=app.settings.record_date,
+            decision_makers=self.deciders(), rationale=self.rationale(),
+            accept=self.exception_reason() or None, consider=self.considered(),
+            hardware=app.hardware,                    # the answers' override, else this machine
+            owners=dict(self.owners), whens=dict(self.whens),
+            **({"comparison": c} if (c := self.with_comparison()) is not None else {})))
+
+    @work(thread=True, exclusive=True, group="record", exit_on_error=False,
+          description="The record could not be built")
+    def _build_job(self, inputs: dict[str, Any]) -> tuple[Any, str]:
         from advisor.record import build_record, render
 
-        app: Any = self.app
-        try:
-            facts = app.hub_facts.get(self._model_id)
-            extra = {}
-            comparison = app.call_from_thread(self.with_comparison)
-            if comparison is not None:
-                extra["comparison"] = comparison
-            hardware = app.hardware                   # the answers' override, else this machine
-            record = build_record(app.answers, app.kb, self._model_id,
-                                  smoke=app.smoke_results.get(self._model_id.lower()),
-                                  hub_facts=facts, today=app.settings.record_date,
-                                  decision_makers=self.deciders(),
-                                  rationale=self.rationale(), **extra,
-                                  accept=self.exception_reason() or None,
-                                  consider=app.call_from_thread(self.considered),
-                                  hardware=hardware, owners=dict(self.owners),
-                                  whens=dict(self.whens))
-            markdown = render(record, "md")
-        except Exception as exc:  # noqa: BLE001 - shown, not raised
-            app.call_from_thread(self._failed, f"The record could not be built: {exc}")
-            return
-        app.call_from_thread(self._built, record, markdown)
+        record = build_record(**inputs)
+        return record, render(record, "md")
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        worker = event.worker
+        if event.state is WorkerState.SUCCESS and worker.group == "record":
+            self._built(*worker.result)
+        elif event.state is WorkerState.SUCCESS and worker.group == "record-write":
+            self._written(worker.result)
+        elif event.state is WorkerState.ERROR and worker.group == "record":
+            self._failed(f"The record could not be built: {worker.error}")
+        elif event.state is WorkerState.ERROR and worker.group == "record-write":
+            error = worker.error
+            self._write_failed(str(error) if isinstance(error, AdvisorError)
+                               else f"{type(error).__name__}: {error}",
+                               isinstance(error, TargetExists))
 
     def _problem_of(self, record: Any) -> str | None:
         """Why ``record`` must not be written yet: a comparison that chose another model,
@@ -303,8 +319,8 @@ class ExportScreen(Screen[None]):
             f"Ready: files will be named {clean(record.filename('md').rsplit('.', 1)[0])}.*"))
 
     def _failed(self, message: str) -> None:
+        """The app's error modal says it too."""
         self.query_one("#export-status", Static).update(f"[b $error]✗[/] {escape_markup(message)}")
-        self.notify(clean(message), severity="error", markup=False)
 
     @on(Button.Pressed, "#write")
     @on(Input.Submitted, "#out-dir")
@@ -326,20 +342,12 @@ class ExportScreen(Screen[None]):
             return
         self.write(Path(folder).expanduser(), formats, self.query_one("#force", Checkbox).value)
 
-    @work(thread=True, exclusive=True, group="record-write")
-    def write(self, folder: Path, formats: list[str], force: bool) -> None:
+    @work(thread=True, exclusive=True, group="record-write", exit_on_error=False,
+          description="Not written")
+    def write(self, folder: Path, formats: list[str], force: bool) -> list[Path]:
         from advisor.record import write_record
 
-        try:
-            paths = write_record(self.record, folder, formats, force=force)
-        except AdvisorError as exc:
-            self.app.call_from_thread(self._write_failed, str(exc),
-                                      isinstance(exc, TargetExists))
-            return
-        except Exception as exc:  # noqa: BLE001
-            self.app.call_from_thread(self._write_failed, f"{type(exc).__name__}: {exc}")
-            return
-        self.app.call_from_thread(self._written, paths)
+        return write_record(self.record, folder, formats, force=force)
 
     def _written(self, paths: list[Path]) -> None:
         self.written = list(paths)

@@ -16,7 +16,7 @@ from textual.widgets import Button, Checkbox, Input, Label
 class FilePrompt(ModalScreen[tuple[str, bool] | None]):
     """Returns (path, overwrite) or None when cancelled."""
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="file-prompt.cancel")]
 
     def __init__(self, title: str, default: str, *, save: bool) -> None:
         super().__init__()

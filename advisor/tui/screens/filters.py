@@ -27,8 +27,8 @@ FIELDS = (("verdict", "Own verdict"), ("kind", "Kind"), ("modality", "Modality")
 class FilterScreen(ModalScreen[Filters]):
     """Each change calls ``apply`` with the filters chosen; closing returns them."""
 
-    BINDINGS = [Binding("escape", "close", "Close"),
-                Binding("ctrl+r", "clear", "Clear all")]
+    BINDINGS = [Binding("escape", "close", "Close", id="filters.close"),
+                Binding("ctrl+r", "clear", "Clear all", id="filters.clear")]
 
     def __init__(self, filters: Filters, rows: Any,
                  apply: Callable[[Filters], None] | None = None) -> None:

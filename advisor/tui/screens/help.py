@@ -1,4 +1,5 @@
-"""F1: the keys of the screen underneath and of the app, in one modal list."""
+"""F1: the keys of the screen underneath and of the app, in one modal list (your keys
+where the ``keymap`` preference remaps them)."""
 
 from __future__ import annotations
 
@@ -8,11 +9,14 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Label, Static
 
+from advisor.tui.keys import key_for
+
+# (binding id, key shown, what it does); the id's key replaces the one shown when remapped
 GLOBAL_KEYS = (
-    ("F1", "this help"),
-    ("ctrl+p", "command palette: go anywhere, open a model by id"),
-    ("ctrl+q", "quit"),
-    ("tab / shift+tab", "move between fields"),
+    ("app.help", "F1", "this help"),
+    (None, "ctrl+p", "command palette: go anywhere, open a model by id"),
+    ("app.quit", "ctrl+q", "quit"),
+    (None, "tab / shift+tab", "move between fields"),
 )
 
 
@@ -23,22 +27,25 @@ def key_label(key: str) -> str:
 class HelpScreen(ModalScreen[None]):
     """Key bindings, gathered from the screen it was opened on."""
 
-    BINDINGS = [Binding("escape,f1,q", "dismiss", "Close")]
+    BINDINGS = [Binding("escape,f1,q", "dismiss", "Close", id="help.close")]
 
     def __init__(self, under: Screen) -> None:
         super().__init__()
         self.under = under
 
     def compose(self) -> ComposeResult:
+        keymap = self.app.prefs.keymap
         lines = []
         seen = set()
-        for binding in getattr(self.under, "BINDINGS", []):
+        for binding in self.under.BINDINGS:
             if isinstance(binding, Binding) and binding.description and binding.key not in seen:
                 seen.add(binding.key)
-                lines.append(f"[b]{key_label(binding.key):>16}[/b]  {binding.description}")
+                key = key_for(binding, keymap)
+                lines.append(f"[b]{key_label(key):>16}[/b]  {binding.description}")
         lines.append("")
-        lines += [f"[b]{key:>16}[/b]  {text}" for key, text in GLOBAL_KEYS]
-        name = getattr(self.under, "sub_title", "") or type(self.under).__name__
+        lines += [f"[b]{keymap.get(ident, key) if ident else key:>16}[/b]  {text}"
+                  for ident, key, text in GLOBAL_KEYS]
+        name = self.under.sub_title or type(self.under).__name__
         with Vertical(id="help-box"):
             yield Label(f"Keys: {name}", id="help-title")
             with VerticalScroll():

@@ -15,21 +15,21 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import Screen
 from textual.validation import Function
 from textual.widgets import (Button, Checkbox, Footer, Header, Input, Label, Select, SelectionList,
                              Static)
 from textual.widgets.selection_list import Selection
 
 from advisor.errors import AdvisorError, InputError
-from advisor.regions import is_region_token, normalize_code
+from advisor.regions import normalize_code
 from advisor.tui.formdata import (AUDIENCE_LABELS, DATA_LABELS, FIELD_TITLES, MODALITY_LABELS,
                                   MODE_LABELS, OPENNESS_LABELS, WHY, FormValues, amount_echo,
                                   answers_to_form, audience_items, audience_parts, count_echo,
                                   changed_fields, error_field, field_problems, form_to_data,
-                                  split_list, untouched_keys)
+                                  regions_ok, untouched_keys, use_cases)
 from advisor.text import escape_markup
 from advisor.tui.rows import candidate_rows, verdict_counts
+from advisor.tui.screens.base import AdvisorScreen
 from advisor.tui.widgets.badges import verdict_summary
 
 
@@ -47,13 +47,14 @@ EXAMPLE_NOTE = ("[b]An example is loaded[/b] (a company in DE serving DE, FR and
                 "[i]assumed[/i] and the verdicts say so.")
 
 
-class InterviewScreen(Screen[None]):
+class InterviewScreen(AdvisorScreen):
     """Answers that decide the verdicts, in one scrollable form."""
 
     BINDINGS = [
-        Binding("ctrl+n", "candidates", "Candidates", priority=True),
-        Binding("ctrl+s", "save", "Save answers", priority=True),
-        Binding("ctrl+o", "load", "Load answers", priority=True),
+        Binding("ctrl+n", "candidates", "Candidates", priority=True,
+                id="interview.candidates"),
+        Binding("ctrl+s", "save", "Save answers", priority=True, id="interview.save"),
+        Binding("ctrl+o", "load", "Load answers", priority=True, id="interview.load"),
     ]
 
     def __init__(self) -> None:
@@ -88,7 +89,7 @@ class InterviewScreen(Screen[None]):
             yield Label("Deployment", classes="section-title")
             yield _row("regions", "Users served in",
                        Input(placeholder="DE, FR, US or EU", id="regions", compact=True,
-                             validators=[Function(_regions_ok,
+                             validators=[Function(regions_ok,
                                                   "use ISO alpha-2 codes, EU or EEA")]))
             yield _row("mode", "Deployment mode",
                        Select([(label, mode) for mode, label in MODE_LABELS.items()],
@@ -192,9 +193,8 @@ class InterviewScreen(Screen[None]):
         finally:
             self.call_after_refresh(self._end_fill)
         self._touched.clear()
-        self._filled, self._filled_assumed = values, tuple(getattr(answers, "assumed", ()))
-        self.query_one("#example-note", Static).display = bool(
-            getattr(self.app, "example_loaded", False))
+        self._filled, self._filled_assumed = values, tuple(answers.assumed)
+        self.query_one("#example-note", Static).display = self.app.state.example_loaded
         self._clear_errors()
         self._update_summary()
 
@@ -318,9 +318,10 @@ class InterviewScreen(Screen[None]):
 
     def _update_summary(self) -> None:
         assessment = self.app.assessment
-        rows = candidate_rows(getattr(assessment, "candidates", ()), None)
+        rows = candidate_rows(assessment.candidates if assessment is not None else (), None)
         counts = verdict_counts(replace(r, verdict=r.model_verdict or r.verdict) for r in rows)
-        duties = [f for f in getattr(assessment, "deployment_duties", ()) if f.severity != "info"]
+        duties = [f for f in (assessment.deployment_duties if assessment is not None else ())
+                  if f.severity != "info"]
         summary = verdict_summary(counts, total=len(rows))
         if duties:      # the models' own verdicts, and what binds whichever is chosen
             summary += f" · +{len(duties)} dut{'y' if len(duties) == 1 else 'ies'}"
@@ -358,7 +359,7 @@ class InterviewScreen(Screen[None]):
 
     def _default_path(self) -> Path:
         """The answers file of this session, else the last one used, else ./answers.yaml."""
-        last = self.app.prefs.get("last_answers")
+        last = self.app.prefs.last_answers
         return (self.app.settings.answers_path or (Path(last) if last else None)
                 or self.app.settings.work_dir / "answers.yaml")
 
@@ -394,32 +395,11 @@ class InterviewScreen(Screen[None]):
             self.notify(str(exc), title="Not loaded", severity="error", timeout=10, markup=False)
             return
         self.app.settings.answers_path = path
-        self.app.example_loaded = False
+        self.app.state.example_loaded = False
         self.app.set_answers(answers)
         self.app.answers_stored(path)
         self.fill(answers)
         self.notify(f"Loaded {path}", title="Answers loaded", markup=False)
 
 
-def _regions_ok(text: str) -> bool:
-    parts = split_list(text)
-    return bool(parts) and all(is_region_token(p) for p in parts)
-
-
-def use_cases(kb: Any) -> list[tuple[str, str, str]]:
-    """(id, title, why) of every use case the knowledge base knows, in its order."""
-    cases = getattr(kb, "use_cases", None) or {}
-    items = cases.values() if isinstance(cases, dict) else cases
-    out = []
-    for case in items:
-        ident = getattr(case, "id", None) or (case.get("id") if isinstance(case, dict) else None)
-        if not ident:
-            continue
-        get = (lambda k, c=case: c.get(k)) if isinstance(case, dict) else (
-            lambda k, c=case: getattr(c, k, None))
-        out.append((ident, get("title") or ident.replace("_", " ").capitalize(),
-                    get("why") or get("description") or ""))
-    return out
-
-
-__all__ = ["InterviewScreen", "use_cases"]
+__all__ = ["InterviewScreen"]

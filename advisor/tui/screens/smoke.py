@@ -1,14 +1,14 @@
 """Pull and smoke: download a GGUF with a live progress bar, then stream the smoke test.
 
-Work runs in thread workers; their events land in a queue the UI drains 20 times a
-second, so a fast model never floods the screen and the interface never freezes.
+The work runs in a thread worker that raises when it fails (the app shows the error);
+its events reach the screen through a :class:`~advisor.tui.widgets.runfeed.RunFeed` as
+the app's messages, so a fast model never floods the screen and the interface never
+freezes.
 """
 
 from __future__ import annotations
 
-import threading
-import time
-from collections import deque
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -16,47 +16,46 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import Screen
-from textual.widgets import (Button, DataTable, Footer, Header, Label, ProgressBar, Select,
-                             Sparkline, Static)
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Button, DataTable, Footer, Header, Label, Select, Sparkline, Static
+from textual.worker import Worker
 
-from advisor.errors import out_of_reach
+from advisor.smoke.control import RunControl
 from advisor.text import clean, escape_markup
-from advisor.tui import smokeapi
-from advisor.tui.rows import format_bytes, format_duration
+from advisor.tui.messages import (ChildSpawned, ModelLoaded, PromptDone, PromptStarted,
+                                  PullDone, PullProgress, PullStarted, RunCancelled,
+                                  RunFailed, RunFinished, TokensArrived)
+from advisor.tui.screens.base import AdvisorScreen
 from advisor.tui.settings import LocalModel, discover_local_models
+from advisor.tui.state import SmokeRun
+from advisor.tui.widgets.runfeed import RunFeed
+from advisor.tui.widgets.suites import SuitePicker
+from advisor.tui.widgets.smoke_view import (PROMPT_COLUMNS, PromptPanels, PullBox,
+                                            prompt_cells, summary_text)
 
 PULL_KEY = "pull"
 
 
-class SmokeScreen(Screen[None]):
+class SmokeScreen(AdvisorScreen):
     """Run the prompt suite on a local GGUF (pulling it first when it comes from the Hub)."""
 
     BINDINGS = [
-        Binding("s", "start", "Run"),
-        Binding("c", "cancel", "Cancel"),
-        Binding("e", "export", "Export"),
-        Binding("o", "open_file", "Open GGUF"),
-        Binding("escape", "back", "Back"),
+        Binding("s", "start", "Run", id="smoke.run"),
+        Binding("c", "cancel", "Cancel", id="smoke.cancel"),
+        Binding("e", "export", "Export", id="smoke.export"),
+        Binding("o", "open_file", "Open GGUF", id="smoke.open-file"),
+        Binding("escape", "back", "Back", id="smoke.back"),
     ]
 
     def __init__(self, model_id: str | None = None, gguf: dict | None = None) -> None:
         super().__init__()
         self._model_id = model_id
         self.gguf = gguf
-        self.cancel_event = threading.Event()
-        self.events: deque[tuple[str, Any]] = deque()
+        self.control = RunControl()
         self.running = False
         self.result: dict[str, Any] | None = None
         self.speeds: list[float] = []
-        self._panels: dict[str, Static] = {}
-        self._texts: dict[str, Text] = {}
-        self._prompt_order: list[str] = []
-        self._pull_started = 0.0
-        self._pull_samples: deque[tuple[float, int]] = deque(maxlen=20)
         self.local_models: tuple[LocalModel, ...] = ()
-        self._child_pid: int | None = None
         self._confirmed: set[str] = set()
         self._pull_forced = False           # the user pulled a blocked model anyway
         self._source = ""
@@ -70,20 +69,14 @@ class SmokeScreen(Screen[None]):
             yield Label("Model", classes="bar-label")
             yield Select([], id="source", prompt="no local GGUF", compact=True)
             yield Label(" Suite", classes="bar-label")
-            names = smokeapi.suites() or ["general"]
-            wanted = smokeapi.default_suite(self.app.answers.use_case.categories,
-                                           getattr(self.app.kb, "use_cases", None))
-            yield Select([(n, n) for n in names], id="suite", allow_blank=False, compact=True,
-                         value=wanted if wanted in names else names[0])
+            yield SuitePicker(self.app.answers.use_case.categories,
+                              self.app.kb.use_cases if self.app.kb else {}, id="suite")
             yield Button("Run ▶", id="run", variant="primary", compact=True)
             yield Button("Cancel", id="cancel", variant="error", compact=True, disabled=True)
-        with Vertical(id="pull-box"):
-            yield Label("", id="pull-title")
-            yield ProgressBar(id="pull-bar", show_eta=False)
-            yield Static("", id="pull-numbers")
+        yield PullBox(id="pull-box")
         yield Static("", id="suite-about")
         yield Static("", id="smoke-status")
-        yield VerticalScroll(id="prompts")
+        yield PromptPanels(id="prompts")
         with Horizontal(id="smoke-results"):
             yield DataTable(id="prompt-table", cursor_type="row", zebra_stripes=True)
             with Vertical(id="speed-box"):
@@ -91,23 +84,28 @@ class SmokeScreen(Screen[None]):
                 yield Sparkline([], id="speed-chart")
                 yield Static("", id="speed-range")
                 yield Static("", id="smoke-summary")
+        yield RunFeed(id="smoke-feed")
         yield Footer()
+
+    @property
+    def feed(self) -> RunFeed:
+        return self.query_one(RunFeed)
 
     def on_mount(self) -> None:
         self.sub_title = "Pull and smoke test" + (f" · {self._model_id}" if self._model_id else "")
-        self.query_one("#pull-box").display = False
+        self.query_one(PullBox).display = False
         table = self.query_one("#prompt-table", DataTable)
-        for label, key in (("Prompt", "id"), ("Result", "result"), ("TTFT", "ttft"),
-                           ("pp/s", "pps"), ("tg/s", "tps"), ("Tokens", "tokens")):
+        for label, key in PROMPT_COLUMNS:
             table.add_column(label, key=key)
         self._fill_sources()
         self._describe_suite()
-        self.set_interval(0.05, self._drain)
 
     @on(Select.Changed, "#suite")
     def _describe_suite(self) -> None:
-        name = str(self.query_one("#suite", Select).value)
-        about = smokeapi.suite_description(name)
+        from advisor.smoke.suites import suite_description
+
+        name = self.query_one(SuitePicker).suite_name
+        about = suite_description(name)
         self.query_one("#suite-about", Static).update(
             Text(f"Suite {clean(name)}: {clean(about)}" if about else f"Suite {clean(name)}",
                  style="dim"))
@@ -166,7 +164,7 @@ class SmokeScreen(Screen[None]):
             self.notify("Offline: pulling needs the Hub. Pick a local model instead.",
                         severity="error")
             return
-        suite = str(self.query_one("#suite", Select).value)
+        suite = self.query_one(SuitePicker).suite_name
         builds = self.builds_of_source(str(source))
         if self._model_id and self._model_id.lower() not in builds and \
                 str(source) not in self._confirmed:
@@ -186,9 +184,7 @@ class SmokeScreen(Screen[None]):
         """Why the answers forbid pulling this model (blocked, naming the finding), or None."""
         from advisor.assessment.gates import pull_refusal
 
-        assessment = getattr(self.app, "assessment", None)
-        candidate = assessment.candidate(self._model_id) if (assessment and self._model_id) \
-            else None
+        candidate = self.app.candidate(self._model_id) if self._model_id else None
         return pull_refusal(candidate) if candidate is not None else None
 
     def _pull_allowed(self) -> bool:
@@ -222,124 +218,88 @@ class SmokeScreen(Screen[None]):
     def builds_of_source(self, source: str) -> list[str]:
         """Lower-case ids of the profiled models the file (or the pull) is a build of."""
         from advisor.knowledge.matching import FileClues, builds_of
+        from advisor.smoke.builds import clues_of, file_clues
 
         if source == PULL_KEY and self.gguf:
             clues = FileClues.of(repo=self.gguf.get("repo"), path=self.gguf.get("filename"))
         else:
             local = next((m for m in self.local_models if str(m.path) == source), None)
-            clues = FileClues.of(repo=getattr(local, "repo", None), path=source)
+            clues = file_clues(local) if local is not None else clues_of(source)
         return builds_of(clues, self.app.kb)
 
     def _start(self, source: str, suite: str) -> None:
         self._source = source
-        self._reset()
-        self.running = True
-        self.cancel_event = threading.Event()
-        self._set_running(True)
-        self.run_job(source, suite, self.cancel_event)
-
-    def _reset(self) -> None:
         self.result = None
         self.speeds = []
-        self._panels.clear()
-        self._texts.clear()
-        self._prompt_order.clear()
-        self.query_one("#prompts", VerticalScroll).remove_children()
+        self.query_one(PromptPanels).clear()
         self.query_one("#prompt-table", DataTable).clear()
         self.query_one("#speed-chart", Sparkline).data = []
         self.query_one("#speed-range", Static).update("")
         self.query_one("#smoke-summary", Static).update("")
+        self.control = RunControl()
+        self._set_running(True)
+        self.run_job(source, suite, self.control)
 
     def _set_running(self, running: bool) -> None:
+        self.running = running
         self.query_one("#run", Button).disabled = running
         self.query_one("#cancel", Button).disabled = not running
 
-    @work(thread=True, exclusive=True, group="smoke")
-    def run_job(self, source: str, suite: str, cancel: threading.Event) -> None:
-        try:
-            if source == PULL_KEY and self.gguf:
-                self.events.append(("pull_start", dict(self.gguf)))
-                path = smokeapi.pull(self.gguf["repo"], self.gguf["filename"],
-                                     progress=lambda done, total: self.events.append(
-                                         ("pull_progress", (done, total))),
-                                     cancel=cancel,
-                                     expected_sha256=self.gguf.get("sha256"))
-                self.events.append(("pull_done", str(path)))
-            else:
-                path = Path(source)
-            result = smokeapi.run_smoke(path, suite, on_event=self._on_event, cancel=cancel)
-            self.events.append(("finished", result))
-        except smokeapi.Cancelled:
-            self.events.append(("cancelled", None))
-        except Exception as exc:  # noqa: BLE001 - a failed run leaves the app running
-            self.events.append(("error", exc))
+    @work(thread=True, exclusive=True, group="smoke", exit_on_error=False,
+          description="Smoke test failed")
+    def run_job(self, source: str, suite: str, control: RunControl) -> dict[str, Any]:
+        """Pull (when the source is the Hub build), then run the suite; the result
+        document, or it raises (Cancelled when the user stopped it)."""
+        from advisor.smoke.runner import SmokeSpec, run_smoke
 
-    def _on_event(self, event: Any) -> None:
-        """Called on the worker thread: queue only (the pid is kept at once for cancel)."""
-        kind, data = getattr(event, "kind", "?"), getattr(event, "data", {})
-        if kind == "spawned":
-            self._child_pid = data.get("pid")
-        self.events.append((kind, data))
+        feed = self.feed
+        path = Path(source)
+        if source == PULL_KEY and self.gguf:
+            from advisor.hub.pull import pull_file
+
+            repo, filename = self.gguf["repo"], self.gguf["filename"]
+            feed.put(PullStarted(repo, filename))
+            report = control.progress(lambda done, total: feed.put(PullProgress(done, total)))
+            path = Path(pull_file(repo, filename, expected_sha256=self.gguf.get("sha256"),
+                                  progress=report))
+            feed.put(PullDone(str(path)))
+        result = run_smoke(SmokeSpec(gguf=path, suite=suite, gpu="auto"),
+                           on_event=partial(feed.event, 0), control=control)
+        return result.to_dict()
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """The run ended: after the events still queued, its result, cancel or failure."""
+        if event.worker.group == "smoke":
+            self.feed.ended(event.worker, event.state)
 
     @on(Button.Pressed, "#cancel")
     def action_cancel(self) -> None:
         if not self.running:
             return
-        self.cancel_event.set()
-        smokeapi.stop_child(self._child_pid)
+        self.control.cancel()
         self._status("Cancelling…")
 
-    # -- draining events on the UI thread ------------------------------------------------------
-    def _drain(self) -> None:
-        touched: set[str] = set()
-        budget = 2000
-        while self.events and budget:
-            budget -= 1
-            kind, data = self.events.popleft()
-            handler = getattr(self, f"_ev_{kind}", None)
-            if handler is not None:
-                result = handler(data)
-                if kind == "token" and result:
-                    touched.add(result)
-        for prompt_id in touched:
-            self._panels[prompt_id].update(self._texts[prompt_id])
-        if touched:
-            self.query_one("#prompts", VerticalScroll).scroll_end(animate=False)
+    # -- the run's messages, on the UI thread ------------------------------------------------
+    @on(PullStarted)
+    def _pull_started(self, message: PullStarted) -> None:
+        self.query_one(PullBox).started(message.repo, message.filename)
 
-    def _ev_pull_start(self, gguf: dict) -> None:
-        box = self.query_one("#pull-box")
-        box.display = True
-        self.query_one("#pull-title", Label).update(Text(
-            f"Pulling {clean(gguf['repo'])}/{clean(gguf['filename'])} into the Hugging Face "
-            "cache"))
-        self._pull_started = time.monotonic()
-        self._pull_samples.clear()
+    @on(PullProgress)
+    def _pull_progress(self, message: PullProgress) -> None:
+        self.query_one(PullBox).progress(message.done, message.total)
 
-    def _ev_pull_progress(self, data: tuple[int, int | None]) -> None:
-        done, total = data
-        bar = self.query_one("#pull-bar", ProgressBar)
-        if total:
-            bar.update(total=total, progress=done)
-        now = time.monotonic()
-        self._pull_samples.append((now, done))
-        speed = 0.0
-        if len(self._pull_samples) >= 2:
-            (t0, b0), (t1, b1) = self._pull_samples[0], self._pull_samples[-1]
-            speed = (b1 - b0) / (t1 - t0) if t1 > t0 else 0.0
-        left = (total - done) / speed if total and speed > 0 else None
-        self.query_one("#pull-numbers", Static).update(
-            f"{format_bytes(done)} of {format_bytes(total)} · {format_bytes(speed)}/s · "
-            f"{format_duration(left)} left")
-
-    def _ev_pull_done(self, path: str) -> None:
-        self.query_one("#pull-numbers", Static).update(Text(f"✓ verified and cached: {clean(path)}"))
+    @on(PullDone)
+    def _pull_done(self, message: PullDone) -> None:
+        self.query_one(PullBox).finished(message.path)
         self._status("Pulled. Starting the smoke test…")
 
-    def _ev_spawned(self, data: dict) -> None:
-        self._child_pid = data.get("pid")
-        self._status(f"Loading the model in a child process (pid {data.get('pid', '?')})…")
+    @on(ChildSpawned)
+    def _spawned(self, message: ChildSpawned) -> None:
+        self._status(f"Loading the model in a child process (pid {message.pid or '?'})…")
 
-    def _ev_load_done(self, data: dict) -> None:
+    @on(ModelLoaded)
+    def _loaded(self, message: ModelLoaded) -> None:
+        data = message.info
         load = data.get("load_seconds")
         load_text = f"{load:.2f} s" if isinstance(load, (int, float)) else "?"
         threads = data.get("threads")
@@ -348,109 +308,43 @@ class SmokeScreen(Screen[None]):
                           f"{threads if threads else '?'} threads · "
                           f"context {data.get('n_ctx', '?')}"))
 
-    def _ev_prompt_start(self, data: dict) -> None:
-        prompt_id = str(data.get("id", "?"))
-        text = Text()
-        text.append(f"▶ {clean(prompt_id)}", style="bold")
-        prompt = clean(str(data.get("prompt", "") or ""))
-        if prompt:
-            text.append(f"  {prompt[:200]}", style="dim")
-        text.append("\n")
-        self._texts[prompt_id] = text
-        panel = Static(text, classes="prompt-panel running")
-        self._panels[prompt_id] = panel
-        self._prompt_order.append(prompt_id)
-        self.query_one("#prompts", VerticalScroll).mount(panel)
+    @on(PromptStarted)
+    def _prompt_started(self, message: PromptStarted) -> None:
+        self.query_one(PromptPanels).started(message.prompt_id, message.prompt)
 
-    def _ev_token(self, data: dict) -> str | None:
-        prompt_id = str(data.get("id", "?"))
-        if prompt_id not in self._texts:
-            self._ev_prompt_start({"id": prompt_id})
-        self._texts[prompt_id].append(clean(str(data.get("text", ""))))
-        return prompt_id
+    @on(TokensArrived)
+    def _tokens(self, message: TokensArrived) -> None:
+        self.query_one(PromptPanels).tokens(message.prompt_id, message.text)
 
-    def _ev_prompt_done(self, data: dict) -> None:
-        result = data.get("result")
-        info = result.to_dict() if hasattr(result, "to_dict") else dict(result or {})
-        prompt_id = str(info.get("id", data.get("id", "?")))
-        if prompt_id not in self._panels:
-            self._ev_prompt_start({"id": prompt_id})
-            self._texts[prompt_id].append(clean(str(info.get("output", ""))))
-        self._add_prompt_row(info)
-        text = self._texts[prompt_id]
-        passed = bool(info.get("passed"))
-        text.append("\n")
-        text.append("✓ pass" if passed else "✗ fail",
-                    style="bold green" if passed else "bold red")
-        for check in info.get("checks") or []:
-            mark = "✓" if check.get("passed") else "✗"
-            expected = check.get("expected")
-            shown = "" if expected in (True, None) else f" {expected!r}"
-            text.append(clean(f"  {mark} {check.get('check')}{shown}"),
-                        style="green" if check.get("passed") else "red")
-        if info.get("error"):
-            text.append(f"  {clean(info['error'])}", style="red")
-        panel = self._panels[prompt_id]
-        panel.update(text)
-        panel.set_class(False, "running")
-        panel.set_class(True, "passed" if passed else "failed")
+    @on(PromptDone)
+    def _prompt_done(self, message: PromptDone) -> None:
+        self._prompt_finished(message.result)
 
-    def _add_prompt_row(self, info: dict) -> None:
-        table = self.query_one("#prompt-table", DataTable)
-        passed = bool(info.get("passed"))
+    def _prompt_finished(self, info: dict[str, Any]) -> None:
+        self.query_one(PromptPanels).finished(info)
+        self.query_one("#prompt-table", DataTable).add_row(*prompt_cells(info))
         tps = info.get("tokens_per_second")
-        pps = info.get("prompt_tokens_per_second")
-        ttft = info.get("ttft_seconds")
-        table.add_row(clean(info.get("id")),
-                      Text("✓ pass", style="green") if passed else Text("✗ fail", style="red"),
-                      f"{ttft:.2f} s" if isinstance(ttft, (int, float)) else "–",
-                      f"{pps:.0f}" if isinstance(pps, (int, float)) else "–",
-                      f"{tps:.1f}" if isinstance(tps, (int, float)) else "–",
-                      str(info.get("completion_tokens", "–")))
         if isinstance(tps, (int, float)):
             self.speeds.append(float(tps))
             self.query_one("#speed-chart", Sparkline).data = list(self.speeds)
             self.query_one("#speed-range", Static).update(
                 f"[dim]min {min(self.speeds):.1f} · max {max(self.speeds):.1f}[/dim]")
 
-    def _ev_done(self, data: dict) -> None:
-        """The runner's own DONE event; the final result arrives as 'finished'."""
-
-    def _ev_finished(self, result: dict) -> None:
-        self.running = False
+    @on(RunFinished)
+    def _finished(self, message: RunFinished) -> None:
+        result: dict[str, Any] = message.result
         self._set_running(False)
         self.result = result
         builds = self.builds_of_source(self._source)
-        for model in builds:                       # a result belongs to what ran
-            self.app.smoke_results[model] = result
-        self.app.smoke_runs.append({"source": self._source, "builds_of": builds,
-                                    "result": result})
-        if not self._panels:
+        self.app.state.add_smoke_run(SmokeRun(self._source, builds, result))
+        if not self.query_one(PromptPanels).count:
             for prompt in result.get("prompts") or []:
-                self._ev_prompt_done({"result": prompt})
-        passed = bool(result.get("passed"))
-        rss = result.get("peak_rss_bytes")
-        load = result.get("load_seconds")
-        total = len(result.get("prompts") or [])
-        ok = sum(1 for p in result.get("prompts") or [] if p.get("passed"))
-        summary = Text()
-        summary.append("PASSED" if passed else "FAILED",
-                       style="bold white on green" if passed else "bold white on red")
-        summary.append(f"  {ok}/{total} prompts\n")
-        summary.append(f"load {load:.2f} s · " if isinstance(load, (int, float)) else "")
-        summary.append(f"peak RSS {format_bytes(rss)}" if rss else "")
-        summary.append(f"\n{result.get('gpu_layers', 0)} GPU layers · "
-                       f"{result.get('threads') or '?'} threads")
-        pps = [p.get("prompt_tokens_per_second") for p in result.get("prompts") or []
-               if isinstance(p.get("prompt_tokens_per_second"), (int, float))]
-        if pps:
-            summary.append(f"\nprompt eval {sum(pps) / len(pps):.0f} tok/s (mean)")
-        if self.speeds:
-            summary.append(f"\ndecode {sum(self.speeds) / len(self.speeds):.1f} tok/s (mean)")
-        if self._model_id and self._model_id.lower() not in builds:
-            summary.append(f"\nnot counted for {clean(self._model_id)}", style="yellow")
-        self.query_one("#smoke-summary", Static).update(summary)
-        if passed:
+                self._prompt_finished(prompt)
+        elsewhere = self._model_id if self._model_id and self._model_id.lower() not in builds \
+            else None
+        self.query_one("#smoke-summary", Static).update(
+            summary_text(result, self.speeds, elsewhere))
+        if result.get("passed"):
             whose = (f" It counts for {escape_markup(', '.join(builds))}." if builds else
                      " It counts for no profiled model (the file is not a build of one).")
             self._status(f"[b $success]Smoke test passed.[/]{whose} e exports a record.")
@@ -463,21 +357,18 @@ class SmokeScreen(Screen[None]):
             self.notify("Smoke test failed: see the checks marked ✗", title="Smoke test",
                         severity="warning")
 
-    def _ev_cancelled(self, _data: Any) -> None:
-        self.running = False
+    @on(RunCancelled)
+    def _cancelled(self) -> None:
         self._set_running(False)
         self._status("Cancelled. A partial download stays in the cache and resumes next time.")
         self.notify("Cancelled", severity="warning")
 
-    def _ev_error(self, exc: Exception) -> None:
-        message = str(exc) or type(exc).__name__
-        self.running = False
+    @on(RunFailed)
+    def _failed(self, message: RunFailed) -> None:
+        """The app's error modal says what failed; the status line keeps it."""
         self._set_running(False)
-        self._status(f"[b $error]✗[/] {escape_markup(message)}")
-        self.notify(clean(message), title="Smoke test failed", severity="error", timeout=10,
-                    markup=False)
-        if out_of_reach(exc):
-            self.app.tell_offline("the Hub cannot be reached")
+        error = message.error
+        self._status(f"[b $error]✗[/] {escape_markup(str(error) or type(error).__name__)}")
 
     # -- navigation ---------------------------------------------------------------------------
     def action_export(self) -> None:
@@ -485,6 +376,5 @@ class SmokeScreen(Screen[None]):
 
     def action_back(self) -> None:
         if self.running:
-            self.cancel_event.set()
-            smokeapi.stop_child(self._child_pid)
+            self.control.cancel()
         self.app.pop_screen()
