@@ -267,7 +267,8 @@ STAT_FILE_NAME = "knowledge.stat"         # the stat signature of the files, and
 # a new key; reading the distribution's version through importlib.metadata would cost more
 # than the cache saves). Read as files, never imported: a cache hit imports no reader.
 _KB_SHARED = ("regions.py", "yamlio.py", "languages.py", "vocab.py", "text.py",
-              "gguf/metadata.py", "answers.py", "urls.py", "config.py")
+              "gguf/metadata.py", "answers/__init__.py", "answers/schema.py",
+              "answers/parse.py", "urls.py", "config.py")
 
 
 def code_files() -> list[Path]:
