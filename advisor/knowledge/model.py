@@ -13,6 +13,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+# Source and the quality tables live in their own modules; every record is still named
+# from here (``from advisor.knowledge.model import Source, QualityTable``).
+from advisor.knowledge.quality_table import QUALITY_KINDS, QualityScore, QualityTable  # noqa: F401
+from advisor.knowledge.source import Source, section_label  # noqa: F401
 from advisor.text import escape_controls
 
 # What a model is for (profiles/README.md, model-family): the one kind that decides its
@@ -46,34 +50,6 @@ COMPONENT_TYPES: dict[str, str] = {
     "research_paper": "document",
     "model_metadata": "data",
 }
-
-
-def section_label(section: str | None) -> str | None:
-    """How a cited section reads: '1.b.i' -> '§1.b.i'; 'Art. 50(1)' stays as it is."""
-    if not section:
-        return None
-    return f"§{section}" if section[0].isdigit() else section
-
-
-@dataclass(frozen=True)
-class Source:
-    """Where a fact is written: title, section, url, the date checked."""
-
-    title: str
-    section: str | None = None
-    url: str | None = None
-    checked: str | None = None
-    copy: str | None = None          # where the verbatim text was read, when not at `url`
-    secondary: str | None = None     # the secondary source an unconfirmed fact rests on
-
-    def to_dict(self) -> dict[str, Any]:
-        out = {"title": self.title, "section": self.section, "url": self.url,
-               "checked": self.checked}
-        if self.copy:
-            out["copy"] = self.copy
-        if self.secondary:
-            out["secondary"] = self.secondary
-        return out
 
 
 @dataclass(frozen=True)
@@ -278,53 +254,6 @@ class Policy:
     checked: str | None
     rules: tuple[Rule, ...]
     file: Path | None = None
-
-
-QUALITY_KINDS = ("independent", "vendor_reported")
-
-
-@dataclass(frozen=True)
-class QualityScore:
-    """One model's figure in a published table (``as_listed``: the name the table gives it;
-    ``url``/``section``: where this one figure is published, for a vendor's own cards)."""
-
-    model: str
-    value: float
-    as_listed: str | None = None
-    url: str | None = None
-    section: str | None = None
-
-
-@dataclass(frozen=True)
-class QualityTable:
-    """A published table of quality figures (``advisor.quality/1``): a leaderboard read on
-    ``checked``, or the scores vendors report on one common benchmark (``vendor_reported``).
-
-    ``QualityTable("lmarena-text", "LMArena Text", "LMArena", "https://lmarena.ai", ...)``
-    """
-
-    id: str
-    title: str
-    publisher: str
-    url: str
-    published: str
-    checked: str
-    kind: str                        # independent | vendor_reported
-    metric: str
-    higher_is_better: bool
-    scores: tuple[QualityScore, ...]
-    copy: str | None = None          # where the table was actually read, when not at `url`
-    confirmed: bool = True           # false: read second-hand (name it in `copy`)
-    notes: str | None = None
-    file: Path | None = None
-    use_cases: tuple[str, ...] = ()  # the uses it speaks to (a coding leaderboard); () all
-    modalities: tuple[str, ...] = () # the inputs or outputs it measures (vision); () any
-
-    def source(self) -> Source:
-        """The table as a citable source."""
-        return Source(title=f"{self.title} ({self.publisher}, {self.published})",
-                      section=self.metric, url=self.url, checked=self.checked,
-                      copy=self.copy)
 
 
 @dataclass(frozen=True)
