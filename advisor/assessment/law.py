@@ -11,6 +11,7 @@ under an age not answered, becomes a condition that names them.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 
@@ -106,13 +107,34 @@ def _when_places(when: Mapping) -> frozenset[str]:
     return frozenset().union(*when_values(when, PLACE_KEYS))
 
 
+IF_THERE = "If you serve users in, or your organization is established in, "
+_IF_THERE_PLACES = re.compile(r"((?:[^:(]+ \([A-Z]{2}(?:-[A-Z0-9]{1,3})?\)(?:, )?)+): ")
+_PLACE_CODE = re.compile(r"\(([A-Z]{2}(?:-[A-Z0-9]{1,3})?)\)")
+
+
+def if_there_split(message: str) -> tuple[tuple[str, ...], str] | None:
+    """The place codes and the rest of a message :func:`_if_there` wrote; None for any
+    other message.
+
+    >>> if_there_split(IF_THERE + "California (US-CA): The CCPA applies.")
+    (('US-CA',), 'The CCPA applies.')
+    >>> if_there_split("Art. 50(1) applies.") is None
+    True
+    """
+    if not message.startswith(IF_THERE):
+        return None
+    match = _IF_THERE_PLACES.match(message, len(IF_THERE))
+    if not match:
+        return None
+    return tuple(_PLACE_CODE.findall(match.group(1))), message[match.end():]
+
+
 def _if_there(finding: Finding, places: frozenset[str]) -> Finding:
     """A finding that applies only if the organization or its users are in ``places``:
     a condition (never a block) whose message names them."""
     names = ", ".join(f"{place_name(p)} ({p})" for p in sorted(places)) or \
         "a subdivision this rule names"
-    message = (f"If you serve users in, or your organization is established in, {names}: "
-               f"{finding.message}")
+    message = f"{IF_THERE}{names}: {finding.message}"
     severity = "condition" if finding.severity == "block" else finding.severity
     return replace(finding, severity=severity, message=message)
 

@@ -71,6 +71,11 @@ class Finding:
 UNKNOWN_CODES = ("unknown_model", "unknown_license")
 
 
+def binding(findings: Iterable[Finding]) -> tuple[Finding, ...]:
+    """The findings that ask something of the user (every severity but ``info``)."""
+    return tuple(f for f in findings if f.severity != "info")
+
+
 def verdict_of(findings: Iterable[Finding]) -> Verdict:
     """The verdict the worst of ``findings`` decides (CONTRACT §3)."""
     severities, unknown = set(), False

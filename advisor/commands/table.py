@@ -10,7 +10,6 @@
 from __future__ import annotations
 
 import os
-import re
 import sys
 from collections.abc import Sequence
 
@@ -86,14 +85,16 @@ def _finding_line(finding) -> str:
 def render_duties(duties, width: int, *, details: bool = False) -> str:
     """The deployment's duties, once: "Whatever model you choose: N duties", one clipped
     line each (every line and its source with ``details``); notes are counted."""
-    binding = [f for f in duties if f.severity != "info"]
-    notes = len(duties) - len(binding)
+    from advisor.assessment.result import binding
+    from advisor.text import plural
+
+    asked = binding(duties)
+    notes = len(duties) - len(asked)
     if not duties:
         return "Whatever model you choose: no duties of the deployment found.\n\n"
-    noted = f" (and {notes} note{'' if notes == 1 else 's'})" if notes else ""
-    out = (f"Whatever model you choose: {len(binding)} dut{'y' if len(binding) == 1 else 'ies'}"
-           f" of the deployment{noted}:\n")
-    for finding in duties if details else binding:
+    noted = f" (and {plural(notes, 'note')})" if notes else ""
+    out = f"Whatever model you choose: {plural(len(asked), 'duty')} of the deployment{noted}:\n"
+    for finding in duties if details else asked:
         if details:
             out += _finding_line(finding)
             continue
@@ -101,10 +102,6 @@ def render_duties(duties, width: int, *, details: bool = False) -> str:
         out += _clip(f"  [{finding.severity}] {finding.code}{short_message(finding.message)}"
                      f"{section}", max(width, 20)) + "\n"
     return out + "\n"
-
-
-_IF_THERE = re.compile(r"If you serve users in, or your organization is established in, "
-                       r"(?:[^:(]+ \(([A-Z]{2}(?:-[A-Z0-9]{1,3})?)\)(?:, )?)+: ")
 
 
 def short_message(message: str) -> str:
@@ -118,11 +115,13 @@ def short_message(message: str) -> str:
     >>> short_message("Art. 50(1) applies.")
     ': Art. 50(1) applies.'
     """
-    match = _IF_THERE.match(message)
-    if not match:
+    from advisor.assessment.law import if_there_split
+
+    split = if_there_split(message)
+    if split is None:
         return f": {message}"
-    places = re.findall(r"\(([A-Z]{2}(?:-[A-Z0-9]{1,3})?)\)", match.group(0))
-    return f" (if in {', '.join(places)}): {message[match.end():]}"
+    places, rest = split
+    return f" (if in {', '.join(places)}): {rest}"
 
 
 REASON_MIN = 24

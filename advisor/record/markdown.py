@@ -20,7 +20,8 @@ from advisor.record.escape import markdown_view
 from advisor.record.md_options import option_lines, pros_cons, reason_text
 from advisor.record.markdown_more import disclaimer, more_information
 from advisor.record.md_summary import summary_lines
-from advisor.record.md_text import finish, lead, plural, with_source
+from advisor.record.md_text import finish, lead, with_source
+from advisor.text import plural
 from advisor.record.model import Record
 from advisor.record.smoke import smoke_clues, smoke_summary
 from advisor.text import one_line

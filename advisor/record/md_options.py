@@ -13,7 +13,8 @@ from typing import Any
 
 from advisor.record.comparison_md import comparison_reason
 from advisor.record.duties import duty_text, record_duties
-from advisor.record.md_text import VERDICT_WORDS, lead, plural, with_source
+from advisor.record.md_text import VERDICT_WORDS, lead, with_source
+from advisor.text import plural
 from advisor.record.smoke import smoke_summary
 from advisor.vocab import VERDICT_RANK
 

@@ -14,7 +14,8 @@ from __future__ import annotations
 from typing import Any
 
 from advisor.record.duties import record_duties
-from advisor.record.md_text import cell, plural, source_text
+from advisor.record.md_text import cell, source_text
+from advisor.text import plural
 from advisor.record.scope import places_not_assessed
 
 FOR_WORDS = {"deployment": "the deployment", "model": "this model"}

@@ -61,13 +61,6 @@ def lead(message: str) -> str:
     return message
 
 
-def plural(n: int, word: str) -> str:
-    """``plural(1, "duty")`` -> '1 duty'; ``plural(2, "duty")`` -> '2 duties'."""
-    if n == 1:
-        return f"1 {word}"
-    return f"{n} {word[:-1] + 'ies' if word.endswith('y') else word + 's'}"
-
-
 def finish(text: str) -> str:
     """The whole document, with no control, bidi or escape character from outside text (a
     terminal or viewer would obey it)."""

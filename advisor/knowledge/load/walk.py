@@ -241,21 +241,19 @@ def cross_references(kb: KnowledgeBase, text_of: Mapping[str, str]) -> list[Prob
     """Ids a record names that no profile defines: a model's licenses and use policies,
     a license's use policies; ``text_of`` maps each file to its text (for the line)."""
     problems: list[Problem] = []
+
+    def missing(owner, ids, table, field: str, what: str, prefix: str) -> None:
+        for ident in ids:
+            if ident not in table:
+                line = _find_line(text_of[str(owner.file)], ident)
+                problems.append(Problem(str(owner.file), line, field,
+                                        f"{prefix}no {what} profile with id {ident!r}"))
+
     for model in kb.models.values():
-        for lid in model.licenses:
-            if lid not in kb.licenses:
-                text = text_of[str(model.file)]
-                problems.append(Problem(str(model.file), _find_line(text, lid), "licenses",
-                                        f"model {model.id}: no license profile with id {lid!r}"))
-        for pid in model.use_policies:
-            if pid not in kb.use_policies:
-                text = text_of[str(model.file)]
-                problems.append(Problem(str(model.file), _find_line(text, pid), "use_policies",
-                                        f"model {model.id}: no use-policy profile with id {pid!r}"))
+        missing(model, model.licenses, kb.licenses, "licenses", "license",
+                f"model {model.id}: ")
+        missing(model, model.use_policies, kb.use_policies, "use_policies", "use-policy",
+                f"model {model.id}: ")
     for lic in kb.licenses.values():
-        for pid in lic.use_policies:
-            if pid not in kb.use_policies:
-                text = text_of[str(lic.file)]
-                problems.append(Problem(str(lic.file), _find_line(text, pid), "use_policies",
-                                        f"no use-policy profile with id {pid!r}"))
+        missing(lic, lic.use_policies, kb.use_policies, "use_policies", "use-policy", "")
     return problems

@@ -13,8 +13,9 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Label, Static
 
+from advisor.assessment.result import binding
 from advisor.knowledge.model import section_label
-from advisor.text import clean
+from advisor.text import clean, plural
 from advisor.tui.widgets.badges import severity_text
 
 
@@ -48,10 +49,10 @@ class DutiesScreen(ModalScreen[None]):
         self.duties = tuple(duties)
 
     def compose(self) -> ComposeResult:
-        binding = sum(1 for f in self.duties if f.severity != "info")
-        notes = len(self.duties) - binding
-        title = f"Whatever model you choose: {binding} dut{'y' if binding == 1 else 'ies'}"
-        title += f" and {notes} note{'s' if notes != 1 else ''}" if notes else ""
+        duties = len(binding(self.duties))
+        notes = len(self.duties) - duties
+        title = f"Whatever model you choose: {plural(duties, 'duty')}"
+        title += f" and {plural(notes, 'note')}" if notes else ""
         with Vertical(id="duties-box"):
             yield Label(title, id="duties-title")
             with VerticalScroll(id="duties-scroll"):

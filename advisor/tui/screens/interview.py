@@ -20,6 +20,7 @@ from textual.widgets import (Button, Checkbox, Footer, Header, Input, Label, Sel
                              Static)
 from textual.widgets.selection_list import Selection
 
+from advisor.assessment.result import binding
 from advisor.errors import AdvisorError, InputError
 from advisor.regions import normalize_code
 from advisor.tui.formdata import (AUDIENCE_LABELS, DATA_LABELS, FIELD_TITLES, MODALITY_LABELS,
@@ -27,7 +28,7 @@ from advisor.tui.formdata import (AUDIENCE_LABELS, DATA_LABELS, FIELD_TITLES, MO
                                   answers_to_form, audience_items, audience_parts, count_echo,
                                   changed_fields, error_field, field_problems, form_to_data,
                                   regions_ok, untouched_keys, use_cases)
-from advisor.text import escape_markup
+from advisor.text import escape_markup, plural
 from advisor.tui.rows import candidate_rows, verdict_counts
 from advisor.tui.screens.base import AdvisorScreen
 from advisor.tui.widgets.badges import verdict_summary
@@ -320,11 +321,10 @@ class InterviewScreen(AdvisorScreen):
         assessment = self.app.assessment
         rows = candidate_rows(assessment.candidates if assessment is not None else (), None)
         counts = verdict_counts(replace(r, verdict=r.model_verdict or r.verdict) for r in rows)
-        duties = [f for f in (assessment.deployment_duties if assessment is not None else ())
-                  if f.severity != "info"]
+        duties = binding(assessment.deployment_duties if assessment is not None else ())
         summary = verdict_summary(counts, total=len(rows))
         if duties:      # the models' own verdicts, and what binds whichever is chosen
-            summary += f" · +{len(duties)} dut{'y' if len(duties) == 1 else 'ies'}"
+            summary += f" · +{plural(len(duties), 'duty')}"
         self.query_one("#live-summary", Static).update(summary)
 
     @on(SelectionList.SelectionHighlighted, "#categories")

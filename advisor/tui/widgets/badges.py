@@ -10,7 +10,8 @@ from typing import Any
 
 from rich.text import Text
 
-from advisor.text import clean
+from advisor.assessment.result import binding
+from advisor.text import clean, plural
 
 VERDICT_STYLE = {
     "blocked": ("✗", "bold red"),
@@ -87,20 +88,20 @@ def duties_line(duties: Any) -> Text:
     >>> duties_line(()).plain
     'Whatever model you choose: no duties of the deployment found'
     """
-    binding = [f for f in duties if f.severity != "info"]
+    asked = binding(duties)
     blocks = [f for f in duties if f.severity == "block"]
     text = Text()
     if blocks:
         text.append("The deployment itself is blocked: ", style="bold red")
         text.append(clean(blocks[0].code.replace("_", " ")), style="red")
-        text.append(f" and {len(binding) - 1} more duties (d)" if len(binding) > 1 else " (d)",
+        text.append(f" and {len(asked) - 1} more duties (d)" if len(asked) > 1 else " (d)",
                     style="dim")
         return text
-    if not binding:
+    if not asked:
         text.append("Whatever model you choose: no duties of the deployment found")
         return text
     text.append("Whatever model you choose: ")
-    text.append(f"{len(binding)} dut{'y' if len(binding) == 1 else 'ies'}", style="bold")
+    text.append(plural(len(asked), "duty"), style="bold")
     text.append(" of the deployment ", style="")
     text.append("(d shows them)", style="dim")
     return text

@@ -10,7 +10,8 @@ from typing import Any
 
 from rich.text import Text
 
-from advisor.text import clean
+from advisor.assessment.result import binding
+from advisor.text import clean, plural
 from advisor.tui.rows import format_parameters
 from advisor.tui.widgets.badges import mof_text, osaid_text, verdict_text
 
@@ -25,9 +26,9 @@ def head_text(cand: Any, profile: Any, notes: list[str]) -> Text:
     counts = cand.counts(model_only=True)
     head.append(f"   {counts['block']} block · {counts['condition']} condition · "
                 f"{counts['info']} info", style="dim")
-    duties = sum(1 for f in cand.findings if f.deployment and f.severity != "info")
+    duties = binding(f for f in cand.findings if f.deployment)
     if duties:
-        head.append(f" · +{duties} dut{'y' if duties == 1 else 'ies'}", style="dim")
+        head.append(f" · +{plural(len(duties), 'duty')}", style="dim")
     head.append("\n")
     hosted = profile is not None and profile.access == "api"
     size = ("size not published" if hosted and cand.parameters is None
