@@ -13,13 +13,14 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from advisor.answers import Answers
+from advisor.assessment.outcomes import Outcomes
 from advisor.assessment.result import Finding
 from advisor.knowledge.model import KnowledgeBase, Rule
-from advisor.knowledge.predicates import (PLACE_KEYS, Facts, ages_asked, holds, uses_model_facts,
-                                          when_values)
+from advisor.knowledge.predicates import (PLACE_KEYS, Facts, ages_asked, holds, model_fields,
+                                          uses_model_facts, when_values)
 from advisor.regions import SUBDIVISIONS, country_of, place_name, subdivisions_of
 
 
@@ -61,11 +62,18 @@ class Law:
     """The law and policy rules of one answers set, evaluated once where they ask
     nothing about the model (most do): ``entries`` hold (rule, through, finding) with
     ``finding`` precomputed, or the marker ``_PER_MODEL``; a rule that asks nothing about
-    the model and does not hold has no entry."""
+    the model and does not hold has no entry. The rules that ask about the model are
+    evaluated once per distinct value of the model facts they read."""
 
     places: Places
     entries: tuple[tuple[Rule, frozenset[str], object], ...]
     today: str | None = None
+    _outcomes: Outcomes = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        fields = frozenset().union(*(model_fields(rule.when) for rule, _, done in self.entries
+                                     if done is _PER_MODEL))
+        object.__setattr__(self, "_outcomes", Outcomes(self._evaluate, fields))
 
     @classmethod
     def build(cls, kb: KnowledgeBase, answers: Answers, base: Mapping,
@@ -87,7 +95,11 @@ class Law:
         """The findings of the rules that ask nothing about the model: the deployment's."""
         return [done for _, _, done in self.entries if done is not _PER_MODEL]
 
-    def findings(self, facts: Facts) -> list[Finding]:
+    def findings(self, facts: Facts) -> tuple[Finding, ...]:
+        """The findings for one model: ``facts`` are this answers set's with the model's."""
+        return self._outcomes(facts)
+
+    def _evaluate(self, facts: Facts) -> tuple[Finding, ...]:
         broad = replace(facts, broad=True) if self.places.broad != self.places.strict \
             else None
         out = []
@@ -96,7 +108,7 @@ class Law:
                 if done is _PER_MODEL else done
             if found is not None:
                 out.append(found)
-        return out
+        return tuple(out)
 
 
 _PER_MODEL = object()

@@ -1,0 +1,111 @@
+"""What one assessment shares across its models: the facts, coverage and law of the
+answers, and the outcome of each model's group of license and use-policy rules,
+evaluated once per distinct value of the model facts they read (see
+:mod:`advisor.assessment.outcomes`).
+
+Nothing here outlives the ``assess`` call that builds it, so no outcome can be reused
+with other answers, another date or another knowledge base.
+
+    Example (not run)::
+
+        shared = Shared.of(answers, kb, "2026-12-07")
+        shared.model_rules(("apache-2.0",), (), shared.facts.with_model(...))
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from advisor.answers import Answers
+from advisor.assessment.answer_facts import answer_facts
+from advisor.assessment.coverage import Coverage, answers_coverage, coverage_findings
+from advisor.assessment.law import Law, finding_from_rule, if_young
+from advisor.assessment.outcomes import Outcomes
+from advisor.assessment.result import Finding
+from advisor.knowledge.model import KnowledgeBase, Rule
+from advisor.knowledge.predicates import Facts, holds, model_fields
+
+
+@dataclass
+class Shared:
+    """The part of an assessment that is the same for every model (see the module)."""
+
+    answers: Answers
+    kb: KnowledgeBase
+    today: str | None
+    base: dict[str, Any]              # answer_facts(answers, ...)
+    facts: Facts                      # Facts(**base): the answers' facts, no model's
+    coverage: Coverage
+    law: Law
+    unassessed: tuple[Finding, ...]   # coverage_findings(coverage, kb)
+    places: frozenset[str]            # the domicile and the regions, as named
+    eu: frozenset[str]                # the members of the EU profile (empty without one)
+    _rule_groups: dict[tuple, Outcomes] = field(default_factory=dict)
+    _rule_found: dict[int, Finding] = field(default_factory=dict)
+    _extra: dict[tuple, Any] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, answers: Answers, kb: KnowledgeBase, today: str | None) -> "Shared":
+        base = answer_facts(answers, kb.use_cases)
+        coverage = answers_coverage(answers, kb)
+        eu = kb.jurisdictions["EU"].members if "EU" in kb.jurisdictions else frozenset()
+        return cls(answers, kb, today, base, Facts(**base), coverage,
+                   Law.build(kb, answers, base, today),
+                   tuple(coverage_findings(coverage, kb)),
+                   frozenset({answers.organization.domicile, *answers.deployment.regions}),
+                   eu)
+
+    def model_rules(self, licenses: tuple[str, ...], use_policies: Sequence[str],
+                    facts: Facts) -> tuple[Finding, ...]:
+        """The findings of the rules of ``licenses`` and their use policies, then
+        ``use_policies`` (a profile's own), in that order, for one model's ``facts``."""
+        group = (licenses, tuple(use_policies))
+        outcomes = self._rule_groups.get(group)
+        if outcomes is None:
+            rules = _rules_of(self.kb, licenses, use_policies)
+            outcomes = self._rule_groups[group] = Outcomes(
+                lambda f: self._holding(rules, f),
+                frozenset().union(*(model_fields(rule.when) for rule in rules)))
+        return outcomes(facts)
+
+    def _holding(self, rules: Sequence[Rule], facts: Facts) -> tuple[Finding, ...]:
+        return tuple(self._rule_finding(rule, facts) for rule in rules
+                     if holds(rule.when, facts))
+
+    def _rule_finding(self, rule: Rule, facts: Facts) -> Finding:
+        # Depends on the rule, the date and the audience the answers give: on no model.
+        found = self._rule_found.get(id(rule))
+        if found is None:
+            found = self._rule_found[id(rule)] = if_young(finding_from_rule(rule, self.today),
+                                                          rule, facts)
+        return found
+
+    def once(self, key: tuple, make: Callable[[], Any]) -> Any:
+        """``make()``, remembered under ``key`` for the rest of this assessment (for
+        findings that depend on the answers and a few facts of the model)."""
+        try:
+            return self._extra[key]
+        except KeyError:
+            value = self._extra[key] = make()
+            return value
+
+
+def _rules_of(kb: KnowledgeBase, licenses: Iterable[str],
+              use_policies: Sequence[str]) -> list[Rule]:
+    """The rules of the licenses and of the use policies they name, then of
+    ``use_policies``; each policy once."""
+    rules: list[Rule] = []
+    policy_ids: list[str] = []
+    for lid in licenses:
+        lic = kb.licenses.get(lid)
+        if lic is not None:
+            rules.extend(lic.rules)
+            policy_ids.extend(lic.use_policies)
+    policy_ids.extend(use_policies)
+    for pid in dict.fromkeys(policy_ids):
+        policy = kb.use_policies.get(pid)
+        if policy is not None:
+            rules.extend(policy.rules)
+    return rules
