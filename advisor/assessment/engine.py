@@ -62,14 +62,16 @@ def _gate_findings(hub: HubFacts | None, profile: ModelProfile | None, places: s
                    eu: frozenset[str]) -> list[Finding]:
     """What the Hub's access gate means: gated repos say so; a gate closed to the EU
     (``extra_gated_eu_disallowed``) blocks an EU domicile or EU end users."""
+    if hub is None and (profile is None or not profile.gated):
+        return []                     # the common case: a profiled model with no gate
     repo = hub.repo_id if hub is not None else (profile.id if profile else "")
-    source = Source(title="Hugging Face model card", section="access gate",
-                    url=f"https://huggingface.co/{repo}")
     out = []
     if (hub is not None and hub.gated) or (hub is None and profile is not None and profile.gated):
         out.append(engine_finding(
             "info", "gated", "The Hub repository is gated: accept its terms on the Hub "
-            "(and use a token) before downloading.", source))
+            "(and use a token) before downloading.",
+            Source(title="Hugging Face model card", section="access gate",
+                   url=f"https://huggingface.co/{repo}")))
     if hub is not None and hub.gated_eu_disallowed and not hub.gated:
         # The flag without a gate: whether the Hub enforces it is disputed, so it is read
         # as a sign of the vendor's intent, to be reviewed, not as a closed gate.
@@ -187,7 +189,7 @@ def assess_one(repo_id: str, answers: Answers, kb: KnowledgeBase,
     obligations = tuple(dict.fromkeys(f.obligation for f in findings if f.obligation))
     return Candidate(
         model=subject.repo_id, licenses=subject.licenses, verdict=verdict_of(findings),
-        model_verdict=verdict_of(f for f in findings if not f.deployment),
+        model_verdict=verdict_of([f for f in findings if not f.deployment]),
         findings=tuple(findings), obligations=obligations, openness=openness,
         family=profile.family if profile else None, vendor=profile.vendor if profile else None,
         parameters=_parameters(profile, hub),

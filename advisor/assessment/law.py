@@ -14,6 +14,7 @@ import datetime as dt
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
+from functools import partial
 
 from advisor.answers import Answers
 from advisor.assessment.outcomes import Outcomes
@@ -68,11 +69,15 @@ class Law:
     places: Places
     entries: tuple[tuple[Rule, frozenset[str], object], ...]
     today: str | None = None
+    _parts: tuple = field(init=False, repr=False, compare=False)
     _outcomes: Outcomes = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        fields = frozenset().union(*(model_fields(rule.when) for rule, _, done in self.entries
-                                     if done is _PER_MODEL))
+        # Each entry as the findings it always gives, or as its own memo of them.
+        parts = tuple(Outcomes(partial(self._one, rule, through), model_fields(rule.when))
+                      if done is _PER_MODEL else (done,) for rule, through, done in self.entries)
+        fields = frozenset().union(*(p.fields for p in parts if type(p) is Outcomes))
+        object.__setattr__(self, "_parts", parts)
         object.__setattr__(self, "_outcomes", Outcomes(self._evaluate, fields))
 
     @classmethod
@@ -100,15 +105,15 @@ class Law:
         return self._outcomes(facts)
 
     def _evaluate(self, facts: Facts) -> tuple[Finding, ...]:
-        broad = replace(facts, broad=True) if self.places.broad != self.places.strict \
-            else None
-        out = []
-        for rule, through, done in self.entries:
-            found = _apply_one(rule, through, facts, broad, self.places, self.today) \
-                if done is _PER_MODEL else done
-            if found is not None:
-                out.append(found)
+        out: list[Finding] = []
+        for part in self._parts:
+            out.extend(part(facts) if type(part) is Outcomes else part)
         return tuple(out)
+
+    def _one(self, rule: Rule, through: frozenset[str], facts: Facts) -> tuple[Finding, ...]:
+        broad = facts.broadly() if self.places.broad != self.places.strict else None
+        found = _apply_one(rule, through, facts, broad, self.places, self.today)
+        return () if found is None else (found,)
 
 
 _PER_MODEL = object()

@@ -98,13 +98,11 @@ def effective_status(component_id: str, component: Component | None) -> str:
     ``restricted``; ``partial`` stays ``partial`` (shown so, never counted as open)."""
     if component is None:
         return "unknown"
-    if component.status == "open" and not component_is_open(component_id, component):
+    status = component.status
+    if status == "open" and not license_open_for(COMPONENT_TYPES[component_id],
+                                                 component.license):
         return "restricted"
-    return component.status
-
-
-def _class_met(required: tuple[str, ...], statuses: Mapping[str, str]) -> bool:
-    return all(statuses.get(c) == "open" for c in required)
+    return status
 
 
 def weights_license_open(license_ids: Sequence[str], licenses: Mapping[str, Any]) -> bool | None:
@@ -119,11 +117,12 @@ def grade(components: Mapping[str, Component], *, weights_license_open: bool | N
     """Derive the OSAID grade and MOF class. ``weights_license_open`` says whether every
     license on the weights is OSI-approved (None when unknown)."""
     statuses = {cid: effective_status(cid, components.get(cid)) for cid in COMPONENT_TYPES}
-    if _class_met(CLASS_I, statuses):
+    released = {cid for cid, status in statuses.items() if status == "open"}
+    if released.issuperset(CLASS_I):
         mof = "I"
-    elif _class_met(CLASS_II, statuses):
+    elif released.issuperset(CLASS_II):
         mof = "II"
-    elif _class_met(CLASS_III, statuses):
+    elif released.issuperset(CLASS_III):
         mof = "III"
     else:
         mof = "none"

@@ -31,6 +31,7 @@ class Outcomes:
     def __init__(self, evaluate: Callable[[Facts], tuple[Finding, ...]],
                  fields: Iterable[str]) -> None:
         names = sorted(fields)
+        self.fields = frozenset(names)
         self._evaluate = evaluate
         self._key: Callable[[Facts], Any] | None = attrgetter(*names) if names else None
         self._memo: dict[Any, tuple[Finding, ...]] = {}

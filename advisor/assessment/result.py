@@ -78,13 +78,11 @@ def binding(findings: Iterable[Finding]) -> tuple[Finding, ...]:
 
 def verdict_of(findings: Iterable[Finding]) -> Verdict:
     """The verdict the worst of ``findings`` decides (CONTRACT §3)."""
-    severities, unknown = set(), False
-    for finding in findings:
-        severities.add(finding.severity)
-        unknown = unknown or finding.code in UNKNOWN_CODES
+    findings = findings if isinstance(findings, (tuple, list)) else tuple(findings)
+    severities = {finding.severity for finding in findings}
     if "block" in severities:
         return "blocked"
-    if unknown:
+    if any(finding.code in UNKNOWN_CODES for finding in findings):
         return "unknown"
     if "condition" in severities:
         return "conditional"

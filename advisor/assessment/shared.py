@@ -44,6 +44,7 @@ class Shared:
     eu: frozenset[str]                # the members of the EU profile (empty without one)
     _rule_groups: dict[tuple, Outcomes] = field(default_factory=dict)
     _rule_found: dict[int, Finding] = field(default_factory=dict)
+    _rule_fields: dict[int, frozenset[str]] = field(default_factory=dict)
     _extra: dict[tuple, Any] = field(default_factory=dict)
 
     @classmethod
@@ -67,8 +68,14 @@ class Shared:
             rules = _rules_of(self.kb, licenses, use_policies)
             outcomes = self._rule_groups[group] = Outcomes(
                 lambda f: self._holding(rules, f),
-                frozenset().union(*(model_fields(rule.when) for rule in rules)))
+                frozenset().union(*(self._fields_of(rule) for rule in rules)))
         return outcomes(facts)
+
+    def _fields_of(self, rule: Rule) -> frozenset[str]:
+        fields = self._rule_fields.get(id(rule))
+        if fields is None:
+            fields = self._rule_fields[id(rule)] = model_fields(rule.when)
+        return fields
 
     def _holding(self, rules: Sequence[Rule], facts: Facts) -> tuple[Finding, ...]:
         return tuple(self._rule_finding(rule, facts) for rule in rules

@@ -85,9 +85,17 @@ class Facts:
         unknown = model.keys() - _MODEL_FIELD_NAMES
         if unknown:
             raise TypeError(f"not a model fact: {', '.join(sorted(unknown))}")
+        return self._copy(model)
+
+    def broadly(self) -> "Facts":
+        """These facts read with a bare country standing for its subdivisions
+        (``replace(facts, broad=True)``, without re-deriving the region sets)."""
+        return self._copy({"broad": True})
+
+    def _copy(self, changes: Mapping[str, Any]) -> "Facts":
         copy = object.__new__(Facts)
         copy.__dict__.update(self.__dict__)
-        copy.__dict__.update(model)
+        copy.__dict__.update(changes)
         return copy
 
     @property
