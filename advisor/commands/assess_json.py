@@ -4,7 +4,9 @@ The bytes are those of ``json.dumps(result.to_dict())`` per candidate (``ensure_
 every character beyond ASCII a ``\\uXXXX`` escape, the C encoder's fast path), one
 candidate per line. Most findings recur: the deployment's duties sit in every candidate's
 findings (``verdict`` counts them, CONTRACT §3), and many models share a license; each
-distinct finding is encoded once and its text spliced wherever it recurs.
+distinct finding is encoded once and its text spliced wherever it recurs (the engine
+hands the same Finding object to every model it applies to, so most are found by
+identity, without hashing them).
 
     >>> import io
     >>> from advisor.assessment.result import Assessment
@@ -16,86 +18,83 @@ distinct finding is encoded once and its text spliced wherever it recurs.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
+from functools import partial
 from typing import Any
 
-from advisor.assessment.result import Assessment, Finding
+from advisor.assessment.result import Assessment, Candidate, Finding
 from advisor.text import json_text
 
-
-class Encoded(str):
-    """JSON text already encoded, spliced in as it is."""
-
-
-class EncodedList(list):
-    """A list of :class:`Encoded` texts, spliced in as a JSON array."""
+# In a candidate's JSON text only as its key: a JSON string holds no unescaped quote.
+_FINDINGS_KEY = '"findings": ['
 
 
 def _dumps(value: Any) -> str:
     return json_text(json.dumps(value))
 
 
-def _spliced(value: Any) -> str | None:
-    """The JSON text of ``value`` when it is :class:`Encoded` or :class:`EncodedList`."""
-    if type(value) is Encoded:
-        return value
-    if type(value) is EncodedList:
-        return "[" + ", ".join(value) + "]"
-    return None
+def candidate_text(candidate: Candidate, finding_text: Callable[[Finding], str]) -> list[str]:
+    """The JSON text of ``candidate`` (as ``json.dumps(candidate.to_dict())``) in three
+    pieces: up to its findings, the findings (each from ``finding_text``), the rest.
 
-
-def object_text(document: dict[str, Any]) -> str:
-    """``document`` as ``json.dumps`` writes it, its :class:`Encoded` values spliced in:
-
-    >>> object_text({"a": 1, "b": EncodedList([Encoded('{"x": 2}')]), "c": None})
-    '{"a": 1, "b": [{"x": 2}], "c": null}'
+    >>> from advisor.assessment.openness import Openness
+    >>> from advisor.knowledge.model import Source
+    >>> found = Finding("info", "notice", 'Keep the "NOTICE" file.', Source("Apache-2.0"))
+    >>> c = Candidate("org/m", ("apache-2.0",), "allowed", (found, found), (),
+    ...               Openness("unknown", "none"))
+    >>> text = "".join(candidate_text(c, lambda f: _dumps(f.to_dict())))
+    >>> text == json.dumps(c.to_dict())
+    True
     """
-    parts: list[str] = []
-    plain: dict[str, Any] = {}
-    for key, value in document.items():
-        text = _spliced(value)
-        if text is None:
-            plain[key] = value
-            continue
-        if plain:                  # the keys before it, encoded together
-            parts.append(_dumps(plain)[1:-1])
-            plain = {}
-        parts.append(f"{_dumps(key)}: {text}")
-    if plain:
-        parts.append(_dumps(plain)[1:-1])
-    return "{" + ", ".join(parts) + "}"
+    text = _dumps(candidate.to_dict_with([]))
+    cut = text.index(_FINDINGS_KEY) + len(_FINDINGS_KEY)
+    return [text[:cut], ", ".join([finding_text(f) for f in candidate.findings]), text[cut:]]
 
 
 def write_assessment_json(result: Assessment, stream) -> None:
     """``result`` as its JSON document, one candidate (and one deployment duty) per line:
     the same data as ``json.dump(result.to_dict(), indent=2)``, written by the C encoder
     (the indenting encoder is pure Python), each distinct finding encoded once."""
-    memo: dict[Finding, Encoded] = {}
+    by_id: dict[int, str] = {}         # the findings live in ``result`` while this runs
+    by_value: dict[Finding, str] = {}  # equal findings the engine made apart
 
-    def finding_text(finding: Finding) -> Encoded:
-        text = memo.get(finding)
+    def finding_text(finding: Finding) -> str:
+        text = by_id.get(id(finding))
         if text is None:
-            text = memo[finding] = Encoded(_dumps(finding.to_dict()))
+            text = by_value.get(finding)
+            if text is None:
+                text = by_value[finding] = _dumps(finding.to_dict())
+            by_id[id(finding)] = text
         return text
 
-    document = result.to_dict_with(
-        [finding_text(f) for f in result.deployment_duties],
-        [Encoded(object_text(c.to_dict_with(EncodedList(finding_text(f) for f in c.findings))))
-         for c in result.candidates])
     # Written piece by piece: one string of the whole (7 MB for 280 models) and its copies
     # cost more than the encoding (each large block is fresh memory the system must map).
-    stream.write("{")
+    write = stream.write
+    write("{")
     separator = "\n"
-    for key, value in document.items():
-        stream.write(f"{separator}  {_dumps(key)}: ")
+    for key, value in result.to_dict_with([], []).items():
+        write(f"{separator}  {_dumps(key)}: ")
         separator = ",\n"
-        if isinstance(value, list) and value:
-            stream.write("[")
-            item_separator = "\n    "
-            for item in value:
-                stream.write(item_separator)
-                stream.write(_spliced(item) or _dumps(item))
-                item_separator = ",\n    "
-            stream.write("\n  ]")
+        if key == "deployment_duties":
+            source, text_of = result.deployment_duties, finding_text
+        elif key == "candidates":       # each encoded as it is written
+            source, text_of = result.candidates, partial(candidate_text, finding_text=finding_text)
+        elif isinstance(value, list):
+            source, text_of = value, _dumps
         else:
-            stream.write(_dumps(value))
-    stream.write("\n}\n")
+            write(_dumps(value))
+            continue
+        if not source:
+            write("[]")
+            continue
+        write("[")
+        item_separator = "\n    "
+        for item in map(text_of, source):
+            write(item_separator)
+            if isinstance(item, list):
+                stream.writelines(item)
+            else:
+                write(item)
+            item_separator = ",\n    "
+        write("\n  ]")
+    write("\n}\n")
