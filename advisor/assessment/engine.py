@@ -18,19 +18,13 @@ from advisor.assessment.coverage import Coverage, answers_coverage, coverage_fin
 from advisor.assessment.findings import OPENNESS_SOURCE, OSAID_SOURCE, engine_finding
 from advisor.assessment.law import Law, iso_day
 from advisor.assessment.openness import Openness, grade, weights_license_open
-from advisor.assessment.result import (
-    Assessment, Candidate, Finding, verdict_of,
-)
+from advisor.assessment.result import Assessment, Candidate, Finding, finding_rank
 from advisor.assessment.shared import Shared
 from advisor.assessment.subject import resolve
 from advisor.knowledge.model import KnowledgeBase, ModelProfile, Source
-from advisor.vocab import SEVERITY_RANK
 
 if TYPE_CHECKING:
     from advisor.knowledge.hubfacts import HubFacts
-
-# Findings that rarely decide anything: listed after the ones of the same severity.
-BOILERPLATE_CODES = {"notice", "governing_law", "commercial_use", "termination"}
 
 # Modalities a model must have to serve the answers; any text model writes code, so
 # `code` is never a missing capability.
@@ -153,12 +147,9 @@ def assess_one(repo_id: str, answers: Answers, kb: KnowledgeBase,
         shared = Shared.of(answers, kb, iso_day(today))
     subject = resolve(repo_id, kb, hub)
     profile = subject.profile
-    findings: list[Finding] = [*subject.findings, *shared.unassessed]
-    for lid in subject.licenses:
-        if lid not in kb.licenses:
-            findings.append(engine_finding("condition", "unknown_license",
-                                            f"License {lid!r} has no profile; its terms are "
-                                            "unknown."))
+    unknown = [engine_finding("condition", "unknown_license",
+                              f"License {lid!r} has no profile; its terms are unknown.")
+               for lid in subject.licenses if lid not in kb.licenses]
     weights_open = weights_license_open(subject.licenses, kb.licenses)
     openness = grade(profile.openness if profile else {}, weights_license_open=weights_open)
 
@@ -175,32 +166,27 @@ def assess_one(repo_id: str, answers: Answers, kb: KnowledgeBase,
         access=profile.access if profile else "weights",
         api_provider=(profile.api.provider.lower() if profile and profile.api else ""),
     )
-    findings.extend(shared.model_rules(subject.licenses,
-                                       profile.use_policies if profile else (), facts))
+    rules = shared.model_rules(subject.licenses, profile.use_policies if profile else (),
+                               facts)
     # Law and organization policies apply to any model, identified or not.
-    findings.extend(shared.law.findings(facts))
+    law = shared.law.findings(facts)
+    after: list[Finding] = []
     if profile is not None or subject.licenses:
-        findings.extend(_openness_findings(openness, answers, profile, subject.licenses,
-                                           weights_open))
-    findings.extend(capability_findings(answers.use_case.modalities, subject.modalities))
-    findings.extend(_gate_findings(hub, profile, shared.places, shared.eu))
+        after.extend(_openness_findings(openness, answers, profile, subject.licenses,
+                                        weights_open))
+    after.extend(capability_findings(answers.use_case.modalities, subject.modalities))
+    after.extend(_gate_findings(hub, profile, shared.places, shared.eu))
 
-    findings.sort(key=_finding_order)
-    obligations = tuple(dict.fromkeys(f.obligation for f in findings if f.obligation))
+    listed = shared.listed(subject.findings, unknown, rules, law, after)
     return Candidate(
-        model=subject.repo_id, licenses=subject.licenses, verdict=verdict_of(findings),
-        model_verdict=verdict_of([f for f in findings if not f.deployment]),
-        findings=tuple(findings), obligations=obligations, openness=openness,
+        model=subject.repo_id, licenses=subject.licenses, verdict=listed.verdict,
+        model_verdict=listed.model_verdict, findings=listed.findings,
+        obligations=listed.obligations, openness=openness,
         family=profile.family if profile else None, vendor=profile.vendor if profile else None,
         parameters=_parameters(profile, hub),
         basis=subject.basis, based_on=subject.based_on,
         access=profile.access if profile else "weights",
     )
-
-
-def _finding_order(finding: Finding) -> tuple:
-    return (SEVERITY_RANK[finding.severity], finding.code in BOILERPLATE_CODES,
-            not finding.confirmed)
 
 
 def deployment_duties(answers: Answers, kb: KnowledgeBase, *, coverage: Coverage | None = None,
@@ -211,7 +197,7 @@ def deployment_duties(answers: Answers, kb: KnowledgeBase, *, coverage: Coverage
     coverage = coverage or answers_coverage(answers, kb)
     law = law or Law.build(kb, answers, answer_facts(answers, kb.use_cases))
     found = [*coverage_findings(coverage, kb), *law.duties()]
-    return tuple(sorted(dict.fromkeys(found), key=_finding_order))
+    return tuple(sorted(dict.fromkeys(found), key=finding_rank))
 
 
 def assess(answers: Answers, kb: KnowledgeBase, model_ids: Iterable[str] | None = None,

@@ -68,6 +68,7 @@ def license_open_for(kind: str, license_text: str | None) -> bool:
     return _open_content(text) or osi_approved(text)
 
 
+_COMPONENT_IDS = tuple(COMPONENT_TYPES)
 # Statuses that fail a grade; `partial` (only part released) is one of them.
 NOT_OPEN = ("partial", "restricted", "not_released")
 
@@ -116,7 +117,8 @@ def weights_license_open(license_ids: Sequence[str], licenses: Mapping[str, Any]
 def grade(components: Mapping[str, Component], *, weights_license_open: bool | None) -> Openness:
     """Derive the OSAID grade and MOF class. ``weights_license_open`` says whether every
     license on the weights is OSI-approved (None when unknown)."""
-    statuses = {cid: effective_status(cid, components.get(cid)) for cid in COMPONENT_TYPES}
+    statuses = dict(zip(_COMPONENT_IDS, map(effective_status, _COMPONENT_IDS,
+                                            map(components.get, _COMPONENT_IDS))))
     released = {cid for cid, status in statuses.items() if status == "open"}
     if released.issuperset(CLASS_I):
         mof = "I"

@@ -24,7 +24,7 @@ from typing import Any
 
 from advisor.assessment.openness import Openness
 from advisor.knowledge.model import Source
-from advisor.vocab import VERDICT_RANK, Access, Basis, Severity, Verdict
+from advisor.vocab import SEVERITY_RANK, VERDICT_RANK, Access, Basis, Severity, Verdict
 
 ASSESSMENT_SCHEMA = "advisor.assessment/1"
 
@@ -69,6 +69,26 @@ class Finding:
 
 
 UNKNOWN_CODES = ("unknown_model", "unknown_license")
+# Findings that rarely decide anything: listed after the ones of the same severity.
+BOILERPLATE_CODES = frozenset({"notice", "governing_law", "commercial_use", "termination"})
+
+
+def finding_rank(finding: Finding) -> int:
+    """Where ``finding`` is listed (a stable sort keeps the order found among equals): the
+    worst severity first; within one, boilerplate after the rest, unconfirmed after
+    confirmed.
+
+    >>> from advisor.knowledge.model import Source
+    >>> finding_rank(Finding("condition", "notice", "...", Source("t"), confirmed=False))
+    7
+    """
+    return (SEVERITY_RANK[finding.severity] * 4 + (finding.code in BOILERPLATE_CODES) * 2
+            + (not finding.confirmed))
+
+
+def obligations_of(findings: Iterable[Finding]) -> tuple[str, ...]:
+    """The obligations ``findings`` carry, each once, in their order."""
+    return tuple(dict.fromkeys(f.obligation for f in findings if f.obligation))
 
 
 def binding(findings: Iterable[Finding]) -> tuple[Finding, ...]:

@@ -14,18 +14,19 @@ with other answers, another date or another knowledge base.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from advisor.answers import Answers
 from advisor.assessment.answer_facts import answer_facts
 from advisor.assessment.coverage import Coverage, answers_coverage, coverage_findings
 from advisor.assessment.law import Law, finding_from_rule, if_young
 from advisor.assessment.outcomes import Outcomes
-from advisor.assessment.result import Finding
+from advisor.assessment.result import Finding, finding_rank, obligations_of, verdict_of
 from advisor.knowledge.model import KnowledgeBase, Rule
 from advisor.knowledge.predicates import Facts, holds, model_fields
+from advisor.vocab import Verdict
 
 
 @dataclass
@@ -45,7 +46,7 @@ class Shared:
     _rule_groups: dict[tuple, Outcomes] = field(default_factory=dict)
     _rule_found: dict[int, Finding] = field(default_factory=dict)
     _rule_fields: dict[int, frozenset[str]] = field(default_factory=dict)
-    _extra: dict[tuple, Any] = field(default_factory=dict)
+    _middles: dict[tuple[int, int], tuple[Listed, list[int]]] = field(default_factory=dict)
 
     @classmethod
     def of(cls, answers: Answers, kb: KnowledgeBase, today: str | None) -> "Shared":
@@ -89,14 +90,45 @@ class Shared:
                                                           rule, facts)
         return found
 
-    def once(self, key: tuple, make: Callable[[], Any]) -> Any:
-        """``make()``, remembered under ``key`` for the rest of this assessment (for
-        findings that depend on the answers and a few facts of the model)."""
-        try:
-            return self._extra[key]
-        except KeyError:
-            value = self._extra[key] = make()
-            return value
+    def listed(self, before: Sequence[Finding], unknown: Sequence[Finding],
+               rules: tuple[Finding, ...], law: tuple[Finding, ...],
+               after: Sequence[Finding]) -> Listed:
+        """One model's findings in the order they are listed (:func:`finding_rank`, then
+        the order found: ``before``, the places not assessed, ``unknown``, ``rules``,
+        ``law``, ``after``), with the obligations and verdicts they make. ``rules`` and
+        ``law`` come from :meth:`model_rules` and ``law.findings``, which hand the same
+        tuple to every model they apply to: their part is ordered once."""
+        if unknown:                     # rare: no profile for a license of the model
+            return _listed(sorted([*before, *self.unassessed, *unknown, *rules, *law, *after],
+                                  key=finding_rank))
+        key = (id(rules), id(law))      # both held by this assessment's memos meanwhile
+        middle = self._middles.get(key)
+        if middle is None:
+            found = [*self.unassessed, *rules, *law]
+            ranks = list(map(finding_rank, found))
+            order = sorted(range(len(found)), key=ranks.__getitem__)
+            middle = self._middles[key] = (_listed([found[i] for i in order]),
+                                           [ranks[i] for i in order])
+        listed, ranks = middle
+        if not before and not after:
+            return listed
+        found = [*before, *listed.findings, *after]
+        keys = [*map(finding_rank, before), *ranks, *map(finding_rank, after)]
+        return _listed([found[i] for i in sorted(range(len(found)), key=keys.__getitem__)])
+
+
+class Listed(NamedTuple):
+    """A model's findings as listed, and what they make."""
+
+    findings: tuple[Finding, ...]
+    obligations: tuple[str, ...]
+    verdict: Verdict
+    model_verdict: Verdict
+
+
+def _listed(findings: Sequence[Finding]) -> Listed:
+    return Listed(tuple(findings), obligations_of(findings), verdict_of(findings),
+                  verdict_of([f for f in findings if not f.deployment]))
 
 
 def _rules_of(kb: KnowledgeBase, licenses: Iterable[str],
