@@ -20,7 +20,7 @@ from advisor.answers import Answers
 from advisor.assessment.outcomes import Outcomes
 from advisor.assessment.result import Finding
 from advisor.knowledge.model import KnowledgeBase, Rule
-from advisor.knowledge.predicates import (PLACE_KEYS, Facts, ages_asked, holds, model_fields,
+from advisor.knowledge.predicates import (PLACE_KEYS, Facts, ages_asked, holds, model_tests,
                                           uses_model_facts, when_values)
 from advisor.regions import SUBDIVISIONS, country_of, place_name, subdivisions_of
 
@@ -64,7 +64,8 @@ class Law:
     nothing about the model (most do): ``entries`` hold (rule, through, finding) with
     ``finding`` precomputed, or the marker ``_PER_MODEL``; a rule that asks nothing about
     the model and does not hold has no entry. The rules that ask about the model are
-    evaluated once per distinct value of the model facts they read."""
+    evaluated once per distinct outcome of what they ask (see
+    :mod:`advisor.assessment.outcomes`)."""
 
     places: Places
     entries: tuple[tuple[Rule, frozenset[str], object], ...]
@@ -74,11 +75,11 @@ class Law:
 
     def __post_init__(self) -> None:
         # Each entry as the findings it always gives, or as its own memo of them.
-        parts = tuple(Outcomes(partial(self._one, rule, through), model_fields(rule.when))
+        parts = tuple(Outcomes(partial(self._one, rule, through), model_tests(rule.when))
                       if done is _PER_MODEL else (done,) for rule, through, done in self.entries)
-        fields = frozenset().union(*(p.fields for p in parts if type(p) is Outcomes))
+        tests = set().union(*(p.tests for p in parts if type(p) is Outcomes))
         object.__setattr__(self, "_parts", parts)
-        object.__setattr__(self, "_outcomes", Outcomes(self._evaluate, fields))
+        object.__setattr__(self, "_outcomes", Outcomes(self._evaluate, tests))
 
     @classmethod
     def build(cls, kb: KnowledgeBase, answers: Answers, base: Mapping,

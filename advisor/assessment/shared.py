@@ -1,6 +1,6 @@
 """What one assessment shares across its models: the facts, coverage and law of the
 answers, and the outcome of each model's group of license and use-policy rules,
-evaluated once per distinct value of the model facts they read (see
+evaluated once per distinct outcome of what they ask about the model (see
 :mod:`advisor.assessment.outcomes`).
 
 Nothing here outlives the ``assess`` call that builds it, so no outcome can be reused
@@ -25,7 +25,7 @@ from advisor.assessment.law import Law, finding_from_rule, if_young
 from advisor.assessment.outcomes import Outcomes
 from advisor.assessment.result import Finding, finding_rank, obligations_of, verdict_of
 from advisor.knowledge.model import KnowledgeBase, Rule
-from advisor.knowledge.predicates import Facts, holds, model_fields
+from advisor.knowledge.predicates import Facts, ModelTest, holds, model_tests
 from advisor.vocab import Verdict
 
 
@@ -45,7 +45,7 @@ class Shared:
     eu: frozenset[str]                # the members of the EU profile (empty without one)
     _rule_groups: dict[tuple, Outcomes] = field(default_factory=dict)
     _rule_found: dict[int, Finding] = field(default_factory=dict)
-    _rule_fields: dict[int, frozenset[str]] = field(default_factory=dict)
+    _rule_tests: dict[int, set[ModelTest]] = field(default_factory=dict)
     _middles: dict[tuple[int, int], tuple[Listed, list[int]]] = field(default_factory=dict)
 
     @classmethod
@@ -69,14 +69,14 @@ class Shared:
             rules = _rules_of(self.kb, licenses, use_policies)
             outcomes = self._rule_groups[group] = Outcomes(
                 lambda f: self._holding(rules, f),
-                frozenset().union(*(self._fields_of(rule) for rule in rules)))
+                set().union(*(self._tests_of(rule) for rule in rules)))
         return outcomes(facts)
 
-    def _fields_of(self, rule: Rule) -> frozenset[str]:
-        fields = self._rule_fields.get(id(rule))
-        if fields is None:
-            fields = self._rule_fields[id(rule)] = model_fields(rule.when)
-        return fields
+    def _tests_of(self, rule: Rule) -> set[ModelTest]:
+        tests = self._rule_tests.get(id(rule))
+        if tests is None:
+            tests = self._rule_tests[id(rule)] = model_tests(rule.when)
+        return tests
 
     def _holding(self, rules: Sequence[Rule], facts: Facts) -> tuple[Finding, ...]:
         return tuple(self._rule_finding(rule, facts) for rule in rules

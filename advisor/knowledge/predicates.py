@@ -73,7 +73,7 @@ class Facts:
         object.__setattr__(self, "_bare", bare)
 
     def with_model(self, **model: Any) -> "Facts":
-        """These answers' facts with the model's (``MODEL_FIELDS`` values) set: a copy
+        """These answers' facts with the model's (the fields MODEL_KEYS read) set: a copy
         that reuses the answers' part as it is (no field is derived from the model's).
 
         >>> from dataclasses import replace
@@ -197,47 +197,60 @@ ACCESS_VALUES = ACCESS_KINDS
 _CHOICES = {"access": ACCESS_VALUES, "data": DATA_CATEGORIES, "audience": AUDIENCES}
 _COMBINATORS = ("any", "all", "not")
 PLACE_KEYS = ("domicile_in", "domicile_not_in", "regions_any")
-# Predicates about the model being assessed, each with the one `Facts` field it reads;
-# every other key asks only about the answers.
-MODEL_FIELDS = {"model_ids": "model_id", "model_modalities_any": "model_modalities",
-                "vendor_in": "vendor", "family_in": "family", "license_in": "licenses",
-                "license_osi_approved": "license_osi_approved", "osaid": "osaid",
-                "mof_class_in": "mof_class", "training_flop_over": "training_flop",
-                "parameters_over": "parameters", "access_in": "access",
-                "api_provider_in": "api_provider"}
-MODEL_KEYS = frozenset(MODEL_FIELDS)
-
-
-def model_fields(when: Mapping[str, Any]) -> frozenset[str]:
-    """The `Facts` fields about the model a compiled `when:` reads, at any depth: the
-    rule's outcome for one answers set is the same for models that agree on them.
-
-    >>> sorted(model_fields({"commercial": True, "not": {"license_in": {"mit"}}}))
-    ['licenses']
-    """
-    return frozenset(MODEL_FIELDS[key] for key in when_keys(when) if key in MODEL_FIELDS)
+# Predicates about the model being assessed; every other key asks only about the answers.
+MODEL_KEYS = frozenset({"model_ids", "model_modalities_any", "vendor_in", "family_in",
+                        "license_in", "license_osi_approved", "osaid", "mof_class_in",
+                        "training_flop_over", "parameters_over", "access_in",
+                        "api_provider_in"})
 
 
 def uses_model_facts(when: Mapping[str, Any]) -> bool:
     """True when a compiled `when:` asks anything about the model (then it must be
     evaluated per model; otherwise once per answers set)."""
-    return not MODEL_KEYS.isdisjoint(when_keys(when))
+    for key, value in when.items():
+        if key in MODEL_KEYS:
+            return True
+        if key in ("any", "all") and any(uses_model_facts(item) for item in value):
+            return True
+        if key == "not" and uses_model_facts(value):
+            return True
+    return False
 
 
-def when_keys(when: Mapping[str, Any]) -> set[str]:
-    """Every predicate key of a compiled `when:`, at any depth of any/all/not."""
-    out: set[str] = set()
+ModelTest = tuple[Callable[[Facts, Any], bool], Any]
+
+
+def model_tests(when: Mapping[str, Any]) -> set[ModelTest]:
+    """The predicates about the model in a compiled `when:`, at any depth, each as
+    (test, value): for one answers set, whether the `when:` holds depends only on their
+    outcomes (:func:`model_outcomes`), so models that agree on them need one evaluation.
+
+    >>> [value for _, value in model_tests({"commercial": True,
+    ...                                     "not": {"license_in": frozenset({"mit"})}})]
+    [frozenset({'mit'})]
+    """
+    out: set[ModelTest] = set()
     for key, value in when.items():
         if key in ("any", "all"):
             for item in value:
-                out |= when_keys(item)
+                out |= model_tests(item)
         elif key == "not":
-            out |= when_keys(value)
-        else:
-            out.add(key)
+            out |= model_tests(value)
+        elif key in MODEL_KEYS:
+            out.add((_PREDICATES[key][1], value))
     return out
+
+
+def model_outcomes(tests: tuple[ModelTest, ...], facts: Facts) -> tuple[bool, ...]:
+    """The outcome of each of ``tests`` (from :func:`model_tests`) for ``facts``."""
+    return tuple([test(facts, value) for test, value in tests])
+
+
 PREDICATE_KEYS = tuple(_PREDICATES) + _COMBINATORS
-_MODEL_FIELD_NAMES = frozenset(MODEL_FIELDS.values())
+# The Facts fields the predicates in MODEL_KEYS read: what Facts.with_model may set.
+_MODEL_FIELD_NAMES = frozenset({"model_id", "model_modalities", "vendor", "family", "licenses",
+                                "license_osi_approved", "osaid", "mof_class", "training_flop",
+                                "parameters", "access", "api_provider"})
 # Bounds on one `when:` so that YAML aliases (a "billion laughs") or deep nesting cannot
 # hang or crash the loader: predicates are counted each time an alias repeats them.
 MAX_DEPTH = 32
