@@ -18,6 +18,7 @@ identity, without hashing them).
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from functools import partial
 from typing import Any
 
@@ -59,10 +60,11 @@ class _Texts:
                 "[" + ", ".join([self.finding(f) for f in findings]) + "]"
         return text
 
-    def value(self, key: Any, make: Any) -> str:
+    def value(self, key: Any, make: Callable[[], Any]) -> str:
+        """The JSON text of ``make()``, once per ``key``."""
         text = self._by_value.get(key)
         if text is None:
-            text = self._by_value[key] = _dumps(make)
+            text = self._by_value[key] = _dumps(make())
         return text
 
 
@@ -81,10 +83,11 @@ def candidate_text(candidate: Candidate, texts: _Texts | None = None) -> list[st
     texts = texts or _Texts()
     openness = candidate.openness
     spliced = (texts.findings(candidate.findings),
-               texts.value(("obligations", candidate.obligations), list(candidate.obligations)),
+               texts.value(("obligations", candidate.obligations),
+                           lambda: list(candidate.obligations)),
                texts.value((openness.osaid, openness.mof_class,
                             tuple(openness.components.items()), openness.reasons),
-                           openness.to_dict()))
+                           openness.to_dict))
     document = candidate.to_dict_with([])
     for key in SPLICED:
         document[key] = []
