@@ -19,6 +19,7 @@ says why. The parsed-YAML cache (:mod:`advisor.knowledge.yamlcache`) keeps them 
 from __future__ import annotations
 
 import gc
+import marshal
 import os
 import stat
 import sys
@@ -29,7 +30,7 @@ from advisor import config
 
 MAX_CACHE_BYTES = 64 * 2**20
 KB_FILE_NAME = "knowledge.pickle"
-STAT_FILE_NAME = "knowledge.stat"         # the full key, then the files' stat listing
+STAT_FILE_NAME = "knowledge.stat"         # the full key, then the files' stat listing (marshal)
 KEY_LENGTH = 64                           # hex digits of a full key
 
 _NOTES: dict[str, None] = {}      # why a cache is off, each said once per process
@@ -190,7 +191,7 @@ class KnowledgeCache:
         build is stored under the key of the bytes it parsed)."""
         return self._get(self._full_key(key)) if self.path is not None else None
 
-    def known(self, signature: str) -> Any:
+    def known(self, signature: tuple) -> Any:
         """The knowledge base stored under the key :meth:`remember` recorded with
         ``signature`` (the files' stat listing, :func:`advisor.knowledge.load.stat_signature`),
         or None: a run whose files show the same listing, compared whole, reads no file
@@ -198,12 +199,15 @@ class KnowledgeCache:
         if self.path is None:
             return None
         raw = read_private_file(self.path.with_name(STAT_FILE_NAME))
-        if (raw is None or raw[KEY_LENGTH:KEY_LENGTH + 1] != b"\n"
-                or raw[KEY_LENGTH + 1:] != signature.encode("utf-8", "surrogateescape")):
+        if raw is None or raw[KEY_LENGTH:KEY_LENGTH + 1] != b"\n":
             return None
-        return self._get(raw[:KEY_LENGTH])
+        try:
+            recorded = marshal.loads(memoryview(raw)[KEY_LENGTH + 1:])
+        except (ValueError, EOFError, TypeError):
+            return None
+        return self._get(raw[:KEY_LENGTH]) if recorded == signature else None
 
-    def remember(self, signature: str, key: str) -> None:
+    def remember(self, signature: tuple, key: str) -> None:
         """Record that the files showing ``signature`` hold the bytes of ``key`` (failures
         are ignored: the next run hashes the files again)."""
         if self.path is None or not private_dir(self.path.parent, create=False):
@@ -213,10 +217,9 @@ class KnowledgeCache:
 
         try:
             atomic_write_bytes(self.path.with_name(STAT_FILE_NAME),
-                               self._full_key(key) + b"\n"
-                               + signature.encode("utf-8", "surrogateescape"),
+                               self._full_key(key) + b"\n" + marshal.dumps(signature),
                                force=True, mode=0o600)
-        except (AdvisorError, OSError, UnicodeEncodeError):
+        except (AdvisorError, OSError, ValueError):
             return
 
     def _get(self, want: bytes) -> Any:

@@ -116,35 +116,36 @@ def profiles_key(roots: Sequence[Path]) -> str | None:
     return files_key(roots, files)
 
 
-def stat_signature(roots: Sequence[Path], code: Iterable[str] = ()) -> tuple[str | None, bool]:
+def stat_signature(roots: Sequence[Path], code: Iterable[str] = ()
+                   ) -> tuple[tuple[tuple, ...] | None, bool]:
     """The stat listing of ``code`` (the files of the code that reads the profiles) and of
-    the profile files below ``roots``: each one's path, size, inode and times, one line
-    each (NUL-separated: a name holds no NUL), and whether every one of them is settled
-    (older than ``SETTLE_NS``). Equal listings, compared whole, mean no file was added,
-    removed, moved or written since (a write sets ``ctime``, which no tool can set back),
-    so the key once recorded with the listing still holds; an unsettled one is never
-    recorded. None when a file cannot be looked at (then the files are hashed)."""
-    lines = [f"python {sys.version}"]
+    the profile files below ``roots``: each one's path, size, times, inode and device,
+    and whether every one of them is settled (older than ``SETTLE_NS``). Equal listings,
+    compared whole, mean no file was added, removed, moved or written since (a write sets
+    ``ctime``, which no tool can set back), so the key once recorded with the listing
+    still holds; an unsettled one is never recorded. None when a file cannot be looked at
+    (then the files are hashed)."""
+    listing: list[tuple] = [("python", sys.version)]
     newest = 0
     try:
-        for name, path in [*(("code", path) for path in code), *_listed(roots)]:
-            if path is None:
-                lines.append(name)
+        for entry in [*(("code", path) for path in code), *_listed(roots)]:
+            if entry[0] == "root":
+                listing.append(entry)
                 continue
-            info = os.stat(path)
+            info = os.stat(entry[1])
             newest = max(newest, info.st_mtime_ns, info.st_ctime_ns)
-            lines.append(f"{name} {path}\0{info.st_size} {info.st_mtime_ns} "
-                         f"{info.st_ctime_ns} {info.st_ino} {info.st_dev}")
+            listing.append((*entry, info.st_size, info.st_mtime_ns, info.st_ctime_ns,
+                            info.st_ino, info.st_dev))
     except (OSError, ValueError):
         return None, False
-    return "\0\n".join(lines), newest < time.time_ns() - SETTLE_NS
+    return tuple(listing), newest < time.time_ns() - SETTLE_NS
 
 
-def _listed(roots: Sequence[Path]) -> list[tuple[str, str | None]]:
-    """Each root (no path to look at), then the profile files below it."""
-    out: list[tuple[str, str | None]] = []
+def _listed(roots: Sequence[Path]) -> list[tuple]:
+    """Each root, then the profile files below it."""
+    out: list[tuple] = []
     for index, root in enumerate(roots):
-        out.append((f"root {index} {root}", None))
+        out.append(("root", index, os.fspath(root)))
         for entries in _walk(root):
             out.extend(("file", path) for path in sorted(e.path for e in entries))
     return out
