@@ -47,7 +47,7 @@ class QualityTable:
     copy: str | None = None          # where the table was actually read, when not at `url`
     confirmed: bool = True           # false: read second-hand (name it in `copy`)
     notes: str | None = None
-    file: str | None = None              # the profile file it was read from
+    file: str | None = None
     use_cases: tuple[str, ...] = ()  # the uses it speaks to (a coding leaderboard); () all
     modalities: tuple[str, ...] = () # the inputs or outputs it measures (vision); () any
 

@@ -84,9 +84,9 @@ def files_key(roots: Sequence[Path], files: Iterable[tuple[int, Path, str]]) -> 
     and SHA-256, ``files`` being ``(root index, path, sha256)`` in load order. The one rule
     for both sides: :func:`profiles_key` hashes the bytes on disk now, a build hashes the
     very bytes it parsed, so a build is stored under the key of what it read."""
-    by_root: dict[int, list[tuple[Path, str]]] = {}
     import hashlib
 
+    by_root: dict[int, list[tuple[Path, str]]] = {}
     for root, path, sha in files:
         by_root.setdefault(root, []).append((path, sha))
     digest = hashlib.sha256()
