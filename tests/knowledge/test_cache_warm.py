@@ -21,36 +21,17 @@ from advisor.knowledge.cache import STAT_FILE_NAME, parser_files
 from advisor.knowledge.load import profile_dirs, profile_files
 from advisor.knowledge.load.walk import build_knowledge
 from advisor.knowledge.model import ModelProfile
+from tests.knowledge.test_cache import _count_key_reads, _kb_cache_env
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def _cache_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
-    monkeypatch.delenv("ADVISOR_NO_CACHE", raising=False)
-    return tmp_path / "xdg" / "advisor"
-
-
-def _key_reads(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
-    """Every profile file the cache key reads (hashing), as it happens."""
-    import advisor.yamlio as yamlio
-
-    real, reads = yamlio.read_limited, []
-
-    def read_limited(target, limit):
-        reads.append(Path(target))
-        return real(target, limit)
-
-    monkeypatch.setattr(yamlio, "read_limited", read_limited)
-    return reads
-
-
 def test_the_stored_knowledge_base_equals_a_fresh_build(tmp_path: Path,
                                                         monkeypatch: pytest.MonkeyPatch) -> None:
-    folder = _cache_env(tmp_path, monkeypatch)
+    folder = _kb_cache_env(tmp_path, monkeypatch).parent
     load_knowledge()                                  # built, stored, its listing recorded
     assert (folder / STAT_FILE_NAME).is_file()
-    reads = _key_reads(monkeypatch)
+    reads = _count_key_reads(monkeypatch)
     stored = load_knowledge()
     assert reads == []                                # the stored one, through the listing
     fresh, problems = build_knowledge(profile_dirs())
@@ -103,7 +84,7 @@ def test_a_new_parser_or_code_file_is_never_served_through_the_listing(
     version of either (here a stand-in file rewritten) hashes the files again."""
     import advisor.knowledge.cache as cache
 
-    _cache_env(tmp_path, monkeypatch)
+    _kb_cache_env(tmp_path, monkeypatch)
     monkeypatch.setattr(keying, "SETTLE_NS", 0)       # what was just written counts as settled
     stand_in = tmp_path / "__init__.py"
     stand_in.write_text("__version__ = '6.0.2'\n", encoding="utf-8")
@@ -113,7 +94,7 @@ def test_a_new_parser_or_code_file_is_never_served_through_the_listing(
         real = cache.code_files
         monkeypatch.setattr(cache, "code_files", lambda: [*real(), str(stand_in)])
     load_knowledge()
-    reads = _key_reads(monkeypatch)
+    reads = _count_key_reads(monkeypatch)
     load_knowledge()
     assert reads == []                                # the recorded listing answers...
     stand_in.write_text("__version__ = '7.0.0'\n", encoding="utf-8")
