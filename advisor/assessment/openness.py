@@ -87,16 +87,10 @@ class Openness:
                 "components": dict(self.components), "reasons": list(self.reasons)}
 
 
-def component_is_open(component_id: str, component: Component | None) -> bool:
-    """Open means status ``open`` and a license that is open for the component's type."""
-    if component is None or component.status != "open":
-        return False
-    return license_open_for(COMPONENT_TYPES[component_id], component.license)
-
-
 def effective_status(component_id: str, component: Component | None) -> str:
-    """The status the grades use: ``open`` under a license not open for the type reads
-    ``restricted``; ``partial`` stays ``partial`` (shown so, never counted as open)."""
+    """The status the grades use: ``open`` only under a license open for the component's
+    type (``open`` under another reads ``restricted``); ``partial`` stays ``partial``
+    (shown so, never counted as open)."""
     if component is None:
         return "unknown"
     status = component.status
