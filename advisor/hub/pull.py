@@ -6,7 +6,8 @@ does not check the LFS hash. This module downloads the blob itself, into the cac
 partial files resume too), continuing with a Range request from what is there, hashing
 while writing and stopping at the size the Hub declared, and only then moves it to
 ``blobs/<etag>`` and links ``snapshots/<commit>/<filename>`` and ``refs/<revision>``: the
-library's own cache layout, which ``try_to_load_from_cache`` and ``scan_cache_dir`` read.
+library's own cache layout (:mod:`advisor.hub.cache`), which ``try_to_load_from_cache``
+and ``scan_cache_dir`` read.
 
 Two pulls of one file (two terminals, the app and the CLI, a huggingface_hub download)
 take turns: the partial file is written only under the lock huggingface_hub itself takes,
@@ -25,13 +26,11 @@ the snapshot (a hostile Hub cannot make a path outside the cache).
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import os
-import shutil
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -39,7 +38,10 @@ from dataclasses import dataclass
 
 from advisor import config
 from advisor.errors import (ChecksumMismatch, DownloadIncomplete, HubCacheError,
-                            HubReplyMalformed, NotEnoughSpace, OperationError, TooMuchData)
+                            HubReplyMalformed, OperationError, TooMuchData)
+from advisor.hub.cache import (cached_path, check_disk_space,  # noqa: F401 (re-exported)
+                               download_lock, inside_cache, link_snapshot, remove_blob,
+                               write_ref)
 from advisor.hub.checks import (check_commit, check_etag, check_repo_filename, check_revision,
                                 is_commit)
 from advisor.hub.client import same_origin
@@ -90,19 +92,6 @@ def sha256_file(path: Path, digest: "hashlib._Hash | None" = None) -> "hashlib._
         for chunk in iter(lambda: handle.read(CHUNK), b""):
             digest.update(chunk)
     return digest
-
-
-def check_disk_space(folder: Path, needed: int) -> None:
-    """NotEnoughSpace when ``folder``'s file system has less than ``needed`` bytes free."""
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        free = shutil.disk_usage(folder).free
-    except OSError as exc:
-        raise HubCacheError(f"cannot write to the HF cache at {folder}: {exc.strerror}") from None
-    if needed > free:
-        raise NotEnoughSpace(
-            f"not enough disk space in {folder}: {human_bytes(needed)} needed, "
-            f"{human_bytes(free)} free")
 
 
 def download_resumable(url: str, target: Path, *, headers: dict[str, str], size: int,
@@ -167,35 +156,6 @@ class PulledFile:
                 "verified": self.verified}
 
 
-@contextlib.contextmanager
-def download_lock(storage: Path, etag: str, what: str,
-                  on_note: Callable[[str], None] | None = None) -> Iterator[None]:
-    """Hold huggingface_hub's own lock for the blob ``etag`` of the repo folder ``storage``
-    (``<cache>/.locks/<folder>/<etag>.lock``, as ``hf_hub_download`` takes it), so one
-    process at a time writes its partial file; when another holds it, say so and wait."""
-    from filelock import Timeout
-    from huggingface_hub.utils import WeakFileLock
-
-    lock_path = _inside(storage.parent / ".locks", storage.parent / ".locks" / storage.name
-                        / f"{etag}.lock", what)
-    try:
-        lock_path.parent.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise HubCacheError(f"{what}: cannot write to the HF cache at {lock_path.parent}: "
-                            f"{exc.strerror or exc}") from None
-    try:
-        with WeakFileLock(lock_path, timeout=0.1):
-            yield
-            return
-    except Timeout:
-        pass
-    if on_note:
-        on_note(f"{what}: another download of this file is running (lock {lock_path}); "
-                "waiting for it to finish")
-    with WeakFileLock(lock_path):
-        yield
-
-
 def pull_file(repo_id: str, filename: str, *, revision: str | None = None,
               expected_sha256: str | None = None, token: str | None = None,
               progress: Progress | None = None, expected_size: int | None = None) -> Path:
@@ -237,13 +197,13 @@ def pull_verified(repo_id: str, filename: str, *, revision: str | None = None,
                              f"{commit[:12]}")
     size = _declared_size(what, meta.size, expected_size)
     storage = config.hub_cache_dir() / repo_folder_name(repo_id=repo_id, repo_type="model")
-    blob = _inside(storage, storage / "blobs" / etag, what)
-    pointer = _inside(storage / "snapshots", storage / "snapshots" / commit / filename, what)
+    blob = inside_cache(storage, storage / "blobs" / etag, what)
+    pointer = inside_cache(storage / "snapshots", storage / "snapshots" / commit / filename, what)
     expected = _expected_sha256(what, expected_sha256, etag)
     with download_lock(storage, etag, what, on_note):
         if blob.exists():
             if expected and sha256_file(blob).hexdigest() != expected:
-                _remove_blob(storage, blob)
+                remove_blob(storage, blob)
                 raise ChecksumMismatch(f"{what}: the cached file does not match the Hub's "
                                      "SHA-256; it was deleted, run the command again")
         else:
@@ -284,9 +244,9 @@ def pull_verified(repo_id: str, filename: str, *, revision: str | None = None,
                                      f"file is {actual[:12]}...); the download was deleted")
             os.replace(incomplete, blob)
         try:
-            _link(blob, pointer)
+            link_snapshot(blob, pointer)
             if revision != commit:
-                _write_ref(storage, revision, commit)
+                write_ref(storage, revision, commit)
         except OSError as exc:
             raise HubCacheError(f"{what}: cannot write to the HF cache at {storage}: "
                                  f"{exc.strerror or exc}") from None
@@ -320,57 +280,6 @@ def _declared_size(what: str, head_size: int | None, listed_size: int | None) ->
     if size < 0:
         raise HubReplyMalformed(f"{what}: the Hub declared a negative size")
     return size
-
-
-def _inside(root: Path, path: Path, what: str) -> Path:
-    """``path`` when it lies under ``root`` (no ``..`` escape); else HubReplyMalformed."""
-    if Path(os.path.abspath(root)) not in Path(os.path.abspath(path)).parents:
-        raise HubReplyMalformed(f"{what}: refusing a cache path outside {root}")
-    return path
-
-
-def _link(blob: Path, pointer: Path) -> None:
-    """Point the snapshot file at the blob (a relative symlink, or a copy where links fail)."""
-    pointer.parent.mkdir(parents=True, exist_ok=True)
-    if pointer.is_symlink() or pointer.exists():
-        if os.path.realpath(pointer) == os.path.realpath(blob):
-            return
-        pointer.unlink()
-    tmp = pointer.with_name(f".{pointer.name}.{os.getpid()}.link")
-    try:
-        os.symlink(os.path.relpath(blob, pointer.parent), tmp)
-    except OSError:
-        shutil.copyfile(blob, tmp)
-    os.replace(tmp, pointer)
-
-
-def _write_ref(storage: Path, revision: str, commit: str) -> None:
-    """``refs/<revision>`` holds ``commit`` (written atomically, as huggingface_hub does)."""
-    ref = _inside(storage / "refs", storage / "refs" / revision, revision)
-    if ref.is_file() and ref.read_text() == commit:
-        return
-    ref.parent.mkdir(parents=True, exist_ok=True)
-    tmp = ref.with_name(f".{ref.name}.{os.getpid()}.tmp")
-    tmp.write_text(commit)
-    os.replace(tmp, ref)
-
-
-def _remove_blob(storage: Path, blob: Path) -> None:
-    """Delete a blob and the snapshot links that point at it."""
-    snapshots = storage / "snapshots"
-    if snapshots.is_dir():
-        for link in snapshots.rglob("*"):
-            if link.is_symlink() and Path(os.path.realpath(link)) == blob.resolve():
-                link.unlink(missing_ok=True)
-    blob.unlink(missing_ok=True)
-
-
-def cached_path(repo_id: str, filename: str, revision: str | None = None) -> Path | None:
-    """The file's path in the HF cache without the network, or None."""
-    from huggingface_hub import try_to_load_from_cache
-
-    found = try_to_load_from_cache(repo_id, filename, revision=revision)
-    return Path(found) if isinstance(found, str) else None
 
 
 def pull_gguf(repo_id: str, *, quant: str | None = None, filename: str | None = None,

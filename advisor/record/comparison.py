@@ -22,7 +22,7 @@ from typing import Any
 from advisor.errors import InputError
 from advisor.knowledge.ids import repo_id_problem
 from advisor.record.jsonfmt import read_json
-from advisor.record.shape import (NAME, PATH, SHORT, is_count, is_number, name_problem,
+from advisor.record.shape import (NAME, PATH, SHORT, figure_problem, name_problem,
                                   path_problem, scalar_problem, text_problem, url_problem)
 from advisor.text import one_line
 
@@ -84,12 +84,8 @@ def comparison_problem(doc: Any) -> str | None:
         if (problem := name_problem(row["model"])):
             return f"{where}.model: {problem}"
         labels.append(row["model"])
-        for key in _NUMBERS:
-            if row.get(key) is not None and not is_number(row[key]):
-                return f"{where}.{key}: expected a number of at least 0 or null"
-        for key in _COUNTS:
-            if row.get(key) is not None and not is_count(row[key]):
-                return f"{where}.{key}: expected a whole number of at least 0 or null"
+        if (problem := figure_problem(row, f"{where}.", numbers=_NUMBERS, counts=_COUNTS)):
+            return problem
         for key, limit in _NAMES.items():
             if row.get(key) is not None and (problem := name_problem(row[key], limit)):
                 return f"{where}.{key}: {problem}"

@@ -107,3 +107,20 @@ def is_number(value: Any) -> bool:
     """A finite number of at least 0 (not true/false)."""
     return (isinstance(value, (int, float)) and not isinstance(value, bool)
             and math.isfinite(value) and value >= 0)
+
+
+def figure_problem(data: dict[str, Any], prefix: str, *, numbers: tuple[str, ...] = (),
+                   counts: tuple[str, ...] = ()) -> str | None:
+    """The first of ``numbers`` (:func:`is_number`) then ``counts`` (:func:`is_count`) that
+    ``data`` sets to something else, as ``<prefix><key>: must be ...``; None when all fit.
+
+    >>> figure_problem({"n_ctx": -1, "load_seconds": 1.5, "seed": None}, "gguf.",
+    ...                numbers=("load_seconds",), counts=("n_ctx", "seed"))
+    'gguf.n_ctx: must be a whole number of at least 0 or null'
+    """
+    for keys, fits, what in ((numbers, is_number, "a number"),
+                             (counts, is_count, "a whole number")):
+        for key in keys:
+            if data.get(key) is not None and not fits(data[key]):
+                return f"{prefix}{key}: must be {what} of at least 0 or null"
+    return None

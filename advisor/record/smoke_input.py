@@ -12,7 +12,7 @@ import re
 from typing import Any
 
 from advisor.knowledge.ids import repo_id_problem
-from advisor.record.shape import (NAME, PATH, SHORT, is_count, is_number, name_problem,
+from advisor.record.shape import (NAME, PATH, SHORT, figure_problem, name_problem,
                                   scalar_problem, text_problem)
 
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
@@ -50,13 +50,7 @@ def _field_problem(data: dict[str, Any], where: str) -> str | None:
         value = data.get(key)
         if value is not None and not (isinstance(value, str) and _SHA256.match(value.lower())):
             return f"{where}{key}: must be 64 hex digits or null"
-    for key in _NUMBERS:
-        if data.get(key) is not None and not is_number(data[key]):
-            return f"{where}{key}: must be a number of at least 0 or null"
-    for key in _COUNTS:
-        if data.get(key) is not None and not is_count(data[key]):
-            return f"{where}{key}: must be a whole number of at least 0 or null"
-    return None
+    return figure_problem(data, where, numbers=_NUMBERS, counts=_COUNTS)
 
 
 def _hardware_problem(value: Any) -> str | None:
@@ -101,9 +95,8 @@ def _prompt_problem(prompt: Any, where: str) -> str | None:
     if prompt.get("output") is not None and (problem := text_problem(prompt["output"],
                                                                       MAX_OUTPUT)):
         return f"{where}.output: {problem}"
-    for key in _PROMPT_NUMBERS:
-        if prompt.get(key) is not None and not is_number(prompt[key]):
-            return f"{where}.{key}: must be a number of at least 0 or null"
+    if (problem := figure_problem(prompt, f"{where}.", numbers=_PROMPT_NUMBERS)):
+        return problem
     checks = prompt.get("checks") or []
     if not isinstance(checks, list) or len(checks) > MAX_CHECKS:
         return f"{where}.checks: must be a list of at most {MAX_CHECKS} checks"

@@ -9,10 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from advisor.answers import parse_answers
-from advisor.assessment import assess
 from advisor.knowledge import KnowledgeBase
-from advisor.knowledge.model import COMPONENT_TYPES
 
 # repo id -> the license ids its profile must carry, in order.
 EXPECTED: dict[str, list[str]] = {
@@ -104,27 +101,11 @@ IMAGE_INPUT = ("google/gemma-3-4b-it", "google/gemma-3n-E4B-it", "google/gemma-4
 TEXT_ONLY = ("google/gemma-3-270m-it", "mistralai/Magistral-Small-2506", "Qwen/Qwen3-0.6B",
              "LGAI-EXAONE/EXAONE-4.0-32B")
 
-ANSWERS = """
-organization: {domicile: US, monthly_active_users: 1000}
-deployment: {regions: [US], mode: hosted_service, commercial: true}
-use_case: {categories: [general_assistant], modalities: [text]}
-needs: {fine_tune: false, distill_outputs: false, redistribute_weights: false, openness: any}
-"""
-
 
 @pytest.mark.parametrize("repo_id", sorted(EXPECTED))
-def test_licenses_and_basic_facts(kb: KnowledgeBase, repo_id: str) -> None:
-    model = kb.find_model(repo_id)
-    assert model is not None, repo_id
-    assert list(model.licenses) == EXPECTED[repo_id]
-    assert all(lid in kb.licenses for lid in model.licenses)
-    assert model.parameters and 1e8 <= model.parameters <= 1e12
-    assert model.training_tokens is None or 1e11 <= model.training_tokens <= 1e14
-    assert model.context_length and model.context_length >= 8192
-    assert model.released and "2023-01-01" <= model.released <= "2026-12-01"
-    assert model.sources and all(s.url.startswith("https://") for s in model.sources)
-    assert set(model.openness) == set(COMPONENT_TYPES)
-    assert all(c.evidence and c.evidence.startswith("https://") for c in model.openness.values())
+def test_licenses_and_basic_facts(check_profile_facts, repo_id: str) -> None:
+    check_profile_facts(repo_id, EXPECTED[repo_id], max_parameters=1e12, min_context=8192,
+                        released_from="2023-01-01")
 
 
 @pytest.mark.parametrize("repo_id", MOE)
@@ -139,21 +120,18 @@ def test_modalities(kb: KnowledgeBase) -> None:
     assert "audio_input" in kb.find_model("google/gemma-3n-E4B-it").modalities
 
 
-def test_every_listed_model_has_a_verdict_offline(kb: KnowledgeBase) -> None:
-    result = assess(parse_answers(ANSWERS, "answers.yaml"), kb, model_ids=sorted(EXPECTED))
-    verdicts = {c.model: c.verdict for c in result.candidates}
+def test_every_listed_model_has_a_verdict_offline(verdicts_of) -> None:
+    verdicts = verdicts_of(sorted(EXPECTED))
     assert set(verdicts) == set(EXPECTED)
     assert [m for m, v in verdicts.items() if v == "unknown"] == []
 
 
-def test_undeclared_revenue_caps_and_non_commercial_licenses_are_never_allowed(kb: KnowledgeBase) -> None:
+def test_undeclared_revenue_caps_and_non_commercial_licenses_are_never_allowed(verdicts_of) -> None:
     """Devstral 2's revenue cap needs review where the annual figure cannot decide it;
     EXAONE forbids commercial use. (Gemma 4, once second-hand, is Apache-2.0.)"""
-    result = assess(parse_answers(ANSWERS, "answers.yaml"), kb, model_ids=[
-        "mistralai/Devstral-2-123B-Instruct-2512",
-        "LGAI-EXAONE/EXAONE-3.5-7.8B-Instruct", "LGAI-EXAONE/EXAONE-4.0-32B",
-        "Qwen/Qwen2.5-VL-3B-Instruct"])
-    verdicts = {c.model: c.verdict for c in result.candidates}
+    verdicts = verdicts_of(["mistralai/Devstral-2-123B-Instruct-2512",
+                            "LGAI-EXAONE/EXAONE-3.5-7.8B-Instruct", "LGAI-EXAONE/EXAONE-4.0-32B",
+                            "Qwen/Qwen2.5-VL-3B-Instruct"])
     assert verdicts["mistralai/Devstral-2-123B-Instruct-2512"] == "conditional"
     assert verdicts["LGAI-EXAONE/EXAONE-3.5-7.8B-Instruct"] == "blocked"
     assert verdicts["LGAI-EXAONE/EXAONE-4.0-32B"] == "blocked"

@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import pytest
 
-from advisor.answers import parse_answers
-from advisor.assessment import assess
 from advisor.knowledge import KnowledgeBase
 from advisor.knowledge.model import COMPONENT_TYPES
 
@@ -92,32 +90,11 @@ MOE = ("ibm-granite/granite-4.0-h-tiny", "ibm-granite/granite-4.0-h-small",
 IMAGE_INPUT = ("zai-org/GLM-4.1V-9B-Thinking", "CohereLabs/aya-vision-8b", "CohereLabs/aya-vision-32b",
                "nvidia/Cosmos-Reason1-7B")
 
-ANSWERS = """
-organization: {domicile: US, monthly_active_users: 1000}
-deployment: {regions: [US], mode: hosted_service, commercial: true}
-use_case: {categories: [general_assistant], modalities: [text]}
-needs: {fine_tune: false, distill_outputs: false, redistribute_weights: false, openness: any}
-"""
-
-
-def _verdicts(kb: KnowledgeBase, ids: list[str], answers: str = ANSWERS) -> dict[str, str]:
-    result = assess(parse_answers(answers, "answers.yaml"), kb, model_ids=ids)
-    return {c.model: c.verdict for c in result.candidates}
-
 
 @pytest.mark.parametrize("repo_id", sorted(EXPECTED))
-def test_licenses_and_basic_facts(kb: KnowledgeBase, repo_id: str) -> None:
-    model = kb.find_model(repo_id)
-    assert model is not None, repo_id
-    assert list(model.licenses) == EXPECTED[repo_id]
-    assert all(lid in kb.licenses for lid in model.licenses)
-    assert model.parameters and 1e8 <= model.parameters <= 2e12     # Kimi K2: 1.04e12
-    assert model.training_tokens is None or 1e11 <= model.training_tokens <= 1e14
-    assert model.context_length and model.context_length >= 4096
-    assert model.released and "2024-03-01" <= model.released <= "2026-12-01"
-    assert model.sources and all(s.url.startswith("https://") for s in model.sources)
-    assert set(model.openness) == set(COMPONENT_TYPES)
-    assert all(c.evidence and c.evidence.startswith("https://") for c in model.openness.values())
+def test_licenses_and_basic_facts(check_profile_facts, repo_id: str) -> None:
+    check_profile_facts(repo_id, EXPECTED[repo_id], max_parameters=2e12, min_context=4096,     # Kimi K2: 1.04e12
+                        released_from="2024-03-01")
 
 
 @pytest.mark.parametrize("repo_id", MOE)
@@ -132,14 +109,14 @@ def test_modalities(kb: KnowledgeBase) -> None:
     assert [r for r in text_only if "image_input" in kb.find_model(r).modalities] == []
 
 
-def test_every_listed_model_has_a_verdict_offline(kb: KnowledgeBase) -> None:
-    verdicts = _verdicts(kb, sorted(EXPECTED))
+def test_every_listed_model_has_a_verdict_offline(verdicts_of) -> None:
+    verdicts = verdicts_of(sorted(EXPECTED))
     assert set(verdicts) == set(EXPECTED)
     assert [m for m, v in verdicts.items() if v == "unknown"] == []
 
 
-def test_unconfirmed_and_non_commercial_licenses_are_never_allowed(kb: KnowledgeBase) -> None:
-    verdicts = _verdicts(kb, ["tiiuae/Falcon3-7B-Instruct", "ai21labs/AI21-Jamba-Mini-1.7",
+def test_unconfirmed_and_non_commercial_licenses_are_never_allowed(verdicts_of) -> None:
+    verdicts = verdicts_of(["tiiuae/Falcon3-7B-Instruct", "ai21labs/AI21-Jamba-Mini-1.7",
                               "swiss-ai/Apertus-8B-Instruct-2509", "databricks/dbrx-instruct",
                               "CohereLabs/c4ai-command-a-03-2025"])
     assert verdicts == {"tiiuae/Falcon3-7B-Instruct": "conditional",
@@ -149,12 +126,13 @@ def test_unconfirmed_and_non_commercial_licenses_are_never_allowed(kb: Knowledge
                         "CohereLabs/c4ai-command-a-03-2025": "blocked"}
 
 
-def test_hunyuan_territory_excludes_eu_uk_and_korea_but_not_the_rest_of_europe(kb: KnowledgeBase) -> None:
+def test_hunyuan_territory_excludes_eu_uk_and_korea_but_not_the_rest_of_europe(
+        verdicts_of, us_service_answers) -> None:
     for domicile, expected in (("FR", "blocked"), ("GB", "blocked"), ("KR", "blocked"),
                                ("CH", "conditional"), ("US", "conditional")):
-        answers = ANSWERS.replace("domicile: US", f"domicile: {domicile}").replace(
+        answers = us_service_answers.replace("domicile: US", f"domicile: {domicile}").replace(
             "regions: [US]", f"regions: [{domicile}]")
-        assert _verdicts(kb, ["tencent/Hunyuan-A13B-Instruct"], answers) == {
+        assert verdicts_of(["tencent/Hunyuan-A13B-Instruct"], answers) == {
             "tencent/Hunyuan-A13B-Instruct": expected}, domicile
 
 
@@ -193,11 +171,11 @@ def test_image_models(kb: KnowledgeBase, repo_id: str) -> None:
     assert set(model.openness) == set(COMPONENT_TYPES)
 
 
-def test_image_model_verdicts_follow_revenue_and_purpose(kb: KnowledgeBase) -> None:
+def test_image_model_verdicts_follow_revenue_and_purpose(verdicts_of, us_service_answers) -> None:
     ids = sorted(IMAGE_MODELS)
-    small = ANSWERS.replace("monthly_active_users: 1000}", "monthly_active_users: 1000, annual_revenue_usd: 900000}")
-    large = ANSWERS.replace("monthly_active_users: 1000}", "monthly_active_users: 1000, annual_revenue_usd: 2000000}")
-    below = _verdicts(kb, ids, small)
+    small = us_service_answers.replace("monthly_active_users: 1000}", "monthly_active_users: 1000, annual_revenue_usd: 900000}")
+    large = us_service_answers.replace("monthly_active_users: 1000}", "monthly_active_users: 1000, annual_revenue_usd: 2000000}")
+    below = verdicts_of(ids, small)
     assert below.pop("black-forest-labs/FLUX.1-schnell") != "blocked"     # Apache-2.0
     assert below == {
         "stable-diffusion-v1-5/stable-diffusion-v1-5": "conditional",
@@ -205,7 +183,7 @@ def test_image_model_verdicts_follow_revenue_and_purpose(kb: KnowledgeBase) -> N
         "stabilityai/stable-diffusion-3.5-large": "conditional",
         "stabilityai/stable-diffusion-3.5-medium": "conditional",
         "black-forest-labs/FLUX.1-dev": "blocked"}
-    over = _verdicts(kb, ids, large)
+    over = verdicts_of(ids, large)
     assert over["stabilityai/stable-diffusion-3.5-large"] == "blocked"
     assert over["stabilityai/stable-diffusion-3.5-medium"] == "blocked"
     assert over["stable-diffusion-v1-5/stable-diffusion-v1-5"] == "conditional"

@@ -184,7 +184,10 @@ BAD = [
      "candidates[0].sha256"),
     ("a figure that is not a number", lambda p, d: p.write_text(json.dumps(
         {**d, "candidates": [{**d["candidates"][0], "tokens_per_second": "fast"}]})),
-     "candidates[0].tokens_per_second"),
+     "candidates[0].tokens_per_second: must be a number of at least 0 or null"),
+    ("a count that is not one", lambda p, d: p.write_text(json.dumps(
+        {**d, "candidates": [{**d["candidates"][0], "peak_rss_bytes": 1.5}]})),
+     "candidates[0].peak_rss_bytes: must be a whole number of at least 0 or null"),
     ("too deep", lambda p, d: p.write_text("[" * 100 + "]" * 100), "nested more than"),
 ]
 

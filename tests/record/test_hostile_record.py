@@ -100,6 +100,8 @@ def _comparison_doc(tmp_path: Path, name: str) -> dict[str, Any]:
     ("error", "see \u202egnp.exe", "prompts[0].error: holds U+202E"),
     ("repo", "org/../../etc", "repo: "),
     ("backend", "cpu\x1b]0;owned\x07", "backend: holds U+001B"),
+    ("n_ctx", -5, "n_ctx: must be a whole number of at least 0 or null"),     # one wording
+    ("load_seconds", "slow", "load_seconds: must be a number of at least 0 or null"),
 ])
 def test_a_smoke_file_of_the_wrong_shape_is_refused_where_it_is_read(
         tmp_path, answers_file, field, value, named):

@@ -15,7 +15,7 @@ from textual.containers import VerticalScroll
 from textual.widgets import DataTable, Input, SelectionList, Static
 
 from advisor.answers import MODALITIES, parse_answers
-from advisor.tui.formdata import MODALITY_LABELS
+from advisor.tui.formtext import MODALITY_LABELS
 from advisor.tui.screens.candidates import CandidatesScreen
 from advisor.tui.screens.confirm import Confirm
 from advisor.tui.screens.detail import DetailScreen

@@ -33,6 +33,7 @@ from advisor.tui.messages import (CandidateDone, CandidateStarted, ChildSpawned,
                                   PromptDone, PromptStarted, RunCancelled, RunFailed,
                                   RunFinished, TokensArrived)
 from advisor.tui.screens.base import AdvisorScreen
+from advisor.tui.screens.file_prompt import OpensGGUF
 from advisor.tui.settings import LocalModel
 from advisor.tui.widgets.comparison import (ComparisonResults, PlanLine, finished_text,
                                            ready_text, settings_text)
@@ -42,8 +43,12 @@ from advisor.tui.widgets.suites import SuitePicker
 GPU_PLANS = (("GPU auto", "auto"), ("GPU on", "on"), ("GPU off", "off"))
 
 
-class CompareScreen(AdvisorScreen):
-    """Run one suite over the marked models and show them side by side."""
+class CompareScreen(OpensGGUF, AdvisorScreen):
+    """Run one suite over the marked models and show them side by side; ``o`` adds any
+    GGUF file as its own line (like ``advisor compare --gguf PATH``)."""
+
+    OPEN_TITLE = "GGUF file to compare"
+    BUSY = "A comparison is running; open a file when it ends"
 
     BINDINGS = [
         Binding("s", "start", "Run", id="compare.run"),
@@ -116,15 +121,6 @@ class CompareScreen(AdvisorScreen):
         self._say_ready()
         self._layout_table()
         plan_view.focus()
-
-    def action_open_file(self) -> None:
-        """Add any GGUF path as its own line (like ``advisor compare --gguf PATH``)."""
-        from advisor.tui.screens.file_prompt import ask_for_gguf
-
-        if self.running:
-            self.notify("A comparison is running; open a file when it ends", severity="warning")
-            return
-        ask_for_gguf(self, "GGUF file to compare", self._file_opened)
 
     def _file_opened(self, model: LocalModel) -> None:
         plan = plan_for_file(model.path, self.app.kb)

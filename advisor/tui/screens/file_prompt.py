@@ -1,9 +1,10 @@
-"""A small modal that asks for a file path (and, when saving, whether to overwrite)."""
+"""A small modal that asks for a file path (and, when saving, whether to overwrite), and
+the ``o`` action of the screens that open any GGUF file (:class:`OpensGGUF`)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, ClassVar
 
 from textual import on
 from textual.app import ComposeResult
@@ -68,3 +69,23 @@ def ask_for_gguf(screen: Any, title: str, then: Callable[[Any], None]) -> None:
         then(model)
 
     screen.app.push_screen(FilePrompt(title, "", save=False), opened)
+
+
+class OpensGGUF:
+    """Mixin of a screen whose ``open_file`` action asks for any GGUF path (like ``--gguf
+    PATH``) and hands the opened ``LocalModel`` to its ``_file_opened``; while the screen
+    is ``running`` it says ``BUSY`` instead."""
+
+    OPEN_TITLE: ClassVar[str] = "GGUF file to open"
+    BUSY: ClassVar[str] = "A run is going; open a file when it ends"
+    running: bool
+
+    def action_open_file(self) -> None:
+        """Ask for a GGUF path and open it (refused while a run is going)."""
+        if self.running:
+            self.notify(self.BUSY, severity="warning")  # type: ignore[attr-defined]
+            return
+        ask_for_gguf(self, self.OPEN_TITLE, self._file_opened)
+
+    def _file_opened(self, model: Any) -> None:
+        raise NotImplementedError

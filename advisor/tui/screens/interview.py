@@ -14,33 +14,21 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.validation import Function
-from textual.widgets import (Button, Checkbox, Footer, Header, Input, Label, Select, SelectionList,
-                             Static)
+from textual.containers import Horizontal, VerticalScroll
+from textual.widgets import Button, Checkbox, Footer, Header, Input, Select, SelectionList, Static
 from textual.widgets.selection_list import Selection
 
 from advisor.assessment.result import binding
 from advisor.errors import AdvisorError, InputError
-from advisor.regions import normalize_code
-from advisor.tui.formdata import (AUDIENCE_LABELS, DATA_LABELS, FIELD_TITLES, MODALITY_LABELS,
-                                  MODE_LABELS, OPENNESS_LABELS, WHY, FormValues, amount_echo,
-                                  answers_to_form, audience_items, audience_parts, count_echo,
-                                  changed_fields, error_field, field_problems, form_to_data,
-                                  regions_ok, untouched_keys, use_cases)
 from advisor.text import escape_markup, plural
+from advisor.tui.formdata import (FormValues, amount_echo, answers_to_form, audience_items,
+                                  audience_parts, changed_fields, count_echo, error_field,
+                                  field_problems, form_to_data, untouched_keys, use_cases)
+from advisor.tui.formtext import FIELD_TITLES
 from advisor.tui.rows import candidate_rows, verdict_counts
 from advisor.tui.screens.base import AdvisorScreen
 from advisor.tui.widgets.badges import verdict_summary
-
-
-def _row(name: str, title: str, *controls: Any) -> Horizontal:
-    """A form row: the question on the left; control, why-line and error on the right."""
-    return Horizontal(
-        Label(title, classes="field-title"),
-        Vertical(*controls, Static(WHY[name], classes="why", id=f"why-{name}"),
-                 Static("", classes="error", id=f"err-{name}"), classes="field-body"),
-        classes="field", id=f"field-{name}")
+from advisor.tui.widgets.interview_form import question_rows
 
 
 EXAMPLE_NOTE = ("[b]An example is loaded[/b] (a company in DE serving DE, FR and US). "
@@ -73,76 +61,7 @@ class InterviewScreen(AdvisorScreen):
                          "[b]ctrl+n[/b] shows the candidates, [b]F1[/b] lists the keys.",
                          id="intro")
             yield Static(EXAMPLE_NOTE, id="example-note")
-            yield Label("Organization", classes="section-title")
-            yield _row("domicile", "Home country",
-                       Input(placeholder="DE, or US-CA, CA-QC", id="domicile", max_length=6,
-                             compact=True,
-                             validators=[Function(lambda v: normalize_code(v) is not None,
-                                                  "not an ISO 3166-1 alpha-2 code or a "
-                                                  "listed subdivision (US-CA)")]))
-            yield _row("users", "Monthly active users",
-                       Input(placeholder="2000000", id="users", compact=True),
-                       Static("", classes="why", id="users-value"))
-            yield _row("revenue", "Annual revenue (USD)",
-                       Input(placeholder="blank: not declared (or 30m)", id="revenue",
-                             compact=True),
-                       Static("", classes="why", id="revenue-value"))
-            yield Label("Deployment", classes="section-title")
-            yield _row("regions", "Users served in",
-                       Input(placeholder="DE, FR, US or EU", id="regions", compact=True,
-                             validators=[Function(regions_ok,
-                                                  "use ISO alpha-2 codes, EU or EEA")]))
-            yield _row("mode", "Deployment mode",
-                       Select([(label, mode) for mode, label in MODE_LABELS.items()],
-                              id="mode", allow_blank=False, value="hosted_service",
-                              compact=True))
-            yield _row("commercial", "Commercial use",
-                       Checkbox("the deployment earns money or serves a business",
-                                value=True, id="commercial"))
-            yield Label("Use case", classes="section-title")
-            yield _row("categories", "Used for",
-                       SelectionList[str](*self._use_case_options(), id="categories"),
-                       Static("", classes="use-case-why", id="use-case-why"))
-            yield _row("modalities", "Inputs",
-                       SelectionList[str](*[Selection(label, value, value == "text")
-                                            for value, label in MODALITY_LABELS.items()],
-                                          id="modalities"))
-            yield Label("Data and users", classes="section-title")
-            yield _row("data", "Data it processes",
-                       SelectionList[str](*[Selection(label, value)
-                                            for value, label in DATA_LABELS.items()],
-                                          id="data"))
-            yield _row("audience", "Who uses it",
-                       SelectionList[str](*[Selection(label, value)
-                                            for value, label in AUDIENCE_LABELS.items()],
-                                          id="audience"),
-                       Horizontal(Label("Youngest user's age ", classes="inline-label"),
-                                  Input(placeholder="", id="minors_age", compact=True,
-                                        max_length=2),
-                                  Label(" (minors only; blank: unknown)",
-                                        classes="inline-label"),
-                                  id="minors-row"))
-            yield Label("Needs", classes="section-title")
-            yield _row("fine_tune", "Fine-tune",
-                       Checkbox("fine-tune or otherwise modify the weights", id="fine_tune"))
-            yield _row("distill", "Train on outputs",
-                       Checkbox("use outputs to train or improve another model", id="distill"))
-            yield _row("redistribute", "Redistribute",
-                       Checkbox("pass the weights on to others", id="redistribute"))
-            yield _row("openness", "Openness required",
-                       Select([(label, value) for value, label in OPENNESS_LABELS.items()],
-                              id="openness", allow_blank=False, value="any", compact=True))
-            yield Label("Hardware", classes="section-title")
-            yield _row("hardware", "Memory for local runs",
-                       Checkbox(f"this machine ({self.app.machine.describe()})", value=True,
-                                id="hardware-auto"),
-                       Horizontal(Label("RAM GiB ", classes="inline-label"),
-                                  Input(placeholder="16", id="ram_gb", compact=True,
-                                        disabled=True),
-                                  Label("  GPU GiB ", classes="inline-label"),
-                                  Input(placeholder="0", id="vram_gb", compact=True,
-                                        disabled=True),
-                                  id="hardware-manual"))
+            yield from question_rows(self.app.machine.describe(), self._use_case_options())
             with Horizontal(id="form-buttons"):
                 yield Button("Load…", id="load", compact=True)
                 yield Button("Save…", id="save", compact=True)

@@ -26,6 +26,7 @@ from advisor.tui.messages import (ChildSpawned, ModelLoaded, PromptDone, PromptS
                                   PullDone, PullProgress, PullStarted, RunCancelled,
                                   RunFailed, RunFinished, TokensArrived)
 from advisor.tui.screens.base import AdvisorScreen
+from advisor.tui.screens.file_prompt import OpensGGUF
 from advisor.tui.settings import LocalModel, discover_local_models
 from advisor.tui.state import SmokeRun
 from advisor.tui.widgets.runfeed import RunFeed
@@ -36,8 +37,12 @@ from advisor.tui.widgets.smoke_view import (PROMPT_COLUMNS, PromptPanels, PullBo
 PULL_KEY = "pull"
 
 
-class SmokeScreen(AdvisorScreen):
-    """Run the prompt suite on a local GGUF (pulling it first when it comes from the Hub)."""
+class SmokeScreen(OpensGGUF, AdvisorScreen):
+    """Run the prompt suite on a local GGUF (pulling it first when it comes from the Hub);
+    ``o`` offers any GGUF file (like ``advisor smoke --gguf PATH``)."""
+
+    OPEN_TITLE = "GGUF file to smoke-test"
+    BUSY = "A run is going; open a file when it ends"
 
     BINDINGS = [
         Binding("s", "start", "Run", id="smoke.run"),
@@ -133,15 +138,6 @@ class SmokeScreen(AdvisorScreen):
 
     def _status(self, markup: str | Text) -> None:
         self.query_one("#smoke-status", Static).update(markup)
-
-    def action_open_file(self) -> None:
-        """Ask for any GGUF path (like ``advisor smoke --gguf PATH``) and offer it."""
-        from advisor.tui.screens.file_prompt import ask_for_gguf
-
-        if self.running:
-            self.notify("A run is going; open a file when it ends", severity="warning")
-            return
-        ask_for_gguf(self, "GGUF file to smoke-test", self._file_opened)
 
     def _file_opened(self, model: LocalModel) -> None:
         self._fill_sources()
