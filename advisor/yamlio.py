@@ -72,6 +72,16 @@ def _refuse_yaml11_number(node, *, octal: bool) -> None:
         "decimal, or quote it if it is text", node.start_mark)
 
 
+def parser_key() -> str:
+    """What decides how YAML text is parsed here: PyYAML's version, whether it parses
+    with libyaml, and this module's source (the caches of parsed profiles are keyed by it)."""
+    import hashlib
+
+    source = Path(__file__).read_bytes()
+    return (f"{yaml.__version__}:{getattr(yaml, '__with_libyaml__', False)}:"
+            f"{hashlib.sha256(source).hexdigest()[:16]}")
+
+
 PathKey = Sequence[str | int]
 # Bounds on one document: YAML aliases can make a few lines stand for a billion values
 # ("billion laughs"); every consumer walks the data, so refuse such documents at once.

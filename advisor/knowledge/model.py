@@ -9,7 +9,6 @@ Pure data. ``advisor.knowledge.load`` builds them; the assessment reads them.
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 # Source and the quality tables live in their own modules; every record is still named
@@ -86,7 +85,7 @@ class License:
     summary: str
     use_policies: tuple[str, ...]
     rules: tuple[Rule, ...]
-    file: Path | None = None
+    file: str | None = None
     sha256: str | None = None
 
 
@@ -99,7 +98,7 @@ class UsePolicy:
     url: str | None
     checked: str | None
     rules: tuple[Rule, ...]
-    file: Path | None = None
+    file: str | None = None
     sha256: str | None = None
 
 
@@ -171,7 +170,7 @@ class ModelProfile:
     sources: tuple[Source, ...] = ()
     openness: dict[str, Component] = field(default_factory=dict)
     notes: str | None = None
-    file: Path | None = None
+    file: str | None = None
     confirmed: bool = True                   # false: drafted (`profiles draft`), not yet checked
     access: str = "weights"                  # weights | api (a hosted service, no weights)
     api: ApiAccess | None = None             # set exactly when access is api
@@ -205,7 +204,7 @@ class Jurisdiction:
     members: frozenset[str]
     checked: str | None
     rules: tuple[Rule, ...]
-    file: Path | None = None
+    file: str | None = None
     # `place`: the law of its members (a member it lists counts as assessed); `topic`: one
     # body of law (the GDPR, HIPAA, children's privacy) that adds rules for its members
     # without standing for the rest of their law (profiles/README.md, Jurisdictions).
@@ -253,7 +252,7 @@ class Policy:
     title: str
     checked: str | None
     rules: tuple[Rule, ...]
-    file: Path | None = None
+    file: str | None = None
 
 
 @frozen

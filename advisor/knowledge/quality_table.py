@@ -6,7 +6,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 
 from advisor.frozen import frozen
 from advisor.knowledge.source import Source
@@ -48,7 +47,7 @@ class QualityTable:
     copy: str | None = None          # where the table was actually read, when not at `url`
     confirmed: bool = True           # false: read second-hand (name it in `copy`)
     notes: str | None = None
-    file: Path | None = None
+    file: str | None = None
     use_cases: tuple[str, ...] = ()  # the uses it speaks to (a coding leaderboard); () all
     modalities: tuple[str, ...] = () # the inputs or outputs it measures (vision); () any
 

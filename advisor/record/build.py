@@ -42,7 +42,7 @@ def _timestamp(today: dt.date | dt.datetime | None) -> dt.datetime:
     return dt.datetime(today.year, today.month, today.day, tzinfo=dt.timezone.utc)
 
 
-def _relative(path: Path | None) -> str | None:
+def _relative(path: str | None) -> str | None:
     """A profile file's path relative to the shipped profiles, else just its name."""
     if path is None:
         return None

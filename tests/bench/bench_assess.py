@@ -28,7 +28,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 from advisor.answers import parse_answers  # noqa: E402
 from advisor.assessment import assess  # noqa: E402
 from advisor.knowledge import load_knowledge  # noqa: E402
-from advisor.knowledge.cache import ParsedCache  # noqa: E402
+from advisor.knowledge.yamlcache import ParsedCache  # noqa: E402
 from advisor.knowledge.load import profile_dirs  # noqa: E402
 from advisor.knowledge.load.walk import build_knowledge  # noqa: E402
 

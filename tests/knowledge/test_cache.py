@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from advisor import frozen
-from advisor.knowledge.cache import FILE_NAME, ParsedCache, decode, encode
+from advisor.knowledge.yamlcache import FILE_NAME, ParsedCache, decode, encode
 from advisor.knowledge.load import profile_dirs
 from advisor.knowledge.load.walk import build_knowledge
 from advisor.config import PROFILES_DIR
@@ -146,7 +146,7 @@ def test_assess_process_writes_the_cache_under_xdg(tmp_path: Path, run_advisor) 
 
 def test_cache_stays_bounded_and_keeps_what_was_used(tmp_path: Path,
                                                      monkeypatch: pytest.MonkeyPatch) -> None:
-    import advisor.knowledge.cache as cache_module
+    import advisor.knowledge.yamlcache as cache_module
 
     monkeypatch.setattr(cache_module, "MAX_ENTRIES", 10)
     cache = ParsedCache.open(tmp_path / "c")
@@ -238,9 +238,10 @@ def _pull_during_the_run(monkeypatch: pytest.MonkeyPatch, path: Path, new_text: 
     """A ``git pull`` between the read that keys the cache and the read that is parsed:
     the second time ``path`` is read, it is rewritten on disk first (the real file
     changes, as under a running app; the reading itself is the loader's own: the key's
-    read in ``advisor.knowledge.load``, the parse's in ``advisor.knowledge.load.walk``)."""
-    import advisor.knowledge.load as keying
+    read through ``advisor.yamlio`` (the cached path imports it only to hash), the
+    parse's in ``advisor.knowledge.load.walk``)."""
     import advisor.knowledge.load.walk as walk
+    import advisor.yamlio as keying
 
     real = keying.read_limited
     reads: list[Path] = []
@@ -330,8 +331,9 @@ def test_a_cache_folder_of_another_user_is_said_once(tmp_path: Path,
 # ------------------------------------------------------- the stat signature (issue 24)
 
 def _count_key_reads(monkeypatch: pytest.MonkeyPatch) -> list:
-    """Every profile file the cache key reads (hashing), as it happens."""
-    import advisor.knowledge.load as keying
+    """Every profile file the cache key reads (hashing, through ``advisor.yamlio``), as
+    it happens."""
+    import advisor.yamlio as keying
 
     real, reads = keying.read_limited, []
 
@@ -360,7 +362,8 @@ def test_unchanged_files_are_not_hashed_again(tmp_path: Path,
     assert load_knowledge().licenses["mit"].title == "Planted"
 
 
-@pytest.mark.parametrize("edit", ["new size, old mtime", "same size, new mtime"])
+@pytest.mark.parametrize("edit", ["new size, old mtime", "same size, new mtime",
+                                  "same size, old mtime"])
 def test_an_edit_the_stat_shows_is_never_served_stale(tmp_path: Path,
                                                       monkeypatch: pytest.MonkeyPatch,
                                                       edit: str) -> None:
@@ -383,10 +386,15 @@ def test_an_edit_the_stat_shows_is_never_served_stale(tmp_path: Path,
         mine.write_text(before.replace("title: Before", "title: Afterwards"), encoding="utf-8")
         os.utime(mine, ns=(old.st_atime_ns, old.st_mtime_ns))
         want = "Afterwards"
-    else:
+    elif edit == "same size, new mtime":
         mine.write_text(before.replace("title: Before", "title: Behind"), encoding="utf-8")
         os.utime(mine, ns=(old.st_atime_ns, old.st_mtime_ns + 10**9))
         want = "Behind"
+    else:                                             # only the ctime tells
+        mine.write_text(before.replace("title: Before", "title: Beyond"), encoding="utf-8")
+        os.utime(mine, ns=(old.st_atime_ns, old.st_mtime_ns))
+        assert (mine.stat().st_size, mine.stat().st_mtime_ns) == (old.st_size, old.st_mtime_ns)
+        want = "Beyond"
     assert load_knowledge([user]).licenses["mit"].title == want     # ...and never stale
     assert reads                                      # the files were hashed again
 

@@ -15,7 +15,6 @@ the readers are imported only when a file must be read.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import sys
 import time
@@ -26,7 +25,6 @@ from typing import TYPE_CHECKING, Any
 from advisor.config import PROFILES_DIR
 from advisor.errors import InputError
 from advisor.knowledge.model import KnowledgeBase, section_label
-from advisor.yamlio import MAX_FILE_BYTES, read_limited
 
 if TYPE_CHECKING:
     from advisor.knowledge.load.fields import Problem
@@ -47,9 +45,38 @@ def __getattr__(name: str) -> Any:
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
+PROFILE_SUFFIXES = (".yaml", ".yml")
+
+
+def _profile_entries(directory: str, found: tuple[list, list]) -> None:
+    """Add each entry below ``directory`` named ``*.yaml`` to ``found[0]`` and ``*.yml``
+    to ``found[1]``, as ``Path.rglob`` finds them: every folder walked but links to
+    folders, one the walk may not read skipped, an entry matched by its name whatever
+    it is."""
+    try:
+        with os.scandir(directory) as scan:
+            entries = list(scan)
+    except PermissionError:
+        return
+    for entry in entries:
+        for suffix, into in zip(PROFILE_SUFFIXES, found):
+            if entry.name.endswith(suffix):
+                into.append(entry)
+        if entry.is_dir(follow_symlinks=False):
+            _profile_entries(entry.path, found)
+
+
+def _walk(directory: Path) -> tuple[list, list]:
+    found: tuple[list, list] = ([], [])
+    if os.path.isdir(directory):
+        _profile_entries(os.fspath(directory), found)
+    return found
+
+
 def profile_files(directory: Path) -> list[Path]:
-    """The profile files below ``directory``, in the order they are loaded."""
-    return sorted(directory.rglob("*.yaml")) + sorted(directory.rglob("*.yml"))
+    """The profile files below ``directory``, in the order they are loaded: the
+    ``*.yaml`` then the ``*.yml`` ones, each sorted by path."""
+    return [path for entries in _walk(directory) for path in sorted(Path(e.path) for e in entries)]
 
 
 def files_key(roots: Sequence[Path], files: Iterable[tuple[int, Path, str]]) -> str:
@@ -57,6 +84,8 @@ def files_key(roots: Sequence[Path], files: Iterable[tuple[int, Path, str]]) -> 
     and SHA-256, ``files`` being ``(root index, path, sha256)`` in load order. The one rule
     for both sides: :func:`profiles_key` hashes the bytes on disk now, a build hashes the
     very bytes it parsed, so a build is stored under the key of what it read."""
+    import hashlib
+
     by_root: dict[int, list[tuple[Path, str]]] = {}
     for root, path, sha in files:
         by_root.setdefault(root, []).append((path, sha))
@@ -72,42 +101,54 @@ def files_key(roots: Sequence[Path], files: Iterable[tuple[int, Path, str]]) -> 
 def profiles_key(roots: Sequence[Path]) -> str | None:
     """:func:`files_key` of the profile files below ``roots`` as they are now (None when
     one cannot be read: then the knowledge base is built the slow way, which reports it)."""
+    import hashlib
+
+    from advisor import yamlio
+
     files = []
     for index, root in enumerate(roots):
         for path in profile_files(root):
             try:
-                raw = read_limited(path, MAX_FILE_BYTES)
+                raw = yamlio.read_limited(path, yamlio.MAX_FILE_BYTES)
             except (OSError, ValueError):
                 return None
             files.append((index, path, hashlib.sha256(raw).hexdigest()))
     return files_key(roots, files)
 
 
-def stat_signature(roots: Sequence[Path], code: Iterable[Path] = (),
-                   salt: str = "") -> tuple[str | None, bool]:
-    """A digest of ``salt``, the roots, and the path, size, inode and times of every
-    profile file below them and of each ``code`` file (the loader's own), and whether
-    every one of them is settled (older than ``SETTLE_NS``). Equal digests mean no file
-    was added, removed, moved or written since (a write sets ``ctime``, which no tool can
-    set back), so the key once recorded for the digest still holds; an unsettled one is
-    never recorded. None when a file cannot be looked at (then the files are hashed)."""
-    digest = hashlib.sha256(f"{salt}\0{sys.version}\0".encode("utf-8", "surrogateescape"))
+def stat_signature(roots: Sequence[Path], code: Iterable[str] = ()
+                   ) -> tuple[tuple[tuple, ...] | None, bool]:
+    """The stat listing of ``code`` (the files of the code that reads the profiles) and of
+    the profile files below ``roots``: each one's path, size, times, inode and device,
+    and whether every one of them is settled (older than ``SETTLE_NS``). Equal listings,
+    compared whole, mean no file was added, removed, moved or written since (a write sets
+    ``ctime``, which no tool can set back), so the key once recorded with the listing
+    still holds; an unsettled one is never recorded. None when a file cannot be looked at
+    (then the files are hashed)."""
+    listing: list[tuple] = [("python", sys.version)]
     newest = 0
-    files = [(f"code {path}", path) for path in code]
-    for index, root in enumerate(roots):
-        files.append((f"root {index} {root}", None))
-        files.extend((str(path), path) for path in profile_files(root))
-    for name, path in files:
-        if path is not None:
-            try:
-                info = os.stat(path)
-            except OSError:
-                return None, False
+    try:
+        for entry in [*(("code", path) for path in code), *_listed(roots)]:
+            if entry[0] == "root":
+                listing.append(entry)
+                continue
+            info = os.stat(entry[1])
             newest = max(newest, info.st_mtime_ns, info.st_ctime_ns)
-            name = (f"{name}\0{info.st_size} {info.st_mtime_ns} {info.st_ctime_ns} "
-                    f"{info.st_ino} {info.st_dev}")
-        digest.update(f"{name}\0".encode("utf-8", "surrogateescape"))
-    return digest.hexdigest(), newest < time.time_ns() - SETTLE_NS
+            listing.append((*entry, info.st_size, info.st_mtime_ns, info.st_ctime_ns,
+                            info.st_ino, info.st_dev))
+    except (OSError, ValueError):
+        return None, False
+    return tuple(listing), newest < time.time_ns() - SETTLE_NS
+
+
+def _listed(roots: Sequence[Path]) -> list[tuple]:
+    """Each root, then the profile files below it."""
+    out: list[tuple] = []
+    for index, root in enumerate(roots):
+        out.append(("root", index, os.fspath(root)))
+        for entries in _walk(root):
+            out.extend(("file", path) for path in sorted(e.path for e in entries))
+    return out
 
 
 def unconfirmed(kb: KnowledgeBase) -> list[str]:
@@ -134,11 +175,11 @@ def load_knowledge(extra_dirs: Iterable[Path | str] = ()) -> KnowledgeBase:
     for directory in extra_dirs:
         if not Path(directory).is_dir():
             raise InputError(str(directory), "profiles directory not found")
-    from advisor.knowledge.cache import KnowledgeCache, ParsedCache, code_files, parser_key
+    from advisor.knowledge.cache import KnowledgeCache, code_files, parser_files
 
     roots = profile_dirs(extra_dirs)
     stored = KnowledgeCache.open()
-    signature, settled = (stat_signature(roots, code_files(), parser_key()) if stored.usable
+    signature, settled = (stat_signature(roots, code_files() + parser_files()) if stored.usable
                           else (None, False))
     kb = stored.known(signature) if signature else None
     if kb is not None:                  # no file changed since their bytes were hashed
@@ -150,6 +191,7 @@ def load_knowledge(extra_dirs: Iterable[Path | str] = ()) -> KnowledgeBase:
             stored.remember(signature, key)
         return kb
     from advisor.knowledge.load.walk import build      # the readers: only now
+    from advisor.knowledge.yamlcache import ParsedCache
 
     kb, problems, parsed_key = build(roots, cache=ParsedCache.open())
     if problems:

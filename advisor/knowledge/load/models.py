@@ -251,7 +251,7 @@ def read_models(data: Mapping, path_: Path, memo: dict | None = None) -> list[Mo
                              for i, r in enumerate(read_texts(m, "gguf_repos", here))),
             use_policies=read_texts(m, "use_policies", here),
             sources=tuple(sources), openness=openness,
-            notes=read_text(m, "notes", here, required=False), file=path_,
+            notes=read_text(m, "notes", here, required=False), file=str(path_),
             confirmed=read_bool(m, "confirmed", here, True), access=access, api=api,
             kind=kind, languages=languages, tool_calling=tools,
             license_file=_license_file(m.get("license_file"), here + ("license_file",)),

@@ -113,7 +113,7 @@ def quality_table(data: Mapping, path_: Path, use_case_ids: Any = None) -> Quali
         published=published, checked=checked, kind=kind, metric=read_text(d, "metric", ()),
         higher_is_better=read_bool(d, "higher_is_better", (), True), scores=tuple(scores),
         confirmed=read_bool(d, "confirmed", (), True),
-        notes=read_text(d, "notes", (), required=False), file=path_,
+        notes=read_text(d, "notes", (), required=False), file=str(path_),
         use_cases=_listed(d, "use_cases", use_case_ids, "use case"),
         modalities=_listed(d, "modalities", MODALITIES, "modality"))
 

@@ -46,7 +46,7 @@ def read_license(data: Mapping, path_: Path, sha: str, ucs: frozenset[str] | Non
         use_policies=read_texts(d, "use_policies", ()),
         rules=read_rules(d.get("rules"), ("rules",), title=title, checked=checked,
                      origin=f"license:{lid}", use_case_ids=ucs),
-        file=path_, sha256=sha,
+        file=str(path_), sha256=sha,
     )
 
 
@@ -90,7 +90,7 @@ def read_use_policy(data: Mapping, path_: Path, sha: str, ucs: frozenset[str] | 
             quote=read_text(p, "quote", here, required=False),
         ))
     return UsePolicy(id=pid, title=title, url=url, checked=checked, rules=tuple(rules),
-                     file=path_, sha256=sha)
+                     file=str(path_), sha256=sha)
 
 
 JURISDICTION_SCOPES = ("place", "topic")
@@ -115,7 +115,7 @@ def read_jurisdiction(data: Mapping, path_: Path, ucs: frozenset[str] | None) ->
     return Jurisdiction(id=jid, title=title, members=frozenset(members), checked=checked,
                         rules=read_rules(d.get("rules"), ("rules",), title=title, checked=checked,
                                      origin=f"jurisdiction:{jid}", use_case_ids=ucs),
-                        file=path_, scope=scope)
+                        file=str(path_), scope=scope)
 
 
 def read_use_cases(data: Mapping) -> list[UseCaseInfo]:
@@ -175,6 +175,6 @@ def read_policy(data: Mapping, path_: Path, ucs: frozenset[str] | None) -> Polic
     d = check_keys(data, (), ("schema", "id", "title", "checked", "rules", "notes"))
     pid, title = read_id(d, "id", ()), read_text(d, "title", ())
     checked = read_date(d.get("checked"), ("checked",))
-    return Policy(id=pid, title=title, checked=checked, file=path_,
+    return Policy(id=pid, title=title, checked=checked, file=str(path_),
                   rules=read_rules(d.get("rules"), ("rules",), title=title, checked=checked,
                                origin=f"policy:{pid}", use_case_ids=ucs, require_url=False))
