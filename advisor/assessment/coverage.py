@@ -18,15 +18,15 @@ place's law on their own.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from typing import Any
 
+from advisor.frozen import frozen
 from advisor.regions import SUBDIVISIONS, country_of, place_name, subdivisions_of
 
 SANCTIONS_PREFIX = "sanctions-"
 
 
-@dataclass(frozen=True)
+@frozen
 class Coverage:
     """Which jurisdiction profiles applied to the places named, and which places none covers."""
 

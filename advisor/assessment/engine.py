@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from advisor.answers import Answers
@@ -24,6 +23,7 @@ from advisor.assessment.result import (
     Assessment, Candidate, Finding, verdict_of,
 )
 from advisor.assessment.subject import Subject, resolve
+from advisor.frozen import replace
 from advisor.knowledge.model import KnowledgeBase, ModelProfile, Rule, Source
 from advisor.knowledge.predicates import Facts, holds
 from advisor.regions import country_of, subdivisions_of

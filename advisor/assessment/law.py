@@ -13,17 +13,17 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
 
 from advisor.answers import Answers
 from advisor.assessment.result import Finding
+from advisor.frozen import frozen, replace
 from advisor.knowledge.model import KnowledgeBase, Rule
 from advisor.knowledge.predicates import (PLACE_KEYS, Facts, ages_asked, holds, uses_model_facts,
                                           when_values)
 from advisor.regions import SUBDIVISIONS, country_of, place_name, subdivisions_of
 
 
-@dataclass(frozen=True)
+@frozen
 class Places:
     """The places of one answers set: as named, with their countries (``strict``), and
     with every subdivision a bare country stands for (``broad``)."""
@@ -56,7 +56,7 @@ def _law_pairs(kb: KnowledgeBase, places: Places) -> list[tuple[Rule, frozenset[
     return out
 
 
-@dataclass(frozen=True)
+@frozen
 class Law:
     """The law and policy rules of one answers set, evaluated once where they ask
     nothing about the model (most do): ``entries`` hold (rule, through, finding) with
