@@ -18,6 +18,7 @@ import importlib
 import os
 import sys
 from collections.abc import Sequence
+from typing import Any
 
 from advisor import __version__
 from advisor.errors import AdvisorError, exit_status
@@ -54,10 +55,30 @@ def command_in(argv: Sequence[str]) -> str | None:
     return None
 
 
-def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+class Parser(argparse.ArgumentParser):
+    """argparse's parser whose help asks the terminal's width only when it is written
+    (:class:`advisor.commands.exits.HelpFormatter`); subcommands' parsers are of this class."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        if "formatter_class" not in kwargs:
+            from advisor.commands.exits import HelpFormatter
+
+            kwargs["formatter_class"] = HelpFormatter
+        super().__init__(*args, **kwargs)
+
+
+def wants_help(argv: Sequence[str]) -> bool:
+    """Whether ``argv`` may ask for help (``-h``, ``--help`` or a bundle such as ``-dh``):
+    ``wants_help(["assess", "-h"])`` -> ``True``. A false yes only costs a few ms."""
+    return any(token in ("-h", "--help") or (token[:1] == "-" and token[1:2] != "-" and
+                                             "h" in token) for token in argv)
+
+
+def build_parser(only: str | None = None, *, describe: bool = True) -> argparse.ArgumentParser:
     """The whole command line, or with ``only`` just that subcommand's parser (a run of
-    one command need not import and build the other ten)."""
-    parser = argparse.ArgumentParser(
+    one command need not import and build the other ten); ``describe=False`` leaves out
+    what only ``--help`` shows (the descriptions and exit statuses)."""
+    parser = Parser(
         prog="advisor",
         description="Choose an open-weight AI model you may lawfully and practically adopt. "
         "With no command, opens the interactive app.",
@@ -66,10 +87,11 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     parser.add_argument("--answers", metavar="FILE", help="open the app with these answers")
     parser.add_argument("--profiles", metavar="DIR", action="append", default=[],
                         help="add a directory of your own profiles (repeatable)")
-    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", prog="advisor")
     for name in (only,) if only else COMMAND_MODULES:
         importlib.import_module(f"advisor.commands.{name}").add_parser(subparsers)
-    _describe_commands(subparsers)
+    if describe:
+        _describe_commands(subparsers)
     return parser
 
 
@@ -88,7 +110,7 @@ def _describe_commands(subparsers: argparse._SubParsersAction) -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
-    parser = build_parser(only=command_in(argv))
+    parser = build_parser(only=command_in(argv), describe=wants_help(argv))
     args = parser.parse_args(argv)
     try:
         if args.command is None:

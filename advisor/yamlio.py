@@ -13,51 +13,57 @@ from __future__ import annotations
 import os
 from collections.abc import Sequence
 from pathlib import Path
+from functools import cache
 from typing import Any
-
-import yaml
 
 from advisor.errors import InputError
 
-try:  # the C loader is ten times faster; fall back when libyaml is missing
-    _Base: type = yaml.CSafeLoader
-except AttributeError:  # pragma: no cover - depends on the PyYAML build
-    _Base = yaml.SafeLoader
+
+@cache
+def _loader() -> tuple[type, type]:
+    """The loader class and the error it raises for an ambiguous number, made on first
+    use: importing PyYAML takes longer than a cached ``advisor assess`` run spends on
+    anything else, and such a run reads no YAML (:mod:`advisor.knowledge.yamlmemo`)."""
+    import yaml
+
+    try:  # the C loader is ten times faster; fall back when libyaml is missing
+        base: type = yaml.CSafeLoader
+    except AttributeError:  # pragma: no cover - depends on the PyYAML build
+        base = yaml.SafeLoader
+
+    class AmbiguousNumber(yaml.constructor.ConstructorError):
+        """A YAML 1.1 number form that reads as something else than it looks."""
+
+    class Loader(base):  # type: ignore[misc, valid-type]
+        """The safe loader, refusing a key given twice in one mapping (YAML forbids it;
+        PyYAML would keep the last and silently drop the first)."""
+
+        def construct_mapping(self, node, deep=False):
+            seen: set[tuple[str, str]] = set()
+            for key_node, _ in node.value if isinstance(node, yaml.MappingNode) else ():
+                if (isinstance(key_node, yaml.ScalarNode)
+                        and key_node.tag != "tag:yaml.org,2002:merge"):
+                    key = (key_node.tag, key_node.value)
+                    if key in seen:
+                        raise yaml.constructor.ConstructorError(
+                            None, None, f"duplicate key {key_node.value!r}", key_node.start_mark)
+                    seen.add(key)
+            return super().construct_mapping(node, deep=deep)
+
+        def construct_yaml_int(self, node):
+            _refuse_yaml11_number(node, octal=True, error=AmbiguousNumber)
+            return super().construct_yaml_int(node)
+
+        def construct_yaml_float(self, node):
+            _refuse_yaml11_number(node, octal=False, error=AmbiguousNumber)
+            return super().construct_yaml_float(node)
+
+    Loader.add_constructor("tag:yaml.org,2002:int", Loader.construct_yaml_int)
+    Loader.add_constructor("tag:yaml.org,2002:float", Loader.construct_yaml_float)
+    return Loader, AmbiguousNumber
 
 
-class _Loader(_Base):  # type: ignore[misc, valid-type]
-    """The safe loader, refusing a key given twice in one mapping (YAML forbids it;
-    PyYAML would keep the last and silently drop the first)."""
-
-    def construct_mapping(self, node, deep=False):
-        seen: set[tuple[str, str]] = set()
-        for key_node, _ in node.value if isinstance(node, yaml.MappingNode) else ():
-            if isinstance(key_node, yaml.ScalarNode) and key_node.tag != "tag:yaml.org,2002:merge":
-                key = (key_node.tag, key_node.value)
-                if key in seen:
-                    raise yaml.constructor.ConstructorError(
-                        None, None, f"duplicate key {key_node.value!r}", key_node.start_mark)
-                seen.add(key)
-        return super().construct_mapping(node, deep=deep)
-
-    def construct_yaml_int(self, node):
-        _refuse_yaml11_number(node, octal=True)
-        return super().construct_yaml_int(node)
-
-    def construct_yaml_float(self, node):
-        _refuse_yaml11_number(node, octal=False)
-        return super().construct_yaml_float(node)
-
-
-_Loader.add_constructor("tag:yaml.org,2002:int", _Loader.construct_yaml_int)
-_Loader.add_constructor("tag:yaml.org,2002:float", _Loader.construct_yaml_float)
-
-
-class _AmbiguousNumber(yaml.constructor.ConstructorError):
-    """A YAML 1.1 number form that reads as something else than it looks."""
-
-
-def _refuse_yaml11_number(node, *, octal: bool) -> None:
+def _refuse_yaml11_number(node, *, octal: bool, error: type) -> None:
     """YAML 1.1 reads ``0700000000`` as octal (117440512) and ``190:20:30`` as base 60
     (684030): numbers nobody means. Refuse them, with their line, instead of guessing."""
     text = str(node.value).replace("_", "").lstrip("+-")
@@ -67,7 +73,7 @@ def _refuse_yaml11_number(node, *, octal: bool) -> None:
         kind = "an octal number"
     else:
         return
-    raise _AmbiguousNumber(
+    raise error(
         None, None, f"{node.value!r} is {kind} in YAML 1.1; write the number in plain "
         "decimal, or quote it if it is text", node.start_mark)
 
@@ -76,6 +82,8 @@ def parser_key() -> str:
     """What decides how YAML text is parsed here: PyYAML's version, whether it parses
     with libyaml, and this module's source (the caches of parsed profiles are keyed by it)."""
     import hashlib
+
+    import yaml
 
     source = Path(__file__).read_bytes()
     return (f"{yaml.__version__}:{getattr(yaml, '__with_libyaml__', False)}:"
@@ -127,15 +135,18 @@ def read_text(path: Path) -> str:
 
 def load_yaml_text(text: str, filename: str) -> Any:
     """Parse one YAML document; a syntax error becomes ``InputError`` with its line."""
+    import yaml
+
+    loader, ambiguous_number = _loader()
     try:
-        data = yaml.load(text, Loader=_Loader)  # noqa: S506 - a safe loader
+        data = yaml.load(text, Loader=loader)  # noqa: S506 - a safe loader
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else None
         problem = (exc.problem or exc.context or "invalid YAML").strip()
         if "nesting depth" in problem:         # libyaml's own limit (PyYAML >= 6.0.2)
             raise InputError(filename, _TOO_DEEP, line=line) from None
-        if isinstance(exc, _AmbiguousNumber):
+        if isinstance(exc, ambiguous_number):
             raise InputError(filename, f"ambiguous number: {problem}", line=line) from None
         raise InputError(filename, f"YAML syntax error: {problem}", line=line) from None
     except yaml.YAMLError as exc:
@@ -169,8 +180,10 @@ def _check_size(data: Any, filename: str) -> None:
 def line_of(text: str, path: PathKey) -> int | None:
     """The 1-based line of the node at ``path`` (keys and list indexes), or of its
     nearest ancestor that exists. None when the text does not parse."""
+    import yaml
+
     try:
-        node = yaml.compose(text, Loader=_Loader)
+        node = yaml.compose(text, Loader=_loader()[0])
     except (yaml.YAMLError, RecursionError):
         return None
     line = node.start_mark.line + 1 if node is not None else None

@@ -11,8 +11,6 @@ from collections.abc import Collection, Mapping
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from advisor.counts import amount_from_value, count_from_value, finite_number
 from advisor.errors import InputError
 from advisor.fsio import atomic_write_text
@@ -277,6 +275,8 @@ def load_answers(path: Path | str, use_case_ids: Collection[str] = CORE_USE_CASE
 
 
 def answers_to_yaml(answers: Answers) -> str:
+    import yaml
+
     return yaml.safe_dump(answers.to_dict(), sort_keys=False, default_flow_style=None)
 
 

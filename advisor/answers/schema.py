@@ -9,8 +9,9 @@ files is :mod:`advisor.answers.parse`.
 from __future__ import annotations
 
 from collections.abc import Collection
-from dataclasses import dataclass, field, replace
 from typing import Any
+
+from advisor.frozen import field, frozen, replace
 
 SCHEMA = "advisor.answers/1"
 MODES = ("internal", "hosted_service", "on_device", "on_prem", "research")
@@ -63,7 +64,7 @@ VERDICT_DEFAULTS = ("organization.monthly_active_users", "deployment.regions",
                     "deployment.mode", "deployment.commercial", "data.categories", "audience")
 
 
-@dataclass(frozen=True)
+@frozen
 class Organization:
     """Who deploys: where it is established, its users and revenue."""
 
@@ -72,7 +73,7 @@ class Organization:
     annual_revenue_usd: float | None = None   # None: not declared
 
 
-@dataclass(frozen=True)
+@frozen
 class Deployment:
     """Where and how the system runs: the places served, the mode, whether commercial."""
 
@@ -81,7 +82,7 @@ class Deployment:
     commercial: bool = True
 
 
-@dataclass(frozen=True)
+@frozen
 class UseCase:
     """What the system is for: its use cases, modalities and languages."""
 
@@ -90,7 +91,7 @@ class UseCase:
     languages: tuple[str, ...] = ()           # ISO 639-1; empty: not stated
 
 
-@dataclass(frozen=True)
+@frozen
 class Data:
     """What the system processes: ``Data(("personal", "health"))``."""
 
@@ -120,7 +121,7 @@ def implied_categories(categories: Collection[str]) -> frozenset[str]:
     return frozenset(mine)
 
 
-@dataclass(frozen=True)
+@frozen
 class Audience:
     """Who uses the system; ``minimum_age`` is the youngest user's age where minors were
     answered with one (``{minors: 13}``), else None."""
@@ -129,7 +130,7 @@ class Audience:
     minimum_age: int | None = None
 
 
-@dataclass(frozen=True)
+@frozen
 class Needs:
     """What the organization needs to do with the weights and their openness."""
 
@@ -139,7 +140,7 @@ class Needs:
     openness: str = "any"
 
 
-@dataclass(frozen=True)
+@frozen
 class Hardware:
     """The memory the model must fit in (None: not stated)."""
 
@@ -147,7 +148,7 @@ class Hardware:
     vram_gb: float | None = None
 
 
-@dataclass(frozen=True)
+@frozen
 class Answers:
     """One interview's answers, validated and normalized (CONTRACT §2)."""
 

@@ -18,11 +18,11 @@ place's law on their own.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from advisor.assessment.findings import ENGINE_DOCS, engine_finding
 from advisor.assessment.result import Finding
+from advisor.frozen import frozen, replace
 from advisor.regions import SUBDIVISIONS, country_of, place_name, subdivisions_of
 
 if TYPE_CHECKING:
@@ -32,7 +32,7 @@ if TYPE_CHECKING:
 SANCTIONS_PREFIX = "sanctions-"
 
 
-@dataclass(frozen=True)
+@frozen
 class Coverage:
     """Which jurisdiction profiles applied to the places named, and which places none covers."""
 

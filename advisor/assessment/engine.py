@@ -144,7 +144,7 @@ def assess_one(repo_id: str, answers: Answers, kb: KnowledgeBase,
     """Assess one model; see :func:`assess` (which passes ``shared``: what is the same
     for every model of one answers set, built once)."""
     if shared is None:
-        shared = Shared.of(answers, kb, iso_day(today))
+        shared = Shared(answers, kb, iso_day(today))
     subject = resolve(repo_id, kb, hub)
     profile = subject.profile
     unknown = [engine_finding("condition", "unknown_license",
@@ -214,7 +214,7 @@ def assess(answers: Answers, kb: KnowledgeBase, model_ids: Iterable[str] | None 
     hub_by_id = {k.lower(): v for k, v in (hub_facts or {}).items()}
     ids = list(dict.fromkeys(model_ids)) if model_ids is not None else \
         [m.id for m in kb.models.values()]
-    shared = Shared.of(answers, kb, today)
+    shared = Shared(answers, kb, today)
     candidates = [assess_one(mid, answers, kb, hub_by_id.get(mid.lower()), today=today,
                              shared=shared)
                   for mid in ids]

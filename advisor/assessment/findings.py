@@ -8,9 +8,9 @@ and a repository's Hub card.
 
 from __future__ import annotations
 
-from dataclasses import replace
 
 from advisor.assessment.result import Finding
+from advisor.frozen import replace
 from advisor.knowledge.model import Source
 from advisor.vocab import Severity
 

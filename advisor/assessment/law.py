@@ -13,19 +13,19 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
 from functools import partial
 
 from advisor.answers import Answers
 from advisor.assessment.outcomes import Outcomes
 from advisor.assessment.result import Finding
+from advisor.frozen import frozen, replace
 from advisor.knowledge.model import KnowledgeBase, Rule
 from advisor.knowledge.predicates import (PLACE_KEYS, Facts, ages_asked, holds, model_tests,
                                           uses_model_facts, when_values)
 from advisor.regions import SUBDIVISIONS, country_of, place_name, subdivisions_of
 
 
-@dataclass(frozen=True)
+@frozen
 class Places:
     """The places of one answers set: as named, with their countries (``strict``), and
     with every subdivision a bare country stands for (``broad``)."""
@@ -58,7 +58,7 @@ def _law_pairs(kb: KnowledgeBase, places: Places) -> list[tuple[Rule, frozenset[
     return out
 
 
-@dataclass(frozen=True)
+@frozen
 class Law:
     """The law and policy rules of one answers set, evaluated once where they ask
     nothing about the model (most do): ``entries`` hold (rule, through, finding) with
@@ -70,11 +70,10 @@ class Law:
     places: Places
     entries: tuple[tuple[Rule, frozenset[str], object], ...]
     today: str | None = None
-    _parts: tuple = field(init=False, repr=False, compare=False)
-    _outcomes: Outcomes = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        # Each entry as the findings it always gives, or as its own memo of them.
+        # Not fields (no part of equality or repr): each entry as the findings it always
+        # gives, or as its own memo of them; and the memo of their concatenation.
         parts = tuple(Outcomes(partial(self._one, rule, through), model_tests(rule.when))
                       if done is _PER_MODEL else (done,) for rule, through, done in self.entries)
         tests = set().union(*(p.tests for p in parts if type(p) is Outcomes))

@@ -14,9 +14,9 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
 from typing import Any
 
+from advisor.frozen import field, frozen
 from advisor.knowledge.model import COMPONENT_TYPES, Component
 from advisor.knowledge.spdx import osi_approved, spdx_license
 
@@ -73,7 +73,7 @@ _COMPONENT_IDS = tuple(COMPONENT_TYPES)
 NOT_OPEN = ("partial", "restricted", "not_released")
 
 
-@dataclass(frozen=True)
+@frozen
 class Openness:
     """A model's openness grades (OSAID, MOF class) and the reasons behind them."""
 

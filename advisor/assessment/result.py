@@ -19,17 +19,17 @@ is listed once in ``Assessment.deployment_duties``, and is left out of a candida
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from typing import Any
 
 from advisor.assessment.openness import Openness
+from advisor.frozen import field, frozen
 from advisor.knowledge.model import Source
 from advisor.vocab import SEVERITY_RANK, VERDICT_RANK, Access, Basis, Severity, Verdict
 
 ASSESSMENT_SCHEMA = "advisor.assessment/1"
 
 
-@dataclass(frozen=True)
+@frozen
 class Finding:
     """One reason behind a verdict: a rule that fired, or the engine's own review."""
 
@@ -109,7 +109,7 @@ def verdict_of(findings: Iterable[Finding]) -> Verdict:
     return "allowed"
 
 
-@dataclass(frozen=True)
+@frozen
 class Candidate:
     """One model's verdict, with its findings, obligations and openness."""
 
@@ -171,7 +171,7 @@ class Candidate:
         }
 
 
-@dataclass(frozen=True)
+@frozen
 class Assessment:
     """The candidates of one answers set, worst first, and the deployment's duties."""
 

@@ -8,15 +8,14 @@ with other answers, another date or another knowledge base.
 
     Example (not run)::
 
-        shared = Shared.of(answers, kb, "2026-12-07")
+        shared = Shared(answers, kb, "2026-12-07")
         shared.model_rules(("apache-2.0",), (), shared.facts.with_model(...))
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
-from typing import Any, NamedTuple
+from typing import Any
 
 from advisor.answers import Answers
 from advisor.assessment.answer_facts import answer_facts
@@ -24,40 +23,30 @@ from advisor.assessment.coverage import Coverage, answers_coverage, coverage_fin
 from advisor.assessment.law import Law, finding_from_rule, if_young
 from advisor.assessment.outcomes import Outcomes
 from advisor.assessment.result import Finding, finding_rank, obligations_of, verdict_of
+from advisor.frozen import frozen
 from advisor.knowledge.model import KnowledgeBase, Rule
 from advisor.knowledge.predicates import Facts, ModelTest, holds, model_tests
 from advisor.vocab import Verdict
 
 
-@dataclass
 class Shared:
     """The part of an assessment that is the same for every model (see the module)."""
 
-    answers: Answers
-    kb: KnowledgeBase
-    today: str | None
-    base: dict[str, Any]              # answer_facts(answers, ...)
-    facts: Facts                      # Facts(**base): the answers' facts, no model's
-    coverage: Coverage
-    law: Law
-    unassessed: tuple[Finding, ...]   # coverage_findings(coverage, kb)
-    places: frozenset[str]            # the domicile and the regions, as named
-    eu: frozenset[str]                # the members of the EU profile (empty without one)
-    _rule_groups: dict[tuple, Outcomes] = field(default_factory=dict)
-    _rule_found: dict[int, Finding] = field(default_factory=dict)
-    _rule_tests: dict[int, set[ModelTest]] = field(default_factory=dict)
-    _middles: dict[tuple[int, int], tuple[Listed, list[int]]] = field(default_factory=dict)
-
-    @classmethod
-    def of(cls, answers: Answers, kb: KnowledgeBase, today: str | None) -> "Shared":
-        base = answer_facts(answers, kb.use_cases)
-        coverage = answers_coverage(answers, kb)
-        eu = kb.jurisdictions["EU"].members if "EU" in kb.jurisdictions else frozenset()
-        return cls(answers, kb, today, base, Facts(**base), coverage,
-                   Law.build(kb, answers, base, today),
-                   tuple(coverage_findings(coverage, kb)),
-                   frozenset({answers.organization.domicile, *answers.deployment.regions}),
-                   eu)
+    def __init__(self, answers: Answers, kb: KnowledgeBase, today: str | None) -> None:
+        self.answers, self.kb, self.today = answers, kb, today
+        self.base: dict[str, Any] = answer_facts(answers, kb.use_cases)
+        self.facts = Facts(**self.base)           # the answers' facts, no model's
+        self.coverage: Coverage = answers_coverage(answers, kb)
+        self.law = Law.build(kb, answers, self.base, today)
+        self.unassessed = tuple(coverage_findings(self.coverage, kb))
+        # The domicile and the regions as named, and the members of the EU profile.
+        self.places = frozenset({answers.organization.domicile, *answers.deployment.regions})
+        self.eu: frozenset[str] = (kb.jurisdictions["EU"].members if "EU" in kb.jurisdictions
+                                   else frozenset())
+        self._rule_groups: dict[tuple, Outcomes] = {}
+        self._rule_found: dict[int, Finding] = {}
+        self._rule_tests: dict[int, set[ModelTest]] = {}
+        self._middles: dict[tuple[int, int], tuple[Listed, list[int]]] = {}
 
     def model_rules(self, licenses: tuple[str, ...], use_policies: Sequence[str],
                     facts: Facts) -> tuple[Finding, ...]:
@@ -117,7 +106,8 @@ class Shared:
         return _listed([found[i] for i in sorted(range(len(found)), key=keys.__getitem__)])
 
 
-class Listed(NamedTuple):
+@frozen
+class Listed:
     """A model's findings as listed, and what they make."""
 
     findings: tuple[Finding, ...]

@@ -12,11 +12,11 @@ is named below, so a wording lives in one place.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from advisor.assessment.findings import GGUF_METADATA_SOURCE, card, engine_finding
 from advisor.assessment.result import Finding
+from advisor.frozen import frozen
 from advisor.knowledge.model import KnowledgeBase, License, ModelProfile
 from advisor.vocab import Basis
 
@@ -55,7 +55,7 @@ FILE_LICENSE = ("{repo}: license {file_license} was read from the GGUF file's me
                 "license file before relying on it.")
 
 
-@dataclass(frozen=True)
+@frozen
 class Subject:
     """The model as the rules see it, wherever its facts came from."""
 

@@ -108,7 +108,7 @@ def _gate_unknown_ids(result, ids, kb, warnings: list[str], offline: bool) -> No
 
 
 def run(args: argparse.Namespace) -> int:
-    from dataclasses import replace
+    from advisor.frozen import replace
 
     from advisor.assessment import assess
     from advisor.assessment.gates import fail_on_line, failing, parse_verdicts

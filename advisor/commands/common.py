@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from pathlib import Path
 from typing import Any
 
 from advisor.text import clean, json_text
@@ -71,9 +72,17 @@ def note_key(endpoint: str, key_env: str | None) -> None:
 
 
 def answers_from_args(args: argparse.Namespace, kb):
-    from advisor.answers import CORE_USE_CASES, load_answers
+    """The answers ``--answers`` names, validated against the knowledge base's use cases
+    (their YAML from the memo when this very text was read before: a CI gate reads the
+    same file every build, :mod:`advisor.knowledge.yamlmemo`)."""
+    from advisor.answers import CORE_USE_CASES, answers_from_data
+    from advisor.knowledge.yamlmemo import parsed_yaml
+    from advisor.yamlio import read_text
 
-    return load_answers(args.answers, use_case_ids=frozenset(kb.use_cases) | set(CORE_USE_CASES))
+    path = Path(args.answers)
+    text = read_text(path)
+    return answers_from_data(parsed_yaml(text, str(path)), str(path), text,
+                             use_case_ids=frozenset(kb.use_cases) | set(CORE_USE_CASES))
 
 
 def announce_answer_notes(answers, kb) -> None:

@@ -12,7 +12,6 @@
 from __future__ import annotations
 
 import argparse
-import textwrap
 
 BAD_INPUT = "bad input: a bad argument, file or field (one line on stderr)"
 
@@ -66,13 +65,33 @@ def exit_epilog(command: str) -> str | None:
     codes = EXIT_CODES.get(command)
     if not codes:
         return None
+    import textwrap
+
     return "\n".join([HEAD, *(textwrap.fill(meaning, width=78, initial_indent=f"  {status}  ",
                                             subsequent_indent="     ")
                               for status, meaning in codes)])
 
 
 class HelpFormatter(argparse.HelpFormatter):
-    """argparse's formatter, but an ``exit status:`` block keeps its lines."""
+    """argparse's formatter, but an ``exit status:`` block keeps its lines, and the
+    terminal's width is asked only when help is written: argparse builds a formatter to check
+    every option it is given, and ``shutil``, which knows the width, takes longer to import
+    than the whole command line takes to build."""
+
+    def __init__(self, prog: str, indent_increment: int = 2, max_help_position: int = 24,
+                 width: int | None = None) -> None:
+        super().__init__(prog, indent_increment, max_help_position, width=width or 80)
+        self._asked = (indent_increment, max_help_position, width)
+
+    def format_help(self) -> str:
+        indent, position, width = self._asked
+        if width is None:
+            import shutil
+
+            width = shutil.get_terminal_size().columns - 2      # as argparse's own
+        self._width = width
+        self._max_help_position = min(position, max(width - 20, indent * 2))
+        return super().format_help()
 
     def _fill_text(self, text: str, width: int, indent: str) -> str:
         if text.startswith(HEAD):

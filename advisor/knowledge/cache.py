@@ -104,7 +104,7 @@ def read_private_file(path: Path) -> bytes | None:
 # than the cache saves). Read as files, never imported: a cache hit imports no reader.
 _KB_SHARED = ("regions.py", "yamlio.py", "languages.py", "vocab.py", "text.py",
               "gguf/metadata.py", "answers/__init__.py", "answers/schema.py",
-              "answers/parse.py", "urls.py", "config.py")
+              "answers/parse.py", "urls.py", "config.py", "frozen.py")
 
 
 def _python_files(directory: str) -> list[str]:

@@ -9,11 +9,11 @@ Pure data. ``advisor.knowledge.load`` builds them; the assessment reads them.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any
 
 # Source and the quality tables live in their own modules; every record is still named
 # from here (``from advisor.knowledge.model import Source, QualityTable``).
+from advisor.frozen import field, frozen, mutable
 from advisor.knowledge.quality_table import QUALITY_KINDS, QualityScore, QualityTable  # noqa: F401
 from advisor.knowledge.source import Source, section_label  # noqa: F401
 from advisor.text import escape_controls
@@ -51,7 +51,7 @@ COMPONENT_TYPES: dict[str, str] = {
 }
 
 
-@dataclass(frozen=True)
+@frozen
 class Rule:
     """One clause of a license, use policy, jurisdiction or policy, and when it applies."""
 
@@ -68,7 +68,7 @@ class Rule:
     only_if: str | None = None            # a trigger the answers cannot decide, in words
 
 
-@dataclass(frozen=True)
+@frozen
 class License:
     """A license profile: its identity on the Hub and in SPDX, and its rules."""
 
@@ -89,7 +89,7 @@ class License:
     sha256: str | None = None
 
 
-@dataclass(frozen=True)
+@frozen
 class UsePolicy:
     """An acceptable-use policy a license or a model refers to, and its rules."""
 
@@ -102,7 +102,7 @@ class UsePolicy:
     sha256: str | None = None
 
 
-@dataclass(frozen=True)
+@frozen
 class Component:
     """One MOF component of a model: whether it is released, and under which license."""
 
@@ -111,7 +111,7 @@ class Component:
     evidence: str | None = None
 
 
-@dataclass(frozen=True)
+@frozen
 class ApiAccess:
     """How a hosted (API-only) model is reached: an OpenAI-compatible service.
 
@@ -129,7 +129,7 @@ class ApiAccess:
     extra_body: tuple[tuple[str, Any], ...] = ()   # more request fields: (("reasoning_effort", "minimal"),)
 
 
-@dataclass(frozen=True)
+@frozen
 class LicenseFile:
     """The license text in the model's Hub repo as the profile was checked against it;
     ``advisor profiles watch`` reads it again and compares the hash:
@@ -140,7 +140,7 @@ class LicenseFile:
     checked: str | None = None
 
 
-@dataclass(frozen=True)
+@frozen
 class HubGate:
     """The Hub gate (the card's ``extra_gated_*`` fields) as the profile was checked
     against it: ``HubGate(eu_disallowed=True, sha256="9f2c...")``."""
@@ -149,7 +149,7 @@ class HubGate:
     sha256: str | None = None        # of the other extra_gated_* fields (advisor.knowledge.watch)
 
 
-@dataclass(frozen=True)
+@frozen
 class ModelProfile:
     """What the knowledge base knows about one model (a repo id on the Hub)."""
 
@@ -195,7 +195,7 @@ class ModelProfile:
         return None
 
 
-@dataclass(frozen=True)
+@frozen
 class Jurisdiction:
     """The law of a place (or one body of law) and the rules it adds."""
 
@@ -211,7 +211,7 @@ class Jurisdiction:
     scope: str = "place"
 
 
-@dataclass(frozen=True)
+@frozen
 class Wants:
     """What a use case needs of a model (``needs``: a model known to lack it is left out)
     or prefers (``prefers``: a model that has it ranks higher). Empty means no wish.
@@ -228,7 +228,7 @@ class Wants:
         return bool(self.kinds or self.modalities or self.tool_calling or self.context)
 
 
-@dataclass(frozen=True)
+@frozen
 class UseCaseInfo:
     """A use case of the interview: what it needs of a model and what it implies."""
 
@@ -244,7 +244,7 @@ class UseCaseInfo:
     prefers: Wants = Wants()
 
 
-@dataclass(frozen=True)
+@frozen
 class Policy:
     """An organization's own policy, as rules over the same facts as the law's."""
 
@@ -255,7 +255,7 @@ class Policy:
     file: str | None = None
 
 
-@dataclass(frozen=True)
+@frozen
 class Override:
     """A user's profile that replaces an id of an earlier directory (the shipped one).
 
@@ -286,7 +286,7 @@ class Override:
                 "replaced_file": self.replaced_file}
 
 
-@dataclass
+@mutable
 class KnowledgeBase:
     """Every profile loaded, by id; what the assessment reads."""
 

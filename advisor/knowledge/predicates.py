@@ -24,15 +24,15 @@ from __future__ import annotations
 import functools
 import math
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from typing import Any
 
 from advisor.answers import AUDIENCES, DATA_CATEGORIES
+from advisor.frozen import frozen
 from advisor.vocab import ACCESS_KINDS
 from advisor.regions import ALIASES, SUBDIVISIONS, country_of, normalize_code
 
 
-@dataclass(frozen=True)
+@frozen
 class Facts:
     """Everything a predicate may ask about, for one answers set and one model."""
 
@@ -76,7 +76,7 @@ class Facts:
         """These answers' facts with the model's (the fields MODEL_KEYS read) set: a copy
         that reuses the answers' part as it is (no field is derived from the model's).
 
-        >>> from dataclasses import replace
+        >>> from advisor.frozen import replace
         >>> facts = Facts(True, "internal", 0, "DE", frozenset(), frozenset(), frozenset(),
         ...               False, False, False, "any")
         >>> facts.with_model(vendor="acme") == replace(facts, vendor="acme")

@@ -6,15 +6,15 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 
+from advisor.frozen import frozen
 from advisor.knowledge.source import Source
 
 
 QUALITY_KINDS = ("independent", "vendor_reported")
 
 
-@dataclass(frozen=True)
+@frozen
 class QualityScore:
     """One model's figure in a published table (``as_listed``: the name the table gives it;
     ``url``/``section``: where this one figure is published, for a vendor's own cards)."""
@@ -26,7 +26,7 @@ class QualityScore:
     section: str | None = None
 
 
-@dataclass(frozen=True)
+@frozen
 class QualityTable:
     """A published table of quality figures (``advisor.quality/1``): a leaderboard read on
     ``checked``, or the scores vendors report on one common benchmark (``vendor_reported``).

@@ -8,8 +8,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
+
+from advisor.frozen import frozen
 
 
 def section_label(section: str | None) -> str | None:
@@ -19,7 +20,7 @@ def section_label(section: str | None) -> str | None:
     return f"§{section}" if section[0].isdigit() else section
 
 
-@dataclass(frozen=True)
+@frozen
 class Source:
     """Where a fact is written: title, section, url, the date checked."""
 

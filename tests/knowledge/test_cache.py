@@ -6,7 +6,6 @@ hostile cache file never changes a fact.
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import hashlib
 import json
@@ -15,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from advisor import frozen
 from advisor.knowledge.yamlcache import FILE_NAME, ParsedCache, decode, encode
 from advisor.knowledge.load import profile_dirs
 from advisor.knowledge.load.walk import build_knowledge
@@ -174,7 +174,7 @@ def _poison(path: Path) -> None:
 
     raw = path.read_bytes()
     kb = pickle.loads(raw[65:])
-    kb.licenses["mit"] = dataclasses.replace(kb.licenses["mit"], title="Planted")
+    kb.licenses["mit"] = frozen.replace(kb.licenses["mit"], title="Planted")
     path.write_bytes(raw[:65] + pickle.dumps(kb))
     os.chmod(path, 0o600)
 

@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import hashlib
 import random
-from dataclasses import replace
 
 import pytest
 
 from advisor.answers import parse_answers
 from advisor.assessment import assess
+from advisor.frozen import replace
 from advisor.machine.hardware import simulated_hardware
 from advisor.knowledge.model import QualityTable
 from advisor.recommend import recommend
