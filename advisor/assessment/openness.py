@@ -111,8 +111,18 @@ def weights_license_open(license_ids: Sequence[str], licenses: Mapping[str, Any]
 def grade(components: Mapping[str, Component], *, weights_license_open: bool | None) -> Openness:
     """Derive the OSAID grade and MOF class. ``weights_license_open`` says whether every
     license on the weights is OSI-approved (None when unknown)."""
-    statuses = dict(zip(_COMPONENT_IDS, map(effective_status, _COMPONENT_IDS,
-                                            map(components.get, _COMPONENT_IDS))))
+    statuses = tuple(map(effective_status, _COMPONENT_IDS, map(components.get, _COMPONENT_IDS)))
+    osaid, mof, reasons = _grades(statuses, weights_license_open)
+    return Openness(osaid=osaid, mof_class=mof, components=dict(zip(_COMPONENT_IDS, statuses)),
+                    reasons=reasons)
+
+
+@functools.lru_cache(maxsize=1024)     # pure, and many models share their statuses
+def _grades(statuses_in_order: tuple[str, ...], weights_license_open: bool | None
+            ) -> tuple[str, str, tuple[str, ...]]:
+    """The OSAID grade, the MOF class and the reasons, from the effective status of each
+    component (in ``COMPONENT_TYPES`` order)."""
+    statuses = dict(zip(_COMPONENT_IDS, statuses_in_order))
     released = {cid for cid, status in statuses.items() if status == "open"}
     if released.issuperset(CLASS_I):
         mof = "I"
@@ -138,4 +148,4 @@ def grade(components: Mapping[str, Component], *, weights_license_open: bool | N
         reasons.append("not known: " + ", ".join(unknown or ["the weights' license"]))
     else:
         osaid = "pass"
-    return Openness(osaid=osaid, mof_class=mof, components=statuses, reasons=tuple(reasons))
+    return osaid, mof, tuple(reasons)
