@@ -55,6 +55,25 @@ def data_facts(answers: Answers, use_cases: Mapping[str, Any]) -> frozenset[str]
     return implied_categories((*answers.data.categories, *inferred_data(answers, use_cases)))
 
 
+def answer_facts(answers: Answers, use_cases: Mapping[str, Any]) -> dict[str, Any]:
+    """The fields of :class:`~advisor.knowledge.predicates.Facts` the answers decide (the
+    same for every model): ``Facts(**answer_facts(answers, kb.use_cases))``."""
+    return dict(
+        commercial=answers.deployment.commercial, mode=answers.deployment.mode,
+        mau=answers.organization.monthly_active_users, domicile=answers.organization.domicile,
+        regions=frozenset(answers.deployment.regions),
+        use_cases=frozenset(answers.use_case.categories),
+        modalities=frozenset(answers.use_case.modalities),
+        fine_tune=answers.needs.fine_tune, distill_outputs=answers.needs.distill_outputs,
+        redistribute_weights=answers.needs.redistribute_weights,
+        openness_required=answers.needs.openness,
+        revenue=answers.organization.annual_revenue_usd,
+        data=data_facts(answers, use_cases),
+        audience=frozenset(answers.audience.groups),
+        minimum_age=answers.audience.minimum_age,
+    )
+
+
 def _shown(value: Any) -> str:
     if isinstance(value, bool):
         return str(value).lower()

@@ -18,10 +18,16 @@ place's law on their own.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from advisor.frozen import frozen
+from advisor.assessment.findings import ENGINE_DOCS, engine_finding
+from advisor.assessment.result import Finding
+from advisor.frozen import frozen, replace
 from advisor.regions import SUBDIVISIONS, country_of, place_name, subdivisions_of
+
+if TYPE_CHECKING:
+    from advisor.answers import Answers
+    from advisor.knowledge.model import KnowledgeBase
 
 SANCTIONS_PREFIX = "sanctions-"
 
@@ -84,3 +90,50 @@ def coverage_of(places: Iterable[str], jurisdictions: Mapping[str, Any]) -> Cove
 def describe(code: str) -> str:
     name = place_name(code)
     return code if name == code else f"{name} ({code})"
+
+
+def answers_coverage(answers: Answers, kb: KnowledgeBase) -> Coverage:
+    """Which jurisdictions apply to the answers and which named places no profile covers."""
+    return coverage_of([answers.organization.domicile, *answers.deployment.regions],
+                       kb.jurisdictions)
+
+
+def coverage_findings(coverage: Coverage, kb: KnowledgeBase) -> list[Finding]:
+    """A `review` condition for every place whose law no profile covers (never silent);
+    each binds the deployment whatever model is chosen."""
+    return [replace(f, deployment=True) for f in _coverage_review(coverage, kb)]
+
+
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _coverage_review(coverage: Coverage, kb: KnowledgeBase) -> list[Finding]:
+    source = ENGINE_DOCS["law_not_assessed"]
+    out = []
+    for code in coverage.not_assessed:
+        country = country_of(code)
+        national = ""
+        if code != country:
+            national = (f" The national law of {describe(country)} was assessed."
+                        if any(country in j.members for jid, j in kb.jurisdictions.items()
+                               if is_place_law(jid, j)) else "")
+        out.append(engine_finding(
+            "condition", "review",
+            f"The law of {describe(code)} was not assessed: the knowledge base has no "
+            f"jurisdiction profile for it.{national} Have it reviewed before relying on this "
+            "verdict.", source,
+            obligation=f"Have the law of {describe(code)} reviewed for this use."))
+    for country, missing in coverage.partly:
+        covered = [s for s in subdivisions_of(country) if s not in missing]
+        done = (f"only for {', '.join(describe(s) for s in covered)}" if covered
+                else "for none of them")
+        # An info, not a condition: the country's own profile was assessed, and the state
+        # rules that exist fire as conditions naming their state (profiles/README.md).
+        out.append(engine_finding(
+            "info", "review",
+            f"{_capital(describe(country))} stands for all its states or provinces: their own "
+            "laws were "
+            f"assessed {done}; the other {len(missing)} were not. Name the ones you serve "
+            f"(ISO 3166-2, e.g. {missing[0]}) or have them reviewed.", source))
+    return out

@@ -13,27 +13,18 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from advisor.answers import Answers
-from advisor.assessment.answer_facts import answer_notes, data_facts
-from advisor.assessment.coverage import Coverage, coverage_of, describe, is_place_law
-from advisor.assessment.findings import (ENGINE_DOCS, OPENNESS_SOURCE, OSAID_SOURCE,
-                                         engine_finding)
-from advisor.assessment.law import Law, finding_from_rule, if_young, iso_day
+from advisor.assessment.answer_facts import answer_facts, answer_notes
+from advisor.assessment.coverage import Coverage, answers_coverage, coverage_findings
+from advisor.assessment.findings import OPENNESS_SOURCE, OSAID_SOURCE, engine_finding
+from advisor.assessment.law import Law, iso_day
 from advisor.assessment.openness import Openness, grade, weights_license_open
-from advisor.assessment.result import (
-    Assessment, Candidate, Finding, verdict_of,
-)
-from advisor.assessment.subject import Subject, resolve
-from advisor.frozen import replace
-from advisor.knowledge.model import KnowledgeBase, ModelProfile, Rule, Source
-from advisor.knowledge.predicates import Facts, holds
-from advisor.regions import country_of, subdivisions_of
-from advisor.vocab import SEVERITY_RANK
+from advisor.assessment.result import Assessment, Candidate, Finding, finding_rank
+from advisor.assessment.shared import Shared
+from advisor.assessment.subject import resolve
+from advisor.knowledge.model import KnowledgeBase, ModelProfile, Source
 
 if TYPE_CHECKING:
     from advisor.knowledge.hubfacts import HubFacts
-
-# Findings that rarely decide anything: listed after the ones of the same severity.
-BOILERPLATE_CODES = {"notice", "governing_law", "commercial_use", "termination"}
 
 # Modalities a model must have to serve the answers; any text model writes code, so
 # `code` is never a missing capability.
@@ -61,59 +52,20 @@ def capability_findings(wanted: Iterable[str], has: Iterable[str]) -> list[Findi
         obligation=f"Use a model that offers {need}, or pair this one with one that does.")]
 
 
-def _capital(text: str) -> str:
-    return text[:1].upper() + text[1:]
-
-
-def _coverage_findings(coverage: Coverage, kb: KnowledgeBase) -> list[Finding]:
-    """A `review` condition for every place whose law no profile covers (never silent);
-    each binds the deployment whatever model is chosen."""
-    return [replace(f, deployment=True) for f in _coverage_review(coverage, kb)]
-
-
-def _coverage_review(coverage: Coverage, kb: KnowledgeBase) -> list[Finding]:
-    source = ENGINE_DOCS["law_not_assessed"]
-    out = []
-    for code in coverage.not_assessed:
-        country = country_of(code)
-        national = ""
-        if code != country:
-            national = (f" The national law of {describe(country)} was assessed."
-                        if any(country in j.members for jid, j in kb.jurisdictions.items()
-                               if is_place_law(jid, j)) else "")
-        out.append(engine_finding(
-            "condition", "review",
-            f"The law of {describe(code)} was not assessed: the knowledge base has no "
-            f"jurisdiction profile for it.{national} Have it reviewed before relying on this "
-            "verdict.", source,
-            obligation=f"Have the law of {describe(code)} reviewed for this use."))
-    for country, missing in coverage.partly:
-        covered = [s for s in subdivisions_of(country) if s not in missing]
-        done = (f"only for {', '.join(describe(s) for s in covered)}" if covered
-                else "for none of them")
-        # An info, not a condition: the country's own profile was assessed, and the state
-        # rules that exist fire as conditions naming their state (profiles/README.md).
-        out.append(engine_finding(
-            "info", "review",
-            f"{_capital(describe(country))} stands for all its states or provinces: their own "
-            "laws were "
-            f"assessed {done}; the other {len(missing)} were not. Name the ones you serve "
-            f"(ISO 3166-2, e.g. {missing[0]}) or have them reviewed.", source))
-    return out
-
-
 def _gate_findings(hub: HubFacts | None, profile: ModelProfile | None, places: set[str],
                    eu: frozenset[str]) -> list[Finding]:
     """What the Hub's access gate means: gated repos say so; a gate closed to the EU
     (``extra_gated_eu_disallowed``) blocks an EU domicile or EU end users."""
+    if hub is None and (profile is None or not profile.gated):
+        return []                     # the common case: a profiled model with no gate
     repo = hub.repo_id if hub is not None else (profile.id if profile else "")
-    source = Source(title="Hugging Face model card", section="access gate",
-                    url=f"https://huggingface.co/{repo}")
     out = []
     if (hub is not None and hub.gated) or (hub is None and profile is not None and profile.gated):
         out.append(engine_finding(
             "info", "gated", "The Hub repository is gated: accept its terms on the Hub "
-            "(and use a token) before downloading.", source))
+            "(and use a token) before downloading.",
+            Source(title="Hugging Face model card", section="access gate",
+                   url=f"https://huggingface.co/{repo}")))
     if hub is not None and hub.gated_eu_disallowed and not hub.gated:
         # The flag without a gate: whether the Hub enforces it is disputed, so it is read
         # as a sign of the vendor's intent, to be reviewed, not as a closed gate.
@@ -143,41 +95,6 @@ def _parameters(profile: ModelProfile | None, hub: HubFacts | None) -> float | N
     if profile is not None and profile.parameters:
         return profile.parameters
     return hub.parameters if hub is not None else None
-
-
-def _answer_facts(answers: Answers, kb: KnowledgeBase) -> dict:
-    return dict(
-        commercial=answers.deployment.commercial, mode=answers.deployment.mode,
-        mau=answers.organization.monthly_active_users, domicile=answers.organization.domicile,
-        regions=frozenset(answers.deployment.regions),
-        use_cases=frozenset(answers.use_case.categories),
-        modalities=frozenset(answers.use_case.modalities),
-        fine_tune=answers.needs.fine_tune, distill_outputs=answers.needs.distill_outputs,
-        redistribute_weights=answers.needs.redistribute_weights,
-        openness_required=answers.needs.openness,
-        revenue=answers.organization.annual_revenue_usd,
-        data=data_facts(answers, kb.use_cases),
-        audience=frozenset(answers.audience.groups),
-        minimum_age=answers.audience.minimum_age,
-    )
-
-
-def _model_rules(subject: Subject, kb: KnowledgeBase) -> list[Rule]:
-    """The rules of the model's licenses and use policies."""
-    rules: list[Rule] = []
-    policy_ids: list[str] = []
-    for lid in subject.licenses:
-        lic = kb.licenses.get(lid)
-        if lic is not None:
-            rules.extend(lic.rules)
-            policy_ids.extend(lic.use_policies)
-    if subject.profile is not None:
-        policy_ids.extend(subject.profile.use_policies)
-    for pid in dict.fromkeys(policy_ids):
-        policy = kb.use_policies.get(pid)
-        if policy is not None:
-            rules.extend(policy.rules)
-    return rules
 
 
 def _openness_findings(openness: Openness, answers: Answers, profile: ModelProfile | None,
@@ -221,38 +138,22 @@ def _openness_findings(openness: Openness, answers: Answers, profile: ModelProfi
     return []
 
 
-def answers_coverage(answers: Answers, kb: KnowledgeBase) -> Coverage:
-    """Which jurisdictions apply to the answers and which named places no profile covers."""
-    return coverage_of([answers.organization.domicile, *answers.deployment.regions],
-                       kb.jurisdictions)
-
-
 def assess_one(repo_id: str, answers: Answers, kb: KnowledgeBase,
-               hub: HubFacts | None = None, *, base_facts: Mapping | None = None,
-               coverage: Coverage | None = None, law: Law | None = None,
-               today: str | dt.date | None = None,
-               unassessed: Sequence[Finding] | None = None) -> Candidate:
-    """Assess one model; see :func:`assess` (which passes what is the same for every
-    model: ``base_facts``, ``coverage``, ``law`` and ``unassessed``, the findings of
-    :func:`_coverage_findings`)."""
-    today = iso_day(today)
+               hub: HubFacts | None = None, *, today: str | dt.date | None = None,
+               shared: Shared | None = None) -> Candidate:
+    """Assess one model; see :func:`assess` (which passes ``shared``: what is the same
+    for every model of one answers set, built once)."""
+    if shared is None:
+        shared = Shared(answers, kb, iso_day(today))
     subject = resolve(repo_id, kb, hub)
     profile = subject.profile
-    findings: list[Finding] = list(subject.findings)
-    if unassessed is None:
-        unassessed = _coverage_findings(coverage or answers_coverage(answers, kb), kb)
-    findings.extend(unassessed)
-
-    for lid in subject.licenses:
-        if lid not in kb.licenses:
-            findings.append(engine_finding("condition", "unknown_license",
-                                            f"License {lid!r} has no profile; its terms are "
-                                            "unknown."))
+    unknown = [engine_finding("condition", "unknown_license",
+                              f"License {lid!r} has no profile; its terms are unknown.")
+               for lid in subject.licenses if lid not in kb.licenses]
     weights_open = weights_license_open(subject.licenses, kb.licenses)
     openness = grade(profile.openness if profile else {}, weights_license_open=weights_open)
 
-    facts = Facts(
-        **(base_facts or _answer_facts(answers, kb)),
+    facts = shared.facts.with_model(
         model_id=subject.repo_id.lower(),
         model_modalities=frozenset(subject.modalities),
         vendor=(profile.vendor if profile else subject.repo_id.split("/")[0]).lower(),
@@ -265,36 +166,27 @@ def assess_one(repo_id: str, answers: Answers, kb: KnowledgeBase,
         access=profile.access if profile else "weights",
         api_provider=(profile.api.provider.lower() if profile and profile.api else ""),
     )
-    for rule in _model_rules(subject, kb):
-        if holds(rule.when, facts):
-            findings.append(if_young(finding_from_rule(rule, today), rule, facts))
+    rules = shared.model_rules(subject.licenses, profile.use_policies if profile else (),
+                               facts)
     # Law and organization policies apply to any model, identified or not.
-    law = law or Law.build(kb, answers, base_facts or _answer_facts(answers, kb), today)
-    findings.extend(law.findings(facts))
+    law = shared.law.findings(facts)
+    after: list[Finding] = []
     if profile is not None or subject.licenses:
-        findings.extend(_openness_findings(openness, answers, profile, subject.licenses,
-                                           weights_open))
-    findings.extend(capability_findings(answers.use_case.modalities, subject.modalities))
-    eu = kb.jurisdictions["EU"].members if "EU" in kb.jurisdictions else frozenset()
-    findings.extend(_gate_findings(hub, profile, {answers.organization.domicile,
-                                                  *answers.deployment.regions}, eu))
+        after.extend(_openness_findings(openness, answers, profile, subject.licenses,
+                                        weights_open))
+    after.extend(capability_findings(answers.use_case.modalities, subject.modalities))
+    after.extend(_gate_findings(hub, profile, shared.places, shared.eu))
 
-    findings.sort(key=_finding_order)
-    obligations = tuple(dict.fromkeys(f.obligation for f in findings if f.obligation))
+    listed = shared.listed(subject.findings, unknown, rules, law, after)
     return Candidate(
-        model=subject.repo_id, licenses=subject.licenses, verdict=verdict_of(findings),
-        model_verdict=verdict_of(f for f in findings if not f.deployment),
-        findings=tuple(findings), obligations=obligations, openness=openness,
+        model=subject.repo_id, licenses=subject.licenses, verdict=listed.verdict,
+        model_verdict=listed.model_verdict, findings=listed.findings,
+        obligations=listed.obligations, openness=openness,
         family=profile.family if profile else None, vendor=profile.vendor if profile else None,
         parameters=_parameters(profile, hub),
         basis=subject.basis, based_on=subject.based_on,
         access=profile.access if profile else "weights",
     )
-
-
-def _finding_order(finding: Finding) -> tuple:
-    return (SEVERITY_RANK[finding.severity], finding.code in BOILERPLATE_CODES,
-            not finding.confirmed)
 
 
 def deployment_duties(answers: Answers, kb: KnowledgeBase, *, coverage: Coverage | None = None,
@@ -303,9 +195,9 @@ def deployment_duties(answers: Answers, kb: KnowledgeBase, *, coverage: Coverage
     first: places whose law was not assessed, and every law or policy rule whose `when:`
     asks nothing about the model."""
     coverage = coverage or answers_coverage(answers, kb)
-    law = law or Law.build(kb, answers, _answer_facts(answers, kb))
-    found = [*_coverage_findings(coverage, kb), *law.duties()]
-    return tuple(sorted(dict.fromkeys(found), key=_finding_order))
+    law = law or Law.build(kb, answers, answer_facts(answers, kb.use_cases))
+    found = [*coverage_findings(coverage, kb), *law.duties()]
+    return tuple(sorted(dict.fromkeys(found), key=finding_rank))
 
 
 def assess(answers: Answers, kb: KnowledgeBase, model_ids: Iterable[str] | None = None,
@@ -322,17 +214,14 @@ def assess(answers: Answers, kb: KnowledgeBase, model_ids: Iterable[str] | None 
     hub_by_id = {k.lower(): v for k, v in (hub_facts or {}).items()}
     ids = list(dict.fromkeys(model_ids)) if model_ids is not None else \
         [m.id for m in kb.models.values()]
-    base = _answer_facts(answers, kb)
-    coverage = answers_coverage(answers, kb)
-    law = Law.build(kb, answers, base, today)
-    unassessed = _coverage_findings(coverage, kb)
-    candidates = [assess_one(mid, answers, kb, hub_by_id.get(mid.lower()), base_facts=base,
-                             coverage=coverage, law=law, today=today, unassessed=unassessed)
+    shared = Shared(answers, kb, today)
+    candidates = [assess_one(mid, answers, kb, hub_by_id.get(mid.lower()), today=today,
+                             shared=shared)
                   for mid in ids]
     candidates.sort(key=Candidate.sort_key)
     return Assessment(answers=answers.to_dict(), candidates=tuple(candidates),
                       profiles_digest=kb.digest,
                       notes=(*kb.override_notes(), *answer_notes(answers, kb.use_cases)),
-                      coverage=coverage.to_dict(), today=today,
-                      deployment_duties=deployment_duties(answers, kb, coverage=coverage,
-                                                          law=law))
+                      coverage=shared.coverage.to_dict(), today=today,
+                      deployment_duties=deployment_duties(answers, kb, coverage=shared.coverage,
+                                                          law=shared.law))

@@ -13,13 +13,15 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Mapping
+from functools import partial
 
 from advisor.answers import Answers
+from advisor.assessment.outcomes import Outcomes
 from advisor.assessment.result import Finding
 from advisor.frozen import frozen, replace
 from advisor.knowledge.model import KnowledgeBase, Rule
-from advisor.knowledge.predicates import (PLACE_KEYS, Facts, ages_asked, holds, uses_model_facts,
-                                          when_values)
+from advisor.knowledge.predicates import (PLACE_KEYS, Facts, ages_asked, holds, model_tests,
+                                          uses_model_facts, when_values)
 from advisor.regions import SUBDIVISIONS, country_of, place_name, subdivisions_of
 
 
@@ -61,11 +63,22 @@ class Law:
     """The law and policy rules of one answers set, evaluated once where they ask
     nothing about the model (most do): ``entries`` hold (rule, through, finding) with
     ``finding`` precomputed, or the marker ``_PER_MODEL``; a rule that asks nothing about
-    the model and does not hold has no entry."""
+    the model and does not hold has no entry. The rules that ask about the model are
+    evaluated once per distinct outcome of what they ask (see
+    :mod:`advisor.assessment.outcomes`)."""
 
     places: Places
     entries: tuple[tuple[Rule, frozenset[str], object], ...]
     today: str | None = None
+
+    def __post_init__(self) -> None:
+        # Not fields (no part of equality or repr): each entry as the findings it always
+        # gives, or as its own memo of them; and the memo of their concatenation.
+        parts = tuple(Outcomes(partial(self._one, rule, through), model_tests(rule.when))
+                      if done is _PER_MODEL else (done,) for rule, through, done in self.entries)
+        tests = set().union(*(p.tests for p in parts if type(p) is Outcomes))
+        object.__setattr__(self, "_parts", parts)
+        object.__setattr__(self, "_outcomes", Outcomes(self._evaluate, tests))
 
     @classmethod
     def build(cls, kb: KnowledgeBase, answers: Answers, base: Mapping,
@@ -87,16 +100,20 @@ class Law:
         """The findings of the rules that ask nothing about the model: the deployment's."""
         return [done for _, _, done in self.entries if done is not _PER_MODEL]
 
-    def findings(self, facts: Facts) -> list[Finding]:
-        broad = replace(facts, broad=True) if self.places.broad != self.places.strict \
-            else None
-        out = []
-        for rule, through, done in self.entries:
-            found = _apply_one(rule, through, facts, broad, self.places, self.today) \
-                if done is _PER_MODEL else done
-            if found is not None:
-                out.append(found)
-        return out
+    def findings(self, facts: Facts) -> tuple[Finding, ...]:
+        """The findings for one model: ``facts`` are this answers set's with the model's."""
+        return self._outcomes(facts)
+
+    def _evaluate(self, facts: Facts) -> tuple[Finding, ...]:
+        out: list[Finding] = []
+        for part in self._parts:
+            out.extend(part(facts) if type(part) is Outcomes else part)
+        return tuple(out)
+
+    def _one(self, rule: Rule, through: frozenset[str], facts: Facts) -> tuple[Finding, ...]:
+        broad = facts.broadly() if self.places.broad != self.places.strict else None
+        found = _apply_one(rule, through, facts, broad, self.places, self.today)
+        return () if found is None else (found,)
 
 
 _PER_MODEL = object()

@@ -68,6 +68,7 @@ def license_open_for(kind: str, license_text: str | None) -> bool:
     return _open_content(text) or osi_approved(text)
 
 
+_COMPONENT_IDS = tuple(COMPONENT_TYPES)
 # Statuses that fail a grade; `partial` (only part released) is one of them.
 NOT_OPEN = ("partial", "restricted", "not_released")
 
@@ -86,25 +87,17 @@ class Openness:
                 "components": dict(self.components), "reasons": list(self.reasons)}
 
 
-def component_is_open(component_id: str, component: Component | None) -> bool:
-    """Open means status ``open`` and a license that is open for the component's type."""
-    if component is None or component.status != "open":
-        return False
-    return license_open_for(COMPONENT_TYPES[component_id], component.license)
-
-
 def effective_status(component_id: str, component: Component | None) -> str:
-    """The status the grades use: ``open`` under a license not open for the type reads
-    ``restricted``; ``partial`` stays ``partial`` (shown so, never counted as open)."""
+    """The status the grades use: ``open`` only under a license open for the component's
+    type (``open`` under another reads ``restricted``); ``partial`` stays ``partial``
+    (shown so, never counted as open)."""
     if component is None:
         return "unknown"
-    if component.status == "open" and not component_is_open(component_id, component):
+    status = component.status
+    if status == "open" and not license_open_for(COMPONENT_TYPES[component_id],
+                                                 component.license):
         return "restricted"
-    return component.status
-
-
-def _class_met(required: tuple[str, ...], statuses: Mapping[str, str]) -> bool:
-    return all(statuses.get(c) == "open" for c in required)
+    return status
 
 
 def weights_license_open(license_ids: Sequence[str], licenses: Mapping[str, Any]) -> bool | None:
@@ -118,12 +111,24 @@ def weights_license_open(license_ids: Sequence[str], licenses: Mapping[str, Any]
 def grade(components: Mapping[str, Component], *, weights_license_open: bool | None) -> Openness:
     """Derive the OSAID grade and MOF class. ``weights_license_open`` says whether every
     license on the weights is OSI-approved (None when unknown)."""
-    statuses = {cid: effective_status(cid, components.get(cid)) for cid in COMPONENT_TYPES}
-    if _class_met(CLASS_I, statuses):
+    statuses = tuple(map(effective_status, _COMPONENT_IDS, map(components.get, _COMPONENT_IDS)))
+    osaid, mof, reasons = _grades(statuses, weights_license_open)
+    return Openness(osaid=osaid, mof_class=mof, components=dict(zip(_COMPONENT_IDS, statuses)),
+                    reasons=reasons)
+
+
+@functools.lru_cache(maxsize=1024)     # pure, and many models share their statuses
+def _grades(statuses_in_order: tuple[str, ...], weights_license_open: bool | None
+            ) -> tuple[str, str, tuple[str, ...]]:
+    """The OSAID grade, the MOF class and the reasons, from the effective status of each
+    component (in ``COMPONENT_TYPES`` order)."""
+    statuses = dict(zip(_COMPONENT_IDS, statuses_in_order))
+    released = {cid for cid, status in statuses.items() if status == "open"}
+    if released.issuperset(CLASS_I):
         mof = "I"
-    elif _class_met(CLASS_II, statuses):
+    elif released.issuperset(CLASS_II):
         mof = "II"
-    elif _class_met(CLASS_III, statuses):
+    elif released.issuperset(CLASS_III):
         mof = "III"
     else:
         mof = "none"
@@ -143,4 +148,4 @@ def grade(components: Mapping[str, Component], *, weights_license_open: bool | N
         reasons.append("not known: " + ", ".join(unknown or ["the weights' license"]))
     else:
         osaid = "pass"
-    return Openness(osaid=osaid, mof_class=mof, components=statuses, reasons=tuple(reasons))
+    return osaid, mof, tuple(reasons)

@@ -24,7 +24,7 @@ from typing import Any
 from advisor.assessment.openness import Openness
 from advisor.frozen import field, frozen
 from advisor.knowledge.model import Source
-from advisor.vocab import VERDICT_RANK, Access, Basis, Severity, Verdict
+from advisor.vocab import SEVERITY_RANK, VERDICT_RANK, Access, Basis, Severity, Verdict
 
 ASSESSMENT_SCHEMA = "advisor.assessment/1"
 
@@ -69,6 +69,26 @@ class Finding:
 
 
 UNKNOWN_CODES = ("unknown_model", "unknown_license")
+# Findings that rarely decide anything: listed after the ones of the same severity.
+BOILERPLATE_CODES = frozenset({"notice", "governing_law", "commercial_use", "termination"})
+
+
+def finding_rank(finding: Finding) -> int:
+    """Where ``finding`` is listed (a stable sort keeps the order found among equals): the
+    worst severity first; within one, boilerplate after the rest, unconfirmed after
+    confirmed.
+
+    >>> from advisor.knowledge.model import Source
+    >>> finding_rank(Finding("condition", "notice", "...", Source("t"), confirmed=False))
+    7
+    """
+    return (SEVERITY_RANK[finding.severity] * 4 + (finding.code in BOILERPLATE_CODES) * 2
+            + (not finding.confirmed))
+
+
+def obligations_of(findings: Iterable[Finding]) -> tuple[str, ...]:
+    """The obligations ``findings`` carry, each once, in their order."""
+    return tuple(dict.fromkeys(f.obligation for f in findings if f.obligation))
 
 
 def binding(findings: Iterable[Finding]) -> tuple[Finding, ...]:
@@ -78,13 +98,11 @@ def binding(findings: Iterable[Finding]) -> tuple[Finding, ...]:
 
 def verdict_of(findings: Iterable[Finding]) -> Verdict:
     """The verdict the worst of ``findings`` decides (CONTRACT §3)."""
-    severities, unknown = set(), False
-    for finding in findings:
-        severities.add(finding.severity)
-        unknown = unknown or finding.code in UNKNOWN_CODES
+    findings = findings if isinstance(findings, (tuple, list)) else tuple(findings)
+    severities = {finding.severity for finding in findings}
     if "block" in severities:
         return "blocked"
-    if unknown:
+    if any(finding.code in UNKNOWN_CODES for finding in findings):
         return "unknown"
     if "condition" in severities:
         return "conditional"

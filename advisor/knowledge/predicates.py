@@ -72,6 +72,32 @@ class Facts:
         object.__setattr__(self, "_regions_up", up)
         object.__setattr__(self, "_bare", bare)
 
+    def with_model(self, **model: Any) -> "Facts":
+        """These answers' facts with the model's (the fields MODEL_KEYS read) set: a copy
+        that reuses the answers' part as it is (no field is derived from the model's).
+
+        >>> from advisor.frozen import replace
+        >>> facts = Facts(True, "internal", 0, "DE", frozenset(), frozenset(), frozenset(),
+        ...               False, False, False, "any")
+        >>> facts.with_model(vendor="acme") == replace(facts, vendor="acme")
+        True
+        """
+        unknown = model.keys() - _MODEL_FIELD_NAMES
+        if unknown:
+            raise TypeError(f"not a model fact: {', '.join(sorted(unknown))}")
+        return self._copy(model)
+
+    def broadly(self) -> "Facts":
+        """These facts read with a bare country standing for its subdivisions
+        (``replace(facts, broad=True)``, without re-deriving the region sets)."""
+        return self._copy({"broad": True})
+
+    def _copy(self, changes: Mapping[str, Any]) -> "Facts":
+        copy = object.__new__(Facts)
+        copy.__dict__.update(self.__dict__)
+        copy.__dict__.update(changes)
+        return copy
+
     @property
     def distributes(self) -> bool:
         return self.redistribute_weights or self.mode in ("on_device", "on_prem")
@@ -189,7 +215,42 @@ def uses_model_facts(when: Mapping[str, Any]) -> bool:
         if key == "not" and uses_model_facts(value):
             return True
     return False
+
+
+ModelTest = tuple[Callable[[Facts, Any], bool], Any]
+
+
+def model_tests(when: Mapping[str, Any]) -> set[ModelTest]:
+    """The predicates about the model in a compiled `when:`, at any depth, each as
+    (test, value): for one answers set, whether the `when:` holds depends only on their
+    outcomes (:func:`model_outcomes`), so models that agree on them need one evaluation.
+
+    >>> [value for _, value in model_tests({"commercial": True,
+    ...                                     "not": {"license_in": frozenset({"mit"})}})]
+    [frozenset({'mit'})]
+    """
+    out: set[ModelTest] = set()
+    for key, value in when.items():
+        if key in ("any", "all"):
+            for item in value:
+                out |= model_tests(item)
+        elif key == "not":
+            out |= model_tests(value)
+        elif key in MODEL_KEYS:
+            out.add((_PREDICATES[key][1], value))
+    return out
+
+
+def model_outcomes(tests: tuple[ModelTest, ...], facts: Facts) -> tuple[bool, ...]:
+    """The outcome of each of ``tests`` (from :func:`model_tests`) for ``facts``."""
+    return tuple([test(facts, value) for test, value in tests])
+
+
 PREDICATE_KEYS = tuple(_PREDICATES) + _COMBINATORS
+# The Facts fields the predicates in MODEL_KEYS read: what Facts.with_model may set.
+_MODEL_FIELD_NAMES = frozenset({"model_id", "model_modalities", "vendor", "family", "licenses",
+                                "license_osi_approved", "osaid", "mof_class", "training_flop",
+                                "parameters", "access", "api_provider"})
 # Bounds on one `when:` so that YAML aliases (a "billion laughs") or deep nesting cannot
 # hang or crash the loader: predicates are counted each time an alias repeats them.
 MAX_DEPTH = 32
