@@ -253,10 +253,13 @@ def arrange(rows: Iterable[Row], *, best_first: bool = True, verdict: str = "all
     return picked
 
 
-def verdict_counts(rows: Iterable[Row]) -> dict[str, int]:
+def verdict_counts(rows: Iterable[Row], *, own: bool = False) -> dict[str, int]:
+    """How many rows have each verdict; with ``own``, each model's own verdict (what its
+    license and terms say, the deployment's duties left out) where the row has one."""
     counts = {v: 0 for v in VERDICTS}
     for row in rows:
-        counts[row.verdict] = counts.get(row.verdict, 0) + 1
+        verdict = (row.model_verdict or row.verdict) if own else row.verdict
+        counts[verdict] = counts.get(verdict, 0) + 1
     return counts
 
 
