@@ -93,6 +93,15 @@ def short_reason(findings: Sequence[Any]) -> str:
     return f"{code}: {message}" if message else code
 
 
+def shared_reason(findings: Sequence[Any], memo: dict[int, tuple[Any, str]]) -> str:
+    """:func:`short_reason` of ``findings``, once per findings object in ``memo`` (the
+    assessment gives the models of one license and law the same tuple)."""
+    known = memo.get(id(findings))
+    if known is None or known[0] is not findings:
+        known = memo[id(findings)] = (findings, short_reason(findings))
+    return known[1]
+
+
 def display_ids(model_ids: Sequence[str], width: int) -> dict[str, str]:
     """A label per id that fits ``width`` and that tells the ids apart: the whole id when it
     fits, else the repo name without its owner, else the name's start and end around "…"
@@ -200,6 +209,7 @@ def candidate_id(candidate: Any) -> str:
 def candidate_rows(candidates: Sequence[Any], hardware: Hardware | None) -> list[Row]:
     """Rows in assessment order (worst first)."""
     rows = []
+    reasons: dict[int, tuple[Any, str]] = {}   # the assessment shares findings tuples
     for index, cand in enumerate(candidates):
         model = _get(cand, "model")
         parameters = _get(cand, "parameters")
@@ -221,7 +231,7 @@ def candidate_rows(candidates: Sequence[Any], hardware: Hardware | None) -> list
             blocks=severities.count("block"),
             conditions=severities.count("condition"),
             obligations=len(_get(cand, "obligations") or ()),
-            reason=short_reason(findings),
+            reason=shared_reason(findings, reasons),
         ))
     return rows
 
@@ -243,10 +253,13 @@ def arrange(rows: Iterable[Row], *, best_first: bool = True, verdict: str = "all
     return picked
 
 
-def verdict_counts(rows: Iterable[Row]) -> dict[str, int]:
+def verdict_counts(rows: Iterable[Row], *, own: bool = False) -> dict[str, int]:
+    """How many rows have each verdict; with ``own``, each model's own verdict (what its
+    license and terms say, the deployment's duties left out) where the row has one."""
     counts = {v: 0 for v in VERDICTS}
     for row in rows:
-        counts[row.verdict] = counts.get(row.verdict, 0) + 1
+        verdict = (row.model_verdict or row.verdict) if own else row.verdict
+        counts[verdict] = counts.get(verdict, 0) + 1
     return counts
 
 

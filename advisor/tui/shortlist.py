@@ -77,13 +77,12 @@ def shortlist_rows(assessment: Any, recommendation: Any, hardware: Any = None) -
     left = {item.model.lower(): item for item in recommendation.excluded}
     by_model = {c.model.lower(): c for c in getattr(assessment, "candidates", ())}
     out = []
+    own_facts: dict[int, tuple[Any, tuple[str, int]]] = {}    # per shared findings tuple
     for row in rows:
         candidate = by_model.get(row.key())
         item, gone = ranked.get(row.key()), left.get(row.key())
-        findings = candidate.model_findings if candidate is not None else ()
-        own = short_reason(findings) if candidate is not None else row.reason
-        obligations = len({f.obligation for f in findings if f.obligation}) \
-            if candidate is not None else row.obligations
+        own, obligations = (_own_facts(candidate, own_facts) if candidate is not None
+                            else (row.reason, row.obligations))
         facts = dict(model_verdict=getattr(candidate, "model_verdict", row.verdict),
                      obligations=obligations,
                      vendor=getattr(candidate, "vendor", None),
@@ -100,6 +99,19 @@ def shortlist_rows(assessment: Any, recommendation: Any, hardware: Any = None) -
         else:
             out.append(replace(row, **facts))
     return out
+
+
+def _own_facts(candidate: Any, memo: dict[int, tuple[Any, tuple[str, int]]]) -> tuple[str, int]:
+    """The reason and the count of distinct obligations from the findings that depend on
+    the model alone, once per findings tuple in ``memo`` (models of one license and law
+    share it)."""
+    findings = candidate.findings
+    known = memo.get(id(findings))
+    if known is None or known[0] is not findings:
+        own = candidate.model_findings
+        known = memo[id(findings)] = (findings, (short_reason(own), len(
+            {f.obligation for f in own if f.obligation})))
+    return known[1]
 
 
 def with_profiles(rows: Iterable[Row], kb: Any) -> list[Row]:

@@ -148,7 +148,7 @@ class CandidatesScreen(AdvisorScreen):
                     break
         usable = [r for r in self._rows if r.rank is not None]
         left = len(self._rows) - len(usable)
-        counts = verdict_counts(replace(r, verdict=r.model_verdict or r.verdict) for r in usable)
+        counts = verdict_counts(usable, own=True)
         filters = ", ".join(self.filters.active())
         shown = f" · {len(self._shown)} shown" if filters or self.query_text else ""
         excluded = "x hides" if self.filters.show_excluded else "x"

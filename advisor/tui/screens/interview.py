@@ -6,7 +6,6 @@ summary line at the bottom shows how the verdicts move.
 
 from __future__ import annotations
 
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -239,7 +238,7 @@ class InterviewScreen(AdvisorScreen):
     def _update_summary(self) -> None:
         assessment = self.app.assessment
         rows = candidate_rows(assessment.candidates if assessment is not None else (), None)
-        counts = verdict_counts(replace(r, verdict=r.model_verdict or r.verdict) for r in rows)
+        counts = verdict_counts(rows, own=True)
         duties = binding(assessment.deployment_duties if assessment is not None else ())
         summary = verdict_summary(counts, total=len(rows))
         if duties:      # the models' own verdicts, and what binds whichever is chosen
