@@ -145,3 +145,12 @@ def plural(n: int, word: str) -> str:
     if n == 1:
         return f"1 {word}"
     return f"{n} {word[:-1] + 'ies' if word.endswith('y') else word + 's'}"
+
+
+_SHA256 = re.compile(r"[0-9a-f]{64}")
+
+
+def is_sha256(value: object) -> bool:
+    """Whether ``value`` is a SHA-256 hex digest, in either case (store it lower-cased, as
+    hashlib and the Hub write it): ``is_sha256("AB" * 32)`` -> ``True``."""
+    return isinstance(value, str) and bool(_SHA256.fullmatch(value.lower()))

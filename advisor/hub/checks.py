@@ -17,13 +17,7 @@ from advisor.text import clean, clip
 
 _HEX40 = re.compile(r"[0-9a-f]{40}")
 _ETAG = re.compile(r"[0-9a-f]{40}|[0-9a-f]{64}")       # a git blob id or an LFS sha256
-_SHA256 = re.compile(r"[0-9a-f]{64}")
 _REF_PART = re.compile(r"[A-Za-z0-9_][A-Za-z0-9._+-]*")
-
-
-def is_sha256(value: Any) -> bool:
-    """Whether ``value`` is a SHA-256 hex digest (any case)."""
-    return isinstance(value, str) and bool(_SHA256.fullmatch(value.lower()))
 
 
 def quoted(text: Any, limit: int = 80) -> str:

@@ -18,9 +18,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from advisor import config
-from advisor.hub.checks import check_repo_filename, is_sha256, malformed, quoted
+from advisor.hub.checks import check_repo_filename, malformed, quoted
 from advisor.hub.errors import download_location, hub_errors
 from advisor.hub.ratelimit import honour_rate_limit
+from advisor.text import is_sha256
 
 
 def model_info(repo_id: str, *, token: str | None = None, files: bool = True) -> Any:

@@ -24,12 +24,11 @@ from advisor.knowledge.ids import repo_id_problem
 from advisor.record.jsonfmt import read_json
 from advisor.record.shape import (NAME, PATH, SHORT, figure_problem, name_problem,
                                   path_problem, scalar_problem, text_problem, url_problem)
-from advisor.text import one_line
+from advisor.text import is_sha256, one_line
 
 SCHEMA = "advisor.comparison/1"
 MAX_CANDIDATES = 64
 MAX_TEXT = 300                # characters kept of any one text field (errors can be long)
-_SHA256 = re.compile(r"[0-9a-f]{64}")
 _COMMIT = re.compile(r"[0-9a-f]{40}")
 _NUMBERS = ("ttft_seconds", "prompt_tokens_per_second", "tokens_per_second", "load_seconds")
 _COUNTS = ("checks_passed", "checks_total", "prompts_passed", "prompts_total",
@@ -98,9 +97,8 @@ def comparison_problem(doc: Any) -> str | None:
             return f"{where}.file: {problem}"
         if row.get("origin") is not None and (problem := url_problem(row["origin"])):
             return f"{where}.origin: {problem}"
-        if row.get("sha256") is not None and not (
-                isinstance(row["sha256"], str) and _SHA256.fullmatch(row["sha256"])):
-            return f"{where}.sha256: expected 64 lower-case hex digits or null"
+        if row.get("sha256") is not None and not is_sha256(row["sha256"]):
+            return f"{where}.sha256: must be 64 hex digits or null"
         if row.get("revision") is not None and not (
                 isinstance(row["revision"], str) and _COMMIT.fullmatch(row["revision"])):
             return f"{where}.revision: expected a 40-hex-digit commit or null"
@@ -150,8 +148,9 @@ def _candidate(row: dict[str, Any]) -> dict[str, Any]:
     for key in ("checks_passed", "checks_total", "prompts_passed", "prompts_total",
                 *_NUMBERS, "peak_rss_bytes", "gpu_layers"):
         out[key] = row.get(key)
-    out["sha256"], out["bytes"], out["revision"] = row.get("sha256"), row.get("bytes"), \
-        row.get("revision")
+    sha = row.get("sha256")
+    out["sha256"] = sha.lower() if isinstance(sha, str) else sha
+    out["bytes"], out["revision"] = row.get("bytes"), row.get("revision")
     return out
 
 

@@ -9,14 +9,13 @@
 from __future__ import annotations
 
 import os
-import re
 from dataclasses import dataclass
 from statistics import fmean
 from typing import Any
 
 from advisor.knowledge.matching import FileClues
+from advisor.text import is_sha256
 
-_SHA256 = re.compile(r"^[0-9a-f]{64}$")
 
 
 @dataclass(frozen=True)
@@ -79,9 +78,7 @@ def smoke_gguf(smoke: dict[str, Any]) -> dict[str, Any] | None:
     if path is None and str(smoke.get("model", "")).lower().endswith(".gguf"):
         path = smoke["model"]
     sha = _first(merged, "sha256", "gguf_sha256", "file_sha256")
-    sha = str(sha).lower() if sha is not None else None
-    if sha is not None and not _SHA256.match(sha):
-        sha = None
+    sha = str(sha).lower() if is_sha256(sha) else None
     info = {
         "file": _first(merged, "file", "filename") or (os.path.basename(str(path)) if path else None),
         "repo": _first(merged, "repo", "repo_id"),

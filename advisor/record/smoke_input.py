@@ -8,14 +8,13 @@ naming the field) before anything of it reaches a record.
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from advisor.knowledge.ids import repo_id_problem
 from advisor.record.shape import (NAME, PATH, SHORT, figure_problem, name_problem,
                                   scalar_problem, text_problem)
+from advisor.text import is_sha256
 
-_SHA256 = re.compile(r"^[0-9a-f]{64}$")
 MAX_PROMPTS = 1000
 MAX_CHECKS = 100
 MAX_OUTPUT = 8 << 20           # an answer, as the endpoint runner bounds it
@@ -48,7 +47,7 @@ def _field_problem(data: dict[str, Any], where: str) -> str | None:
             return f"{where}{key}: {problem}"
     for key in ("sha256", "gguf_sha256", "file_sha256"):
         value = data.get(key)
-        if value is not None and not (isinstance(value, str) and _SHA256.match(value.lower())):
+        if value is not None and not is_sha256(value):
             return f"{where}{key}: must be 64 hex digits or null"
     return figure_problem(data, where, numbers=_NUMBERS, counts=_COUNTS)
 

@@ -323,3 +323,18 @@ def test_verify_checks_a_pulled_builds_revision_against_the_hub(answers_file, tm
         assert offline.returncode == 0, offline.stdout + offline.stderr
         assert ("the Hub was not asked (offline): the revision of 1 compared build was not "
                 "re-checked") in offline.stdout
+
+
+def test_an_upper_case_hash_is_read_and_recorded_lower_case(answers_file, tmp_path):
+    doc = _doc(tmp_path)
+    sha = doc["candidates"][0]["sha256"]
+    assert sha and sha == sha.lower()
+    shouting = tmp_path / "upper.json"
+    shouting.write_text(json.dumps(
+        {**doc, "candidates": [{**doc["candidates"][0], "sha256": sha.upper()},
+                               *doc["candidates"][1:]]}))
+    out = tmp_path / "d"
+    proc = _record(answers_file, out, shouting)
+    assert proc.returncode == 0, proc.stderr
+    [path] = [p for p in out.glob("*.json") if p.suffixes[-2:-1] not in ([".cdx"], [".spdx"])]
+    assert json.loads(path.read_text())["comparison"]["files"][0]["sha256"] == sha
