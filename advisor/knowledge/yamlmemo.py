@@ -18,8 +18,6 @@ folder, a file we own that nobody else can write: it is a pickle) and is off wit
 
 from __future__ import annotations
 
-import os
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -32,19 +30,12 @@ MAX_ENTRIES = 16                    # the most recent texts, the oldest dropped 
 
 
 def parser_listing() -> tuple[tuple, ...] | None:
-    """The stat listing (path, size, times, inode, device) of the code that parses YAML
-    here, with the Python version; None when a file cannot be looked at."""
+    """The stat listing (:func:`advisor.knowledge.load.stat_signature`) of the code that
+    parses YAML here, PyYAML's files and ``yamlio.py``; None when one cannot be looked at."""
     from advisor import yamlio
+    from advisor.knowledge.load import stat_signature
 
-    listing: list[tuple] = [("python", sys.version)]
-    try:
-        for path in (*parser_files(), yamlio.__file__):
-            info = os.stat(path)
-            listing.append((path, info.st_size, info.st_mtime_ns, info.st_ctime_ns,
-                            info.st_ino, info.st_dev))
-    except (OSError, TypeError):
-        return None
-    return tuple(listing)
+    return stat_signature((), [*parser_files(), yamlio.__file__])[0]
 
 
 def read_memo(path: Path, listing: tuple) -> dict[str, Any]:
@@ -100,7 +91,6 @@ def parsed_yaml(text: str, filename: str) -> Any:
     if text in entries:
         return entries[text]
     data = load_yaml_text(text, filename)           # a bad text raises: never remembered
-    entries.pop(text, None)
     entries[text] = data
     write_memo(path, listing, entries)
     return data

@@ -11,7 +11,7 @@ No Textual here, so the ranking logic is testable and fast.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -93,12 +93,17 @@ def short_reason(findings: Sequence[Any]) -> str:
     return f"{code}: {message}" if message else code
 
 
-def shared_reason(findings: Sequence[Any], memo: dict[int, tuple[Any, str]]) -> str:
-    """:func:`short_reason` of ``findings``, once per findings object in ``memo`` (the
-    assessment gives the models of one license and law the same tuple)."""
-    known = memo.get(id(findings))
-    if known is None or known[0] is not findings:
-        known = memo[id(findings)] = (findings, short_reason(findings))
+def once_per(shared: Any, memo: dict[int, tuple[Any, Any]], make: Callable[[], Any]) -> Any:
+    """``make()`` once per object ``shared`` (by identity: the assessment gives the models
+    of one license and law the same findings tuple), kept in ``memo``:
+
+    >>> memo, calls = {}, []
+    >>> once_per(t := (1,), memo, lambda: calls.append(1) or "x"), once_per(t, memo, list)
+    ('x', 'x')
+    """
+    known = memo.get(id(shared))
+    if known is None or known[0] is not shared:
+        known = memo[id(shared)] = (shared, make())
     return known[1]
 
 
@@ -209,7 +214,7 @@ def candidate_id(candidate: Any) -> str:
 def candidate_rows(candidates: Sequence[Any], hardware: Hardware | None) -> list[Row]:
     """Rows in assessment order (worst first)."""
     rows = []
-    reasons: dict[int, tuple[Any, str]] = {}   # the assessment shares findings tuples
+    reasons: dict[int, tuple[Any, Any]] = {}
     for index, cand in enumerate(candidates):
         model = _get(cand, "model")
         parameters = _get(cand, "parameters")
@@ -231,7 +236,7 @@ def candidate_rows(candidates: Sequence[Any], hardware: Hardware | None) -> list
             blocks=severities.count("block"),
             conditions=severities.count("condition"),
             obligations=len(_get(cand, "obligations") or ()),
-            reason=shared_reason(findings, reasons),
+            reason=once_per(findings, reasons, lambda: short_reason(findings)),
         ))
     return rows
 

@@ -20,7 +20,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from advisor.recommend.fit import TIER_NAMES
-from advisor.tui.rows import Row, candidate_rows, short_reason
+from advisor.tui.rows import Row, candidate_rows, once_per, short_reason
 from advisor.vocab import VERDICT_RANK
 
 ANY = "any"
@@ -77,12 +77,13 @@ def shortlist_rows(assessment: Any, recommendation: Any, hardware: Any = None) -
     left = {item.model.lower(): item for item in recommendation.excluded}
     by_model = {c.model.lower(): c for c in getattr(assessment, "candidates", ())}
     out = []
-    own_facts: dict[int, tuple[Any, tuple[str, int]]] = {}    # per shared findings tuple
+    own_facts: dict[int, tuple[Any, Any]] = {}
     for row in rows:
         candidate = by_model.get(row.key())
         item, gone = ranked.get(row.key()), left.get(row.key())
-        own, obligations = (_own_facts(candidate, own_facts) if candidate is not None
-                            else (row.reason, row.obligations))
+        own, obligations = (once_per(candidate.findings, own_facts,
+                                     lambda: _own_facts(candidate))
+                            if candidate is not None else (row.reason, row.obligations))
         facts = dict(model_verdict=getattr(candidate, "model_verdict", row.verdict),
                      obligations=obligations,
                      vendor=getattr(candidate, "vendor", None),
@@ -101,17 +102,11 @@ def shortlist_rows(assessment: Any, recommendation: Any, hardware: Any = None) -
     return out
 
 
-def _own_facts(candidate: Any, memo: dict[int, tuple[Any, tuple[str, int]]]) -> tuple[str, int]:
+def _own_facts(candidate: Any) -> tuple[str, int]:
     """The reason and the count of distinct obligations from the findings that depend on
-    the model alone, once per findings tuple in ``memo`` (models of one license and law
-    share it)."""
-    findings = candidate.findings
-    known = memo.get(id(findings))
-    if known is None or known[0] is not findings:
-        own = candidate.model_findings
-        known = memo[id(findings)] = (findings, (short_reason(own), len(
-            {f.obligation for f in own if f.obligation})))
-    return known[1]
+    the model alone."""
+    own = candidate.model_findings
+    return short_reason(own), len({f.obligation for f in own if f.obligation})
 
 
 def with_profiles(rows: Iterable[Row], kb: Any) -> list[Row]:
